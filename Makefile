@@ -1,0 +1,97 @@
+# iommu-conformance: plain Makefile.
+#   make            build/iommu-conformance (needs the 7.2 uAPI headers, see below)
+#   make asan       build-asan/ with AddressSanitizer + UBSan
+#   make check      the README's test command: everything CI runs
+#   make vm-check   the main job: build a kernel, boot each emulated IOMMU, print the matrix
+#
+# The uAPI headers (linux/iommufd.h, linux/vfio.h) come from the kernel source
+# tree the VM harness builds (make headers_install into the cache), because
+# Debian 12's linux-libc-dev is 6.1 and has no iommufd. UAPI_INC=/path and
+# KERNEL_SRC=/path override.
+
+CC ?= gcc
+O ?= build
+CFLAGS_BASE := -std=gnu11 -O2 -g -Wall -Wextra -Werror -Wno-unused-parameter \
+	-Wshadow -Wstrict-prototypes -Wmissing-prototypes -D_GNU_SOURCE
+SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+LDLIBS := -lpthread
+
+# Written by vm/uapi-headers.sh: UAPI_INC and IOMMUFD_TEST_INC.
+HEADERS_MK := $(O)/headers.mk
+-include $(HEADERS_MK)
+
+INC := -isystem $(UAPI_INC)
+ifneq ($(IOMMUFD_TEST_INC),)
+INC += -I$(IOMMUFD_TEST_INC) -DHAVE_IOMMUFD_TEST_H=1
+endif
+
+CFLAGS ?= $(CFLAGS_BASE)
+ifeq ($(SAN),1)
+CFLAGS += $(SAN_FLAGS)
+LDFLAGS += $(SAN_FLAGS)
+endif
+ifeq ($(STATIC),1)
+LDFLAGS += -static
+endif
+
+LIB_SRCS := $(filter-out src/cli/main.c,$(wildcard src/*/*.c))
+CLI_SRCS := src/cli/main.c
+TEST_SRCS := $(wildcard tests/unit/*.c)
+BENCH_SRCS := $(wildcard bench/*.c)
+
+LIB_OBJS := $(LIB_SRCS:%.c=$(O)/obj/%.o)
+CLI_OBJS := $(CLI_SRCS:%.c=$(O)/obj/%.o)
+TEST_OBJS := $(TEST_SRCS:%.c=$(O)/obj/%.o)
+
+BIN := $(O)/iommu-conformance
+UNIT := $(O)/unit-tests
+
+.PHONY: all asan check unit vm-check clean headers format static bench
+all: $(BIN) $(UNIT)
+
+$(HEADERS_MK): vm/uapi-headers.sh
+	@mkdir -p $(O)
+	@vm/uapi-headers.sh > $@.tmp && mv $@.tmp $@
+
+headers: $(HEADERS_MK)
+
+$(O)/obj/%.o: %.c $(HEADERS_MK)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(INC) -MMD -MP -c $< -o $@
+
+# Scenarios register themselves from constructors: link every object whole.
+$(O)/libic.a: $(LIB_OBJS)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BIN): $(CLI_OBJS) $(O)/libic.a
+	$(CC) $(LDFLAGS) -o $@ $(CLI_OBJS) -Wl,--whole-archive $(O)/libic.a -Wl,--no-whole-archive $(LDLIBS)
+
+$(UNIT): $(TEST_OBJS) $(O)/libic.a
+	$(CC) $(LDFLAGS) -o $@ $(TEST_OBJS) -Wl,--whole-archive $(O)/libic.a -Wl,--no-whole-archive $(LDLIBS)
+
+asan:
+	$(MAKE) O=build-asan SAN=1
+
+static:
+	$(MAKE) O=build-static STATIC=1 $(if $(ARCH_CC),CC=$(ARCH_CC))
+
+unit: $(UNIT)
+	$(UNIT)
+
+check:
+	tests/run-all.sh
+
+vm-check: all static
+	vm/vm-check.sh
+
+bench: all
+	bench/run.sh
+
+format:
+	clang-format -i $(wildcard src/*/*.[ch] tests/unit/*.[ch] bench/*.c)
+
+clean:
+	rm -rf build build-asan build-static build-*
+
+-include $(LIB_OBJS:.o=.d) $(CLI_OBJS:.o=.d) $(TEST_OBJS:.o=.d)

@@ -1,0 +1,172 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Scenarios: one case each, written as arrange / act / assert against the
+ * target ops table. Every assertion names the contract invariant it checks,
+ * so a run reports per invariant, and a negative-control profile can be
+ * shown to fail exactly the invariants it breaks.
+ *
+ * A case runs in its own forked child (see src/run); a check that fails
+ * records the failure and continues, REQUIRE/skip end the case at once.
+ */
+#ifndef IC_SCENARIO_H
+#define IC_SCENARIO_H
+
+#include <errno.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "../target/target.h"
+
+/* What a scenario needs from the target; unmet -> SKIP with the reason. */
+enum {
+	REQ_DMA = 1 << 0,	 /* a DMA engine (real or modelled) */
+	REQ_PASID = 1 << 1,	 /* a PASID-capable device + PASID uAPI */
+	REQ_GROUP2 = 1 << 2,	 /* two devices sharing one iommu group */
+	REQ_2GROUPS = 1 << 3,	 /* two devices in different groups, same IOMMU */
+	REQ_HWPT_ALLOC = 1 << 4, /* IOMMU_HWPT_ALLOC */
+	REQ_2CTX = 1 << 5,	 /* two iommufd contexts */
+	REQ_FAULT_INJECT = 1 << 6,
+	REQ_DIRTY = 1 << 7,	 /* a dirty-tracking capable device */
+	REQ_2PASID_DEVS = 1 << 8, /* two PASID-capable devices, different groups */
+	REQ_REAL_DMA = 1 << 9,	 /* a real DMA master, not a modelled one */
+};
+
+struct tc;
+
+struct scenario {
+	const char *id;		/* "attach.replace_same_hwpt" */
+	const char *title;	/* one line */
+	const char *invariants; /* "ATTACH-3,ATTACH-4": what it may check */
+	unsigned requires;	/* REQ_* */
+	unsigned min_devs;	/* devices needed (default 1) */
+	void (*run)(struct tc *c);
+};
+
+/* The case context handed to a scenario. */
+struct tc {
+	struct target *t;
+	const struct target_caps *caps;
+	const struct scenario *sc;
+	FILE *out;	  /* line protocol to the runner, see tc.c */
+	unsigned nfail;
+	uint32_t pattern_seq; /* distinct fill patterns per case */
+};
+
+void scenario_register(const struct scenario *sc);
+/* All registered scenarios, sorted by id. */
+const struct scenario *const *scenario_all(unsigned *n);
+/* NULL when the target meets sc's requirements, else the reason. */
+const char *scenario_unmet(const struct scenario *sc,
+			   const struct target_caps *caps);
+
+#define SCENARIO(fn, ...)                                                   \
+	static void fn(struct tc *c);                                       \
+	static const struct scenario sc_##fn = { __VA_ARGS__, .run = fn };  \
+	__attribute__((constructor)) static void register_##fn(void)        \
+	{                                                                   \
+		scenario_register(&sc_##fn);                                \
+	}                                                                   \
+	static void fn(struct tc *c)
+
+/* --- recording (tc.c) --------------------------------------------------- */
+
+/* Free-form line for the case log (evidence, what was done). */
+void tc_log(struct tc *c, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* Record a check of invariant inv; returns ok. Never ends the case. */
+bool tc_check(struct tc *c, const char *inv, bool ok, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+/* End the case now as SKIP (the reason is one line). */
+_Noreturn void tc_skip(struct tc *c, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* End the case now; failures recorded so far decide the outcome. */
+_Noreturn void tc_end(struct tc *c);
+
+/* "EINVAL" for 22, "0" for 0, "T_UNSUPPORTED" for -T_UNSUPPORTED. */
+const char *errno_name(int err);
+
+/*
+ * CHECK_RET(c, inv, expr, want...): expr returns 0 or -errno; the check
+ * passes when -ret is one of want (0 for success). Several wants form the
+ * allowed errno set the contract gives.
+ */
+bool tc_check_ret(struct tc *c, const char *inv, const char *expr, int ret,
+		  const int *want, unsigned nwant);
+#define CHECK_RET(c, inv, expr, ...)                                        \
+	({                                                                  \
+		static const int want_[] = { __VA_ARGS__ };                 \
+		int r_ = (expr);                                            \
+		if (r_ == -T_UNSUPPORTED)                                   \
+			tc_skip(c, "target cannot do: %s", #expr);          \
+		tc_check_ret(c, inv, #expr, r_, want_,                      \
+			     sizeof(want_) / sizeof(want_[0]));             \
+	})
+#define CHECK_OK(c, inv, expr) CHECK_RET(c, inv, expr, 0)
+
+/*
+ * REQUIRE(c, inv, expr): an arrange step the contract says must succeed.
+ * Failure is recorded against inv and ends the case; -T_UNSUPPORTED skips.
+ */
+#define REQUIRE(c, inv, expr)                                               \
+	do {                                                                \
+		if (!CHECK_OK(c, inv, expr))                                \
+			tc_end(c);                                          \
+	} while (0)
+
+/* Skip unless the condition holds (capability-dependent branches). */
+#define SKIP_UNLESS(c, cond, ...)                                           \
+	do {                                                                \
+		if (!(cond))                                                \
+			tc_skip(c, __VA_ARGS__);                            \
+	} while (0)
+
+/* --- fixtures (lib.c) --------------------------------------------------- */
+
+/* Page-aligned anonymous memory, populated; freed at case exit. */
+void *tc_alloc(struct tc *c, size_t len);
+/* Same, backed by a huge page when possible; NULL if none available. */
+void *tc_alloc_huge(struct tc *c, size_t len);
+
+/* Deterministic byte pattern; a fresh seed per call of tc_new_seed(). */
+uint32_t tc_new_seed(struct tc *c);
+void fill_pattern(void *buf, size_t len, uint32_t seed);
+bool matches_pattern(const void *buf, size_t len, uint32_t seed);
+
+/* Devices by role, or -1 when the target has none. */
+int dev_with_dma(const struct tc *c, int not_this);
+int dev_with_pasid(const struct tc *c, int not_this);
+/* Two devices in one group / in different groups on one IOMMU. */
+bool dev_pair_same_group(const struct tc *c, unsigned *a, unsigned *b);
+bool dev_pair_other_groups(const struct tc *c, unsigned *a, unsigned *b);
+
+/* Bind dev to context 0 and attach it to a fresh IOAS; REQUIREs each step
+ * against inv. Returns the IOAS ID. */
+uint32_t tc_bind_attach_new_ioas(struct tc *c, const char *inv, unsigned dev);
+
+/* An IOVA that the DMA engine can reach and that lies in the reported
+ * ranges of ioas, aligned to align, with room for len bytes; chosen
+ * deterministically from slot (0, 1, 2, ... give distinct IOVAs). */
+uint64_t tc_pick_iova(struct tc *c, uint32_t ioas, uint64_t len,
+		      uint64_t align, unsigned slot);
+
+/*
+ * The DMA oracle, judged by memory contents.
+ *
+ * tc_dma_write: the device writes a fresh pattern to iova. mem is the user
+ * memory the contract says iova translates to (or would, if it were still
+ * mapped). Checks inv: when expect_land, mem holds the pattern; otherwise mem
+ * is unchanged (it is pre-filled with a distinct pattern first).
+ *
+ * tc_dma_read: the device reads iova; mem is pre-filled with a fresh pattern.
+ * Checks inv: when expect_land, the device saw mem's pattern; otherwise it saw
+ * nothing of it (its buffer kept its own pre-fill).
+ *
+ * Both log the evidence line. pasid is T_NO_PASID for RID DMA.
+ */
+bool tc_dma_write(struct tc *c, const char *inv, unsigned dev, uint32_t pasid,
+		  uint64_t iova, void *mem, size_t len, bool expect_land);
+bool tc_dma_read(struct tc *c, const char *inv, unsigned dev, uint32_t pasid,
+		 uint64_t iova, void *mem, size_t len, bool expect_land);
+
+#endif

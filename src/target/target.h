@@ -1,0 +1,193 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The target interface: every operation the contract speaks of, as one ops
+ * table. Scenarios and the explorer drive a target only through this table,
+ * so the same case runs unchanged on the model, the mock driver and real
+ * drivers.
+ *
+ * Conventions:
+ *  - Every op returns 0 or a negative errno, exactly as the kernel returned
+ *    it (the model returns what the contract says the kernel must return).
+ *  - -T_UNSUPPORTED means "this target cannot express the operation"; the
+ *    runner turns it into a SKIP with the op's name, never a FAIL.
+ *  - Object IDs are opaque u32s. A target with several iommufd contexts
+ *    encodes the context in the top byte (see T_ID_CTX), so an ID names its
+ *    context on every op; context 0 is the default.
+ *  - Devices are indexes 0..caps.ndev-1 into the target's device list, not
+ *    iommufd IDs: a device exists before it is bound.
+ */
+#ifndef IC_TARGET_H
+#define IC_TARGET_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define T_UNSUPPORTED 4095 /* returned negated */
+#define T_MAX_DEVS 8
+#define T_MAX_RANGES 16
+#define T_MAX_CTX 2
+#define T_ID_CTX(id) ((id) >> 24)
+#define T_ID_MAKE(ctx, raw) (((uint32_t)(ctx) << 24) | (raw))
+#define T_NO_PASID 0xffffffffu /* "the RID", for ops taking a pasid */
+
+struct iova_range {
+	uint64_t start;
+	uint64_t last; /* inclusive */
+};
+
+/* IOMMU_IOAS_MAP / HWPT_ALLOC flags, as the uAPI spells them. */
+enum {
+	T_MAP_FIXED_IOVA = 1 << 0,
+	T_MAP_WRITEABLE = 1 << 1,
+	T_MAP_READABLE = 1 << 2,
+};
+enum {
+	T_HWPT_NEST_PARENT = 1 << 0,
+	T_HWPT_DIRTY_TRACKING = 1 << 1,
+	T_HWPT_FAULT_ID_VALID = 1 << 2,
+	T_HWPT_PASID = 1 << 3,
+};
+
+enum dma_kind {
+	DMA_NONE,     /* no engine: DMA scenarios SKIP */
+	DMA_REAL,     /* a device really moves bytes through the IOMMU */
+	DMA_MODELLED, /* the model resolves the access in software */
+	DMA_PROBED,   /* a test-driver translation query (mock), not a DMA */
+};
+
+enum dma_dir {
+	DMA_TO_MEMORY,	 /* device writes host memory at an IOVA */
+	DMA_FROM_MEMORY, /* device reads host memory at an IOVA */
+};
+
+/* What one device is and can do, discovered once when the target opens. */
+struct dev_caps {
+	char name[32];	     /* BDF on kernel targets, "mockN"/"modelN" else */
+	uint32_t group;	     /* iommu group number; equal means same group */
+	uint32_t iommu;	     /* IOMMU instance; equal means same instance */
+	uint8_t max_pasid_log2; /* 0: no PASID */
+	bool dirty_tracking; /* IOMMU_HW_CAP_DIRTY_TRACKING */
+	bool dma;	     /* a DMA engine drives this device */
+	uint32_t hw_info_type; /* IOMMU_HW_INFO_TYPE_* */
+	/* Reserved regions the device reports (sysfs reserved_regions on a
+	 * kernel target), not counting direct-relaxable ones. */
+	unsigned nresv;
+	struct iova_range resv[T_MAX_RANGES];
+};
+
+struct target_caps {
+	const char *target;  /* "model", "mock", "kernel" */
+	const char *profile; /* model profile, kernel driver name, ... */
+	unsigned ndev;
+	struct dev_caps dev[T_MAX_DEVS];
+	enum dma_kind dma;
+	size_t dma_max_len;   /* largest single transfer the engine takes */
+	uint64_t dma_iova_limit; /* engine can address IOVAs below this */
+	unsigned nctx;	      /* iommufd contexts the target can open */
+	bool pasid_uapi;      /* kernel has VFIO_DEVICE_{ATTACH,DETACH}_PASID */
+	bool hwpt_alloc;      /* IOMMU_HWPT_ALLOC works */
+	bool fault_inject;    /* fail-nth style injection is available */
+	bool unsafe_interrupts; /* allow_unsafe_interrupts was needed */
+	char kernel_release[64];
+	char notes[160];      /* shown in reports, e.g. why something is off */
+};
+
+struct target;
+
+struct target_ops {
+	const char *name;
+
+	/* Object lifetime. */
+	int (*ioas_alloc)(struct target *t, unsigned ctx, uint32_t *ioas_id);
+	int (*destroy)(struct target *t, uint32_t id);
+
+	/* IOAS contents. *iova is in/out: input with T_MAP_FIXED_IOVA, output
+	 * otherwise. */
+	int (*ioas_map)(struct target *t, uint32_t ioas_id, uint32_t flags,
+			void *uva, uint64_t len, uint64_t *iova);
+	int (*ioas_unmap)(struct target *t, uint32_t ioas_id, uint64_t iova,
+			  uint64_t len, uint64_t *unmapped);
+	int (*ioas_copy)(struct target *t, uint32_t dst_ioas, uint32_t src_ioas,
+			 uint32_t flags, uint64_t src_iova, uint64_t len,
+			 uint64_t *dst_iova);
+	/* *n in: capacity of ranges[]; out: how many the kernel has. */
+	int (*iova_ranges)(struct target *t, uint32_t ioas_id,
+			   struct iova_range *ranges, unsigned *n,
+			   uint64_t *alignment);
+	int (*allow_iovas)(struct target *t, uint32_t ioas_id,
+			   const struct iova_range *ranges, unsigned n);
+
+	/* HWPT. dev must be bound (its iommufd device ID is used). */
+	int (*hwpt_alloc)(struct target *t, unsigned dev, uint32_t pt_id,
+			  uint32_t flags, uint32_t *hwpt_id);
+
+	/* Ownership: bind the device to context ctx (VFIO cdev open + BIND),
+	 * unbind closes the cdev. */
+	int (*bind)(struct target *t, unsigned dev, unsigned ctx);
+	int (*unbind)(struct target *t, unsigned dev);
+
+	/* Attach/replace/detach of the RID (pasid == T_NO_PASID) or a PASID.
+	 * Attach on an attached RID/PASID is a replace, as through VFIO.
+	 * *out_pt (may be NULL) receives the HWPT actually attached. */
+	int (*attach)(struct target *t, unsigned dev, uint32_t pasid,
+		      uint32_t pt_id, uint32_t *out_pt);
+	int (*detach)(struct target *t, unsigned dev, uint32_t pasid);
+
+	/* One DMA of len bytes from dev (tagged with pasid unless T_NO_PASID)
+	 * at iova. DMA_TO_MEMORY writes buf to memory; DMA_FROM_MEMORY reads
+	 * memory into buf. The return value only says whether the engine ran
+	 * the transfer: whether translation let it through is judged by the
+	 * caller from memory contents (a blocked read leaves buf untouched,
+	 * so fill it first). evidence (may be NULL) receives a short text for
+	 * the case log (e.g. engine, timing, fault seen). */
+	int (*dma)(struct target *t, unsigned dev, uint32_t pasid,
+		   enum dma_dir dir, uint64_t iova, void *buf, size_t len,
+		   char *evidence, size_t evidence_len);
+
+	/* Fault injection: make the nth next kernel allocation or driver
+	 * call inside the following op fail (0 disables). Optional. */
+	int (*inject_fail_nth)(struct target *t, unsigned nth);
+
+	/* Raw escape for target-specific checks (mock: PASID_CHECK_HWPT,
+	 * MD_CHECK_MAP). Optional; op codes in the target's header. */
+	int (*probe)(struct target *t, unsigned op, unsigned dev, uint32_t a,
+		     uint64_t b, uint64_t c);
+
+	void (*close)(struct target *t);
+};
+
+struct target {
+	const struct target_ops *ops;
+	struct target_caps caps;
+	void *priv;
+};
+
+/* Options a user gives on the command line, common to all targets. */
+struct target_config {
+	const char *target;  /* "model" | "mock" | "kernel" */
+	const char *profile; /* model profile name; NULL = conforming */
+	unsigned ndevices;
+	const char *devices[T_MAX_DEVS]; /* BDFs for the kernel target */
+	bool allow_rebind;   /* bare metal: may unbind another driver */
+	unsigned mock_devices; /* mock: how many mock devices to create */
+};
+
+/*
+ * Open a target. On error returns NULL and writes a one-line reason to
+ * why, plus *skip = true when the reason is a missing kernel feature
+ * (SKIP, not FAIL) rather than bad input.
+ */
+struct target *target_open(const struct target_config *cfg, char *why,
+			   size_t why_len, bool *skip);
+void target_close(struct target *t);
+
+/* Each target's constructor, used by target_open(). */
+struct target *model_target_open(const struct target_config *cfg, char *why,
+				 size_t why_len, bool *skip);
+struct target *kernel_target_open(const struct target_config *cfg, char *why,
+				  size_t why_len, bool *skip);
+struct target *mock_target_open(const struct target_config *cfg, char *why,
+				size_t why_len, bool *skip);
+
+#endif

@@ -1,0 +1,67 @@
+# Shared helpers for the VM harness scripts (sourced, not run).
+# shellcheck shell=bash
+
+VM_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+TOP_DIR=$(cd "$VM_DIR/.." && pwd)
+# Built kernels, extracted sources and guest images live outside the work tree.
+CACHE_DIR=${IOMMU_CONFORMANCE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/iommu-conformance}
+_t0=${_t0:-$(date +%s)}
+
+die() { echo "error: $*" >&2; exit 2; }
+elapsed() { local s=$(($(date +%s) - _t0)); printf '%dm%02ds' $((s / 60)) $((s % 60)); }
+phase() { printf '[%s] %s\n' "$(elapsed)" "$*" >&2; }
+
+APT_STAMP=${CACHE_DIR}/.apt-updated
+apt_update_once() {
+	mkdir -p "$CACHE_DIR"
+	# One update per hour is plenty; CI on a fresh machine always runs it.
+	if [ ! -e "$APT_STAMP" ] || [ -n "$(find "$APT_STAMP" -mmin +60 2>/dev/null)" ]; then
+		phase "apt-get update"
+		apt-get update -q >&2
+		touch "$APT_STAMP"
+	fi
+}
+
+# The mirror URI the system already uses for Debian's main archive.
+debian_mirror_uri() {
+	local f uri=""
+	for f in /etc/apt/sources.list.d/*.sources; do
+		[ -e "$f" ] || continue
+		uri=$(awk '/^URIs:/ { for (i = 2; i <= NF; i++) if ($i !~ /security/) { print $i; exit } }' "$f")
+		[ -n "$uri" ] && break
+	done
+	if [ -z "$uri" ]; then
+		uri=$(cat /etc/apt/sources.list /etc/apt/sources.list.d/*.list 2>/dev/null |
+		      awk '$1 == "deb" && $2 !~ /security/ && $2 !~ /^\[/ { print $2; exit }
+			   $1 == "deb" && $2 ~ /^\[/ && $3 !~ /security/ { print $3; exit }')
+	fi
+	[ -n "$uri" ] || die "no Debian mirror URI in the system's apt sources"
+	echo "$uri"
+}
+
+# Add Debian's unstable suite at a pin below 100: packages can be downloaded
+# from it by name, but nothing installed ever upgrades from it.
+UNSTABLE_LIST=/etc/apt/sources.list.d/iommu-conformance-unstable.sources
+UNSTABLE_PIN=/etc/apt/preferences.d/iommu-conformance-unstable
+ensure_unstable_suite() {
+	if [ -e "$UNSTABLE_LIST" ]; then
+		return
+	fi
+	[ "$(id -u)" = 0 ] || die "the kernel source comes from Debian unstable; run as root once, or set KERNEL_SRC=/path/to/linux"
+	local uri
+	uri=$(debian_mirror_uri)
+	phase "adding Debian unstable (pin 50) from $uri"
+	cat >"$UNSTABLE_LIST" <<SRC
+Types: deb
+URIs: $uri
+Suites: unstable
+Components: main
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+SRC
+	cat >"$UNSTABLE_PIN" <<PIN
+Package: *
+Pin: release a=unstable
+Pin-Priority: 50
+PIN
+	rm -f "$APT_STAMP"
+}

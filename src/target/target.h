@@ -118,9 +118,41 @@ struct target_ops {
 	int (*allow_iovas)(struct target *t, uint32_t ioas_id,
 			   const struct iova_range *ranges, unsigned n);
 
-	/* HWPT. dev must be bound (its iommufd device ID is used). */
+	/* HWPT. dev must be bound (its iommufd device ID is used). data_type
+	 * (IOMMU_HWPT_DATA_*) with data/data_len is for nested HWPTs; pass
+	 * 0/NULL/0 for a paging HWPT. */
 	int (*hwpt_alloc)(struct target *t, unsigned dev, uint32_t pt_id,
-			  uint32_t flags, uint32_t *hwpt_id);
+			  uint32_t flags, uint32_t data_type, const void *data,
+			  uint32_t data_len, uint32_t *hwpt_id);
+	/* IOMMU_HWPT_INVALIDATE; *entry_num in: entries, out: handled. */
+	int (*hwpt_invalidate)(struct target *t, uint32_t hwpt_id,
+			       uint32_t data_type, const void *reqs,
+			       uint32_t entry_len, uint32_t *entry_num);
+
+	/* IOMMU_GET_HW_INFO. data may be NULL with *data_len 0; on return
+	 * *data_len is the driver's length. caps/max_pasid_log2 may be NULL. */
+	int (*hw_info)(struct target *t, unsigned dev, void *data,
+		       uint32_t *data_len, uint64_t *caps,
+		       uint8_t *max_pasid_log2);
+
+	/* IOMMU_OPTION_HUGE_PAGES on an IOAS: set when *val is an input
+	 * (set=true), read into *val otherwise. */
+	int (*ioas_option_huge_pages)(struct target *t, uint32_t ioas_id,
+				      bool set, uint64_t *val);
+
+	/* Dirty tracking on a paging HWPT. bitmap has one bit per page_size
+	 * page of [iova, iova+len). flags: IOMMU_HWPT_GET_DIRTY_BITMAP_*. */
+	int (*set_dirty_tracking)(struct target *t, uint32_t hwpt_id,
+				  bool enable);
+	int (*get_dirty_bitmap)(struct target *t, uint32_t hwpt_id,
+				uint64_t iova, uint64_t len, uint64_t page_size,
+				uint32_t flags, uint64_t *bitmap);
+
+	/* An ioctl on context ctx's /dev/iommu exactly as given, for the
+	 * ABI rules (size field, reserved fields, unknown numbers). A target
+	 * without a file descriptor decodes the few commands it models. */
+	int (*raw_ioctl)(struct target *t, unsigned ctx, unsigned long cmd,
+			 void *arg);
 
 	/* Ownership: bind the device to context ctx (VFIO cdev open + BIND),
 	 * unbind closes the cdev. */
@@ -145,6 +177,9 @@ struct target_ops {
 		   enum dma_dir dir, uint64_t iova, void *buf, size_t len,
 		   char *evidence, size_t evidence_len);
 
+	/* Optional ops may be NULL: the inline wrappers below then return
+	 * -T_UNSUPPORTED, which the runner reports as SKIP. */
+
 	/* Fault injection: make the nth next kernel allocation or driver
 	 * call inside the following op fail (0 disables). Optional. */
 	int (*inject_fail_nth)(struct target *t, unsigned nth);
@@ -162,6 +197,10 @@ struct target {
 	struct target_caps caps;
 	void *priv;
 };
+
+/* Calls through the table; a missing optional op is -T_UNSUPPORTED. */
+#define T_CALL(t, op, ...) \
+	((t)->ops->op ? (t)->ops->op((t), ##__VA_ARGS__) : -T_UNSUPPORTED)
 
 /* Options a user gives on the command line, common to all targets. */
 struct target_config {

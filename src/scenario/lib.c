@@ -1,0 +1,373 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Fixtures shared by every scenario: memory, fill patterns, device roles,
+ * IOVA choice and the DMA oracle. A case runs in its own forked child, so
+ * memory handed out here is released when the child exits.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "scenario.h"
+
+#define HUGE_2M (2ul << 20)
+/* Where tc_pick_iova starts looking: low, but not at IOVA 0. */
+#define IOVA_BASE 0x100000ull
+
+static size_t page_size(void)
+{
+	long ps = sysconf(_SC_PAGESIZE);
+
+	return ps > 0 ? (size_t)ps : 4096;
+}
+
+static size_t round_up_sz(size_t v, size_t a)
+{
+	return (v + a - 1) / a * a;
+}
+
+static uint64_t round_up64(uint64_t v, uint64_t a)
+{
+	return (v + a - 1) / a * a;
+}
+
+void *tc_alloc(struct tc *c, size_t len)
+{
+	size_t sz = round_up_sz(len ? len : 1, page_size());
+	void *p = mmap(NULL, sz, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+
+	if (p == MAP_FAILED)
+		tc_skip(c, "cannot allocate %zu bytes of memory", sz);
+	/* Touch every page for writing so no page is the shared zero page. */
+	for (size_t off = 0; off < sz; off += page_size())
+		((volatile char *)p)[off] = 0;
+	return p;
+}
+
+void *tc_alloc_huge(struct tc *c, size_t len)
+{
+	size_t sz = round_up_sz(len ? len : 1, HUGE_2M);
+	void *p = mmap(NULL, sz, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_HUGETLB, -1, 0);
+
+	if (p == MAP_FAILED)
+		return NULL;
+	/* Fault the huge pages in; a missing one would SIGBUS here rather
+	 * than in the kernel's pin, so probe with mlock first. */
+	if (mlock(p, sz)) {
+		munmap(p, sz);
+		return NULL;
+	}
+	munlock(p, sz);
+	memset(p, 0, sz);
+	return p;
+}
+
+/* --- patterns ------------------------------------------------------------ */
+
+uint32_t tc_new_seed(struct tc *c)
+{
+	uint32_t s;
+
+	c->pattern_seq++;
+	/* Mix the sequence so neighbouring seeds give unrelated patterns. */
+	s = c->pattern_seq * 0x9e3779b1u + 0x7f4a7c15u;
+	s ^= s >> 15;
+	s *= 0x2c1b3c6du;
+	s ^= s >> 12;
+	return s ? s : 0x5eed;
+}
+
+/* The pattern word at word index i: depends on the position, so bytes that
+ * land at the wrong offset never match. */
+static uint32_t pattern_word(uint32_t seed, size_t i)
+{
+	uint32_t x = seed ^ (uint32_t)(i * 0x85ebca6bu) ^ (uint32_t)(i >> 32);
+
+	x ^= x >> 16;
+	x *= 0x7feb352du;
+	x ^= x >> 15;
+	x *= 0x846ca68bu;
+	x ^= x >> 16;
+	return x;
+}
+
+static uint8_t pattern_byte(uint32_t seed, size_t off)
+{
+	return (uint8_t)(pattern_word(seed, off / 4) >> (8 * (off % 4)));
+}
+
+void fill_pattern(void *buf, size_t len, uint32_t seed)
+{
+	uint8_t *p = buf;
+
+	for (size_t off = 0; off < len; off++)
+		p[off] = pattern_byte(seed, off);
+}
+
+bool matches_pattern(const void *buf, size_t len, uint32_t seed)
+{
+	const uint8_t *p = buf;
+
+	for (size_t off = 0; off < len; off++)
+		if (p[off] != pattern_byte(seed, off))
+			return false;
+	return true;
+}
+
+/* Bytes of buf equal to the pattern at the same offset, in 4-byte words
+ * (a stray single byte match is noise). */
+static size_t pattern_words_seen(const void *buf, size_t len, uint32_t seed)
+{
+	const uint8_t *p = buf;
+	size_t seen = 0;
+
+	for (size_t off = 0; off + 4 <= len; off += 4) {
+		bool same = true;
+
+		for (size_t k = 0; k < 4; k++)
+			same &= p[off + k] == pattern_byte(seed, off + k);
+		seen += same;
+	}
+	return seen;
+}
+
+/* --- device roles -------------------------------------------------------- */
+
+int dev_with_dma(const struct tc *c, int not_this)
+{
+	if (c->caps->dma != DMA_REAL && c->caps->dma != DMA_MODELLED)
+		return -1;
+	for (unsigned i = 0; i < c->caps->ndev; i++)
+		if ((int)i != not_this && c->caps->dev[i].dma)
+			return (int)i;
+	return -1;
+}
+
+int dev_with_pasid(const struct tc *c, int not_this)
+{
+	for (unsigned i = 0; i < c->caps->ndev; i++)
+		if ((int)i != not_this && c->caps->dev[i].max_pasid_log2)
+			return (int)i;
+	return -1;
+}
+
+bool dev_pair_same_group(const struct tc *c, unsigned *a, unsigned *b)
+{
+	const struct target_caps *caps = c->caps;
+
+	for (unsigned x = 0; x < caps->ndev; x++)
+		for (unsigned y = x + 1; y < caps->ndev; y++)
+			if (caps->dev[x].group == caps->dev[y].group) {
+				*a = x;
+				*b = y;
+				return true;
+			}
+	return false;
+}
+
+bool dev_pair_other_groups(const struct tc *c, unsigned *a, unsigned *b)
+{
+	const struct target_caps *caps = c->caps;
+
+	/* Prefer a pair where both have DMA, then one with PASID on both. */
+	for (int pass = 0; pass < 3; pass++)
+		for (unsigned x = 0; x < caps->ndev; x++)
+			for (unsigned y = x + 1; y < caps->ndev; y++) {
+				const struct dev_caps *p = &caps->dev[x];
+				const struct dev_caps *q = &caps->dev[y];
+
+				if (p->group == q->group || p->iommu != q->iommu)
+					continue;
+				if (pass == 0 && !(p->dma && q->dma))
+					continue;
+				if (pass == 1 &&
+				    !(p->max_pasid_log2 && q->max_pasid_log2))
+					continue;
+				*a = x;
+				*b = y;
+				return true;
+			}
+	return false;
+}
+
+uint32_t tc_bind_attach_new_ioas(struct tc *c, const char *inv, unsigned dev)
+{
+	uint32_t ioas = 0;
+
+	REQUIRE(c, inv, T_CALL(c->t, bind, dev, 0));
+	REQUIRE(c, inv, T_CALL(c->t, ioas_alloc, 0, &ioas));
+	REQUIRE(c, inv, T_CALL(c->t, attach, dev, T_NO_PASID, ioas, NULL));
+	return ioas;
+}
+
+/* --- IOVA choice --------------------------------------------------------- */
+
+static bool hits_reserved(const struct target_caps *caps, uint64_t start,
+			  uint64_t last)
+{
+	for (unsigned d = 0; d < caps->ndev; d++)
+		for (unsigned i = 0; i < caps->dev[d].nresv; i++) {
+			const struct iova_range *r = &caps->dev[d].resv[i];
+
+			if (start <= r->last && r->start <= last)
+				return true;
+		}
+	return false;
+}
+
+uint64_t tc_pick_iova(struct tc *c, uint32_t ioas, uint64_t len,
+		      uint64_t align, unsigned slot)
+{
+	struct iova_range ranges[T_MAX_RANGES];
+	unsigned n = T_MAX_RANGES, seen = 0;
+	uint64_t alignment = 0, a, stride, limit = c->caps->dma_iova_limit;
+	int ret;
+
+	ret = T_CALL(c->t, iova_ranges, ioas, ranges, &n, &alignment);
+	if (ret == -T_UNSUPPORTED)
+		tc_skip(c, "target cannot report IOVA ranges");
+	if (ret) {
+		tc_check(c, "RANGE-1", false, "IOVA_RANGES on IOAS %u: %s",
+			 ioas, errno_name(ret));
+		tc_end(c);
+	}
+	if (n > T_MAX_RANGES)
+		n = T_MAX_RANGES;
+	a = page_size();
+	if (align > a)
+		a = align;
+	if (alignment > a)
+		a = alignment;
+	if (!len)
+		len = 1;
+	/* One aligned guard unit between slots, so a neighbour slot is never
+	 * adjacent and an off-by-a-page translation cannot land in it. */
+	stride = round_up64(len, a) + a;
+	for (unsigned i = 0; i < n; i++) {
+		uint64_t cand = ranges[i].start > IOVA_BASE ? ranges[i].start :
+							      IOVA_BASE;
+
+		cand = round_up64(cand, a);
+		while (cand >= ranges[i].start && cand + len - 1 >= cand &&
+		       cand + len - 1 <= ranges[i].last) {
+			if (limit && cand + len > limit)
+				break;
+			if (!hits_reserved(c->caps, cand, cand + len - 1)) {
+				if (seen == slot)
+					return cand;
+				seen++;
+			}
+			cand += stride;
+		}
+	}
+	tc_skip(c, "no room for IOVA slot %u (len 0x%llx, align 0x%llx) in the reported ranges below the DMA limit 0x%llx",
+		slot, (unsigned long long)len, (unsigned long long)a,
+		(unsigned long long)limit);
+}
+
+/* --- the DMA oracle ------------------------------------------------------ */
+
+static const char *pasid_str(uint32_t pasid, char *buf, size_t len)
+{
+	if (pasid == T_NO_PASID)
+		return "rid";
+	snprintf(buf, len, "%u", pasid);
+	return buf;
+}
+
+/* One transfer, chunked to the engine's limit. Returns 0 or the engine's
+ * error; evidence of the first chunk is kept. */
+static int run_dma(struct tc *c, unsigned dev, uint32_t pasid,
+		   enum dma_dir dir, uint64_t iova, void *buf, size_t len,
+		   char *ev, size_t evlen)
+{
+	size_t max = c->caps->dma_max_len ? c->caps->dma_max_len : len;
+	size_t done = 0;
+
+	ev[0] = '\0';
+	while (done < len) {
+		size_t n = len - done < max ? len - done : max;
+		char more[160] = "";
+		int ret;
+
+		ret = T_CALL(c->t, dma, dev, pasid, dir, iova + done,
+			     (char *)buf + done, n, done ? more : ev,
+			     done ? sizeof(more) : evlen);
+		if (ret)
+			return ret;
+		done += n;
+	}
+	return 0;
+}
+
+static bool dma_judge(struct tc *c, const char *inv, unsigned dev,
+		      uint32_t pasid, uint64_t iova, void *mem, size_t len,
+		      bool expect_land, bool write)
+{
+	const char *what = write ? "write" : "read";
+	uint32_t mem_seed = tc_new_seed(c), dev_seed = tc_new_seed(c);
+	char ev[256], pb[16];
+	const char *outcome;
+	bool landed, blocked;
+	void *buf;
+	int ret;
+
+	buf = malloc(len ? len : 1);
+	if (!buf)
+		tc_skip(c, "out of memory");
+	fill_pattern(mem, len, mem_seed);
+	fill_pattern(buf, len, dev_seed);
+	ret = run_dma(c, dev, pasid, write ? DMA_TO_MEMORY : DMA_FROM_MEMORY,
+		      iova, buf, len, ev, sizeof(ev));
+	if (ret == -T_UNSUPPORTED) {
+		free(buf);
+		tc_skip(c, "target cannot run DMA from dev %u pasid %s", dev,
+			pasid_str(pasid, pb, sizeof(pb)));
+	}
+	if (ret) {
+		tc_check(c, inv, false,
+			 "dma %s dev %u pasid %s iova 0x%llx len %zu: engine failed: %s (%s)",
+			 what, dev, pasid_str(pasid, pb, sizeof(pb)),
+			 (unsigned long long)iova, len, errno_name(ret), ev);
+		free(buf);
+		return false;
+	}
+	if (write) {
+		landed = matches_pattern(mem, len, dev_seed);
+		blocked = matches_pattern(mem, len, mem_seed);
+	} else {
+		landed = matches_pattern(buf, len, mem_seed);
+		/* A blocked read may leave the engine's buffer as it was or
+		 * fill it with what the bus returns for a fault: either way
+		 * nothing of memory's pattern reaches it. */
+		blocked = pattern_words_seen(buf, len, mem_seed) == 0;
+	}
+	outcome = landed ? "landed" : blocked ? "blocked" :
+		  write ? "corrupted (memory changed but not to the pattern)" :
+			  "partial (device saw some of memory)";
+	tc_log(c, "dma %s dev %u pasid %s iova 0x%llx len %zu: %s (expected %s)%s%s",
+	       what, dev, pasid_str(pasid, pb, sizeof(pb)),
+	       (unsigned long long)iova, len, outcome,
+	       expect_land ? "landed" : "blocked", ev[0] ? "; " : "", ev);
+	free(buf);
+	return tc_check(c, inv, expect_land ? landed : blocked,
+			"dma %s dev %u pasid %s iova 0x%llx len %zu: %s, contract says %s",
+			what, dev, pasid_str(pasid, pb, sizeof(pb)),
+			(unsigned long long)iova, len, outcome,
+			expect_land ? "landed" : "blocked");
+}
+
+bool tc_dma_write(struct tc *c, const char *inv, unsigned dev, uint32_t pasid,
+		  uint64_t iova, void *mem, size_t len, bool expect_land)
+{
+	return dma_judge(c, inv, dev, pasid, iova, mem, len, expect_land, true);
+}
+
+bool tc_dma_read(struct tc *c, const char *inv, unsigned dev, uint32_t pasid,
+		 uint64_t iova, void *mem, size_t len, bool expect_land)
+{
+	return dma_judge(c, inv, dev, pasid, iova, mem, len, expect_land, false);
+}

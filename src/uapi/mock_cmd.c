@@ -1,0 +1,225 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * IOMMU_TEST_CMD wrappers (see mock_cmd.h). iommufd_test.h is included from
+ * the kernel source tree named by IOMMUFD_TEST_INC at build time.
+ */
+#include <errno.h>
+#include <stddef.h>
+#include <string.h>
+#include <sys/ioctl.h>
+
+#include "../target/target.h"
+#include "mock_cmd.h"
+
+#ifdef HAVE_IOMMUFD_TEST_H
+#include <iommufd_test.h>
+
+_Static_assert(MOCK_DEV_NO_DIRTY == MOCK_FLAGS_DEVICE_NO_DIRTY, "flags");
+_Static_assert(MOCK_DEV_PASID == MOCK_FLAGS_DEVICE_PASID, "flags");
+_Static_assert(MOCK_HW_INFO_TYPE == IOMMU_HW_INFO_TYPE_SELFTEST, "type");
+_Static_assert(MOCK_IOVA_START == MOCK_APERTURE_START, "aperture");
+_Static_assert(MOCK_IOVA_LAST == MOCK_APERTURE_LAST, "aperture");
+
+bool mock_cmd_available(void)
+{
+	return true;
+}
+
+static int test_cmd(int fd, struct iommu_test_cmd *cmd, uint32_t op,
+		    uint32_t id)
+{
+	cmd->size = sizeof(*cmd);
+	cmd->op = op;
+	cmd->id = id;
+	return ioctl(fd, IOMMU_TEST_CMD, cmd) ? -errno : 0;
+}
+
+int mock_cmd_domain(int fd, uint32_t pt_id, uint32_t dev_flags,
+		    uint32_t *stdev_id, uint32_t *hwpt_id, uint32_t *idev_id)
+{
+	struct iommu_test_cmd cmd = {
+		.mock_domain_flags = { .dev_flags = dev_flags },
+	};
+	int ret = test_cmd(fd, &cmd, IOMMU_TEST_OP_MOCK_DOMAIN_FLAGS, pt_id);
+
+	if (ret)
+		return ret;
+	if (stdev_id)
+		*stdev_id = cmd.mock_domain_flags.out_stdev_id;
+	if (hwpt_id)
+		*hwpt_id = cmd.mock_domain_flags.out_hwpt_id;
+	if (idev_id)
+		*idev_id = cmd.mock_domain_flags.out_idev_id;
+	return 0;
+}
+
+int mock_cmd_domain_replace(int fd, uint32_t stdev_id, uint32_t *pt_id)
+{
+	struct iommu_test_cmd cmd = {
+		.mock_domain_replace = { .pt_id = *pt_id },
+	};
+	int ret = test_cmd(fd, &cmd, IOMMU_TEST_OP_MOCK_DOMAIN_REPLACE,
+			   stdev_id);
+
+	if (!ret)
+		*pt_id = cmd.mock_domain_replace.pt_id;
+	return ret;
+}
+
+int mock_cmd_check_map(int fd, uint32_t hwpt_id, uint64_t iova, uint64_t len,
+		       const void *uptr)
+{
+	struct iommu_test_cmd cmd = {
+		.check_map = { .iova = iova, .length = len,
+			       .uptr = (uintptr_t)uptr },
+	};
+
+	return test_cmd(fd, &cmd, IOMMU_TEST_OP_MD_CHECK_MAP, hwpt_id);
+}
+
+int mock_cmd_check_refs(int fd, const void *uptr, uint64_t len, uint32_t refs)
+{
+	struct iommu_test_cmd cmd = {
+		.check_refs = { .length = len, .uptr = (uintptr_t)uptr,
+				.refs = refs },
+	};
+
+	return test_cmd(fd, &cmd, IOMMU_TEST_OP_MD_CHECK_REFS, 0);
+}
+
+int mock_cmd_add_reserved(int fd, uint32_t ioas_id, uint64_t start,
+			  uint64_t len)
+{
+	struct iommu_test_cmd cmd = {
+		.add_reserved = { .start = start, .length = len },
+	};
+
+	return test_cmd(fd, &cmd, IOMMU_TEST_OP_ADD_RESERVED, ioas_id);
+}
+
+int mock_cmd_dirty(int fd, uint32_t hwpt_id, uint64_t iova, uint64_t len,
+		   uint64_t page_size, const uint64_t *bitmap,
+		   uint64_t *nr_dirty)
+{
+	struct iommu_test_cmd cmd = {
+		.dirty = { .iova = iova, .length = len, .page_size = page_size,
+			   .uptr = (uintptr_t)bitmap },
+	};
+	int ret = test_cmd(fd, &cmd, IOMMU_TEST_OP_DIRTY, hwpt_id);
+
+	if (!ret && nr_dirty)
+		*nr_dirty = cmd.dirty.out_nr_dirty;
+	return ret;
+}
+
+int mock_cmd_pasid_attach(int fd, uint32_t stdev_id, uint32_t pasid,
+			  uint32_t *pt_id)
+{
+	struct iommu_test_cmd cmd = {
+		.pasid_attach = { .pasid = pasid, .pt_id = *pt_id },
+	};
+	int ret = test_cmd(fd, &cmd, IOMMU_TEST_OP_PASID_ATTACH, stdev_id);
+
+	if (!ret)
+		*pt_id = cmd.pasid_attach.pt_id;
+	return ret;
+}
+
+int mock_cmd_pasid_replace(int fd, uint32_t stdev_id, uint32_t pasid,
+			   uint32_t *pt_id)
+{
+	struct iommu_test_cmd cmd = {
+		.pasid_replace = { .pasid = pasid, .pt_id = *pt_id },
+	};
+	int ret = test_cmd(fd, &cmd, IOMMU_TEST_OP_PASID_REPLACE, stdev_id);
+
+	if (!ret)
+		*pt_id = cmd.pasid_replace.pt_id;
+	return ret;
+}
+
+int mock_cmd_pasid_detach(int fd, uint32_t stdev_id, uint32_t pasid)
+{
+	struct iommu_test_cmd cmd = {
+		.pasid_detach = { .pasid = pasid },
+	};
+
+	return test_cmd(fd, &cmd, IOMMU_TEST_OP_PASID_DETACH, stdev_id);
+}
+
+int mock_cmd_pasid_check_hwpt(int fd, uint32_t stdev_id, uint32_t pasid,
+			      uint32_t hwpt_id)
+{
+	struct iommu_test_cmd cmd = {
+		.pasid_check = { .pasid = pasid, .hwpt_id = hwpt_id },
+	};
+
+	return test_cmd(fd, &cmd, IOMMU_TEST_OP_PASID_CHECK_HWPT, stdev_id);
+}
+
+#else /* !HAVE_IOMMUFD_TEST_H */
+
+bool mock_cmd_available(void)
+{
+	return false;
+}
+
+int mock_cmd_domain(int fd, uint32_t pt_id, uint32_t dev_flags,
+		    uint32_t *stdev_id, uint32_t *hwpt_id, uint32_t *idev_id)
+{
+	return -T_UNSUPPORTED;
+}
+
+int mock_cmd_domain_replace(int fd, uint32_t stdev_id, uint32_t *pt_id)
+{
+	return -T_UNSUPPORTED;
+}
+
+int mock_cmd_check_map(int fd, uint32_t hwpt_id, uint64_t iova, uint64_t len,
+		       const void *uptr)
+{
+	return -T_UNSUPPORTED;
+}
+
+int mock_cmd_check_refs(int fd, const void *uptr, uint64_t len, uint32_t refs)
+{
+	return -T_UNSUPPORTED;
+}
+
+int mock_cmd_add_reserved(int fd, uint32_t ioas_id, uint64_t start,
+			  uint64_t len)
+{
+	return -T_UNSUPPORTED;
+}
+
+int mock_cmd_dirty(int fd, uint32_t hwpt_id, uint64_t iova, uint64_t len,
+		   uint64_t page_size, const uint64_t *bitmap,
+		   uint64_t *nr_dirty)
+{
+	return -T_UNSUPPORTED;
+}
+
+int mock_cmd_pasid_attach(int fd, uint32_t stdev_id, uint32_t pasid,
+			  uint32_t *pt_id)
+{
+	return -T_UNSUPPORTED;
+}
+
+int mock_cmd_pasid_replace(int fd, uint32_t stdev_id, uint32_t pasid,
+			   uint32_t *pt_id)
+{
+	return -T_UNSUPPORTED;
+}
+
+int mock_cmd_pasid_detach(int fd, uint32_t stdev_id, uint32_t pasid)
+{
+	return -T_UNSUPPORTED;
+}
+
+int mock_cmd_pasid_check_hwpt(int fd, uint32_t stdev_id, uint32_t pasid,
+			      uint32_t hwpt_id)
+{
+	return -T_UNSUPPORTED;
+}
+
+#endif

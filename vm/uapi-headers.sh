@@ -21,7 +21,9 @@ key=$(basename "$src")
 hdr=$CACHE_DIR/headers/$key
 if [ ! -f "$hdr/include/linux/iommufd.h" ] || [ "$src/include/uapi/linux/iommufd.h" -nt "$hdr/include/linux/iommufd.h" ]; then
 	phase "make headers_install ($key)"
-	make -s -C "$src" headers_install INSTALL_HDR_PATH="$hdr" >&2
+	# Out of tree (O=), so the source stays clean for vm/kernel-build.sh's
+	# O= build, which refuses a tree with generated files in it.
+	make -s -C "$src" O="$CACHE_DIR/headers-build/$key" headers_install INSTALL_HDR_PATH="$hdr" >&2
 fi
 grep -q IOMMU_HWPT_ALLOC_PASID "$hdr/include/linux/iommufd.h" ||
 	die "$src has no IOMMU_HWPT_ALLOC_PASID (iommufd PASID uAPI needs >= 6.15)"

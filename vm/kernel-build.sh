@@ -1,0 +1,120 @@
+#!/usr/bin/env bash
+# Print the path of a guest kernel image (bzImage) built for the conformance VMs.
+#   KERNEL=/path/bzImage  use a ready image as it is (nothing is built)
+#   KERNEL_SRC=/path      build the user's tree
+#   otherwise             build Debian's kernel source (vm/kernel-source.sh)
+# The image is cached at $CACHE_DIR/kernel/<srcversion>-<confighash>/bzImage,
+# keyed by source version + hash of the config fragment + arch: a second run
+# reuses it. Progress goes to stderr; only the image path goes to stdout.
+#   ARCH=x86_64 (default)   JOBS=3 (default)
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+ARCH=${ARCH:-x86_64}
+JOBS=${JOBS:-3}
+
+if [ -n "${KERNEL:-}" ]; then
+	[ -f "$KERNEL" ] || die "KERNEL=$KERNEL: no such file"
+	echo "$KERNEL"
+	exit 0
+fi
+
+case $ARCH in
+x86_64) image_rel=arch/x86/boot/bzImage; karch=x86_64 ;;
+*) die "ARCH=$ARCH: no kernel config fragment for it (have: x86_64)" ;;
+esac
+fragment=$VM_DIR/kernel-config/$ARCH.fragment
+[ -f "$fragment" ] || die "missing $fragment"
+
+src=$("$VM_DIR/kernel-source.sh")
+kver=$(make -s -C "$src" kernelversion 2>/dev/null) || die "$src: cannot read kernelversion"
+srcname=$(basename "$src")
+# A user's tree changes under the same path: key it by path and HEAD too.
+extra=""
+if [ -n "${KERNEL_SRC:-}" ]; then
+	extra="$src $(git -C "$src" rev-parse HEAD 2>/dev/null || true)"
+	srcname=user-$kver
+fi
+hash=$( { cat "$fragment"; echo "$ARCH $extra"; } | sha256sum | cut -c1-12)
+key=$srcname-$hash
+out=$CACHE_DIR/kernel/$key
+image=$out/$(basename "$image_rel")
+
+if [ -f "$image" ]; then
+	phase "kernel: cached $image"
+	echo "$image"
+	exit 0
+fi
+
+mkdir -p "$out"
+# Several engineers (and CI jobs) may ask for the same image at once: build once.
+exec 9>"$out/.lock"
+if ! flock -n 9; then
+	phase "kernel: another build of $key is running; waiting for it"
+	flock 9
+fi
+if [ -f "$image" ]; then
+	phase "kernel: cached $image"
+	echo "$image"
+	exit 0
+fi
+
+bdir=$CACHE_DIR/kernel-build/$key
+mkdir -p "$bdir"
+# An O= build refuses a source tree holding generated files (an in-tree
+# headers_install leaves some). The cached Debian tree is ours to tidy; only
+# the paths kbuild checks go, so an in-tree usr/include others use survives.
+if [ -z "${KERNEL_SRC:-}" ]; then
+	rm -rf "$src/arch/x86/include/generated" "$src/include/generated"
+elif [ -e "$src/.config" ] || [ -d "$src/include/config" ] ||
+	[ -d "$src/arch/x86/include/generated" ]; then
+	die "KERNEL_SRC=$src has build output in it; run 'make mrproper' there (the VM kernel builds with O=)"
+fi
+log=$out/build.log
+phase "kernel: configuring $kver ($srcname) tinyconfig + $(basename "$fragment") in $bdir"
+make -s -C "$src" O="$bdir" ARCH="$karch" tinyconfig >"$log" 2>&1 ||
+	die "make tinyconfig failed; see $log"
+(cd "$src" && scripts/kconfig/merge_config.sh -m -O "$bdir" "$bdir/.config" "$fragment") >>"$log" 2>&1 ||
+	die "merge_config.sh failed; see $log"
+make -s -C "$src" O="$bdir" ARCH="$karch" olddefconfig >>"$log" 2>&1 ||
+	die "make olddefconfig failed; see $log"
+
+# Every option the fragment asks for must have survived: Kconfig drops an
+# option whose dependency is missing without a word.
+dropped=()
+while IFS= read -r line; do
+	case $line in
+	CONFIG_*=*) grep -qxF "$line" "$bdir/.config" || dropped+=("$line") ;;
+	"# CONFIG_"*" is not set")
+		opt=${line#\# }; opt=${opt%% *}
+		grep -q "^$opt=" "$bdir/.config" && dropped+=("$line") ;;
+	esac
+done <"$fragment"
+if [ ${#dropped[@]} -gt 0 ]; then
+	{
+		echo "error: these options of $fragment are not in $bdir/.config after olddefconfig"
+		echo "       (a dependency is missing; add it to the fragment):"
+		printf '         %s\n' "${dropped[@]}"
+	} >&2
+	exit 2
+fi
+
+phase "kernel: building $(basename "$image_rel") with -j$JOBS (log: $log)"
+t0=$(date +%s)
+make -C "$src" O="$bdir" ARCH="$karch" -j"$JOBS" "$(basename "$image_rel")" >>"$log" 2>&1 &
+pid=$!
+while kill -0 "$pid" 2>/dev/null; do
+	sleep 15
+	kill -0 "$pid" 2>/dev/null || break
+	last=$(grep -E '^ +(CC|LD|AR|AS|OBJCOPY|BUILD)' "$log" | tail -n1 | sed 's/^ *//' || true)
+	phase "kernel: building ($(($(date +%s) - t0))s) ${last}"
+done
+wait "$pid" || { tail -n 30 "$log" >&2; die "kernel build failed; see $log"; }
+secs=$(($(date +%s) - t0))
+cp "$bdir/$image_rel" "$image.tmp"
+cp "$bdir/.config" "$out/config"
+mv "$image.tmp" "$image"
+# bench/vm-times.sh reports the cold build time from here.
+echo "$secs" >"$out/build-seconds"
+phase "kernel: built $image in ${secs}s"
+echo "$image"

@@ -1,0 +1,648 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The runner. Each case runs in a forked child that leads its own process
+ * group, opens its own target and writes the tc.c line protocol into a
+ * pipe; the parent reads it with a deadline and judges the case:
+ *
+ *   PASS  exit 0 and no F line
+ *   FAIL  any F line, or a crash: a signal, an exit code other than
+ *         TC_EXIT_DONE/TC_EXIT_SKIP, or the timeout (the whole process
+ *         group is killed); the reason is also added to the case log
+ *   SKIP  exit TC_EXIT_SKIP (reason from the S line), the scenario's
+ *         requirements unmet, or target_open() failing with skip set
+ *
+ * An F line outranks a later skip: a violation seen is a violation.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <fnmatch.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../scenario/tc_protocol.h"
+#include "run.h"
+
+/* Child exit code: its own target_open() failed (not a missing feature). */
+#define CHILD_EXIT_OPEN 4
+#define MAX_LINE 4096
+
+const char *outcome_name(enum outcome o)
+{
+	switch (o) {
+	case OUT_PASS: return "pass";
+	case OUT_FAIL: return "fail";
+	case OUT_SKIP: return "skip";
+	}
+	return "?";
+}
+
+static void *xrealloc(void *p, size_t n)
+{
+	p = realloc(p, n ? n : 1);
+	if (!p) {
+		fprintf(stderr, "error: out of memory\n");
+		exit(2);
+	}
+	return p;
+}
+
+static char *xstrdup(const char *s)
+{
+	size_t n = strlen(s) + 1;
+
+	return memcpy(xrealloc(NULL, n), s, n);
+}
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* --- invariant IDs -------------------------------------------------------- */
+
+void run_for_each_inv(const char *list, void (*fn)(void *arg, const char *id),
+		      void *arg)
+{
+	const char *p = list;
+
+	while (p && *p) {
+		char id[RUN_INV_LEN];
+		size_t n = strcspn(p, ", \t");
+
+		if (n && n < sizeof(id)) {
+			memcpy(id, p, n);
+			id[n] = '\0';
+			fn(arg, id);
+		}
+		p += n;
+		p += strspn(p, ", \t");
+	}
+}
+
+/* Contract order of the invariant families (docs/contract.md). */
+static const char *const families[] = {
+	"OBJ", "OWN", "ATTACH", "DMA", "IOAS", "RANGE", "HWPT",
+	"PASID", "SEED", "GROUP", "DIRTY", "NEST",
+};
+
+static int family_rank(const char *id, size_t len)
+{
+	for (unsigned i = 0; i < sizeof(families) / sizeof(families[0]); i++)
+		if (strlen(families[i]) == len && !strncmp(families[i], id, len))
+			return i;
+	return sizeof(families) / sizeof(families[0]);
+}
+
+int inv_cmp(const char *a, const char *b)
+{
+	const char *da = strrchr(a, '-'), *db = strrchr(b, '-');
+	size_t la = da ? (size_t)(da - a) : strlen(a);
+	size_t lb = db ? (size_t)(db - b) : strlen(b);
+	int ra = family_rank(a, la), rb = family_rank(b, lb);
+	char *ea, *eb;
+	long na, nb;
+	int d;
+
+	if (ra != rb)
+		return ra < rb ? -1 : 1;
+	d = strncmp(a, b, la < lb ? la : lb);
+	if (d || la != lb)
+		return d ? d : (la < lb ? -1 : 1);
+	if (!da || !db)
+		return strcmp(a, b);
+	na = strtol(da + 1, &ea, 10);
+	nb = strtol(db + 1, &eb, 10);
+	if (ea != da + 1 && eb != db + 1 && !*ea && !*eb && na != nb)
+		return na < nb ? -1 : 1;
+	return strcmp(a, b);
+}
+
+static struct inv_outcome *inv_find(struct inv_outcome *v, unsigned n,
+				    const char *id)
+{
+	for (unsigned i = 0; i < n; i++)
+		if (!strcmp(v[i].id, id))
+			return &v[i];
+	return NULL;
+}
+
+/* Record a check of id in c: pass unless any check of it failed. */
+static void case_mark(struct case_result *c, const char *id, bool ok)
+{
+	struct inv_outcome *io = inv_find(c->inv, c->ninv, id);
+
+	if (!io) {
+		c->inv = xrealloc(c->inv, (c->ninv + 1) * sizeof(*c->inv));
+		io = &c->inv[c->ninv++];
+		snprintf(io->id, sizeof(io->id), "%s", id);
+		io->outcome = OUT_PASS;
+	}
+	if (!ok)
+		io->outcome = OUT_FAIL;
+}
+
+static void case_log(struct case_result *c, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void case_log(struct case_result *c, const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+
+	va_start(ap, fmt);
+	if (vasprintf(&s, fmt, ap) < 0)
+		s = NULL;
+	va_end(ap);
+	if (!s)
+		return;
+	c->log = xrealloc(c->log, (c->nlog + 1) * sizeof(*c->log));
+	c->log[c->nlog++] = s;
+}
+
+static void set_reason(struct case_result *c, const char *s)
+{
+	free(c->reason);
+	c->reason = xstrdup(s);
+}
+
+/* --- selection and discovery ---------------------------------------------- */
+
+const struct scenario **run_select(const struct scenario *const *list,
+				   unsigned n, const char *glob,
+				   unsigned *nsel)
+{
+	const struct scenario **sel = xrealloc(NULL, n * sizeof(*sel));
+
+	*nsel = 0;
+	for (unsigned i = 0; i < n; i++)
+		if (!glob || !fnmatch(glob, list[i]->id, 0))
+			sel[(*nsel)++] = list[i];
+	return sel;
+}
+
+static struct target *do_open(const struct run_options *o, char *why,
+			      size_t why_len, bool *skip)
+{
+	*skip = false;
+	why[0] = '\0';
+	return (o->open ? o->open : target_open)(&o->cfg, why, why_len, skip);
+}
+
+int run_discover(const struct run_options *o, struct run_result *r,
+		 char *why, size_t why_len, bool *skip)
+{
+	struct target *t = do_open(o, why, why_len, skip);
+	time_t wall = time(NULL);
+	struct tm tm;
+
+	if (!t) {
+		if (!why[0])
+			snprintf(why, why_len, "cannot open target '%s'",
+				 o->cfg.target ? o->cfg.target : "model");
+		return -1;
+	}
+	r->caps = t->caps;
+	r->target = xstrdup(t->caps.target ? t->caps.target :
+			    o->cfg.target ? o->cfg.target : "model");
+	r->profile = xstrdup(t->caps.profile ? t->caps.profile :
+			     o->cfg.profile ? o->cfg.profile : "");
+	r->caps.target = r->target;
+	r->caps.profile = r->profile;
+	target_close(t);
+	gmtime_r(&wall, &tm);
+	strftime(r->started, sizeof(r->started), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	return 0;
+}
+
+/* --- the child ------------------------------------------------------------ */
+
+static struct target *child_target;
+
+static void child_close_target(void)
+{
+	struct target *t = child_target;
+
+	child_target = NULL;
+	target_close(t);
+}
+
+static _Noreturn void child_main(const struct run_options *o,
+				 const struct scenario *sc, int wfd)
+{
+	char why[256];
+	struct tc tc;
+	struct target *t;
+	bool skip;
+	FILE *out;
+
+	setpgid(0, 0);
+	signal(SIGPIPE, SIG_DFL);
+	/* Whatever a case prints must not corrupt a report on stdout. */
+	dup2(STDERR_FILENO, STDOUT_FILENO);
+	out = fdopen(wfd, "w");
+	if (!out)
+		_exit(CHILD_EXIT_OPEN);
+	t = do_open(o, why, sizeof(why), &skip);
+	if (!t) {
+		fprintf(out, "%c target_open: %s\n",
+			skip ? TC_TAG_SKIP : TC_TAG_LOG,
+			why[0] ? why : "failed");
+		fflush(out);
+		_exit(skip ? TC_EXIT_SKIP : CHILD_EXIT_OPEN);
+	}
+	child_target = t;
+	atexit(child_close_target);
+	memset(&tc, 0, sizeof(tc));
+	tc.t = t;
+	tc.caps = &t->caps;
+	tc.sc = sc;
+	tc.out = out;
+	sc->run(&tc);
+	tc_end(&tc);
+}
+
+/* --- the parent ----------------------------------------------------------- */
+
+struct reader {
+	const struct run_options *o;
+	unsigned idx;
+	struct case_result *c;
+	char buf[MAX_LINE];
+	size_t len;
+	bool overlong;	/* discarding the rest of a too-long line */
+	unsigned nfail;
+	bool skipped;
+	char *skip_reason;
+	char *first_fail;
+	char *last_log;
+};
+
+static void handle_line(struct reader *rd, char *line)
+{
+	struct case_result *c = rd->c;
+	char tag = line[0];
+	char *text = line[0] ? line + 1 : line;
+
+	if (*text == ' ')
+		text++;
+	if (rd->o->hooks.case_line)
+		rd->o->hooks.case_line(rd->o->hooks.arg, rd->idx, tag, text);
+	switch (tag) {
+	case TC_TAG_LOG:
+		case_log(c, "%s", text);
+		free(rd->last_log);
+		rd->last_log = xstrdup(text);
+		break;
+	case TC_TAG_PASS:
+		text[strcspn(text, " ")] = '\0';
+		if (*text)
+			case_mark(c, text, true);
+		break;
+	case TC_TAG_FAIL: {
+		size_t n = strcspn(text, " ");
+		const char *msg = text[n] ? text + n + 1 : "";
+
+		if (text[n])
+			text[n] = '\0';
+		if (!*text)
+			text = "?";
+		case_mark(c, text, false);
+		case_log(c, "FAIL %s: %s", text, msg);
+		if (!rd->nfail++) {
+			char *s;
+
+			if (asprintf(&s, "%s: %s", text, msg) >= 0)
+				rd->first_fail = s;
+		}
+		break;
+	}
+	case TC_TAG_SKIP:
+		rd->skipped = true;
+		free(rd->skip_reason);
+		rd->skip_reason = xstrdup(text);
+		break;
+	default:
+		/* Not protocol: keep it, it may explain a crash. */
+		case_log(c, "%s", line);
+		break;
+	}
+}
+
+static void feed(struct reader *rd, const char *data, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (data[i] == '\n') {
+			rd->buf[rd->len] = '\0';
+			if (rd->len || !rd->overlong)
+				handle_line(rd, rd->buf);
+			rd->len = 0;
+			rd->overlong = false;
+			continue;
+		}
+		if (rd->len < sizeof(rd->buf) - 1) {
+			rd->buf[rd->len++] = data[i];
+		} else if (!rd->overlong) {
+			/* Hand on what fits; drop the rest of the line. */
+			rd->buf[rd->len] = '\0';
+			handle_line(rd, rd->buf);
+			rd->len = 0;
+			rd->overlong = true;
+		}
+	}
+}
+
+static void describe_status(int st, char *s, size_t n)
+{
+	if (WIFSIGNALED(st))
+		snprintf(s, n, "crashed: killed by signal %d (%s)",
+			 WTERMSIG(st), strsignal(WTERMSIG(st)));
+	else if (WIFEXITED(st))
+		snprintf(s, n, "crashed: exited with code %d", WEXITSTATUS(st));
+	else
+		snprintf(s, n, "crashed: wait status 0x%x", st);
+}
+
+static void kill_group(pid_t pid)
+{
+	if (kill(-pid, SIGKILL) && errno == ESRCH)
+		kill(pid, SIGKILL);
+}
+
+/* Run one case in a child; fills c. Returns -1 with why on runner failure. */
+static int run_child(const struct run_options *o, unsigned idx,
+		     const struct scenario *sc, struct case_result *c,
+		     char *why, size_t why_len)
+{
+	unsigned timeout = o->timeout_sec ? o->timeout_sec : RUN_DEFAULT_TIMEOUT;
+	double deadline = now() + timeout;
+	struct reader *rd;
+	bool timed_out = false, eof = false;
+	int pfd[2], st = 0;
+	pid_t pid;
+
+	if (pipe2(pfd, O_CLOEXEC)) {
+		snprintf(why, why_len, "pipe: %s", strerror(errno));
+		return -1;
+	}
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0) {
+		snprintf(why, why_len, "fork: %s", strerror(errno));
+		close(pfd[0]);
+		close(pfd[1]);
+		return -1;
+	}
+	if (pid == 0) {
+		close(pfd[0]);
+		child_main(o, sc, pfd[1]);
+	}
+	setpgid(pid, pid); /* also in the child: whichever runs first */
+	close(pfd[1]);
+
+	rd = xrealloc(NULL, sizeof(*rd));
+	memset(rd, 0, sizeof(*rd));
+	rd->o = o;
+	rd->idx = idx;
+	rd->c = c;
+
+	while (!eof) {
+		struct pollfd p = { .fd = pfd[0], .events = POLLIN };
+		double left = deadline - now();
+		char data[4096];
+		ssize_t n;
+		int ms;
+
+		if (left <= 0) {
+			timed_out = true;
+			break;
+		}
+		ms = left * 1000 + 1;
+		n = poll(&p, 1, ms);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			continue;
+		n = read(pfd[0], data, sizeof(data));
+		if (n < 0 && (errno == EINTR || errno == EAGAIN))
+			continue;
+		if (n <= 0)
+			eof = true;
+		else
+			feed(rd, data, n);
+	}
+	close(pfd[0]);
+	if (rd->len) {
+		rd->buf[rd->len] = '\0';
+		handle_line(rd, rd->buf);
+	}
+
+	/* The pipe closed; the child should exit at once. */
+	while (!timed_out) {
+		pid_t w = waitpid(pid, &st, WNOHANG);
+
+		if (w == pid)
+			break;
+		if (w < 0 && errno != EINTR) {
+			snprintf(why, why_len, "waitpid: %s", strerror(errno));
+			return -1;
+		}
+		if (now() >= deadline) {
+			timed_out = true;
+			break;
+		}
+		nanosleep(&(struct timespec){ .tv_nsec = 2000000 }, NULL);
+	}
+	if (timed_out) {
+		kill_group(pid);
+		while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+			;
+	} else {
+		/* Leftovers the case may have forked. */
+		kill(-pid, SIGKILL);
+	}
+
+	if (timed_out) {
+		char s[64];
+
+		snprintf(s, sizeof(s), "timed out after %u s", timeout);
+		c->outcome = OUT_FAIL;
+		set_reason(c, s);
+		case_log(c, "case %s (process group killed)", s);
+	} else if (WIFEXITED(st) && WEXITSTATUS(st) == CHILD_EXIT_OPEN) {
+		char s[320];
+
+		snprintf(s, sizeof(s), "%s",
+			 rd->last_log ? rd->last_log : "target_open failed");
+		c->outcome = OUT_FAIL;
+		set_reason(c, s);
+	} else if (!WIFEXITED(st) ||
+		   (WEXITSTATUS(st) != TC_EXIT_DONE &&
+		    WEXITSTATUS(st) != TC_EXIT_SKIP)) {
+		char s[128];
+
+		describe_status(st, s, sizeof(s));
+		c->outcome = OUT_FAIL;
+		set_reason(c, s);
+		case_log(c, "case %s", s);
+	} else if (rd->nfail) {
+		char s[64];
+
+		c->outcome = OUT_FAIL;
+		if (rd->nfail == 1) {
+			set_reason(c, rd->first_fail ? rd->first_fail : "check failed");
+		} else {
+			char *r;
+
+			snprintf(s, sizeof(s), " (and %u more)", rd->nfail - 1);
+			if (asprintf(&r, "%s%s", rd->first_fail ? rd->first_fail :
+				     "check failed", s) >= 0) {
+				free(c->reason);
+				c->reason = r;
+			}
+		}
+	} else if (WEXITSTATUS(st) == TC_EXIT_SKIP || rd->skipped) {
+		c->outcome = OUT_SKIP;
+		set_reason(c, rd->skip_reason ? rd->skip_reason : "skipped");
+	} else {
+		c->outcome = OUT_PASS;
+	}
+	free(rd->skip_reason);
+	free(rd->first_fail);
+	free(rd->last_log);
+	free(rd);
+	return 0;
+}
+
+/* --- the run -------------------------------------------------------------- */
+
+static void rollup_add(void *arg, const char *id)
+{
+	struct run_result *r = arg;
+
+	if (inv_find(r->rollup, r->nrollup, id))
+		return;
+	r->rollup = xrealloc(r->rollup, (r->nrollup + 1) * sizeof(*r->rollup));
+	snprintf(r->rollup[r->nrollup].id, RUN_INV_LEN, "%s", id);
+	r->rollup[r->nrollup++].outcome = OUT_SKIP;
+}
+
+static int by_inv(const void *a, const void *b)
+{
+	return inv_cmp(((const struct inv_outcome *)a)->id,
+		       ((const struct inv_outcome *)b)->id);
+}
+
+static void compute_rollup(struct run_result *r)
+{
+	for (unsigned i = 0; i < r->ncases; i++) {
+		struct case_result *c = &r->cases[i];
+
+		run_for_each_inv(c->invariants, rollup_add, r);
+		for (unsigned j = 0; j < c->ninv; j++)
+			rollup_add(r, c->inv[j].id);
+	}
+	for (unsigned i = 0; i < r->ncases; i++) {
+		struct case_result *c = &r->cases[i];
+
+		for (unsigned j = 0; j < c->ninv; j++) {
+			struct inv_outcome *io =
+				inv_find(r->rollup, r->nrollup, c->inv[j].id);
+
+			if (c->inv[j].outcome == OUT_FAIL)
+				io->outcome = OUT_FAIL;
+			else if (io->outcome == OUT_SKIP)
+				io->outcome = OUT_PASS;
+		}
+	}
+	if (r->nrollup)
+		qsort(r->rollup, r->nrollup, sizeof(*r->rollup), by_inv);
+}
+
+int run_cases(const struct run_options *o, const struct scenario *const *list,
+	      unsigned n, struct run_result *r, char *why, size_t why_len)
+{
+	double t0 = now();
+
+	r->cases = xrealloc(r->cases, (r->ncases + n) * sizeof(*r->cases));
+	if (o->hooks.plan)
+		o->hooks.plan(o->hooks.arg, r, n);
+	for (unsigned i = 0; i < n; i++) {
+		const struct scenario *sc = list[i];
+		struct case_result *c = &r->cases[r->ncases];
+		const char *unmet = scenario_unmet(sc, &r->caps);
+		double c0 = now();
+
+		memset(c, 0, sizeof(*c));
+		c->id = sc->id;
+		c->title = sc->title ? sc->title : "";
+		c->invariants = sc->invariants ? sc->invariants : "";
+		if (o->hooks.case_begin)
+			o->hooks.case_begin(o->hooks.arg, i, sc);
+		if (unmet) {
+			c->outcome = OUT_SKIP;
+			set_reason(c, unmet);
+		} else if (run_child(o, i, sc, c, why, why_len)) {
+			return -1;
+		}
+		c->duration = now() - c0;
+		r->ncases++;
+		switch (c->outcome) {
+		case OUT_PASS: r->npass++; break;
+		case OUT_FAIL: r->nfail++; break;
+		case OUT_SKIP: r->nskip++; break;
+		}
+		if (o->hooks.case_end)
+			o->hooks.case_end(o->hooks.arg, i, c);
+	}
+	r->duration += now() - t0;
+	free(r->rollup);
+	r->rollup = NULL;
+	r->nrollup = 0;
+	compute_rollup(r);
+	return 0;
+}
+
+int run_suite(const struct run_options *o, struct run_result *r, char *why,
+	      size_t why_len, bool *skip)
+{
+	const struct scenario *const *all;
+	const struct scenario **sel;
+	unsigned n, nsel;
+	int ret;
+
+	if (run_discover(o, r, why, why_len, skip))
+		return -1;
+	*skip = false;
+	all = scenario_all(&n);
+	sel = run_select(all, n, o->filter, &nsel);
+	ret = run_cases(o, sel, nsel, r, why, why_len);
+	free(sel);
+	return ret;
+}
+
+void run_result_free(struct run_result *r)
+{
+	for (unsigned i = 0; i < r->ncases; i++) {
+		struct case_result *c = &r->cases[i];
+
+		for (unsigned j = 0; j < c->nlog; j++)
+			free(c->log[j]);
+		free(c->log);
+		free(c->inv);
+		free(c->reason);
+	}
+	free(r->cases);
+	free(r->rollup);
+	free(r->target);
+	free(r->profile);
+	memset(r, 0, sizeof(*r));
+}

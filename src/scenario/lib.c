@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "scenario.h"
+#include "sc_util.h"
 
 #define HUGE_2M (2ul << 20)
 /* Where tc_pick_iova starts looking: low, but not at IOVA 0. */
@@ -303,18 +304,32 @@ static int run_dma(struct tc *c, unsigned dev, uint32_t pasid,
 	return 0;
 }
 
-static bool dma_judge(struct tc *c, const char *inv, unsigned dev,
-		      uint32_t pasid, uint64_t iova, void *mem, size_t len,
-		      bool expect_land, bool write)
+const char *dma_outcome_name(enum dma_outcome o)
+{
+	switch (o) {
+	case DMA_LANDED: return "landed";
+	case DMA_BLOCKED: return "blocked";
+	case DMA_OTHER: return "partial/corrupted";
+	case DMA_ERROR: return "engine error";
+	}
+	return "?";
+}
+
+/* Run and classify one transfer; log the evidence line. On an engine error
+ * *err receives it; -T_UNSUPPORTED skips the case. */
+static enum dma_outcome dma_run_classify(struct tc *c, unsigned dev,
+					 uint32_t pasid, bool write,
+					 uint64_t iova, void *mem, size_t len,
+					 const char *expected, int *err)
 {
 	const char *what = write ? "write" : "read";
 	uint32_t mem_seed = tc_new_seed(c), dev_seed = tc_new_seed(c);
+	enum dma_outcome o;
 	char ev[256], pb[16];
-	const char *outcome;
-	bool landed, blocked;
 	void *buf;
 	int ret;
 
+	*err = 0;
 	buf = malloc(len ? len : 1);
 	if (!buf)
 		tc_skip(c, "out of memory");
@@ -328,36 +343,72 @@ static bool dma_judge(struct tc *c, const char *inv, unsigned dev,
 			pasid_str(pasid, pb, sizeof(pb)));
 	}
 	if (ret) {
-		tc_check(c, inv, false,
-			 "dma %s dev %u pasid %s iova 0x%llx len %zu: engine failed: %s (%s)",
-			 what, dev, pasid_str(pasid, pb, sizeof(pb)),
-			 (unsigned long long)iova, len, errno_name(ret), ev);
+		tc_log(c, "dma %s dev %u pasid %s iova 0x%llx len %zu: engine failed: %s%s%s",
+		       what, dev, pasid_str(pasid, pb, sizeof(pb)),
+		       (unsigned long long)iova, len, errno_name(ret),
+		       ev[0] ? "; " : "", ev);
 		free(buf);
-		return false;
+		*err = ret;
+		return DMA_ERROR;
 	}
 	if (write) {
-		landed = matches_pattern(mem, len, dev_seed);
-		blocked = matches_pattern(mem, len, mem_seed);
+		if (matches_pattern(mem, len, dev_seed))
+			o = DMA_LANDED;
+		else if (matches_pattern(mem, len, mem_seed))
+			o = DMA_BLOCKED;
+		else
+			o = DMA_OTHER;
 	} else {
-		landed = matches_pattern(buf, len, mem_seed);
 		/* A blocked read may leave the engine's buffer as it was or
 		 * fill it with what the bus returns for a fault: either way
 		 * nothing of memory's pattern reaches it. */
-		blocked = pattern_words_seen(buf, len, mem_seed) == 0;
+		if (matches_pattern(buf, len, mem_seed))
+			o = DMA_LANDED;
+		else if (pattern_words_seen(buf, len, mem_seed) == 0)
+			o = DMA_BLOCKED;
+		else
+			o = DMA_OTHER;
 	}
-	outcome = landed ? "landed" : blocked ? "blocked" :
-		  write ? "corrupted (memory changed but not to the pattern)" :
-			  "partial (device saw some of memory)";
 	tc_log(c, "dma %s dev %u pasid %s iova 0x%llx len %zu: %s (expected %s)%s%s",
 	       what, dev, pasid_str(pasid, pb, sizeof(pb)),
-	       (unsigned long long)iova, len, outcome,
-	       expect_land ? "landed" : "blocked", ev[0] ? "; " : "", ev);
+	       (unsigned long long)iova, len, dma_outcome_name(o), expected,
+	       ev[0] ? "; " : "", ev);
 	free(buf);
-	return tc_check(c, inv, expect_land ? landed : blocked,
+	return o;
+}
+
+enum dma_outcome tc_dma_try(struct tc *c, unsigned dev, uint32_t pasid,
+			    bool write, uint64_t iova, void *mem, size_t len)
+{
+	int err;
+
+	return dma_run_classify(c, dev, pasid, write, iova, mem, len,
+				"either", &err);
+}
+
+static bool dma_judge(struct tc *c, const char *inv, unsigned dev,
+		      uint32_t pasid, uint64_t iova, void *mem, size_t len,
+		      bool expect_land, bool write)
+{
+	const char *want = expect_land ? "landed" : "blocked";
+	enum dma_outcome o;
+	char pb[16];
+	int err;
+
+	o = dma_run_classify(c, dev, pasid, write, iova, mem, len, want, &err);
+	if (o == DMA_ERROR)
+		return tc_check(c, inv, false,
+				"dma %s dev %u pasid %s iova 0x%llx len %zu: the engine could not run it: %s",
+				write ? "write" : "read", dev,
+				pasid_str(pasid, pb, sizeof(pb)),
+				(unsigned long long)iova, len,
+				errno_name(err));
+	return tc_check(c, inv, o == (expect_land ? DMA_LANDED : DMA_BLOCKED),
 			"dma %s dev %u pasid %s iova 0x%llx len %zu: %s, contract says %s",
-			what, dev, pasid_str(pasid, pb, sizeof(pb)),
-			(unsigned long long)iova, len, outcome,
-			expect_land ? "landed" : "blocked");
+			write ? "write" : "read", dev,
+			pasid_str(pasid, pb, sizeof(pb)),
+			(unsigned long long)iova, len, dma_outcome_name(o),
+			want);
 }
 
 bool tc_dma_write(struct tc *c, const char *inv, unsigned dev, uint32_t pasid,

@@ -1,0 +1,292 @@
+// SPDX-License-Identifier: GPL-2.0
+/* iommufd ioctl wrappers: see iommufd.h. */
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include "iommufd.h"
+
+static int xioctl(int fd, unsigned long cmd, void *arg)
+{
+	return ioctl(fd, cmd, arg) ? -errno : 0;
+}
+
+int ufd_open(void)
+{
+	int fd = open("/dev/iommu", O_RDWR | O_CLOEXEC);
+
+	return fd < 0 ? -errno : fd;
+}
+
+int ufd_raw(int fd, unsigned long cmd, void *arg)
+{
+	return xioctl(fd, cmd, arg);
+}
+
+int ufd_destroy(int fd, uint32_t id)
+{
+	struct iommu_destroy cmd = { .size = sizeof(cmd), .id = id };
+
+	return xioctl(fd, IOMMU_DESTROY, &cmd);
+}
+
+int ufd_ioas_alloc(int fd, uint32_t *ioas_id)
+{
+	struct iommu_ioas_alloc cmd = { .size = sizeof(cmd) };
+	int ret = xioctl(fd, IOMMU_IOAS_ALLOC, &cmd);
+
+	if (!ret && ioas_id)
+		*ioas_id = cmd.out_ioas_id;
+	return ret;
+}
+
+int ufd_ioas_map(int fd, uint32_t ioas_id, uint32_t flags, const void *uva,
+		 uint64_t len, uint64_t *iova)
+{
+	struct iommu_ioas_map cmd = {
+		.size = sizeof(cmd),
+		.flags = flags,
+		.ioas_id = ioas_id,
+		.user_va = (uintptr_t)uva,
+		.length = len,
+	};
+	int ret;
+
+	if ((flags & IOMMU_IOAS_MAP_FIXED_IOVA) && iova)
+		cmd.iova = *iova;
+	ret = xioctl(fd, IOMMU_IOAS_MAP, &cmd);
+	if (!ret && iova)
+		*iova = cmd.iova;
+	return ret;
+}
+
+int ufd_ioas_map_file(int fd, uint32_t ioas_id, uint32_t flags, int mfd,
+		      uint64_t start, uint64_t len, uint64_t *iova)
+{
+	struct iommu_ioas_map_file cmd = {
+		.size = sizeof(cmd),
+		.flags = flags,
+		.ioas_id = ioas_id,
+		.fd = mfd,
+		.start = start,
+		.length = len,
+	};
+	int ret;
+
+	if ((flags & IOMMU_IOAS_MAP_FIXED_IOVA) && iova)
+		cmd.iova = *iova;
+	ret = xioctl(fd, IOMMU_IOAS_MAP_FILE, &cmd);
+	if (!ret && iova)
+		*iova = cmd.iova;
+	return ret;
+}
+
+int ufd_ioas_unmap(int fd, uint32_t ioas_id, uint64_t iova, uint64_t len,
+		   uint64_t *unmapped)
+{
+	struct iommu_ioas_unmap cmd = {
+		.size = sizeof(cmd),
+		.ioas_id = ioas_id,
+		.iova = iova,
+		.length = len,
+	};
+	int ret = xioctl(fd, IOMMU_IOAS_UNMAP, &cmd);
+
+	if (!ret && unmapped)
+		*unmapped = cmd.length;
+	return ret;
+}
+
+int ufd_ioas_copy(int fd, uint32_t dst_ioas, uint32_t src_ioas,
+		  uint32_t flags, uint64_t src_iova, uint64_t len,
+		  uint64_t *dst_iova)
+{
+	struct iommu_ioas_copy cmd = {
+		.size = sizeof(cmd),
+		.flags = flags,
+		.dst_ioas_id = dst_ioas,
+		.src_ioas_id = src_ioas,
+		.length = len,
+		.src_iova = src_iova,
+	};
+	int ret;
+
+	if ((flags & IOMMU_IOAS_MAP_FIXED_IOVA) && dst_iova)
+		cmd.dst_iova = *dst_iova;
+	ret = xioctl(fd, IOMMU_IOAS_COPY, &cmd);
+	if (!ret && dst_iova)
+		*dst_iova = cmd.dst_iova;
+	return ret;
+}
+
+int ufd_ioas_iova_ranges(int fd, uint32_t ioas_id,
+			 struct iommu_iova_range *ranges, uint32_t *num,
+			 uint64_t *alignment)
+{
+	struct iommu_ioas_iova_ranges cmd = {
+		.size = sizeof(cmd),
+		.ioas_id = ioas_id,
+		.num_iovas = num ? *num : 0,
+		.allowed_iovas = (uintptr_t)ranges,
+	};
+	int ret = xioctl(fd, IOMMU_IOAS_IOVA_RANGES, &cmd);
+
+	/* The kernel writes the struct back before it decides on EMSGSIZE. */
+	if (ret && ret != -EMSGSIZE)
+		return ret;
+	if (num)
+		*num = cmd.num_iovas;
+	if (alignment)
+		*alignment = cmd.out_iova_alignment;
+	return ret;
+}
+
+int ufd_ioas_allow_iovas(int fd, uint32_t ioas_id,
+			 const struct iommu_iova_range *ranges, uint32_t num)
+{
+	struct iommu_ioas_allow_iovas cmd = {
+		.size = sizeof(cmd),
+		.ioas_id = ioas_id,
+		.num_iovas = num,
+		.allowed_iovas = (uintptr_t)ranges,
+	};
+
+	return xioctl(fd, IOMMU_IOAS_ALLOW_IOVAS, &cmd);
+}
+
+int ufd_option(int fd, uint32_t option_id, uint16_t op, uint32_t object_id,
+	       uint64_t *val)
+{
+	struct iommu_option cmd = {
+		.size = sizeof(cmd),
+		.option_id = option_id,
+		.op = op,
+		.object_id = object_id,
+	};
+	int ret;
+
+	if (op == IOMMU_OPTION_OP_SET && val)
+		cmd.val64 = *val;
+	ret = xioctl(fd, IOMMU_OPTION, &cmd);
+	if (!ret && op == IOMMU_OPTION_OP_GET && val)
+		*val = cmd.val64;
+	return ret;
+}
+
+int ufd_hwpt_alloc(int fd, uint32_t flags, uint32_t dev_id, uint32_t pt_id,
+		   uint32_t data_type, const void *data, uint32_t data_len,
+		   uint32_t fault_id, uint32_t *hwpt_id)
+{
+	struct iommu_hwpt_alloc cmd = {
+		.size = sizeof(cmd),
+		.flags = flags,
+		.dev_id = dev_id,
+		.pt_id = pt_id,
+		.data_type = data_type,
+		.data_len = data_len,
+		.data_uptr = (uintptr_t)data,
+		.fault_id = fault_id,
+	};
+	int ret = xioctl(fd, IOMMU_HWPT_ALLOC, &cmd);
+
+	if (!ret && hwpt_id)
+		*hwpt_id = cmd.out_hwpt_id;
+	return ret;
+}
+
+int ufd_get_hw_info(int fd, uint32_t dev_id, uint32_t flags,
+		    uint32_t in_type, void *data, uint32_t *data_len,
+		    struct ufd_hw_info *out)
+{
+	struct iommu_hw_info cmd = {
+		.size = sizeof(cmd),
+		.flags = flags,
+		.dev_id = dev_id,
+		.data_len = data_len ? *data_len : 0,
+		.data_uptr = (uintptr_t)data,
+	};
+	int ret;
+
+	cmd.in_data_type = in_type;
+	ret = xioctl(fd, IOMMU_GET_HW_INFO, &cmd);
+	if (ret)
+		return ret;
+	if (data_len)
+		*data_len = cmd.data_len;
+	if (out) {
+		out->data_len = cmd.data_len;
+		out->data_type = cmd.out_data_type;
+		out->max_pasid_log2 = cmd.out_max_pasid_log2;
+		out->capabilities = cmd.out_capabilities;
+	}
+	return 0;
+}
+
+int ufd_hwpt_set_dirty_tracking(int fd, uint32_t hwpt_id, bool enable)
+{
+	struct iommu_hwpt_set_dirty_tracking cmd = {
+		.size = sizeof(cmd),
+		.flags = enable ? IOMMU_HWPT_DIRTY_TRACKING_ENABLE : 0,
+		.hwpt_id = hwpt_id,
+	};
+
+	return xioctl(fd, IOMMU_HWPT_SET_DIRTY_TRACKING, &cmd);
+}
+
+int ufd_hwpt_get_dirty_bitmap(int fd, uint32_t hwpt_id, uint32_t flags,
+			      uint64_t iova, uint64_t len, uint64_t page_size,
+			      uint64_t *bitmap)
+{
+	struct iommu_hwpt_get_dirty_bitmap cmd = {
+		.size = sizeof(cmd),
+		.hwpt_id = hwpt_id,
+		.flags = flags,
+		.iova = iova,
+		.length = len,
+		.page_size = page_size,
+		.data = (uintptr_t)bitmap,
+	};
+
+	return xioctl(fd, IOMMU_HWPT_GET_DIRTY_BITMAP, &cmd);
+}
+
+int ufd_hwpt_invalidate(int fd, uint32_t hwpt_id, uint32_t data_type,
+			const void *reqs, uint32_t entry_len,
+			uint32_t *entry_num)
+{
+	struct iommu_hwpt_invalidate cmd = {
+		.size = sizeof(cmd),
+		.hwpt_id = hwpt_id,
+		.data_uptr = (uintptr_t)reqs,
+		.data_type = data_type,
+		.entry_len = entry_len,
+		.entry_num = entry_num ? *entry_num : 0,
+	};
+	int ret = xioctl(fd, IOMMU_HWPT_INVALIDATE, &cmd);
+
+	/* The kernel reports how many it handled, also on failure. */
+	if (entry_num)
+		*entry_num = cmd.entry_num;
+	return ret;
+}
+
+int ufd_viommu_alloc(int fd, uint32_t type, uint32_t dev_id,
+		     uint32_t hwpt_id, const void *data, uint32_t data_len,
+		     uint32_t *viommu_id)
+{
+	struct iommu_viommu_alloc cmd = {
+		.size = sizeof(cmd),
+		.type = type,
+		.dev_id = dev_id,
+		.hwpt_id = hwpt_id,
+		.data_len = data_len,
+		.data_uptr = (uintptr_t)data,
+	};
+	int ret = xioctl(fd, IOMMU_VIOMMU_ALLOC, &cmd);
+
+	if (!ret && viommu_id)
+		*viommu_id = cmd.out_viommu_id;
+	return ret;
+}

@@ -1,0 +1,178 @@
+// SPDX-License-Identifier: GPL-2.0
+/* VFIO device cdev ioctl wrappers: see vfio_cdev.h. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include "vfio_cdev.h"
+
+static int xioctl(int fd, unsigned long cmd, void *arg)
+{
+	return ioctl(fd, cmd, arg) ? -errno : 0;
+}
+
+int vfio_cdev_open(const char *path)
+{
+	int fd = open(path, O_RDWR | O_CLOEXEC);
+
+	return fd < 0 ? -errno : fd;
+}
+
+int vfio_bind_iommufd(int dfd, int iommufd, uint32_t *dev_id)
+{
+	struct vfio_device_bind_iommufd bind = {
+		.argsz = sizeof(bind),
+		.iommufd = iommufd,
+	};
+	int ret = xioctl(dfd, VFIO_DEVICE_BIND_IOMMUFD, &bind);
+
+	if (!ret && dev_id)
+		*dev_id = bind.out_devid;
+	return ret;
+}
+
+static int attach(int dfd, uint32_t flags, uint32_t pasid, uint32_t *pt_id)
+{
+	struct vfio_device_attach_iommufd_pt at = {
+		.argsz = sizeof(at),
+		.flags = flags,
+		.pt_id = *pt_id,
+		.pasid = pasid,
+	};
+	int ret = xioctl(dfd, VFIO_DEVICE_ATTACH_IOMMUFD_PT, &at);
+
+	if (!ret)
+		*pt_id = at.pt_id;
+	return ret;
+}
+
+int vfio_attach_pt(int dfd, uint32_t *pt_id)
+{
+	return attach(dfd, 0, 0, pt_id);
+}
+
+int vfio_attach_pasid_pt(int dfd, uint32_t pasid, uint32_t *pt_id)
+{
+	return attach(dfd, VFIO_DEVICE_ATTACH_PASID, pasid, pt_id);
+}
+
+int vfio_detach_pt(int dfd)
+{
+	struct vfio_device_detach_iommufd_pt de = { .argsz = sizeof(de) };
+
+	return xioctl(dfd, VFIO_DEVICE_DETACH_IOMMUFD_PT, &de);
+}
+
+int vfio_detach_pasid_pt(int dfd, uint32_t pasid)
+{
+	struct vfio_device_detach_iommufd_pt de = {
+		.argsz = sizeof(de),
+		.flags = VFIO_DEVICE_DETACH_PASID,
+		.pasid = pasid,
+	};
+
+	return xioctl(dfd, VFIO_DEVICE_DETACH_IOMMUFD_PT, &de);
+}
+
+int vfio_device_get_info(int dfd, struct vfio_device_info *info)
+{
+	struct vfio_device_info in = { .argsz = sizeof(in) };
+	int ret = xioctl(dfd, VFIO_DEVICE_GET_INFO, &in);
+
+	if (!ret)
+		*info = in;
+	return ret;
+}
+
+int vfio_device_get_region_info(int dfd, uint32_t index,
+				struct vfio_region_info *info)
+{
+	struct vfio_region_info in = { .argsz = sizeof(in), .index = index };
+	int ret = xioctl(dfd, VFIO_DEVICE_GET_REGION_INFO, &in);
+
+	if (!ret)
+		*info = in;
+	return ret;
+}
+
+int vfio_device_get_irq_info(int dfd, uint32_t index,
+			     struct vfio_irq_info *info)
+{
+	struct vfio_irq_info in = { .argsz = sizeof(in), .index = index };
+	int ret = xioctl(dfd, VFIO_DEVICE_GET_IRQ_INFO, &in);
+
+	if (!ret)
+		*info = in;
+	return ret;
+}
+
+int vfio_device_reset(int dfd)
+{
+	return ioctl(dfd, VFIO_DEVICE_RESET) ? -errno : 0;
+}
+
+int vfio_set_irqs_eventfd(int dfd, uint32_t index, uint32_t start,
+			  const int32_t *fds, uint32_t count)
+{
+	size_t sz = sizeof(struct vfio_irq_set) + count * sizeof(int32_t);
+	struct vfio_irq_set *set = calloc(1, sz);
+	int ret;
+
+	if (!set)
+		return -ENOMEM;
+	set->argsz = sz;
+	set->flags = VFIO_IRQ_SET_DATA_EVENTFD | VFIO_IRQ_SET_ACTION_TRIGGER;
+	set->index = index;
+	set->start = start;
+	set->count = count;
+	memcpy(set->data, fds, count * sizeof(int32_t));
+	ret = xioctl(dfd, VFIO_DEVICE_SET_IRQS, set);
+	free(set);
+	return ret;
+}
+
+int vfio_set_irqs_disable(int dfd, uint32_t index)
+{
+	struct vfio_irq_set set = {
+		.argsz = sizeof(set),
+		.flags = VFIO_IRQ_SET_DATA_NONE | VFIO_IRQ_SET_ACTION_TRIGGER,
+		.index = index,
+	};
+
+	return xioctl(dfd, VFIO_DEVICE_SET_IRQS, &set);
+}
+
+int vfio_set_irqs_action(int dfd, uint32_t index, uint32_t action)
+{
+	struct vfio_irq_set set = {
+		.argsz = sizeof(set),
+		.flags = VFIO_IRQ_SET_DATA_NONE | action,
+		.index = index,
+		.count = 1,
+	};
+
+	return xioctl(dfd, VFIO_DEVICE_SET_IRQS, &set);
+}
+
+int vfio_region_read(int dfd, uint64_t region_offset, uint64_t off,
+		     void *buf, size_t len)
+{
+	ssize_t n = pread(dfd, buf, len, (off_t)(region_offset + off));
+
+	if (n < 0)
+		return -errno;
+	return (size_t)n == len ? 0 : -EIO;
+}
+
+int vfio_region_write(int dfd, uint64_t region_offset, uint64_t off,
+		      const void *buf, size_t len)
+{
+	ssize_t n = pwrite(dfd, buf, len, (off_t)(region_offset + off));
+
+	if (n < 0)
+		return -errno;
+	return (size_t)n == len ? 0 : -EIO;
+}

@@ -1,0 +1,172 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KTAP output in the kselftest style:
+ *
+ *   KTAP version 1
+ *   # iommu-conformance target=model profile=conforming kernel=- dma=modelled
+ *   # note: ...
+ *   # device 0: model0 group=0 iommu=0 pasid=20 dirty=1 dma=1
+ *   1..N
+ *   # <case log line>                 (L lines: the DMA evidence)
+ *   # FAIL <INV>: <message>           (F lines)
+ *   # invariant <INV> <pass|fail>     (what the case checked)
+ *   ok 1 <id> | not ok 1 <id> | ok 1 <id> # SKIP <reason>
+ *   ...
+ *   # invariant <INV> <pass|fail|skip> (the roll-up over the run)
+ *   # Totals: pass:N fail:N xfail:0 xpass:0 skip:N error:0
+ *
+ * Every line is one line: text is folded at newlines.
+ */
+#include <string.h>
+
+#include "report.h"
+
+static void text(FILE *f, const char *s)
+{
+	for (; s && *s; s++)
+		fputc(*s == '\n' || *s == '\r' ? ' ' : *s, f);
+}
+
+static void word(FILE *f, const char *s)
+{
+	if (!s || !*s) {
+		fputc('-', f);
+		return;
+	}
+	for (; *s; s++)
+		fputc(*s == ' ' || *s == '\n' || *s == '\t' ? '_' : *s, f);
+}
+
+void ktap_header(FILE *f, const struct run_result *r, unsigned n)
+{
+	const struct target_caps *caps = &r->caps;
+
+	fputs("KTAP version 1\n# iommu-conformance target=", f);
+	word(f, r->target);
+	fputs(" profile=", f);
+	word(f, r->profile);
+	fputs(" kernel=", f);
+	word(f, caps->kernel_release);
+	fprintf(f, " dma=%s version=%s\n", dma_kind_name(caps->dma), IC_VERSION);
+	if (caps->notes[0]) {
+		fputs("# note: ", f);
+		text(f, caps->notes);
+		fputc('\n', f);
+	}
+	for (unsigned i = 0; i < caps->ndev && i < T_MAX_DEVS; i++) {
+		const struct dev_caps *d = &caps->dev[i];
+
+		fprintf(f, "# device %u: ", i);
+		word(f, d->name);
+		fprintf(f, " group=%u iommu=%u pasid=%u dirty=%d dma=%d resv=%u\n",
+			d->group, d->iommu, d->max_pasid_log2, d->dirty_tracking,
+			d->dma, d->nresv);
+	}
+	fprintf(f, "1..%u\n", n);
+	fflush(f);
+}
+
+void ktap_case(FILE *f, unsigned num, const struct case_result *c,
+	       unsigned first_log)
+{
+	for (unsigned i = first_log; i < c->nlog; i++) {
+		fputs("# ", f);
+		text(f, c->log[i]);
+		fputc('\n', f);
+	}
+	for (unsigned i = 0; i < c->ninv; i++)
+		fprintf(f, "# invariant %s %s\n", c->inv[i].id,
+			outcome_name(c->inv[i].outcome));
+	fprintf(f, "%s %u %s", c->outcome == OUT_FAIL ? "not ok" : "ok", num,
+		c->id);
+	if (c->outcome == OUT_SKIP) {
+		fputs(" # SKIP ", f);
+		text(f, c->reason ? c->reason : "skipped");
+	}
+	fputc('\n', f);
+	fflush(f);
+}
+
+void ktap_footer(FILE *f, const struct run_result *r)
+{
+	for (unsigned i = 0; i < r->nrollup; i++)
+		fprintf(f, "# invariant %s %s\n", r->rollup[i].id,
+			outcome_name(r->rollup[i].outcome));
+	fprintf(f, "# Totals: pass:%u fail:%u xfail:0 xpass:0 skip:%u error:0\n",
+		r->npass, r->nfail, r->nskip);
+	fflush(f);
+}
+
+void ktap_write(FILE *f, const struct run_result *r)
+{
+	ktap_header(f, r, r->ncases);
+	for (unsigned i = 0; i < r->ncases; i++)
+		ktap_case(f, i + 1, &r->cases[i], 0);
+	ktap_footer(f, r);
+}
+
+/* --- streaming ------------------------------------------------------------- */
+
+static void st_plan(void *arg, const struct run_result *r, unsigned n)
+{
+	struct ktap_stream *s = arg;
+
+	ktap_header(s->f, r, n);
+}
+
+static void st_begin(void *arg, unsigned idx, const struct scenario *sc)
+{
+	struct ktap_stream *s = arg;
+
+	s->streamed = 0;
+}
+
+/* Each L, F or unknown line becomes exactly one case log entry (run.c), so
+ * counting them here tells ktap_case() where the unprinted rest starts. */
+static void st_line(void *arg, unsigned idx, char tag, const char *line)
+{
+	struct ktap_stream *s = arg;
+
+	switch (tag) {
+	case 'P':
+	case 'S':
+		return;
+	case 'F': {
+		size_t n = strcspn(line, " ");
+
+		fprintf(s->f, "# FAIL %.*s: ", (int)n, line);
+		text(s->f, line[n] ? line + n + 1 : "");
+		break;
+	}
+	case 'L':
+		fputs("# ", s->f);
+		text(s->f, line);
+		break;
+	default:
+		fprintf(s->f, "# %c", tag ? tag : ' ');
+		text(s->f, line);
+		break;
+	}
+	fputc('\n', s->f);
+	fflush(s->f);
+	s->streamed++;
+}
+
+static void st_end(void *arg, unsigned idx, const struct case_result *c)
+{
+	struct ktap_stream *s = arg;
+
+	ktap_case(s->f, idx + 1, c, s->streamed < c->nlog ? s->streamed : c->nlog);
+	s->streamed = 0;
+}
+
+void ktap_stream_hooks(struct ktap_stream *s, FILE *f, struct run_hooks *h)
+{
+	s->f = f;
+	s->streamed = 0;
+	h->plan = st_plan;
+	h->case_begin = st_begin;
+	h->case_line = st_line;
+	h->case_end = st_end;
+	h->arg = s;
+}

@@ -1,0 +1,749 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Object model and ioctl ABI: OBJ-1..11.
+ *
+ * The ABI cases go through the raw_ioctl op with the uAPI structs, so the
+ * size field, reserved fields and unknown flag bits reach the target exactly
+ * as a user would send them. Expected errnos come from docs/contract.md,
+ * checked against drivers/iommu/iommufd/main.c (iommufd_fops_ioctl,
+ * iommufd_object_remove) and the per-ioctl handlers.
+ */
+#include <linux/iommufd.h>
+#include <stddef.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include "scenario.h"
+
+/* A raw ID nothing in a fresh context owns. */
+#define NO_SUCH_ID T_ID_MAKE(0, 0x00fffff0u)
+
+static uint64_t pgsz(void)
+{
+	long ps = sysconf(_SC_PAGESIZE);
+
+	return ps > 0 ? (uint64_t)ps : 4096;
+}
+
+/*
+ * One raw ioctl checked against a single expected errno. A target that
+ * cannot decode the command is logged and counted, not skipped, so one
+ * undecoded command does not hide the others; *ran counts real checks.
+ * Returns true only when the command was sent and the check passed.
+ */
+static bool raw_expect(struct tc *c, const char *inv, const char *what,
+		       unsigned long cmd, void *arg, int want, unsigned *ran)
+{
+	int ret = T_CALL(c->t, raw_ioctl, 0, cmd, arg);
+
+	if (ret == -T_UNSUPPORTED) {
+		tc_log(c, "target cannot send raw %s: not checked", what);
+		return false;
+	}
+	(*ran)++;
+	return tc_check_ret(c, inv, what, ret, &want, 1);
+}
+
+static void skip_if_none(struct tc *c, unsigned ran)
+{
+	if (!ran)
+		tc_skip(c, "target decodes none of the raw ioctls this case sends");
+}
+
+static uint32_t new_ioas(struct tc *c, const char *inv)
+{
+	uint32_t id = 0;
+
+	REQUIRE(c, inv, T_CALL(c->t, ioas_alloc, 0, &id));
+	return id;
+}
+
+/* Bytes an unmap-all finds: proves what a refused call left behind. */
+static uint64_t mapped_bytes(struct tc *c, const char *inv, uint32_t ioas)
+{
+	uint64_t n = 0;
+
+	CHECK_OK(c, inv, T_CALL(c->t, ioas_unmap, ioas, 0, UINT64_MAX, &n));
+	return n;
+}
+
+/* --- OBJ-1: the size field ------------------------------------------------ */
+
+SCENARIO(obj_size_too_short,
+	 .id = "obj.size_too_short_einval",
+	 .title = "a size below the struct's last mandatory field is EINVAL",
+	 .invariants = "OBJ-1")
+{
+	struct iommu_ioas_alloc a;
+	struct iommu_destroy d;
+	unsigned ran = 0;
+
+	memset(&a, 0, sizeof(a));
+	a.size = 4;
+	raw_expect(c, "OBJ-1", "IOAS_ALLOC size=4", IOMMU_IOAS_ALLOC, &a,
+		   EINVAL, &ran);
+	a.size = offsetof(struct iommu_ioas_alloc, out_ioas_id);
+	raw_expect(c, "OBJ-1", "IOAS_ALLOC size=8 (no out_ioas_id)",
+		   IOMMU_IOAS_ALLOC, &a, EINVAL, &ran);
+	memset(&d, 0, sizeof(d));
+	d.size = 4;
+	d.id = NO_SUCH_ID;
+	raw_expect(c, "OBJ-1", "DESTROY size=4", IOMMU_DESTROY, &d, EINVAL,
+		   &ran);
+	skip_if_none(c, ran);
+}
+
+SCENARIO(obj_size_longer,
+	 .id = "obj.size_longer_zero_tail",
+	 .title = "a longer struct is accepted with a zero tail, E2BIG with a non-zero one",
+	 .invariants = "OBJ-1")
+{
+	struct {
+		struct iommu_ioas_alloc a;
+		uint8_t tail[8];
+	} __attribute__((packed)) big;
+	struct iommu_ioas_alloc exact;
+	unsigned ran = 0;
+
+	memset(&exact, 0, sizeof(exact));
+	exact.size = sizeof(exact);
+	if (raw_expect(c, "OBJ-1", "IOAS_ALLOC size=sizeof", IOMMU_IOAS_ALLOC,
+		       &exact, 0, &ran))
+		CHECK_OK(c, "OBJ-1", T_CALL(c->t, destroy, exact.out_ioas_id));
+
+	memset(&big, 0, sizeof(big));
+	big.a.size = sizeof(big);
+	if (raw_expect(c, "OBJ-1", "IOAS_ALLOC size=sizeof+8, zero tail",
+		       IOMMU_IOAS_ALLOC, &big, 0, &ran)) {
+		tc_check(c, "OBJ-1", big.a.out_ioas_id != 0,
+			 "IOAS_ALLOC with a zero tail returned ID 0");
+		/* The object is a real IOAS: it answers IOVA_RANGES. */
+		struct iova_range r[T_MAX_RANGES];
+		unsigned n = T_MAX_RANGES;
+		uint64_t al;
+
+		CHECK_OK(c, "OBJ-1", T_CALL(c->t, iova_ranges, big.a.out_ioas_id,
+					    r, &n, &al));
+		CHECK_OK(c, "OBJ-1", T_CALL(c->t, destroy, big.a.out_ioas_id));
+	}
+
+	memset(&big, 0, sizeof(big));
+	big.a.size = sizeof(big);
+	big.tail[5] = 1;
+	raw_expect(c, "OBJ-1", "IOAS_ALLOC size=sizeof+8, non-zero tail",
+		   IOMMU_IOAS_ALLOC, &big, E2BIG, &ran);
+	skip_if_none(c, ran);
+}
+
+/* --- OBJ-2: unknown ioctl numbers ----------------------------------------- */
+
+SCENARIO(obj_unknown_ioctl,
+	 .id = "obj.unknown_ioctl_enotty",
+	 .title = "ioctl numbers iommufd does not implement give ENOTTY",
+	 .invariants = "OBJ-2")
+{
+	struct iommu_ioas_alloc a;
+	unsigned ran = 0;
+
+	memset(&a, 0, sizeof(a));
+	a.size = sizeof(a);
+	/* Past the end of the command table (and not a VFIO compat one). */
+	raw_expect(c, "OBJ-2", "_IO(';', 0xff)", _IO(IOMMUFD_TYPE, 0xff), &a,
+		   ENOTTY, &ran);
+	/* A known command number with the wrong direction/size encoding. */
+	raw_expect(c, "OBJ-2", "_IOWR(';', IOAS_ALLOC nr, struct)",
+		   _IOWR(IOMMUFD_TYPE, IOMMUFD_CMD_IOAS_ALLOC,
+			 struct iommu_ioas_alloc), &a, ENOTTY, &ran);
+	skip_if_none(c, ran);
+}
+
+/* --- OBJ-3: reserved fields and unknown flags ----------------------------- */
+
+SCENARIO(obj_reserved_ioas,
+	 .id = "obj.reserved_fields_ioas",
+	 .title = "non-zero __reserved in IOAS ioctls gives EOPNOTSUPP and changes nothing",
+	 .invariants = "OBJ-3")
+{
+	uint64_t p = pgsz();
+	uint32_t ioas = new_ioas(c, "OBJ-3");
+	void *buf = tc_alloc(c, p);
+	struct iommu_iova_range range[T_MAX_RANGES];
+	struct iommu_ioas_iova_ranges r;
+	struct iommu_ioas_allow_iovas al;
+	struct iommu_ioas_map m;
+	struct iommu_option o;
+	unsigned ran = 0;
+
+	memset(&r, 0, sizeof(r));
+	r.size = sizeof(r);
+	r.ioas_id = ioas;
+	r.num_iovas = T_MAX_RANGES;
+	r.allowed_iovas = (uintptr_t)range;
+	r.__reserved = 1;
+	raw_expect(c, "OBJ-3", "IOVA_RANGES __reserved=1",
+		   IOMMU_IOAS_IOVA_RANGES, &r, EOPNOTSUPP, &ran);
+
+	range[0].start = 0x40000000;
+	range[0].last = 0x40000000 + 16 * p - 1;
+	memset(&al, 0, sizeof(al));
+	al.size = sizeof(al);
+	al.ioas_id = ioas;
+	al.num_iovas = 1;
+	al.allowed_iovas = (uintptr_t)range;
+	al.__reserved = 1;
+	raw_expect(c, "OBJ-3", "ALLOW_IOVAS __reserved=1",
+		   IOMMU_IOAS_ALLOW_IOVAS, &al, EOPNOTSUPP, &ran);
+
+	memset(&m, 0, sizeof(m));
+	m.size = sizeof(m);
+	m.flags = IOMMU_IOAS_MAP_FIXED_IOVA | IOMMU_IOAS_MAP_READABLE |
+		  IOMMU_IOAS_MAP_WRITEABLE;
+	m.ioas_id = ioas;
+	m.user_va = (uintptr_t)buf;
+	m.length = p;
+	m.iova = 0x100000;
+	m.__reserved = 1;
+	raw_expect(c, "OBJ-3", "IOAS_MAP __reserved=1", IOMMU_IOAS_MAP, &m,
+		   EOPNOTSUPP, &ran);
+
+	memset(&o, 0, sizeof(o));
+	o.size = sizeof(o);
+	o.option_id = IOMMU_OPTION_HUGE_PAGES;
+	o.op = IOMMU_OPTION_OP_GET;
+	o.object_id = ioas;
+	o.__reserved = 1;
+	raw_expect(c, "OBJ-3", "OPTION __reserved=1", IOMMU_OPTION, &o,
+		   EOPNOTSUPP, &ran);
+	skip_if_none(c, ran);
+
+	/* Nothing of the refused MAP was installed. */
+	tc_check(c, "OBJ-3", mapped_bytes(c, "OBJ-3", ioas) == 0,
+		 "a MAP refused for __reserved left a mapping behind");
+}
+
+SCENARIO(obj_unknown_flags_ioas,
+	 .id = "obj.unknown_flags_ioas",
+	 .title = "unknown flag bits in IOAS ioctls give EOPNOTSUPP and change nothing",
+	 .invariants = "OBJ-3")
+{
+	uint64_t p = pgsz();
+	uint32_t ioas = new_ioas(c, "OBJ-3"), ioas2 = new_ioas(c, "OBJ-3");
+	void *buf = tc_alloc(c, p);
+	struct iommu_ioas_alloc a;
+	struct iommu_ioas_map m;
+	struct iommu_ioas_copy cp;
+	struct iommu_option o;
+	uint64_t iova = 0x100000;
+	unsigned ran = 0;
+
+	memset(&a, 0, sizeof(a));
+	a.size = sizeof(a);
+	a.flags = 1;
+	raw_expect(c, "OBJ-3", "IOAS_ALLOC flags=1", IOMMU_IOAS_ALLOC, &a,
+		   EOPNOTSUPP, &ran);
+
+	memset(&m, 0, sizeof(m));
+	m.size = sizeof(m);
+	m.flags = IOMMU_IOAS_MAP_FIXED_IOVA | IOMMU_IOAS_MAP_READABLE |
+		  (1u << 3);
+	m.ioas_id = ioas;
+	m.user_va = (uintptr_t)buf;
+	m.length = p;
+	m.iova = iova;
+	raw_expect(c, "OBJ-3", "IOAS_MAP flags|=1<<3", IOMMU_IOAS_MAP, &m,
+		   EOPNOTSUPP, &ran);
+	m.flags = IOMMU_IOAS_MAP_FIXED_IOVA | IOMMU_IOAS_MAP_READABLE |
+		  (1u << 31);
+	raw_expect(c, "OBJ-3", "IOAS_MAP flags|=1<<31", IOMMU_IOAS_MAP, &m,
+		   EOPNOTSUPP, &ran);
+
+	/* A good source for the copy, then a copy with an unknown bit. */
+	REQUIRE(c, "OBJ-3", T_CALL(c->t, ioas_map, ioas,
+				   T_MAP_FIXED_IOVA | T_MAP_READABLE, buf, p,
+				   &iova));
+	memset(&cp, 0, sizeof(cp));
+	cp.size = sizeof(cp);
+	cp.flags = IOMMU_IOAS_MAP_FIXED_IOVA | IOMMU_IOAS_MAP_READABLE |
+		   (1u << 3);
+	cp.dst_ioas_id = ioas2;
+	cp.src_ioas_id = ioas;
+	cp.length = p;
+	cp.src_iova = iova;
+	cp.dst_iova = iova;
+	raw_expect(c, "OBJ-3", "IOAS_COPY flags|=1<<3", IOMMU_IOAS_COPY, &cp,
+		   EOPNOTSUPP, &ran);
+
+	memset(&o, 0, sizeof(o));
+	o.size = sizeof(o);
+	o.option_id = IOMMU_OPTION_HUGE_PAGES;
+	o.op = 7;
+	o.object_id = ioas;
+	raw_expect(c, "OBJ-3", "OPTION op=7", IOMMU_OPTION, &o, EOPNOTSUPP,
+		   &ran);
+	o.op = IOMMU_OPTION_OP_GET;
+	o.option_id = 0x7777;
+	raw_expect(c, "OBJ-3", "OPTION option_id=0x7777", IOMMU_OPTION, &o,
+		   EOPNOTSUPP, &ran);
+	skip_if_none(c, ran);
+
+	tc_check(c, "OBJ-3", mapped_bytes(c, "OBJ-3", ioas2) == 0,
+		 "a COPY refused for an unknown flag left a mapping behind");
+}
+
+SCENARIO(obj_reserved_hwpt,
+	 .id = "obj.reserved_fields_hwpt",
+	 .title = "reserved fields and unknown flags in HWPT, HW_INFO and dirty ioctls give EOPNOTSUPP",
+	 .invariants = "OBJ-3")
+{
+	uint32_t ioas, hwpt = 0;
+	struct iommu_hwpt_alloc ha;
+	struct iommu_hw_info hi;
+	struct iommu_hwpt_set_dirty_tracking sd;
+	struct iommu_hwpt_get_dirty_bitmap gd;
+	struct iommu_hwpt_invalidate inv;
+	uint64_t bitmap = 0;
+	unsigned ran = 0;
+
+	/* Real objects to name, so only the field under test is wrong. */
+	REQUIRE(c, "OBJ-3", T_CALL(c->t, bind, 0, 0));
+	ioas = new_ioas(c, "OBJ-3");
+	REQUIRE(c, "OBJ-3", T_CALL(c->t, attach, 0, T_NO_PASID, ioas, &hwpt));
+
+	/* The reserved fields are checked before dev_id is looked up. */
+	memset(&ha, 0, sizeof(ha));
+	ha.size = sizeof(ha);
+	ha.pt_id = ioas;
+	ha.__reserved = 1;
+	raw_expect(c, "OBJ-3", "HWPT_ALLOC __reserved=1", IOMMU_HWPT_ALLOC,
+		   &ha, EOPNOTSUPP, &ran);
+
+	memset(&hi, 0, sizeof(hi));
+	hi.size = sizeof(hi);
+	hi.flags = 1u << 1;
+	raw_expect(c, "OBJ-3", "GET_HW_INFO flags=1<<1", IOMMU_GET_HW_INFO,
+		   &hi, EOPNOTSUPP, &ran);
+	hi.flags = 0;
+	hi.__reserved[1] = 1;
+	raw_expect(c, "OBJ-3", "GET_HW_INFO __reserved[1]=1",
+		   IOMMU_GET_HW_INFO, &hi, EOPNOTSUPP, &ran);
+
+	memset(&sd, 0, sizeof(sd));
+	sd.size = sizeof(sd);
+	sd.flags = 1u << 1;
+	sd.hwpt_id = hwpt;
+	raw_expect(c, "OBJ-3", "SET_DIRTY_TRACKING flags=1<<1",
+		   IOMMU_HWPT_SET_DIRTY_TRACKING, &sd, EOPNOTSUPP, &ran);
+
+	memset(&gd, 0, sizeof(gd));
+	gd.size = sizeof(gd);
+	gd.hwpt_id = hwpt;
+	gd.flags = 1u << 1;
+	gd.iova = 0x100000;
+	gd.length = pgsz();
+	gd.page_size = pgsz();
+	gd.data = (uintptr_t)&bitmap;
+	raw_expect(c, "OBJ-3", "GET_DIRTY_BITMAP flags=1<<1",
+		   IOMMU_HWPT_GET_DIRTY_BITMAP, &gd, EOPNOTSUPP, &ran);
+	gd.flags = 0;
+	gd.__reserved = 1;
+	raw_expect(c, "OBJ-3", "GET_DIRTY_BITMAP __reserved=1",
+		   IOMMU_HWPT_GET_DIRTY_BITMAP, &gd, EOPNOTSUPP, &ran);
+
+	memset(&inv, 0, sizeof(inv));
+	inv.size = sizeof(inv);
+	inv.hwpt_id = hwpt;
+	inv.__reserved = 1;
+	raw_expect(c, "OBJ-3", "HWPT_INVALIDATE __reserved=1",
+		   IOMMU_HWPT_INVALIDATE, &inv, EOPNOTSUPP, &ran);
+	skip_if_none(c, ran);
+}
+
+/* --- OBJ-4: lookups ------------------------------------------------------- */
+
+SCENARIO(obj_lookup_missing,
+	 .id = "obj.lookup_missing_enoent",
+	 .title = "an ID that does not exist gives ENOENT on every IOAS op and DESTROY",
+	 .invariants = "OBJ-4")
+{
+	uint64_t p = pgsz(), iova = 0x100000, n = 0, al;
+	void *buf = tc_alloc(c, p);
+	struct iova_range r[T_MAX_RANGES];
+	unsigned nr = T_MAX_RANGES;
+	uint32_t ioas = new_ioas(c, "OBJ-4");
+
+	CHECK_RET(c, "OBJ-4", T_CALL(c->t, destroy, NO_SUCH_ID), ENOENT);
+	CHECK_RET(c, "OBJ-4", T_CALL(c->t, ioas_map, NO_SUCH_ID,
+				     T_MAP_FIXED_IOVA | T_MAP_READABLE, buf, p,
+				     &iova), ENOENT);
+	CHECK_RET(c, "OBJ-4", T_CALL(c->t, ioas_unmap, NO_SUCH_ID, iova, p, &n),
+		  ENOENT);
+	CHECK_RET(c, "OBJ-4", T_CALL(c->t, iova_ranges, NO_SUCH_ID, r, &nr,
+				     &al), ENOENT);
+	r[0].start = 0x40000000;
+	r[0].last = 0x40000000 + 16 * p - 1;
+	CHECK_RET(c, "OBJ-4", T_CALL(c->t, allow_iovas, NO_SUCH_ID, r, 1),
+		  ENOENT);
+
+	/* COPY: a missing source, then a missing destination. */
+	REQUIRE(c, "OBJ-4", T_CALL(c->t, ioas_map, ioas,
+				   T_MAP_FIXED_IOVA | T_MAP_READABLE, buf, p,
+				   &iova));
+	n = iova;
+	CHECK_RET(c, "OBJ-4", T_CALL(c->t, ioas_copy, ioas, NO_SUCH_ID,
+				     T_MAP_FIXED_IOVA | T_MAP_READABLE, iova, p,
+				     &n), ENOENT);
+	n = iova;
+	CHECK_RET(c, "OBJ-4", T_CALL(c->t, ioas_copy, NO_SUCH_ID, ioas,
+				     T_MAP_FIXED_IOVA | T_MAP_READABLE, iova, p,
+				     &n), ENOENT);
+	n = 1;
+	CHECK_RET(c, "OBJ-4", T_CALL(c->t, ioas_option_huge_pages, NO_SUCH_ID,
+				     false, &n), ENOENT);
+	n = 0;
+	CHECK_RET(c, "OBJ-4", T_CALL(c->t, set_dirty_tracking, NO_SUCH_ID,
+				     false), ENOENT);
+}
+
+SCENARIO(obj_lookup_wrong_type,
+	 .id = "obj.lookup_wrong_type_enoent",
+	 .title = "an HWPT ID given to IOAS ops, or an IOAS ID to HWPT ops, gives ENOENT",
+	 .invariants = "OBJ-4")
+{
+	uint64_t p = pgsz(), iova, n = 0, al, bitmap = 0;
+	void *buf = tc_alloc(c, p);
+	struct iova_range r[T_MAX_RANGES];
+	unsigned nr = T_MAX_RANGES;
+	uint32_t ioas, hwpt = 0;
+
+	REQUIRE(c, "OBJ-4", T_CALL(c->t, bind, 0, 0));
+	ioas = new_ioas(c, "OBJ-4");
+	REQUIRE(c, "OBJ-4", T_CALL(c->t, attach, 0, T_NO_PASID, ioas, &hwpt));
+	iova = tc_pick_iova(c, ioas, p, 0, 0);
+
+	CHECK_RET(c, "OBJ-4", T_CALL(c->t, ioas_map, hwpt,
+				     T_MAP_FIXED_IOVA | T_MAP_READABLE, buf, p,
+				     &iova), ENOENT);
+	CHECK_RET(c, "OBJ-4", T_CALL(c->t, ioas_unmap, hwpt, 0, UINT64_MAX, &n),
+		  ENOENT);
+	CHECK_RET(c, "OBJ-4", T_CALL(c->t, iova_ranges, hwpt, r, &nr, &al),
+		  ENOENT);
+	n = 1;
+	CHECK_RET(c, "OBJ-4", T_CALL(c->t, ioas_option_huge_pages, hwpt, false,
+				     &n), ENOENT);
+
+	REQUIRE(c, "OBJ-4", T_CALL(c->t, ioas_map, ioas,
+				   T_MAP_FIXED_IOVA | T_MAP_READABLE, buf, p,
+				   &iova));
+	CHECK_RET(c, "OBJ-4", T_CALL(c->t, set_dirty_tracking, ioas, false),
+		  ENOENT);
+	CHECK_RET(c, "OBJ-4", T_CALL(c->t, get_dirty_bitmap, ioas, iova, p, p,
+				     0, &bitmap), ENOENT);
+}
+
+/* --- OBJ-5 / OBJ-6: destroy of objects in use ----------------------------- */
+
+SCENARIO(obj_destroy_ioas_attached,
+	 .id = "obj.destroy_ioas_in_use",
+	 .title = "destroying an IOAS with an attached device fails EBUSY and leaves it usable",
+	 .invariants = "OBJ-5")
+{
+	uint64_t p = pgsz(), iova, n = 0;
+	void *buf = tc_alloc(c, p);
+	int dma = dev_with_dma(c, -1);
+	unsigned dev = dma >= 0 ? (unsigned)dma : 0;
+	uint32_t ioas, hwpt = 0;
+	uint64_t al;
+	struct iova_range r[T_MAX_RANGES];
+	unsigned nr = T_MAX_RANGES;
+
+	REQUIRE(c, "OBJ-5", T_CALL(c->t, bind, dev, 0));
+	ioas = new_ioas(c, "OBJ-5");
+	REQUIRE(c, "OBJ-5", T_CALL(c->t, attach, dev, T_NO_PASID, ioas, &hwpt));
+	iova = tc_pick_iova(c, ioas, p, 0, 0);
+
+	CHECK_RET(c, "OBJ-5", T_CALL(c->t, destroy, ioas), EBUSY);
+	/* Intact: it still answers, maps, and translates. */
+	CHECK_OK(c, "OBJ-5", T_CALL(c->t, iova_ranges, ioas, r, &nr, &al));
+	CHECK_OK(c, "OBJ-5", T_CALL(c->t, ioas_map, ioas,
+				    T_MAP_FIXED_IOVA | T_MAP_READABLE |
+				    T_MAP_WRITEABLE, buf, p, &iova));
+	if (dma >= 0)
+		tc_dma_write(c, "OBJ-5", dev, T_NO_PASID, iova, buf, 256, true);
+	else
+		tc_log(c, "no DMA engine: intact checked by map/ranges only");
+
+	CHECK_OK(c, "OBJ-5", T_CALL(c->t, detach, dev, T_NO_PASID));
+	CHECK_OK(c, "OBJ-5", T_CALL(c->t, ioas_unmap, ioas, 0, UINT64_MAX, &n));
+	CHECK_OK(c, "OBJ-5", T_CALL(c->t, destroy, ioas));
+}
+
+SCENARIO(obj_destroy_ioas_hwpt,
+	 .id = "obj.destroy_ioas_with_hwpt",
+	 .title = "destroying an IOAS that a manual HWPT uses fails EBUSY until the HWPT goes",
+	 .invariants = "OBJ-5",
+	 .requires = REQ_HWPT_ALLOC)
+{
+	uint64_t p = pgsz(), iova = 0x100000;
+	void *buf = tc_alloc(c, p);
+	uint32_t ioas, hwpt = 0;
+
+	REQUIRE(c, "OBJ-5", T_CALL(c->t, bind, 0, 0));
+	ioas = new_ioas(c, "OBJ-5");
+	REQUIRE(c, "OBJ-5", T_CALL(c->t, hwpt_alloc, 0, ioas, 0, 0, NULL, 0,
+				   &hwpt));
+	CHECK_RET(c, "OBJ-5", T_CALL(c->t, destroy, ioas), EBUSY);
+	iova = tc_pick_iova(c, ioas, p, 0, 0);
+	CHECK_OK(c, "OBJ-5", T_CALL(c->t, ioas_map, ioas,
+				    T_MAP_FIXED_IOVA | T_MAP_READABLE, buf, p,
+				    &iova));
+	CHECK_OK(c, "OBJ-5", T_CALL(c->t, destroy, hwpt));
+	CHECK_OK(c, "OBJ-5", T_CALL(c->t, destroy, ioas));
+}
+
+SCENARIO(obj_destroy_hwpt_attached,
+	 .id = "obj.destroy_hwpt_in_use",
+	 .title = "destroying an attached manual HWPT fails EBUSY; the attachment stays",
+	 .invariants = "OBJ-6",
+	 .requires = REQ_HWPT_ALLOC)
+{
+	uint64_t p = pgsz(), iova;
+	void *buf = tc_alloc(c, p);
+	int dma = dev_with_dma(c, -1);
+	unsigned dev = dma >= 0 ? (unsigned)dma : 0;
+	uint32_t ioas, hwpt = 0, out = 0;
+
+	REQUIRE(c, "OBJ-6", T_CALL(c->t, bind, dev, 0));
+	ioas = new_ioas(c, "OBJ-6");
+	iova = tc_pick_iova(c, ioas, p, 0, 0);
+	REQUIRE(c, "OBJ-6", T_CALL(c->t, ioas_map, ioas,
+				   T_MAP_FIXED_IOVA | T_MAP_READABLE |
+				   T_MAP_WRITEABLE, buf, p, &iova));
+	REQUIRE(c, "OBJ-6", T_CALL(c->t, hwpt_alloc, dev, ioas, 0, 0, NULL, 0,
+				   &hwpt));
+	REQUIRE(c, "OBJ-6", T_CALL(c->t, attach, dev, T_NO_PASID, hwpt, &out));
+
+	CHECK_RET(c, "OBJ-6", T_CALL(c->t, destroy, hwpt), EBUSY);
+	if (dma >= 0)
+		tc_dma_write(c, "OBJ-6", dev, T_NO_PASID, iova, buf, 256, true);
+	/* Replacing with the current HWPT is a no-op that names it. */
+	out = 0;
+	CHECK_OK(c, "OBJ-6", T_CALL(c->t, attach, dev, T_NO_PASID, hwpt, &out));
+	tc_check(c, "OBJ-6", out == hwpt,
+		 "after the refused destroy the device reports HWPT %u, not %u",
+		 out, hwpt);
+	CHECK_OK(c, "OBJ-6", T_CALL(c->t, detach, dev, T_NO_PASID));
+	CHECK_OK(c, "OBJ-6", T_CALL(c->t, destroy, hwpt));
+}
+
+SCENARIO(obj_destroy_auto_hwpt_attached,
+	 .id = "obj.destroy_auto_hwpt_in_use",
+	 .title = "destroying the automatic HWPT of an attached device fails EBUSY",
+	 .invariants = "OBJ-6")
+{
+	uint32_t ioas, hwpt = 0, again = 0;
+
+	REQUIRE(c, "OBJ-6", T_CALL(c->t, bind, 0, 0));
+	ioas = new_ioas(c, "OBJ-6");
+	REQUIRE(c, "OBJ-6", T_CALL(c->t, attach, 0, T_NO_PASID, ioas, &hwpt));
+	CHECK_RET(c, "OBJ-6", T_CALL(c->t, destroy, hwpt), EBUSY);
+	/* Still there: attaching the IOAS again reuses it. */
+	CHECK_OK(c, "OBJ-6", T_CALL(c->t, attach, 0, T_NO_PASID, ioas, &again));
+	tc_check(c, "OBJ-6", again == hwpt,
+		 "re-attach after the refused destroy gave HWPT %u, not %u",
+		 again, hwpt);
+}
+
+/* --- OBJ-7: device objects ------------------------------------------------ */
+
+SCENARIO(obj_destroy_device,
+	 .id = "obj.destroy_device_id",
+	 .title = "IOMMU_DESTROY never removes a bound device object",
+	 .invariants = "OBJ-7")
+{
+	uint32_t ioas, hwpt = 0, id;
+	unsigned busy = 0;
+	int ret;
+
+	/*
+	 * The ops name devices by index, not by iommufd ID, so find the
+	 * device's ID: in this case's fresh context the only objects are the
+	 * device, the IOAS and its auto HWPT. Every other low ID either does
+	 * not exist (ENOENT) or is the device, which must not be destroyed.
+	 */
+	REQUIRE(c, "OBJ-7", T_CALL(c->t, bind, 0, 0));
+	ioas = new_ioas(c, "OBJ-7");
+	REQUIRE(c, "OBJ-7", T_CALL(c->t, attach, 0, T_NO_PASID, ioas, &hwpt));
+	for (uint32_t raw = 1; raw <= 64; raw++) {
+		id = T_ID_MAKE(0, raw);
+		if (id == ioas || id == hwpt)
+			continue;
+		ret = T_CALL(c->t, destroy, id);
+		if (ret == -T_UNSUPPORTED)
+			tc_skip(c, "target cannot destroy");
+		if (ret == -EBUSY) {
+			busy++;
+			tc_log(c, "ID %u: EBUSY (the device object)", id);
+		}
+		tc_check(c, "OBJ-7", ret == -ENOENT || ret == -EBUSY,
+			 "DESTROY of ID %u (not the IOAS %u nor HWPT %u) returned %s",
+			 id, ioas, hwpt, ret ? errno_name(ret) : "0 (destroyed)");
+	}
+	if (!busy)
+		tc_log(c, "no ID in 1..64 answered EBUSY: the device's ID lies elsewhere on this target");
+	/* The device still works after the attempts. */
+	CHECK_OK(c, "OBJ-7", T_CALL(c->t, detach, 0, T_NO_PASID));
+	CHECK_OK(c, "OBJ-7", T_CALL(c->t, attach, 0, T_NO_PASID, ioas, NULL));
+}
+
+/* --- OBJ-8 / OBJ-9: lifetime ---------------------------------------------- */
+
+SCENARIO(obj_auto_hwpt_lifetime,
+	 .id = "obj.auto_hwpt_dies_on_detach",
+	 .title = "an automatic HWPT is gone after its last detach",
+	 .invariants = "OBJ-8")
+{
+	uint32_t ioas, hwpt = 0;
+
+	REQUIRE(c, "OBJ-8", T_CALL(c->t, bind, 0, 0));
+	ioas = new_ioas(c, "OBJ-8");
+	REQUIRE(c, "OBJ-8", T_CALL(c->t, attach, 0, T_NO_PASID, ioas, &hwpt));
+	tc_check(c, "OBJ-8", hwpt != ioas,
+		 "attach returned the IOAS ID %u as the HWPT", hwpt);
+	CHECK_OK(c, "OBJ-8", T_CALL(c->t, detach, 0, T_NO_PASID));
+	CHECK_RET(c, "OBJ-8", T_CALL(c->t, destroy, hwpt), ENOENT);
+	/* And it held no reference on the IOAS any more. */
+	CHECK_OK(c, "OBJ-8", T_CALL(c->t, destroy, ioas));
+}
+
+SCENARIO(obj_manual_hwpt_lifetime,
+	 .id = "obj.manual_hwpt_outlives_detach",
+	 .title = "a manual HWPT survives detach and is never picked as an auto domain",
+	 .invariants = "OBJ-8",
+	 .requires = REQ_HWPT_ALLOC)
+{
+	uint32_t ioas, man = 0, out = 0, aut = 0;
+
+	REQUIRE(c, "OBJ-8", T_CALL(c->t, bind, 0, 0));
+	ioas = new_ioas(c, "OBJ-8");
+	REQUIRE(c, "OBJ-8", T_CALL(c->t, hwpt_alloc, 0, ioas, 0, 0, NULL, 0,
+				   &man));
+	REQUIRE(c, "OBJ-8", T_CALL(c->t, attach, 0, T_NO_PASID, man, &out));
+	CHECK_OK(c, "OBJ-8", T_CALL(c->t, detach, 0, T_NO_PASID));
+
+	/* Attaching the IOAS builds an auto domain, not the manual one. */
+	CHECK_OK(c, "OBJ-8", T_CALL(c->t, attach, 0, T_NO_PASID, ioas, &aut));
+	tc_check(c, "OBJ-8", aut != man,
+		 "attach to IOAS %u reused manual HWPT %u as its auto domain",
+		 ioas, man);
+	/* The manual HWPT is unattached now: destroyable. */
+	CHECK_OK(c, "OBJ-8", T_CALL(c->t, destroy, man));
+	CHECK_OK(c, "OBJ-8", T_CALL(c->t, detach, 0, T_NO_PASID));
+	CHECK_RET(c, "OBJ-8", T_CALL(c->t, destroy, aut), ENOENT);
+}
+
+SCENARIO(obj_double_destroy,
+	 .id = "obj.double_destroy_enoent",
+	 .title = "a destroyed IOAS or HWPT is gone: a second destroy and any use give ENOENT",
+	 .invariants = "OBJ-9")
+{
+	uint64_t p = pgsz(), iova = 0x100000;
+	void *buf = tc_alloc(c, p);
+	uint32_t ioas = new_ioas(c, "OBJ-9"), ioas2, hwpt = 0;
+	int ret;
+
+	CHECK_OK(c, "OBJ-9", T_CALL(c->t, destroy, ioas));
+	CHECK_RET(c, "OBJ-9", T_CALL(c->t, destroy, ioas), ENOENT);
+	CHECK_RET(c, "OBJ-9", T_CALL(c->t, ioas_map, ioas,
+				     T_MAP_FIXED_IOVA | T_MAP_READABLE, buf, p,
+				     &iova), ENOENT);
+
+	if (!c->caps->hwpt_alloc) {
+		tc_log(c, "no IOMMU_HWPT_ALLOC: HWPT half not run");
+		return;
+	}
+	REQUIRE(c, "OBJ-9", T_CALL(c->t, bind, 0, 0));
+	ioas2 = new_ioas(c, "OBJ-9");
+	ret = T_CALL(c->t, hwpt_alloc, 0, ioas2, 0, 0, NULL, 0, &hwpt);
+	if (ret == -T_UNSUPPORTED) {
+		tc_log(c, "target cannot allocate HWPTs: HWPT half not run");
+		return;
+	}
+	if (!tc_check_ret(c, "OBJ-9", "hwpt_alloc", ret, (const int[]){ 0 }, 1))
+		return;
+	CHECK_OK(c, "OBJ-9", T_CALL(c->t, destroy, hwpt));
+	CHECK_RET(c, "OBJ-9", T_CALL(c->t, destroy, hwpt), ENOENT);
+	CHECK_RET(c, "OBJ-9", T_CALL(c->t, attach, 0, T_NO_PASID, hwpt, NULL),
+		  ENOENT);
+	/* The HWPT's reference on the IOAS went with it. */
+	CHECK_OK(c, "OBJ-9", T_CALL(c->t, destroy, ioas2));
+}
+
+/* --- OBJ-11: GET_HW_INFO -------------------------------------------------- */
+
+#define HWI_SLACK 64
+#define HWI_FILL 0xa5
+
+static bool all_bytes(const uint8_t *p, size_t n, uint8_t v)
+{
+	for (size_t i = 0; i < n; i++)
+		if (p[i] != v)
+			return false;
+	return true;
+}
+
+SCENARIO(obj_hw_info,
+	 .id = "obj.hw_info_report",
+	 .title = "GET_HW_INFO reports its length, copies at most the user's, zero-fills the tail",
+	 .invariants = "OBJ-11")
+{
+	uint32_t len = 0, full_len, half;
+	uint64_t caps = 0;
+	uint8_t pasid = 0;
+	const struct dev_caps *dc = &c->caps->dev[0];
+	uint8_t *full, *part;
+
+	REQUIRE(c, "OBJ-11", T_CALL(c->t, bind, 0, 0));
+	/* data_len 0 is a length query. */
+	CHECK_OK(c, "OBJ-11", T_CALL(c->t, hw_info, 0, NULL, &len, &caps,
+				     &pasid));
+	full_len = len;
+	tc_log(c, "dev 0: hw_info data_len %u, caps 0x%llx, max_pasid_log2 %u",
+	       full_len, (unsigned long long)caps, pasid);
+	tc_check(c, "OBJ-11", !!(caps & IOMMU_HW_CAP_DIRTY_TRACKING) ==
+				      dc->dirty_tracking,
+		 "hw_info dirty-tracking bit %d but the target's caps say %d",
+		 !!(caps & IOMMU_HW_CAP_DIRTY_TRACKING), dc->dirty_tracking);
+	tc_check(c, "OBJ-11", pasid == dc->max_pasid_log2,
+		 "hw_info max_pasid_log2 %u but the target's caps say %u",
+		 pasid, dc->max_pasid_log2);
+
+	/* A bigger buffer: the driver's bytes, then zeros, same length. */
+	full = tc_alloc(c, full_len + HWI_SLACK);
+	memset(full, HWI_FILL, full_len + HWI_SLACK);
+	len = full_len + HWI_SLACK;
+	CHECK_OK(c, "OBJ-11", T_CALL(c->t, hw_info, 0, full, &len, NULL, NULL));
+	tc_check(c, "OBJ-11", len == full_len,
+		 "data_len %u with a big buffer, %u with a length query", len,
+		 full_len);
+	tc_check(c, "OBJ-11", all_bytes(full + full_len, HWI_SLACK, 0),
+		 "the %u bytes past the driver's %u were not zero-filled",
+		 HWI_SLACK, full_len);
+
+	if (full_len < 2)
+		return;
+	/* A short buffer: exactly that many bytes written, none past it. */
+	half = full_len / 2;
+	part = tc_alloc(c, full_len + HWI_SLACK);
+	memset(part, HWI_FILL, full_len + HWI_SLACK);
+	len = half;
+	CHECK_OK(c, "OBJ-11", T_CALL(c->t, hw_info, 0, part, &len, NULL, NULL));
+	tc_check(c, "OBJ-11", len == full_len,
+		 "data_len %u with a %u-byte buffer, driver length is %u", len,
+		 half, full_len);
+	tc_check(c, "OBJ-11", !memcmp(part, full, half),
+		 "the first %u bytes differ from a full read", half);
+	tc_check(c, "OBJ-11", all_bytes(part + half, full_len + HWI_SLACK - half,
+					HWI_FILL),
+		 "bytes past the user's data_len %u were written", half);
+}

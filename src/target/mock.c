@@ -1,0 +1,800 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The mock target: the kernel's iommufd selftest driver (CONFIG_IOMMUFD_TEST)
+ * behind the ops table. Generic iommufd ops go straight to /dev/iommu; the
+ * device-side ops, which VFIO performs on a real device, map onto the
+ * IOMMU_TEST_CMD ops of the mock driver:
+ *
+ *  bind     IOAS_ALLOC (a private "park" IOAS) + MOCK_DOMAIN_FLAGS on it
+ *           (creates, binds and attaches a mock device) + HWPT_ALLOC with
+ *           ALLOC_PASID on the park IOAS + MOCK_DOMAIN_REPLACE onto it. The
+ *           park HWPT maps nothing, so a bound, "unattached" device reaches
+ *           no memory. The mock has no RID detach op: that is the stand-in
+ *           for the blocking domain VFIO attaches on BIND.
+ *  attach   RID: MOCK_DOMAIN_REPLACE. PASID: PASID_REPLACE when the PASID is
+ *           attached, PASID_ATTACH otherwise (as VFIO does).
+ *  detach   RID: MOCK_DOMAIN_REPLACE onto the park HWPT. PASID: PASID_DETACH.
+ *  unbind   PASID_DETACH of each attached PASID (VFIO's unbind does the
+ *           same), IOMMU_DESTROY of the selftest object (detach, unbind and
+ *           deletion of the mock device), then the park HWPT and IOAS.
+ *           A later bind creates a new mock device.
+ *  dma      a translation probe, not a DMA: PASID_CHECK_HWPT finds the HWPT
+ *           the kernel has on the RID/PASID, MD_CHECK_MAP asks the mock
+ *           domain whether each page of the IOVA range translates to a user
+ *           page this target ever mapped there; the bytes are then copied
+ *           in user space, so the caller still judges by memory.
+ *
+ * Each mock device is its own iommu group; all sit behind the one mock
+ * IOMMU instance.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include "../uapi/mock_cmd.h"
+#include "target.h"
+
+#ifdef HAVE_IOMMUFD_TEST_H
+
+#include <linux/iommufd.h>
+
+#include "../uapi/iommufd.h"
+
+#define MOCK_DEFAULT_DEVS 4
+#define MAX_RECS 4096
+#define MAX_PASIDS 32
+#define MAX_HWPTS 512
+#define PG 4096ull
+#define RAW(id) ((id) & 0xffffffu)
+
+/* One mapping this target made (map or copy), kept after unmap so that a
+ * stale translation is still found by the probe. */
+struct map_rec {
+	uint8_t ctx;
+	uint32_t ioas; /* raw */
+	uint64_t iova, len;
+	uintptr_t uva;
+	uint32_t flags;
+};
+
+struct mdev {
+	uint32_t dev_flags; /* MOCK_DEV_* */
+	bool bound;
+	unsigned ctx;
+	uint32_t stdev, idev, park_ioas, park_hwpt; /* raw IDs in ctx */
+	unsigned npasid;
+	uint32_t pasid[MAX_PASIDS]; /* attached PASIDs, as VFIO's ida */
+};
+
+struct mock {
+	int fd[T_MAX_CTX];
+	int nth_fd;
+	struct mdev dev[T_MAX_DEVS];
+	unsigned nrec;
+	struct map_rec rec[MAX_RECS];
+	/* HWPT IDs seen per context: candidates for PASID_CHECK_HWPT. */
+	unsigned nhwpt[T_MAX_CTX];
+	uint32_t hwpt[T_MAX_CTX][MAX_HWPTS];
+};
+
+static struct mock *M(struct target *t)
+{
+	return t->priv;
+}
+
+static int ctx_fd(struct target *t, uint32_t id)
+{
+	unsigned ctx = T_ID_CTX(id);
+
+	return ctx < T_MAX_CTX ? M(t)->fd[ctx] : -1;
+}
+
+static void note_hwpt(struct target *t, unsigned ctx, uint32_t raw)
+{
+	struct mock *m = M(t);
+
+	for (unsigned i = 0; i < m->nhwpt[ctx]; i++)
+		if (m->hwpt[ctx][i] == raw)
+			return;
+	if (m->nhwpt[ctx] < MAX_HWPTS)
+		m->hwpt[ctx][m->nhwpt[ctx]++] = raw;
+}
+
+static void add_rec(struct target *t, unsigned ctx, uint32_t ioas,
+		    uint64_t iova, uint64_t len, uintptr_t uva, uint32_t flags)
+{
+	struct mock *m = M(t);
+
+	if (m->nrec == MAX_RECS) /* forget the oldest half */
+		memmove(m->rec, m->rec + MAX_RECS / 2,
+			(m->nrec -= MAX_RECS / 2) * sizeof(m->rec[0]));
+	m->rec[m->nrec++] = (struct map_rec){ ctx, ioas, iova, len, uva, flags };
+}
+
+/* --- generic /dev/iommu ops ------------------------------------------------ */
+
+static int m_ioas_alloc(struct target *t, unsigned ctx, uint32_t *ioas_id)
+{
+	uint32_t raw;
+	int ret;
+
+	if (ctx >= t->caps.nctx)
+		return -T_UNSUPPORTED;
+	ret = ufd_ioas_alloc(M(t)->fd[ctx], &raw);
+	if (!ret)
+		*ioas_id = T_ID_MAKE(ctx, raw);
+	return ret;
+}
+
+static int m_destroy(struct target *t, uint32_t id)
+{
+	return ufd_destroy(ctx_fd(t, id), RAW(id));
+}
+
+static int m_ioas_map(struct target *t, uint32_t ioas_id, uint32_t flags,
+		      void *uva, uint64_t len, uint64_t *iova)
+{
+	int ret = ufd_ioas_map(ctx_fd(t, ioas_id), RAW(ioas_id), flags,
+				   uva, len, iova);
+
+	if (!ret)
+		add_rec(t, T_ID_CTX(ioas_id), RAW(ioas_id), *iova, len,
+			(uintptr_t)uva, flags);
+	return ret;
+}
+
+static int m_ioas_unmap(struct target *t, uint32_t ioas_id, uint64_t iova,
+			uint64_t len, uint64_t *unmapped)
+{
+	return ufd_ioas_unmap(ctx_fd(t, ioas_id), RAW(ioas_id), iova, len,
+				  unmapped);
+}
+
+static int m_ioas_copy(struct target *t, uint32_t dst_ioas, uint32_t src_ioas,
+		       uint32_t flags, uint64_t src_iova, uint64_t len,
+		       uint64_t *dst_iova)
+{
+	unsigned ctx = T_ID_CTX(dst_ioas), n;
+	int ret;
+
+	if (T_ID_CTX(src_ioas) != ctx)
+		return -T_UNSUPPORTED;
+	ret = ufd_ioas_copy(ctx_fd(t, dst_ioas), RAW(dst_ioas),
+				RAW(src_ioas), flags, src_iova, len, dst_iova);
+	if (ret)
+		return ret;
+	/* The copy's pages are the source mappings' pages. */
+	n = M(t)->nrec;
+	for (unsigned i = 0; i < n; i++) {
+		struct map_rec r = M(t)->rec[i];
+		uint64_t lo, hi;
+
+		if (r.ctx != ctx || r.ioas != RAW(src_ioas))
+			continue;
+		lo = r.iova > src_iova ? r.iova : src_iova;
+		hi = r.iova + r.len < src_iova + len ? r.iova + r.len :
+						       src_iova + len;
+		if (lo >= hi)
+			continue;
+		add_rec(t, ctx, RAW(dst_ioas), *dst_iova + (lo - src_iova),
+			hi - lo, r.uva + (lo - r.iova), flags);
+	}
+	return 0;
+}
+
+static int m_iova_ranges(struct target *t, uint32_t ioas_id,
+			 struct iova_range *ranges, unsigned *n,
+			 uint64_t *alignment)
+{
+	struct iommu_iova_range *r = calloc(*n ? *n : 1, sizeof(*r));
+	uint32_t num = *n;
+	int ret;
+
+	if (!r)
+		return -ENOMEM;
+	ret = ufd_ioas_iova_ranges(ctx_fd(t, ioas_id), RAW(ioas_id), r, &num,
+				   alignment);
+	for (unsigned i = 0; !ret && i < num && i < *n; i++)
+		ranges[i] = (struct iova_range){ r[i].start, r[i].last };
+	if (!ret || ret == -EMSGSIZE)
+		*n = num;
+	free(r);
+	return ret;
+}
+
+static int m_allow_iovas(struct target *t, uint32_t ioas_id,
+			 const struct iova_range *ranges, unsigned n)
+{
+	struct iommu_iova_range *r = calloc(n ? n : 1, sizeof(*r));
+	int ret;
+
+	if (!r)
+		return -ENOMEM;
+	for (unsigned i = 0; i < n; i++)
+		r[i] = (struct iommu_iova_range){ .start = ranges[i].start,
+						  .last = ranges[i].last };
+	ret = ufd_ioas_allow_iovas(ctx_fd(t, ioas_id), RAW(ioas_id), r, n);
+	free(r);
+	return ret;
+}
+
+static int m_hwpt_alloc(struct target *t, unsigned dev, uint32_t pt_id,
+			uint32_t flags, uint32_t data_type, const void *data,
+			uint32_t data_len, uint32_t *hwpt_id)
+{
+	struct mdev *d = &M(t)->dev[dev];
+	uint32_t raw;
+	int ret;
+
+	if (dev >= t->caps.ndev || !d->bound)
+		return -T_UNSUPPORTED; /* no device ID to name */
+	if (T_ID_CTX(pt_id) != d->ctx)
+		return -T_UNSUPPORTED;
+	ret = ufd_hwpt_alloc(M(t)->fd[d->ctx], flags, d->idev, RAW(pt_id),
+			     data_type, data, data_len, 0, &raw);
+	if (!ret) {
+		note_hwpt(t, d->ctx, raw);
+		*hwpt_id = T_ID_MAKE(d->ctx, raw);
+	}
+	return ret;
+}
+
+static int m_hwpt_invalidate(struct target *t, uint32_t hwpt_id,
+			     uint32_t data_type, const void *reqs,
+			     uint32_t entry_len, uint32_t *entry_num)
+{
+	return ufd_hwpt_invalidate(ctx_fd(t, hwpt_id), RAW(hwpt_id),
+				       data_type, reqs, entry_len, entry_num);
+}
+
+static int m_hw_info(struct target *t, unsigned dev, void *data,
+		     uint32_t *data_len, uint64_t *caps, uint8_t *max_pasid_log2)
+{
+	struct mdev *d = &M(t)->dev[dev];
+	struct ufd_hw_info out = { 0 };
+	int ret;
+
+	if (dev >= t->caps.ndev || !d->bound)
+		return -T_UNSUPPORTED;
+	ret = ufd_get_hw_info(M(t)->fd[d->ctx], d->idev, 0, 0, data, data_len,
+			      &out);
+	if (!ret && caps)
+		*caps = out.capabilities;
+	if (!ret && max_pasid_log2)
+		*max_pasid_log2 = out.max_pasid_log2;
+	return ret;
+}
+
+static int m_option_huge_pages(struct target *t, uint32_t ioas_id, bool set,
+			       uint64_t *val)
+{
+	return ufd_option(ctx_fd(t, ioas_id), IOMMU_OPTION_HUGE_PAGES,
+			  set ? IOMMU_OPTION_OP_SET : IOMMU_OPTION_OP_GET,
+			  RAW(ioas_id), val);
+}
+
+static int m_set_dirty_tracking(struct target *t, uint32_t hwpt_id,
+				bool enable)
+{
+	return ufd_hwpt_set_dirty_tracking(ctx_fd(t, hwpt_id),
+					       RAW(hwpt_id), enable);
+}
+
+static int m_get_dirty_bitmap(struct target *t, uint32_t hwpt_id,
+			      uint64_t iova, uint64_t len, uint64_t page_size,
+			      uint32_t flags, uint64_t *bitmap)
+{
+	return ufd_hwpt_get_dirty_bitmap(ctx_fd(t, hwpt_id), RAW(hwpt_id),
+					 flags, iova, len, page_size, bitmap);
+}
+
+static int m_raw_ioctl(struct target *t, unsigned ctx, unsigned long cmd,
+		       void *arg)
+{
+	if (ctx >= t->caps.nctx)
+		return -T_UNSUPPORTED;
+	return ufd_raw(M(t)->fd[ctx], cmd, arg);
+}
+
+/* --- devices --------------------------------------------------------------- */
+
+static int m_bind(struct target *t, unsigned dev, unsigned ctx)
+{
+	struct mdev *d = &M(t)->dev[dev];
+	int fd, ret;
+	uint32_t pt;
+
+	if (dev >= t->caps.ndev || ctx >= t->caps.nctx)
+		return -T_UNSUPPORTED;
+	if (d->bound) /* there is no cdev fd to bind twice */
+		return -T_UNSUPPORTED;
+	fd = M(t)->fd[ctx];
+	ret = ufd_ioas_alloc(fd, &d->park_ioas);
+	if (ret)
+		return ret;
+	ret = mock_cmd_domain(fd, d->park_ioas, d->dev_flags, &d->stdev, &pt,
+			      &d->idev);
+	if (ret)
+		goto err_ioas;
+	ret = ufd_hwpt_alloc(fd,
+			     d->dev_flags & MOCK_DEV_PASID ?
+				     IOMMU_HWPT_ALLOC_PASID : 0,
+			     d->idev, d->park_ioas, IOMMU_HWPT_DATA_NONE, NULL,
+			     0, 0, &d->park_hwpt);
+	if (ret)
+		goto err_dev;
+	pt = d->park_hwpt;
+	ret = mock_cmd_domain_replace(fd, d->stdev, &pt);
+	if (ret)
+		goto err_hwpt;
+	note_hwpt(t, ctx, d->park_hwpt);
+	d->ctx = ctx;
+	d->npasid = 0;
+	d->bound = true;
+	return 0;
+
+err_hwpt:
+	ufd_destroy(fd, d->park_hwpt);
+err_dev:
+	ufd_destroy(fd, d->stdev);
+err_ioas:
+	ufd_destroy(fd, d->park_ioas);
+	return ret;
+}
+
+static int pasid_index(const struct mdev *d, uint32_t pasid)
+{
+	for (unsigned i = 0; i < d->npasid; i++)
+		if (d->pasid[i] == pasid)
+			return i;
+	return -1;
+}
+
+static void pasid_forget(struct mdev *d, uint32_t pasid)
+{
+	int i = pasid_index(d, pasid);
+
+	if (i >= 0)
+		d->pasid[i] = d->pasid[--d->npasid];
+}
+
+static int m_unbind(struct target *t, unsigned dev)
+{
+	struct mdev *d = &M(t)->dev[dev];
+	int fd, ret;
+
+	if (dev >= t->caps.ndev)
+		return -T_UNSUPPORTED;
+	if (!d->bound) /* closing a cdev that was never bound */
+		return 0;
+	fd = M(t)->fd[d->ctx];
+	while (d->npasid) {
+		ret = mock_cmd_pasid_detach(fd, d->stdev, d->pasid[0]);
+		if (ret)
+			return ret;
+		pasid_forget(d, d->pasid[0]);
+	}
+	ret = ufd_destroy(fd, d->stdev);
+	if (ret)
+		return ret;
+	d->bound = false;
+	/* The park objects are ours, not the case's: errors are not its. */
+	ufd_destroy(fd, d->park_hwpt);
+	ufd_destroy(fd, d->park_ioas);
+	return 0;
+}
+
+static int m_attach(struct target *t, unsigned dev, uint32_t pasid,
+		    uint32_t pt_id, uint32_t *out_pt)
+{
+	struct mdev *d = &M(t)->dev[dev];
+	uint32_t pt = RAW(pt_id);
+	int fd, ret;
+
+	if (dev >= t->caps.ndev || !d->bound)
+		return -T_UNSUPPORTED; /* no device ID: VFIO would refuse */
+	if (T_ID_CTX(pt_id) != d->ctx)
+		return -T_UNSUPPORTED;
+	fd = M(t)->fd[d->ctx];
+	if (pasid == T_NO_PASID) {
+		ret = mock_cmd_domain_replace(fd, d->stdev, &pt);
+	} else if (pasid_index(d, pasid) >= 0) {
+		ret = mock_cmd_pasid_replace(fd, d->stdev, pasid, &pt);
+	} else {
+		if (d->npasid == MAX_PASIDS)
+			return -T_UNSUPPORTED;
+		ret = mock_cmd_pasid_attach(fd, d->stdev, pasid, &pt);
+		if (!ret)
+			d->pasid[d->npasid++] = pasid;
+	}
+	if (ret)
+		return ret;
+	note_hwpt(t, d->ctx, pt);
+	if (out_pt)
+		*out_pt = T_ID_MAKE(d->ctx, pt);
+	return 0;
+}
+
+static int m_detach(struct target *t, unsigned dev, uint32_t pasid)
+{
+	struct mdev *d = &M(t)->dev[dev];
+	uint32_t pt;
+	int ret;
+
+	if (dev >= t->caps.ndev || !d->bound)
+		return -T_UNSUPPORTED;
+	if (pasid == T_NO_PASID) {
+		pt = d->park_hwpt;
+		return mock_cmd_domain_replace(M(t)->fd[d->ctx], d->stdev, &pt);
+	}
+	/* Unlike VFIO, ask the kernel even for a PASID never attached. */
+	ret = mock_cmd_pasid_detach(M(t)->fd[d->ctx], d->stdev, pasid);
+	if (!ret)
+		pasid_forget(d, pasid);
+	return ret;
+}
+
+/* --- the translation probe ------------------------------------------------- */
+
+/* The HWPT the kernel has on dev's pasid: 0 when detached (or parked),
+ * -1 when none of the HWPTs this target knows matches. */
+static int64_t attached_hwpt(struct target *t, struct mdev *d, uint32_t pasid)
+{
+	int fd = M(t)->fd[d->ctx];
+	uint32_t p = pasid == T_NO_PASID ? 0 : pasid;
+
+	if (!mock_cmd_pasid_check_hwpt(fd, d->stdev, p, 0))
+		return 0;
+	for (unsigned i = 0; i < M(t)->nhwpt[d->ctx]; i++) {
+		uint32_t h = M(t)->hwpt[d->ctx][i];
+
+		if (!mock_cmd_pasid_check_hwpt(fd, d->stdev, p, h))
+			return h == d->park_hwpt ? 0 : h;
+	}
+	return -1;
+}
+
+/* The user page the mock domain translates iova (page-aligned) to, among
+ * those ever mapped at it; 0 when none. *flags gets the mapping's flags. */
+static uintptr_t translate(struct target *t, struct mdev *d, uint32_t hwpt,
+			   uint64_t iova, uint32_t *flags)
+{
+	struct mock *m = M(t);
+
+	for (unsigned i = m->nrec; i-- > 0;) {
+		const struct map_rec *r = &m->rec[i];
+		uintptr_t uva;
+
+		if (r->ctx != d->ctx || iova < r->iova ||
+		    iova - r->iova >= r->len)
+			continue;
+		uva = r->uva + (iova - r->iova);
+		if (uva % PG)
+			continue;
+		if (!mock_cmd_check_map(m->fd[d->ctx], hwpt, iova, PG,
+					(void *)uva)) {
+			*flags = r->flags;
+			return uva;
+		}
+	}
+	return 0;
+}
+
+static int m_dma(struct target *t, unsigned dev, uint32_t pasid,
+		 enum dma_dir dir, uint64_t iova, void *buf, size_t len,
+		 char *evidence, size_t evidence_len)
+{
+	struct mdev *d = &M(t)->dev[dev];
+	bool write = dir == DMA_TO_MEMORY;
+	size_t done = 0, landed = 0;
+	char pas[24] = "rid", ev[8];
+	int64_t hwpt;
+
+	if (dev >= t->caps.ndev)
+		return -T_UNSUPPORTED;
+	if (!evidence) {
+		evidence = ev;
+		evidence_len = sizeof(ev);
+	}
+	if (pasid != T_NO_PASID)
+		snprintf(pas, sizeof(pas), "pasid %u", pasid);
+	if (!d->bound) {
+		snprintf(evidence, evidence_len,
+			 "probe, not DMA: device not bound: blocked");
+		return 0;
+	}
+	hwpt = attached_hwpt(t, d, pasid);
+	if (hwpt <= 0) {
+		snprintf(evidence, evidence_len,
+			 "probe, not DMA: PASID_CHECK_HWPT: %s %s: blocked", pas,
+			 hwpt ? "on an HWPT unknown to the target" :
+				"detached");
+		return 0;
+	}
+	/* Page by page: a page translates or it does not. */
+	while (done < len) {
+		uint64_t a = iova + done, page = a & ~(PG - 1);
+		size_t n = PG - (a - page);
+		uint32_t flags = 0;
+		uintptr_t uva;
+
+		if (n > len - done)
+			n = len - done;
+		uva = translate(t, d, hwpt, page, &flags);
+		if (uva && (flags & (write ? T_MAP_WRITEABLE : T_MAP_READABLE))) {
+			void *mem = (char *)uva + (a - page);
+
+			if (write)
+				memcpy(mem, (char *)buf + done, n);
+			else
+				memcpy((char *)buf + done, mem, n);
+			landed += n;
+			if (write) { /* the mock "hardware" sets the dirty bit */
+				uint64_t bit = 1;
+
+				mock_cmd_dirty(M(t)->fd[d->ctx], hwpt, page, PG,
+					       PG, &bit, NULL);
+			}
+		}
+		done += n;
+	}
+	snprintf(evidence, evidence_len,
+		 "probe, not DMA: %s on hwpt %u, MD_CHECK_MAP: %zu/%zu bytes translate%s, copied in user space",
+		 pas, (unsigned)hwpt, landed, len,
+		 landed ? " (permission from the map flags)" : "");
+	return 0;
+}
+
+/* --- optional ops ---------------------------------------------------------- */
+
+static int m_inject_fail_nth(struct target *t, unsigned nth)
+{
+	char buf[16];
+	int n = snprintf(buf, sizeof(buf), "%u", nth);
+
+	if (M(t)->nth_fd < 0)
+		return -T_UNSUPPORTED;
+	return pwrite(M(t)->nth_fd, buf, n, 0) == n ? 0 : -errno;
+}
+
+static int m_probe(struct target *t, unsigned op, unsigned dev, uint32_t a,
+		   uint64_t b, uint64_t c)
+{
+	struct mdev *d = &M(t)->dev[dev < T_MAX_DEVS ? dev : 0];
+
+	switch (op) {
+	case MOCK_PROBE_CHECK_MAP:
+		return mock_cmd_check_map(ctx_fd(t, a), RAW(a), b, PG,
+					  (void *)(uintptr_t)c);
+	case MOCK_PROBE_PASID_CHECK_HWPT:
+		if (dev >= t->caps.ndev || !d->bound)
+			return -T_UNSUPPORTED;
+		return mock_cmd_pasid_check_hwpt(M(t)->fd[d->ctx], d->stdev,
+						 a == T_NO_PASID ? 0 : a,
+						 RAW((uint32_t)b));
+	case MOCK_PROBE_CHECK_REFS:
+		return mock_cmd_check_refs(M(t)->fd[0], (void *)(uintptr_t)b,
+					   c, a);
+	case MOCK_PROBE_ADD_RESERVED:
+		return mock_cmd_add_reserved(ctx_fd(t, a), RAW(a), b, c);
+	}
+	return -T_UNSUPPORTED;
+}
+
+static void m_close(struct target *t)
+{
+	struct mock *m = M(t);
+
+	for (unsigned i = 0; i < t->caps.ndev; i++)
+		if (m->dev[i].bound)
+			m_unbind(t, i);
+	for (unsigned i = 0; i < t->caps.nctx; i++)
+		close(m->fd[i]);
+	if (m->nth_fd >= 0)
+		close(m->nth_fd);
+	free(m);
+	free(t);
+}
+
+static const struct target_ops mock_ops = {
+	.name = "mock",
+	.ioas_alloc = m_ioas_alloc,
+	.destroy = m_destroy,
+	.ioas_map = m_ioas_map,
+	.ioas_unmap = m_ioas_unmap,
+	.ioas_copy = m_ioas_copy,
+	.iova_ranges = m_iova_ranges,
+	.allow_iovas = m_allow_iovas,
+	.hwpt_alloc = m_hwpt_alloc,
+	.hwpt_invalidate = m_hwpt_invalidate,
+	.hw_info = m_hw_info,
+	.ioas_option_huge_pages = m_option_huge_pages,
+	.set_dirty_tracking = m_set_dirty_tracking,
+	.get_dirty_bitmap = m_get_dirty_bitmap,
+	.raw_ioctl = m_raw_ioctl,
+	.bind = m_bind,
+	.unbind = m_unbind,
+	.attach = m_attach,
+	.detach = m_detach,
+	.dma = m_dma,
+	.inject_fail_nth = m_inject_fail_nth,
+	.probe = m_probe,
+	.close = m_close,
+};
+
+/* --- open ------------------------------------------------------------------ */
+
+/* Ask HW_INFO of a throw-away mock device created with dev_flags. */
+static int query_dev(int fd, uint32_t dev_flags, struct dev_caps *dc)
+{
+	uint32_t ioas, stdev, hwpt, idev, len = 0;
+	struct ufd_hw_info out = { 0 };
+	int ret;
+
+	ret = ufd_ioas_alloc(fd, &ioas);
+	if (ret)
+		return ret;
+	ret = mock_cmd_domain(fd, ioas, dev_flags, &stdev, &hwpt, &idev);
+	if (ret)
+		goto out;
+	ret = ufd_get_hw_info(fd, idev, 0, 0, NULL, &len, &out);
+	if (!ret) {
+		dc->max_pasid_log2 = out.max_pasid_log2;
+		dc->dirty_tracking =
+			out.capabilities & IOMMU_HW_CAP_DIRTY_TRACKING;
+		dc->hw_info_type = out.data_type;
+	}
+	ufd_destroy(fd, stdev);
+out:
+	ufd_destroy(fd, ioas);
+	return ret;
+}
+
+/* fail-nth as the kernel's fail_nth selftest sets it up: let every
+ * allocation be failed, keep the log quiet. Returns the fail-nth fd. */
+static int setup_fail_nth(void)
+{
+	static const char *const knobs[][2] = {
+		{ "failslab/ignore-gfp-wait", "N" },
+		{ "fail_page_alloc/ignore-gfp-wait", "N" },
+		{ "fail_page_alloc/ignore-gfp-highmem", "N" },
+		{ "failslab/verbose", "0" },
+		{ "fail_page_alloc/verbose", "0" },
+		{ "fail_iommufd/verbose", "0" },
+	};
+	char path[128];
+
+	if (access("/sys/kernel/debug/fail_iommufd", F_OK))
+		return -1;
+	for (unsigned i = 0; i < sizeof(knobs) / sizeof(knobs[0]); i++) {
+		int fd;
+
+		snprintf(path, sizeof(path), "/sys/kernel/debug/%s",
+			 knobs[i][0]);
+		fd = open(path, O_WRONLY);
+		if (fd >= 0) {
+			if (write(fd, knobs[i][1], 1) != 1) {
+				/* best effort */
+			}
+			close(fd);
+		}
+	}
+	snprintf(path, sizeof(path), "/proc/self/task/%d/fail-nth", gettid());
+	return open(path, O_RDWR | O_CLOEXEC);
+}
+
+struct target *mock_target_open(const struct target_config *cfg, char *why,
+				size_t why_len, bool *skip)
+{
+	unsigned ndev = cfg->mock_devices ? cfg->mock_devices :
+					    MOCK_DEFAULT_DEVS;
+	struct dev_caps pasid_caps = { 0 }, plain_caps = { 0 };
+	struct target *t;
+	struct utsname u;
+	struct mock *m;
+	int ret;
+
+	*skip = true;
+	if (access("/dev/iommu", F_OK)) {
+		snprintf(why, why_len, "no /dev/iommu");
+		return NULL;
+	}
+	if (access("/sys/bus/iommufd_mock", F_OK)) {
+		snprintf(why, why_len,
+			 "no /sys/bus/iommufd_mock: kernel lacks CONFIG_IOMMUFD_TEST");
+		return NULL;
+	}
+	*skip = false;
+	if (ndev > T_MAX_DEVS) {
+		snprintf(why, why_len, "--mock-devices %u: at most %d", ndev,
+			 T_MAX_DEVS);
+		return NULL;
+	}
+	t = calloc(1, sizeof(*t));
+	m = calloc(1, sizeof(*m));
+	if (!t || !m) {
+		free(t);
+		free(m);
+		snprintf(why, why_len, "out of memory");
+		return NULL;
+	}
+	t->ops = &mock_ops;
+	t->priv = m;
+	m->nth_fd = -1;
+	for (unsigned i = 0; i < T_MAX_CTX; i++) {
+		m->fd[i] = ufd_open();
+		if (m->fd[i] < 0) {
+			snprintf(why, why_len, "open /dev/iommu: %s",
+				 strerror(-m->fd[i]));
+			goto err;
+		}
+		t->caps.nctx++;
+	}
+
+	ret = query_dev(m->fd[0], MOCK_DEV_PASID, &pasid_caps);
+	if (!ret)
+		ret = query_dev(m->fd[0], MOCK_DEV_NO_DIRTY, &plain_caps);
+	if (ret) {
+		snprintf(why, why_len, "creating a mock device: %s",
+			 strerror(-ret));
+		goto err;
+	}
+
+	t->caps.target = "mock";
+	t->caps.profile = "iommufd_selftest";
+	t->caps.ndev = ndev;
+	/* The last of three or more is the odd one out: no PASID, no dirty
+	 * tracking, for the negative PASID and dirty cases. */
+	for (unsigned i = 0; i < ndev; i++) {
+		bool plain = ndev >= 3 && i == ndev - 1;
+		struct dev_caps *dc = &t->caps.dev[i];
+
+		*dc = plain ? plain_caps : pasid_caps;
+		snprintf(dc->name, sizeof(dc->name), "mock%u", i);
+		dc->group = i;	/* each mock device is its own group */
+		dc->iommu = 0;	/* one mock IOMMU instance */
+		dc->dma = true; /* a probe, see caps.dma */
+		m->dev[i].dev_flags = plain ? MOCK_DEV_NO_DIRTY : MOCK_DEV_PASID;
+	}
+	t->caps.dma = DMA_PROBED;
+	t->caps.dma_max_len = 1 << 20;
+	t->caps.dma_iova_limit = MOCK_IOVA_LAST + 1;
+	t->caps.pasid_uapi = true; /* IOMMU_TEST_OP_PASID_*, not VFIO's */
+	t->caps.hwpt_alloc = true;
+	m->nth_fd = setup_fail_nth();
+	t->caps.fault_inject = m->nth_fd >= 0;
+	if (!uname(&u))
+		snprintf(t->caps.kernel_release,
+			 sizeof(t->caps.kernel_release), "%.63s", u.release);
+	snprintf(t->caps.notes, sizeof(t->caps.notes),
+		 "iommufd selftest driver; one group per device; DMA is a translation probe; %s",
+		 ndev >= 3 ? "last device without PASID/dirty" :
+			     "all devices PASID-capable");
+	return t;
+
+err:
+	for (unsigned i = 0; i < t->caps.nctx; i++)
+		close(m->fd[i]);
+	free(m);
+	free(t);
+	return NULL;
+}
+
+#else /* !HAVE_IOMMUFD_TEST_H */
+
+struct target *mock_target_open(const struct target_config *cfg, char *why,
+				size_t why_len, bool *skip)
+{
+	*skip = true;
+	snprintf(why, why_len, "built without iommufd_test.h (set KERNEL_SRC)");
+	return NULL;
+}
+
+#endif

@@ -123,10 +123,8 @@ static void st_begin(void *arg, unsigned idx, const struct scenario *sc)
 
 /* Each L, F or unknown line becomes exactly one case log entry (run.c), so
  * counting them here tells ktap_case() where the unprinted rest starts. */
-static void st_line(void *arg, unsigned idx, char tag, const char *line)
+void ktap_stream_line(struct ktap_stream *s, char tag, const char *line)
 {
-	struct ktap_stream *s = arg;
-
 	switch (tag) {
 	case 'P':
 	case 'S':
@@ -152,12 +150,21 @@ static void st_line(void *arg, unsigned idx, char tag, const char *line)
 	s->streamed++;
 }
 
-static void st_end(void *arg, unsigned idx, const struct case_result *c)
+static void st_line(void *arg, unsigned idx, char tag, const char *line)
 {
-	struct ktap_stream *s = arg;
+	ktap_stream_line(arg, tag, line);
+}
 
+void ktap_stream_end(struct ktap_stream *s, unsigned idx,
+		     const struct case_result *c)
+{
 	ktap_case(s->f, idx + 1, c, s->streamed < c->nlog ? s->streamed : c->nlog);
 	s->streamed = 0;
+}
+
+static void st_end(void *arg, unsigned idx, const struct case_result *c)
+{
+	ktap_stream_end(arg, idx, c);
 }
 
 void ktap_stream_hooks(struct ktap_stream *s, FILE *f, struct run_hooks *h)

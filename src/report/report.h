@@ -42,6 +42,10 @@ struct ktap_stream {
 	unsigned streamed; /* log lines of the current case already out */
 };
 void ktap_stream_hooks(struct ktap_stream *s, FILE *f, struct run_hooks *h);
+/* The pieces of those hooks, for callers that chain their own. */
+void ktap_stream_line(struct ktap_stream *s, char tag, const char *text);
+void ktap_stream_end(struct ktap_stream *s, unsigned idx,
+		     const struct case_result *c);
 
 /* --- JUnit XML and JSON ---------------------------------------------------- */
 

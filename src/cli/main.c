@@ -1,0 +1,637 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * iommu-conformance: the command line.
+ *
+ * Exit status: 0 nothing failed, 1 a case failed (or, for matrix, a cell
+ * failed or a guest was unhealthy), 2 bad usage or environment, always with
+ * a one-line "error: ..." on stderr.
+ *
+ * When the target itself cannot be opened in the parent (unknown target,
+ * /dev/iommu missing, no usable device, ...), `run` exits 2 with the
+ * target's one-line reason and writes no report, whether or not the reason
+ * is a missing kernel feature: a run without a target has nothing to report,
+ * and a harness must not mistake it for a clean pass. A case whose own
+ * target_open() reports a missing feature is a SKIP.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../report/report.h"
+#include "../run/run.h"
+#include "../scenario/scenario.h"
+
+#if __has_include("../model/model.h")
+#include "../model/model.h"
+#define HAVE_MODEL_PROFILES 1
+#endif
+
+#define PROG "iommu-conformance"
+
+static int usage_error(const char *fmt, ...)
+	__attribute__((format(printf, 1, 2)));
+
+static int usage_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("error: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return 2;
+}
+
+/* --- option parsing ---------------------------------------------------------
+ * Long options only, "--opt VALUE" or "--opt=VALUE". */
+
+struct opt {
+	const char *name;
+	bool has_arg;
+	int key;
+};
+
+enum {
+	O_TARGET = 1, O_PROFILE, O_DEVICE, O_MOCK_DEVICES, O_ALLOW_REBIND,
+	O_FILTER, O_FORMAT, O_OUTPUT, O_TIMEOUT, O_VERBOSE, O_HELP, O_PROFILES,
+	O_JSON, O_BY,
+};
+
+struct optstate {
+	int argc;
+	char **argv;
+	int i;
+	const char *arg;      /* value of the option just returned */
+	const char *operand;  /* set when a non-option is returned (key 0) */
+};
+
+/* Returns the option's key, 0 for an operand, -1 at the end, -2 on error
+ * (already reported). */
+static int next_opt(struct optstate *s, const struct opt *opts)
+{
+	const char *a, *eq;
+	size_t n;
+
+	if (s->i >= s->argc)
+		return -1;
+	a = s->argv[s->i++];
+	s->arg = NULL;
+	if (strncmp(a, "--", 2) || !a[2]) {
+		if (!strcmp(a, "-h"))
+			return O_HELP;
+		if (a[0] == '-' && a[1] && strcmp(a, "--")) {
+			usage_error("unknown option %s", a);
+			return -2;
+		}
+		s->operand = a;
+		return 0;
+	}
+	eq = strchr(a, '=');
+	n = eq ? (size_t)(eq - a) : strlen(a);
+	for (const struct opt *o = opts; o->name; o++) {
+		if (strlen(o->name) != n || strncmp(o->name, a, n))
+			continue;
+		if (!o->has_arg) {
+			if (eq) {
+				usage_error("option %s takes no value", o->name);
+				return -2;
+			}
+			return o->key;
+		}
+		if (eq) {
+			s->arg = eq + 1;
+		} else if (s->i < s->argc) {
+			s->arg = s->argv[s->i++];
+		} else {
+			usage_error("option %s needs a value", o->name);
+			return -2;
+		}
+		return o->key;
+	}
+	usage_error("unknown option %.*s", (int)n, a);
+	return -2;
+}
+
+static bool parse_uint(const char *s, unsigned max, unsigned *out)
+{
+	char *end;
+	unsigned long v;
+
+	if (!s || !*s || *s == '-')
+		return false;
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (errno || *end || v > max)
+		return false;
+	*out = v;
+	return true;
+}
+
+static const char *const target_names[] = { "model", "mock", "kernel" };
+
+static bool valid_target(const char *t)
+{
+	for (unsigned i = 0; i < sizeof(target_names) / sizeof(*target_names); i++)
+		if (!strcmp(t, target_names[i]))
+			return true;
+	return false;
+}
+
+/* Options shared by list and run that describe the target. */
+static int target_option(struct target_config *cfg, int key, const char *arg)
+{
+	unsigned v;
+
+	switch (key) {
+	case O_TARGET:
+		if (!valid_target(arg))
+			return usage_error("unknown target '%s' (model, mock, kernel)",
+					   arg);
+		cfg->target = arg;
+		return 0;
+	case O_PROFILE:
+		cfg->profile = arg;
+		return 0;
+	case O_DEVICE:
+		if (cfg->ndevices == T_MAX_DEVS)
+			return usage_error("at most %d --device options", T_MAX_DEVS);
+		cfg->devices[cfg->ndevices++] = arg;
+		return 0;
+	case O_MOCK_DEVICES:
+		if (!parse_uint(arg, T_MAX_DEVS, &v) || !v)
+			return usage_error("--mock-devices wants 1..%d, not '%s'",
+					   T_MAX_DEVS, arg);
+		cfg->mock_devices = v;
+		return 0;
+	case O_ALLOW_REBIND:
+		cfg->allow_rebind = true;
+		return 0;
+	}
+	return usage_error("internal: option %d", key);
+}
+
+#define TARGET_OPTS                                                         \
+	{ "--target", true, O_TARGET }, { "--profile", true, O_PROFILE },   \
+	{ "--device", true, O_DEVICE },                                     \
+	{ "--mock-devices", true, O_MOCK_DEVICES },                         \
+	{ "--allow-rebind", false, O_ALLOW_REBIND },                        \
+	{ "--help", false, O_HELP }
+
+static const char usage_text[] =
+"usage: " PROG " <command> [options]\n"
+"\n"
+"Checks that a Linux IOMMU driver honours the iommu core's contract as user\n"
+"space sees it through iommufd and the VFIO cdev.\n"
+"\n"
+"commands:\n"
+"  list [--profiles] [TARGET OPTIONS]\n"
+"      scenarios with the invariants they check and what they require;\n"
+"      with a target, also whether each would run. --profiles: the model's\n"
+"      profiles and the invariants each deliberately breaks.\n"
+"  run [TARGET OPTIONS] [--filter GLOB] [--format ktap|junit|json]\n"
+"      [--output FILE] [--timeout SEC] [--verbose]\n"
+"      run the scenarios (each in its own process, default timeout 60 s)\n"
+"      and write a report (default KTAP on stdout).\n"
+"  matrix [--json FILE] [--by invariant|scenario] NAME=KTAPFILE ...\n"
+"      set KTAP reports of several configurations side by side; exits 1 if\n"
+"      any cell FAILs or a guest's health (# vm: line) is not ok.\n"
+"\n"
+"target options:\n"
+"  --target model|mock|kernel   default model\n"
+"  --profile NAME               model profile (default: conforming)\n"
+"  --device BDF                 kernel target: a device to use (repeatable)\n"
+"  --mock-devices N             mock target: how many mock devices\n"
+"  --allow-rebind               kernel target: may unbind another driver\n"
+"\n"
+"  --help, --version\n"
+"\n"
+"exit status: 0 nothing failed, 1 a case failed, 2 bad usage or environment.\n"
+"A target that cannot be opened (e.g. no /dev/iommu) is an environment\n"
+"error: exit 2 with the reason, no report.\n";
+
+static int help_only(const char *cmd)
+{
+	fputs(usage_text, stdout);
+	return 0;
+}
+
+/* --- list ------------------------------------------------------------------ */
+
+static const struct {
+	unsigned bit;
+	const char *name;
+} req_names[] = {
+	{ REQ_DMA, "dma" },
+	{ REQ_REAL_DMA, "real-dma" },
+	{ REQ_PASID, "pasid" },
+	{ REQ_2PASID_DEVS, "2-pasid-devs" },
+	{ REQ_GROUP2, "shared-group" },
+	{ REQ_2GROUPS, "2-groups" },
+	{ REQ_HWPT_ALLOC, "hwpt-alloc" },
+	{ REQ_2CTX, "2-ctx" },
+	{ REQ_FAULT_INJECT, "fault-inject" },
+	{ REQ_DIRTY, "dirty" },
+};
+
+static void print_requires(FILE *f, const struct scenario *sc)
+{
+	unsigned devs = sc->min_devs ? sc->min_devs : 1;
+	bool any = false;
+
+	if (devs > 1) {
+		fprintf(f, "devs>=%u", devs);
+		any = true;
+	}
+	for (unsigned i = 0; i < sizeof(req_names) / sizeof(*req_names); i++)
+		if (sc->requires & req_names[i].bit) {
+			fprintf(f, "%s%s", any ? "," : "", req_names[i].name);
+			any = true;
+		}
+	if (!any)
+		fputc('-', f);
+}
+
+static int list_profiles(void)
+{
+#ifdef HAVE_MODEL_PROFILES
+	unsigned n = 0;
+	const struct model_profile *p = model_profiles(&n);
+
+	for (unsigned i = 0; i < n; i++) {
+		const char *breaks = p[i].breaks;
+
+		printf("%-24s breaks: %s\n", p[i].name,
+		       breaks && *breaks ? breaks : "-");
+		printf("%-24s %s\n", "", p[i].description ? p[i].description : "");
+	}
+	return 0;
+#else
+	return usage_error("this build has no model (src/model/model.h)");
+#endif
+}
+
+static int cmd_list(int argc, char **argv)
+{
+	static const struct opt opts[] = {
+		TARGET_OPTS, { "--profiles", false, O_PROFILES }, { NULL, 0, 0 },
+	};
+	struct optstate s = { argc, argv, 1, NULL, NULL };
+	struct run_options ro = { 0 };
+	struct run_result r = { 0 };
+	const struct scenario *const *all;
+	bool profiles = false, with_target = false, skip;
+	size_t w = 8;
+	char why[256];
+	unsigned n;
+	int key;
+
+	while ((key = next_opt(&s, opts)) != -1) {
+		if (key == -2)
+			return 2;
+		if (key == 0)
+			return usage_error("list takes no operand '%s'", s.operand);
+		if (key == O_HELP)
+			return help_only("list");
+		if (key == O_PROFILES) {
+			profiles = true;
+			continue;
+		}
+		if (target_option(&ro.cfg, key, s.arg))
+			return 2;
+		with_target = true;
+	}
+	if (profiles)
+		return list_profiles();
+	if (with_target && run_discover(&ro, &r, why, sizeof(why), &skip))
+		return usage_error("%s", why);
+
+	all = scenario_all(&n);
+	for (unsigned i = 0; i < n; i++)
+		if (strlen(all[i]->id) > w)
+			w = strlen(all[i]->id);
+	for (unsigned i = 0; i < n; i++) {
+		const struct scenario *sc = all[i];
+
+		printf("%-*s  %-22s  ", (int)w, sc->id,
+		       sc->invariants && *sc->invariants ? sc->invariants : "-");
+		print_requires(stdout, sc);
+		if (with_target) {
+			const char *unmet = scenario_unmet(sc, &r.caps);
+
+			printf("  %s%s", unmet ? "skip: " : "runs",
+			       unmet ? unmet : "");
+		}
+		putchar('\n');
+	}
+	if (with_target)
+		run_result_free(&r);
+	return 0;
+}
+
+/* --- run ------------------------------------------------------------------- */
+
+enum format { FMT_KTAP, FMT_JUNIT, FMT_JSON };
+
+struct progress {
+	bool verbose;
+	unsigned n;
+	struct ktap_stream ktap;
+	bool stream;
+};
+
+static void pr_plan(void *arg, const struct run_result *r, unsigned n)
+{
+	struct progress *p = arg;
+
+	p->n = n;
+	if (p->stream)
+		ktap_header(p->ktap.f, r, n);
+	if (p->verbose)
+		fprintf(stderr, "target=%s profile=%s dma=%s: %u case(s)\n",
+			r->target, r->profile[0] ? r->profile : "-",
+			dma_kind_name(r->caps.dma), n);
+}
+
+static void pr_begin(void *arg, unsigned idx, const struct scenario *sc)
+{
+	struct progress *p = arg;
+
+	p->ktap.streamed = 0;
+	if (p->verbose)
+		fprintf(stderr, "[%3u/%u] %s\n", idx + 1, p->n, sc->id);
+}
+
+static void pr_line(void *arg, unsigned idx, char tag, const char *text)
+{
+	struct progress *p = arg;
+
+	if (p->stream)
+		ktap_stream_line(&p->ktap, tag, text);
+	if (p->verbose && tag != 'P')
+		fprintf(stderr, "        %c %s\n", tag, text);
+}
+
+static void pr_end(void *arg, unsigned idx, const struct case_result *c)
+{
+	struct progress *p = arg;
+
+	if (p->stream)
+		ktap_stream_end(&p->ktap, idx, c);
+	p->ktap.streamed = 0;
+	if (p->verbose)
+		fprintf(stderr, "        %s (%.2f s)%s%s\n",
+			c->outcome == OUT_PASS ? "PASS" :
+			c->outcome == OUT_FAIL ? "FAIL" : "SKIP",
+			c->duration, c->reason ? ": " : "",
+			c->reason ? c->reason : "");
+}
+
+static int cmd_run(int argc, char **argv)
+{
+	static const struct opt opts[] = {
+		TARGET_OPTS,
+		{ "--filter", true, O_FILTER },
+		{ "--format", true, O_FORMAT },
+		{ "--output", true, O_OUTPUT },
+		{ "--timeout", true, O_TIMEOUT },
+		{ "--verbose", false, O_VERBOSE },
+		{ NULL, 0, 0 },
+	};
+	struct optstate s = { argc, argv, 1, NULL, NULL };
+	struct run_options ro = { 0 };
+	struct run_result r = { 0 };
+	struct progress prog = { 0 };
+	enum format fmt = FMT_KTAP;
+	const char *output = NULL;
+	FILE *out = stdout;
+	char why[256];
+	bool skip;
+	int key;
+
+	while ((key = next_opt(&s, opts)) != -1) {
+		switch (key) {
+		case -2:
+			return 2;
+		case 0:
+			return usage_error("run takes no operand '%s'", s.operand);
+		case O_HELP:
+			return help_only("run");
+		case O_FILTER:
+			ro.filter = s.arg;
+			break;
+		case O_FORMAT:
+			if (!strcmp(s.arg, "ktap"))
+				fmt = FMT_KTAP;
+			else if (!strcmp(s.arg, "junit"))
+				fmt = FMT_JUNIT;
+			else if (!strcmp(s.arg, "json"))
+				fmt = FMT_JSON;
+			else
+				return usage_error("unknown format '%s' (ktap, junit, json)",
+						   s.arg);
+			break;
+		case O_OUTPUT:
+			output = s.arg;
+			break;
+		case O_TIMEOUT:
+			if (!parse_uint(s.arg, 86400, &ro.timeout_sec) ||
+			    !ro.timeout_sec)
+				return usage_error("--timeout wants seconds (1..86400), not '%s'",
+						   s.arg);
+			break;
+		case O_VERBOSE:
+			prog.verbose = true;
+			break;
+		default:
+			if (target_option(&ro.cfg, key, s.arg))
+				return 2;
+		}
+	}
+
+	/* Discover first: an unusable target is exit 2, and leaves no
+	 * (misleading, empty) report file behind. */
+	if (run_discover(&ro, &r, why, sizeof(why), &skip))
+		return usage_error("%s", why);
+	if (output) {
+		out = fopen(output, "w");
+		if (!out) {
+			run_result_free(&r);
+			return usage_error("cannot write %s: %s", output,
+					   strerror(errno));
+		}
+	}
+	prog.stream = fmt == FMT_KTAP;
+	prog.ktap.f = out;
+	ro.hooks = (struct run_hooks){ pr_plan, pr_begin, pr_line, pr_end, &prog };
+
+	{
+		const struct scenario *const *all;
+		const struct scenario **sel;
+		unsigned n, nsel;
+		int ret;
+
+		all = scenario_all(&n);
+		sel = run_select(all, n, ro.filter, &nsel);
+		if (!nsel && ro.filter)
+			fprintf(stderr, "warning: no scenario matches '%s'\n",
+				ro.filter);
+		ret = run_cases(&ro, sel, nsel, &r, why, sizeof(why));
+		free(sel);
+		if (ret) {
+			if (out != stdout)
+				fclose(out);
+			run_result_free(&r);
+			return usage_error("%s", why);
+		}
+	}
+
+	switch (fmt) {
+	case FMT_KTAP:
+		ktap_footer(out, &r);
+		break;
+	case FMT_JUNIT:
+		junit_write(out, &r);
+		break;
+	case FMT_JSON:
+		json_write(out, &r);
+		break;
+	}
+	if (fflush(out) || ferror(out) || (out != stdout && fclose(out))) {
+		run_result_free(&r);
+		return usage_error("writing %s failed", output ? output : "stdout");
+	}
+	fprintf(stderr, "%s: target=%s: %u passed, %u failed, %u skipped\n",
+		PROG, r.target, r.npass, r.nfail, r.nskip);
+	key = r.nfail ? 1 : 0;
+	run_result_free(&r);
+	return key;
+}
+
+/* --- matrix ---------------------------------------------------------------- */
+
+static int cmd_matrix(int argc, char **argv)
+{
+	static const struct opt opts[] = {
+		{ "--json", true, O_JSON },
+		{ "--by", true, O_BY },
+		{ "--help", false, O_HELP },
+		{ NULL, 0, 0 },
+	};
+	struct optstate s = { argc, argv, 1, NULL, NULL };
+	enum matrix_by by = MATRIX_BY_INVARIANT;
+	struct ktap_file *files;
+	const char *json_path = NULL;
+	unsigned n = 0;
+	FILE *json = NULL;
+	int key, ret = 0;
+
+	files = calloc(argc, sizeof(*files));
+	if (!files)
+		return usage_error("out of memory");
+	while ((key = next_opt(&s, opts)) != -1) {
+		const char *eq;
+		FILE *in;
+		char why[128];
+
+		switch (key) {
+		case -2:
+			ret = 2;
+			goto out;
+		case O_HELP:
+			ret = help_only("matrix");
+			goto out;
+		case O_JSON:
+			json_path = s.arg;
+			continue;
+		case O_BY:
+			if (!strcmp(s.arg, "invariant")) {
+				by = MATRIX_BY_INVARIANT;
+			} else if (!strcmp(s.arg, "scenario")) {
+				by = MATRIX_BY_SCENARIO;
+			} else {
+				ret = usage_error("--by wants invariant or scenario, not '%s'",
+						  s.arg);
+				goto out;
+			}
+			continue;
+		}
+		eq = strchr(s.operand, '=');
+		if (!eq || eq == s.operand || !eq[1]) {
+			ret = usage_error("expected NAME=KTAPFILE, got '%s'", s.operand);
+			goto out;
+		}
+		in = fopen(eq + 1, "r");
+		if (!in) {
+			ret = usage_error("cannot read %s: %s", eq + 1, strerror(errno));
+			goto out;
+		}
+		files[n].name = strndup(s.operand, eq - s.operand);
+		files[n].path = strdup(eq + 1);
+		if (ktap_parse(in, &files[n++], why, sizeof(why))) {
+			fclose(in);
+			ret = usage_error("%s: %s", eq + 1, why);
+			goto out;
+		}
+		fclose(in);
+	}
+	if (!n) {
+		ret = usage_error("matrix needs at least one NAME=KTAPFILE");
+		goto out;
+	}
+	if (json_path) {
+		json = fopen(json_path, "w");
+		if (!json) {
+			ret = usage_error("cannot write %s: %s", json_path,
+					  strerror(errno));
+			goto out;
+		}
+	}
+	ret = matrix_report(files, n, by, stdout, json);
+	if (json && fclose(json))
+		ret = usage_error("writing %s failed", json_path);
+out:
+	for (unsigned i = 0; i < n; i++)
+		ktap_file_free(&files[i]);
+	free(files);
+	return ret;
+}
+
+/* --- dispatch -------------------------------------------------------------- */
+
+struct subcommand {
+	const char *name;
+	/* argv[0] is the subcommand's name. */
+	int (*main)(int argc, char **argv);
+};
+
+/* One line per subcommand (explore and replay come from src/explore). */
+static const struct subcommand subcommands[] = {
+	{ "list", cmd_list },
+	{ "run", cmd_run },
+	{ "matrix", cmd_matrix },
+};
+
+int main(int argc, char **argv)
+{
+	const char *cmd = argc > 1 ? argv[1] : NULL;
+
+	if (!cmd) {
+		fputs(usage_text, stderr);
+		return 2;
+	}
+	if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h") || !strcmp(cmd, "help"))
+		return help_only(NULL);
+	if (!strcmp(cmd, "--version")) {
+		printf("%s %s\n", PROG, IC_VERSION);
+		return 0;
+	}
+	for (unsigned i = 0; i < sizeof(subcommands) / sizeof(*subcommands); i++)
+		if (!strcmp(cmd, subcommands[i].name))
+			return subcommands[i].main(argc - 1, argv + 1);
+	if (cmd[0] == '-')
+		return usage_error("unknown option %s", cmd);
+	return usage_error("unknown command '%s' (try --help)", cmd);
+}

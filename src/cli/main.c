@@ -25,7 +25,9 @@
 
 #if __has_include("../model/model.h")
 #include "../model/model.h"
+#ifndef HAVE_MODEL_PROFILES
 #define HAVE_MODEL_PROFILES 1
+#endif
 #endif
 
 #define PROG "iommu-conformance"

@@ -1,0 +1,260 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The KTAP reader and the matrix, with complete, truncated and crashed runs. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "../../src/report/report.h"
+#include "unit.h"
+
+static const char good[] =
+	"KTAP version 1\n"
+	"# iommu-conformance target=kernel profile=intel-vtd kernel=6.15 dma=real version=0.1.0\n"
+	"# note: edu device at 00:03.0\n"
+	"1..3\n"
+	"# dma: wrote 64 bytes, landed\n"
+	"# invariant DMA-1 pass\n"
+	"ok 1 dma.map_basic\n"
+	"# FAIL OBJ-1: got E2BIG\n"
+	"# invariant OBJ-1 fail\n"
+	"# invariant OBJ-2 pass\n"
+	"not ok 2 obj.size\n"
+	"ok 3 pasid.attach # SKIP needs a PASID-capable device\n"
+	"# invariant OBJ-1 fail\n"
+	"# invariant OBJ-2 pass\n"
+	"# invariant DMA-1 pass\n"
+	"# invariant PASID-1 skip\n"
+	"# Totals: pass:1 fail:1 xfail:0 xpass:0 skip:1 error:0\n"
+	"# vm: ok clean shutdown\n";
+
+/* The guest died inside case 2: cut mid-line, then the harness's line. */
+static const char crashed[] =
+	"KTAP version 1\n"
+	"# iommu-conformance target=kernel profile=amd kernel=6.15 dma=real version=0.1.0\n"
+	"1..3\n"
+	"# invariant DMA-1 pass\n"
+	"ok 1 dma.map_basic\n"
+	"# invariant OBJ-2 pass\n"
+	"# dma: wr"
+	"\n# vm: panic Kernel panic - not syncing: Fatal exception\n";
+
+static const char clean[] =
+	"KTAP version 1\n"
+	"1..2\n"
+	"# invariant DMA-1 pass\n"
+	"ok 1 dma.map_basic\n"
+	"# invariant OBJ-1 pass\n"
+	"# invariant OBJ-2 pass\n"
+	"ok 2 obj.size\n"
+	"# invariant OBJ-1 pass\n"
+	"# invariant OBJ-2 pass\n"
+	"# invariant DMA-1 pass\n"
+	"# invariant PASID-1 skip\n"
+	"# Totals: pass:2 fail:0 xfail:0 xpass:0 skip:0 error:0\n";
+
+static int parse(const char *text, const char *name, struct ktap_file *k)
+{
+	FILE *f = fmemopen((void *)text, strlen(text), "r");
+	char why[64];
+	int ret;
+
+	memset(k, 0, sizeof(*k));
+	k->name = strdup(name);
+	k->path = strdup(name);
+	ret = ktap_parse(f, k, why, sizeof(why));
+	fclose(f);
+	return ret;
+}
+
+UNIT_TEST(matrix_parse_complete)
+{
+	struct ktap_file k;
+
+	EXPECT_EQ(parse(good, "vtd", &k), 0);
+	EXPECT(ktap_complete(&k));
+	EXPECT_EQ(k.plan, 3);
+	EXPECT_EQ(k.ncases, 3);
+	EXPECT(k.ncases == 3 && !strcmp(k.cases[1].id, "obj.size") &&
+	       k.cases[1].outcome == OUT_FAIL && k.cases[1].ninv == 2);
+	EXPECT(k.ncases == 3 && k.cases[2].outcome == OUT_SKIP &&
+	       !strcmp(k.cases[2].reason, "needs a PASID-capable device"));
+	EXPECT_EQ(k.nrollup, 4);
+	EXPECT(k.has_health && !strcmp(k.health, "ok") &&
+	       !strcmp(k.health_detail, "clean shutdown"));
+	EXPECT(k.header && !strncmp(k.header, "iommu-conformance target=kernel", 31));
+	EXPECT_EQ(k.npass, 1);
+	EXPECT_EQ(k.nfail, 1);
+	EXPECT_EQ(k.nskip, 1);
+	ktap_file_free(&k);
+}
+
+UNIT_TEST(matrix_parse_truncated)
+{
+	struct ktap_file k;
+
+	EXPECT_EQ(parse(crashed, "amd", &k), 0);
+	EXPECT(!ktap_complete(&k));
+	EXPECT_EQ(k.ncases, 1);
+	EXPECT_EQ(k.nrollup, 0); /* the cut case's lines are dropped */
+	EXPECT(k.has_health && !strcmp(k.health, "panic"));
+	EXPECT(k.health_detail &&
+	       !strcmp(k.health_detail, "Kernel panic - not syncing: Fatal exception"));
+	ktap_file_free(&k);
+}
+
+UNIT_TEST(matrix_parse_rejects_garbage)
+{
+	struct ktap_file k;
+
+	EXPECT_EQ(parse("hello\nworld\n", "x", &k), -1);
+	ktap_file_free(&k);
+	/* An empty file is a run that printed nothing: truncated, not bad. */
+	EXPECT_EQ(parse("", "x", &k), 0);
+	EXPECT(!ktap_complete(&k));
+	ktap_file_free(&k);
+	/* A boot failure leaves only the harness line. */
+	EXPECT_EQ(parse("# vm: boot-failure no init\n", "x", &k), 0);
+	EXPECT(k.has_health && !strcmp(k.health, "boot-failure"));
+	ktap_file_free(&k);
+}
+
+static char *run_matrix(struct ktap_file *k, unsigned n, enum matrix_by by,
+			int *ret, char **json)
+{
+	char *out = NULL;
+	size_t len, jlen;
+	FILE *f = open_memstream(&out, &len), *j = open_memstream(json, &jlen);
+
+	*ret = matrix_report(k, n, by, f, j);
+	fclose(f);
+	fclose(j);
+	return out;
+}
+
+/* The table line for row id, whitespace squeezed: "OBJ-1 FAIL - PASS". */
+static bool row_is(const char *table, const char *want)
+{
+	size_t wl = strlen(want);
+	const char *p = table;
+
+	while (p && *p) {
+		const char *e = strchr(p, '\n');
+		char line[256];
+		size_t o = 0;
+
+		for (const char *q = p; q < (e ? e : p + strlen(p)) && o < 255; q++)
+			if (*q != ' ' || (o && line[o - 1] != ' '))
+				line[o++] = *q;
+		while (o && line[o - 1] == ' ')
+			o--;
+		line[o] = '\0';
+		if (o == wl && !strcmp(line, want))
+			return true;
+		p = e ? e + 1 : NULL;
+	}
+	return false;
+}
+
+UNIT_TEST(matrix_by_invariant)
+{
+	struct ktap_file k[3];
+	char *table, *json = NULL;
+	int ret;
+
+	EXPECT_EQ(parse(good, "vtd", &k[0]), 0);
+	EXPECT_EQ(parse(crashed, "amd", &k[1]), 0);
+	EXPECT_EQ(parse(clean, "smmu", &k[2]), 0);
+	table = run_matrix(k, 3, MATRIX_BY_INVARIANT, &ret, &json);
+	EXPECT_EQ(ret, 1);
+	EXPECT(row_is(table, "invariant vtd amd smmu"));
+	EXPECT(row_is(table, "OBJ-1 FAIL - PASS"));
+	EXPECT(row_is(table, "OBJ-2 PASS - PASS"));
+	EXPECT(row_is(table, "DMA-1 PASS PASS PASS"));
+	EXPECT(row_is(table, "PASID-1 skip - skip"));
+	EXPECT(row_is(table, "kernel health ok panic -"));
+	EXPECT(row_is(table, "totals p/f/s 1/1/1 1/0/0 2/0/0"));
+	EXPECT(table && strstr(table, "# amd: vm panic: Kernel panic"));
+	EXPECT(table && strstr(table, "# amd: incomplete (1 of 3 results)"));
+	/* OBJ-1 before DMA-1: contract order. */
+	EXPECT(table && strstr(table, "OBJ-1") < strstr(table, "DMA-1"));
+	EXPECT(json && strstr(json, "\"ok\": false"));
+	EXPECT(json && strstr(json, "{\"id\": \"OBJ-1\", \"cells\": {\"vtd\": \"fail\", \"amd\": \"missing\", \"smmu\": \"pass\"}}"));
+	EXPECT(json && strstr(json, "\"health\": \"panic\""));
+	if (ret != 1 || !row_is(table, "OBJ-1 FAIL - PASS"))
+		printf("%s", table);
+	free(table);
+	free(json);
+
+	/* The clean configuration alone is all green. */
+	table = run_matrix(&k[2], 1, MATRIX_BY_SCENARIO, &ret, &json);
+	EXPECT_EQ(ret, 0);
+	EXPECT(row_is(table, "dma.map_basic PASS"));
+	EXPECT(row_is(table, "obj.size PASS"));
+	EXPECT(json && strstr(json, "\"ok\": true"));
+	free(table);
+	free(json);
+	for (unsigned i = 0; i < 3; i++)
+		ktap_file_free(&k[i]);
+}
+
+UNIT_TEST(matrix_by_scenario)
+{
+	struct ktap_file k[2];
+	char *table, *json = NULL;
+	int ret;
+
+	EXPECT_EQ(parse(good, "vtd", &k[0]), 0);
+	EXPECT_EQ(parse(crashed, "amd", &k[1]), 0);
+	table = run_matrix(k, 2, MATRIX_BY_SCENARIO, &ret, &json);
+	EXPECT_EQ(ret, 1);
+	EXPECT(row_is(table, "scenario vtd amd"));
+	EXPECT(row_is(table, "dma.map_basic PASS PASS"));
+	EXPECT(row_is(table, "obj.size FAIL -"));
+	EXPECT(row_is(table, "pasid.attach skip -"));
+	free(table);
+	free(json);
+	ktap_file_free(&k[0]);
+	ktap_file_free(&k[1]);
+}
+
+/* What the writer writes, the reader reads back. */
+UNIT_TEST(matrix_roundtrip_writer)
+{
+	static char *log1[] = { "a log line" };
+	static struct inv_outcome inv1[] = { { "IOAS-3", OUT_FAIL } };
+	static struct case_result c[] = {
+		{ "ioas.overlap", "t", "IOAS-3", OUT_FAIL, "IOAS-3: x", log1, 1,
+		  inv1, 1, 0 },
+		{ "ioas.skip", "t", "IOAS-4", OUT_SKIP, "why # not", NULL, 0,
+		  NULL, 0, 0 },
+	};
+	static struct inv_outcome roll[] = { { "IOAS-3", OUT_FAIL },
+					     { "IOAS-4", OUT_SKIP } };
+	struct run_result r = { 0 };
+	struct ktap_file k = { 0 };
+	char *buf = NULL, why[64];
+	size_t len;
+	FILE *f = open_memstream(&buf, &len);
+
+	r.target = "model";
+	r.profile = "p";
+	r.cases = c;
+	r.ncases = 2;
+	r.rollup = roll;
+	r.nrollup = 2;
+	r.nfail = 1;
+	r.nskip = 1;
+	ktap_write(f, &r);
+	fclose(f);
+	f = fmemopen(buf, len, "r");
+	EXPECT_EQ(ktap_parse(f, &k, why, sizeof(why)), 0);
+	fclose(f);
+	EXPECT(ktap_complete(&k));
+	EXPECT(k.ncases == 2 && !strcmp(k.cases[0].id, "ioas.overlap") &&
+	       k.cases[0].outcome == OUT_FAIL);
+	EXPECT(k.ncases == 2 && !strcmp(k.cases[1].id, "ioas.skip") &&
+	       k.cases[1].outcome == OUT_SKIP &&
+	       !strcmp(k.cases[1].reason, "why # not"));
+	EXPECT(k.nrollup == 2 && k.rollup[1].outcome == OUT_SKIP);
+	ktap_file_free(&k);
+	free(buf);
+}

@@ -1,0 +1,332 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The runner against test-only scenarios and a fake target. The scenarios
+ * are never registered: they are handed to run_cases() as an explicit list,
+ * so they cannot appear in the real suite (their ids start "selftest.").
+ */
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../../src/report/report.h"
+#include "../../src/run/run.h"
+#include "unit.h"
+
+static pid_t parent_pid;
+static bool child_open_skips;
+static bool child_open_fails;
+
+static void fake_close(struct target *t)
+{
+}
+
+static const struct target_ops fake_ops = {
+	.name = "fake",
+	.close = fake_close,
+};
+
+static struct target fake_target = {
+	.ops = &fake_ops,
+	.caps = {
+		.target = "fake",
+		.profile = "selftest",
+		.ndev = 1,
+		.dev = { { .name = "fake0", .dma = true } },
+		.dma = DMA_MODELLED,
+		.nctx = 1,
+		.notes = "a fake target for the runner's unit tests",
+	},
+};
+
+static struct target *fake_open(const struct target_config *cfg, char *why,
+				size_t why_len, bool *skip)
+{
+	if (getpid() != parent_pid && (child_open_skips || child_open_fails)) {
+		snprintf(why, why_len, "fake feature missing");
+		*skip = child_open_skips;
+		return NULL;
+	}
+	return &fake_target;
+}
+
+static void sc_pass(struct tc *c)
+{
+	tc_log(c, "evidence: wrote %d bytes", 64);
+	tc_check(c, "T-1", true, "fine");
+	printf("stdout noise must not reach the report\n");
+}
+
+static void sc_fail(struct tc *c)
+{
+	tc_check(c, "T-1", true, "fine");
+	tc_check(c, "T-2", false, "boom %d", 7);
+	tc_check(c, "T-2", false, "again");
+	tc_check(c, "T-10", true, "fine");
+}
+
+static void sc_crash(struct tc *c)
+{
+	tc_log(c, "about to crash");
+	kill(getpid(), SIGKILL);
+}
+
+static void sc_exit(struct tc *c)
+{
+	exit(42);
+}
+
+static void sc_hang(struct tc *c)
+{
+	tc_log(c, "hanging");
+	/* A grandchild keeping the pipe open must not stall the runner. */
+	if (fork() == 0)
+		for (;;)
+			pause();
+	for (;;)
+		pause();
+}
+
+static void sc_skip(struct tc *c)
+{
+	tc_check(c, "T-1", true, "fine");
+	tc_skip(c, "no widget here");
+}
+
+static void sc_fail_then_skip(struct tc *c)
+{
+	tc_check(c, "T-3", false, "seen");
+	tc_skip(c, "gave up");
+}
+
+static void sc_never(struct tc *c)
+{
+	exit(99); /* must not run: requirements unmet */
+}
+
+static const struct scenario s_pass = {
+	"selftest.pass", "passes", "T-1", 0, 0, sc_pass };
+static const struct scenario s_fail = {
+	"selftest.fail", "fails a check", "T-1,T-2,T-10", 0, 0, sc_fail };
+static const struct scenario s_crash = {
+	"selftest.crash", "dies", "T-4", 0, 0, sc_crash };
+static const struct scenario s_exit = {
+	"selftest.exit", "odd exit", "T-4", 0, 0, sc_exit };
+static const struct scenario s_hang = {
+	"selftest.hang", "hangs", "T-5", 0, 0, sc_hang };
+static const struct scenario s_skip = {
+	"selftest.skip", "skips", "T-1", 0, 0, sc_skip };
+static const struct scenario s_fskip = {
+	"selftest.fail_skip", "fails then skips", "T-3", 0, 0, sc_fail_then_skip };
+static const struct scenario s_unmet = {
+	"selftest.unmet", "needs PASID", "T-6", REQ_PASID, 0, sc_never };
+
+static const struct case_result *find(const struct run_result *r,
+				      const char *id)
+{
+	for (unsigned i = 0; i < r->ncases; i++)
+		if (!strcmp(r->cases[i].id, id))
+			return &r->cases[i];
+	return NULL;
+}
+
+static enum outcome inv_of(const struct inv_outcome *v, unsigned n,
+			   const char *id, bool *found)
+{
+	*found = false;
+	for (unsigned i = 0; i < n; i++)
+		if (!strcmp(v[i].id, id)) {
+			*found = true;
+			return v[i].outcome;
+		}
+	return OUT_SKIP;
+}
+
+static bool log_has(const struct case_result *c, const char *s)
+{
+	for (unsigned i = 0; i < c->nlog; i++)
+		if (strstr(c->log[i], s))
+			return true;
+	return false;
+}
+
+static int setup(struct run_options *o, struct run_result *r)
+{
+	char why[128];
+	bool skip;
+
+	memset(o, 0, sizeof(*o));
+	memset(r, 0, sizeof(*r));
+	parent_pid = getpid();
+	o->open = fake_open;
+	o->timeout_sec = 1;
+	return run_discover(o, r, why, sizeof(why), &skip);
+}
+
+UNIT_TEST(run_classifies_cases)
+{
+	static const struct scenario *const list[] = {
+		&s_pass, &s_fail, &s_crash, &s_exit, &s_skip, &s_fskip, &s_unmet,
+	};
+	struct run_options o;
+	struct run_result r;
+	const struct case_result *c;
+	char why[128];
+	bool found;
+
+	EXPECT_EQ(setup(&o, &r), 0);
+	EXPECT_EQ(run_cases(&o, list, 7, &r, why, sizeof(why)), 0);
+	EXPECT_EQ(r.ncases, 7);
+	EXPECT(!strcmp(r.target, "fake"));
+	EXPECT(!strcmp(r.caps.profile, "selftest"));
+
+	c = find(&r, "selftest.pass");
+	EXPECT(c && c->outcome == OUT_PASS && !c->reason);
+	EXPECT(c && log_has(c, "evidence: wrote 64 bytes"));
+	EXPECT(c && c->ninv == 1 && c->inv[0].outcome == OUT_PASS);
+
+	c = find(&r, "selftest.fail");
+	EXPECT(c && c->outcome == OUT_FAIL);
+	EXPECT(c && c->reason && !strcmp(c->reason, "T-2: boom 7 (and 1 more)"));
+	EXPECT(c && log_has(c, "FAIL T-2: boom 7"));
+	EXPECT(c && inv_of(c->inv, c->ninv, "T-1", &found) == OUT_PASS && found);
+	EXPECT(c && inv_of(c->inv, c->ninv, "T-2", &found) == OUT_FAIL && found);
+
+	c = find(&r, "selftest.crash");
+	EXPECT(c && c->outcome == OUT_FAIL && c->reason &&
+	       strstr(c->reason, "killed by signal 9"));
+	EXPECT(c && log_has(c, "about to crash") && log_has(c, "crashed"));
+
+	c = find(&r, "selftest.exit");
+	EXPECT(c && c->outcome == OUT_FAIL && c->reason &&
+	       strstr(c->reason, "exited with code 42"));
+
+	c = find(&r, "selftest.skip");
+	EXPECT(c && c->outcome == OUT_SKIP && c->reason &&
+	       !strcmp(c->reason, "no widget here"));
+
+	c = find(&r, "selftest.fail_skip");
+	EXPECT(c && c->outcome == OUT_FAIL);
+
+	c = find(&r, "selftest.unmet");
+	EXPECT(c && c->outcome == OUT_SKIP && c->reason &&
+	       strstr(c->reason, "PASID"));
+
+	EXPECT_EQ(r.npass, 1);
+	EXPECT_EQ(r.nfail, 4);
+	EXPECT_EQ(r.nskip, 2);
+
+	/* Roll-up: failed anywhere -> fail; checked -> pass; else skip; in
+	 * natural order. */
+	EXPECT(inv_of(r.rollup, r.nrollup, "T-1", &found) == OUT_PASS && found);
+	EXPECT(inv_of(r.rollup, r.nrollup, "T-2", &found) == OUT_FAIL && found);
+	EXPECT(inv_of(r.rollup, r.nrollup, "T-3", &found) == OUT_FAIL && found);
+	EXPECT(inv_of(r.rollup, r.nrollup, "T-4", &found) == OUT_SKIP && found);
+	EXPECT(inv_of(r.rollup, r.nrollup, "T-6", &found) == OUT_SKIP && found);
+	EXPECT(inv_of(r.rollup, r.nrollup, "T-10", &found) == OUT_PASS && found);
+	EXPECT_EQ(r.nrollup, 6);
+	EXPECT(r.nrollup == 6 && !strcmp(r.rollup[5].id, "T-10"));
+	run_result_free(&r);
+}
+
+UNIT_TEST(run_timeout_kills_group)
+{
+	static const struct scenario *const list[] = { &s_hang };
+	struct run_options o;
+	struct run_result r;
+	const struct case_result *c;
+	char why[128];
+
+	EXPECT_EQ(setup(&o, &r), 0);
+	EXPECT_EQ(run_cases(&o, list, 1, &r, why, sizeof(why)), 0);
+	c = find(&r, "selftest.hang");
+	EXPECT(c && c->outcome == OUT_FAIL && c->reason &&
+	       !strcmp(c->reason, "timed out after 1 s"));
+	EXPECT(c && log_has(c, "hanging"));
+	EXPECT(c && c->duration >= 0.9 && c->duration < 5);
+	run_result_free(&r);
+}
+
+UNIT_TEST(run_child_open_failure)
+{
+	static const struct scenario *const list[] = { &s_pass };
+	struct run_options o;
+	struct run_result r;
+	char why[128];
+
+	EXPECT_EQ(setup(&o, &r), 0);
+	child_open_skips = true;
+	EXPECT_EQ(run_cases(&o, list, 1, &r, why, sizeof(why)), 0);
+	EXPECT(r.ncases == 1 && r.cases[0].outcome == OUT_SKIP &&
+	       strstr(r.cases[0].reason, "fake feature missing"));
+	run_result_free(&r);
+
+	EXPECT_EQ(setup(&o, &r), 0);
+	child_open_skips = false;
+	child_open_fails = true;
+	EXPECT_EQ(run_cases(&o, list, 1, &r, why, sizeof(why)), 0);
+	EXPECT(r.ncases == 1 && r.cases[0].outcome == OUT_FAIL &&
+	       strstr(r.cases[0].reason, "fake feature missing"));
+	child_open_fails = false;
+	run_result_free(&r);
+}
+
+UNIT_TEST(run_select_glob)
+{
+	static const struct scenario *const list[] = {
+		&s_pass, &s_fail, &s_skip, &s_unmet,
+	};
+	const struct scenario **sel;
+	unsigned n;
+
+	sel = run_select(list, 4, "selftest.*a*", &n);
+	EXPECT_EQ(n, 2); /* pass, fail */
+	EXPECT(n == 2 && sel[0] == &s_pass && sel[1] == &s_fail);
+	free(sel);
+	sel = run_select(list, 4, NULL, &n);
+	EXPECT_EQ(n, 4);
+	free(sel);
+	sel = run_select(list, 4, "nothing", &n);
+	EXPECT_EQ(n, 0);
+	free(sel);
+}
+
+UNIT_TEST(run_inv_order)
+{
+	EXPECT(inv_cmp("OBJ-2", "OBJ-10") < 0);
+	EXPECT(inv_cmp("OBJ-10", "OWN-1") < 0);	   /* contract family order */
+	EXPECT(inv_cmp("NEST-1", "OBJ-1") > 0);
+	EXPECT(inv_cmp("SEED-A", "SEED-B") < 0);
+	EXPECT(inv_cmp("ZZZ-1", "NEST-2") > 0);	   /* unknown families last */
+	EXPECT_EQ(inv_cmp("DMA-3", "DMA-3"), 0);
+}
+
+/* The streamed KTAP is byte for byte what ktap_write() gives afterwards. */
+UNIT_TEST(run_ktap_stream_matches_write)
+{
+	static const struct scenario *const list[] = {
+		&s_pass, &s_fail, &s_crash, &s_skip, &s_unmet,
+	};
+	struct run_options o;
+	struct run_result r;
+	struct ktap_stream ks;
+	char why[128], *a = NULL, *b = NULL;
+	size_t alen, blen;
+	FILE *fa = open_memstream(&a, &alen), *fb = open_memstream(&b, &blen);
+
+	EXPECT_EQ(setup(&o, &r), 0);
+	ktap_stream_hooks(&ks, fa, &o.hooks);
+	EXPECT_EQ(run_cases(&o, list, 5, &r, why, sizeof(why)), 0);
+	ktap_footer(fa, &r);
+	ktap_write(fb, &r);
+	fclose(fa);
+	fclose(fb);
+	EXPECT(a && b && !strcmp(a, b));
+	EXPECT(a && !strstr(a, "stdout noise"));
+	EXPECT(a && strstr(a, "\n# evidence: wrote 64 bytes\n# invariant T-1 pass\nok 1 selftest.pass\n"));
+	if (a && b && strcmp(a, b))
+		printf("--- streamed:\n%s--- written:\n%s", a, b);
+	free(a);
+	free(b);
+	run_result_free(&r);
+}

@@ -1,0 +1,101 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The explorer: sequences of operations over a small universe, run on a
+ * target and on the model oracle in lockstep through the same ops table.
+ * Any difference in a result (errno, unmapped length, which IOVAs the
+ * reported ranges admit, where a DMA landed) is a divergence; it is shrunk
+ * to a minimal sequence and written as a replayable text file.
+ */
+#ifndef IC_EXPLORE_H
+#define IC_EXPLORE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "../target/target.h"
+
+#define X_MAX_OPS 256
+
+enum xop_kind {
+	X_BIND,
+	X_UNBIND,
+	X_IOAS_ALLOC,
+	X_DESTROY_IOAS,
+	X_HWPT_ALLOC,
+	X_DESTROY_HWPT,
+	X_MAP,
+	X_UNMAP,
+	X_UNMAP_ALL,
+	X_COPY,
+	X_ATTACH_IOAS,
+	X_ATTACH_HWPT,
+	X_DETACH,
+	X_RANGES,
+	X_DMA_WRITE,
+	X_DMA_READ,
+	X_NKINDS
+};
+
+/* One step. Operands are universe slots, not IDs (see explore.c). */
+struct xop {
+	uint8_t kind;
+	uint8_t dev;   /* universe device */
+	uint8_t pasid; /* 0 = RID, 1..X_PASIDS */
+	uint8_t ioas;  /* IOAS slot (COPY: destination) */
+	uint8_t hwpt;  /* HWPT slot */
+	uint8_t iova;  /* IOVA slot (COPY: destination) */
+	uint8_t buf;   /* buffer (COPY: source IOAS slot) */
+	uint8_t arg;   /* MAP: pages | prot << 4; HWPT: flags; COPY: src IOVA slot */
+};
+
+struct xseq {
+	unsigned n;
+	struct xop op[X_MAX_OPS];
+};
+
+struct explore_opts {
+	uint64_t seed;
+	unsigned max_seqs;     /* 0: no limit (then max_seconds bounds it) */
+	unsigned seq_len;      /* ops per random sequence */
+	double max_seconds;    /* 0: no limit */
+	unsigned dma_permille; /* share of DMA steps in random sequences */
+	bool exhaustive;       /* all canonical sequences up to depth */
+	unsigned depth;
+	bool progress;	       /* a status line on stderr while running */
+	bool quiet;	       /* no divergence report on out */
+	const char *replay_out; /* write the shrunk divergence here */
+};
+
+struct explore_stats {
+	uint64_t seqs;
+	uint64_t ops;	  /* steps executed on the target under test */
+	uint64_t dma_ops; /* of which DMA steps */
+	uint64_t divergences;
+	uint64_t states;  /* exhaustive: distinct observable states */
+	double seconds;
+	unsigned shrunk_len; /* length of the first shrunk divergence */
+	double shrink_seconds;
+};
+
+/*
+ * Run the explorer. target and oracle are opened afresh for each sequence
+ * from their configs. Returns 0 when no divergence was found, 1 when one
+ * was (reported on out), 2 when a target could not be opened (why filled).
+ */
+int explore_run(const struct target_config *target,
+		const struct target_config *oracle,
+		const struct explore_opts *o, struct explore_stats *st,
+		FILE *out, char *why, size_t why_len);
+
+/* Replay a file written by explore_run: 0 agree, 1 diverge, 2 bad file. */
+int explore_replay(const char *path, const struct target_config *target,
+		   const struct target_config *oracle, FILE *out, char *why,
+		   size_t why_len);
+
+/* Text form of one step, as in replay files. */
+void xop_format(const struct xop *op, char *buf, size_t len);
+/* Parse one replay line; false on a malformed line. */
+bool xop_parse(const char *line, struct xop *op);
+
+#endif

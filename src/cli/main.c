@@ -256,6 +256,14 @@ static void print_requires(FILE *f, const struct scenario *sc)
 		fputc('-', f);
 }
 
+static void print_inv(void *arg, const char *id)
+{
+	unsigned *n = arg;
+
+	printf("%s%s", (*n)++ ? "," : "", id);
+}
+
+/* "NAME breaks=ID,ID" (or "breaks=-"), then the description indented. */
 static int list_profiles(void)
 {
 #ifdef HAVE_MODEL_PROFILES
@@ -263,11 +271,12 @@ static int list_profiles(void)
 	const struct model_profile *p = model_profiles(&n);
 
 	for (unsigned i = 0; i < n; i++) {
-		const char *breaks = p[i].breaks;
+		unsigned nb = 0;
 
-		printf("%-24s breaks: %s\n", p[i].name,
-		       breaks && *breaks ? breaks : "-");
-		printf("%-24s %s\n", "", p[i].description ? p[i].description : "");
+		printf("%-28s breaks=", p[i].name);
+		run_for_each_inv(p[i].breaks, print_inv, &nb);
+		printf("%s\n    %s\n", nb ? "" : "-",
+		       p[i].description ? p[i].description : "");
 	}
 	return 0;
 #else
@@ -622,7 +631,7 @@ int main(int argc, char **argv)
 
 	if (!cmd) {
 		fputs(usage_text, stderr);
-		return 2;
+		return usage_error("no command given");
 	}
 	if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h") || !strcmp(cmd, "help"))
 		return help_only(NULL);

@@ -77,7 +77,7 @@ _Noreturn void tc_end(struct tc *c)
 
 const char *errno_name(int err)
 {
-	static __thread char buf[16];
+	static __thread char buf[24];
 
 	if (err < 0)
 		err = -err;

@@ -1,0 +1,208 @@
+#!/usr/bin/env bash
+# The README's test command (`make check`): everything CI runs, in order.
+#
+#   0. host packages (vm/host-deps.sh; needs root on a fresh machine)
+#   1. make                    2. make asan
+#   3. unit tests, both builds 4. model suite, both builds
+#   5. negative controls       6. VM parts (tests/vm/run.sh, make vm-check)
+#
+# The last line is "N passed, N failed, N skipped", counted as:
+#   - unit tests: each test in each build (the "unit: N passed, N failed" line)
+#   - model suite: each case in each build (the KTAP "# Totals:" line)
+#   - negative controls: each profile (the "negative-controls:" line)
+#   - VM parts: a script's own "N passed, N failed[, N skipped]" line if it
+#     prints one, else the matrix's totals row (pass/fail/skip per column),
+#     else 1 passed or 1 failed by its exit status; a missing script counts
+#     as 1 skipped
+#   - a build, or a step that dies without its summary line, is 1 failed
+#     (and the steps that need that build are skipped, 1 skipped each)
+# Exit status: 0 when nothing failed, 1 otherwise.
+#
+#   SKIP_VM=1   leave out the VM parts (counted as skipped)
+#   KEEP_GOING is implied: every phase runs, the totals say what failed.
+set -uo pipefail
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top"
+logs=$top/build/check-logs
+mkdir -p "$logs"
+
+t0=$(date +%s)
+npass=0 nfail=0 nskip=0
+failures=()
+
+elapsed() {
+	local s=$(($(date +%s) - t0))
+	printf '%dm%02ds' $((s / 60)) $((s % 60))
+}
+phase() { printf '[%s] == %s\n' "$(elapsed)" "$*"; }
+note() { printf '[%s]    %s\n' "$(elapsed)" "$*"; }
+count() { # pass fail skip what
+	npass=$((npass + $1)) nfail=$((nfail + $2)) nskip=$((nskip + $3))
+	note "$4: $1 passed, $2 failed, $3 skipped"
+	[ "$2" -gt 0 ] && failures+=("$4")
+	return 0
+}
+show_tail() { # log
+	echo "    --- last lines of $1:"
+	tail -n "${2:-20}" "$1" | sed 's/^/    | /'
+}
+
+# Runs "$@" with output in logs/$name.log; returns the command's status.
+logged() {
+	local name=$1
+	shift
+	"$@" >"$logs/$name.log" 2>&1
+}
+
+# --- 0. host packages ------------------------------------------------------
+phase "host packages (vm/host-deps.sh)"
+if [ -x vm/host-deps.sh ]; then
+	if ! vm/host-deps.sh 2>&1 | tee "$logs/host-deps.log" | sed 's/^/    /'; then
+		note "vm/host-deps.sh failed: see above"
+		count 0 1 0 "host packages"
+	fi
+else
+	note "vm/host-deps.sh missing; assuming the host has make and gcc"
+fi
+
+# --- 1, 2. builds -----------------------------------------------------------
+declare -A built
+build() { # name make-args...
+	local name=$1
+	shift
+	phase "make $* ($name)"
+	if logged "make-$name" make "$@" -j"$(nproc)"; then
+		built[$name]=1
+		note "ok"
+	else
+		built[$name]=0
+		show_tail "$logs/make-$name.log" 30
+		count 0 1 0 "make $name"
+	fi
+}
+build plain
+build asan asan
+
+bin_of() { [ "$1" = plain ] && echo build || echo build-asan; }
+
+# --- 3. unit tests ----------------------------------------------------------
+for b in plain asan; do
+	phase "unit tests ($b)"
+	if [ "${built[$b]}" != 1 ]; then
+		count 0 0 1 "unit tests ($b): not built"
+		continue
+	fi
+	logged "unit-$b" "$(bin_of $b)/unit-tests"
+	rc=$?
+	line=$(grep -E '^unit: [0-9]+ passed, [0-9]+ failed' "$logs/unit-$b.log" | tail -n1)
+	if [ -n "$line" ]; then
+		read -r p f < <(sed -E 's/^unit: ([0-9]+) passed, ([0-9]+) failed.*/\1 \2/' <<<"$line")
+		grep -E '^FAIL ' "$logs/unit-$b.log" | sed 's/^/    /'
+		[ "$f" -eq 0 ] && [ $rc -ne 0 ] && { f=1; show_tail "$logs/unit-$b.log"; }
+		count "$p" "$f" 0 "unit tests ($b)"
+	else
+		show_tail "$logs/unit-$b.log"
+		count 0 1 0 "unit tests ($b): died (exit $rc)"
+	fi
+done
+
+# --- 4. model suite ---------------------------------------------------------
+for b in plain asan; do
+	phase "model suite ($b): iommu-conformance run --target model"
+	if [ "${built[$b]}" != 1 ]; then
+		count 0 0 1 "model suite ($b): not built"
+		continue
+	fi
+	out=$logs/model-$b.ktap
+	logged "model-$b" "$(bin_of $b)/iommu-conformance" run --target model \
+		--format ktap --output "$out"
+	rc=$?
+	line=$(grep -E '^# Totals:' "$out" 2>/dev/null | tail -n1)
+	if [ -n "$line" ] && [ $rc -le 1 ]; then
+		p=$(sed -E 's/.*pass:([0-9]+).*/\1/' <<<"$line")
+		f=$(sed -E 's/.*fail:([0-9]+).*/\1/' <<<"$line")
+		s=$(sed -E 's/.*skip:([0-9]+).*/\1/' <<<"$line")
+		grep -E '^not ok ' "$out" | sed 's/^/    /'
+		count "$p" "$f" "$s" "model suite ($b)"
+	else
+		show_tail "$logs/model-$b.log"
+		count 0 1 0 "model suite ($b): exit $rc, no report"
+	fi
+done
+
+# --- 5. negative controls ---------------------------------------------------
+phase "negative controls (tests/negative-controls.sh)"
+if [ "${built[plain]}" != 1 ]; then
+	count 0 0 1 "negative controls: not built"
+else
+	logged negative-controls env BIN="$top/build/iommu-conformance" tests/negative-controls.sh
+	rc=$?
+	sed 's/^/    /' "$logs/negative-controls.log" | grep -E '^    (not ok|#)' || true
+	line=$(grep -E '^negative-controls: [0-9]+ passed, [0-9]+ failed' "$logs/negative-controls.log" | tail -n1)
+	if [ -n "$line" ]; then
+		read -r p f < <(sed -E 's/^negative-controls: ([0-9]+) passed, ([0-9]+) failed.*/\1 \2/' <<<"$line")
+		count "$p" "$f" 0 "negative controls"
+	else
+		show_tail "$logs/negative-controls.log"
+		count 0 1 0 "negative controls: exit $rc"
+	fi
+fi
+
+# --- 6. VM parts ------------------------------------------------------------
+# Counts a VM step from its log (see the header comment).
+count_vm() { # log rc what
+	local log=$1 rc=$2 what=$3 line p f s
+	line=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$log" | tail -n1)
+	if [ -n "$line" ]; then
+		p=$(sed -E 's/^([0-9]+) passed.*/\1/' <<<"$line")
+		f=$(sed -E 's/^[0-9]+ passed, ([0-9]+) failed.*/\1/' <<<"$line")
+		s=0
+		grep -qE 'skipped' <<<"$line" && s=$(sed -E 's/.*, ([0-9]+) skipped.*/\1/' <<<"$line")
+	else
+		line=$(grep -E '^totals p/f/s ' "$log" | tail -n1)
+		if [ -n "$line" ]; then
+			read -r p f s < <(tr -s ' ' '\n' <<<"${line#totals p/f/s}" |
+				awk -F/ 'NF == 3 { p += $1; f += $2; s += $3 }
+					 END { print p + 0, f + 0, s + 0 }')
+		elif [ "$rc" -eq 0 ]; then
+			p=1 f=0 s=0
+		else
+			p=0 f=1 s=0
+		fi
+	fi
+	# A failing exit with nothing counted failed is still a failure.
+	[ "$rc" -ne 0 ] && [ "$f" -eq 0 ] && f=1
+	[ "$rc" -ne 0 ] && show_tail "$log"
+	count "$p" "$f" "$s" "$what"
+}
+
+if [ "${SKIP_VM:-0}" = 1 ]; then
+	phase "VM parts: skipped (SKIP_VM=1)"
+	count 0 0 1 "VM parts: SKIP_VM=1"
+else
+	phase "VM tests (tests/vm/run.sh)"
+	if [ -x tests/vm/run.sh ]; then
+		tests/vm/run.sh 2>&1 | tee "$logs/vm-tests.log" | sed 's/^/    /'
+		count_vm "$logs/vm-tests.log" "${PIPESTATUS[0]}" "VM tests"
+	else
+		note "tests/vm/run.sh does not exist yet: skipped"
+		count 0 0 1 "VM tests: not present"
+	fi
+
+	phase "make vm-check"
+	if [ -x vm/vm-check.sh ]; then
+		make vm-check 2>&1 | tee "$logs/vm-check.log" | sed 's/^/    /'
+		count_vm "$logs/vm-check.log" "${PIPESTATUS[0]}" "make vm-check"
+	else
+		note "vm/vm-check.sh does not exist yet: skipped"
+		count 0 0 1 "make vm-check: not present"
+	fi
+fi
+
+phase "done; logs in $logs"
+for f in "${failures[@]}"; do
+	note "FAILED: $f"
+done
+echo "$npass passed, $nfail failed, $nskip skipped"
+[ "$nfail" -eq 0 ]

@@ -133,8 +133,27 @@ static int m_ioas_alloc(struct target *t, unsigned ctx, uint32_t *ioas_id)
 	return ret;
 }
 
+/* Is raw ID one of the objects the target made to stand in for VFIO
+ * (park IOAS/HWPT, the selftest object that is the device)? */
+static bool scaffolding(struct target *t, unsigned ctx, uint32_t raw)
+{
+	for (unsigned i = 0; i < t->caps.ndev; i++) {
+		const struct mdev *d = &M(t)->dev[i];
+
+		if (d->bound && d->ctx == ctx &&
+		    (raw == d->stdev || raw == d->park_ioas ||
+		     raw == d->park_hwpt))
+			return true;
+	}
+	return false;
+}
+
 static int m_destroy(struct target *t, uint32_t id)
 {
+	/* A case may not destroy the mock's stand-ins for VFIO: IOMMU_DESTROY
+	 * of the selftest object would delete the device itself. */
+	if (scaffolding(t, T_ID_CTX(id), RAW(id)))
+		return -T_UNSUPPORTED;
 	return ufd_destroy(ctx_fd(t, id), RAW(id));
 }
 
@@ -631,11 +650,20 @@ static const struct target_ops mock_ops = {
 
 /* --- open ------------------------------------------------------------------ */
 
-/* Ask HW_INFO of a throw-away mock device created with dev_flags. */
+/*
+ * Ask HW_INFO of a throw-away mock device created with dev_flags, and
+ * measure what its attach takes out of an IOAS's IOVA ranges: iommufd
+ * reserves everything outside the mock domain's aperture, which user space
+ * meets exactly as it meets a device's reserved regions (ranges shrink,
+ * overlapping maps fail EADDRINUSE), so that is reported as dc->resv.
+ */
 static int query_dev(int fd, uint32_t dev_flags, struct dev_caps *dc)
 {
-	uint32_t ioas, stdev, hwpt, idev, len = 0;
+	uint32_t ioas, stdev, hwpt, idev, len = 0, n = T_MAX_RANGES;
+	struct iommu_iova_range r[T_MAX_RANGES];
 	struct ufd_hw_info out = { 0 };
+	uint64_t next = 0;
+	bool top = true;
 	int ret;
 
 	ret = ufd_ioas_alloc(fd, &ioas);
@@ -650,7 +678,21 @@ static int query_dev(int fd, uint32_t dev_flags, struct dev_caps *dc)
 		dc->dirty_tracking =
 			out.capabilities & IOMMU_HW_CAP_DIRTY_TRACKING;
 		dc->hw_info_type = out.data_type;
+		ret = ufd_ioas_iova_ranges(fd, ioas, r, &n, NULL);
 	}
+	dc->nresv = 0;
+	for (unsigned i = 0; !ret && i < n && i < T_MAX_RANGES; i++) {
+		if (r[i].start > next && dc->nresv < T_MAX_RANGES)
+			dc->resv[dc->nresv++] =
+				(struct iova_range){ next, r[i].start - 1 };
+		if (r[i].last == UINT64_MAX) {
+			top = false;
+			break;
+		}
+		next = r[i].last + 1;
+	}
+	if (!ret && top && dc->nresv < T_MAX_RANGES)
+		dc->resv[dc->nresv++] = (struct iova_range){ next, UINT64_MAX };
 	ufd_destroy(fd, stdev);
 out:
 	ufd_destroy(fd, ioas);
@@ -774,7 +816,7 @@ struct target *mock_target_open(const struct target_config *cfg, char *why,
 		snprintf(t->caps.kernel_release,
 			 sizeof(t->caps.kernel_release), "%.63s", u.release);
 	snprintf(t->caps.notes, sizeof(t->caps.notes),
-		 "iommufd selftest driver; one group per device; DMA is a translation probe; %s",
+		 "iommufd selftest driver; one group per device; DMA is a translation probe; resv = outside the mock aperture; %s",
 		 ndev >= 3 ? "last device without PASID/dirty" :
 			     "all devices PASID-capable");
 	return t;

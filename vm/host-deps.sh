@@ -7,7 +7,7 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 want_pkgs=(make gcc libc6-dev bc bison flex libelf-dev libssl-dev rsync cpio
-	   xz-utils busybox-static qemu-system-x86 python3 gzip kmod)
+	   xz-utils busybox-static qemu-system-x86 python3 gzip kmod file)
 [ "${WITH_ARM64:-0}" = 1 ] && want_pkgs+=(qemu-system-arm gcc-aarch64-linux-gnu)
 
 need_root() {

@@ -9,7 +9,8 @@ _t0=${_t0:-$(date +%s)}
 
 die() { echo "error: $*" >&2; exit 2; }
 elapsed() { local s=$(($(date +%s) - _t0)); printf '%dm%02ds' $((s / 60)) $((s % 60)); }
-phase() { printf '[%s] %s\n' "$(elapsed)" "$*" >&2; }
+# QUIET=1 silences progress (vm/run-config.sh in loops, tests).
+phase() { [ "${QUIET:-0}" = 1 ] || printf '[%s] %s\n' "$(elapsed)" "$*" >&2; }
 
 APT_STAMP=${CACHE_DIR}/.apt-updated
 apt_update_once() {

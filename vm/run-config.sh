@@ -1,0 +1,140 @@
+#!/usr/bin/env bash
+# Boot one configuration of vm/configs.cfg and judge it.
+#   vm/run-config.sh NAME
+# Writes OUT_DIR/NAME.console (serial console), OUT_DIR/NAME.ktap (the suite's
+# KTAP from the dedicated port, then "# note:" lines and a final
+# "# vm: <ok|splat|hang|panic|boot-failure> <detail>") and OUT_DIR/NAME.times.
+# Exit: the suite's status (0 passed, 1 a case failed, 2 bad usage) when the
+# guest was healthy; 3 on splat, hang, panic or boot failure; 2 on bad input.
+#
+# Environment (all optional):
+#   OUT_DIR=build/vm   KERNEL=bzImage (else vm/kernel-build.sh)
+#   INITRAMFS=base.cpio.gz (else vm/initramfs.sh builds one)
+#   IC_CMD='shell command'  run this in the guest instead of the suite
+#   IC_ARGS='run ...'       suite arguments instead of the config's args
+#   IC_INJECT=warn|oops|panic|hang   break the guest (tests/vm)
+#   TIMEOUT=seconds  SMP=n  MEMORY=1G  QEMU_EXTRA='...'  APPEND_EXTRA='...'
+#   QUIET=1  no progress on stderr
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+. "$VM_DIR/cfg.sh"
+
+[ $# = 1 ] || die "usage: vm/run-config.sh NAME (one of: $(cfg_names | tr '\n' ' '))"
+name=$1
+cfg_has "$name" || die "no configuration '$name' in $CONFIGS_CFG (have: $(cfg_names | tr '\n' ' '))"
+
+OUT_DIR=${OUT_DIR:-$TOP_DIR/build/vm}
+mkdir -p "$OUT_DIR"
+console=$OUT_DIR/$name.console
+ktap=$OUT_DIR/$name.ktap
+times=$OUT_DIR/$name.times
+work=$(mktemp -d "$OUT_DIR/.$name.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+
+qemu=$(cfg_get "$name" qemu)
+command -v "$qemu" >/dev/null || die "$qemu not found (vm/host-deps.sh installs it)"
+timeout_s=${TIMEOUT:-$(cfg_get "$name" timeout)}
+case $timeout_s in '' | *[!0-9]*) die "timeout '$timeout_s' is not a number of seconds" ;; esac
+
+kernel=${KERNEL:-}
+if [ -z "$kernel" ]; then
+	ARCH=$(cfg_get "$name" arch) kernel=$("$VM_DIR/kernel-build.sh")
+fi
+[ -f "$kernel" ] || die "kernel image $kernel missing"
+
+base=${INITRAMFS:-}
+if [ -z "$base" ]; then
+	base=$work/base.cpio.gz
+	suite=${SUITE-$TOP_DIR/build-static/iommu-conformance}
+	if [ ! -x "$suite" ] && [ -n "${IC_CMD:-}" ]; then
+		suite=""
+	fi
+	OUT=$base SUITE=$suite "$VM_DIR/initramfs.sh" >/dev/null
+fi
+[ -f "$base" ] || die "initramfs $base missing"
+
+# Per-boot settings travel as a second cpio archive holding /etc/ic/run.conf;
+# the kernel unpacks both archives into the same rootfs.
+args=${IC_ARGS:-$(cfg_get "$name" args)}
+args=${args//@CONFIG@/$name}
+mkdir -p "$work/root/etc/ic"
+{
+	printf 'IC_NAME=%q\n' "$name"
+	printf 'IC_ARGS=%q\n' "$args"
+	printf 'IC_CMD=%q\n' "${IC_CMD:-}"
+	printf 'IC_INJECT=%q\n' "${IC_INJECT:-}"
+	printf 'IC_KTAP_DEV=%q\n' /dev/ttyS1
+	printf 'IC_SHARED_GROUP=%q\n' "$(cfg_get "$name" shared_group)"
+} >"$work/root/etc/ic/run.conf"
+(cd "$work/root" && find . | LC_ALL=C sort | cpio -o -H newc --owner=0:0 --quiet) |
+	gzip >"$work/run.cpio.gz"
+cat "$base" "$work/run.cpio.gz" >"$work/initrd"
+
+append="console=ttyS0 $(cfg_get "$name" cmdline) ${APPEND_EXTRA:-}"
+# shellcheck disable=SC2206 # the config's QEMU arguments are word lists
+qemu_args=(-M "$(cfg_get "$name" machine)" -accel "$(cfg_get "$name" accel)"
+	   -cpu "$(cfg_get "$name" cpu)" -smp "${SMP:-$(cfg_get "$name" smp)}"
+	   -m "${MEMORY:-$(cfg_get "$name" memory)}"
+	   -nographic -no-reboot -monitor none
+	   -kernel "$kernel" -initrd "$work/initrd" -append "$append"
+	   -serial "file:$console"
+	   -chardev "file,id=ktap,path=$work/ktap.raw" -device isa-serial,chardev=ktap,index=1
+	   $(cfg_get "$name" viommu) $(cfg_get "$name" devices) ${QEMU_EXTRA:-})
+echo "$qemu ${qemu_args[*]}" >"$work/cmdline"
+
+phase "vm $name: booting (timeout ${timeout_s}s)"
+t0=$(date +%s.%N)
+set +e
+timeout -k 5 "$timeout_s" "$qemu" "${qemu_args[@]}" </dev/null >"$work/qemu.out" 2>"$work/qemu.err"
+qstatus=$?
+set -e
+t1=$(date +%s.%N)
+wall=$(echo "$t1 - $t0" | bc)
+
+scan_opts=()
+if [ "$qstatus" = 124 ] || [ "$qstatus" = 137 ]; then
+	scan_opts+=(--timed-out)
+else
+	scan_opts+=(--qemu-status "$qstatus")
+fi
+# QEMU's own complaints (bad option, device model abort) belong in the log.
+if [ -s "$work/qemu.err" ]; then
+	sed 's/^/qemu: /' "$work/qemu.err" >>"$console"
+fi
+set +e
+verdict=$("$VM_DIR/console-scan.sh" "${scan_opts[@]}" "$console")
+set -e
+vm_line=$(echo "$verdict" | head -n1)
+vm_status=${vm_line%% *}
+
+{
+	[ -f "$work/ktap.raw" ] && tr -d '\r' <"$work/ktap.raw"
+	note=$(cfg_get "$name" note)
+	[ -n "$note" ] && echo "# note: $note"
+	[ -n "${IC_INJECT:-}" ] && echo "# note: fault injected on purpose: ic.inject=$IC_INJECT"
+	layout=$(tr -d '\r' <"$console" | sed -n 's/^ic: group-layout //p' | head -n1)
+	case $layout in
+	ok* | none* | "") ;;
+	*) echo "# note: iommu group layout $layout" ;;
+	esac
+	if [ "$vm_status" = boot-failure ] && [ -s "$work/qemu.err" ]; then
+		echo "# note: qemu: $(tail -n1 "$work/qemu.err" | cut -c1-200)"
+	fi
+	echo "# vm: $vm_line"
+} >"$ktap.tmp"
+mv "$ktap.tmp" "$ktap"
+
+c=$(tr -d '\r' <"$console")
+up_start=$(echo "$c" | sed -n 's/^ic: suite start uptime=\([0-9.]*\).*/\1/p' | head -n1)
+up_end=$(echo "$c" | sed -n 's/^ic: suite end uptime=\([0-9.]*\).*/\1/p' | head -n1)
+suite_status=$(echo "$c" | sed -n 's/^ic: suite end .* exit=\([0-9]*\).*/\1/p' | head -n1)
+printf 'wall=%s boot_to_suite=%s suite_end=%s vm=%s suite_exit=%s\n' \
+	"$wall" "${up_start:-?}" "${up_end:-?}" "$vm_status" "${suite_status:-?}" >"$times"
+
+printf 'vm %s: %s (%.1fs wall, suite exit %s)\n' "$name" "$vm_line" "$wall" "${suite_status:-?}"
+if [ "$vm_status" != ok ]; then
+	echo "$verdict" | tail -n +2
+	echo "    (console: $console)"
+	exit 3
+fi
+exit "${suite_status:-2}"

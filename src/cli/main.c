@@ -47,6 +47,14 @@ static int usage_error(const char *fmt, ...)
 	return 2;
 }
 
+/* A target's reason, once prefixed: some targets already say "error: ". */
+static int reason_error(const char *why)
+{
+	if (!strncmp(why, "error: ", 7))
+		why += 7;
+	return usage_error("%s", why[0] ? why : "target unavailable");
+}
+
 /* --- option parsing ---------------------------------------------------------
  * Long options only, "--opt VALUE" or "--opt=VALUE". */
 
@@ -317,7 +325,7 @@ static int cmd_list(int argc, char **argv)
 	if (profiles)
 		return list_profiles();
 	if (with_target && run_discover(&ro, &r, why, sizeof(why), &skip))
-		return usage_error("%s", why);
+		return reason_error(why);
 
 	all = scenario_all(&n);
 	for (unsigned i = 0; i < n; i++)
@@ -465,7 +473,7 @@ static int cmd_run(int argc, char **argv)
 	/* Discover first: an unusable target is exit 2, and leaves no
 	 * (misleading, empty) report file behind. */
 	if (run_discover(&ro, &r, why, sizeof(why), &skip))
-		return usage_error("%s", why);
+		return reason_error(why);
 	if (output) {
 		out = fopen(output, "w");
 		if (!out) {

@@ -253,9 +253,10 @@ static _Noreturn void child_main(const struct run_options *o,
 		_exit(CHILD_EXIT_OPEN);
 	t = do_open(o, why, sizeof(why), &skip);
 	if (!t) {
+		const char *w = strncmp(why, "error: ", 7) ? why : why + 7;
+
 		fprintf(out, "%c target_open: %s\n",
-			skip ? TC_TAG_SKIP : TC_TAG_LOG,
-			why[0] ? why : "failed");
+			skip ? TC_TAG_SKIP : TC_TAG_LOG, w[0] ? w : "failed");
 		fflush(out);
 		_exit(skip ? TC_EXIT_SKIP : CHILD_EXIT_OPEN);
 	}

@@ -101,6 +101,31 @@ static inline unsigned need_pasid_dev(struct tc *c, bool dma)
 			 "no PASID-capable device");
 }
 
+/*
+ * PASID support on paging domains is an allowed difference (AMD: none):
+ * probe a PASID attach on the bound dev with a scratch HWPT and skip when
+ * the driver answers EOPNOTSUPP. Leaves nothing behind.
+ */
+static inline void need_pasid_attach(struct tc *c, const char *inv,
+				     unsigned dev)
+{
+	uint32_t ioas = 0, h = 0;
+	int ret;
+
+	REQUIRE(c, inv, T_CALL(c->t, ioas_alloc, 0, &ioas));
+	ret = T_CALL(c->t, hwpt_alloc, dev, ioas, T_HWPT_PASID, 0, NULL, 0, &h);
+	if (ret == -EOPNOTSUPP)
+		tc_skip(c, "the driver cannot allocate PASID-capable HWPTs (EOPNOTSUPP)");
+	REQUIRE(c, inv, ret);
+	ret = T_CALL(c->t, attach, dev, 1, h, NULL);
+	if (ret == -EOPNOTSUPP)
+		tc_skip(c, "the driver's paging domains take no PASID (EOPNOTSUPP: allowed difference, PASID-10)");
+	REQUIRE(c, inv, ret);
+	REQUIRE(c, inv, T_CALL(c->t, detach, dev, 1));
+	REQUIRE(c, inv, T_CALL(c->t, destroy, h));
+	REQUIRE(c, inv, T_CALL(c->t, destroy, ioas));
+}
+
 /* Fill mem with a fresh pattern; returns the seed for mem_unchanged(). */
 static inline uint32_t mem_mark(struct tc *c, void *mem, size_t len)
 {

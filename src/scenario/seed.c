@@ -47,6 +47,7 @@ SCENARIO(seed_a_rid_detach_keeps_pasid,
 	const uint32_t p = 1;
 
 	bind_dev(c, "SEED-A", d, 0);
+	need_pasid_attach(c, "SEED-A", d);
 	d1 = space(c, "SEED-A", d, T_HWPT_PASID, &m1, iova);
 	d2 = space(c, "SEED-A", d, T_HWPT_PASID, &m2, iova2);
 	attach_rid(c, "SEED-A", d, d1);
@@ -74,6 +75,7 @@ SCENARIO(seed_a_pasid_survives_rid_detach,
 	const uint32_t p = 1;
 
 	bind_dev(c, "SEED-A", d, 0);
+	need_pasid_attach(c, "SEED-A", d);
 	d1 = space(c, "SEED-A", d, T_HWPT_PASID, &m1, iova);
 	d2 = space(c, "SEED-A", d, T_HWPT_PASID, &m2, iova);
 	plain = space(c, "SEED-A", d, 0, &m0, iova);
@@ -104,6 +106,7 @@ static void seed_b(struct tc *c, unsigned ctx)
 	const uint32_t p = 1, q = 2;
 
 	bind_dev(c, "SEED-B", d, 0);
+	need_pasid_attach(c, "SEED-B", d);
 	hr = space(c, "SEED-B", d, T_HWPT_PASID, &mr, iova);
 	hp = space(c, "SEED-B", d, T_HWPT_PASID, &mp, iova);
 	attach_rid(c, "SEED-B", d, hr);
@@ -208,6 +211,8 @@ SCENARIO(seed_c_shared_domain_own_pasids,
 		tc_skip(c, "needs DMA on both PASID devices");
 	bind_dev(c, "SEED-C", a, 0);
 	bind_dev(c, "SEED-C", b, 0);
+	need_pasid_attach(c, "SEED-C", a);
+	need_pasid_attach(c, "SEED-C", b);
 	hr = space(c, "SEED-C", a, T_HWPT_PASID, &mr, iova);
 	hx = space(c, "SEED-C", a, T_HWPT_PASID, &mx, iova);
 	hy = space(c, "SEED-C", b, T_HWPT_PASID, &my, iova);
@@ -243,6 +248,8 @@ SCENARIO(seed_c_pasid_not_shared,
 	seed_c_pair(c, &a, &b);
 	bind_dev(c, "SEED-C", a, 0);
 	bind_dev(c, "SEED-C", b, 0);
+	need_pasid_attach(c, "SEED-C", a);
+	need_pasid_attach(c, "SEED-C", b);
 	hr = space(c, "SEED-C", a, T_HWPT_PASID, &mr, iova);
 	hx = space(c, "SEED-C", a, T_HWPT_PASID, &mx, iova);
 	hy = space(c, "SEED-C", b, T_HWPT_PASID, &my, iova);

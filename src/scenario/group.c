@@ -58,7 +58,7 @@ SCENARIO(group_one_hwpt_per_group,
 SCENARIO(group_replace_moves_group,
 	 .id = "group.replace_moves_group",
 	 .title = "a replace issued on one member moves the whole group (reservations and DMA)",
-	 .invariants = "GROUP-2",
+	 .invariants = "GROUP-2,ATTACH-5",
 	 .requires = REQ_GROUP2, .min_devs = 2)
 {
 	unsigned a, b;
@@ -92,7 +92,8 @@ SCENARIO(group_replace_moves_group,
 	}
 	CHECK_OK(c, "GROUP-2", T_CALL(c->t, attach, a, T_NO_PASID, ib, &hb));
 	if (dma) {
-		tc_dma_write(c, "GROUP-2", b, T_NO_PASID, i1, ma, LEN, false);
+		/* Nothing left through the old domain: ATTACH-5's rule. */
+		tc_dma_write(c, "ATTACH-5", b, T_NO_PASID, i1, ma, LEN, false);
 		tc_dma_write(c, "GROUP-2", b, T_NO_PASID, i2, mb, LEN, true);
 	}
 	/* b is on the new HWPT: asking for it is a no-op replace. */

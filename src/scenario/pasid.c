@@ -126,7 +126,7 @@ SCENARIO(pasid_rid_nonpasid_refused,
 SCENARIO(pasid_attach_while_rid_nonpasid,
 	 .id = "pasid.attach_while_rid_nonpasid",
 	 .title = "a PASID attach while the RID sits on a non-PASID HWPT or auto domain fails EINVAL",
-	 .invariants = "PASID-3",
+	 .invariants = "PASID-3,SEED-A",
 	 .requires = REQ_PASID | REQ_HWPT_ALLOC)
 {
 	struct pctx p;
@@ -148,8 +148,9 @@ SCENARIO(pasid_attach_while_rid_nonpasid,
 		tc_dma_write(c, "PASID-3", p.dev, p.p1, iova, mp, LEN, false);
 	attach_rid(c, "PASID-3", p.dev, hr);
 	CHECK_OK(c, "PASID-3", T_CALL(c->t, attach, p.dev, p.p1, hp, NULL));
-	/* Detached RID: a PASID attach has nothing to be compatible with. */
-	CHECK_OK(c, "PASID-3", T_CALL(c->t, detach, p.dev, T_NO_PASID));
+	/* Detached RID: a PASID attach has nothing to be compatible with.
+	 * (The RID detach with a PASID attached is SEED-A's rule.) */
+	CHECK_OK(c, "SEED-A", T_CALL(c->t, detach, p.dev, T_NO_PASID));
 	CHECK_OK(c, "PASID-3", T_CALL(c->t, attach, p.dev, p.p2, hp, NULL));
 	tc_end(c);
 }

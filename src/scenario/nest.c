@@ -1,0 +1,140 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Nesting (NEST-1..2): what a paging HWPT refuses to be.
+ *
+ * Kernel: drivers/iommu/iommufd/hw_pagetable.c: iommufd_hwpt_alloc()
+ * (pt_id type dispatch), iommufd_hwpt_nested_alloc() (EOPNOTSUPP for a
+ * driver without nesting or empty data, EINVAL for a parent that is auto,
+ * not NEST_PARENT, or of another driver), iommufd_hwpt_invalidate()
+ * (EINVAL for anything but a nested HWPT or a vIOMMU).
+ */
+#include <linux/iommufd.h>
+#include <string.h>
+
+#include "scenario.h"
+
+static uint32_t new_ioas(struct tc *c, const char *inv)
+{
+	uint32_t id = 0;
+
+	REQUIRE(c, inv, T_CALL(c->t, ioas_alloc, 0, &id));
+	return id;
+}
+
+/* The nested data type this device's driver would take; VT-d's otherwise. */
+static uint32_t nested_type(const struct dev_caps *dc)
+{
+	switch (dc->hw_info_type) {
+	case IOMMU_HW_INFO_TYPE_ARM_SMMUV3:
+		return IOMMU_HWPT_DATA_ARM_SMMUV3;
+	case IOMMU_HW_INFO_TYPE_AMD:
+		return IOMMU_HWPT_DATA_AMD_GUEST;
+	default:
+		return IOMMU_HWPT_DATA_VTD_S1;
+	}
+}
+
+/* A nested allocation on parent must fail EINVAL (bad parent) or, on a
+ * driver without nesting, EOPNOTSUPP; both leave no object. */
+static void nested_on(struct tc *c, unsigned dev, uint32_t parent,
+		      const char *what)
+{
+	uint64_t data[8];
+	uint32_t type = nested_type(&c->caps->dev[dev]), hwpt = 0;
+	int ret;
+
+	memset(data, 0, sizeof(data));
+	ret = T_CALL(c->t, hwpt_alloc, dev, parent, 0, type, data,
+		     sizeof(data), &hwpt);
+	if (ret == -T_UNSUPPORTED)
+		tc_skip(c, "target cannot allocate nested HWPTs");
+	tc_log(c, "nested alloc (data type %u) on %s %u: %s", type, what,
+	       parent, ret ? errno_name(ret) : "0 (created)");
+	tc_check_ret(c, "NEST-1", what, ret,
+		     (const int[]){ EINVAL, EOPNOTSUPP }, 2);
+	if (!ret)
+		T_CALL(c->t, destroy, hwpt);
+}
+
+SCENARIO(nest_parent_required,
+	 .id = "nest.parent_required",
+	 .title = "a nested HWPT on a paging HWPT without NEST_PARENT, or on an auto HWPT, is refused",
+	 .invariants = "NEST-1",
+	 .requires = REQ_HWPT_ALLOC)
+{
+	uint32_t ioas, plain = 0, aut = 0;
+
+	REQUIRE(c, "NEST-1", T_CALL(c->t, bind, 0, 0));
+	ioas = new_ioas(c, "NEST-1");
+	REQUIRE(c, "NEST-1", T_CALL(c->t, hwpt_alloc, 0, ioas, 0, 0, NULL, 0,
+				    &plain));
+	nested_on(c, 0, plain, "plain paging HWPT");
+	REQUIRE(c, "NEST-1", T_CALL(c->t, attach, 0, T_NO_PASID, ioas, &aut));
+	nested_on(c, 0, aut, "automatic HWPT");
+	/* The refusals took no reference on the parents. */
+	CHECK_OK(c, "NEST-1", T_CALL(c->t, destroy, plain));
+}
+
+SCENARIO(nest_parent_no_data,
+	 .id = "nest.parent_without_data",
+	 .title = "on a NEST_PARENT HWPT, a nested alloc without driver data is refused",
+	 .invariants = "NEST-1",
+	 .requires = REQ_HWPT_ALLOC)
+{
+	uint32_t ioas, parent = 0, hwpt = 0;
+	int ret;
+
+	REQUIRE(c, "NEST-1", T_CALL(c->t, bind, 0, 0));
+	ioas = new_ioas(c, "NEST-1");
+	ret = T_CALL(c->t, hwpt_alloc, 0, ioas, T_HWPT_NEST_PARENT, 0, NULL, 0,
+		     &parent);
+	if (ret == -T_UNSUPPORTED)
+		tc_skip(c, "target cannot allocate HWPTs");
+	if (ret)
+		tc_skip(c, "dev 0 (%s) cannot be a nest parent (%s): driver capability",
+			c->caps->dev[0].name, errno_name(ret));
+	tc_log(c, "dev 0 (%s): NEST_PARENT HWPT %u allocated",
+	       c->caps->dev[0].name, parent);
+	/* data_type NONE with no data: no nested domain can be made. */
+	CHECK_RET(c, "NEST-1", T_CALL(c->t, hwpt_alloc, 0, parent, 0, 0, NULL,
+				      0, &hwpt), EOPNOTSUPP, EINVAL);
+	CHECK_OK(c, "NEST-1", T_CALL(c->t, destroy, parent));
+	CHECK_OK(c, "NEST-1", T_CALL(c->t, destroy, ioas));
+}
+
+SCENARIO(nest_invalidate_paging,
+	 .id = "nest.invalidate_paging_einval",
+	 .title = "HWPT_INVALIDATE on a paging HWPT fails EINVAL and handles no entry",
+	 .invariants = "NEST-2")
+{
+	uint64_t req[4];
+	uint32_t ioas, hwpt = 0, num;
+
+	REQUIRE(c, "NEST-2", T_CALL(c->t, bind, 0, 0));
+	ioas = new_ioas(c, "NEST-2");
+	REQUIRE(c, "NEST-2", T_CALL(c->t, attach, 0, T_NO_PASID, ioas, &hwpt));
+
+	num = 0;
+	CHECK_RET(c, "NEST-2", T_CALL(c->t, hwpt_invalidate, hwpt,
+				      IOMMU_HWPT_INVALIDATE_DATA_VTD_S1, NULL,
+				      0, &num), EINVAL);
+	memset(req, 0, sizeof(req));
+	num = 1;
+	CHECK_RET(c, "NEST-2", T_CALL(c->t, hwpt_invalidate, hwpt,
+				      IOMMU_HWPT_INVALIDATE_DATA_VTD_S1, req,
+				      sizeof(req), &num), EINVAL);
+	tc_check(c, "NEST-2", num == 0,
+		 "a refused invalidation reports %u entries handled", num);
+
+	if (!c->caps->hwpt_alloc)
+		return;
+	/* A manual paging HWPT is no better. */
+	REQUIRE(c, "NEST-2", T_CALL(c->t, hwpt_alloc, 0, ioas, 0, 0, NULL, 0,
+				    &hwpt));
+	num = 1;
+	CHECK_RET(c, "NEST-2", T_CALL(c->t, hwpt_invalidate, hwpt,
+				      IOMMU_HWPT_INVALIDATE_DATA_VTD_S1, req,
+				      sizeof(req), &num), EINVAL);
+	tc_check(c, "NEST-2", num == 0,
+		 "a refused invalidation reports %u entries handled", num);
+}

@@ -246,6 +246,9 @@ static _Noreturn void child_main(const struct run_options *o,
 
 	setpgid(0, 0);
 	signal(SIGPIPE, SIG_DFL);
+	signal(SIGINT, SIG_DFL);
+	signal(SIGTERM, SIG_DFL);
+	signal(SIGHUP, SIG_DFL);
 	/* Whatever a case prints must not corrupt a report on stdout. */
 	dup2(STDERR_FILENO, STDOUT_FILENO);
 	out = fdopen(wfd, "w");
@@ -272,6 +275,20 @@ static _Noreturn void child_main(const struct run_options *o,
 }
 
 /* --- the parent ----------------------------------------------------------- */
+
+/* The case running now: an interrupted runner takes its group down too
+ * (the child leads its own process group, so ^C does not reach it). */
+static volatile sig_atomic_t current_child;
+
+static void on_fatal_signal(int sig)
+{
+	pid_t pid = current_child;
+
+	if (pid > 0)
+		kill(-pid, SIGKILL);
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
 
 struct reader {
 	const struct run_options *o;
@@ -407,6 +424,7 @@ static int run_child(const struct run_options *o, unsigned idx,
 		child_main(o, sc, pfd[1]);
 	}
 	setpgid(pid, pid); /* also in the child: whichever runs first */
+	current_child = pid;
 	close(pfd[1]);
 
 	rd = xrealloc(NULL, sizeof(*rd));
@@ -454,6 +472,8 @@ static int run_child(const struct run_options *o, unsigned idx,
 			break;
 		if (w < 0 && errno != EINTR) {
 			snprintf(why, why_len, "waitpid: %s", strerror(errno));
+			kill_group(pid);
+			current_child = 0;
 			return -1;
 		}
 		if (now() >= deadline) {
@@ -470,6 +490,7 @@ static int run_child(const struct run_options *o, unsigned idx,
 		/* Leftovers the case may have forked. */
 		kill(-pid, SIGKILL);
 	}
+	current_child = 0;
 
 	if (timed_out) {
 		char s[64];
@@ -571,8 +592,13 @@ static void compute_rollup(struct run_result *r)
 int run_cases(const struct run_options *o, const struct scenario *const *list,
 	      unsigned n, struct run_result *r, char *why, size_t why_len)
 {
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
+	struct sigaction sa = { .sa_handler = on_fatal_signal }, old[3];
 	double t0 = now();
 
+	sigemptyset(&sa.sa_mask);
+	for (unsigned i = 0; i < 3; i++)
+		sigaction(sigs[i], &sa, &old[i]);
 	r->cases = xrealloc(r->cases, (r->ncases + n) * sizeof(*r->cases));
 	if (o->hooks.plan)
 		o->hooks.plan(o->hooks.arg, r, n);
@@ -592,6 +618,8 @@ int run_cases(const struct run_options *o, const struct scenario *const *list,
 			c->outcome = OUT_SKIP;
 			set_reason(c, unmet);
 		} else if (run_child(o, i, sc, c, why, why_len)) {
+			for (unsigned j = 0; j < 3; j++)
+				sigaction(sigs[j], &old[j], NULL);
 			return -1;
 		}
 		c->duration = now() - c0;
@@ -604,6 +632,8 @@ int run_cases(const struct run_options *o, const struct scenario *const *list,
 		if (o->hooks.case_end)
 			o->hooks.case_end(o->hooks.arg, i, c);
 	}
+	for (unsigned i = 0; i < 3; i++)
+		sigaction(sigs[i], &old[i], NULL);
 	r->duration += now() - t0;
 	free(r->rollup);
 	r->rollup = NULL;

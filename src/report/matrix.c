@@ -162,7 +162,7 @@ int matrix_report(const struct ktap_file *files, unsigned n, enum matrix_by by,
 	fprintf(out, "%-*s", (int)w0, by == MATRIX_BY_INVARIANT ? "invariant" :
 		"scenario");
 	for (unsigned f = 0; f < n; f++)
-		fprintf(out, "  %-*s", (int)w[f], files[f].name);
+		fprintf(out, "  %-*s", f + 1 < n ? (int)w[f] : 0, files[f].name);
 	fputc('\n', out);
 	for (unsigned i = 0; i < rows.n; i++) {
 		fprintf(out, "%-*s", (int)w0, rows.id[i]);
@@ -172,7 +172,7 @@ int matrix_report(const struct ktap_file *files, unsigned n, enum matrix_by by,
 				case_cell(&files[f], rows.id[i]);
 
 			bad |= c == CELL_FAIL;
-			fprintf(out, "  %-*s", (int)w[f], cell_text(c));
+			fprintf(out, "  %-*s", f + 1 < n ? (int)w[f] : 0, cell_text(c));
 		}
 		fputc('\n', out);
 	}
@@ -182,14 +182,14 @@ int matrix_report(const struct ktap_file *files, unsigned n, enum matrix_by by,
 		const char *h = health(&files[f], &ok);
 
 		bad |= !ok;
-		fprintf(out, "  %-*s", (int)w[f], h);
+		fprintf(out, "  %-*s", f + 1 < n ? (int)w[f] : 0, h);
 	}
 	fputc('\n', out);
 	fprintf(out, "%-*s", (int)w0, "totals p/f/s");
 	for (unsigned f = 0; f < n; f++) {
 		snprintf(buf, sizeof(buf), "%u/%u/%u", files[f].npass,
 			 files[f].nfail, files[f].nskip);
-		fprintf(out, "  %-*s", (int)w[f], buf);
+		fprintf(out, "  %-*s", f + 1 < n ? (int)w[f] : 0, buf);
 	}
 	fputc('\n', out);
 	for (unsigned f = 0; f < n; f++) {

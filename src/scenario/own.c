@@ -80,9 +80,13 @@ SCENARIO(own_pre_bind_refuses,
 	 .invariants = "OWN-2")
 {
 	uint32_t ioas = new_ioas(c, "OWN-2", 0);
+	int ret = T_CALL(c->t, attach, 0, T_NO_PASID, ioas, NULL);
 
-	CHECK_RET(c, "OWN-2", T_CALL(c->t, attach, 0, T_NO_PASID, ioas, NULL),
-		  EINVAL);
+	/* A target that opens the cdev only at BIND has no unbound fd to
+	 * ask: it says so with EBADF. */
+	if (ret == -EBADF)
+		tc_skip(c, "target has no open-but-unbound cdev fd (EBADF)");
+	CHECK_RET(c, "OWN-2", ret, EINVAL);
 	CHECK_RET(c, "OWN-2", T_CALL(c->t, detach, 0, T_NO_PASID), EINVAL);
 	/* Nothing got attached: the IOAS is free. */
 	CHECK_OK(c, "OWN-2", T_CALL(c->t, destroy, ioas));

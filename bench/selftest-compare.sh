@@ -76,7 +76,13 @@ totals() { # "pass fail skip" from a "# Totals:" line on stdin
 uptime_of() { # marker -> uptime
 	echo "$c" | sed -n "s/^ic: $1 uptime=\([0-9.]*\).*/\1/p" | head -n1
 }
-span() { [ -n "$1" ] && [ -n "$2" ] && echo "$2 - $1" | bc || echo "?"; }
+span() {
+	if [ -n "$1" ] && [ -n "$2" ]; then
+		printf '%.2f' "$(echo "$2 - $1" | bc)"
+	else
+		echo "?"
+	fi
+}
 
 read -r o_pass o_fail o_skip o_err <<<"$(totals <"$ktap")" || true
 s_tap=$(echo "$c" | sed -n 's/^ic-selftest: //p')
@@ -93,7 +99,8 @@ printf '%-28s %6s %6s %6s %6s %10s\n' "iommu-conformance (mock)" "$o_n" \
 printf '%-28s %6s %6s %6s %6s %10s\n' "kernel selftest iommufd" "$s_n" \
 	"${s_pass:-?}" "${s_fail:-?}" "${s_skip:-?}" "$s_wall"
 echo "(wall: guest uptime between the start and end markers; the selftest's"
-echo " TAP goes to tmpfs and is printed afterwards, ours streams to a serial port)"
+echo " TAP goes to tmpfs and is printed afterwards, ours streams to a serial port;"
+echo " $(echo "$c" | sed -n 's/^ic: \(selftest hugepages=.*\)/\1/p' | head -n1) for the selftest)"
 
 # --- coverage ------------------------------------------------------------
 
@@ -151,8 +158,10 @@ s_inv=$(echo "$map" | while read -r t invs; do
 	[ -n "$t" ] || continue
 	echo "$s_ran_tests" | grep -qxF "$t" && for i in $invs; do [ "$i" = - ] || echo "$i"; done
 done | sort -u)
-# Ours: an ID some case checked (per-case lines and the roll-up).
-o_inv=$(sed -n 's/^# invariant \([A-Z0-9-]*\) \(pass\|fail\)$/\1/p' "$ktap" | sort -u)
+# Ours: the roll-up after the last result line, IDs that passed or failed.
+o_inv=$(awk '/^(not )?ok [0-9]+ / { n = NR } { l[NR] = $0 }
+	END { for (i = n + 1; i <= NR; i++) print l[i] }' "$ktap" |
+	sed -n 's/^# invariant \([A-Z0-9-]*\) \(pass\|fail\)$/\1/p' | sort -u)
 unmapped=$(echo "$s_ran_tests" | while read -r t; do
 	[ -n "$t" ] || continue
 	echo "$map" | awk -v t="$t" '$1 == t { f = 1 } END { exit !f }' || echo "$t"

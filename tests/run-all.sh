@@ -77,7 +77,9 @@ build() { # name make-args...
 		note "ok"
 	else
 		built[$name]=0
-		show_tail "$logs/make-$name.log" 30
+		# The compiler's and linker's complaints, not the command lines.
+		grep -vE '^(cc|gcc|ar|make(\[[0-9]+\])?:.*(Entering|Leaving)) ' "$logs/make-$name.log" |
+			tail -n 30 | sed 's/^/    | /'
 		count 0 1 0 "make $name"
 	fi
 }

@@ -102,8 +102,10 @@ UNIT_TEST(mock_live_rid_probe)
 	memset(buf, 0x55, sizeof(buf));
 	EXPECT_EQ(T_CALL(t, bind, 0, 0), 0);
 	EXPECT_EQ(T_CALL(t, ioas_alloc, 0, &ioas), 0);
+	iova = MOCK_IOVA_START + 0x100000; /* inside the mock aperture */
 	EXPECT_EQ(T_CALL(t, ioas_map, ioas,
-			 T_MAP_READABLE | T_MAP_WRITEABLE, mem, 4096, &iova), 0);
+			 T_MAP_FIXED_IOVA | T_MAP_READABLE | T_MAP_WRITEABLE,
+			 mem, 4096, &iova), 0);
 	EXPECT_EQ(T_CALL(t, dma, 0, T_NO_PASID, DMA_TO_MEMORY, iova + 8, buf,
 			 sizeof(buf), ev, sizeof(ev)), 0);
 	EXPECT((unsigned char)mem[8] == 0xaa); /* bound, not attached */
@@ -149,7 +151,9 @@ UNIT_TEST(mock_live_pasid_probe)
 	memset(buf, 0x66, sizeof(buf));
 	EXPECT_EQ(T_CALL(t, bind, 1, 0), 0);
 	EXPECT_EQ(T_CALL(t, ioas_alloc, 0, &ioas), 0);
-	EXPECT_EQ(T_CALL(t, ioas_map, ioas, T_MAP_READABLE | T_MAP_WRITEABLE,
+	iova = MOCK_IOVA_START + 0x200000;
+	EXPECT_EQ(T_CALL(t, ioas_map, ioas,
+			 T_MAP_FIXED_IOVA | T_MAP_READABLE | T_MAP_WRITEABLE,
 			 mem, 4096, &iova), 0);
 	EXPECT_EQ(T_CALL(t, hwpt_alloc, 1, ioas, T_HWPT_PASID, 0, NULL, 0,
 			 &hwpt), 0);

@@ -68,7 +68,7 @@ static bool overlaps(const struct iova_range *r, unsigned n, uint64_t s,
 	return false;
 }
 
-/* Sorted, disjoint and aligned. */
+/* Sorted, disjoint, not touching (holes are maximal) and aligned. */
 static void check_shape(struct tc *c, const char *what,
 			const struct iova_range *r, unsigned n, uint64_t a)
 {
@@ -86,8 +86,9 @@ static void check_shape(struct tc *c, const char *what,
 				 (unsigned long long)a);
 		if (i)
 			tc_check(c, "RANGE-6",
-				 r[i - 1].last < r[i].start,
-				 "%s: ranges %u and %u are unsorted or overlapping",
+				 r[i - 1].last != UINT64_MAX &&
+				 r[i - 1].last + 1 < r[i].start,
+				 "%s: ranges %u and %u are unsorted, overlapping or touching",
 				 what, i - 1, i);
 	}
 }
@@ -108,6 +109,9 @@ SCENARIO(range_fresh,
 	tc_check(c, "RANGE-1", n == 1 && r[0].start == 0 &&
 				       r[0].last == UINT64_MAX,
 		 "a fresh IOAS does not report exactly [0, 2^64-1]");
+	tc_check(c, "RANGE-1", a == 1,
+		 "a fresh IOAS reports alignment 0x%llx, not 1",
+		 (unsigned long long)a);
 	/* A bound but unattached device reserves nothing either. */
 	REQUIRE(c, "RANGE-1", T_CALL(c->t, bind, 0, 0));
 	n = get_ranges(c, "RANGE-1", ioas, r, &a);
@@ -325,6 +329,74 @@ SCENARIO(range_attach_into_allowed,
 	/* Dropping the allowed list lets the same attach through. */
 	CHECK_OK(c, "RANGE-5", T_CALL(c->t, allow_iovas, ioas, NULL, 0));
 	CHECK_OK(c, "RANGE-5", T_CALL(c->t, attach, 0, T_NO_PASID, ioas, NULL));
+}
+
+SCENARIO(range_attach_into_allowed_all,
+	 .id = "range.attach_into_allowed_space",
+	 .title = "with [0, 2^64-2] allowed, an attach that reserves anything fails EADDRINUSE",
+	 .invariants = "RANGE-5")
+{
+	struct iova_range r[T_MAX_RANGES], r2[T_MAX_RANGES], ask;
+	uint64_t a = 0, a2 = 0;
+	uint32_t probe, ioas;
+	unsigned n, n2;
+
+	/* Does attaching dev 0 reserve anything at all? */
+	probe = tc_bind_attach_new_ioas(c, "RANGE-5", 0);
+	n = get_ranges(c, "RANGE-5", probe, r, &a);
+	log_ranges(c, "probe attach", r, n, a);
+	REQUIRE(c, "RANGE-5", T_CALL(c->t, detach, 0, T_NO_PASID));
+	if (n == 1 && r[0].start == 0 && r[0].last == UINT64_MAX)
+		tc_skip(c, "attaching dev 0 reserves nothing");
+
+	ioas = new_ioas(c, "RANGE-5");
+	ask = (struct iova_range){ 0, UINT64_MAX - 1 };
+	REQUIRE(c, "RANGE-5", T_CALL(c->t, allow_iovas, ioas, &ask, 1));
+	n = get_ranges(c, "RANGE-5", ioas, r, &a);
+	CHECK_RET(c, "RANGE-5", T_CALL(c->t, attach, 0, T_NO_PASID, ioas, NULL),
+		  EADDRINUSE);
+	n2 = get_ranges(c, "RANGE-5", ioas, r2, &a2);
+	tc_check(c, "RANGE-5", n == n2 && a == a2 &&
+				       !memcmp(r, r2, n * sizeof(r[0])),
+		 "the refused attach changed the IOAS's ranges");
+}
+
+/* --- RANGE-7 ------------------------------------------------------------ */
+
+SCENARIO(range_allow_steers_auto_only,
+	 .id = "range.allow_steers_only_auto",
+	 .title = "ALLOW_IOVAS changes neither IOVA_RANGES nor what a fixed MAP may use",
+	 .invariants = "RANGE-7")
+{
+	uint64_t p = pgsz(), a = 0, a2 = 0, w = 0x40000000, iova;
+	struct iova_range r[T_MAX_RANGES], r2[T_MAX_RANGES], ask;
+	uint32_t ioas;
+	unsigned n, n2;
+	uint8_t *buf = tc_alloc(c, p);
+
+	ioas = tc_bind_attach_new_ioas(c, "RANGE-7", 0);
+	n = get_ranges(c, "RANGE-7", ioas, r, &a);
+	ask = (struct iova_range){ w, w + 16 * p - 1 };
+	{
+		bool inside = false;
+
+		for (unsigned i = 0; i < n; i++)
+			inside |= ask.start >= r[i].start && ask.last <= r[i].last;
+		if (!inside)
+			tc_skip(c, "0x%llx+16 pages is not inside one range on dev 0",
+				(unsigned long long)w);
+	}
+	REQUIRE(c, "RANGE-7", T_CALL(c->t, allow_iovas, ioas, &ask, 1));
+	n2 = get_ranges(c, "RANGE-7", ioas, r2, &a2);
+	tc_check(c, "RANGE-7", n == n2 && a == a2 &&
+				       !memcmp(r, r2, n * sizeof(r[0])),
+		 "ALLOW_IOVAS changed what IOVA_RANGES reports");
+	/* A fixed IOVA outside the allowed window but inside the ranges. */
+	iova = tc_pick_iova(c, ioas, p, 0, 0);
+	if (iova >= ask.start && iova <= ask.last)
+		iova = tc_pick_iova(c, ioas, p, 0, 1);
+	CHECK_OK(c, "RANGE-7", T_CALL(c->t, ioas_map, ioas,
+				      T_MAP_FIXED_IOVA | RW, buf, p, &iova));
 }
 
 /* --- RANGE-6 ------------------------------------------------------------ */

@@ -63,6 +63,10 @@ SCENARIO(hwpt_unknown_flags,
 	CHECK_RET(c, "HWPT-1", T_CALL(c->t, hwpt_alloc, 0, ioas,
 				      T_HWPT_PASID | (1u << 9), 0, NULL, 0,
 				      &hwpt), EOPNOTSUPP);
+	/* Refused by the core whatever the driver supports. */
+	CHECK_RET(c, "HWPT-1", T_CALL(c->t, hwpt_alloc, 0, ioas,
+				      T_HWPT_FAULT_ID_VALID | T_HWPT_NEST_PARENT,
+				      0, NULL, 0, &hwpt), EOPNOTSUPP);
 	/* No HWPT was left holding the IOAS. */
 	CHECK_OK(c, "HWPT-1", T_CALL(c->t, destroy, ioas));
 }
@@ -115,7 +119,25 @@ SCENARIO(hwpt_bad_pt,
 				      NULL, 0, &hwpt), EINVAL);
 	CHECK_RET(c, "HWPT-3", T_CALL(c->t, hwpt_alloc, 0, T_ID_MAKE(0, 0), 0,
 				      0, NULL, 0, &hwpt), EINVAL);
-	/* A destroyed IOAS is as good as missing. */
+	/* data_type NONE with a length is malformed. */
+	{
+		uint64_t data[4] = { 0 };
+
+		CHECK_RET(c, "HWPT-3", T_CALL(c->t, hwpt_alloc, 0, ioas, 0,
+					      IOMMU_HWPT_DATA_NONE, data,
+					      sizeof(data), &hwpt), EINVAL);
+	}
+	/* A paging HWPT (here the auto one) as parent without data. */
+	{
+		uint32_t aut = 0;
+
+		REQUIRE(c, "HWPT-3", T_CALL(c->t, attach, 0, T_NO_PASID, ioas,
+					    &aut));
+		CHECK_RET(c, "HWPT-3", T_CALL(c->t, hwpt_alloc, 0, aut, 0, 0,
+					      NULL, 0, &hwpt), EOPNOTSUPP);
+		REQUIRE(c, "HWPT-3", T_CALL(c->t, detach, 0, T_NO_PASID));
+	}
+	/* A destroyed IOAS is as good as missing (no allocation since). */
 	REQUIRE(c, "HWPT-3", T_CALL(c->t, destroy, ioas));
 	CHECK_RET(c, "HWPT-3", T_CALL(c->t, hwpt_alloc, 0, ioas, 0, 0, NULL, 0,
 				      &hwpt), EINVAL);
@@ -126,7 +148,7 @@ SCENARIO(hwpt_bad_pt,
 SCENARIO(hwpt_flag_sweep,
 	 .id = "hwpt.flag_sweep",
 	 .title = "every combination of the four paging flags works or fails EOPNOTSUPP/EINVAL",
-	 .invariants = "HWPT-4",
+	 .invariants = "HWPT-1,HWPT-2,HWPT-4",
 	 .requires = REQ_HWPT_ALLOC)
 {
 	const struct dev_caps *dc = &c->caps->dev[0];
@@ -137,9 +159,12 @@ SCENARIO(hwpt_flag_sweep,
 	REQUIRE(c, "HWPT-4", T_CALL(c->t, bind, 0, 0));
 	ioas = new_ioas(c, "HWPT-4");
 	for (uint32_t f = 0; f <= ALL_FLAGS; f++) {
-		uint32_t hwpt = 0;
-		int ret = T_CALL(c->t, hwpt_alloc, 0, ioas, f, 0, NULL, 0,
-				 &hwpt);
+		uint32_t hwpt = 0, probe = 0;
+		int ret;
+
+		REQUIRE(c, "HWPT-4", T_CALL(c->t, ioas_alloc, 0, &probe));
+		REQUIRE(c, "HWPT-4", T_CALL(c->t, destroy, probe));
+		ret = T_CALL(c->t, hwpt_alloc, 0, ioas, f, 0, NULL, 0, &hwpt);
 
 		if (ret == -T_UNSUPPORTED)
 			tc_skip(c, "target cannot allocate HWPTs");
@@ -148,23 +173,39 @@ SCENARIO(hwpt_flag_sweep,
 		       ret ? errno_name(ret) : "works");
 		if ((f & T_HWPT_FAULT_ID_VALID) && (f & T_HWPT_NEST_PARENT)) {
 			/* Refused by the core whatever the driver does. */
-			tc_check_ret(c, "HWPT-4", names, ret,
+			tc_check_ret(c, "HWPT-1", names, ret,
 				     (const int[]){ EOPNOTSUPP }, 1);
 		} else if ((f & T_HWPT_DIRTY_TRACKING) && !dc->dirty_tracking) {
-			tc_check_ret(c, "HWPT-4", names, ret,
+			tc_check_ret(c, "HWPT-2", names, ret,
 				     (const int[]){ EOPNOTSUPP }, 1);
 		} else if (f & T_HWPT_FAULT_ID_VALID) {
 			/*
-			 * FAULT_ID_VALID names fault object 0, which does not
-			 * exist: if the driver takes the flags, the fault
-			 * lookup fails ENOENT (iommufd_get_fault).
+			 * The ops table cannot make a fault queue, so
+			 * FAULT_ID_VALID names fault ID 0, which does not
+			 * exist: a driver that takes the flags gets past
+			 * allocation and the fault lookup fails ENOENT
+			 * (OBJ-4; iommufd_hwpt_alloc -> iommufd_get_fault).
 			 */
 			tc_check_ret(c, "HWPT-4", names, ret,
 				     (const int[]){ EOPNOTSUPP, EINVAL, ENOENT },
 				     3);
+			if (ret == -ENOENT)
+				tc_log(c, "  (ENOENT: the driver took %sand only the missing fault queue stopped it)",
+				       names);
 		} else {
 			tc_check_ret(c, "HWPT-4", names, ret,
 				     (const int[]){ 0, EOPNOTSUPP, EINVAL }, 3);
+		}
+		/* Nothing left behind: the next free ID is the one a probe
+		 * took before the attempt (IDs are lowest-free-first). */
+		if (ret) {
+			uint32_t again = 0;
+
+			REQUIRE(c, "HWPT-4", T_CALL(c->t, ioas_alloc, 0, &again));
+			tc_check(c, "HWPT-4", again == probe,
+				 "after the refused %sthe next ID is %u, before it was %u: an object was left behind",
+				 names, again, probe);
+			REQUIRE(c, "HWPT-4", T_CALL(c->t, destroy, again));
 		}
 		if (!ret) {
 			used += snprintf(works + used, sizeof(works) - used,

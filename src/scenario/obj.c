@@ -561,7 +561,7 @@ SCENARIO(obj_destroy_device,
 	 .title = "IOMMU_DESTROY never removes a bound device object",
 	 .invariants = "OBJ-7")
 {
-	uint32_t ioas, hwpt = 0, id;
+	uint32_t ioas, hwpt = 0, id, dev_id = 0;
 	unsigned busy = 0;
 	int ret;
 
@@ -583,17 +583,26 @@ SCENARIO(obj_destroy_device,
 			tc_skip(c, "target cannot destroy");
 		if (ret == -EBUSY) {
 			busy++;
+			dev_id = id;
 			tc_log(c, "ID %u: EBUSY (the device object)", id);
 		}
 		tc_check(c, "OBJ-7", ret == -ENOENT || ret == -EBUSY,
 			 "DESTROY of ID %u (not the IOAS %u nor HWPT %u) returned %s",
 			 id, ioas, hwpt, ret ? errno_name(ret) : "0 (destroyed)");
 	}
-	if (!busy)
+	if (!busy) {
 		tc_log(c, "no ID in 1..64 answered EBUSY: the device's ID lies elsewhere on this target");
-	/* The device still works after the attempts. */
+		dev_id = 0;
+	}
+	/* The device still works after the attempts, attached or not. */
 	CHECK_OK(c, "OBJ-7", T_CALL(c->t, detach, 0, T_NO_PASID));
+	if (dev_id)
+		CHECK_RET(c, "OBJ-7", T_CALL(c->t, destroy, dev_id), EBUSY);
 	CHECK_OK(c, "OBJ-7", T_CALL(c->t, attach, 0, T_NO_PASID, ioas, NULL));
+	/* Unbind removes it; then the ID is gone (nothing allocated since). */
+	CHECK_OK(c, "OBJ-7", T_CALL(c->t, unbind, 0));
+	if (dev_id)
+		CHECK_RET(c, "OBJ-7", T_CALL(c->t, destroy, dev_id), ENOENT);
 }
 
 /* --- OBJ-8 / OBJ-9: lifetime ---------------------------------------------- */

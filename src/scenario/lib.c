@@ -219,12 +219,26 @@ static bool hits_reserved(const struct target_caps *caps, uint64_t start,
 	return false;
 }
 
+/* Slots sit SLOT_SPAN apart whatever their length, so slots picked with
+ * different lengths in one case never overlap. */
+#define SLOT_SPAN (4ull << 20)
+#define MAX_SLOT_TRIES 4096
+
+static bool fits_ranges(const struct iova_range *r, unsigned n,
+			uint64_t start, uint64_t last)
+{
+	for (unsigned i = 0; i < n; i++)
+		if (start >= r[i].start && last <= r[i].last)
+			return true;
+	return false;
+}
+
 uint64_t tc_pick_iova(struct tc *c, uint32_t ioas, uint64_t len,
 		      uint64_t align, unsigned slot)
 {
 	struct iova_range ranges[T_MAX_RANGES];
 	unsigned n = T_MAX_RANGES, seen = 0;
-	uint64_t alignment = 0, a, stride, limit = c->caps->dma_iova_limit;
+	uint64_t alignment = 0, a, span, limit = c->caps->dma_iova_limit;
 	int ret;
 
 	ret = T_CALL(c->t, iova_ranges, ioas, ranges, &n, &alignment);
@@ -244,25 +258,22 @@ uint64_t tc_pick_iova(struct tc *c, uint32_t ioas, uint64_t len,
 		a = alignment;
 	if (!len)
 		len = 1;
-	/* One aligned guard unit between slots, so a neighbour slot is never
-	 * adjacent and an off-by-a-page translation cannot land in it. */
-	stride = round_up64(len, a) + a;
-	for (unsigned i = 0; i < n; i++) {
-		uint64_t cand = ranges[i].start > IOVA_BASE ? ranges[i].start :
-							      IOVA_BASE;
+	/* At least one aligned guard unit after each slot, so an
+	 * off-by-a-page translation cannot land in a neighbour slot. */
+	span = round_up64(len, a) + a;
+	if (span < SLOT_SPAN)
+		span = SLOT_SPAN;
+	for (uint64_t k = 0; k < MAX_SLOT_TRIES; k++) {
+		uint64_t cand = round_up64(IOVA_BASE + k * span, a);
+		uint64_t last = cand + len - 1;
 
-		cand = round_up64(cand, a);
-		while (cand >= ranges[i].start && cand + len - 1 >= cand &&
-		       cand + len - 1 <= ranges[i].last) {
-			if (limit && cand + len > limit)
-				break;
-			if (!hits_reserved(c->caps, cand, cand + len - 1)) {
-				if (seen == slot)
-					return cand;
-				seen++;
-			}
-			cand += stride;
-		}
+		if (last < cand || (limit && last >= limit))
+			break;
+		if (!fits_ranges(ranges, n, cand, last) ||
+		    hits_reserved(c->caps, cand, last))
+			continue;
+		if (seen++ == slot)
+			return cand;
 	}
 	tc_skip(c, "no room for IOVA slot %u (len 0x%llx, align 0x%llx) in the reported ranges below the DMA limit 0x%llx",
 		slot, (unsigned long long)len, (unsigned long long)a,

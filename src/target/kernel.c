@@ -55,6 +55,7 @@ struct kdev {
 	unsigned att_ctx;
 	uint32_t att_ioas; /* raw; 0 when it has no IOAS (nested) */
 	bool has_engine; /* the open-time probe found one */
+	uint64_t dma_limit; /* the engine reaches IOVAs below this */
 	bool have_io;
 	struct dma_dev_io io;
 	struct dma_engine *eng;
@@ -223,6 +224,7 @@ static int bounce_get(void *arg, size_t len, uint64_t limit, void **uva,
 	struct iommu_iova_range r[T_MAX_RANGES];
 	uint32_t n = T_MAX_RANGES, ioas;
 	uint64_t align = 0, maplen, cand;
+	uintptr_t base;
 	unsigned ctx;
 	long pg = sysconf(_SC_PAGESIZE);
 	int ret, fd;
@@ -260,18 +262,17 @@ static int bounce_get(void *arg, size_t len, uint64_t limit, void **uva,
 		d->bmem = m;
 		d->blen = maplen + align;
 	}
-	/* From the top of the engine's reach down: scenarios pick IOVAs from
-	 * the bottom up, and a collision only costs a step. */
-	cand = ((limit - maplen) / align) * align;
-	for (unsigned tries = 0; tries < 64 && cand; tries++) {
-		uint64_t last = cand + maplen - 1;
-		uintptr_t base = ((uintptr_t)d->bmem + align - 1) & ~(align - 1);
-		bool inside = false;
+	/* From the top of the engine's reach down, range by range: scenarios
+	 * pick IOVAs from the bottom up, and a collision only costs a step. */
+	base = ((uintptr_t)d->bmem + align - 1) & ~((uintptr_t)align - 1);
+	for (unsigned i = n; i-- > 0;) {
+		uint64_t top = r[i].last < limit - 1 ? r[i].last + 1 : limit;
 
-		for (unsigned i = 0; i < n; i++)
-			if (cand >= r[i].start && last <= r[i].last)
-				inside = true;
-		if (inside) {
+		if (top < r[i].start + maplen)
+			continue;
+		cand = (top - maplen) / align * align;
+		for (unsigned tries = 0; tries < 16 && cand >= r[i].start;
+		     tries++) {
 			uint64_t io = cand;
 
 			ret = ufd_ioas_map(fd, ioas,
@@ -295,9 +296,10 @@ static int bounce_get(void *arg, size_t len, uint64_t limit, void **uva,
 				    ret);
 				return ret;
 			}
+			if (cand < r[i].start + 0x100000)
+				break;
+			cand = (cand - 0x100000) / align * align;
 		}
-		cand = cand > 0x100000 ? cand - 0x100000 : 0;
-		cand = cand / align * align;
 	}
 	say(why, why_len, "no free IOVA for a bounce page below 0x%" PRIx64,
 	    limit);
@@ -657,6 +659,7 @@ static int k_dma(struct target *t, unsigned dev, uint32_t pasid,
 				       &d->eng, ev, evlen);
 		if (ret)
 			return ret;
+		d->eng->iova_limit = d->dma_limit;
 	}
 	if (dir == DMA_TO_MEMORY)
 		ret = dma_engine_write(d->eng, iova, buf, len, ev, evlen);
@@ -903,6 +906,102 @@ static int discover(struct kt *k, const struct target_config *cfg,
 }
 
 /*
+ * How far the engine reaches: edu masks DMA addresses with its dma_mask
+ * property (28 bits unless the VM raised it) and wraps silently. One
+ * device write to a high IOVA H, with H's 28-bit alias mapped too, tells
+ * which page the device really hit. Costs one transfer; the answer is
+ * kept per BDF for the life of the process (forked cases inherit it).
+ */
+static struct {
+	char bdf[32];
+	uint64_t limit;
+} limit_cache[T_MAX_DEVS];
+
+static uint64_t dma_limit(const char *bdf, int ufd, int fd,
+			  struct dma_engine *e)
+{
+	const uint64_t low = EDU_IOVA_LIMIT, cap = 1ull << 48;
+	struct iommu_iova_range r[T_MAX_RANGES];
+	uint32_t n = T_MAX_RANGES, ioas, pt;
+	uint64_t limit = low, hi = 0, lo, top, io;
+	long pg = sysconf(_SC_PAGESIZE);
+	unsigned char *m, payload[64] = { 0 };
+	char ev[200];
+	unsigned i, slot;
+	bool lo_ok = false;
+
+	for (i = 0; i < T_MAX_DEVS && limit_cache[i].bdf[0]; i++)
+		if (!strcmp(limit_cache[i].bdf, bdf))
+			return limit_cache[i].limit;
+	slot = i;
+	if (ufd_ioas_alloc(ufd, &ioas))
+		return low;
+	pt = ioas;
+	if (vfio_attach_pt(fd, &pt))
+		goto out_ioas;
+	if (ufd_ioas_iova_ranges(ufd, ioas, r, &n, NULL))
+		goto out_detach;
+	if (n > T_MAX_RANGES)
+		n = T_MAX_RANGES;
+	/* The highest page of the highest range, below 2^48. */
+	for (i = 0; i < n; i++) {
+		top = r[i].last < cap - 1 ? r[i].last : cap - 1;
+		if (top < r[i].start || top - r[i].start + 1 < (uint64_t)pg)
+			continue;
+		if ((((top + 1) & ~((uint64_t)pg - 1)) - pg) > hi)
+			hi = ((top + 1) & ~((uint64_t)pg - 1)) - pg;
+	}
+	lo = hi & (low - 1) & ~((uint64_t)pg - 1);
+	for (i = 0; i < n; i++)
+		if (lo >= r[i].start && lo + pg - 1 <= r[i].last)
+			lo_ok = true;
+	if (hi < low || !lo_ok)
+		goto out_detach;
+	m = mmap(NULL, 2 * pg, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+	if (m == MAP_FAILED)
+		goto out_detach;
+	memset(m, 0xa5, 2 * pg);
+	io = hi;
+	if (ufd_ioas_map(ufd, ioas, IOMMU_IOAS_MAP_FIXED_IOVA |
+			 IOMMU_IOAS_MAP_READABLE | IOMMU_IOAS_MAP_WRITEABLE,
+			 m, pg, &io))
+		goto out_mem;
+	io = lo;
+	if (ufd_ioas_map(ufd, ioas, IOMMU_IOAS_MAP_FIXED_IOVA |
+			 IOMMU_IOAS_MAP_READABLE | IOMMU_IOAS_MAP_WRITEABLE,
+			 m + pg, pg, &io))
+		goto out_unmap;
+	/* Whatever the device buffer holds: only where it lands counts. */
+	e->iova_limit = UINT64_MAX;
+	if (!dma_engine_write(e, hi, payload, sizeof(payload), ev, sizeof(ev))) {
+		bool hit_hi = false, hit_lo = false;
+
+		for (i = 0; i < sizeof(payload); i++) {
+			hit_hi |= m[i] != 0xa5;
+			hit_lo |= m[pg + i] != 0xa5;
+		}
+		if (hit_hi && !hit_lo)
+			limit = hi + pg;
+	}
+	e->iova_limit = low;
+out_unmap:
+	ufd_ioas_unmap(ufd, ioas, 0, UINT64_MAX, NULL);
+out_mem:
+	munmap(m, 2 * pg);
+out_detach:
+	vfio_detach_pt(fd);
+out_ioas:
+	ufd_destroy(ufd, ioas);
+	if (slot < T_MAX_DEVS) {
+		copy_str(limit_cache[slot].bdf, sizeof(limit_cache[slot].bdf),
+			 bdf);
+		limit_cache[slot].limit = limit;
+	}
+	return limit;
+}
+
+/*
  * Bind the device on a private iommufd and ask what only a bound device
  * can tell: HW_INFO, PASID uAPI, HWPT_ALLOC, and whether a DMA engine
  * answers. Everything is closed again.
@@ -970,6 +1069,7 @@ static int probe_bound(struct kt *k, unsigned i, bool first, char *why,
 				       ewhy, sizeof(ewhy));
 		if (!ret) {
 			d->has_engine = dc->dma = true;
+			d->dma_limit = dma_limit(d->bdf, ufd, fd, e);
 			dma_engine_close(e);
 		}
 		dma_vfio_io_free(&io);
@@ -1052,7 +1152,11 @@ struct target *kernel_target_open(const struct target_config *cfg, char *why,
 			caps->dma = DMA_REAL;
 	if (caps->dma == DMA_REAL) {
 		caps->dma_max_len = EDU_MAX_LEN;
-		caps->dma_iova_limit = EDU_IOVA_LIMIT;
+		caps->dma_iova_limit = UINT64_MAX;
+		for (unsigned i = 0; i < k->ndev; i++)
+			if (k->dev[i].has_engine &&
+			    k->dev[i].dma_limit < caps->dma_iova_limit)
+				caps->dma_iova_limit = k->dev[i].dma_limit;
 	}
 	prof = driver_profile(k->iommu_names[0], caps->dev[0].hw_info_type);
 	if (!prof) {
@@ -1075,8 +1179,11 @@ struct target *kernel_target_open(const struct target_config *cfg, char *why,
 #endif
 	if (!caps->pasid_uapi)
 		add_note(caps, "kernel has no VFIO PASID attach");
-	if (caps->dma == DMA_REAL)
-		add_note(caps, "DMA: edu, <=4095 B, IOVA < 256 MiB, bounce page per transfer");
+	if (caps->dma == DMA_REAL) {
+		snprintf(buf, sizeof(buf), "DMA: edu, <=4095 B, IOVA < 0x%llx",
+			 (unsigned long long)caps->dma_iova_limit);
+		add_note(caps, buf);
+	}
 	k->fail_nth_fd = open("/proc/thread-self/fail-nth",
 			      O_RDWR | O_CLOEXEC);
 	caps->fault_inject = k->fail_nth_fd >= 0;

@@ -52,7 +52,6 @@
 #define MAX_PASIDS 32
 #define MAX_HWPTS 512
 #define PG 4096ull
-#define RAW(id) ((id) & 0xffffffu)
 
 /* One mapping this target made (map or copy), kept after unmap so that a
  * stale translation is still found by the probe. */
@@ -89,11 +88,27 @@ static struct mock *M(struct target *t)
 	return t->priv;
 }
 
+/* Device dev, or NULL when the target has no such device. */
+static struct mdev *mdev_of(struct target *t, unsigned dev)
+{
+	return dev < t->caps.ndev ? &M(t)->dev[dev] : NULL;
+}
+
+/* Context and raw kernel ID of a target ID. An ID whose top byte names no
+ * context goes to context 0 unchanged, so the kernel judges it. */
+static unsigned id_ctx(struct target *t, uint32_t id)
+{
+	return T_ID_CTX(id) < t->caps.nctx ? T_ID_CTX(id) : 0;
+}
+
+static uint32_t raw_id(struct target *t, uint32_t id)
+{
+	return T_ID_CTX(id) < t->caps.nctx ? id & 0xffffffu : id;
+}
+
 static int ctx_fd(struct target *t, uint32_t id)
 {
-	unsigned ctx = T_ID_CTX(id);
-
-	return ctx < T_MAX_CTX ? M(t)->fd[ctx] : -1;
+	return M(t)->fd[id_ctx(t, id)];
 }
 
 static void note_hwpt(struct target *t, unsigned ctx, uint32_t raw)
@@ -152,19 +167,19 @@ static int m_destroy(struct target *t, uint32_t id)
 {
 	/* A case may not destroy the mock's stand-ins for VFIO: IOMMU_DESTROY
 	 * of the selftest object would delete the device itself. */
-	if (scaffolding(t, T_ID_CTX(id), RAW(id)))
+	if (scaffolding(t, id_ctx(t, id), raw_id(t, id)))
 		return -T_UNSUPPORTED;
-	return ufd_destroy(ctx_fd(t, id), RAW(id));
+	return ufd_destroy(ctx_fd(t, id), raw_id(t, id));
 }
 
 static int m_ioas_map(struct target *t, uint32_t ioas_id, uint32_t flags,
 		      void *uva, uint64_t len, uint64_t *iova)
 {
-	int ret = ufd_ioas_map(ctx_fd(t, ioas_id), RAW(ioas_id), flags,
+	int ret = ufd_ioas_map(ctx_fd(t, ioas_id), raw_id(t, ioas_id), flags,
 				   uva, len, iova);
 
 	if (!ret)
-		add_rec(t, T_ID_CTX(ioas_id), RAW(ioas_id), *iova, len,
+		add_rec(t, id_ctx(t, ioas_id), raw_id(t, ioas_id), *iova, len,
 			(uintptr_t)uva, flags);
 	return ret;
 }
@@ -172,7 +187,7 @@ static int m_ioas_map(struct target *t, uint32_t ioas_id, uint32_t flags,
 static int m_ioas_unmap(struct target *t, uint32_t ioas_id, uint64_t iova,
 			uint64_t len, uint64_t *unmapped)
 {
-	return ufd_ioas_unmap(ctx_fd(t, ioas_id), RAW(ioas_id), iova, len,
+	return ufd_ioas_unmap(ctx_fd(t, ioas_id), raw_id(t, ioas_id), iova, len,
 				  unmapped);
 }
 
@@ -180,29 +195,29 @@ static int m_ioas_copy(struct target *t, uint32_t dst_ioas, uint32_t src_ioas,
 		       uint32_t flags, uint64_t src_iova, uint64_t len,
 		       uint64_t *dst_iova)
 {
-	unsigned ctx = T_ID_CTX(dst_ioas), n;
+	unsigned ctx = id_ctx(t, dst_ioas), n;
 	int ret;
 
-	if (T_ID_CTX(src_ioas) != ctx)
-		return -T_UNSUPPORTED;
-	ret = ufd_ioas_copy(ctx_fd(t, dst_ioas), RAW(dst_ioas),
-				RAW(src_ioas), flags, src_iova, len, dst_iova);
+	ret = ufd_ioas_copy(ctx_fd(t, dst_ioas), raw_id(t, dst_ioas),
+				raw_id(t, src_ioas), flags, src_iova, len, dst_iova);
 	if (ret)
 		return ret;
 	/* The copy's pages are the source mappings' pages. */
+	if (id_ctx(t, src_ioas) != ctx)
+		return 0;
 	n = M(t)->nrec;
 	for (unsigned i = 0; i < n; i++) {
 		struct map_rec r = M(t)->rec[i];
 		uint64_t lo, hi;
 
-		if (r.ctx != ctx || r.ioas != RAW(src_ioas))
+		if (r.ctx != ctx || r.ioas != raw_id(t, src_ioas))
 			continue;
 		lo = r.iova > src_iova ? r.iova : src_iova;
 		hi = r.iova + r.len < src_iova + len ? r.iova + r.len :
 						       src_iova + len;
 		if (lo >= hi)
 			continue;
-		add_rec(t, ctx, RAW(dst_ioas), *dst_iova + (lo - src_iova),
+		add_rec(t, ctx, raw_id(t, dst_ioas), *dst_iova + (lo - src_iova),
 			hi - lo, r.uva + (lo - r.iova), flags);
 	}
 	return 0;
@@ -218,7 +233,7 @@ static int m_iova_ranges(struct target *t, uint32_t ioas_id,
 
 	if (!r)
 		return -ENOMEM;
-	ret = ufd_ioas_iova_ranges(ctx_fd(t, ioas_id), RAW(ioas_id), r, &num,
+	ret = ufd_ioas_iova_ranges(ctx_fd(t, ioas_id), raw_id(t, ioas_id), r, &num,
 				   alignment);
 	for (unsigned i = 0; !ret && i < num && i < *n; i++)
 		ranges[i] = (struct iova_range){ r[i].start, r[i].last };
@@ -239,7 +254,7 @@ static int m_allow_iovas(struct target *t, uint32_t ioas_id,
 	for (unsigned i = 0; i < n; i++)
 		r[i] = (struct iommu_iova_range){ .start = ranges[i].start,
 						  .last = ranges[i].last };
-	ret = ufd_ioas_allow_iovas(ctx_fd(t, ioas_id), RAW(ioas_id), r, n);
+	ret = ufd_ioas_allow_iovas(ctx_fd(t, ioas_id), raw_id(t, ioas_id), r, n);
 	free(r);
 	return ret;
 }
@@ -248,15 +263,15 @@ static int m_hwpt_alloc(struct target *t, unsigned dev, uint32_t pt_id,
 			uint32_t flags, uint32_t data_type, const void *data,
 			uint32_t data_len, uint32_t *hwpt_id)
 {
-	struct mdev *d = &M(t)->dev[dev];
+	struct mdev *d = mdev_of(t, dev);
 	uint32_t raw;
 	int ret;
 
-	if (dev >= t->caps.ndev || !d->bound)
+	if (!d || !d->bound)
 		return -T_UNSUPPORTED; /* no device ID to name */
-	if (T_ID_CTX(pt_id) != d->ctx)
-		return -T_UNSUPPORTED;
-	ret = ufd_hwpt_alloc(M(t)->fd[d->ctx], flags, d->idev, RAW(pt_id),
+	/* An ID of another context is looked up in this one, as the
+	 * kernel would: it judges. */
+	ret = ufd_hwpt_alloc(M(t)->fd[d->ctx], flags, d->idev, raw_id(t, pt_id),
 			     data_type, data, data_len, 0, &raw);
 	if (!ret) {
 		note_hwpt(t, d->ctx, raw);
@@ -269,18 +284,18 @@ static int m_hwpt_invalidate(struct target *t, uint32_t hwpt_id,
 			     uint32_t data_type, const void *reqs,
 			     uint32_t entry_len, uint32_t *entry_num)
 {
-	return ufd_hwpt_invalidate(ctx_fd(t, hwpt_id), RAW(hwpt_id),
+	return ufd_hwpt_invalidate(ctx_fd(t, hwpt_id), raw_id(t, hwpt_id),
 				       data_type, reqs, entry_len, entry_num);
 }
 
 static int m_hw_info(struct target *t, unsigned dev, void *data,
 		     uint32_t *data_len, uint64_t *caps, uint8_t *max_pasid_log2)
 {
-	struct mdev *d = &M(t)->dev[dev];
+	struct mdev *d = mdev_of(t, dev);
 	struct ufd_hw_info out = { 0 };
 	int ret;
 
-	if (dev >= t->caps.ndev || !d->bound)
+	if (!d || !d->bound)
 		return -T_UNSUPPORTED;
 	ret = ufd_get_hw_info(M(t)->fd[d->ctx], d->idev, 0, 0, data, data_len,
 			      &out);
@@ -296,21 +311,21 @@ static int m_option_huge_pages(struct target *t, uint32_t ioas_id, bool set,
 {
 	return ufd_option(ctx_fd(t, ioas_id), IOMMU_OPTION_HUGE_PAGES,
 			  set ? IOMMU_OPTION_OP_SET : IOMMU_OPTION_OP_GET,
-			  RAW(ioas_id), val);
+			  raw_id(t, ioas_id), val);
 }
 
 static int m_set_dirty_tracking(struct target *t, uint32_t hwpt_id,
 				bool enable)
 {
 	return ufd_hwpt_set_dirty_tracking(ctx_fd(t, hwpt_id),
-					       RAW(hwpt_id), enable);
+					       raw_id(t, hwpt_id), enable);
 }
 
 static int m_get_dirty_bitmap(struct target *t, uint32_t hwpt_id,
 			      uint64_t iova, uint64_t len, uint64_t page_size,
 			      uint32_t flags, uint64_t *bitmap)
 {
-	return ufd_hwpt_get_dirty_bitmap(ctx_fd(t, hwpt_id), RAW(hwpt_id),
+	return ufd_hwpt_get_dirty_bitmap(ctx_fd(t, hwpt_id), raw_id(t, hwpt_id),
 					 flags, iova, len, page_size, bitmap);
 }
 
@@ -326,11 +341,11 @@ static int m_raw_ioctl(struct target *t, unsigned ctx, unsigned long cmd,
 
 static int m_bind(struct target *t, unsigned dev, unsigned ctx)
 {
-	struct mdev *d = &M(t)->dev[dev];
+	struct mdev *d = mdev_of(t, dev);
 	int fd, ret;
 	uint32_t pt;
 
-	if (dev >= t->caps.ndev || ctx >= t->caps.nctx)
+	if (!d || ctx >= t->caps.nctx)
 		return -T_UNSUPPORTED;
 	if (d->bound) /* there is no cdev fd to bind twice */
 		return -T_UNSUPPORTED;
@@ -386,10 +401,10 @@ static void pasid_forget(struct mdev *d, uint32_t pasid)
 
 static int m_unbind(struct target *t, unsigned dev)
 {
-	struct mdev *d = &M(t)->dev[dev];
+	struct mdev *d = mdev_of(t, dev);
 	int fd, ret;
 
-	if (dev >= t->caps.ndev)
+	if (!d)
 		return -T_UNSUPPORTED;
 	if (!d->bound) /* closing a cdev that was never bound */
 		return 0;
@@ -413,14 +428,14 @@ static int m_unbind(struct target *t, unsigned dev)
 static int m_attach(struct target *t, unsigned dev, uint32_t pasid,
 		    uint32_t pt_id, uint32_t *out_pt)
 {
-	struct mdev *d = &M(t)->dev[dev];
-	uint32_t pt = RAW(pt_id);
+	struct mdev *d = mdev_of(t, dev);
+	uint32_t pt = raw_id(t, pt_id);
 	int fd, ret;
 
-	if (dev >= t->caps.ndev || !d->bound)
+	if (!d || !d->bound)
 		return -T_UNSUPPORTED; /* no device ID: VFIO would refuse */
-	if (T_ID_CTX(pt_id) != d->ctx)
-		return -T_UNSUPPORTED;
+	/* An ID of another context is looked up in this one, as the
+	 * kernel would: it judges. */
 	fd = M(t)->fd[d->ctx];
 	if (pasid == T_NO_PASID) {
 		ret = mock_cmd_domain_replace(fd, d->stdev, &pt);
@@ -443,11 +458,11 @@ static int m_attach(struct target *t, unsigned dev, uint32_t pasid,
 
 static int m_detach(struct target *t, unsigned dev, uint32_t pasid)
 {
-	struct mdev *d = &M(t)->dev[dev];
+	struct mdev *d = mdev_of(t, dev);
 	uint32_t pt;
 	int ret;
 
-	if (dev >= t->caps.ndev || !d->bound)
+	if (!d || !d->bound)
 		return -T_UNSUPPORTED;
 	if (pasid == T_NO_PASID) {
 		pt = d->park_hwpt;
@@ -510,13 +525,13 @@ static int m_dma(struct target *t, unsigned dev, uint32_t pasid,
 		 enum dma_dir dir, uint64_t iova, void *buf, size_t len,
 		 char *evidence, size_t evidence_len)
 {
-	struct mdev *d = &M(t)->dev[dev];
+	struct mdev *d = mdev_of(t, dev);
 	bool write = dir == DMA_TO_MEMORY;
 	size_t done = 0, landed = 0;
 	char pas[24] = "rid", ev[8];
 	int64_t hwpt;
 
-	if (dev >= t->caps.ndev)
+	if (!d)
 		return -T_UNSUPPORTED;
 	if (!evidence) {
 		evidence = ev;
@@ -586,23 +601,23 @@ static int m_inject_fail_nth(struct target *t, unsigned nth)
 static int m_probe(struct target *t, unsigned op, unsigned dev, uint32_t a,
 		   uint64_t b, uint64_t c)
 {
-	struct mdev *d = &M(t)->dev[dev < T_MAX_DEVS ? dev : 0];
+	struct mdev *d = mdev_of(t, dev);
 
 	switch (op) {
 	case MOCK_PROBE_CHECK_MAP:
-		return mock_cmd_check_map(ctx_fd(t, a), RAW(a), b, PG,
+		return mock_cmd_check_map(ctx_fd(t, a), raw_id(t, a), b, PG,
 					  (void *)(uintptr_t)c);
 	case MOCK_PROBE_PASID_CHECK_HWPT:
-		if (dev >= t->caps.ndev || !d->bound)
+		if (!d || !d->bound)
 			return -T_UNSUPPORTED;
 		return mock_cmd_pasid_check_hwpt(M(t)->fd[d->ctx], d->stdev,
 						 a == T_NO_PASID ? 0 : a,
-						 RAW((uint32_t)b));
+						 raw_id(t, (uint32_t)b));
 	case MOCK_PROBE_CHECK_REFS:
 		return mock_cmd_check_refs(M(t)->fd[0], (void *)(uintptr_t)b,
 					   c, a);
 	case MOCK_PROBE_ADD_RESERVED:
-		return mock_cmd_add_reserved(ctx_fd(t, a), RAW(a), b, c);
+		return mock_cmd_add_reserved(ctx_fd(t, a), raw_id(t, a), b, c);
 	}
 	return -T_UNSUPPORTED;
 }

@@ -266,6 +266,49 @@ SCENARIO(pasid_failed_replace_keeps_old,
 		  EINVAL);
 	if (p.dma)
 		tc_dma_write(c, "PASID-7", p.dev, p.p1, iova, mp, LEN, true);
+	/* Refusals by the driver rather than by iommufd's checks: a PASID
+	 * HWPT of another IOMMU instance, and injected failures. */
+	for (unsigned o = 0; o < c->caps->ndev; o++) {
+		uint32_t other_ioas, hother;
+		void *mo;
+
+		if (c->caps->dev[o].iommu == c->caps->dev[p.dev].iommu ||
+		    !c->caps->dev[o].max_pasid_log2)
+			continue;
+		bind_dev(c, "PASID-7", o, 0);
+		other_ioas = new_ioas(c, "PASID-7", 0);
+		mo = tc_alloc(c, PG);
+		map_fixed(c, "PASID-7", other_ioas, mo, PG, iova, RW);
+		hother = new_hwpt(c, "PASID-7", o, other_ioas, T_HWPT_PASID);
+		CHECK_RET(c, "PASID-7",
+			  T_CALL(c->t, attach, p.dev, p.p1, hother, NULL),
+			  EINVAL);
+		if (p.dma)
+			tc_dma_write(c, "PASID-7", p.dev, p.p1, iova, mp, LEN,
+				     true);
+		break;
+	}
+	if (c->caps->fault_inject) {
+		uint32_t h2 = space(c, "PASID-7", p.dev, T_HWPT_PASID, &m0,
+				    iova, NULL);
+		int ret = -1;
+
+		for (unsigned nth = 1; nth <= 8 && ret; nth++) {
+			REQUIRE(c, "PASID-7",
+				T_CALL(c->t, inject_fail_nth, nth));
+			ret = T_CALL(c->t, attach, p.dev, p.p1, h2, NULL);
+			T_CALL(c->t, inject_fail_nth, 0);
+			tc_log(c, "PASID replace with fail-nth %u: %s", nth,
+			       errno_name(ret));
+			if (ret && p.dma && nth <= 2)
+				tc_dma_write(c, "PASID-7", p.dev, p.p1, iova,
+					     mp, LEN, true);
+		}
+		/* Back to hp for the checks below. */
+		if (!ret)
+			REQUIRE(c, "PASID-7",
+				T_CALL(c->t, attach, p.dev, p.p1, hp, NULL));
+	}
 	CHECK_RET(c, "PASID-7", T_CALL(c->t, destroy, hp), EBUSY);
 	CHECK_OK(c, "PASID-7", T_CALL(c->t, attach, p.dev, p.p1, hp, &out));
 	tc_check(c, "PASID-7", out == hp, "PASID answers as on %u, not %u",

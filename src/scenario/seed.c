@@ -54,7 +54,11 @@ SCENARIO(seed_a_rid_detach_keeps_pasid,
 	attach_pasid(c, "SEED-A", d, p, d2);
 	tc_dma_write(c, "SEED-A", d, T_NO_PASID, iova, m1, LEN, true);
 	tc_dma_write(c, "SEED-A", d, p, iova2, m2, LEN, true);
-	CHECK_OK(c, "SEED-A", T_CALL(c->t, detach, d, T_NO_PASID));
+	if (!CHECK_OK(c, "SEED-A", T_CALL(c->t, detach, d, T_NO_PASID))) {
+		/* A refused detach leaves nothing to say about blocking. */
+		tc_log(c, "RID still attached: RID-blocked check not applicable");
+		tc_end(c);
+	}
 	tc_dma_write(c, "SEED-A", d, p, iova2, m2, LEN, true);
 	tc_dma_read(c, "SEED-A", d, p, iova2 + 0x400, (char *)m2 + 0x400, LEN,
 		    true);

@@ -1,0 +1,399 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The edu engine against a software edu with a toy IOMMU: payloads land,
+ * blocked transfers are seen as blocked, a transfer the engine cannot
+ * confirm is never reported as a clean success, a stuck device times out.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "../../src/dma/dma.h"
+#include "unit.h"
+
+#define F_BOUNCE_IOVA 0xfff000ull
+
+struct fake {
+	uint16_t ids[2];
+	uint16_t pci_cmd;
+	uint32_t live;
+	uint64_t src, dst, cnt, cmd;
+	unsigned char dbuf[4096];
+	bool stuck;
+	bool bounce_ok;	    /* bounce_get succeeds */
+	bool bounce_mapped; /* ...and really maps the page */
+	unsigned transfers;
+	struct {
+		uint64_t iova;
+		unsigned char *p;
+		size_t len;
+	} map[4];
+	unsigned nmap;
+	unsigned char bounce[4096];
+};
+
+static unsigned char *xlate(struct fake *f, uint64_t iova)
+{
+	for (unsigned i = 0; i < f->nmap; i++)
+		if (f->map[i].p && iova >= f->map[i].iova &&
+		    iova < f->map[i].iova + f->map[i].len)
+			return f->map[i].p + (iova - f->map[i].iova);
+	return NULL;
+}
+
+/* Runs the pending transfer byte by byte: a fault reads as 0, drops a write. */
+static void run_dma(struct fake *f)
+{
+	bool to_ram = f->cmd & 2;
+
+	for (uint64_t i = 0; i < f->cnt; i++) {
+		unsigned char *p =
+			xlate(f, (to_ram ? f->dst : f->src) + i);
+
+		if (to_ram) {
+			if (p)
+				*p = f->dbuf[f->src - 0x40000 + i];
+		} else {
+			f->dbuf[f->dst - 0x40000 + i] = p ? *p : 0;
+		}
+	}
+	f->cmd &= ~1ull;
+	f->transfers++;
+}
+
+static int f_bar_read(void *arg, unsigned bar, uint64_t off, void *buf,
+		      size_t len)
+{
+	struct fake *f = arg;
+	uint64_t v = ~0ull;
+
+	switch (off) {
+	case 0x00:
+		v = 0x010000ed;
+		break;
+	case 0x04:
+		v = ~f->live & 0xffffffffu;
+		break;
+	case 0x98:
+		if ((f->cmd & 1) && !f->stuck)
+			run_dma(f);
+		v = f->cmd;
+		break;
+	}
+	memcpy(buf, &v, len);
+	return 0;
+}
+
+static int f_bar_write(void *arg, unsigned bar, uint64_t off,
+		       const void *buf, size_t len)
+{
+	struct fake *f = arg;
+	uint64_t v = 0;
+
+	memcpy(&v, buf, len);
+	if (off >= 0x80 && (f->cmd & 1))
+		return 0; /* busy: ignored, as QEMU does */
+	switch (off) {
+	case 0x04:
+		f->live = (uint32_t)v;
+		break;
+	case 0x80:
+		f->src = v;
+		break;
+	case 0x88:
+		f->dst = v;
+		break;
+	case 0x90:
+		f->cnt = v;
+		break;
+	case 0x98:
+		if (v & 1)
+			f->cmd = v;
+		break;
+	}
+	return 0;
+}
+
+static int f_cfg_read(void *arg, uint64_t off, void *buf, size_t len)
+{
+	struct fake *f = arg;
+
+	if (off == 0)
+		memcpy(buf, f->ids, len);
+	else if (off == 4)
+		memcpy(buf, &f->pci_cmd, len);
+	return 0;
+}
+
+static int f_cfg_write(void *arg, uint64_t off, const void *buf, size_t len)
+{
+	struct fake *f = arg;
+
+	if (off == 4)
+		memcpy(&f->pci_cmd, buf, len);
+	return 0;
+}
+
+static int f_bounce_get(void *arg, size_t len, uint64_t limit, void **uva,
+			uint64_t *iova, char *why, size_t why_len)
+{
+	struct fake *f = arg;
+
+	if (!f->bounce_ok) {
+		snprintf(why, why_len, "device not attached");
+		return -ENOLINK;
+	}
+	if (f->bounce_mapped) {
+		f->map[3].iova = F_BOUNCE_IOVA;
+		f->map[3].p = f->bounce;
+		f->map[3].len = sizeof(f->bounce);
+		if (f->nmap < 4)
+			f->nmap = 4;
+	}
+	*uva = f->bounce;
+	*iova = F_BOUNCE_IOVA;
+	return 0;
+}
+
+static void f_bounce_put(void *arg)
+{
+	struct fake *f = arg;
+
+	f->map[3].p = NULL;
+}
+
+static struct fake fk;
+
+static struct dma_engine *open_fake(void)
+{
+	struct dma_dev_io io = {
+		.bar_read = f_bar_read,
+		.bar_write = f_bar_write,
+		.cfg_read = f_cfg_read,
+		.cfg_write = f_cfg_write,
+		.arg = &fk,
+	};
+	struct dma_bounce b = { f_bounce_get, f_bounce_put, &fk };
+	struct dma_engine *e = NULL;
+	char why[128];
+
+	memset(&fk, 0, sizeof(fk));
+	fk.ids[0] = EDU_VENDOR;
+	fk.ids[1] = EDU_DEVICE;
+	fk.bounce_ok = fk.bounce_mapped = true;
+	fk.nmap = 4;
+	EXPECT_EQ(dma_engine_probe(&io, "fake", &b, DMA_WAIT_AUTO, &e, why,
+				   sizeof(why)),
+		  0);
+	return e;
+}
+
+static void fill(unsigned char *p, size_t n, unsigned char seed)
+{
+	for (size_t i = 0; i < n; i++)
+		p[i] = (unsigned char)(i * 7 + seed);
+}
+
+UNIT_TEST(dma_edu_probe)
+{
+	struct dma_engine *e = open_fake();
+
+	EXPECT(e);
+	if (!e)
+		return;
+	EXPECT(fk.pci_cmd & 0x4); /* bus master */
+	EXPECT(fk.pci_cmd & 0x2); /* memory decode */
+	EXPECT_EQ(e->max_len, 4095);
+	EXPECT_EQ(e->iova_limit, 1ull << 28);
+	EXPECT_EQ(e->wait, DMA_WAIT_POLL); /* the fake has no interrupt */
+	dma_engine_close(e);
+}
+
+UNIT_TEST(dma_edu_probe_other_device)
+{
+	struct dma_dev_io io = { .bar_read = f_bar_read, .cfg_read = f_cfg_read,
+				 .arg = &fk };
+	struct dma_engine *e = (void *)1;
+	char why[128] = "";
+
+	memset(&fk, 0, sizeof(fk));
+	fk.ids[0] = 0x8086;
+	fk.ids[1] = 0x10d3;
+	EXPECT_EQ(dma_engine_probe(&io, "nic", NULL, DMA_WAIT_POLL, &e, why,
+				   sizeof(why)),
+		  -ENODEV);
+	EXPECT(e == NULL);
+	EXPECT(strstr(why, "8086:10d3"));
+}
+
+UNIT_TEST(dma_edu_write_lands)
+{
+	struct dma_engine *e = open_fake();
+	unsigned char mem[8192], buf[4095], ref[8192];
+	char ev[256];
+
+	fill(mem, sizeof(mem), 1);
+	memcpy(ref, mem, sizeof(mem));
+	fk.map[0].iova = 0x200000;
+	fk.map[0].p = mem;
+	fk.map[0].len = sizeof(mem);
+	fill(buf, sizeof(buf), 2);
+	EXPECT_EQ(dma_engine_write(e, 0x200800, buf, sizeof(buf), ev,
+				   sizeof(ev)),
+		  0);
+	EXPECT(!memcmp(mem + 0x800, buf, sizeof(buf)));
+	EXPECT(!memcmp(mem, ref, 0x800));
+	EXPECT(!memcmp(mem + 0x800 + 4095, ref + 0x800 + 4095,
+		       sizeof(mem) - 0x800 - 4095));
+	EXPECT(strstr(ev, "payload verified"));
+	EXPECT(strstr(ev, "iova=0x200800"));
+	EXPECT_EQ(fk.transfers, 3); /* load, transfer, check */
+	EXPECT(!fk.map[3].p);	    /* bounce released */
+	dma_engine_close(e);
+}
+
+UNIT_TEST(dma_edu_write_blocked)
+{
+	struct dma_engine *e = open_fake();
+	unsigned char mem[4096], ref[4096], buf[512];
+	char ev[256];
+
+	fill(mem, sizeof(mem), 3);
+	memcpy(ref, mem, sizeof(mem));
+	fill(buf, sizeof(buf), 4);
+	/* mem exists but nothing maps 0x200000 */
+	EXPECT_EQ(dma_engine_write(e, 0x200000, buf, sizeof(buf), ev,
+				   sizeof(ev)),
+		  0);
+	EXPECT(!memcmp(mem, ref, sizeof(mem)));
+	EXPECT(strstr(ev, "payload verified"));
+	dma_engine_close(e);
+}
+
+UNIT_TEST(dma_edu_write_without_bounce_still_runs)
+{
+	struct dma_engine *e = open_fake();
+	unsigned char mem[4096], buf[256];
+	char ev[256];
+
+	fk.bounce_ok = false;
+	fill(mem, sizeof(mem), 5);
+	fill(buf, sizeof(buf), 6);
+	fk.map[0].iova = 0x200000;
+	fk.map[0].p = mem;
+	fk.map[0].len = sizeof(mem);
+	memset(fk.dbuf, 0xee, sizeof(fk.dbuf));
+	EXPECT_EQ(dma_engine_write(e, 0x200000, buf, sizeof(buf), ev,
+				   sizeof(ev)),
+		  0);
+	EXPECT_EQ(fk.transfers, 1);
+	/* A leak is visible: memory got the stale buffer, not buf. */
+	EXPECT_EQ(mem[0], 0xee);
+	EXPECT(strstr(ev, "payload NOT loaded"));
+	EXPECT(strstr(ev, "device not attached"));
+	dma_engine_close(e);
+}
+
+UNIT_TEST(dma_edu_write_bounce_blocked_is_reported)
+{
+	struct dma_engine *e = open_fake();
+	unsigned char buf[64];
+	char ev[256];
+
+	fk.bounce_mapped = false; /* the owner thinks it mapped; it did not */
+	fill(buf, sizeof(buf), 7);
+	EXPECT_EQ(dma_engine_write(e, 0x200000, buf, sizeof(buf), ev,
+				   sizeof(ev)),
+		  0);
+	EXPECT(strstr(ev, "NOT"));
+	EXPECT(!strstr(ev, "verified"));
+	dma_engine_close(e);
+}
+
+UNIT_TEST(dma_edu_read_lands_and_blocked)
+{
+	struct dma_engine *e = open_fake();
+	unsigned char mem[4096], buf[1024];
+	char ev[256];
+
+	fill(mem, sizeof(mem), 8);
+	fk.map[0].iova = 0x300000;
+	fk.map[0].p = mem;
+	fk.map[0].len = sizeof(mem);
+	fill(buf, sizeof(buf), 9);
+	EXPECT_EQ(dma_engine_read(e, 0x300400, buf, sizeof(buf), ev,
+				  sizeof(ev)),
+		  0);
+	EXPECT(!memcmp(buf, mem + 0x400, sizeof(buf)));
+
+	/* Unmapped: the device reads what the bus returns, never memory. */
+	fk.map[0].p = NULL;
+	fill(buf, sizeof(buf), 9);
+	EXPECT_EQ(dma_engine_read(e, 0x300400, buf, sizeof(buf), ev,
+				  sizeof(ev)),
+		  0);
+	EXPECT(memcmp(buf, mem + 0x400, sizeof(buf)));
+	EXPECT_EQ(buf[0], 0);
+	dma_engine_close(e);
+}
+
+UNIT_TEST(dma_edu_read_needs_read_back)
+{
+	struct dma_engine *e = open_fake();
+	unsigned char buf[128], ref[128];
+	char ev[256];
+
+	fill(buf, sizeof(buf), 10);
+	memcpy(ref, buf, sizeof(buf));
+	fk.bounce_ok = false;
+	EXPECT_EQ(dma_engine_read(e, 0x300000, buf, sizeof(buf), ev,
+				  sizeof(ev)),
+		  -ENOLINK);
+	EXPECT(!memcmp(buf, ref, sizeof(buf)));
+	EXPECT(strstr(ev, "cannot read back"));
+
+	fk.bounce_ok = true;
+	fk.bounce_mapped = false;
+	EXPECT_EQ(dma_engine_read(e, 0x300000, buf, sizeof(buf), ev,
+				  sizeof(ev)),
+		  -ENOLINK);
+	EXPECT(!memcmp(buf, ref, sizeof(buf)));
+	EXPECT(strstr(ev, "blocked"));
+	dma_engine_close(e);
+}
+
+UNIT_TEST(dma_edu_stuck_times_out)
+{
+	struct dma_engine *e = open_fake();
+	unsigned char buf[16] = { 0 };
+	char ev[256];
+
+	fk.stuck = true;
+	e->timeout_ms = 20;
+	EXPECT_EQ(dma_engine_write(e, 0x200000, buf, sizeof(buf), ev,
+				   sizeof(ev)),
+		  -ETIMEDOUT);
+	EXPECT(strstr(ev, "did not complete"));
+	EXPECT_EQ(dma_engine_read(e, 0x200000, buf, sizeof(buf), ev,
+				  sizeof(ev)),
+		  -ETIMEDOUT);
+	dma_engine_close(e);
+}
+
+UNIT_TEST(dma_edu_limits)
+{
+	struct dma_engine *e = open_fake();
+	unsigned char buf[4096] = { 0 };
+	char ev[256];
+
+	EXPECT_EQ(dma_engine_write(e, 0x1000, buf, 4096, ev, sizeof(ev)),
+		  -EINVAL);
+	EXPECT_EQ(dma_engine_write(e, 0x1000, buf, 0, ev, sizeof(ev)),
+		  -EINVAL);
+	EXPECT_EQ(dma_engine_read(e, (1ull << 28) - 8, buf, 16, ev,
+				  sizeof(ev)),
+		  -ERANGE);
+	EXPECT_EQ(dma_engine_write(e, ~0ull - 4, buf, 16, ev, sizeof(ev)),
+		  -ERANGE);
+	EXPECT_EQ(fk.transfers, 0);
+	dma_engine_close(e);
+}

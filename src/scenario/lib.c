@@ -47,23 +47,64 @@ void *tc_alloc(struct tc *c, size_t len)
 	return p;
 }
 
+/* kB of anonymous huge pages backing the VMA that holds addr (smaps). */
+static unsigned long thp_kb(const void *addr)
+{
+	FILE *f = fopen("/proc/self/smaps", "r");
+	unsigned long lo, hi, kb = 0;
+	bool in = false;
+	char line[256];
+
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%lx-%lx ", &lo, &hi) == 2) {
+			in = (uintptr_t)addr >= lo && (uintptr_t)addr < hi;
+			continue;
+		}
+		if (in && sscanf(line, "AnonHugePages: %lu kB", &kb) == 1)
+			break;
+	}
+	fclose(f);
+	return in ? kb : 0;
+}
+
 void *tc_alloc_huge(struct tc *c, size_t len)
 {
 	size_t sz = round_up_sz(len ? len : 1, HUGE_2M);
-	void *p = mmap(NULL, sz, PROT_READ | PROT_WRITE,
+	char *p = mmap(NULL, sz, PROT_READ | PROT_WRITE,
 		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_HUGETLB, -1, 0);
+	char *raw, *al;
 
-	if (p == MAP_FAILED)
-		return NULL;
-	/* Fault the huge pages in; a missing one would SIGBUS here rather
-	 * than in the kernel's pin, so probe with mlock first. */
-	if (mlock(p, sz)) {
+	if (p != MAP_FAILED) {
+		/* Fault the huge pages in now: a missing one would SIGBUS
+		 * here rather than fail the kernel's pin later. */
+		if (!mlock(p, sz)) {
+			munlock(p, sz);
+			memset(p, 0, sz);
+			tc_log(c, "huge memory: hugetlbfs, %zu bytes", sz);
+			return p;
+		}
 		munmap(p, sz);
+	}
+	/* No hugetlbfs pages: try transparent huge pages on an aligned,
+	 * advised region, and keep it only if the kernel really used them. */
+	raw = mmap(NULL, sz + HUGE_2M, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (raw == MAP_FAILED)
+		return NULL;
+	al = (char *)(((uintptr_t)raw + HUGE_2M - 1) & ~(uintptr_t)(HUGE_2M - 1));
+	if (madvise(al, sz, MADV_HUGEPAGE)) {
+		munmap(raw, sz + HUGE_2M);
 		return NULL;
 	}
-	munlock(p, sz);
-	memset(p, 0, sz);
-	return p;
+	memset(al, 0, sz);
+	if (thp_kb(al) * 1024 < sz) {
+		munmap(raw, sz + HUGE_2M);
+		return NULL;
+	}
+	tc_log(c, "huge memory: transparent huge pages, %zu bytes", sz);
+	return al;
 }
 
 /* --- patterns ------------------------------------------------------------ */

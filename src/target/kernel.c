@@ -594,6 +594,16 @@ static int k_attach(struct target *t, unsigned dev, uint32_t pasid,
 		d->attached = true;
 		d->att_ctx = d->ctx;
 		d->att_ioas = h ? h->ioas : raw;
+		/* A group has one translation: a replace through one member
+		 * moves the attached siblings with it. */
+		for (unsigned i = 0; i < k->ndev; i++) {
+			struct kdev *o = &k->dev[i];
+
+			if (o != d && o->fd >= 0 && o->attached &&
+			    o->ctx == d->ctx &&
+			    t->caps.dev[i].group == t->caps.dev[dev].group)
+				o->att_ioas = d->att_ioas;
+		}
 	}
 	return 0;
 }

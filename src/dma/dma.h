@@ -51,6 +51,12 @@ struct dma_dev_io {
 struct dma_bounce {
 	int (*get)(void *arg, size_t len, uint64_t limit, void **uva,
 		   uint64_t *iova, char *why, size_t why_len);
+	/* Optional, for reading back after a transfer under test when get
+	 * failed: may give the device a translation of its own for the
+	 * read-back (put takes it away again). Never called before the
+	 * transfer under test, so it cannot change what that saw. */
+	int (*get_late)(void *arg, size_t len, uint64_t limit, void **uva,
+			uint64_t *iova, char *why, size_t why_len);
 	void (*put)(void *arg);
 	void *arg;
 };

@@ -275,6 +275,7 @@ static int edu_read(struct dma_engine *e, uint64_t iova, void *buf,
 {
 	char why[96] = "";
 	uint64_t biova, t_load = 0, t = 0, t_back = 0;
+	bool late = false;
 	const char *pre;
 	unsigned char *b;
 	void *uva;
@@ -287,6 +288,17 @@ static int edu_read(struct dma_engine *e, uint64_t iova, void *buf,
 	ret = e->bounce.get ? e->bounce.get(e->bounce.arg, len, e->iova_limit,
 					    &uva, &biova, why, sizeof(why)) :
 			      -ENOLINK;
+	if (ret && e->bounce.get_late) {
+		/* No translation to pre-load through: run the read as it is,
+		 * then let the owner lend a translation for the read-back. */
+		late = true;
+		ret = edu_xfer(e, false, iova, len, &t);
+		if (ret)
+			goto done;
+		why[0] = '\0';
+		ret = e->bounce.get_late(e->bounce.arg, len, e->iova_limit,
+					 &uva, &biova, why, sizeof(why));
+	}
 	if (ret) {
 		snprintf(ev, evlen, "%s read iova=0x%" PRIx64 " len=%zu: cannot read back the device buffer (%s)",
 			 e->name, iova, len, why[0] ? why : "no bounce");
@@ -294,14 +306,17 @@ static int edu_read(struct dma_engine *e, uint64_t iova, void *buf,
 	}
 	b = uva;
 	memcpy(b, buf, len);
-	ret = edu_xfer(e, false, biova, len, &t_load);
-	if (!ret)
-		ret = edu_xfer(e, false, iova, len, &t);
+	if (!late) {
+		ret = edu_xfer(e, false, biova, len, &t_load);
+		if (!ret)
+			ret = edu_xfer(e, false, iova, len, &t);
+	}
 	if (!ret) {
 		invert(b, buf, len);
 		ret = edu_xfer(e, true, biova, len, &t_back);
 	}
 	e->bounce.put(e->bounce.arg);
+done:
 	if (ret == -ETIMEDOUT) {
 		snprintf(ev, evlen, "%s read iova=0x%" PRIx64 " len=%zu: device did not complete within %u ms",
 			 e->name, iova, len, e->timeout_ms);
@@ -318,7 +333,8 @@ static int edu_read(struct dma_engine *e, uint64_t iova, void *buf,
 			 e->name, iova, len, biova);
 		return -ENOLINK;
 	}
-	pre = memcmp(b, buf, len) ? "" : ", device buffer kept its pre-fill";
+	pre = late ? ", read back through a lent translation" :
+	      memcmp(b, buf, len) ? "" : ", device buffer kept its pre-fill";
 	memcpy(buf, b, len);
 	snprintf(ev, evlen, "%s read iova=0x%" PRIx64 " len=%zu %.1fms %s (bounce 0x%" PRIx64 "%s)",
 		 e->name, iova, len, t / 1e6, wait_name(e), biova, pre);

@@ -63,6 +63,7 @@ struct kdev {
 	void *bmem;
 	size_t blen;
 	bool bmapped;
+	bool btemp; /* bioas is a private IOAS attached for a read-back */
 	unsigned bctx;
 	uint32_t bioas;
 	uint64_t biova, bmaplen;
@@ -216,27 +217,19 @@ static bool rid_ioas(struct kt *k, struct kdev *d, unsigned *ctx,
 	return false;
 }
 
-static int bounce_get(void *arg, size_t len, uint64_t limit, void **uva,
-		      uint64_t *iova, char *why, size_t why_len)
+/* Map the bounce page into ioas at a free IOVA below limit. */
+static int bounce_map(struct kdev *d, unsigned ctx, uint32_t ioas, size_t len,
+		      uint64_t limit, void **uva, uint64_t *iova, char *why,
+		      size_t why_len)
 {
-	struct kdev *d = arg;
 	struct kt *k = d->kt;
 	struct iommu_iova_range r[T_MAX_RANGES];
-	uint32_t n = T_MAX_RANGES, ioas;
+	uint32_t n = T_MAX_RANGES;
 	uint64_t align = 0, maplen, cand;
 	uintptr_t base;
-	unsigned ctx;
 	long pg = sysconf(_SC_PAGESIZE);
 	int ret, fd;
 
-	if (!rid_ioas(k, d, &ctx, &ioas)) {
-		say(why, why_len, "device not attached: no translation");
-		return -ENOLINK;
-	}
-	if (!ioas) {
-		say(why, why_len, "nested HWPT: no IOAS to map a bounce page");
-		return -ENOLINK;
-	}
 	fd = k->ufd[ctx];
 	ret = ufd_ioas_iova_ranges(fd, ioas, r, &n, &align);
 	if (ret) {
@@ -306,15 +299,77 @@ static int bounce_get(void *arg, size_t len, uint64_t limit, void **uva,
 	return -ENOSPC;
 }
 
+static int bounce_get(void *arg, size_t len, uint64_t limit, void **uva,
+		      uint64_t *iova, char *why, size_t why_len)
+{
+	struct kdev *d = arg;
+	uint32_t ioas;
+	unsigned ctx;
+
+	if (!rid_ioas(d->kt, d, &ctx, &ioas)) {
+		say(why, why_len, "device not attached: no translation");
+		return -ENOLINK;
+	}
+	if (!ioas) {
+		say(why, why_len, "nested HWPT: no IOAS to map a bounce page");
+		return -ENOLINK;
+	}
+	return bounce_map(d, ctx, ioas, len, limit, uva, iova, why, why_len);
+}
+
+/*
+ * After a read by a device without translation: attach it to a private
+ * IOAS holding only the bounce page for the read-back, and detach again in
+ * bounce_put. The device is blocked before and after, as it was.
+ */
+static int bounce_get_late(void *arg, size_t len, uint64_t limit,
+			   void **uva, uint64_t *iova, char *why,
+			   size_t why_len)
+{
+	struct kdev *d = arg;
+	int fd = d->kt->ufd[d->ctx], ret;
+	uint32_t ioas, pt;
+	unsigned ctx;
+
+	if (rid_ioas(d->kt, d, &ctx, &pt))
+		return bounce_get(arg, len, limit, uva, iova, why, why_len);
+	ret = ufd_ioas_alloc(fd, &ioas);
+	if (ret) {
+		say(why, why_len, "IOAS for the read-back: %d", ret);
+		return ret;
+	}
+	pt = ioas;
+	ret = vfio_attach_pt(d->fd, &pt);
+	if (ret) {
+		say(why, why_len, "attach for the read-back: %d", ret);
+		ufd_destroy(fd, ioas);
+		return -ENOLINK;
+	}
+	ret = bounce_map(d, d->ctx, ioas, len, limit, uva, iova, why,
+			 why_len);
+	if (ret) {
+		vfio_detach_pt(d->fd);
+		ufd_destroy(fd, ioas);
+		return ret;
+	}
+	d->btemp = true;
+	return 0;
+}
+
 static void bounce_put(void *arg)
 {
 	struct kdev *d = arg;
+	int fd = d->kt->ufd[d->bctx];
 
 	if (!d->bmapped)
 		return;
-	ufd_ioas_unmap(d->kt->ufd[d->bctx], d->bioas, d->biova, d->bmaplen,
-		       NULL);
+	ufd_ioas_unmap(fd, d->bioas, d->biova, d->bmaplen, NULL);
 	d->bmapped = false;
+	if (d->btemp) {
+		vfio_detach_pt(d->fd);
+		ufd_destroy(fd, d->bioas);
+		d->btemp = false;
+	}
 }
 
 static void engine_drop(struct kdev *d)
@@ -633,7 +688,8 @@ static int k_dma(struct target *t, unsigned dev, uint32_t pasid,
 		 char *ev, size_t evlen)
 {
 	struct kt *k = KT(t);
-	struct dma_bounce b = { bounce_get, bounce_put, NULL };
+	struct dma_bounce b = { bounce_get, bounce_get_late, bounce_put,
+				 NULL };
 	char why[160];
 	struct kdev *d;
 	int ret;

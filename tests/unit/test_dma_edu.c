@@ -163,6 +163,19 @@ static void f_bounce_put(void *arg)
 
 static struct fake fk;
 
+/* Lends a translation only after the transfer under test ran. */
+static unsigned late_seen_transfers;
+static int f_bounce_get_late(void *arg, size_t len, uint64_t limit,
+			     void **uva, uint64_t *iova, char *why,
+			     size_t why_len)
+{
+	struct fake *f = arg;
+
+	late_seen_transfers = f->transfers;
+	f->bounce_ok = true;
+	return f_bounce_get(arg, len, limit, uva, iova, why, why_len);
+}
+
 static struct dma_engine *open_fake(void)
 {
 	struct dma_dev_io io = {
@@ -172,7 +185,11 @@ static struct dma_engine *open_fake(void)
 		.cfg_write = f_cfg_write,
 		.arg = &fk,
 	};
-	struct dma_bounce b = { f_bounce_get, f_bounce_put, &fk };
+	struct dma_bounce b = {
+		.get = f_bounce_get,
+		.put = f_bounce_put,
+		.arg = &fk,
+	};
 	struct dma_engine *e = NULL;
 	char why[128];
 
@@ -395,5 +412,30 @@ UNIT_TEST(dma_edu_limits)
 	EXPECT_EQ(dma_engine_write(e, ~0ull - 4, buf, 16, ev, sizeof(ev)),
 		  -ERANGE);
 	EXPECT_EQ(fk.transfers, 0);
+	dma_engine_close(e);
+}
+
+UNIT_TEST(dma_edu_read_back_late)
+{
+	struct dma_engine *e = open_fake();
+	unsigned char mem[4096], buf[256];
+	char ev[256];
+
+	e->bounce.get_late = f_bounce_get_late;
+	fk.bounce_ok = false;
+	fill(mem, sizeof(mem), 11);
+	fk.map[0].iova = 0x300000;
+	fk.map[0].p = mem;
+	fk.map[0].len = sizeof(mem);
+	fill(buf, sizeof(buf), 12);
+	late_seen_transfers = 99;
+	EXPECT_EQ(dma_engine_read(e, 0x300100, buf, sizeof(buf), ev,
+				  sizeof(ev)),
+		  0);
+	/* The read under test ran before any translation was lent. */
+	EXPECT_EQ(late_seen_transfers, 1);
+	EXPECT_EQ(fk.transfers, 2);
+	EXPECT(!memcmp(buf, mem + 0x100, sizeof(buf)));
+	EXPECT(strstr(ev, "lent translation"));
 	dma_engine_close(e);
 }

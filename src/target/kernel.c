@@ -632,10 +632,20 @@ static int k_attach(struct target *t, unsigned dev, uint32_t pasid,
 	if (!dev_ok(k, dev))
 		return -T_UNSUPPORTED;
 	d = &k->dev[dev];
-	if (d->fd < 0)
-		return -EBADF;
 	id_fd(k, pt_id, &raw, &ctx);
 	pt = raw;
+	if (d->fd < 0) {
+		/* Not bound: ask through a cdev fd opened without BIND, as
+		 * user space would; closing it undoes anything it did. */
+		int fd = vfio_cdev_open(d->cdev);
+
+		if (fd < 0)
+			return fd;
+		ret = pasid == T_NO_PASID ? vfio_attach_pt(fd, &pt) :
+					    vfio_attach_pasid_pt(fd, pasid, &pt);
+		close(fd);
+		return ret;
+	}
 	if (pasid == T_NO_PASID)
 		ret = vfio_attach_pt(d->fd, &pt);
 	else
@@ -672,8 +682,16 @@ static int k_detach(struct target *t, unsigned dev, uint32_t pasid)
 	if (!dev_ok(k, dev))
 		return -T_UNSUPPORTED;
 	d = &k->dev[dev];
-	if (d->fd < 0)
-		return -EBADF;
+	if (d->fd < 0) {
+		int fd = vfio_cdev_open(d->cdev);
+
+		if (fd < 0)
+			return fd;
+		ret = pasid == T_NO_PASID ? vfio_detach_pt(fd) :
+					    vfio_detach_pasid_pt(fd, pasid);
+		close(fd);
+		return ret;
+	}
 	if (pasid == T_NO_PASID)
 		ret = vfio_detach_pt(d->fd);
 	else

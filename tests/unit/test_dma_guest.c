@@ -7,14 +7,19 @@
  *
  *   IC_SELFCHECK_DEVICES="0000:00:10.0 0000:00:11.0" unit-tests 'dma_guest*'
  */
+#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <time.h>
+#include <unistd.h>
 
+#include "../../src/dma/dma.h"
 #include "../../src/target/target.h"
+#include "../../src/uapi/iommufd.h"
+#include "../../src/uapi/vfio_cdev.h"
 #include "unit.h"
 
 static double now_ms(void)
@@ -194,4 +199,87 @@ UNIT_TEST(dma_guest_selfcheck)
 		check_device(t, 1, 1);
 	target_close(t);
 	free(list);
+}
+
+/* Per-transfer cost of the two ways to wait for edu's completion, on the
+ * first device, driven directly through the uapi layer. */
+static int cdev_of(const char *bdf, char *path, size_t len)
+{
+	char dir[128];
+	struct dirent *de;
+	DIR *d;
+
+	snprintf(dir, sizeof(dir), "/sys/bus/pci/devices/%s/vfio-dev", bdf);
+	d = opendir(dir);
+	if (!d)
+		return -errno;
+	path[0] = '\0';
+	while ((de = readdir(d)))
+		if (!strncmp(de->d_name, "vfio", 4))
+			snprintf(path, len, "/dev/vfio/devices/%.32s",
+				 de->d_name);
+	closedir(d);
+	return path[0] ? 0 : -ENOENT;
+}
+
+static void bounce_none(void *arg)
+{
+}
+
+UNIT_TEST(dma_guest_wait_modes)
+{
+	const char *env = getenv("IC_SELFCHECK_DEVICES");
+	static const enum dma_wait modes[] = { DMA_WAIT_POLL, DMA_WAIT_IRQ };
+	char bdf[32], path[64], ev[256], why[160];
+	uint32_t devid, ioas, pt;
+	uint64_t iova = 0x400000;
+	unsigned char *mem, buf[256];
+	int ufd, fd;
+
+	if (!env || !*env)
+		return;
+	sscanf(env, "%31s", bdf);
+	EXPECT_EQ(cdev_of(bdf, path, sizeof(path)), 0);
+	ufd = ufd_open();
+	fd = vfio_cdev_open(path);
+	EXPECT(ufd >= 0 && fd >= 0);
+	EXPECT_EQ(vfio_bind_iommufd(fd, ufd, &devid), 0);
+	EXPECT_EQ(ufd_ioas_alloc(ufd, &ioas), 0);
+	pt = ioas;
+	EXPECT_EQ(vfio_attach_pt(fd, &pt), 0);
+	mem = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+	EXPECT_EQ(ufd_ioas_map(ufd, ioas, IOMMU_IOAS_MAP_FIXED_IOVA |
+			       IOMMU_IOAS_MAP_READABLE |
+			       IOMMU_IOAS_MAP_WRITEABLE, mem, 4096, &iova),
+		  0);
+	for (unsigned m = 0; m < 2; m++) {
+		struct dma_bounce none = { .put = bounce_none };
+		struct dma_dev_io io;
+		struct dma_engine *e;
+		double wall = now_ms();
+
+		EXPECT_EQ(dma_vfio_io(fd, &io), 0);
+		if (dma_engine_probe(&io, bdf, &none, modes[m], &e, why,
+				     sizeof(why))) {
+			printf("# wait %s: %s\n", m ? "irq" : "poll", why);
+			dma_vfio_io_free(&io);
+			continue;
+		}
+		/* No bounce: each write is one transfer of whatever the
+		 * device buffer holds. */
+		for (unsigned i = 0; i < 10; i++)
+			EXPECT_EQ(dma_engine_write(e, iova, buf, sizeof(buf),
+						   ev, sizeof(ev)),
+				  0);
+		printf("# wait %s: %lu transfers, %.2f ms each (device busy), %.2f ms each (wall), %lu signalled by interrupt\n",
+		       m ? "irq" : "poll", e->ntransfers,
+		       e->busy_ns / 1e6 / e->ntransfers,
+		       (now_ms() - wall) / e->ntransfers, e->nirq);
+		dma_engine_close(e);
+		dma_vfio_io_free(&io);
+	}
+	close(fd);
+	close(ufd);
+	munmap(mem, 4096);
 }

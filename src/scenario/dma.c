@@ -330,7 +330,7 @@ SCENARIO(dma_top_of_range,
 		if (dev < 0) {
 			tc_log(c, "range %u top 0x%llx mapped; DMA part skipped: no DMA engine",
 			       i, (unsigned long long)top);
-		} else if (limit && top + PG > limit) {
+		} else if (limit && top > limit - PG) {
 			tc_log(c, "range %u top 0x%llx mapped; DMA part skipped: the engine reaches only below 0x%llx",
 			       i, (unsigned long long)top,
 			       (unsigned long long)limit);

@@ -743,7 +743,8 @@ static int k_dma(struct target *t, unsigned dev, uint32_t pasid,
 				       &d->eng, ev, evlen);
 		if (ret)
 			return ret;
-		d->eng->iova_limit = d->dma_limit;
+		d->eng->iova_limit = d->dma_limit ? d->dma_limit :
+						    EDU_IOVA_LIMIT;
 	}
 	if (dir == DMA_TO_MEMORY)
 		ret = dma_engine_write(d->eng, iova, buf, len, ev, evlen);
@@ -993,7 +994,8 @@ static int discover(struct kt *k, const struct target_config *cfg,
  * How far the engine reaches: edu masks DMA addresses with its dma_mask
  * property (28 bits unless the VM raised it) and wraps silently. One
  * device write to a high IOVA H, with H's 28-bit alias mapped too, tells
- * which page the device really hit. Costs one transfer; the answer is
+ * which page the device really hit (0: neither, the device's DMA does not
+ * get through a fresh IOAS at all). Costs one transfer; the answer is
  * kept per BDF for the life of the process (forked cases inherit it).
  */
 static struct {
@@ -1067,6 +1069,8 @@ static uint64_t dma_limit(const char *bdf, int ufd, int fd,
 		}
 		if (hit_hi && !hit_lo)
 			limit = hi + pg;
+		else if (!hit_hi && !hit_lo)
+			limit = 0; /* reached neither: DMA does not translate */
 	}
 	e->iova_limit = low;
 out_unmap:
@@ -1236,11 +1240,33 @@ struct target *kernel_target_open(const struct target_config *cfg, char *why,
 			caps->dma = DMA_REAL;
 	if (caps->dma == DMA_REAL) {
 		caps->dma_max_len = EDU_MAX_LEN;
+		char bad[T_MAX_DEVS * 10] = "";
+
 		caps->dma_iova_limit = UINT64_MAX;
-		for (unsigned i = 0; i < k->ndev; i++)
-			if (k->dev[i].has_engine &&
-			    k->dev[i].dma_limit < caps->dma_iova_limit)
-				caps->dma_iova_limit = k->dev[i].dma_limit;
+		for (unsigned i = 0; i < k->ndev; i++) {
+			struct kdev *d = &k->dev[i];
+
+			if (!d->has_engine)
+				continue;
+			if (!d->dma_limit) {
+				size_t l = strlen(bad);
+
+				snprintf(bad + l, sizeof(bad) - l, " %s",
+					 d->bdf + 5);
+				continue;
+			}
+			if (d->dma_limit < caps->dma_iova_limit)
+				caps->dma_iova_limit = d->dma_limit;
+		}
+		if (caps->dma_iova_limit == UINT64_MAX)
+			caps->dma_iova_limit = EDU_IOVA_LIMIT;
+		if (bad[0]) {
+			char note[T_MAX_DEVS * 10 + 48];
+
+			snprintf(note, sizeof(note),
+				 "DMA probe blocked through a fresh IOAS:%s", bad);
+			add_note(caps, note);
+		}
 	}
 	prof = driver_profile(k->iommu_names[0], caps->dev[0].hw_info_type);
 	if (!prof) {

@@ -40,10 +40,13 @@ static int attach(int dfd, uint32_t flags, uint32_t pasid, uint32_t *pt_id)
 		.argsz = sizeof(at),
 		.flags = flags,
 		.pt_id = *pt_id,
-		.pasid = pasid,
 	};
-	int ret = xioctl(dfd, VFIO_DEVICE_ATTACH_IOMMUFD_PT, &at);
+	int ret;
 
+#ifdef VFIO_DEVICE_ATTACH_PASID
+	at.pasid = pasid;
+#endif
+	ret = xioctl(dfd, VFIO_DEVICE_ATTACH_IOMMUFD_PT, &at);
 	if (!ret)
 		*pt_id = at.pt_id;
 	return ret;
@@ -54,9 +57,15 @@ int vfio_attach_pt(int dfd, uint32_t *pt_id)
 	return attach(dfd, 0, 0, pt_id);
 }
 
+/* Headers older than 6.14 have no PASID flags: the wrappers then say the
+ * uAPI is missing rather than fail to build. */
 int vfio_attach_pasid_pt(int dfd, uint32_t pasid, uint32_t *pt_id)
 {
+#ifdef VFIO_DEVICE_ATTACH_PASID
 	return attach(dfd, VFIO_DEVICE_ATTACH_PASID, pasid, pt_id);
+#else
+	return -EOPNOTSUPP;
+#endif
 }
 
 int vfio_detach_pt(int dfd)
@@ -68,6 +77,7 @@ int vfio_detach_pt(int dfd)
 
 int vfio_detach_pasid_pt(int dfd, uint32_t pasid)
 {
+#ifdef VFIO_DEVICE_DETACH_PASID
 	struct vfio_device_detach_iommufd_pt de = {
 		.argsz = sizeof(de),
 		.flags = VFIO_DEVICE_DETACH_PASID,
@@ -75,6 +85,9 @@ int vfio_detach_pasid_pt(int dfd, uint32_t pasid)
 	};
 
 	return xioctl(dfd, VFIO_DEVICE_DETACH_IOMMUFD_PT, &de);
+#else
+	return -EOPNOTSUPP;
+#endif
 }
 
 int vfio_device_get_info(int dfd, struct vfio_device_info *info)

@@ -9,6 +9,19 @@
  * sysfs and from a probe bind on a private iommufd at open. Two iommufd
  * contexts are open for the target's life; IDs handed out carry the context
  * in their top byte (T_ID_MAKE).
+ *
+ * DMA (edu) needs a bounce page in the device's current translation to load
+ * a payload and to read back what the device read (src/dma/dma.h). It is
+ * mapped into the IOAS behind the RID's attachment (or a group sibling's)
+ * at a free IOVA near the top of the engine's reach, only for the length of
+ * one dma op, and unmapped before the op returns: scenarios never see it in
+ * IOVA_RANGES, UNMAP counts or dirty bitmaps outside the op. Its map and
+ * unmap cause invalidations of that page only (page-selective on VT-d and
+ * AMD-Vi), after the scenario's own change, so a stale IOTLB entry for a
+ * scenario IOVA is still seen. A device without translation gets no payload
+ * (the write runs with whatever the device buffer holds, which still shows
+ * a leak), and a read by such a device is read back through a private IOAS
+ * attached only after the read under test, then detached again.
  */
 #include <dirent.h>
 #include <errno.h>

@@ -1,0 +1,195 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The "model" target: the ops table over the reference model (src/model).
+ * Every op forwards; --profile picks the model profile.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "../model/model.h"
+#include "target.h"
+
+static struct model *M(struct target *t)
+{
+	return t->priv;
+}
+
+static int mt_ioas_alloc(struct target *t, unsigned ctx, uint32_t *id)
+{
+	return model_ioas_alloc(M(t), ctx, id);
+}
+
+static int mt_destroy(struct target *t, uint32_t id)
+{
+	return model_destroy(M(t), id);
+}
+
+static int mt_ioas_map(struct target *t, uint32_t ioas, uint32_t flags,
+		       void *uva, uint64_t len, uint64_t *iova)
+{
+	return model_ioas_map(M(t), ioas, flags, uva, len, iova);
+}
+
+static int mt_ioas_unmap(struct target *t, uint32_t ioas, uint64_t iova,
+			 uint64_t len, uint64_t *unmapped)
+{
+	return model_ioas_unmap(M(t), ioas, iova, len, unmapped);
+}
+
+static int mt_ioas_copy(struct target *t, uint32_t dst, uint32_t src,
+			uint32_t flags, uint64_t src_iova, uint64_t len,
+			uint64_t *dst_iova)
+{
+	return model_ioas_copy(M(t), dst, src, flags, src_iova, len, dst_iova);
+}
+
+static int mt_iova_ranges(struct target *t, uint32_t ioas,
+			  struct iova_range *ranges, unsigned *n,
+			  uint64_t *alignment)
+{
+	return model_iova_ranges(M(t), ioas, ranges, n, alignment);
+}
+
+static int mt_allow_iovas(struct target *t, uint32_t ioas,
+			  const struct iova_range *ranges, unsigned n)
+{
+	return model_allow_iovas(M(t), ioas, ranges, n);
+}
+
+static int mt_hwpt_alloc(struct target *t, unsigned dev, uint32_t pt_id,
+			 uint32_t flags, uint32_t data_type, const void *data,
+			 uint32_t data_len, uint32_t *hwpt_id)
+{
+	return model_hwpt_alloc(M(t), dev, pt_id, flags, data_type, data,
+				data_len, hwpt_id);
+}
+
+static int mt_hwpt_invalidate(struct target *t, uint32_t hwpt_id,
+			      uint32_t data_type, const void *reqs,
+			      uint32_t entry_len, uint32_t *entry_num)
+{
+	return model_hwpt_invalidate(M(t), hwpt_id, data_type, reqs,
+				     entry_len, entry_num);
+}
+
+static int mt_hw_info(struct target *t, unsigned dev, void *data,
+		      uint32_t *data_len, uint64_t *caps,
+		      uint8_t *max_pasid_log2)
+{
+	return model_hw_info(M(t), dev, data, data_len, caps, max_pasid_log2);
+}
+
+static int mt_option_huge_pages(struct target *t, uint32_t ioas, bool set,
+				uint64_t *val)
+{
+	return model_ioas_option_huge_pages(M(t), ioas, set, val);
+}
+
+static int mt_set_dirty_tracking(struct target *t, uint32_t hwpt_id,
+				 bool enable)
+{
+	return model_set_dirty_tracking(M(t), hwpt_id, enable);
+}
+
+static int mt_get_dirty_bitmap(struct target *t, uint32_t hwpt_id,
+			       uint64_t iova, uint64_t len, uint64_t page_size,
+			       uint32_t flags, uint64_t *bitmap)
+{
+	return model_get_dirty_bitmap(M(t), hwpt_id, iova, len, page_size,
+				      flags, bitmap);
+}
+
+static int mt_raw_ioctl(struct target *t, unsigned ctx, unsigned long cmd,
+			void *arg)
+{
+	return model_raw_ioctl(M(t), ctx, cmd, arg);
+}
+
+static int mt_bind(struct target *t, unsigned dev, unsigned ctx)
+{
+	return model_bind(M(t), dev, ctx);
+}
+
+static int mt_unbind(struct target *t, unsigned dev)
+{
+	return model_unbind(M(t), dev);
+}
+
+static int mt_attach(struct target *t, unsigned dev, uint32_t pasid,
+		     uint32_t pt_id, uint32_t *out_pt)
+{
+	return model_attach(M(t), dev, pasid, pt_id, out_pt);
+}
+
+static int mt_detach(struct target *t, unsigned dev, uint32_t pasid)
+{
+	return model_detach(M(t), dev, pasid);
+}
+
+static int mt_dma(struct target *t, unsigned dev, uint32_t pasid,
+		  enum dma_dir dir, uint64_t iova, void *buf, size_t len,
+		  char *evidence, size_t evidence_len)
+{
+	return model_dma(M(t), dev, pasid, dir, iova, buf, len, evidence,
+			 evidence_len);
+}
+
+static int mt_inject_fail_nth(struct target *t, unsigned nth)
+{
+	return model_inject_fail_nth(M(t), nth);
+}
+
+static void mt_close(struct target *t)
+{
+	model_free(M(t));
+	free(t);
+}
+
+static const struct target_ops model_ops = {
+	.name = "model",
+	.ioas_alloc = mt_ioas_alloc,
+	.destroy = mt_destroy,
+	.ioas_map = mt_ioas_map,
+	.ioas_unmap = mt_ioas_unmap,
+	.ioas_copy = mt_ioas_copy,
+	.iova_ranges = mt_iova_ranges,
+	.allow_iovas = mt_allow_iovas,
+	.hwpt_alloc = mt_hwpt_alloc,
+	.hwpt_invalidate = mt_hwpt_invalidate,
+	.hw_info = mt_hw_info,
+	.ioas_option_huge_pages = mt_option_huge_pages,
+	.set_dirty_tracking = mt_set_dirty_tracking,
+	.get_dirty_bitmap = mt_get_dirty_bitmap,
+	.raw_ioctl = mt_raw_ioctl,
+	.bind = mt_bind,
+	.unbind = mt_unbind,
+	.attach = mt_attach,
+	.detach = mt_detach,
+	.dma = mt_dma,
+	.inject_fail_nth = mt_inject_fail_nth,
+	.close = mt_close,
+};
+
+struct target *model_target_open(const struct target_config *cfg, char *why,
+				 size_t why_len, bool *skip)
+{
+	const struct model_profile *p = model_profile_find(cfg->profile);
+	struct target *t;
+
+	*skip = false;
+	if (!p) {
+		snprintf(why, why_len,
+			 "unknown model profile '%s' (see list --profiles)",
+			 cfg->profile);
+		return NULL;
+	}
+	t = calloc(1, sizeof(*t));
+	if (!t || !(t->priv = model_new(p))) {
+		free(t);
+		snprintf(why, why_len, "out of memory");
+		return NULL;
+	}
+	t->ops = &model_ops;
+	model_caps(M(t), &t->caps);
+	return t;
+}

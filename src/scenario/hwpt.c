@@ -267,8 +267,8 @@ static bool dev_pair_other_iommus(const struct tc *c, unsigned *a,
 
 SCENARIO(hwpt_attach_incompatible,
 	 .id = "hwpt.attach_incompatible",
-	 .title = "an HWPT of another IOMMU instance is refused EINVAL and the old attachment stays",
-	 .invariants = "HWPT-5",
+	 .title = "an HWPT of another IOMMU instance is refused EINVAL; as a replace the old attachment stays",
+	 .invariants = "HWPT-5,ATTACH-4",
 	 .requires = REQ_HWPT_ALLOC,
 	 .min_devs = 2)
 {
@@ -294,6 +294,15 @@ SCENARIO(hwpt_attach_incompatible,
 	ioas_b = new_ioas(c, "HWPT-5");
 	REQUIRE(c, "HWPT-5", T_CALL(c->t, hwpt_alloc, a, ioas_a, 0, 0, NULL, 0,
 				    &hwpt_a));
+	/* A first attach of b: refused, nothing attached. */
+	tc_log(c, "dev %u (iommu %u) onto HWPT %u of dev %u (iommu %u)", b,
+	       c->caps->dev[b].iommu, hwpt_a, a, c->caps->dev[a].iommu);
+	CHECK_RET(c, "HWPT-5", T_CALL(c->t, attach, b, T_NO_PASID, hwpt_a, &out),
+		  EINVAL);
+	CHECK_OK(c, "HWPT-5", T_CALL(c->t, destroy, hwpt_a));
+	REQUIRE(c, "HWPT-5", T_CALL(c->t, hwpt_alloc, a, ioas_a, 0, 0, NULL, 0,
+				    &hwpt_a));
+	/* The same as a replace: ATTACH-4 says nothing changes. */
 	REQUIRE(c, "HWPT-5", T_CALL(c->t, attach, b, T_NO_PASID, ioas_b,
 				    &hwpt_b));
 	iova = tc_pick_iova(c, ioas_b, p, 0, 0);
@@ -301,17 +310,16 @@ SCENARIO(hwpt_attach_incompatible,
 				    T_MAP_FIXED_IOVA | RW, buf, p, &iova));
 	REQUIRE(c, "HWPT-5", T_CALL(c->t, iova_ranges, ioas_b, r1, &n1, &a1));
 
-	tc_log(c, "dev %u (iommu %u) onto HWPT %u of dev %u (iommu %u)", b,
-	       c->caps->dev[b].iommu, hwpt_a, a, c->caps->dev[a].iommu);
 	CHECK_RET(c, "HWPT-5", T_CALL(c->t, attach, b, T_NO_PASID, hwpt_a, &out),
 		  EINVAL);
 	/* Unchanged: same ranges, hwpt_a unused, b still on hwpt_b. */
-	REQUIRE(c, "HWPT-5", T_CALL(c->t, iova_ranges, ioas_b, r2, &n2, &a2));
-	tc_check(c, "HWPT-5", n1 == n2 && a1 == a2 &&
-				      !memcmp(r1, r2, n1 * sizeof(r1[0])),
-		 "the refused attach changed the old IOAS's ranges");
-	CHECK_RET(c, "HWPT-5", T_CALL(c->t, destroy, hwpt_b), EBUSY);
+	REQUIRE(c, "ATTACH-4", T_CALL(c->t, iova_ranges, ioas_b, r2, &n2, &a2));
+	tc_check(c, "ATTACH-4", n1 == n2 && a1 == a2 &&
+					!memcmp(r1, r2, n1 * sizeof(r1[0])),
+		 "the refused replace changed the old IOAS's ranges");
+	CHECK_RET(c, "ATTACH-4", T_CALL(c->t, destroy, hwpt_b), EBUSY);
 	if (c->caps->dev[b].dma && dev_with_dma(c, -1) >= 0)
-		tc_dma_write(c, "HWPT-5", b, T_NO_PASID, iova, buf, 256, true);
+		tc_dma_write(c, "ATTACH-4", b, T_NO_PASID, iova, buf, 256,
+			     true);
 	CHECK_OK(c, "HWPT-5", T_CALL(c->t, destroy, hwpt_a));
 }

@@ -71,7 +71,7 @@ declare -A built
 build() { # name make-args...
 	local name=$1
 	shift
-	phase "make $* ($name)"
+	phase "make${*:+ $*} ($name)"
 	if logged "make-$name" make "$@" -j"$(nproc)"; then
 		built[$name]=1
 		note "ok"
@@ -122,9 +122,9 @@ for b in plain asan; do
 	rc=$?
 	line=$(grep -E '^# Totals:' "$out" 2>/dev/null | tail -n1)
 	if [ -n "$line" ] && [ $rc -le 1 ]; then
-		p=$(sed -E 's/.*pass:([0-9]+).*/\1/' <<<"$line")
-		f=$(sed -E 's/.*fail:([0-9]+).*/\1/' <<<"$line")
-		s=$(sed -E 's/.*skip:([0-9]+).*/\1/' <<<"$line")
+		p=$(sed -E 's/.* pass:([0-9]+).*/\1/' <<<"$line")
+		f=$(sed -E 's/.* fail:([0-9]+).*/\1/' <<<"$line")
+		s=$(sed -E 's/.* skip:([0-9]+).*/\1/' <<<"$line")
 		grep -E '^not ok ' "$out" | sed 's/^/    /'
 		count "$p" "$f" "$s" "model suite ($b)"
 	else

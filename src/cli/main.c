@@ -246,22 +246,21 @@ static const struct {
 	{ REQ_DIRTY, "dirty" },
 };
 
-static void print_requires(FILE *f, const struct scenario *sc)
+/* "devs>=2,dma,pasid" or "-". */
+static void requires_text(char *buf, size_t len, const struct scenario *sc)
 {
 	unsigned devs = sc->min_devs ? sc->min_devs : 1;
-	bool any = false;
+	size_t used = 0;
 
-	if (devs > 1) {
-		fprintf(f, "devs>=%u", devs);
-		any = true;
-	}
+	buf[0] = '\0';
+	if (devs > 1)
+		used += snprintf(buf, len, "devs>=%u", devs);
 	for (unsigned i = 0; i < sizeof(req_names) / sizeof(*req_names); i++)
-		if (sc->requires & req_names[i].bit) {
-			fprintf(f, "%s%s", any ? "," : "", req_names[i].name);
-			any = true;
-		}
-	if (!any)
-		fputc('-', f);
+		if ((sc->requires & req_names[i].bit) && used < len)
+			used += snprintf(buf + used, len - used, "%s%s",
+					 used ? "," : "", req_names[i].name);
+	if (!buf[0])
+		snprintf(buf, len, "-");
 }
 
 static void print_inv(void *arg, const char *id)
@@ -302,7 +301,7 @@ static int cmd_list(int argc, char **argv)
 	struct run_result r = { 0 };
 	const struct scenario *const *all;
 	bool profiles = false, with_target = false, skip;
-	size_t w = 8;
+	size_t w = 8, rw = 1;
 	char why[256];
 	unsigned n;
 	int key;
@@ -328,19 +327,29 @@ static int cmd_list(int argc, char **argv)
 		return reason_error(why);
 
 	all = scenario_all(&n);
-	for (unsigned i = 0; i < n; i++)
+	for (unsigned i = 0; i < n; i++) {
+		char req[160];
+
 		if (strlen(all[i]->id) > w)
 			w = strlen(all[i]->id);
+		requires_text(req, sizeof(req), all[i]);
+		if (strlen(req) > rw)
+			rw = strlen(req);
+	}
 	for (unsigned i = 0; i < n; i++) {
 		const struct scenario *sc = all[i];
 
-		printf("%-*s  %-22s  ", (int)w, sc->id,
-		       sc->invariants && *sc->invariants ? sc->invariants : "-");
-		print_requires(stdout, sc);
+		char req[160];
+
+		requires_text(req, sizeof(req), sc);
+		printf("%-*s  %-24s  %s", (int)w, sc->id,
+		       sc->invariants && *sc->invariants ? sc->invariants : "-",
+		       req);
 		if (with_target) {
 			const char *unmet = scenario_unmet(sc, &r.caps);
 
-			printf("  %s%s", unmet ? "skip: " : "runs",
+			printf("%*s  %s%s", (int)(rw - strlen(req)), "",
+			       unmet ? "skip: " : "runs",
 			       unmet ? unmet : "");
 		}
 		putchar('\n');

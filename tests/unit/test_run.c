@@ -78,11 +78,15 @@ static void sc_exit(struct tc *c)
 
 static void sc_hang(struct tc *c)
 {
+	pid_t pid;
+
 	tc_log(c, "hanging");
 	/* A grandchild keeping the pipe open must not stall the runner. */
-	if (fork() == 0)
+	pid = fork();
+	if (pid == 0)
 		for (;;)
 			pause();
+	tc_log(c, "grandchild %d", (int)pid);
 	for (;;)
 		pause();
 }
@@ -229,12 +233,33 @@ UNIT_TEST(run_classifies_cases)
 	run_result_free(&r);
 }
 
+static bool gone(pid_t pid)
+{
+	for (int i = 0; i < 100; i++) {
+		char path[64], buf[256], *p;
+		FILE *f;
+
+		snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+		f = fopen(path, "r");
+		if (!f)
+			return true;
+		p = fgets(buf, sizeof(buf), f);
+		fclose(f);
+		p = p ? strrchr(buf, ')') : NULL;
+		if (p && p[1] == ' ' && (p[2] == 'Z' || p[2] == 'X'))
+			return true;
+		usleep(10000);
+	}
+	return false;
+}
+
 UNIT_TEST(run_timeout_kills_group)
 {
 	static const struct scenario *const list[] = { &s_hang };
 	struct run_options o;
 	struct run_result r;
 	const struct case_result *c;
+	bool seen = false;
 	char why[128];
 
 	EXPECT_EQ(setup(&o, &r), 0);
@@ -244,6 +269,17 @@ UNIT_TEST(run_timeout_kills_group)
 	       !strcmp(c->reason, "timed out after 1 s"));
 	EXPECT(c && log_has(c, "hanging"));
 	EXPECT(c && c->duration >= 0.9 && c->duration < 5);
+	/* The whole process group died: the grandchild is gone (or a zombie
+	 * waiting for whoever adopted it). */
+	for (unsigned i = 0; c && i < c->nlog; i++) {
+		int gc = 0;
+
+		if (sscanf(c->log[i], "grandchild %d", &gc) == 1 && gc > 0) {
+			EXPECT(gone(gc));
+			seen = true;
+		}
+	}
+	EXPECT(seen);
 	run_result_free(&r);
 }
 

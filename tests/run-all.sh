@@ -4,12 +4,14 @@
 #   0. host packages (vm/host-deps.sh; needs root on a fresh machine)
 #   1. make                    2. make asan
 #   3. unit tests, both builds 4. model suite, both builds
-#   5. negative controls       6. VM parts (tests/vm/run.sh, make vm-check)
+#   5. negative controls, the CLI's exit statuses
+#   6. VM parts (tests/vm/run.sh, make vm-check)
 #
 # The last line is "N passed, N failed, N skipped", counted as:
 #   - unit tests: each test in each build (the "unit: N passed, N failed" line)
 #   - model suite: each case in each build (the KTAP "# Totals:" line)
 #   - negative controls: each profile (the "negative-controls:" line)
+#   - CLI exit statuses: each check
 #   - VM parts: a script's own "N passed, N failed[, N skipped]" line if it
 #     prints one, else the matrix's totals row (pass/fail/skip per column),
 #     else 1 passed or 1 failed by its exit status; a missing script counts
@@ -149,6 +151,56 @@ else
 		show_tail "$logs/negative-controls.log"
 		count 0 1 0 "negative controls: exit $rc"
 	fi
+fi
+
+# --- 5b. the CLI's exit-status contract -----------------------------------
+# Each check is one test: the exit status, and for errors exactly one
+# stderr line starting "error: ".
+cli_checks() {
+	local bin=$top/build/iommu-conformance tmp p=0 f=0
+	tmp=$(mktemp -d)
+	check() { # want-rc description command...
+		local want=$1 what=$2 rc lines
+		shift 2
+		"$@" >"$tmp/out" 2>"$tmp/err"
+		rc=$?
+		lines=$(wc -l <"$tmp/err")
+		if [ "$rc" -ne "$want" ]; then
+			echo "    not ok $what: exit $rc, want $want"
+			f=$((f + 1))
+		elif [ "$want" -eq 2 ] && { [ "$lines" -ne 1 ] || ! grep -q '^error: ' "$tmp/err"; }; then
+			echo "    not ok $what: stderr is not one 'error:' line:"
+			sed 's/^/    | /' "$tmp/err"
+			f=$((f + 1))
+		else
+			p=$((p + 1))
+		fi
+	}
+	printf 'KTAP version 1\n1..1\n# invariant OBJ-1 pass\nok 1 a\n# invariant OBJ-1 pass\n# Totals: pass:1 fail:0 xfail:0 xpass:0 skip:0 error:0\n# vm: ok clean\n' >"$tmp/ok.ktap"
+	printf 'KTAP version 1\n1..2\n# invariant OBJ-1 pass\nok 1 a\n# vm: panic Oops\n' >"$tmp/panic.ktap"
+	check 0 "--version" "$bin" --version
+	check 0 "--help" "$bin" --help
+	check 2 "unknown option" "$bin" --foo
+	check 2 "unknown run option" "$bin" run --foo
+	check 2 "unknown target" "$bin" run --target x
+	check 2 "unknown profile" "$bin" run --profile no-such-profile
+	check 2 "bad --timeout" "$bin" run --timeout abc
+	check 2 "kernel target unavailable or without devices" "$bin" run --target kernel
+	check 0 "list" "$bin" list
+	check 0 "list --profiles" "$bin" list --profiles
+	check 0 "run, conforming model" "$bin" run --target model --output "$tmp/r.ktap"
+	check 0 "matrix, healthy" "$bin" matrix a="$tmp/ok.ktap"
+	check 1 "matrix, panic" "$bin" matrix a="$tmp/ok.ktap" b="$tmp/panic.ktap"
+	check 2 "matrix, missing file" "$bin" matrix a="$tmp/none.ktap"
+	check 2 "matrix, bad NAME=FILE" "$bin" matrix "$tmp/ok.ktap"
+	rm -rf "$tmp"
+	count "$p" "$f" 0 "CLI exit statuses"
+}
+phase "CLI exit statuses"
+if [ "${built[plain]}" != 1 ]; then
+	count 0 0 1 "CLI exit statuses: not built"
+else
+	cli_checks
 fi
 
 # --- 6. VM parts ------------------------------------------------------------

@@ -55,12 +55,13 @@ powered=$(first_match "${ts}reboot: Power down")
 if [ -n "$panic" ]; then
 	n=${panic%%:*}
 	echo "panic $(detail_of "$panic")"
-	# From the first splat (the cause) if it came shortly before.
-	from=$((n - 40))
-	if [ -n "$splat" ] && [ "${splat%%:*}" -lt "$n" ]; then
+	# From the first splat (the cause) when there is one before the panic;
+	# the panic's own trace follows its line.
+	from=$((n - 5))
+	if [ -n "$splat" ] && [ "${splat%%:*}" -lt "$n" ] && [ "${splat%%:*}" -gt $((n - 60)) ]; then
 		from=$(( ${splat%%:*} - 2 ))
 	fi
-	excerpt "$from" $((n + 3))
+	excerpt "$from" $((n + 25))
 	exit 1
 fi
 

@@ -97,13 +97,13 @@ if [ "$qstatus" = 124 ] || [ "$qstatus" = 137 ]; then
 else
 	scan_opts+=(--qemu-status "$qstatus")
 fi
+set +e
+verdict=$("$VM_DIR/console-scan.sh" "${scan_opts[@]}" "$console")
+set -e
 # QEMU's own complaints (bad option, device model abort) belong in the log.
 if [ -s "$work/qemu.err" ]; then
 	sed 's/^/qemu: /' "$work/qemu.err" >>"$console"
 fi
-set +e
-verdict=$("$VM_DIR/console-scan.sh" "${scan_opts[@]}" "$console")
-set -e
 vm_line=$(echo "$verdict" | head -n1)
 vm_status=${vm_line%% *}
 
@@ -134,6 +134,7 @@ printf 'wall=%s boot_to_suite=%s suite_end=%s vm=%s suite_exit=%s\n' \
 printf 'vm %s: %s (%.1fs wall, suite exit %s)\n' "$name" "$vm_line" "$wall" "${suite_status:-?}"
 if [ "$vm_status" != ok ]; then
 	echo "$verdict" | tail -n +2
+	[ -s "$work/qemu.err" ] && sed 's/^/    qemu: /' "$work/qemu.err"
 	echo "    (console: $console)"
 	exit 3
 fi

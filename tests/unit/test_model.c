@@ -738,3 +738,62 @@ UNIT_TEST(model_profiles_table)
 		EXPECT(p[i].ndev <= T_MAX_DEVS && p[i].nctx <= T_MAX_CTX);
 	}
 }
+
+/*
+ * A replace refused after the reservation step, onto another HWPT of the
+ * same IOAS, leaves the IOAS's ranges alone (ATTACH-4). 7.2's err_unresv in
+ * iommufd_device_do_replace() removes the group's reservations from that
+ * IOAS here; the model follows the contract.
+ */
+UNIT_TEST(model_failed_replace_same_ioas_keeps_ranges)
+{
+	struct tm t = tm_new(NULL);
+	struct iova_range r[4];
+	uint32_t a, ph, plain;
+	unsigned n = 4;
+	uint64_t iova = MSI;
+
+	model_ioas_alloc(t.m, 0, &a);
+	model_bind(t.m, 0, 0);
+	model_hwpt_alloc(t.m, 0, a, IOMMU_HWPT_ALLOC_PASID, 0, NULL, 0, &ph);
+	model_hwpt_alloc(t.m, 0, a, 0, 0, NULL, 0, &plain);
+	EXPECT_EQ(model_attach(t.m, 0, RID, ph, NULL), 0);
+	EXPECT_EQ(model_attach(t.m, 0, 3, ph, NULL), 0);
+	EXPECT_EQ(model_attach(t.m, 0, RID, plain, NULL), -EINVAL);
+	model_inject_fail_nth(t.m, 1);
+	model_detach(t.m, 0, 3);
+	model_inject_fail_nth(t.m, 1);
+	EXPECT_EQ(model_attach(t.m, 0, RID, plain, NULL), -ENOMEM);
+	model_iova_ranges(t.m, a, r, &n, NULL);
+	EXPECT_EQ(n, 2);
+	EXPECT_EQ(r[0].last, MSI - 1);
+	EXPECT_EQ(model_ioas_map(t.m, a, T_MAP_FIXED_IOVA | RW, t.mem, PG,
+				 &iova), -EINVAL);
+	tm_free(&t);
+}
+
+/* ATTACH-2 and iommufd_device_auto_get_domain(): a compatible auto domain
+ * is shared; another IOMMU instance gets its own (the driver's -EINVAL is
+ * a soft failure); a manual HWPT is never picked. */
+UNIT_TEST(model_auto_domain_sharing)
+{
+	struct tm t = tm_new(NULL);
+	uint32_t a, man, h0, h1, h4;
+
+	model_ioas_alloc(t.m, 0, &a);
+	model_bind(t.m, 0, 0);
+	model_bind(t.m, 1, 0);
+	model_bind(t.m, 4, 0);
+	model_hwpt_alloc(t.m, 0, a, 0, 0, NULL, 0, &man);
+	EXPECT_EQ(model_attach(t.m, 0, RID, a, &h0), 0);
+	EXPECT(h0 != man);
+	EXPECT_EQ(model_attach(t.m, 1, RID, a, &h1), 0);
+	EXPECT_EQ(h1, h0);
+	EXPECT_EQ(model_attach(t.m, 4, RID, a, &h4), 0);
+	EXPECT(h4 != h0 && h4 != man);
+	model_detach(t.m, 0, RID);
+	EXPECT_EQ(model_destroy(t.m, h0), -EBUSY); /* dev 1 still on it */
+	model_detach(t.m, 1, RID);
+	EXPECT_EQ(model_destroy(t.m, h0), -ENOENT);
+	tm_free(&t);
+}

@@ -103,6 +103,8 @@ static int x_ranges(struct abi_ctx *x, union abi_buf *b)
 	rc = model_iova_ranges(x->m, enc(x, b->ranges.ioas_id), r, &n, &align);
 	if (rc && rc != -EMSGSIZE)
 		return rc;
+	if (!out && n && want)
+		return -EFAULT;
 	for (unsigned i = 0; i < n && i < want && i < RAW_MAX_RANGES; i++) {
 		out[i].start = r[i].start;
 		out[i].last = r[i].last;
@@ -123,6 +125,8 @@ static int x_allow(struct abi_ctx *x, union abi_buf *b)
 		return -EOPNOTSUPP;
 	if (b->allow.num_iovas > T_MAX_RANGES)
 		return -ENOMEM;
+	if (b->allow.num_iovas && !in)
+		return -EFAULT;
 	for (unsigned i = 0; i < b->allow.num_iovas; i++) {
 		r[i].start = in[i].start;
 		r[i].last = in[i].last;

@@ -1765,6 +1765,8 @@ int model_hw_info(struct model *m, unsigned dev, void *data,
 		return op_end(m, rc);
 	io = iommu_of(m, dev);
 	len = io->hw_info_len;
+	if (!data && *data_len)
+		return op_end(m, -EFAULT); /* copy_to_user() */
 	/* A fixed, recognisable driver blob: the first byte names the
 	 * instance, the rest is zero. */
 	blob[0] = (uint8_t)(0xa0 + m->p->dev[dev].iommu);
@@ -1829,6 +1831,8 @@ int model_get_dirty_bitmap(struct model *m, uint32_t hwpt_id, uint64_t iova,
 		return op_end(m, -EINVAL);
 	if (!h->dirty_cap)
 		return op_end(m, -EOPNOTSUPP);
+	if (!bitmap)
+		return op_end(m, -EFAULT); /* the bitmap cannot be pinned */
 	/*
 	 * __iommu_read_and_clear_dirty() walks the contiguous areas from
 	 * iova and stops at the first hole; its -EINVAL is dropped by

@@ -2,7 +2,7 @@
 # make vm-check: build (or reuse) the guest kernel, the static suite and the
 # initramfs, boot every configuration of vm/configs.cfg and print the matrix.
 #   VM_CONFIGS="intel amd"  only these configurations (default: all)
-#   VM_JOBS=N               guests booted at once (default 3: the guests
+#   VM_JOBS=N               guests booted at once (default 5, all: the guests
 #                           mostly wait on edu's 100 ms DMA timer)
 #   VM_SMP=N                vCPUs per guest (default: the config's smp)
 #   OUT_DIR=build/vm        where NAME.{console,ktap,times,out} go
@@ -13,7 +13,7 @@ set -euo pipefail
 . "$VM_DIR/cfg.sh"
 
 OUT_DIR=${OUT_DIR:-$TOP_DIR/build/vm}
-VM_JOBS=${VM_JOBS:-3}
+VM_JOBS=${VM_JOBS:-5}
 case $VM_JOBS in '' | *[!0-9]* | 0) die "VM_JOBS=$VM_JOBS is not a positive number" ;; esac
 
 if [ -n "${VM_CONFIGS:-}" ]; then

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Run the VM harness tests: the console scanner on canned logs (seconds, no
+# guest) and, unless VM_TESTS=scan, the real-guest injection tests (about
+# 40 s with a cached kernel). Ends with "N passed, N failed".
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+tests=(scan-test.sh)
+[ "${VM_TESTS:-all}" = scan ] || tests+=(inject-test.sh)
+
+passed=0
+failed=0
+for t in "${tests[@]}"; do
+	echo "# $t"
+	out=$("$here/$t" 2>&1) || true
+	printf '%s\n' "$out" | grep -v -E '^[0-9]+ passed, [0-9]+ failed$'
+	p=$(printf '%s\n' "$out" | grep -c '^ok ' || true)
+	f=$(printf '%s\n' "$out" | grep -c '^not ok ' || true)
+	# A script that died before its summary counts as one failure.
+	printf '%s\n' "$out" | grep -qE '^[0-9]+ passed, [0-9]+ failed$' || f=$((f + 1))
+	passed=$((passed + p))
+	failed=$((failed + f))
+done
+echo "$passed passed, $failed failed"
+[ "$failed" = 0 ]

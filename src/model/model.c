@@ -2212,3 +2212,135 @@ uint32_t model_hw_info_type(const struct model *m, unsigned dev)
 {
 	return dev < m->p->ndev ? iommu_of(m, dev)->hw_info_type : 0;
 }
+
+const char *model_check(const struct model *m)
+{
+	bool conforming = !m->p->bugs;
+
+	for (unsigned c = 0; c < T_MAX_CTX; c++)
+		for (unsigned i = 1; i < M_MAX_OBJ; i++) {
+			const struct m_obj *o = &m->obj[c][i];
+
+			if (o->type == MO_IOAS &&
+			    (!m->ioas[o->idx].used || m->ioas[o->idx].raw != i ||
+			     m->ioas[o->idx].ctx != c))
+				return "object table names a free IOAS";
+			if ((o->type == MO_HWPT_PAGING ||
+			     o->type == MO_HWPT_NESTED) &&
+			    (!m->hwpt[o->idx].used || m->hwpt[o->idx].raw != i ||
+			     m->hwpt[o->idx].ctx != c ||
+			     m->hwpt[o->idx].nested !=
+				     (o->type == MO_HWPT_NESTED)))
+				return "object table names a free HWPT";
+			if (o->type == MO_DEVICE &&
+			    (m->dev[o->idx].ctx != (int)c ||
+			     m->dev[o->idx].raw != i))
+				return "object table names an unbound device";
+		}
+	for (unsigned i = 0; i < M_MAX_IOAS; i++) {
+		const struct m_ioas *a = &m->ioas[i];
+		unsigned nref = 0, nlinked = 0;
+		uint32_t resv = 0;
+
+		if (!a->used)
+			continue;
+		if (m->obj[a->ctx][a->raw].type != MO_IOAS)
+			return "IOAS without an object";
+		for (unsigned k = 1; k < a->narea; k++)
+			if (a->area[k - 1].iova + a->area[k - 1].len >
+			    a->area[k].iova)
+				return "IOAS areas overlap or are unsorted";
+		for (unsigned k = 0; k < M_MAX_HWPT; k++) {
+			const struct m_hwpt *h = &m->hwpt[k];
+
+			if (!h->used || h->nested || h->ioas != a)
+				continue;
+			nref++;
+			nlinked += h->linked;
+		}
+		if (nref != a->nref || nlinked != a->nlinked)
+			return "IOAS HWPT counts wrong";
+		for (unsigned g = 0; g < m->ngroup; g++) {
+			const struct m_hwpt *pg = m->group[g].rid_sw;
+
+			if (pg && pg->nested)
+				pg = pg->parent;
+			if (pg && pg->ioas == a)
+				resv |= m->group[g].rid_devmask;
+		}
+		if (resv != a->resv_devs)
+			return "IOAS reservations do not match RID attachments";
+	}
+	for (unsigned k = 0; k < M_MAX_HWPT; k++) {
+		const struct m_hwpt *h = &m->hwpt[k];
+		unsigned users = 0, children = 0;
+
+		if (!h->used)
+			continue;
+		for (unsigned g = 0; g < m->ngroup; g++) {
+			const struct m_group *gr = &m->group[g];
+
+			if (gr->rid_sw == h)
+				users += popcount(gr->rid_devmask);
+			for (unsigned s = 0; s < M_MAX_PSLOT; s++)
+				if (gr->ps[s].sw == h)
+					users += popcount(gr->ps[s].devmask);
+		}
+		for (unsigned j = 0; j < M_MAX_HWPT; j++)
+			if (m->hwpt[j].used && m->hwpt[j].nested &&
+			    m->hwpt[j].parent == h)
+				children++;
+		if (users != h->users || children != h->children)
+			return "HWPT refcounts wrong";
+		if (h->auto_domain && !h->users)
+			return "an unused auto HWPT survived";
+		if (conforming && !h->nested && h->linked) {
+			if (h->npte != h->ioas->narea)
+				return "HWPT page table diverges from its IOAS";
+			for (unsigned p = 0; p < h->npte; p++) {
+				bool found = false;
+
+				for (unsigned q = 0; q < h->ioas->narea; q++)
+					found |= h->pte[p].iova ==
+							 h->ioas->area[q].iova &&
+						 h->pte[p].len ==
+							 h->ioas->area[q].len &&
+						 h->pte[p].uva ==
+							 h->ioas->area[q].uva;
+				if (!found)
+					return "HWPT maps what its IOAS does not";
+			}
+		}
+	}
+	for (unsigned g = 0; g < m->ngroup; g++) {
+		const struct m_group *gr = &m->group[g];
+		unsigned nb = 0;
+
+		for (unsigned d = 0; d < m->p->ndev; d++) {
+			if (!(gr->members & (1u << d)) || m->dev[d].ctx < 0)
+				continue;
+			nb++;
+			if (m->dev[d].ctx != gr->owner)
+				return "a bound device outside its group's owner";
+			if (m->dev[d].rid_attached !=
+			    !!(gr->rid_devmask & (1u << d)))
+				return "VFIO attached flag disagrees with iommufd";
+		}
+		if (nb != gr->nbound || (!nb) != (gr->owner < 0))
+			return "group ownership count wrong";
+		if (!conforming)
+			continue;
+		if (gr->owner >= 0 &&
+		    (ref_live(&gr->rid_hw) ? gr->rid_hw.h : NULL) != gr->rid_sw)
+			return "RID hardware differs from the bookkeeping";
+		for (unsigned s = 0; s < M_MAX_PSLOT; s++) {
+			const struct m_pslot *ps = &gr->ps[s];
+
+			if ((ref_live(&ps->hw) ? ps->hw.h : NULL) != ps->sw)
+				return "PASID hardware differs from the bookkeeping";
+			if (ps->sw && !ps->devmask)
+				return "an attached PASID with no device";
+		}
+	}
+	return NULL;
+}

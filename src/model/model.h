@@ -158,5 +158,9 @@ int model_dev_by_id(const struct model *m, unsigned ctx, uint32_t raw);
 bool model_ctx_empty(const struct model *m, unsigned ctx);
 bool model_ioas_exists(const struct model *m, uint32_t id);
 uint32_t model_hw_info_type(const struct model *m, unsigned dev);
+/* Internal consistency (refcounts, object table, areas, and for conforming
+ * profiles hardware == bookkeeping); NULL when consistent, else what is
+ * wrong. For tests and the explorer's self-checks. */
+const char *model_check(const struct model *m);
 
 #endif

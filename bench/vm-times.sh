@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# VM harness timings, figures only (no assertions):
+#   - guest kernel build: cold (recorded by vm/kernel-build.sh when it built
+#     the image) and cached (a lookup, measured now)
+#   - initramfs build
+#   - per configuration, booted one at a time with the suite: wall time,
+#     boot-to-first-test (guest /proc/uptime when /init starts the suite),
+#     suite time in the guest
+#   - all configurations through vm/vm-check.sh's pool at each VM_JOBS in
+#     BENCH_JOBS (default "1 5")
+#   BENCH_CONFIGS="intel mock"  only these configurations
+set -euo pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+. "$top/vm/lib.sh"
+. "$top/vm/cfg.sh"
+
+now() { date +%s.%N; }
+since() { echo "$(now) - $1" | bc | xargs printf '%.1f'; }
+
+read -r -a configs <<<"${BENCH_CONFIGS:-$(cfg_names | tr '\n' ' ')}"
+out=$(mktemp -d)
+trap 'rm -rf "$out"' EXIT
+
+t=$(now)
+kernel=$(QUIET=1 "$top/vm/kernel-build.sh")
+cached=$(since "$t")
+cold=$(cat "$(dirname "$kernel")/build-seconds" 2>/dev/null || echo "not recorded")
+echo "kernel: $kernel"
+echo "kernel build cold (make -j${JOBS:-3}, recorded): ${cold}s"
+echo "kernel build cached (lookup): ${cached}s"
+echo "kernel image size: $(du -k "$kernel" | cut -f1) KiB"
+
+make -s -C "$top" static >/dev/null
+t=$(now)
+initramfs=$(OUT=$out/initramfs.cpio.gz QUIET=1 "$top/vm/initramfs.sh")
+echo "initramfs build: $(since "$t")s ($(du -k "$initramfs" | cut -f1) KiB)"
+
+echo
+printf '%-10s %9s %15s %11s %7s  %s\n' config wall_s boot_to_test_s suite_s exit vm
+for c in "${configs[@]}"; do
+	set +e
+	KERNEL=$kernel INITRAMFS=$initramfs OUT_DIR=$out QUIET=1 \
+		"$top/vm/run-config.sh" "$c" >/dev/null 2>&1
+	set -e
+	# wall=... boot_to_suite=... suite_end=... vm=... suite_exit=...
+	eval "$(sed 's/ /\n/g' "$out/$c.times" | grep -E '^[a-z_]+=[0-9.?a-z-]*$')"
+	suite="?"
+	if [ "$boot_to_suite" != "?" ] && [ "$suite_end" != "?" ]; then
+		suite=$(echo "$suite_end - $boot_to_suite" | bc | xargs printf '%.1f')
+	fi
+	printf '%-10s %9.1f %15s %11s %7s  %s\n' "$c" "$wall" "$boot_to_suite" "$suite" "$suite_exit" "$vm"
+done
+
+echo
+for j in ${BENCH_JOBS:-1 5}; do
+	t=$(now)
+	set +e
+	VM_JOBS=$j VM_CONFIGS="${configs[*]}" OUT_DIR=$out/pool QUIET=1 \
+		"$top/vm/vm-check.sh" >/dev/null 2>&1
+	rc=$?
+	set -e
+	echo "vm-check (kernel cached) VM_JOBS=$j, ${#configs[@]} configs: $(since "$t")s wall (exit $rc)"
+done
+echo "cpus: $(nproc), load average now: $(cut -d' ' -f1-3 /proc/loadavg)"

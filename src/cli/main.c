@@ -19,6 +19,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../explore/explore.h"
+#include "../explore/mirror.h"
 #include "../report/report.h"
 #include "../run/run.h"
 #include "../scenario/scenario.h"
@@ -67,7 +69,8 @@ struct opt {
 enum {
 	O_TARGET = 1, O_PROFILE, O_DEVICE, O_MOCK_DEVICES, O_ALLOW_REBIND,
 	O_FILTER, O_FORMAT, O_OUTPUT, O_TIMEOUT, O_VERBOSE, O_HELP, O_PROFILES,
-	O_JSON, O_BY,
+	O_JSON, O_BY, O_ORACLE, O_SEED, O_SEQUENCES, O_LENGTH, O_SECONDS,
+	O_DMA_PERMILLE, O_EXHAUSTIVE, O_DEPTH, O_PROGRESS, O_REPLAY_OUT,
 };
 
 struct optstate {
@@ -205,6 +208,13 @@ static const char usage_text[] =
 "      [--output FILE] [--timeout SEC] [--verbose]\n"
 "      run the scenarios (each in its own process, default timeout 60 s)\n"
 "      and write a report (default KTAP on stdout).\n"
+"  explore [TARGET OPTIONS] [--oracle PROFILE] [--seed N] [--sequences N]\n"
+"      [--length N] [--seconds S] [--dma-permille N] [--exhaustive --depth K]\n"
+"      [--progress] [--replay-out FILE]\n"
+"      run operation sequences on the target and the model in lockstep; on a\n"
+"      divergence shrink it, print it and write a replay file. Exit 1 then.\n"
+"  replay [TARGET OPTIONS] [--oracle PROFILE] FILE\n"
+"      run a replay file in lockstep; exit 1 if target and model diverge.\n"
 "  matrix [--json FILE] [--by invariant|scenario] NAME=KTAPFILE ...\n"
 "      set KTAP reports of several configurations side by side; exits 1 if\n"
 "      any cell FAILs or a guest's health (# vm: line) is not ok.\n"
@@ -627,6 +637,200 @@ out:
 	return ret;
 }
 
+/* --- explore / replay ------------------------------------------------------ */
+
+/*
+ * The oracle: a conforming model. For a model target it is --oracle, else
+ * the target's own profile when that conforms, else "default" (every
+ * negative control shares the default geometry). For a kernel or mock target
+ * it mirrors the target's discovered geometry.
+ */
+static int oracle_config(const struct target_config *tcfg, const char *oracle,
+			 struct target_config *ocfg, struct model_profile *mirror)
+{
+	char why[256];
+	bool skip;
+
+	memset(ocfg, 0, sizeof(*ocfg));
+	ocfg->target = "model";
+	if (oracle) {
+		if (!model_profile_find(oracle))
+			return usage_error("unknown model profile '%s' (see list --profiles)",
+					   oracle);
+		ocfg->profile = oracle;
+		return 0;
+	}
+	if (!tcfg->target || !strcmp(tcfg->target, "model")) {
+		const struct model_profile *p = model_profile_find(tcfg->profile);
+
+		if (!p)
+			return usage_error("unknown model profile '%s' (see list --profiles)",
+					   tcfg->profile);
+		ocfg->profile = p->breaks && p->breaks[0] ? "default" : p->name;
+		return 0;
+	}
+	{
+		struct target *t = target_open(tcfg, why, sizeof(why), &skip);
+
+		if (!t)
+			return reason_error(why);
+		mirror_profile(mirror, &t->caps);
+		target_close(t);
+	}
+	ocfg->model_profile = mirror;
+	return 0;
+}
+
+static int cmd_explore(int argc, char **argv)
+{
+	static const struct opt opts[] = {
+		TARGET_OPTS,
+		{ "--oracle", true, O_ORACLE },
+		{ "--seed", true, O_SEED },
+		{ "--sequences", true, O_SEQUENCES },
+		{ "--length", true, O_LENGTH },
+		{ "--seconds", true, O_SECONDS },
+		{ "--dma-permille", true, O_DMA_PERMILLE },
+		{ "--exhaustive", false, O_EXHAUSTIVE },
+		{ "--depth", true, O_DEPTH },
+		{ "--progress", false, O_PROGRESS },
+		{ "--replay-out", true, O_REPLAY_OUT },
+		{ NULL, 0, 0 },
+	};
+	struct optstate s = { argc, argv, 1, NULL, NULL };
+	struct target_config tcfg = { 0 }, ocfg;
+	struct explore_opts o = { .seed = 1, .seq_len = 24, .max_seqs = 2000,
+				  .dma_permille = 100, .depth = 3 };
+	struct explore_stats st;
+	struct model_profile mirror;
+	const char *oracle = NULL;
+	char why[256] = "";
+	unsigned v;
+	int key, ret;
+
+	while ((key = next_opt(&s, opts)) != -1) {
+		switch (key) {
+		case -2:
+			return 2;
+		case 0:
+			return usage_error("explore takes no operand '%s'", s.operand);
+		case O_HELP:
+			return help_only("explore");
+		case O_ORACLE:
+			oracle = s.arg;
+			break;
+		case O_SEED:
+			if (!parse_uint(s.arg, ~0u, &v))
+				return usage_error("--seed wants a number, not '%s'", s.arg);
+			o.seed = v;
+			break;
+		case O_SEQUENCES:
+			if (!parse_uint(s.arg, ~0u, &o.max_seqs))
+				return usage_error("--sequences wants a number, not '%s'", s.arg);
+			break;
+		case O_LENGTH:
+			if (!parse_uint(s.arg, X_MAX_OPS, &o.seq_len) || !o.seq_len)
+				return usage_error("--length wants 1..%d, not '%s'", X_MAX_OPS, s.arg);
+			break;
+		case O_SECONDS:
+			if (!parse_uint(s.arg, 86400, &v))
+				return usage_error("--seconds wants a number, not '%s'", s.arg);
+			o.max_seconds = v;
+			break;
+		case O_DMA_PERMILLE:
+			if (!parse_uint(s.arg, 1000, &o.dma_permille))
+				return usage_error("--dma-permille wants 0..1000, not '%s'", s.arg);
+			break;
+		case O_EXHAUSTIVE:
+			o.exhaustive = true;
+			break;
+		case O_DEPTH:
+			if (!parse_uint(s.arg, 8, &o.depth) || !o.depth)
+				return usage_error("--depth wants 1..8, not '%s'", s.arg);
+			break;
+		case O_PROGRESS:
+			o.progress = true;
+			break;
+		case O_REPLAY_OUT:
+			o.replay_out = s.arg;
+			break;
+		default:
+			if (target_option(&tcfg, key, s.arg))
+				return 2;
+		}
+	}
+	if (!o.max_seqs && !o.max_seconds && !o.exhaustive)
+		return usage_error("explore needs a bound: --sequences or --seconds");
+	ret = oracle_config(&tcfg, oracle, &ocfg, &mirror);
+	if (ret)
+		return ret;
+	ret = explore_run(&tcfg, &ocfg, &o, &st, stdout, why, sizeof(why));
+	if (ret == 2)
+		return reason_error(why);
+	printf("# explore: target=%s%s%s oracle=%s seed=%llu: %llu sequences, "
+	       "%llu steps (%llu DMA), %.2f s, %.0f steps/s%s",
+	       tcfg.target ? tcfg.target : "model",
+	       tcfg.profile ? " profile=" : "", tcfg.profile ? tcfg.profile : "",
+	       ocfg.profile ? ocfg.profile : "mirror",
+	       (unsigned long long)o.seed, (unsigned long long)st.seqs,
+	       (unsigned long long)st.ops, (unsigned long long)st.dma_ops,
+	       st.seconds, st.seconds > 0 ? st.ops / st.seconds : 0.0,
+	       o.exhaustive ? "" : "\n");
+	if (o.exhaustive)
+		printf(", %llu distinct observable states\n",
+		       (unsigned long long)st.states);
+	if (st.divergences)
+		printf("# divergence shrunk to %u steps in %.2f s\n",
+		       st.shrunk_len, st.shrink_seconds);
+	else
+		printf("# no divergence\n");
+	return ret;
+}
+
+static int cmd_replay(int argc, char **argv)
+{
+	static const struct opt opts[] = {
+		TARGET_OPTS,
+		{ "--oracle", true, O_ORACLE },
+		{ NULL, 0, 0 },
+	};
+	struct optstate s = { argc, argv, 1, NULL, NULL };
+	struct target_config tcfg = { 0 }, ocfg;
+	struct model_profile mirror;
+	const char *oracle = NULL, *file = NULL;
+	char why[256] = "";
+	int key, ret;
+
+	while ((key = next_opt(&s, opts)) != -1) {
+		switch (key) {
+		case -2:
+			return 2;
+		case 0:
+			if (file)
+				return usage_error("replay takes one FILE");
+			file = s.operand;
+			break;
+		case O_HELP:
+			return help_only("replay");
+		case O_ORACLE:
+			oracle = s.arg;
+			break;
+		default:
+			if (target_option(&tcfg, key, s.arg))
+				return 2;
+		}
+	}
+	if (!file)
+		return usage_error("replay needs a FILE");
+	ret = oracle_config(&tcfg, oracle, &ocfg, &mirror);
+	if (ret)
+		return ret;
+	ret = explore_replay(file, &tcfg, &ocfg, stdout, why, sizeof(why));
+	if (ret == 2)
+		return reason_error(why);
+	return ret;
+}
+
 /* --- dispatch -------------------------------------------------------------- */
 
 struct subcommand {
@@ -640,6 +844,8 @@ static const struct subcommand subcommands[] = {
 	{ "list", cmd_list },
 	{ "run", cmd_run },
 	{ "matrix", cmd_matrix },
+	{ "explore", cmd_explore },
+	{ "replay", cmd_replay },
 };
 
 int main(int argc, char **argv)

@@ -522,6 +522,16 @@ struct lockstep {
 	struct explore_stats *st;
 	char *why;
 	size_t why_len;
+	struct side a, b; /* kept open between sequences when both reset */
+	bool open;
+};
+
+/* What the oracle says exists, so generated steps mostly name live slots. */
+struct gen_state {
+	uint64_t rng;
+	bool ioas_live[X_IOAS];
+	bool hwpt_live[X_HWPT];
+	unsigned dma_permille;
 };
 
 /* Where and how a sequence diverged. */
@@ -530,21 +540,38 @@ struct divergence {
 	struct xres target, oracle;
 };
 
-static int open_sides(struct lockstep *ls, struct side *a, struct side *b)
+static int open_side(struct lockstep *ls, struct side *x,
+		     const struct target_config *cfg)
 {
 	bool skip;
 
-	memset(a, 0, sizeof(*a));
-	memset(b, 0, sizeof(*b));
-	a->t = target_open(ls->tcfg, ls->why, ls->why_len, &skip);
-	if (!a->t)
-		return -1;
-	b->t = target_open(ls->ocfg, ls->why, ls->why_len, &skip);
-	if (!b->t) {
-		target_close(a->t);
-		return -1;
+	if (x->t && x->t->ops->reset && !x->t->ops->reset(x->t)) {
+		memset(x->ioas, 0, sizeof(x->ioas));
+		memset(x->hwpt, 0, sizeof(x->hwpt));
+		return 0;
 	}
+	if (x->t)
+		target_close(x->t);
+	memset(x, 0, sizeof(*x));
+	x->t = target_open(cfg, ls->why, ls->why_len, &skip);
+	return x->t ? 0 : -1;
+}
+
+/* Fresh state on both sides: reset where the target can, reopen else. */
+static int open_sides(struct lockstep *ls, struct side **a, struct side **b)
+{
+	if (open_side(ls, &ls->a, ls->tcfg) || open_side(ls, &ls->b, ls->ocfg))
+		return -1;
+	*a = &ls->a;
+	*b = &ls->b;
 	return 0;
+}
+
+static void close_sides(struct lockstep *ls)
+{
+	target_close(ls->a.t);
+	target_close(ls->b.t);
+	ls->a.t = ls->b.t = NULL;
 }
 
 static bool same(const struct xres *x, const struct xres *y)
@@ -552,11 +579,20 @@ static bool same(const struct xres *x, const struct xres *y)
 	return x->ret == y->ret && x->out == y->out;
 }
 
-/* Runs seq on fresh targets; fills *d. Returns -1 if a side can't open. */
-static int run_lockstep(struct lockstep *ls, const struct xseq *seq,
-			struct divergence *d)
+static void random_step(const struct universe *u, struct gen_state *g,
+			struct xop *op);
+static void gen_learn(struct gen_state *g, const struct xop *op,
+		      const struct xres *oracle);
+
+/*
+ * Runs seq on fresh targets; fills *d. With g, each step is generated just
+ * before it runs, from what the oracle has said exists so far. Returns -1
+ * if a side can't be opened.
+ */
+static int run_lockstep(struct lockstep *ls, struct xseq *seq,
+			struct gen_state *g, struct divergence *d)
 {
-	struct side a, b;
+	struct side *a, *b;
 
 	d->step = -1;
 	if (open_sides(ls, &a, &b))
@@ -564,8 +600,12 @@ static int run_lockstep(struct lockstep *ls, const struct xseq *seq,
 	for (unsigned i = 0; i < seq->n; i++) {
 		struct xres ra, rb;
 
-		exec_step(&ls->u, &a, &seq->op[i], &ra);
-		exec_step(&ls->u, &b, &seq->op[i], &rb);
+		if (g)
+			random_step(&ls->u, g, &seq->op[i]);
+		exec_step(&ls->u, a, &seq->op[i], &ra);
+		exec_step(&ls->u, b, &seq->op[i], &rb);
+		if (g)
+			gen_learn(g, &seq->op[i], &rb);
 		if (ls->st) {
 			ls->st->ops++;
 			ls->st->dma_ops += seq->op[i].kind == X_DMA_WRITE ||
@@ -578,8 +618,6 @@ static int run_lockstep(struct lockstep *ls, const struct xseq *seq,
 			break;
 		}
 	}
-	target_close(a.t);
-	target_close(b.t);
 	return 0;
 }
 
@@ -599,29 +637,55 @@ static unsigned rnd(uint64_t *s, unsigned n)
 	return (unsigned)(rng_next(s) % n);
 }
 
-static void random_step(const struct universe *u, uint64_t *s,
-			unsigned dma_permille, struct xop *op)
+/* A live slot most of the time, any slot sometimes (to reach errors). */
+static uint8_t pick_slot(uint64_t *s, const bool *live, unsigned n)
+{
+	unsigned nlive = 0, k;
+
+	for (unsigned i = 0; i < n; i++)
+		nlive += live[i];
+	if (!nlive || rnd(s, 8) == 0)
+		return (uint8_t)rnd(s, n);
+	k = rnd(s, nlive);
+	for (unsigned i = 0; i < n; i++)
+		if (live[i] && k-- == 0)
+			return (uint8_t)i;
+	return 0;
+}
+
+static void random_step(const struct universe *u, struct gen_state *g,
+			struct xop *op)
 {
 	static const uint8_t kinds[] = {
 		X_BIND,	       X_BIND,	       X_UNBIND,      X_IOAS_ALLOC,
-		X_IOAS_ALLOC,  X_DESTROY_IOAS, X_HWPT_ALLOC,  X_DESTROY_HWPT,
-		X_MAP,	       X_MAP,	       X_MAP,	      X_UNMAP,
-		X_UNMAP_ALL,   X_COPY,	       X_ATTACH_IOAS, X_ATTACH_IOAS,
-		X_ATTACH_HWPT, X_ATTACH_HWPT,  X_DETACH,      X_RANGES,
+		X_IOAS_ALLOC,  X_DESTROY_IOAS, X_HWPT_ALLOC,  X_HWPT_ALLOC,
+		X_DESTROY_HWPT, X_MAP,	       X_MAP,	      X_MAP,
+		X_UNMAP,       X_UNMAP_ALL,    X_COPY,	      X_ATTACH_IOAS,
+		X_ATTACH_IOAS, X_ATTACH_HWPT,  X_ATTACH_HWPT, X_ATTACH_HWPT,
+		X_DETACH,      X_DETACH,       X_RANGES,
 	};
+	uint64_t *s = &g->rng;
 
 	memset(op, 0, sizeof(*op));
-	if (u->dma_ok && rnd(s, 1000) < dma_permille)
+	if (u->dma_ok && rnd(s, 1000) < g->dma_permille)
 		op->kind = rnd(s, 2) ? X_DMA_WRITE : X_DMA_READ;
 	else
 		op->kind = kinds[rnd(s, sizeof(kinds))];
 	op->dev = (uint8_t)rnd(s, u->ndev);
 	op->pasid = u->pasid_ok && rnd(s, 3) == 0 ? (uint8_t)(1 + rnd(s, X_PASIDS)) : 0;
-	op->ioas = (uint8_t)rnd(s, X_IOAS);
-	op->hwpt = (uint8_t)rnd(s, X_HWPT);
+	op->ioas = op->kind == X_IOAS_ALLOC ? (uint8_t)rnd(s, X_IOAS) :
+		   pick_slot(s, g->ioas_live, X_IOAS);
+	op->hwpt = op->kind == X_HWPT_ALLOC ? (uint8_t)rnd(s, X_HWPT) :
+		   pick_slot(s, g->hwpt_live, X_HWPT);
 	op->iova = (uint8_t)rnd(s, X_IOVAS);
 	op->buf = (uint8_t)rnd(s, X_BUFS);
 	switch (op->kind) {
+	case X_DMA_WRITE:
+	case X_DMA_READ:
+		/* Never DMA into the reserved slot: on x86 it is the MSI
+		 * doorbell, and a real device would raise an interrupt. */
+		op->iova = (uint8_t)rnd(s, X_IOVAS - 1);
+		break;
 	case X_MAP:
 		op->arg = (uint8_t)((1 + rnd(s, X_BUF_PAGES)) |
 				    (rnd(s, 4) == 0 ? 1 + rnd(s, 2) : 0) << 4);
@@ -633,19 +697,40 @@ static void random_step(const struct universe *u, uint64_t *s,
 		op->arg = u->pasid_ok && rnd(s, 2) ? T_HWPT_PASID : 0;
 		break;
 	case X_COPY:
-		op->buf = (uint8_t)rnd(s, X_IOAS);
+		op->buf = pick_slot(s, g->ioas_live, X_IOAS);
 		op->arg = (uint8_t)rnd(s, X_IOVAS);
+		break;
+	}
+}
+
+static void gen_learn(struct gen_state *g, const struct xop *op,
+		      const struct xres *oracle)
+{
+	if (oracle->ret)
+		return;
+	switch (op->kind) {
+	case X_IOAS_ALLOC:
+		g->ioas_live[op->ioas] = true;
+		break;
+	case X_DESTROY_IOAS:
+		g->ioas_live[op->ioas] = false;
+		break;
+	case X_HWPT_ALLOC:
+		g->hwpt_live[op->hwpt] = true;
+		break;
+	case X_DESTROY_HWPT:
+		g->hwpt_live[op->hwpt] = false;
 		break;
 	}
 }
 
 /* --- shrinking ----------------------------------------------------------- */
 
-static bool diverges(struct lockstep *ls, const struct xseq *seq)
+static bool diverges(struct lockstep *ls, struct xseq *seq)
 {
 	struct divergence d;
 
-	return run_lockstep(ls, seq, &d) == 0 && d.step >= 0;
+	return run_lockstep(ls, seq, NULL, &d) == 0 && d.step >= 0;
 }
 
 /* Delta debugging: drop chunks, then single steps, while it still diverges. */
@@ -749,18 +834,16 @@ static void write_scenario(FILE *f, const struct xseq *seq,
 static void report(struct lockstep *ls, const struct xseq *seq, uint64_t seed,
 		   const struct explore_opts *o, FILE *out)
 {
-	struct side a, b;
+	struct side *a, *b;
 	struct xres ra[X_MAX_OPS], rb[X_MAX_OPS];
 	char line[128], x[64], y[64];
 
 	if (open_sides(ls, &a, &b))
 		return;
 	for (unsigned i = 0; i < seq->n; i++) {
-		exec_step(&ls->u, &a, &seq->op[i], &ra[i]);
-		exec_step(&ls->u, &b, &seq->op[i], &rb[i]);
+		exec_step(&ls->u, a, &seq->op[i], &ra[i]);
+		exec_step(&ls->u, b, &seq->op[i], &rb[i]);
 	}
-	target_close(a.t);
-	target_close(b.t);
 
 	fprintf(out, "# divergence (seed %" PRIu64 "), shrunk to %u steps:\n",
 		seed, seq->n);
@@ -952,7 +1035,7 @@ static int explore_exhaustive(struct lockstep *ls, const struct explore_opts *o,
 		memset(idx, 0, sizeof(idx));
 		for (;;) {
 			struct divergence d;
-			struct side a, b;
+			struct side *a, *b;
 
 			seq.n = len;
 			for (unsigned i = 0; i < len; i++)
@@ -964,8 +1047,8 @@ static int explore_exhaustive(struct lockstep *ls, const struct explore_opts *o,
 				for (unsigned i = 0; i < len; i++) {
 					struct xres ra, rb;
 
-					exec_step(&ls->u, &a, &seq.op[i], &ra);
-					exec_step(&ls->u, &b, &seq.op[i], &rb);
+					exec_step(&ls->u, a, &seq.op[i], &ra);
+					exec_step(&ls->u, b, &seq.op[i], &rb);
 					ls->st->ops++;
 					if (!same(&ra, &rb) && d.step < 0) {
 						d.step = (int)i;
@@ -973,9 +1056,7 @@ static int explore_exhaustive(struct lockstep *ls, const struct explore_opts *o,
 					}
 				}
 				if (d.step < 0)
-					hs_add(&states, observe(&ls->u, &b));
-				target_close(a.t);
-				target_close(b.t);
+					hs_add(&states, observe(&ls->u, b));
 				ls->st->seqs++;
 				if (d.step >= 0) {
 					rc = found(ls, &seq, &d, len, o, out);
@@ -1005,7 +1086,8 @@ int explore_run(const struct target_config *target,
 		const struct explore_opts *o, struct explore_stats *st,
 		FILE *out, char *why, size_t why_len)
 {
-	struct lockstep ls = { target, oracle, { 0 }, st, why, why_len };
+	struct lockstep ls = { .tcfg = target, .ocfg = oracle, .st = st,
+			       .why = why, .why_len = why_len };
 	struct target *probe;
 	double t0 = now();
 	uint64_t rng = o->seed ? o->seed : 1;
@@ -1030,15 +1112,16 @@ int explore_run(const struct target_config *target,
 			struct xseq seq;
 			struct divergence d;
 			uint64_t seq_seed = rng_next(&rng);
-			uint64_t s = seq_seed;
+			struct gen_state g = { .rng = seq_seed | 1,
+					       .dma_permille = o->dma_permille };
 
 			seq.n = o->seq_len ? o->seq_len : 24;
 			if (seq.n > X_MAX_OPS)
 				seq.n = X_MAX_OPS;
-			for (unsigned i = 0; i < seq.n; i++)
-				random_step(&ls.u, &s, o->dma_permille, &seq.op[i]);
-			if (run_lockstep(&ls, &seq, &d))
-				return 2;
+			if (run_lockstep(&ls, &seq, &g, &d)) {
+				rc = 2;
+				break;
+			}
 			st->seqs++;
 			if (d.step >= 0) {
 				rc = found(&ls, &seq, &d, seq_seed, o, out);
@@ -1050,6 +1133,7 @@ int explore_run(const struct target_config *target,
 	}
 	st->seconds = now() - t0;
 	progress(o, st, t0, true);
+	close_sides(&ls);
 	munmap(ls.u.buf, X_BUFS * X_BUF_PAGES * X_PAGE);
 	return rc;
 }
@@ -1058,7 +1142,8 @@ int explore_replay(const char *path, const struct target_config *target,
 		   const struct target_config *oracle, FILE *out, char *why,
 		   size_t why_len)
 {
-	struct lockstep ls = { target, oracle, { 0 }, NULL, why, why_len };
+	struct lockstep ls = { .tcfg = target, .ocfg = oracle, .why = why,
+			       .why_len = why_len };
 	struct explore_opts o = { 0 };
 	struct xseq seq = { 0 };
 	struct divergence d;
@@ -1097,8 +1182,10 @@ int explore_replay(const char *path, const struct target_config *target,
 		return 2;
 	}
 	target_close(probe);
-	if (run_lockstep(&ls, &seq, &d))
+	if (run_lockstep(&ls, &seq, NULL, &d)) {
+		close_sides(&ls);
 		return 2;
+	}
 	if (d.step < 0) {
 		fprintf(out, "# replay: %u steps, target and model agree\n", seq.n);
 		rc = 0;
@@ -1107,6 +1194,7 @@ int explore_replay(const char *path, const struct target_config *target,
 		report(&ls, &seq, 0, &o, out);
 		rc = 1;
 	}
+	close_sides(&ls);
 	munmap(ls.u.buf, X_BUFS * X_BUF_PAGES * X_PAGE);
 	return rc;
 }

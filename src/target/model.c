@@ -139,6 +139,12 @@ static int mt_inject_fail_nth(struct target *t, unsigned nth)
 	return model_inject_fail_nth(M(t), nth);
 }
 
+static int mt_reset(struct target *t)
+{
+	model_reset(M(t));
+	return 0;
+}
+
 static void mt_close(struct target *t)
 {
 	model_free(M(t));
@@ -167,13 +173,15 @@ static const struct target_ops model_ops = {
 	.detach = mt_detach,
 	.dma = mt_dma,
 	.inject_fail_nth = mt_inject_fail_nth,
+	.reset = mt_reset,
 	.close = mt_close,
 };
 
 struct target *model_target_open(const struct target_config *cfg, char *why,
 				 size_t why_len, bool *skip)
 {
-	const struct model_profile *p = model_profile_find(cfg->profile);
+	const struct model_profile *p = cfg->model_profile ?
+		cfg->model_profile : model_profile_find(cfg->profile);
 	struct target *t;
 
 	*skip = false;

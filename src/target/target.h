@@ -189,6 +189,10 @@ struct target_ops {
 	int (*probe)(struct target *t, unsigned op, unsigned dev, uint32_t a,
 		     uint64_t b, uint64_t c);
 
+	/* Optional: back to the state right after open (everything released),
+	 * cheaper than close + open. The explorer uses it between sequences. */
+	int (*reset)(struct target *t);
+
 	void (*close)(struct target *t);
 };
 
@@ -202,6 +206,8 @@ struct target {
 #define T_CALL(t, op, ...) \
 	((t)->ops->op ? (t)->ops->op((t), ##__VA_ARGS__) : -T_UNSUPPORTED)
 
+struct model_profile;
+
 /* Options a user gives on the command line, common to all targets. */
 struct target_config {
 	const char *target;  /* "model" | "mock" | "kernel" */
@@ -210,6 +216,9 @@ struct target_config {
 	const char *devices[T_MAX_DEVS]; /* BDFs for the kernel target */
 	bool allow_rebind;   /* bare metal: may unbind another driver */
 	unsigned mock_devices; /* mock: how many mock devices to create */
+	/* model: use this profile instead of looking up profile by name (the
+	 * explorer builds one that mirrors another target's geometry). */
+	const struct model_profile *model_profile;
 };
 
 /*

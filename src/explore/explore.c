@@ -531,6 +531,8 @@ struct gen_state {
 	uint64_t rng;
 	bool ioas_live[X_IOAS];
 	bool hwpt_live[X_HWPT];
+	bool iova_mapped[X_IOVAS]; /* in some IOAS */
+	uint8_t focus_dev;	   /* most steps act on one device */
 	unsigned dma_permille;
 };
 
@@ -671,7 +673,7 @@ static void random_step(const struct universe *u, struct gen_state *g,
 		op->kind = rnd(s, 2) ? X_DMA_WRITE : X_DMA_READ;
 	else
 		op->kind = kinds[rnd(s, sizeof(kinds))];
-	op->dev = (uint8_t)rnd(s, u->ndev);
+	op->dev = rnd(s, 4) ? g->focus_dev % u->ndev : (uint8_t)rnd(s, u->ndev);
 	op->pasid = u->pasid_ok && rnd(s, 3) == 0 ? (uint8_t)(1 + rnd(s, X_PASIDS)) : 0;
 	op->ioas = op->kind == X_IOAS_ALLOC ? (uint8_t)rnd(s, X_IOAS) :
 		   pick_slot(s, g->ioas_live, X_IOAS);
@@ -683,8 +685,10 @@ static void random_step(const struct universe *u, struct gen_state *g,
 	case X_DMA_WRITE:
 	case X_DMA_READ:
 		/* Never DMA into the reserved slot: on x86 it is the MSI
-		 * doorbell, and a real device would raise an interrupt. */
-		op->iova = (uint8_t)rnd(s, X_IOVAS - 1);
+		 * doorbell, and a real device would raise an interrupt.
+		 * Mostly aim at IOVAs that were mapped somewhere. */
+		op->iova = rnd(s, 4) ? pick_slot(s, g->iova_mapped, X_IOVAS - 1) :
+				       (uint8_t)rnd(s, X_IOVAS - 1);
 		break;
 	case X_MAP:
 		op->arg = (uint8_t)((1 + rnd(s, X_BUF_PAGES)) |
@@ -718,6 +722,10 @@ static void gen_learn(struct gen_state *g, const struct xop *op,
 	case X_HWPT_ALLOC:
 		g->hwpt_live[op->hwpt] = true;
 		break;
+	case X_MAP:
+	case X_COPY:
+		g->iova_mapped[op->iova] = true;
+		break;
 	case X_DESTROY_HWPT:
 		g->hwpt_live[op->hwpt] = false;
 		break;
@@ -733,12 +741,52 @@ static bool diverges(struct lockstep *ls, struct xseq *seq)
 	return run_lockstep(ls, seq, NULL, &d) == 0 && d.step >= 0;
 }
 
-/* Delta debugging: drop chunks, then single steps, while it still diverges. */
+/*
+ * Lower operands (devices, slots) where the divergence survives it: a
+ * reproducer that names d0, i0, h0 reads better, and lowering often lets
+ * another removal pass drop steps (two devices become one).
+ */
+static bool lower_operands(struct lockstep *ls, struct xseq *seq)
+{
+	bool changed = false;
+
+	for (unsigned i = 0; i < seq->n; i++) {
+		uint8_t *field[] = { &seq->op[i].dev, &seq->op[i].ioas,
+				     &seq->op[i].hwpt, &seq->op[i].buf };
+
+		for (unsigned f = 0; f < sizeof(field) / sizeof(*field); f++)
+			for (uint8_t v = 0; v < *field[f]; v++) {
+				struct xseq trial = *seq;
+				uint8_t *tf = (uint8_t *)&trial.op[i] +
+					      (field[f] - (uint8_t *)&seq->op[i]);
+
+				*tf = v;
+				if (diverges(ls, &trial)) {
+					*seq = trial;
+					changed = true;
+					break;
+				}
+			}
+	}
+	return changed;
+}
+
+static void drop_steps(struct lockstep *ls, struct xseq *seq);
+
+/* Delta debugging to a fixpoint of removal and operand lowering. */
 static void shrink(struct lockstep *ls, struct xseq *seq, int first_step)
+{
+	seq->n = (unsigned)first_step + 1;
+	do
+		drop_steps(ls, seq);
+	while (lower_operands(ls, seq));
+}
+
+/* Drop chunks, then single steps, while it still diverges. */
+static void drop_steps(struct lockstep *ls, struct xseq *seq)
 {
 	struct xseq trial;
 
-	seq->n = (unsigned)first_step + 1;
 	for (unsigned chunk = seq->n / 2; chunk >= 1; chunk /= 2) {
 		bool progress = true;
 
@@ -1113,7 +1161,8 @@ int explore_run(const struct target_config *target,
 			struct divergence d;
 			uint64_t seq_seed = rng_next(&rng);
 			struct gen_state g = { .rng = seq_seed | 1,
-					       .dma_permille = o->dma_permille };
+					       .dma_permille = o->dma_permille,
+					       .focus_dev = (uint8_t)(seq_seed >> 60) };
 
 			seq.n = o->seq_len ? o->seq_len : 24;
 			if (seq.n > X_MAX_OPS)

@@ -6,6 +6,7 @@ TOP_DIR=$(cd "$VM_DIR/.." && pwd)
 # Built kernels, extracted sources and guest images live outside the work tree.
 CACHE_DIR=${IOMMU_CONFORMANCE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/iommu-conformance}
 _t0=${_t0:-$(date +%s)}
+export _t0
 
 die() { echo "error: $*" >&2; exit 2; }
 elapsed() { local s=$(($(date +%s) - _t0)); printf '%dm%02ds' $((s / 60)) $((s % 60)); }

@@ -70,7 +70,7 @@ mkdir -p "$work/root/etc/ic"
 	gzip >"$work/run.cpio.gz"
 cat "$base" "$work/run.cpio.gz" >"$work/initrd"
 
-append="console=ttyS0 $(cfg_get "$name" cmdline) ${APPEND_EXTRA:-}"
+append="$(cfg_get "$name" base_cmdline) $(cfg_get "$name" cmdline) ${APPEND_EXTRA:-}"
 # shellcheck disable=SC2206 # the config's QEMU arguments are word lists
 qemu_args=(-M "$(cfg_get "$name" machine)" -accel "$(cfg_get "$name" accel)"
 	   -cpu "$(cfg_get "$name" cpu)" -smp "${SMP:-$(cfg_get "$name" smp)}"

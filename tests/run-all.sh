@@ -4,13 +4,15 @@
 #   0. host packages (vm/host-deps.sh; needs root on a fresh machine)
 #   1. make                    2. make asan
 #   3. unit tests, both builds 4. model suite, both builds
-#   5. negative controls, the CLI's exit statuses
+#   5. negative controls, invariant coverage, the CLI's exit statuses
 #   6. VM parts (tests/vm/run.sh, make vm-check)
 #
 # The last line is "N passed, N failed, N skipped", counted as:
 #   - unit tests: each test in each build (the "unit: N passed, N failed" line)
 #   - model suite: each case in each build (the KTAP "# Totals:" line)
 #   - negative controls: each profile (the "negative-controls:" line)
+#   - invariant coverage: each invariant checked on the model (the
+#     "invariant-coverage:" line; failed = no negative control)
 #   - CLI exit statuses: each check
 #   - VM parts: a script's own "N passed, N failed[, N skipped]" line if it
 #     prints one, else the matrix's totals row (pass/fail/skip per column),
@@ -150,6 +152,27 @@ else
 	else
 		show_tail "$logs/negative-controls.log"
 		count 0 1 0 "negative controls: exit $rc"
+	fi
+fi
+
+# --- 5a. invariant coverage (tests/invariant-coverage.sh) ------------------
+# Its own step: every invariant the model checks must have a negative-control
+# profile breaking it. Counted from its "invariant-coverage: N passed, N
+# failed" line (one per invariant checked on the model).
+phase "invariant coverage (tests/invariant-coverage.sh)"
+if [ "${built[plain]}" != 1 ]; then
+	count 0 0 1 "invariant coverage: not built"
+else
+	logged invariant-coverage env BIN="$top/build/iommu-conformance" tests/invariant-coverage.sh
+	rc=$?
+	grep -E '^(checked|never|broken)' "$logs/invariant-coverage.log" | sed 's/^/    /' || true
+	line=$(grep -E '^invariant-coverage: [0-9]+ passed, [0-9]+ failed' "$logs/invariant-coverage.log" | tail -n1)
+	if [ -n "$line" ]; then
+		read -r p f < <(sed -E 's/^invariant-coverage: ([0-9]+) passed, ([0-9]+) failed.*/\1 \2/' <<<"$line")
+		count "$p" "$f" 0 "invariant coverage"
+	else
+		show_tail "$logs/invariant-coverage.log"
+		count 0 1 0 "invariant coverage: exit $rc"
 	fi
 fi
 

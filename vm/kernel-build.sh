@@ -7,6 +7,8 @@
 # keyed by source version + hash of the config fragment + arch: a second run
 # reuses it. Progress goes to stderr; only the image path goes to stdout.
 #   ARCH=x86_64 (default)   JOBS=3 (default)
+#   FRAGMENT=file    another config fragment (default kernel-config/ARCH.fragment)
+#   CONFIG_ONLY=1    stop after the config check; print the .config path
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -23,8 +25,8 @@ case $ARCH in
 x86_64) image_rel=arch/x86/boot/bzImage; karch=x86_64 ;;
 *) die "ARCH=$ARCH: no kernel config fragment for it (have: x86_64)" ;;
 esac
-fragment=$VM_DIR/kernel-config/$ARCH.fragment
-[ -f "$fragment" ] || die "missing $fragment"
+fragment=${FRAGMENT:-$VM_DIR/kernel-config/$ARCH.fragment}
+[ -f "$fragment" ] || die "missing config fragment $fragment"
 
 src=$("$VM_DIR/kernel-source.sh")
 kver=$(make -s -C "$src" kernelversion 2>/dev/null) || die "$src: cannot read kernelversion"
@@ -40,7 +42,7 @@ key=$srcname-$hash
 out=$CACHE_DIR/kernel/$key
 image=$out/$(basename "$image_rel")
 
-if [ -f "$image" ]; then
+if [ -f "$image" ] && [ "${CONFIG_ONLY:-0}" != 1 ]; then
 	phase "kernel: cached $image"
 	echo "$image"
 	exit 0
@@ -53,7 +55,7 @@ if ! flock -n 9; then
 	phase "kernel: another build of $key is running; waiting for it"
 	flock 9
 fi
-if [ -f "$image" ]; then
+if [ -f "$image" ] && [ "${CONFIG_ONLY:-0}" != 1 ]; then
 	phase "kernel: cached $image"
 	echo "$image"
 	exit 0
@@ -97,6 +99,12 @@ if [ ${#dropped[@]} -gt 0 ]; then
 		printf '         %s\n' "${dropped[@]}"
 	} >&2
 	exit 2
+fi
+
+if [ "${CONFIG_ONLY:-0}" = 1 ]; then
+	phase "kernel: config ok ($(grep -c '^CONFIG_' "$fragment") fragment options present)"
+	echo "$bdir/.config"
+	exit 0
 fi
 
 phase "kernel: building $(basename "$image_rel") with -j$JOBS (log: $log)"

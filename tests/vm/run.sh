@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Run the VM harness tests: the console scanner on canned logs (seconds, no
-# guest) and, unless VM_TESTS=scan, the real-guest injection tests (about
-# 40 s with a cached kernel). Ends with "N passed, N failed".
+# guest) and, unless VM_TESTS=scan, the kernel config check (about 20 s) and
+# the real-guest injection tests (about 40 s with a cached kernel).
+# Ends with "N passed, N failed".
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 tests=(scan-test.sh)
-[ "${VM_TESTS:-all}" = scan ] || tests+=(inject-test.sh)
+[ "${VM_TESTS:-all}" = scan ] || tests+=(config-test.sh inject-test.sh)
 
 passed=0
 failed=0

@@ -6,8 +6,9 @@
 #   - per configuration, booted one at a time with the suite: wall time,
 #     boot-to-first-test (guest /proc/uptime when /init starts the suite),
 #     suite time in the guest
-#   - all configurations through vm/vm-check.sh's pool at each VM_JOBS in
-#     BENCH_JOBS (default "1 5")
+#   - all configurations through vm/vm-check.sh's pool, once per entry of
+#     BENCH_JOBS (default "1 2:1 5 5:1"): JOBS[:SMP] = guests at once and,
+#     when given, vCPUs per guest
 #   BENCH_CONFIGS="intel mock"  only these configurations
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -52,13 +53,20 @@ for c in "${configs[@]}"; do
 done
 
 echo
-for j in ${BENCH_JOBS:-1 5}; do
+for entry in ${BENCH_JOBS:-1 2:1 5 5:1}; do
+	j=${entry%%:*}
+	smp=""
+	[ "$entry" != "$j" ] && smp=${entry#*:}
 	t=$(now)
 	set +e
-	VM_JOBS=$j VM_CONFIGS="${configs[*]}" OUT_DIR=$out/pool QUIET=1 \
+	VM_JOBS=$j VM_SMP=$smp VM_CONFIGS="${configs[*]}" OUT_DIR=$out/pool QUIET=1 \
 		"$top/vm/vm-check.sh" >/dev/null 2>&1
 	rc=$?
 	set -e
-	echo "vm-check (kernel cached) VM_JOBS=$j, ${#configs[@]} configs: $(since "$t")s wall (exit $rc)"
+	walls=""
+	for c in "${configs[@]}"; do
+		walls="$walls $c=$(sed -n 's/^wall=\([0-9]*\.[0-9]\).*/\1/p' "$out/pool/$c.times")"
+	done
+	echo "vm-check (kernel cached) VM_JOBS=$j smp=${smp:-config}: $(since "$t")s wall (exit $rc;$walls)"
 done
 echo "cpus: $(nproc), load average now: $(cut -d' ' -f1-3 /proc/loadavg)"

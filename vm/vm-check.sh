@@ -55,7 +55,7 @@ for c in "${configs[@]}"; do
 	(
 		set +e
 		KERNEL=${kernel_of[$(cfg_get "$c" arch)]} INITRAMFS=$initramfs OUT_DIR=$OUT_DIR \
-			QUIET=1 ${VM_SMP:+SMP=$VM_SMP} "$VM_DIR/run-config.sh" "$c" >"$OUT_DIR/$c.out" 2>&1
+			QUIET=1 SMP=${VM_SMP:-} "$VM_DIR/run-config.sh" "$c" >"$OUT_DIR/$c.out" 2>&1
 		echo $? >"$OUT_DIR/$c.rc"
 	) &
 	pid_of[$c]=$!

@@ -39,7 +39,9 @@ fi
 for pair in $EXTRA; do
 	from=${pair%%:*}
 	to=${pair#*:}
-	[ "$from" != "$pair" ] && [ -n "$to" ] || die "EXTRA entry '$pair' is not host-path:guest-path"
+	if [ "$from" = "$pair" ] || [ -z "$to" ]; then
+		die "EXTRA entry '$pair' is not host-path:guest-path"
+	fi
 	[ -e "$from" ] || die "EXTRA: no such file $from"
 	mkdir -p "$stage/$(dirname "$to")"
 	cp -a "$from" "$stage/$to"

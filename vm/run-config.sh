@@ -38,7 +38,7 @@ case $timeout_s in '' | *[!0-9]*) die "timeout '$timeout_s' is not a number of s
 
 kernel=${KERNEL:-}
 if [ -z "$kernel" ]; then
-	ARCH=$(cfg_get "$name" arch) kernel=$("$VM_DIR/kernel-build.sh")
+	kernel=$(ARCH=$(cfg_get "$name" arch) "$VM_DIR/kernel-build.sh")
 fi
 [ -f "$kernel" ] || die "kernel image $kernel missing"
 
@@ -71,7 +71,8 @@ mkdir -p "$work/root/etc/ic"
 cat "$base" "$work/run.cpio.gz" >"$work/initrd"
 
 append="$(cfg_get "$name" base_cmdline) $(cfg_get "$name" cmdline) ${APPEND_EXTRA:-}"
-# shellcheck disable=SC2206 # the config's QEMU arguments are word lists
+# The config's QEMU arguments are word lists; commas belong to QEMU options.
+# shellcheck disable=SC2206,SC2207,SC2054
 qemu_args=(-M "$(cfg_get "$name" machine)" -accel "$(cfg_get "$name" accel)"
 	   -cpu "$(cfg_get "$name" cpu)" -smp "${SMP:-$(cfg_get "$name" smp)}"
 	   -m "${MEMORY:-$(cfg_get "$name" memory)}"

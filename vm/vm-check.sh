@@ -44,7 +44,6 @@ initramfs=$(OUT=$OUT_DIR/initramfs.cpio.gz "$VM_DIR/initramfs.sh")
 
 phase "booting ${#configs[@]} configuration(s), $VM_JOBS at a time: ${configs[*]}"
 t0=$(date +%s)
-declare -A pid_of=()
 running=0
 for c in "${configs[@]}"; do
 	while [ "$running" -ge "$VM_JOBS" ]; do
@@ -58,7 +57,6 @@ for c in "${configs[@]}"; do
 			QUIET=1 SMP=${VM_SMP:-} "$VM_DIR/run-config.sh" "$c" >"$OUT_DIR/$c.out" 2>&1
 		echo $? >"$OUT_DIR/$c.rc"
 	) &
-	pid_of[$c]=$!
 	running=$((running + 1))
 done
 wait

@@ -15,7 +15,7 @@ trap 'rm -rf "$out"' EXIT
 
 kernel=$(QUIET=1 "$top/vm/kernel-build.sh")
 initramfs=$out/base.cpio.gz
-OUT=$initramfs SUITE= QUIET=1 "$top/vm/initramfs.sh" >/dev/null
+OUT=$initramfs SUITE='' QUIET=1 "$top/vm/initramfs.sh" >/dev/null
 
 n=0
 failed=0
@@ -40,6 +40,7 @@ vm_line() { tail -n1 "$out/$CONFIG.ktap"; }
 
 # Control: clean boot; KTAP written line by line while /dev/kmsg gets lines
 # too must come out exactly as written, and none of it on the console.
+# shellcheck disable=SC2016 # expanded in the guest
 cmd='k=$IC_KTAP_DEV; echo "KTAP version 1" >$k; echo "1..50" >$k
 i=1; while [ $i -le 50 ]; do echo "ok $i case_$i" >$k; echo "harness-test kmsg $i" >/dev/kmsg; i=$((i + 1)); done'
 boot "" 60 "$cmd"

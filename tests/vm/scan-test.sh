@@ -25,6 +25,7 @@ check() {
 		echo "ok $n $name"
 	else
 		echo "not ok $n $name"
+		# shellcheck disable=SC2016 # the quotes are literal
 		echo "# want '$want' rc=$want_rc${needle:+ containing '$needle'}, got rc=$rc:"
 		printf '%s\n' "$out" | head -n 8 | sed 's/^/#   /'
 		failed=$((failed + 1))

@@ -378,7 +378,7 @@ static bool vfio_compat_cmd(unsigned long cmd)
 int model_raw_ioctl(struct model *m, unsigned ctx, unsigned long cmd,
 		    void *arg)
 {
-	struct abi_ctx x = { m, ctx, model_profile_of(m)->bugs & MB_LAX_ABI };
+	struct abi_ctx x = { m, ctx, model_profile_of(m)->bug == MB_LAX_ABI };
 	const struct abi_op *op = NULL;
 	union abi_buf b;
 	uint32_t usize;
@@ -393,6 +393,8 @@ int model_raw_ioctl(struct model *m, unsigned ctx, unsigned long cmd,
 		/* in range with the wrong encoding: -ENOIOCTLCMD; outside:
 		 * the compat handler, -ENOIOCTLCMD for what it does not
 		 * know. The VFS turns -ENOIOCTLCMD into -ENOTTY. */
+		if (model_profile_of(m)->bug == MB_UNKNOWN_IOCTL_EINVAL)
+			return -EINVAL; /* a handler that answers everything */
 		return vfio_compat_cmd(cmd) ? -T_UNSUPPORTED : -ENOTTY;
 	}
 	if (!arg)

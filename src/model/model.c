@@ -128,13 +128,21 @@ struct model {
 	struct m_obj obj[T_MAX_CTX][M_MAX_OBJ];
 	struct m_ioas ioas[M_MAX_IOAS];
 	struct m_hwpt hwpt[M_MAX_HWPT];
+	bool tomb[T_MAX_CTX][M_MAX_OBJ]; /* freed IDs (MB_DESTROY_TWICE_OK) */
+	bool identity[T_MAX_DEVS];	  /* per group: MB_BIND_IDENTITY */
 	unsigned fail_nth; /* armed fault injection, 0: off */
 	uint32_t seq;
 };
 
-static bool bug(const struct model *m, unsigned b)
+static bool bug(const struct model *m, enum model_bug b)
 {
-	return m->p->bugs & b;
+	return m->p->bug == b;
+}
+
+/* MB_WRAP_EINVAL: an overflow check that reports EINVAL (IOAS-11). */
+static int e_overflow(const struct model *m)
+{
+	return bug(m, MB_WRAP_EINVAL) ? -EINVAL : -EOVERFLOW;
 }
 
 static const struct model_iommu *iommu_of(const struct model *m, unsigned d)
@@ -177,6 +185,7 @@ static int obj_alloc(struct model *m, unsigned ctx, uint8_t type, unsigned idx,
 		if (m->obj[ctx][i].type == MO_FREE) {
 			m->obj[ctx][i].type = type;
 			m->obj[ctx][i].idx = (uint8_t)idx;
+			m->tomb[ctx][i] = false;
 			*raw = i;
 			return 0;
 		}
@@ -187,6 +196,22 @@ static int obj_alloc(struct model *m, unsigned ctx, uint8_t type, unsigned idx,
 static void obj_free(struct model *m, unsigned ctx, uint32_t raw)
 {
 	m->obj[ctx][raw].type = MO_FREE;
+	m->tomb[ctx][raw] = true;
+}
+
+/* The errno of a typed lookup that failed: the object is missing or of
+ * another type (iommufd_get_object(): ENOENT for both). */
+static int lookup_err(const struct model *m, uint32_t id)
+{
+	unsigned ctx = T_ID_CTX(id);
+	uint32_t raw = id & 0xffffff;
+
+	/* MB_LOOKUP_WRONG_TYPE_EINVAL: a lookup that finds the ID and then
+	 * complains about its type (OBJ-4). */
+	if (bug(m, MB_LOOKUP_WRONG_TYPE_EINVAL) && ctx < m->p->nctx &&
+	    raw && raw < M_MAX_OBJ && m->obj[ctx][raw].type != MO_FREE)
+		return -EINVAL;
+	return -ENOENT;
 }
 
 /* iommufd_get_object(): ENOENT for a missing ID or a wrong type. */
@@ -372,6 +397,16 @@ static uint64_t ioas_align(const struct m_ioas *a)
 	return (a->nlinked || a->no_large) ? M_PAGE : 1;
 }
 
+/* MB_FRESH_ALIGN_PAGE: reports PAGE_SIZE before any domain (RANGE-1);
+ * only what IOVA_RANGES says, the IOAS still accepts byte alignment. */
+static uint64_t ioas_align_reported(const struct model *m,
+				    const struct m_ioas *a)
+{
+	if (bug(m, MB_FRESH_ALIGN_PAGE))
+		return M_PAGE;
+	return ioas_align(a);
+}
+
 static void sort_ranges(struct iova_range *r, unsigned n)
 {
 	for (unsigned i = 1; i < n; i++) {
@@ -415,7 +450,7 @@ static void pte_del(struct model *m, struct m_hwpt *h, const struct m_area *ar)
 
 		if (p->stale || p->iova != ar->iova || p->len != ar->len)
 			continue;
-		if (bug(m, MB_STALE_UNMAP)) {
+		if (bug(m, MB_STALE_UNMAP) || bug(m, MB_STALE_REMAP)) {
 			p->stale = true;
 			return;
 		}
@@ -425,13 +460,19 @@ static void pte_del(struct model *m, struct m_hwpt *h, const struct m_area *ar)
 	}
 }
 
+/* iopt_fill_domains_pages(): every domain of the IOAS. */
 static void ioas_pte_add(struct model *m, struct m_ioas *a,
 			 const struct m_area *ar)
 {
 	for (unsigned i = 0; i < M_MAX_HWPT; i++)
 		if (m->hwpt[i].used && !m->hwpt[i].nested &&
-		    m->hwpt[i].linked && m->hwpt[i].ioas == a)
+		    m->hwpt[i].linked && m->hwpt[i].ioas == a) {
 			pte_add(&m->hwpt[i], ar);
+			/* MB_MAP_FIRST_DOMAIN_ONLY: the fill stops after the
+			 * first domain of the list (ATTACH-12). */
+			if (bug(m, MB_MAP_FIRST_DOMAIN_ONLY))
+				break;
+		}
 }
 
 static void ioas_pte_del(struct model *m, struct m_ioas *a,
@@ -444,12 +485,14 @@ static void ioas_pte_del(struct model *m, struct m_ioas *a,
 }
 
 /* iopt_table_add_domain() + iopt_fill_domain() */
-static int add_domain(struct model *m, struct m_hwpt *h)
+static int add_domain(struct model *m, struct m_hwpt *h, bool skip_fill)
 {
 	struct m_ioas *a = h->ioas;
 	const struct model_iommu *io = &m->p->iommu[h->iommu];
 
-	if (ioas_align(a) < M_PAGE) {
+	/* MB_ATTACH_IGNORES_LIMITS: the domain's alignment and aperture
+	 * are not checked against existing areas (IOAS-12). */
+	if (ioas_align(a) < M_PAGE && !bug(m, MB_ATTACH_IGNORES_LIMITS)) {
 		/* iopt_check_iova_alignment() */
 		for (unsigned i = 0; i < a->narea; i++) {
 			const struct m_area *ar = &a->area[i];
@@ -458,10 +501,11 @@ static int add_domain(struct model *m, struct m_hwpt *h)
 				return -EADDRINUSE;
 		}
 	}
-	if (io->aperture_start &&
+	if (io->aperture_start && !bug(m, MB_ATTACH_IGNORES_LIMITS) &&
 	    reserve_ok(a, 0, io->aperture_start - 1))
 		return -EADDRINUSE;
 	if (io->aperture_end != UINT64_MAX &&
+	    !bug(m, MB_ATTACH_IGNORES_LIMITS) &&
 	    reserve_ok(a, io->aperture_end + 1, UINT64_MAX))
 		return -EADDRINUSE;
 	/* Filling pins the user pages: a bad user VA faults here. */
@@ -469,7 +513,8 @@ static int add_domain(struct model *m, struct m_hwpt *h)
 		if (!a->area[i].uva)
 			return -EFAULT;
 	h->npte = 0;
-	for (unsigned i = 0; i < a->narea; i++)
+	/* MB_HWPT_NOT_PREFILLED: a manual HWPT starts empty (ATTACH-11). */
+	for (unsigned i = 0; i < a->narea && !skip_fill; i++)
 		pte_add(h, &a->area[i]);
 	h->linked = true;
 	a->nlinked++;
@@ -499,7 +544,10 @@ static void hwpt_free(struct model *m, struct m_hwpt *h)
 /* iommufd_hw_pagetable_put(): an auto domain dies with its last user. */
 static void hwpt_put(struct model *m, struct m_hwpt *h)
 {
-	if (h->auto_domain && !h->users && !h->children)
+	/* MB_AUTO_HWPT_LEAK: the auto domain's last reference is never
+	 * dropped (OBJ-8). */
+	if (h->auto_domain && !h->users && !h->children &&
+	    !bug(m, MB_AUTO_HWPT_LEAK))
 		hwpt_free(m, h);
 }
 
@@ -541,13 +589,20 @@ static bool group_has_pasids(const struct m_group *g)
 }
 
 /* iommufd_hwpt_pasid_compat() */
-static int pasid_compat(struct m_group *g, struct m_hwpt *h, uint32_t pasid)
+static int pasid_compat(struct model *m, struct m_group *g, struct m_hwpt *h,
+			uint32_t pasid)
 {
+	/* MB_RID_REPLACE_IGNORES_PASIDS (PASID-2), MB_PASID_ANY_HWPT
+	 * (PASID-1), MB_PASID_IGNORES_RID (PASID-3): one check missing. */
 	if (pasid == T_NO_PASID)
-		return !h->pasid_compat && group_has_pasids(g) ? -EINVAL : 0;
-	if (!h->pasid_compat)
+		return !h->pasid_compat && group_has_pasids(g) &&
+				       !bug(m, MB_RID_REPLACE_IGNORES_PASIDS) ?
+			       -EINVAL :
+			       0;
+	if (!h->pasid_compat && !bug(m, MB_PASID_ANY_HWPT))
 		return -EINVAL;
-	if (g->rid_sw && !g->rid_sw->pasid_compat)
+	if (g->rid_sw && !g->rid_sw->pasid_compat &&
+	    !bug(m, MB_PASID_IGNORES_RID))
 		return -EINVAL;
 	return 0;
 }
@@ -563,7 +618,8 @@ static int drv_attach_dev(struct model *m, struct m_hwpt *h, unsigned d,
 	/* e.g. intel paging_domain_compatible(): a domain of another IOMMU
 	 * instance, or dirty tracking the IOMMU lacks. */
 	if (h->iommu != m->p->dev[d].iommu)
-		return -EINVAL;
+		/* MB_INCOMPAT_ENODEV: refused with the wrong errno (HWPT-5) */
+		return bug(m, MB_INCOMPAT_ENODEV) ? -ENODEV : -EINVAL;
 	if (pg->dirty_cap && !io->dirty)
 		return -EINVAL;
 	if (pasid != T_NO_PASID && pg->dirty_cap && !io->dirty_on_pasid)
@@ -626,7 +682,9 @@ static int core_pasid_checks(struct model *m, struct m_group *g, unsigned d,
 	for (unsigned i = 0; i < m->p->ndev; i++) {
 		uint8_t w = m->p->dev[i].max_pasid_log2;
 
-		if ((g->members & (1u << i)) && w && pasid >= (1u << w))
+		/* MB_PASID_RANGE_UNCHECKED: max_pasids ignored (PASID-6) */
+		if ((g->members & (1u << i)) && w && pasid >= (1u << w) &&
+		    !bug(m, MB_PASID_RANGE_UNCHECKED))
 			return -EINVAL;
 	}
 	/*
@@ -662,7 +720,8 @@ static int hwpt_attach(struct model *m, struct m_hwpt *h, unsigned d,
 	if (devmask & (1u << d))
 		return -EBUSY;
 	if (old && old != h)
-		return -EINVAL;
+		/* MB_GROUP_SPLIT_EBUSY: the wrong errno (GROUP-1) */
+		return bug(m, MB_GROUP_SPLIT_EBUSY) ? -EBUSY : -EINVAL;
 	if (rid && pg) {
 		rc = enforce_dev_resv(m, pg->ioas, d);
 		if (rc)
@@ -671,7 +730,7 @@ static int hwpt_attach(struct model *m, struct m_hwpt *h, unsigned d,
 	}
 	if (!old) {
 		/* iommufd_hwpt_attach_device() */
-		rc = pasid_compat(g, h, pasid);
+		rc = pasid_compat(m, g, h, pasid);
 		if (!rc && !rid)
 			rc = core_pasid_checks(m, g, d, h, pasid, false);
 		if (!rc && !rid) {
@@ -690,6 +749,12 @@ static int hwpt_attach(struct model *m, struct m_hwpt *h, unsigned d,
 			g->rid_sw = h;
 			g->rid_hw = ref_of(h);
 			g->rid_hw_old = ref_of(NULL);
+			/* MB_SHARED_DOMAIN_NOT_INSTALLED: a domain that
+			 * already has users is not programmed for a new group
+			 * (DMA-10). */
+			if (bug(m, MB_SHARED_DOMAIN_NOT_INSTALLED) && h->users)
+				g->rid_hw = ref_of(NULL);
+			m->identity[m->dev[d].gi] = false;
 		} else {
 			slot->pasid = pasid;
 			slot->sw = h;
@@ -732,8 +797,13 @@ static void hwpt_detach(struct model *m, unsigned d, uint32_t pasid,
 			return;
 		g->rid_devmask &= ~(1u << d);
 		if (!g->rid_devmask) {
-			hw_detach_rid(m, g);
+			if (!keep_hw)
+				hw_detach_rid(m, g);
 			g->rid_sw = NULL;
+		} else if (bug(m, MB_GROUP_DETACH_BLOCKS)) {
+			/* the driver blocks the whole group although other
+			 * members are still attached (GROUP-3) */
+			g->rid_hw = ref_of(NULL);
 		}
 		pg = paging_of(h);
 		if (pg)
@@ -749,6 +819,11 @@ static void hwpt_detach(struct model *m, unsigned d, uint32_t pasid,
 			if (!keep_hw)
 				s->hw = ref_of(NULL);
 			s->sw = NULL;
+			/* MB_PASID_DETACH_FLUSHES_ALL: the whole PASID table
+			 * is cleared (PASID-8) */
+			if (bug(m, MB_PASID_DETACH_FLUSHES_ALL))
+				for (unsigned i = 0; i < M_MAX_PSLOT; i++)
+					g->ps[i].hw = ref_of(NULL);
 		}
 	}
 	h->users--;
@@ -779,7 +854,13 @@ static int hwpt_replace(struct model *m, struct m_hwpt *h, unsigned d,
 	if (!old || !(devmask & (1u << d)))
 		return -EINVAL;
 	if (h == old)
-		return 0;
+		/* MB_REPLACE_SAME_EBUSY: treated as a second attach
+		 * (ATTACH-3) */
+		return rid && bug(m, MB_REPLACE_SAME_EBUSY) ? -EBUSY : 0;
+	/* MB_GROUP_REPLACE_EBUSY: refuses to move a group with other
+	 * attached members (GROUP-2) */
+	if (rid && bug(m, MB_GROUP_REPLACE_EBUSY) && popcount(devmask) > 1)
+		return -EBUSY;
 	old_pg = paging_of(old);
 
 	/* iommufd_group_do_replace_reserved_iova() */
@@ -797,7 +878,7 @@ static int hwpt_replace(struct model *m, struct m_hwpt *h, unsigned d,
 	}
 
 	/* iommufd_hwpt_replace_device() */
-	rc = pasid_compat(g, h, pasid);
+	rc = pasid_compat(m, g, h, pasid);
 	if (!rc && !rid)
 		rc = core_pasid_checks(m, g, d, h, pasid, true);
 	if (!rc)
@@ -812,6 +893,11 @@ static int hwpt_replace(struct model *m, struct m_hwpt *h, unsigned d,
 		pg = paging_of(h);
 		if (pg)
 			pg->ioas->resv_devs &= ~added;
+		/* MB_REPLACE_FAIL_UNRESERVES: 7.2's err_unresv, which drops
+		 * the group's reservations on the new IOAS even when it is the
+		 * old one (ATTACH-4). */
+		if (rid && pg && bug(m, MB_REPLACE_FAIL_UNRESERVES))
+			pg->ioas->resv_devs &= ~devmask;
 		return rc;
 	}
 	if (rid && old_pg && (!pg || pg->ioas != old_pg->ioas))
@@ -854,9 +940,11 @@ static int paging_flag_checks(struct model *m, unsigned d, uint32_t flags)
 			       IOMMU_HWPT_ALLOC_PASID;
 	const struct model_iommu *io = iommu_of(m, d);
 
-	if (flags & ~valid)
+	/* MB_HWPT_FLAGS_IGNORED (HWPT-1), MB_DIRTY_WITHOUT_CAP (HWPT-2) */
+	if ((flags & ~valid) && !bug(m, MB_HWPT_FLAGS_IGNORED))
 		return -EOPNOTSUPP;
-	if ((flags & IOMMU_HWPT_ALLOC_DIRTY_TRACKING) && !io->dirty)
+	if ((flags & IOMMU_HWPT_ALLOC_DIRTY_TRACKING) && !io->dirty &&
+	    !bug(m, MB_DIRTY_WITHOUT_CAP))
 		return -EOPNOTSUPP;
 	if ((flags & IOMMU_HWPT_FAULT_ID_VALID) &&
 	    (flags & IOMMU_HWPT_ALLOC_NEST_PARENT))
@@ -881,6 +969,12 @@ static int drv_alloc_paging(struct model *m, unsigned d, uint32_t flags,
 	if (!io->dirty_with_pasid && (flags & IOMMU_HWPT_ALLOC_PASID) &&
 	    (flags & IOMMU_HWPT_ALLOC_DIRTY_TRACKING))
 		return -EOPNOTSUPP;
+	/* MB_FLAG_COMBO_ENOMEM: an unsupported combination reported as an
+	 * allocation failure (HWPT-4) */
+	if (bug(m, MB_FLAG_COMBO_ENOMEM) &&
+	    (flags & IOMMU_HWPT_ALLOC_NEST_PARENT) &&
+	    (flags & IOMMU_HWPT_ALLOC_DIRTY_TRACKING))
+		return -ENOMEM;
 	if (should_fail(m))
 		return M_INJ_RC;
 	return 0;
@@ -922,7 +1016,7 @@ static int paging_alloc(struct model *m, struct m_ioas *a, unsigned d,
 		if (rc)
 			goto abort;
 	}
-	rc = add_domain(m, h);
+	rc = add_domain(m, h, !immediate && bug(m, MB_HWPT_NOT_PREFILLED));
 	if (rc) {
 		if (immediate) {
 			/* hwpt_detach() would put (destroy) it: undo by hand */
@@ -964,12 +1058,20 @@ static int auto_get_domain(struct model *m, unsigned d, uint32_t pasid,
 	}
 	for (unsigned i = 0; i < n; i++) {
 		h = order[i];
+		/* MB_AUTO_DOMAIN_EXCLUSIVE: an auto domain in use by another
+		 * group refuses the attach instead of being shared or passed
+		 * over (ATTACH-2) */
+		if (bug(m, MB_AUTO_DOMAIN_EXCLUSIVE) && h->users &&
+		    pasid == T_NO_PASID &&
+		    m->group[m->dev[d].gi].rid_sw != h)
+			return -EBUSY;
 		rc = fn(m, h, d, pasid, old);
 		if (rc == -EINVAL)
 			continue; /* incompatible: try the next one */
 		if (rc)
 			return rc;
-		*pt_id = obj_id(h->ctx, h->raw);
+		if (!bug(m, MB_ATTACH_NO_PT_WRITEBACK))
+			*pt_id = obj_id(h->ctx, h->raw);
 		return 0;
 	}
 	rc = paging_alloc(m, a, d, pasid, 0, immediate, false, &h);
@@ -983,7 +1085,9 @@ static int auto_get_domain(struct model *m, unsigned d, uint32_t pasid,
 		}
 	}
 	h->auto_domain = true;
-	*pt_id = obj_id(h->ctx, h->raw);
+	/* MB_ATTACH_NO_PT_WRITEBACK: pt_id keeps the IOAS ID (ATTACH-1) */
+	if (!bug(m, MB_ATTACH_NO_PT_WRITEBACK))
+		*pt_id = obj_id(h->ctx, h->raw);
 	return 0;
 }
 
@@ -998,7 +1102,8 @@ static int change_pt(struct model *m, unsigned d, uint32_t pasid,
 
 	o = obj_get(m, ctx, *pt_id & 0xffffff);
 	if (!o)
-		return -ENOENT;
+		/* MB_ATTACH_MISSING_EINVAL (ATTACH-8) */
+		return bug(m, MB_ATTACH_MISSING_EINVAL) ? -EINVAL : -ENOENT;
 	switch (o->type) {
 	case MO_HWPT_PAGING:
 	case MO_HWPT_NESTED:
@@ -1140,20 +1245,33 @@ int model_ioas_alloc(struct model *m, unsigned ctx, uint32_t *ioas_id)
 	return op_end(m, 0);
 }
 
+static void area_remove(struct model *m, struct m_ioas *a, unsigned i);
+
 /* iommufd_destroy() -> iommufd_object_remove(): EBUSY unless unused. */
 int model_destroy(struct model *m, uint32_t id)
 {
 	unsigned ctx = T_ID_CTX(id);
 	const struct m_obj *o = obj_get(m, ctx, id & 0xffffff);
 
-	if (!o)
+	if (!o) {
+		/* MB_DESTROY_TWICE_OK: a freed ID still "destroys" (OBJ-9) */
+		if (bug(m, MB_DESTROY_TWICE_OK) && ctx < m->p->nctx &&
+		    (id & 0xffffff) < M_MAX_OBJ && m->tomb[ctx][id & 0xffffff])
+			return op_end(m, 0);
 		return op_end(m, -ENOENT);
+	}
 	switch (o->type) {
 	case MO_IOAS: {
 		struct m_ioas *a = &m->ioas[o->idx];
 
-		if (a->nref)
+		if (a->nref) {
+			/* MB_DESTROY_BUSY_TEARDOWN: the IOAS is emptied
+			 * before the refcount check fails (OBJ-5) */
+			if (bug(m, MB_DESTROY_BUSY_TEARDOWN))
+				while (a->narea)
+					area_remove(m, a, 0);
 			return op_end(m, -EBUSY);
+		}
 		obj_free(m, ctx, a->raw);
 		a->used = false;
 		return op_end(m, 0);
@@ -1162,14 +1280,20 @@ int model_destroy(struct model *m, uint32_t id)
 	case MO_HWPT_NESTED: {
 		struct m_hwpt *h = &m->hwpt[o->idx];
 
-		if (h->users || h->children)
+		if (h->users || h->children) {
+			/* MB_DESTROY_BUSY_TEARDOWN: the page table is torn
+			 * down before the refcount check fails (OBJ-6) */
+			if (bug(m, MB_DESTROY_BUSY_TEARDOWN) && !h->nested)
+				h->npte = 0;
 			return op_end(m, -EBUSY);
+		}
 		hwpt_free(m, h);
 		return op_end(m, 0);
 	}
 	default:
-		/* iommufd_device_bind() holds a user reference (OBJ-7) */
-		return op_end(m, -EBUSY);
+		/* iommufd_device_bind() holds a user reference (OBJ-7);
+		 * MB_DESTROY_DEVICE_OK: reports success, removes nothing */
+		return op_end(m, bug(m, MB_DESTROY_DEVICE_OK) ? 0 : -EBUSY);
 	}
 }
 
@@ -1223,8 +1347,10 @@ static int alloc_iova(const struct model *m, const struct m_ioas *a,
 	/* allowed spans clipped to [PAGE_SIZE, ULONG_MAX - PAGE_SIZE];
 	 * adjacent allowed ranges form one span */
 	if (!a->nallowed) {
-		span[nspan++] = (struct iova_range){ M_PAGE,
-						     UINT64_MAX - M_PAGE };
+		/* MB_AUTO_IOVA_ZERO: the span starts at 0 (IOAS-5) */
+		span[nspan++] = (struct iova_range){
+			bug(m, MB_AUTO_IOVA_ZERO) ? 0 : M_PAGE,
+			UINT64_MAX - M_PAGE };
 	} else {
 		for (unsigned i = 0; i < a->nallowed; i++) {
 			struct iova_range r = a->allowed[i];
@@ -1291,13 +1417,15 @@ static int check_iova(const struct model *m, const struct m_ioas *a,
 {
 	uint64_t last;
 
-	if (iova & (ioas_align(a) - 1))
+	/* MB_MAP_UNALIGNED_OK (IOAS-2), MB_MAP_OVERLAP_OK (IOAS-3): one
+	 * check missing */
+	if ((iova & (ioas_align(a) - 1)) && !bug(m, MB_MAP_UNALIGNED_OK))
 		return -EINVAL;
 	if (__builtin_add_overflow(iova, len - 1, &last))
-		return -EOVERFLOW;
+		return e_overflow(m);
 	if (resv_hit(m, a, iova, last))
 		return -EINVAL;
-	if (area_hit(a, iova, last))
+	if (area_hit(a, iova, last) && !bug(m, MB_MAP_OVERLAP_OK))
 		return -EEXIST;
 	return 0;
 }
@@ -1321,12 +1449,14 @@ static void area_insert(struct model *m, struct m_ioas *a,
  * for a list of pieces (one for MAP, one per source area for COPY).
  */
 static int map_pieces(struct model *m, struct m_ioas *a, struct m_area *pc,
-		      unsigned npc, uint64_t len, bool fixed, uint64_t *iova)
+		      unsigned npc, uint64_t len, bool fixed, uint64_t *iova,
+		      const uint64_t *place)
 {
 	uint64_t at;
 	int rc;
 
-	if ((len & (ioas_align(a) - 1)) || !len)
+	if (((len & (ioas_align(a) - 1)) && !bug(m, MB_MAP_UNALIGNED_OK)) ||
+	    !len)
 		return -EINVAL;
 	if (a->narea + npc > M_MAX_AREA)
 		return -ENOMEM;
@@ -1339,7 +1469,8 @@ static int map_pieces(struct model *m, struct m_ioas *a, struct m_area *pc,
 	for (unsigned i = 0; i < npc; i++) {
 		if ((pc[i].prot & T_MAP_WRITEABLE) && !pc[i].pages_writable)
 			return -EPERM;
-		if ((pc[i].uva % M_PAGE) & (ioas_align(a) - 1))
+		if (((pc[i].uva % M_PAGE) & (ioas_align(a) - 1)) &&
+		    !bug(m, MB_MAP_UNALIGNED_OK))
 			return -EINVAL;
 		/* pinning for the domains: a bad user VA faults */
 		if (a->nlinked && !pc[i].uva)
@@ -1347,7 +1478,8 @@ static int map_pieces(struct model *m, struct m_ioas *a, struct m_area *pc,
 	}
 	if (a->nlinked && should_fail(m))
 		return M_INJ_RC;
-	at = *iova;
+	/* place: MB_COPY_AT_SOURCE_IOVA inserts at the source IOVA */
+	at = place ? *place : *iova;
 	for (unsigned i = 0; i < npc; i++) {
 		pc[i].iova = at;
 		area_insert(m, a, &pc[i]);
@@ -1370,22 +1502,24 @@ int model_ioas_map(struct model *m, uint32_t ioas_id, uint32_t flags,
 		return op_end(m, -EOPNOTSUPP);
 	if (((flags & T_MAP_FIXED_IOVA) && *iova >= UINT64_MAX) ||
 	    len >= UINT64_MAX)
-		return op_end(m, -EOVERFLOW);
-	if (!(flags & (T_MAP_WRITEABLE | T_MAP_READABLE)))
+		return op_end(m, e_overflow(m));
+	/* MB_MAP_NOPROT_OK: a mapping without access accepted (IOAS-1) */
+	if (!(flags & (T_MAP_WRITEABLE | T_MAP_READABLE)) &&
+	    !bug(m, MB_MAP_NOPROT_OK))
 		return op_end(m, -EINVAL);
 	a = get_ioas(m, ioas_id);
 	if (!a)
-		return op_end(m, -ENOENT);
+		return op_end(m, lookup_err(m, ioas_id));
 	/* iopt_alloc_user_pages() / iopt_alloc_pages() */
 	if (__builtin_add_overflow((uint64_t)(uintptr_t)uva, len, &end))
-		return op_end(m, -EOVERFLOW);
+		return op_end(m, e_overflow(m));
 	if (len == 0 || len > UINT64_MAX - M_PAGE)
 		return op_end(m, -EINVAL);
 	pc = (struct m_area){ 0, len, (uintptr_t)uva,
 			      flags & (T_MAP_READABLE | T_MAP_WRITEABLE),
 			      (flags & T_MAP_WRITEABLE) != 0 };
 	return op_end(m, map_pieces(m, a, &pc, 1, len,
-				    flags & T_MAP_FIXED_IOVA, iova));
+				    flags & T_MAP_FIXED_IOVA, iova, NULL));
 }
 
 static void area_remove(struct model *m, struct m_ioas *a, unsigned i)
@@ -1415,6 +1549,30 @@ static int unmap_range(struct model *m, struct m_ioas *a, uint64_t start,
 			i++;
 			continue;
 		}
+		if ((ar->iova < start || al > last) &&
+		    bug(m, MB_UNMAP_SPLITS)) {
+			/* MB_UNMAP_SPLITS: the area is cut at the range's
+			 * ends (IOAS-6) */
+			struct m_area head = *ar, tail = *ar;
+			uint64_t cs = ar->iova < start ? start : ar->iova;
+			uint64_t ce = al > last ? last : al;
+
+			head.len = cs - ar->iova;
+			tail.iova = ce + 1;
+			tail.len = al - ce;
+			tail.uva = ar->uva + (uintptr_t)(ce + 1 - ar->iova);
+			bytes += ce - cs + 1;
+			area_remove(m, a, i);
+			if (head.len) {
+				area_insert(m, a, &head);
+				i++;
+			}
+			if (tail.len) {
+				area_insert(m, a, &tail);
+				i++;
+			}
+			continue;
+		}
 		if (ar->iova < start || al > last) {
 			rc = -ENOENT;
 			break;
@@ -1435,7 +1593,7 @@ int model_ioas_unmap(struct model *m, uint32_t ioas_id, uint64_t iova,
 	int rc;
 
 	if (!a)
-		return op_end(m, -ENOENT);
+		return op_end(m, lookup_err(m, ioas_id));
 	if (iova == 0 && len == UINT64_MAX) {
 		/* iopt_unmap_all(): succeeds even when empty */
 		unmap_range(m, a, 0, UINT64_MAX, &bytes);
@@ -1444,16 +1602,20 @@ int model_ioas_unmap(struct model *m, uint32_t ioas_id, uint64_t iova,
 		return op_end(m, 0);
 	}
 	if (iova >= UINT64_MAX || len >= UINT64_MAX)
-		return op_end(m, -EOVERFLOW);
+		return op_end(m, e_overflow(m));
 	if (!len)
 		return op_end(m, -EINVAL);
 	if (__builtin_add_overflow(iova, len - 1, &last))
-		return op_end(m, -EOVERFLOW);
+		return op_end(m, e_overflow(m));
 	rc = unmap_range(m, a, iova, last, &bytes);
 	if (rc)
 		return op_end(m, rc);
-	if (!bytes)
+	/* MB_UNMAP_EMPTY_OK (IOAS-7) */
+	if (!bytes && !bug(m, MB_UNMAP_EMPTY_OK))
 		return op_end(m, -ENOENT);
+	/* MB_UNMAP_BYTES_ASKED: echoes the request (IOAS-8) */
+	if (bug(m, MB_UNMAP_BYTES_ASKED))
+		bytes = len;
 	if (unmapped)
 		*unmapped = bytes;
 	return op_end(m, 0);
@@ -1475,16 +1637,17 @@ int model_ioas_copy(struct model *m, uint32_t dst_ioas, uint32_t src_ioas,
 		return op_end(m, -EOPNOTSUPP);
 	if (len >= UINT64_MAX || src_iova >= UINT64_MAX ||
 	    ((flags & T_MAP_FIXED_IOVA) && *dst_iova >= UINT64_MAX))
-		return op_end(m, -EOVERFLOW);
-	if (!(flags & (T_MAP_WRITEABLE | T_MAP_READABLE)))
+		return op_end(m, e_overflow(m));
+	if (!(flags & (T_MAP_WRITEABLE | T_MAP_READABLE)) &&
+	    !bug(m, MB_MAP_NOPROT_OK))
 		return op_end(m, -EINVAL);
 	src = get_ioas(m, src_ioas);
 	if (!src)
-		return op_end(m, -ENOENT);
+		return op_end(m, lookup_err(m, src_ioas));
 	if (!len)
 		return op_end(m, -EINVAL);
 	if (__builtin_add_overflow(src_iova, len - 1, &last))
-		return op_end(m, -EOVERFLOW);
+		return op_end(m, e_overflow(m));
 	/* iopt_for_each_contig_area(): contiguous areas from src_iova */
 	cur = src_iova;
 	for (unsigned i = 0; i < src->narea; i++) {
@@ -1499,19 +1662,32 @@ int model_ioas_copy(struct model *m, uint32_t dst_ioas, uint32_t src_ioas,
 		pc[npc++] = (struct m_area){
 			0, pl - cur + 1, ar->uva + (uintptr_t)(cur - ar->iova),
 			flags & (T_MAP_READABLE | T_MAP_WRITEABLE),
-			ar->pages_writable };
+			/* MB_COPY_IGNORES_WRITABLE (IOAS-10) */
+			ar->pages_writable ||
+				bug(m, MB_COPY_IGNORES_WRITABLE) };
 		covered += pl - cur + 1;
 		if (pl == last)
 			break;
 		cur = pl + 1;
 	}
+	/* MB_COPY_PARTIAL_OK: copies the mapped part (IOAS-9) */
+	if (covered && covered != len && bug(m, MB_COPY_PARTIAL_OK))
+		len = covered;
 	if (covered != len)
 		return op_end(m, -ENOENT);
 	dst = get_ioas(m, dst_ioas);
 	if (!dst)
-		return op_end(m, -ENOENT);
+		return op_end(m, lookup_err(m, dst_ioas));
+	/* MB_COPY_AT_SOURCE_IOVA: the destination area lands at the source
+	 * IOVA, checked at the destination one (DMA-9) */
 	return op_end(m, map_pieces(m, dst, pc, npc, len,
-				    flags & T_MAP_FIXED_IOVA, dst_iova));
+				    flags & T_MAP_FIXED_IOVA, dst_iova,
+				    bug(m, MB_COPY_AT_SOURCE_IOVA) &&
+						    (flags & T_MAP_FIXED_IOVA) &&
+						    !area_hit(dst, src_iova,
+							      last) ?
+					    &src_iova :
+					    NULL));
 }
 
 /* iommufd_ioas_iova_ranges(): the holes of reserved_itree. */
@@ -1526,7 +1702,7 @@ int model_iova_ranges(struct model *m, uint32_t ioas_id,
 	bool end = false;
 
 	if (!a)
-		return op_end(m, -ENOENT);
+		return op_end(m, lookup_err(m, ioas_id));
 	nr = collect_resv(m, a, r);
 	sort_ranges(r, nr);
 	for (unsigned i = 0; i <= nr && !end; i++) {
@@ -1556,10 +1732,24 @@ int model_iova_ranges(struct model *m, uint32_t ioas_id,
 				cur = r[i].last + 1;
 		}
 	}
+	/* MB_RANGES_UNSORTED: reported highest first (RANGE-6) */
+	if (bug(m, MB_RANGES_UNSORTED)) {
+		unsigned k = cnt < max ? cnt : max;
+
+		for (unsigned i = 0; i < k / 2; i++) {
+			struct iova_range t = ranges[i];
+
+			ranges[i] = ranges[k - 1 - i];
+			ranges[k - 1 - i] = t;
+		}
+	}
 	*n = cnt;
 	if (alignment)
-		*alignment = ioas_align(a);
-	return op_end(m, cnt > max ? -EMSGSIZE : 0);
+		*alignment = ioas_align_reported(m, a);
+	/* MB_EMSGSIZE_SILENT: a truncated array reported as success
+	 * (RANGE-2) */
+	return op_end(m, cnt > max && !bug(m, MB_EMSGSIZE_SILENT) ? -EMSGSIZE
+								  : 0);
 }
 
 /* iommufd_ioas_allow_iovas() + iopt_set_allow_iova() */
@@ -1570,9 +1760,12 @@ int model_allow_iovas(struct model *m, uint32_t ioas_id,
 	struct m_ioas *a = get_ioas(m, ioas_id);
 
 	if (!a)
-		return op_end(m, -ENOENT);
+		return op_end(m, lookup_err(m, ioas_id));
 	for (unsigned i = 0; i < n; i++) {
-		if (ranges[i].start >= ranges[i].last)
+		/* MB_ALLOW_SINGLE_BYTE: start == last accepted (RANGE-4) */
+		if (ranges[i].start > ranges[i].last ||
+		    (ranges[i].start == ranges[i].last &&
+		     !bug(m, MB_ALLOW_SINGLE_BYTE)))
 			return op_end(m, -EINVAL);
 		for (unsigned j = 0; j < i; j++)
 			if (overlaps(ranges[i].start, ranges[i].last,
@@ -1598,7 +1791,7 @@ int model_ioas_option_huge_pages(struct model *m, uint32_t ioas_id, bool set,
 	struct m_ioas *a = get_ioas(m, ioas_id);
 
 	if (!a)
-		return op_end(m, -ENOENT);
+		return op_end(m, lookup_err(m, ioas_id));
 	if (!set) {
 		*val = !a->no_large;
 		return op_end(m, 0);
@@ -1612,7 +1805,8 @@ int model_ioas_option_huge_pages(struct model *m, uint32_t ioas_id, bool set,
 	/* iopt_disable_large_pages() */
 	if (a->no_large)
 		return op_end(m, 0);
-	if (a->nlinked && a->narea)
+	/* MB_HUGE_PAGES_LAX: accepted with domains and mappings (IOAS-13) */
+	if (a->nlinked && a->narea && !bug(m, MB_HUGE_PAGES_LAX))
 		return op_end(m, -EINVAL);
 	if (ioas_align(a) < M_PAGE) {
 		for (unsigned i = 0; i < a->narea; i++)
@@ -1648,7 +1842,9 @@ static int nested_alloc(struct model *m, unsigned d, struct m_hwpt *parent,
 	if ((flags & ~(IOMMU_HWPT_FAULT_ID_VALID | IOMMU_HWPT_ALLOC_PASID)) ||
 	    !data_len || !io->nested_data_type)
 		return -EOPNOTSUPP;
-	if (parent->auto_domain || !parent->nest_parent)
+	/* MB_NEST_ANY_PARENT: any manual paging HWPT is a parent (NEST-1) */
+	if (parent->auto_domain ||
+	    (!parent->nest_parent && !bug(m, MB_NEST_ANY_PARENT)))
 		return -EINVAL;
 	h = hwpt_alloc_slot(m);
 	if (!h)
@@ -1705,7 +1901,8 @@ int model_hwpt_alloc(struct model *m, unsigned dev, uint32_t pt_id,
 	ctx = (unsigned)m->dev[dev].ctx;
 	o = obj_get(m, ctx, pt_id & 0xffffff);
 	if (!o)
-		return op_end(m, -EINVAL); /* the pt_id exception (OBJ-4) */
+		/* the pt_id exception (OBJ-4); MB_PT_ID_ENOENT (HWPT-3) */
+		return op_end(m, bug(m, MB_PT_ID_ENOENT) ? -ENOENT : -EINVAL);
 	if (o->type == MO_IOAS) {
 		rc = paging_alloc(m, &m->ioas[o->idx], dev, T_NO_PASID, flags,
 				  false, data_len != 0, &h);
@@ -1723,7 +1920,7 @@ int model_hwpt_alloc(struct model *m, unsigned dev, uint32_t pt_id,
 		return op_end(m, nested_alloc(m, dev, &m->hwpt[o->idx], flags,
 					      data_type, data, data_len,
 					      hwpt_id));
-	return op_end(m, -EINVAL);
+	return op_end(m, bug(m, MB_PT_ID_ENOENT) ? -ENOENT : -EINVAL);
 }
 
 /* iommufd_hwpt_invalidate() */
@@ -1742,6 +1939,11 @@ int model_hwpt_invalidate(struct model *m, uint32_t hwpt_id,
 	o = obj_get(m, T_ID_CTX(hwpt_id), hwpt_id & 0xffffff);
 	if (!o)
 		return op_end(m, -ENOENT);
+	/* MB_INVALIDATE_PAGING_OK: a paging HWPT "invalidates" (NEST-2) */
+	if (o->type == MO_HWPT_PAGING && bug(m, MB_INVALIDATE_PAGING_OK)) {
+		*entry_num = num;
+		return op_end(m, 0);
+	}
 	if (o->type != MO_HWPT_NESTED)
 		return op_end(m, -EINVAL);
 	h = &m->hwpt[o->idx];
@@ -1773,7 +1975,9 @@ int model_hw_info(struct model *m, unsigned dev, void *data,
 	copy = *data_len < len ? *data_len : len;
 	if (copy)
 		memcpy(data, blob, copy);
-	if (copy < *data_len)
+	/* MB_HW_INFO_NO_ZERO_FILL: the user tail is left as it was
+	 * (OBJ-11) */
+	if (copy < *data_len && !bug(m, MB_HW_INFO_NO_ZERO_FILL))
 		memset((uint8_t *)data + copy, 0, *data_len - copy);
 	*data_len = len;
 	if (caps) {
@@ -1792,11 +1996,14 @@ int model_set_dirty_tracking(struct model *m, uint32_t hwpt_id, bool enable)
 	struct m_hwpt *h = get_hwpt_paging(m, hwpt_id);
 
 	if (!h)
-		return op_end(m, -ENOENT);
+		return op_end(m, lookup_err(m, hwpt_id));
+	/* MB_DIRTY_NOCAP_OK: accepted and ignored (DIRTY-1) */
 	if (!h->dirty_cap)
-		return op_end(m, -EOPNOTSUPP);
-	if (enable)
-		h->ndirty = 0; /* iopt_clear_dirty_data(): clean snapshot */
+		return op_end(m, bug(m, MB_DIRTY_NOCAP_OK) ? 0 : -EOPNOTSUPP);
+	/* iopt_clear_dirty_data(): clean snapshot; MB_DIRTY_STALE_ON_ENABLE
+	 * skips it (DIRTY-2) */
+	if (enable && !bug(m, MB_DIRTY_STALE_ON_ENABLE))
+		h->ndirty = 0;
 	h->dirty_on = enable;
 	return op_end(m, 0);
 }
@@ -1814,11 +2021,14 @@ int model_get_dirty_bitmap(struct model *m, uint32_t hwpt_id, uint64_t iova,
 		return op_end(m, -EOPNOTSUPP);
 	h = get_hwpt_paging(m, hwpt_id);
 	if (!h)
-		return op_end(m, -ENOENT);
+		return op_end(m, lookup_err(m, hwpt_id));
 	a = h->ioas;
+	/* MB_NO_CLEAR_IGNORED: every read clears (DIRTY-3) */
+	if (bug(m, MB_NO_CLEAR_IGNORED))
+		flags &= ~IOMMU_HWPT_GET_DIRTY_BITMAP_NO_CLEAR;
 	/* iommufd_check_iova_range() */
 	if (__builtin_add_overflow(iova, len - 1, &last))
-		return op_end(m, -EOVERFLOW);
+		return op_end(m, e_overflow(m));
 	align = ioas_align(a);
 	if ((iova & (align - 1)) || ((last + 1) & (align - 1)))
 		return op_end(m, -EINVAL);
@@ -1884,12 +2094,20 @@ int model_bind(struct model *m, unsigned dev, unsigned ctx)
 		return op_end(m, -EINVAL);
 	d = &m->dev[dev];
 	if (d->ctx >= 0)
-		return op_end(m, -EINVAL); /* one device cannot be bound twice */
+		/* one device cannot be bound twice; MB_BIND_TWICE_EBUSY
+		 * (OWN-1) */
+		return op_end(m, bug(m, MB_BIND_TWICE_EBUSY) ? -EBUSY : -EINVAL);
 	if (ctx >= m->p->nctx)
 		return op_end(m, -EBADF);
 	g = &m->group[d->gi];
-	/* iommu_device_claim_dma_owner(): one owner per group */
+	/* iommu_device_claim_dma_owner(): one owner per group;
+	 * MB_OWNER_EBUSY (OWN-3) */
 	if (g->owner >= 0 && g->owner != (int)ctx)
+		return op_end(m, bug(m, MB_OWNER_EBUSY) ? -EBUSY : -EPERM);
+	/* MB_MSI_UNISOLATED: the last device's IOMMU cannot isolate MSIs and
+	 * allow_unsafe_interrupts is off (iommufd_device_bind() -> EPERM,
+	 * OWN-6) */
+	if (bug(m, MB_MSI_UNISOLATED) && dev == m->p->ndev - 1)
 		return op_end(m, -EPERM);
 	if (should_fail(m))
 		return op_end(m, M_INJ_RC);
@@ -1897,10 +2115,15 @@ int model_bind(struct model *m, unsigned dev, unsigned ctx)
 	if (rc)
 		return op_end(m, rc);
 	if (g->owner < 0) {
-		/* __iommu_take_dma_ownership(): the blocking domain */
+		/* __iommu_take_dma_ownership(): the blocking domain;
+		 * MB_RELEASE_KEEPS_RID leaves whatever was there (OWN-5),
+		 * MB_BIND_IDENTITY keeps the default identity domain until the
+		 * first attach (OWN-4) */
 		g->owner = (int)ctx;
-		g->rid_hw = ref_of(NULL);
+		if (!bug(m, MB_RELEASE_KEEPS_RID))
+			g->rid_hw = ref_of(NULL);
 		g->rid_hw_old = ref_of(NULL);
+		m->identity[d->gi] = bug(m, MB_BIND_IDENTITY);
 	}
 	g->nbound++;
 	d->ctx = (int)ctx;
@@ -1933,7 +2156,7 @@ int model_unbind(struct model *m, unsigned dev)
 		d->pasid[lo] = d->pasid[--d->npasid];
 	}
 	if (d->rid_attached) {
-		hwpt_detach(m, dev, T_NO_PASID, false);
+		hwpt_detach(m, dev, T_NO_PASID, bug(m, MB_RELEASE_KEEPS_RID));
 		d->rid_attached = false;
 	}
 	obj_free(m, (unsigned)d->ctx, d->raw);
@@ -1943,7 +2166,8 @@ int model_unbind(struct model *m, unsigned dev)
 		/* __iommu_release_dma_ownership(): back to the default
 		 * domain, which the model does not translate through. */
 		g->owner = -1;
-		g->rid_hw = ref_of(NULL);
+		if (!bug(m, MB_RELEASE_KEEPS_RID))
+			g->rid_hw = ref_of(NULL);
 		g->rid_hw_old = ref_of(NULL);
 		if (!bug(m, MB_RELEASE_KEEPS_PASIDS))
 			for (unsigned i = 0; i < M_MAX_PSLOT; i++)
@@ -1973,7 +2197,14 @@ int model_attach(struct model *m, unsigned dev, uint32_t pasid,
 		return op_end(m, -EINVAL);
 	d = &m->dev[dev];
 	if (d->ctx < 0)
-		return op_end(m, -EINVAL); /* cdev fd before BIND */
+		/* cdev fd before BIND; MB_PREBIND_ENODEV (OWN-2) */
+		return op_end(m, bug(m, MB_PREBIND_ENODEV) ? -ENODEV : -EINVAL);
+	if (pasid != T_NO_PASID && !m->p->dev[dev].max_pasid_log2 &&
+	    bug(m, MB_PASID_ON_RID)) {
+		/* MB_PASID_ON_RID: a PASID attach on a device without PASID
+		 * support lands on the RID (PASID-9) */
+		pasid = T_NO_PASID;
+	}
 	if (pasid == T_NO_PASID) {
 		/* vfio_iommufd_physical_attach_ioas() */
 		rc = change_pt(m, dev, pasid, &id,
@@ -1981,7 +2212,10 @@ int model_attach(struct model *m, unsigned dev, uint32_t pasid,
 		if (!rc)
 			d->rid_attached = true;
 	} else if (dev_find_pasid(d, pasid) >= 0) {
-		/* vfio_iommufd_physical_pasid_attach_ioas(): a replace */
+		/* vfio_iommufd_physical_pasid_attach_ioas(): a replace;
+		 * MB_PASID_REATTACH_EBUSY refuses it (PASID-4) */
+		if (bug(m, MB_PASID_REATTACH_EBUSY))
+			return op_end(m, -EBUSY);
 		rc = change_pt(m, dev, pasid, &id, hwpt_replace);
 	} else {
 		if (pasid > INT32_MAX)
@@ -2006,11 +2240,14 @@ int model_detach(struct model *m, unsigned dev, uint32_t pasid)
 		return op_end(m, -EINVAL);
 	d = &m->dev[dev];
 	if (d->ctx < 0)
-		return op_end(m, -EINVAL);
+		return op_end(m, bug(m, MB_PREBIND_ENODEV) ? -ENODEV : -EINVAL);
 	if (pasid == T_NO_PASID) {
-		/* vfio_iommufd_physical_detach_ioas() */
+		/* vfio_iommufd_physical_detach_ioas();
+		 * MB_DETACH_UNATTACHED_EINVAL (ATTACH-7) */
 		if (!d->rid_attached)
-			return op_end(m, 0);
+			return op_end(m, bug(m, MB_DETACH_UNATTACHED_EINVAL) ?
+						 -EINVAL :
+						 0);
 		if (bug(m, MB_DETACH_REFUSES_WITH_PASIDS) &&
 		    group_has_pasids(&m->group[d->gi]))
 			return op_end(m, -EBUSY);
@@ -2021,7 +2258,8 @@ int model_detach(struct model *m, unsigned dev, uint32_t pasid)
 	/* vfio_iommufd_physical_pasid_detach_ioas() */
 	i = dev_find_pasid(d, pasid);
 	if (i < 0)
-		return op_end(m, 0);
+		/* MB_PASID_DETACH_ENOENT (PASID-5) */
+		return op_end(m, bug(m, MB_PASID_DETACH_ENOENT) ? -ENOENT : 0);
 	hwpt_detach(m, dev, pasid, false);
 	d->pasid[i] = d->pasid[--d->npasid];
 	return op_end(m, 0);
@@ -2081,12 +2319,37 @@ static void hw_resolve(const struct model *m, unsigned dev, uint32_t pasid,
 	}
 }
 
-static const struct m_pte *pt_lookup(const struct m_hwpt *h, uint64_t iova)
+static const struct m_pte *pt_lookup(const struct model *m,
+				     const struct m_hwpt *h, uint64_t iova)
 {
 	const struct m_hwpt *pg = h && h->nested ? h->parent : h;
 
 	if (!pg)
 		return NULL;
+	/* MB_STALE_REMAP: the unmap left an IOTLB entry behind that the
+	 * walk ignores while the IOVA is unmapped, but that wins again once
+	 * the IOVA is mapped (no flush on map): the oldest entry first. */
+	if (bug(m, MB_STALE_REMAP)) {
+		const struct m_pte *live = NULL;
+
+		for (unsigned i = pg->npte; i--;) {
+			const struct m_pte *p = &pg->pte[i];
+
+			if (!p->stale && iova >= p->iova &&
+			    iova - p->iova < p->len) {
+				live = p;
+				break;
+			}
+		}
+		if (!live)
+			return NULL;
+		for (unsigned i = 0; i < pg->npte; i++) {
+			const struct m_pte *p = &pg->pte[i];
+
+			if (iova >= p->iova && iova - p->iova < p->len)
+				return p;
+		}
+	}
 	/* newest first: a remap overwrites a stale entry */
 	for (unsigned i = pg->npte; i--;) {
 		const struct m_pte *p = &pg->pte[i];
@@ -2097,12 +2360,30 @@ static const struct m_pte *pt_lookup(const struct m_hwpt *h, uint64_t iova)
 	return NULL;
 }
 
-static void mark_dirty(struct m_hwpt *h, uint64_t iova)
+/* MB_BIND_IDENTITY: the default identity domain; only addresses of user
+ * memory the model knows (some area of some IOAS) are "RAM". */
+static bool identity_ram(const struct model *m, uint64_t pa, size_t len)
+{
+	for (unsigned i = 0; i < M_MAX_IOAS; i++) {
+		const struct m_ioas *a = &m->ioas[i];
+
+		if (!a->used)
+			continue;
+		for (unsigned k = 0; k < a->narea; k++)
+			if (a->area[k].uva && pa >= a->area[k].uva &&
+			    pa + len <= a->area[k].uva + a->area[k].len)
+				return true;
+	}
+	return false;
+}
+
+static void mark_dirty(const struct model *m, struct m_hwpt *h, uint64_t iova)
 {
 	struct m_hwpt *pg = h->nested ? h->parent : h;
 	uint64_t page = iova & ~(M_PAGE - 1);
 
-	if (!pg->dirty_on)
+	/* MB_DIRTY_STALE_ON_ENABLE: hardware that always logs */
+	if (!pg->dirty_on && !(pg->dirty_cap && bug(m, MB_DIRTY_STALE_ON_ENABLE)))
 		return;
 	for (unsigned i = 0; i < pg->ndirty; i++)
 		if (pg->dirty[i] == page)
@@ -2118,20 +2399,43 @@ int model_dma(struct model *m, unsigned dev, uint32_t pasid, enum dma_dir dir,
 	struct m_hwpt *h, *fb;
 	size_t done = 0, moved = 0;
 
+	const struct m_pte *first = NULL;
+
 	if (dev >= m->p->ndev || len > (4u << 20))
 		return op_end(m, -EINVAL);
 	hw_resolve(m, dev, pasid, &h, &fb);
+	if (!h && pasid == T_NO_PASID && m->identity[m->dev[dev].gi] &&
+	    m->group[m->dev[dev].gi].owner >= 0 &&
+	    identity_ram(m, iova, len)) {
+		/* MB_BIND_IDENTITY (OWN-4) */
+		if (dir == DMA_TO_MEMORY)
+			memcpy((void *)(uintptr_t)iova, buf, len);
+		else
+			memcpy(buf, (void *)(uintptr_t)iova, len);
+		if (evidence && evidence_len)
+			snprintf(evidence, evidence_len,
+				 "model: %s %zu bytes at 0x%llx via identity",
+				 dir == DMA_TO_MEMORY ? "wrote" : "read", len,
+				 (unsigned long long)iova);
+		return op_end(m, 0);
+	}
 	while (done < len) {
 		uint64_t at = iova + done;
 		size_t chunk = M_PAGE - (at & (M_PAGE - 1));
-		const struct m_pte *p = pt_lookup(h, at);
+		const struct m_pte *p = pt_lookup(m, h, at);
 		struct m_hwpt *via = h;
+		uint64_t off;
 		bool ok;
 
 		if (!p && fb) {
-			p = pt_lookup(fb, at);
+			p = pt_lookup(m, fb, at);
 			via = fb;
 		}
+		/* MB_APERTURE_SHORT: the page table is a page short of the
+		 * aperture it reports (DMA-8) */
+		if (p && bug(m, MB_APERTURE_SHORT) &&
+		    at > m->p->iommu[via->iommu].aperture_end - M_PAGE)
+			p = NULL;
 		if (chunk > len - done)
 			chunk = len - done;
 		if (p && chunk > p->iova + p->len - at)
@@ -2141,12 +2445,35 @@ int model_dma(struct model *m, unsigned dev, uint32_t pasid, enum dma_dir dir,
 				   bug(m, MB_RO_WRITABLE));
 		else
 			ok = p && (p->prot & T_MAP_READABLE);
+		/* MB_WO_NO_ACCESS: a format without write-only entries makes
+		 * them not present (DMA-3) */
+		if (p && p->prot == T_MAP_WRITEABLE && bug(m, MB_WO_NO_ACCESS))
+			ok = false;
+		off = p ? at - p->iova : 0;
+		/* MB_HUGE_FIRST_PAGE: a 2 MiB IOPTE built from the first 4 KiB
+		 * page only (DMA-7) */
+		if (p && bug(m, MB_HUGE_FIRST_PAGE) && p->len >= M_HPAGE &&
+		    !((p->iova | p->uva) & (M_HPAGE - 1)))
+			off &= M_PAGE - 1;
+		/* MB_DMA_CONTIG_ASSUMED: a transfer crossing into another
+		 * IOPTE continues after the first page's memory (DMA-1) */
+		if (p && bug(m, MB_DMA_CONTIG_ASSUMED)) {
+			if (!first) {
+				first = p;
+			} else if (p != first) {
+				/* wraps inside the first IOPTE's memory */
+				off = (at - first->iova) % first->len;
+				if (chunk > first->len - off)
+					chunk = first->len - off;
+				p = first;
+			}
+		}
 		if (ok) {
-			uint8_t *mem = (uint8_t *)(p->uva + (at - p->iova));
+			uint8_t *mem = (uint8_t *)(p->uva + off);
 
 			if (dir == DMA_TO_MEMORY) {
 				memcpy(mem, (uint8_t *)buf + done, chunk);
-				mark_dirty(via, at);
+				mark_dirty(m, via, at);
 			} else {
 				memcpy((uint8_t *)buf + done, mem, chunk);
 			}
@@ -2215,7 +2542,7 @@ uint32_t model_hw_info_type(const struct model *m, unsigned dev)
 
 const char *model_check(const struct model *m)
 {
-	bool conforming = !m->p->bugs;
+	bool conforming = m->p->bug == MB_NONE;
 
 	for (unsigned c = 0; c < T_MAX_CTX; c++)
 		for (unsigned i = 1; i < M_MAX_OBJ; i++) {
@@ -2248,7 +2575,9 @@ const char *model_check(const struct model *m)
 			return "IOAS without an object";
 		for (unsigned k = 1; k < a->narea; k++)
 			if (a->area[k - 1].iova + a->area[k - 1].len >
-			    a->area[k].iova)
+				    a->area[k].iova &&
+			    !bug(m, MB_MAP_OVERLAP_OK) &&
+			    !bug(m, MB_COPY_AT_SOURCE_IOVA))
 				return "IOAS areas overlap or are unsorted";
 		for (unsigned k = 0; k < M_MAX_HWPT; k++) {
 			const struct m_hwpt *h = &m->hwpt[k];
@@ -2268,7 +2597,8 @@ const char *model_check(const struct model *m)
 			if (pg && pg->ioas == a)
 				resv |= m->group[g].rid_devmask;
 		}
-		if (resv != a->resv_devs)
+		if (resv != a->resv_devs &&
+		    !bug(m, MB_REPLACE_FAIL_UNRESERVES))
 			return "IOAS reservations do not match RID attachments";
 	}
 	for (unsigned k = 0; k < M_MAX_HWPT; k++) {
@@ -2292,7 +2622,7 @@ const char *model_check(const struct model *m)
 				children++;
 		if (users != h->users || children != h->children)
 			return "HWPT refcounts wrong";
-		if (h->auto_domain && !h->users)
+		if (h->auto_domain && !h->users && !bug(m, MB_AUTO_HWPT_LEAK))
 			return "an unused auto HWPT survived";
 		if (conforming && !h->nested && h->linked) {
 			if (h->npte != h->ioas->narea)

@@ -37,19 +37,90 @@
 #define MODEL_MAX_IOMMU 2
 #define MODEL_MAX_RESV 4
 
-/* Negative-control breakages: each bit is one way a real driver could err. */
+/*
+ * Negative-control breakages: each value is one way a real driver (or the
+ * core) could err. A profile carries at most one (model_profile.bug); 0 is
+ * none. The comment names the invariants a run then fails.
+ */
 enum model_bug {
-	MB_DETACH_DROPS_PASIDS = 1 << 0,
-	MB_DETACH_REFUSES_WITH_PASIDS = 1 << 1,
-	MB_SHARED_PASID_TABLE = 1 << 2,
-	MB_RELEASE_KEEPS_PASIDS = 1 << 3,
-	MB_STALE_UNMAP = 1 << 4,
-	MB_NON_ATOMIC_REPLACE = 1 << 5,
-	MB_RO_WRITABLE = 1 << 6,
-	MB_RESV_UNREPORTED = 1 << 7,
-	MB_REPLACE_KEEPS_OLD = 1 << 8,
-	MB_DETACH_IDENTITY = 1 << 9,
-	MB_LAX_ABI = 1 << 10,
+	MB_NONE = 0,
+	MB_DETACH_DROPS_PASIDS,	  /* SEED-A */
+	MB_DETACH_REFUSES_WITH_PASIDS, /* SEED-A */
+	MB_SHARED_PASID_TABLE,	  /* SEED-C */
+	MB_RELEASE_KEEPS_PASIDS,  /* SEED-B */
+	MB_STALE_UNMAP,		  /* DMA-4, DMA-5 */
+	MB_NON_ATOMIC_REPLACE,	  /* ATTACH-4, PASID-7 */
+	MB_RO_WRITABLE,		  /* DMA-2 */
+	MB_RESV_UNREPORTED,	  /* RANGE-3, IOAS-4, ATTACH-9/10/13, RANGE-5 */
+	MB_REPLACE_KEEPS_OLD,	  /* ATTACH-5 */
+	MB_DETACH_IDENTITY,	  /* ATTACH-6, GROUP-4 */
+	MB_LAX_ABI,		  /* OBJ-1, OBJ-3 */
+	MB_UNMAP_SPLITS,	  /* IOAS-6 */
+	MB_MAP_OVERLAP_OK,	  /* IOAS-3 */
+	MB_DIRTY_STALE_ON_ENABLE, /* DIRTY-2 */
+	MB_NO_CLEAR_IGNORED,	  /* DIRTY-3 */
+	MB_DIRTY_WITHOUT_CAP,	  /* HWPT-2 */
+	MB_AUTO_HWPT_LEAK,	  /* OBJ-8 */
+	MB_EMSGSIZE_SILENT,	  /* RANGE-2 */
+	MB_HUGE_PAGES_LAX,	  /* IOAS-13 */
+	MB_UNKNOWN_IOCTL_EINVAL,  /* OBJ-2 */
+	MB_LOOKUP_WRONG_TYPE_EINVAL, /* OBJ-4 */
+	MB_DESTROY_BUSY_TEARDOWN, /* OBJ-5, OBJ-6 */
+	MB_DESTROY_DEVICE_OK, /* OBJ-7 */
+	MB_DESTROY_TWICE_OK,	  /* OBJ-9 */
+	MB_HW_INFO_NO_ZERO_FILL,  /* OBJ-11 */
+	MB_BIND_TWICE_EBUSY,	  /* OWN-1 */
+	MB_PREBIND_ENODEV,	  /* OWN-2 */
+	MB_OWNER_EBUSY,		  /* OWN-3 */
+	MB_BIND_IDENTITY,	  /* OWN-4 */
+	MB_RELEASE_KEEPS_RID,	  /* OWN-5 */
+	MB_MSI_UNISOLATED,	  /* OWN-6 */
+	MB_ATTACH_NO_PT_WRITEBACK, /* ATTACH-1 */
+	MB_AUTO_DOMAIN_EXCLUSIVE, /* ATTACH-2 */
+	MB_REPLACE_SAME_EBUSY,	  /* ATTACH-3 */
+	MB_DETACH_UNATTACHED_EINVAL, /* ATTACH-7 */
+	MB_ATTACH_MISSING_EINVAL, /* ATTACH-8 */
+	MB_HWPT_NOT_PREFILLED,	  /* ATTACH-11 */
+	MB_MAP_FIRST_DOMAIN_ONLY, /* ATTACH-12 */
+	MB_DMA_CONTIG_ASSUMED,	  /* DMA-1 */
+	MB_WO_NO_ACCESS,	  /* DMA-3 */
+	MB_STALE_REMAP,		  /* DMA-6 */
+	MB_HUGE_FIRST_PAGE,	  /* DMA-7 */
+	MB_APERTURE_SHORT,	  /* DMA-8 */
+	MB_COPY_AT_SOURCE_IOVA,	  /* DMA-9 */
+	MB_SHARED_DOMAIN_NOT_INSTALLED, /* DMA-10 */
+	MB_MAP_NOPROT_OK,	  /* IOAS-1 */
+	MB_MAP_UNALIGNED_OK,	  /* IOAS-2 */
+	MB_AUTO_IOVA_ZERO,	  /* IOAS-5 */
+	MB_UNMAP_EMPTY_OK,	  /* IOAS-7 */
+	MB_UNMAP_BYTES_ASKED,	  /* IOAS-8 */
+	MB_COPY_PARTIAL_OK,	  /* IOAS-9 */
+	MB_COPY_IGNORES_WRITABLE, /* IOAS-10 */
+	MB_WRAP_EINVAL,		  /* IOAS-11 */
+	MB_ATTACH_IGNORES_LIMITS, /* IOAS-12 */
+	MB_FRESH_ALIGN_PAGE,	  /* RANGE-1 */
+	MB_ALLOW_SINGLE_BYTE,	  /* RANGE-4 */
+	MB_RANGES_UNSORTED,	  /* RANGE-6 */
+	MB_HWPT_FLAGS_IGNORED,	  /* HWPT-1 */
+	MB_PT_ID_ENOENT,	  /* HWPT-3 */
+	MB_FLAG_COMBO_ENOMEM,	  /* HWPT-4 */
+	MB_INCOMPAT_ENODEV,	  /* HWPT-5 */
+	MB_PASID_ANY_HWPT,	  /* PASID-1 */
+	MB_RID_REPLACE_IGNORES_PASIDS, /* PASID-2 */
+	MB_PASID_IGNORES_RID,	  /* PASID-3 */
+	MB_PASID_REATTACH_EBUSY,  /* PASID-4 */
+	MB_PASID_DETACH_ENOENT,	  /* PASID-5 */
+	MB_PASID_RANGE_UNCHECKED, /* PASID-6 */
+	MB_PASID_DETACH_FLUSHES_ALL, /* PASID-8 */
+	MB_PASID_ON_RID,	  /* PASID-9 */
+	MB_GROUP_SPLIT_EBUSY,	  /* GROUP-1 */
+	MB_GROUP_REPLACE_EBUSY,	  /* GROUP-2 */
+	MB_GROUP_DETACH_BLOCKS,	  /* GROUP-3 */
+	MB_DIRTY_NOCAP_OK,	  /* DIRTY-1 */
+	MB_NEST_ANY_PARENT,	  /* NEST-1 */
+	MB_INVALIDATE_PAGING_OK,  /* NEST-2 */
+	MB_REPLACE_FAIL_UNRESERVES, /* ATTACH-4 (7.2 err_unresv) */
+	MB_COUNT
 };
 
 /* One IOMMU instance: geometry and what its driver accepts. */
@@ -87,7 +158,7 @@ struct model_profile {
 	struct model_dev_desc dev[T_MAX_DEVS];
 	unsigned niommu;
 	struct model_iommu iommu[MODEL_MAX_IOMMU];
-	unsigned bugs; /* enum model_bug */
+	enum model_bug bug; /* MB_NONE for a conforming profile */
 };
 
 /* The profile table (profiles.c); [0] is "default". */

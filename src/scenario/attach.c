@@ -588,6 +588,20 @@ SCENARIO(attach_map_after_attach_visible,
 	if (b >= 0)
 		tc_dma_write(c, "ATTACH-12", (unsigned)b, T_NO_PASID,
 			     iova + 0x800, (char *)mem + 0x800, LEN, true);
+	/* Two domains on the IOAS: b moves to a manual HWPT of it, then a
+	 * new mapping must reach both (iopt_fill_domains_pages()). */
+	if (b >= 0 && c->caps->hwpt_alloc) {
+		uint32_t h = new_hwpt(c, "ATTACH-12", (unsigned)b, ioas, 0);
+		void *m2 = tc_alloc(c, PG);
+		uint64_t iova2 = tc_pick_iova(c, ioas, PG, PG, 5);
+
+		attach_rid(c, "ATTACH-12", (unsigned)b, h);
+		map_fixed(c, "ATTACH-12", ioas, m2, PG, iova2, RW);
+		tc_dma_write(c, "ATTACH-12", a, T_NO_PASID, iova2 + 0x100,
+			     (char *)m2 + 0x100, LEN, true);
+		tc_dma_write(c, "ATTACH-12", (unsigned)b, T_NO_PASID,
+			     iova2 + 0x800, (char *)m2 + 0x800, LEN, true);
+	}
 	tc_end(c);
 }
 
@@ -631,5 +645,179 @@ SCENARIO(attach_replace_moves_reservations,
 			 T_CALL(c->t, ioas_map, ia, T_MAP_FIXED_IOVA | RW,
 				tc_alloc(c, PG), PG, &io));
 	}
+	tc_end(c);
+}
+
+/*
+ * ATTACH-4 on one IOAS: 7.2's iommufd_device_do_replace() err_unresv path
+ * calls iommufd_group_remove_reserved_iova() on the new HWPT's IOAS, also
+ * when that is the IOAS the group already sits on (no reservation was
+ * added for the replace), so a failed replace there would strip the
+ * group's own reservations: IOVA_RANGES would report the reserved window
+ * usable and a fixed MAP into it would succeed.
+ */
+struct same_ioas {
+	unsigned dev;
+	uint32_t ioas;
+	unsigned n;
+	struct iova_range r[T_MAX_RANGES];
+	uint64_t align;
+};
+
+static void same_ioas_snapshot(struct tc *c, struct same_ioas *s)
+{
+	s->n = T_MAX_RANGES;
+	REQUIRE(c, "ATTACH-4", T_CALL(c->t, iova_ranges, s->ioas, s->r, &s->n,
+				      &s->align));
+}
+
+/* After a failed replace: ranges as before, reserved region still refused. */
+static void same_ioas_assert(struct tc *c, const struct same_ioas *s,
+			     const char *how)
+{
+	struct iova_range r[T_MAX_RANGES];
+	unsigned n = T_MAX_RANGES;
+	uint64_t align = 0;
+	const struct dev_caps *dc = &c->caps->dev[s->dev];
+	bool same;
+
+	REQUIRE(c, "ATTACH-4", T_CALL(c->t, iova_ranges, s->ioas, r, &n,
+				      &align));
+	same = n == s->n && align == s->align &&
+	       !memcmp(r, s->r, (n < T_MAX_RANGES ? n : T_MAX_RANGES) *
+					sizeof(r[0]));
+	tc_check(c, "ATTACH-4", same,
+		 "after a failed replace (%s) onto the same IOAS, IOVA_RANGES changed: %u ranges (was %u), first 0x%llx-0x%llx (was 0x%llx-0x%llx)",
+		 how, n, s->n, n ? (unsigned long long)r[0].start : 0ull,
+		 n ? (unsigned long long)r[0].last : 0ull,
+		 s->n ? (unsigned long long)s->r[0].start : 0ull,
+		 s->n ? (unsigned long long)s->r[0].last : 0ull);
+	if (dc->nresv) {
+		uint64_t at = (dc->resv[0].start + PG - 1) & ~(PG - 1);
+		void *mem = tc_alloc(c, PG);
+		uint64_t iova = at;
+
+		if (at > dc->resv[0].start && at - 1 >= dc->resv[0].last) {
+			tc_log(c, "reserved region too small for a page probe");
+			return;
+		}
+		CHECK_RET(c, "IOAS-4",
+			  T_CALL(c->t, ioas_map, s->ioas,
+				 T_MAP_FIXED_IOVA | RW, mem, PG, &iova),
+			  EINVAL);
+	} else {
+		tc_log(c, "device %u reports no reserved region: IOAS-4 probe skipped",
+		       s->dev);
+	}
+}
+
+SCENARIO(attach_replace_failed_same_ioas_keeps_ranges,
+	 .id = "attach.replace_failed_same_ioas_keeps_ranges",
+	 .title = "a replace onto another HWPT of the same IOAS that fails keeps the group's reserved ranges",
+	 .invariants = "ATTACH-4,IOAS-4,HWPT-5,PASID-2",
+	 .requires = REQ_HWPT_ALLOC)
+{
+	unsigned routes = 0;
+	int a = dev_with_dma(c, -1);
+	struct same_ioas s;
+	uint32_t ha, hb;
+	int ret;
+
+	if (a < 0)
+		a = 0;
+	s.dev = (unsigned)a;
+	bind_dev(c, "ATTACH-4", s.dev, 0);
+
+	/* Route 1: B allocated for a device behind another IOMMU instance:
+	 * the driver refuses it (HWPT-5). */
+	for (unsigned b = 0; b < c->caps->ndev; b++) {
+		if (c->caps->dev[b].iommu == c->caps->dev[s.dev].iommu ||
+		    c->caps->dev[b].group == c->caps->dev[s.dev].group)
+			continue;
+		bind_dev(c, "ATTACH-4", b, 0);
+		s.ioas = new_ioas(c, "ATTACH-4", 0);
+		ha = new_hwpt(c, "ATTACH-4", s.dev, s.ioas, 0);
+		attach_rid(c, "ATTACH-4", s.dev, ha);
+		hb = new_hwpt(c, "ATTACH-4", b, s.ioas, 0);
+		same_ioas_snapshot(c, &s);
+		CHECK_RET(c, "HWPT-5",
+			  T_CALL(c->t, attach, s.dev, T_NO_PASID, hb, NULL),
+			  EINVAL);
+		same_ioas_assert(c, &s, "other IOMMU instance");
+		REQUIRE(c, "ATTACH-4", T_CALL(c->t, detach, s.dev, T_NO_PASID));
+		REQUIRE(c, "ATTACH-4", T_CALL(c->t, destroy, hb));
+		REQUIRE(c, "ATTACH-4", T_CALL(c->t, destroy, ha));
+		REQUIRE(c, "ATTACH-4", T_CALL(c->t, destroy, s.ioas));
+		REQUIRE(c, "ATTACH-4", T_CALL(c->t, unbind, b));
+		routes++;
+		break;
+	}
+
+	/* Route 2: a PASID is attached and B is not PASID-compatible
+	 * (PASID-2). */
+	if (c->caps->pasid_uapi && c->caps->dev[s.dev].max_pasid_log2) {
+		uint32_t hp;
+
+		s.ioas = new_ioas(c, "ATTACH-4", 0);
+		ret = T_CALL(c->t, hwpt_alloc, s.dev, s.ioas, T_HWPT_PASID, 0,
+			     NULL, 0, &ha);
+		if (!ret)
+			ret = T_CALL(c->t, hwpt_alloc, s.dev, s.ioas,
+				     T_HWPT_PASID, 0, NULL, 0, &hp);
+		if (!ret) {
+			attach_rid(c, "ATTACH-4", s.dev, ha);
+			ret = T_CALL(c->t, attach, s.dev, 1, hp, NULL);
+		}
+		if (ret) {
+			tc_log(c, "PASID route unavailable: %s", errno_name(ret));
+		} else {
+			hb = new_hwpt(c, "ATTACH-4", s.dev, s.ioas, 0);
+			same_ioas_snapshot(c, &s);
+			CHECK_RET(c, "PASID-2",
+				  T_CALL(c->t, attach, s.dev, T_NO_PASID, hb,
+					 NULL),
+				  EINVAL);
+			same_ioas_assert(c, &s, "PASID attached, B not PASID-capable");
+			REQUIRE(c, "ATTACH-4", T_CALL(c->t, detach, s.dev, 1));
+			REQUIRE(c, "ATTACH-4",
+				T_CALL(c->t, detach, s.dev, T_NO_PASID));
+			REQUIRE(c, "ATTACH-4", T_CALL(c->t, destroy, hb));
+			REQUIRE(c, "ATTACH-4", T_CALL(c->t, destroy, hp));
+			REQUIRE(c, "ATTACH-4", T_CALL(c->t, destroy, ha));
+			routes++;
+		}
+	}
+
+	/* Route 3: fault injection in the driver's attach. */
+	if (c->caps->fault_inject) {
+		unsigned nfailed = 0;
+
+		s.ioas = new_ioas(c, "ATTACH-4", 0);
+		ha = new_hwpt(c, "ATTACH-4", s.dev, s.ioas, 0);
+		attach_rid(c, "ATTACH-4", s.dev, ha);
+		hb = new_hwpt(c, "ATTACH-4", s.dev, s.ioas, 0);
+		same_ioas_snapshot(c, &s);
+		ret = -1;
+		for (unsigned nth = 1; nth <= 32; nth++) {
+			REQUIRE(c, "ATTACH-4",
+				T_CALL(c->t, inject_fail_nth, nth));
+			ret = T_CALL(c->t, attach, s.dev, T_NO_PASID, hb, NULL);
+			T_CALL(c->t, inject_fail_nth, 0);
+			if (!ret)
+				break;
+			nfailed++;
+			if (nfailed <= 4)
+				same_ioas_assert(c, &s, "fault injection");
+		}
+		tc_log(c, "%u injected failures before the replace succeeded",
+		       nfailed);
+		tc_check(c, "ATTACH-4", ret == 0,
+			 "replace never succeeded with injection off: %s",
+			 errno_name(ret));
+		if (nfailed)
+			routes++;
+	}
+	if (!routes)
+		tc_skip(c, "no way to make a same-IOAS replace fail: one IOMMU instance, no PASID, no fault injection");
 	tc_end(c);
 }

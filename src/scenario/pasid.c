@@ -392,5 +392,7 @@ SCENARIO(pasid_non_pasid_device,
 	CHECK_RET(c, "PASID-9", ret, 0, EINVAL, EOPNOTSUPP);
 	/* Whatever the answer, the RID is unaffected. */
 	CHECK_OK(c, "PASID-9", T_CALL(c->t, detach, (unsigned)d, 1));
+	/* Nothing holds the HWPT any more: neither the PASID nor the RID. */
+	CHECK_OK(c, "PASID-9", T_CALL(c->t, destroy, h));
 	tc_end(c);
 }

@@ -239,6 +239,10 @@ SCENARIO(range_allow_invalid,
 	CHECK_RET(c, "RANGE-4", T_CALL(c->t, allow_iovas, ioas, bad, 2), EINVAL);
 	bad[0] = (struct iova_range){ 0x80000000 + p, 0x80000000 };
 	CHECK_RET(c, "RANGE-4", T_CALL(c->t, allow_iovas, ioas, bad, 1), EINVAL);
+	/* A single-byte range (start == last): iommufd_ioas_allow_iovas()
+	 * refuses start >= last. */
+	bad[0] = (struct iova_range){ 0x80000000, 0x80000000 };
+	CHECK_RET(c, "RANGE-4", T_CALL(c->t, allow_iovas, ioas, bad, 1), EINVAL);
 
 	/* The refused calls kept the old list: allocation stays inside it. */
 	CHECK_OK(c, "RANGE-4", T_CALL(c->t, ioas_map, ioas, RW, buf, 4 * p,

@@ -734,7 +734,7 @@ UNIT_TEST(model_profiles_table)
 	for (unsigned i = 0; i < n; i++) {
 		EXPECT(p[i].description && *p[i].description);
 		EXPECT(p[i].breaks);
-		EXPECT((p[i].bugs == 0) == (*p[i].breaks == 0));
+		EXPECT((p[i].bug == MB_NONE) == (*p[i].breaks == 0));
 		EXPECT(p[i].ndev <= T_MAX_DEVS && p[i].nctx <= T_MAX_CTX);
 	}
 }

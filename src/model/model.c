@@ -1425,6 +1425,17 @@ static int check_iova(const struct model *m, const struct m_ioas *a,
 		return e_overflow(m);
 	if (resv_hit(m, a, iova, last))
 		return -EINVAL;
+	/* MB_ALLOW_LIMITS_FIXED: allowed ranges also fence fixed maps
+	 * (RANGE-7); iopt_check_iova() does not look at them. */
+	if (bug(m, MB_ALLOW_LIMITS_FIXED) && a->nallowed) {
+		bool inside = false;
+
+		for (unsigned i = 0; i < a->nallowed; i++)
+			inside |= iova >= a->allowed[i].start &&
+				  last <= a->allowed[i].last;
+		if (!inside)
+			return -EINVAL;
+	}
 	if (area_hit(a, iova, last) && !bug(m, MB_MAP_OVERLAP_OK))
 		return -EEXIST;
 	return 0;

@@ -426,6 +426,9 @@ static const struct model_profile profiles[] = {
 	NEG("replace-fail-unreserves",
 	    "negative control: a failed replace onto the same IOAS drops the group's reservations (7.2 err_unresv)",
 	    "ATTACH-4,IOAS-4", MB_REPLACE_FAIL_UNRESERVES),
+	NEG("allow-limits-fixed",
+	    "negative control: ALLOW_IOVAS also refuses fixed maps outside the allowed ranges",
+	    "RANGE-7", MB_ALLOW_LIMITS_FIXED),
 };
 
 const struct model_profile *model_profiles(unsigned *n)

@@ -364,3 +364,827 @@ UNIT_TEST(model_throughput)
 	EXPECT(ops / s > 1e5);
 	model_free(m);
 }
+
+/*
+ * The narrow negative controls: one probe per profile, run on "default"
+ * and on the profile; each returns what it observed (an errno or a flag),
+ * which must differ exactly as the row says.
+ */
+#define DEV0_ATTACHED(m, a)                                                 \
+	do {                                                                \
+		model_ioas_alloc(m, 0, &(a));                               \
+		EXPECT_EQ(model_bind(m, 0, 0), 0);                          \
+		EXPECT_EQ(model_attach(m, 0, RID, a, NULL), 0);             \
+	} while (0)
+
+static uint32_t hwpt(struct model *m, unsigned dev, uint32_t ioas,
+		     uint32_t flags)
+{
+	uint32_t h = 0;
+
+	EXPECT_EQ(model_hwpt_alloc(m, dev, ioas, flags, 0, NULL, 0, &h), 0);
+	return h;
+}
+
+static long p_unmap_splits(struct model *m)
+{
+	uint32_t a;
+	uint64_t iova = 0x100000, n;
+
+	model_ioas_alloc(m, 0, &a);
+	model_ioas_map(m, a, RW | T_MAP_FIXED_IOVA, mem, 2 * PG, &iova);
+	return model_ioas_unmap(m, a, 0x100000, PG, &n);
+}
+
+static long p_map_overlap(struct model *m)
+{
+	uint32_t a;
+	uint64_t iova = 0x100000;
+
+	model_ioas_alloc(m, 0, &a);
+	map_at(m, a, 0x100000, 0, RW);
+	return model_ioas_map(m, a, RW | T_MAP_FIXED_IOVA, mem + PG, PG, &iova);
+}
+
+static long dirty_setup(struct model *m, uint32_t *h)
+{
+	uint32_t a;
+
+	model_ioas_alloc(m, 0, &a);
+	model_bind(m, 0, 0);
+	*h = hwpt(m, 0, a, IOMMU_HWPT_ALLOC_DIRTY_TRACKING);
+	model_attach(m, 0, RID, *h, NULL);
+	map_at(m, a, 0x100000, 0, RW);
+	return 0;
+}
+
+static long p_dirty_stale(struct model *m)
+{
+	uint32_t h;
+	uint64_t bm = 0;
+
+	dirty_setup(m, &h);
+	lands(m, 0, RID, 0x100000, 0);
+	model_set_dirty_tracking(m, h, true);
+	model_get_dirty_bitmap(m, h, 0x100000, PG, PG, 0, &bm);
+	return (long)bm;
+}
+
+static long p_no_clear(struct model *m)
+{
+	uint32_t h;
+	uint64_t bm = 0;
+
+	dirty_setup(m, &h);
+	model_set_dirty_tracking(m, h, true);
+	lands(m, 0, RID, 0x100000, 0);
+	model_get_dirty_bitmap(m, h, 0x100000, PG, PG,
+			       IOMMU_HWPT_GET_DIRTY_BITMAP_NO_CLEAR, &bm);
+	bm = 0;
+	model_get_dirty_bitmap(m, h, 0x100000, PG, PG,
+			       IOMMU_HWPT_GET_DIRTY_BITMAP_NO_CLEAR, &bm);
+	return (long)bm;
+}
+
+static long p_dirty_without_cap(struct model *m)
+{
+	uint32_t a, h;
+
+	model_ioas_alloc(m, 0, &a);
+	model_bind(m, 4, 0);
+	return model_hwpt_alloc(m, 4, a, IOMMU_HWPT_ALLOC_DIRTY_TRACKING, 0,
+				NULL, 0, &h);
+}
+
+static long p_auto_leak(struct model *m)
+{
+	uint32_t a;
+
+	DEV0_ATTACHED(m, a);
+	model_detach(m, 0, RID);
+	return model_destroy(m, a);
+}
+
+static long p_emsgsize(struct model *m)
+{
+	uint32_t a;
+	struct iova_range r[1];
+	unsigned n = 1;
+
+	DEV0_ATTACHED(m, a);
+	return model_iova_ranges(m, a, r, &n, NULL);
+}
+
+static long p_huge_lax(struct model *m)
+{
+	uint32_t a;
+	uint64_t v = 0;
+
+	DEV0_ATTACHED(m, a);
+	map_at(m, a, 0x100000, 0, RW);
+	return model_ioas_option_huge_pages(m, a, true, &v);
+}
+
+static long p_unknown_ioctl(struct model *m)
+{
+	uint32_t buf[16] = { sizeof(buf) };
+
+	return model_raw_ioctl(m, 0, _IO(IOMMUFD_TYPE, 0xff), buf);
+}
+
+static long p_lookup_type(struct model *m)
+{
+	uint32_t a, h = 0;
+	uint64_t iova = 0x100000;
+
+	model_ioas_alloc(m, 0, &a);
+	model_bind(m, 0, 0);
+	model_attach(m, 0, RID, a, &h);
+	return model_ioas_map(m, h, RW | T_MAP_FIXED_IOVA, mem, PG, &iova);
+}
+
+static long p_destroy_busy(struct model *m)
+{
+	uint32_t a, h;
+
+	model_ioas_alloc(m, 0, &a);
+	model_bind(m, 0, 0);
+	h = hwpt(m, 0, a, 0);
+	model_attach(m, 0, RID, h, NULL);
+	map_at(m, a, 0x100000, 0, RW);
+	EXPECT_EQ(model_destroy(m, h), -EBUSY);
+	return lands(m, 0, RID, 0x100000, 0);
+}
+
+static long p_destroy_device(struct model *m)
+{
+	model_bind(m, 0, 0);
+	return model_destroy(m, model_dev_id(m, 0));
+}
+
+static long p_destroy_twice(struct model *m)
+{
+	uint32_t a;
+
+	model_ioas_alloc(m, 0, &a);
+	model_destroy(m, a);
+	return model_destroy(m, a);
+}
+
+static long p_hw_info(struct model *m)
+{
+	uint8_t buf[256];
+	uint32_t len = sizeof(buf);
+
+	memset(buf, 0xff, sizeof(buf));
+	model_bind(m, 0, 0);
+	model_hw_info(m, 0, buf, &len, NULL, NULL);
+	return buf[sizeof(buf) - 1];
+}
+
+static long p_bind_twice(struct model *m)
+{
+	model_bind(m, 0, 0);
+	return model_bind(m, 0, 0);
+}
+
+static long p_prebind(struct model *m)
+{
+	return model_detach(m, 0, RID);
+}
+
+static long p_owner(struct model *m)
+{
+	model_bind(m, 2, 0);
+	return model_bind(m, 3, 1);
+}
+
+static long p_bind_identity(struct model *m)
+{
+	uint32_t a;
+
+	model_ioas_alloc(m, 0, &a);
+	map_at(m, a, 0x100000, 0, RW);
+	model_bind(m, 0, 0);
+	return lands(m, 0, RID, (uintptr_t)mem, 0);
+}
+
+static long p_release_keeps_rid(struct model *m)
+{
+	uint32_t a;
+
+	DEV0_ATTACHED(m, a);
+	map_at(m, a, 0x100000, 0, RW);
+	model_unbind(m, 0);
+	model_bind(m, 0, 0);
+	return lands(m, 0, RID, 0x100000, 0);
+}
+
+static long p_msi(struct model *m)
+{
+	return model_bind(m, 5, 0);
+}
+
+static long p_pt_writeback(struct model *m)
+{
+	uint32_t a, out = 0;
+
+	model_ioas_alloc(m, 0, &a);
+	model_bind(m, 0, 0);
+	model_attach(m, 0, RID, a, &out);
+	return out == a;
+}
+
+static long p_auto_exclusive(struct model *m)
+{
+	uint32_t a;
+
+	DEV0_ATTACHED(m, a);
+	model_bind(m, 1, 0);
+	return model_attach(m, 1, RID, a, NULL);
+}
+
+static long p_replace_same(struct model *m)
+{
+	uint32_t a, h;
+
+	model_ioas_alloc(m, 0, &a);
+	model_bind(m, 0, 0);
+	h = hwpt(m, 0, a, 0);
+	model_attach(m, 0, RID, h, NULL);
+	return model_attach(m, 0, RID, h, NULL);
+}
+
+static long p_detach_unattached(struct model *m)
+{
+	model_bind(m, 0, 0);
+	return model_detach(m, 0, RID);
+}
+
+static long p_attach_missing(struct model *m)
+{
+	model_bind(m, 0, 0);
+	return model_attach(m, 0, RID, T_ID_MAKE(0, 40), NULL);
+}
+
+static long p_not_prefilled(struct model *m)
+{
+	uint32_t a, h;
+
+	model_ioas_alloc(m, 0, &a);
+	map_at(m, a, 0x100000, 0, RW);
+	model_bind(m, 0, 0);
+	h = hwpt(m, 0, a, 0);
+	model_attach(m, 0, RID, h, NULL);
+	return lands(m, 0, RID, 0x100000, 0);
+}
+
+static long p_first_domain(struct model *m)
+{
+	uint32_t a, h0, h1;
+
+	model_ioas_alloc(m, 0, &a);
+	model_bind(m, 0, 0);
+	model_bind(m, 1, 0);
+	h0 = hwpt(m, 0, a, 0);
+	h1 = hwpt(m, 1, a, 0);
+	model_attach(m, 0, RID, h0, NULL);
+	model_attach(m, 1, RID, h1, NULL);
+	map_at(m, a, 0x100000, 0, RW);
+	return lands(m, 0, RID, 0x100000, 0) && lands(m, 1, RID, 0x100000, 0);
+}
+
+static long p_contig(struct model *m)
+{
+	uint32_t a, v = 0x12345678, got;
+
+	DEV0_ATTACHED(m, a);
+	map_at(m, a, 0x100000, 1, RW); /* IOVA page 0 -> user page 1 */
+	map_at(m, a, 0x101000, 0, RW); /* IOVA page 1 -> user page 0 */
+	memset(mem, 0, 2 * PG);
+	model_dma(m, 0, RID, DMA_TO_MEMORY, 0x101000 - 2, &v, 4, NULL, 0);
+	memcpy(&got, mem + PG - 2, 4);
+	return mem[0] == 0x34 && mem[1] == 0x12; /* upper half in page 0 */
+}
+
+static long p_wo(struct model *m)
+{
+	uint32_t a;
+
+	DEV0_ATTACHED(m, a);
+	map_at(m, a, 0x100000, 0, T_MAP_WRITEABLE);
+	return lands(m, 0, RID, 0x100000, 0);
+}
+
+static long p_stale_remap(struct model *m)
+{
+	uint32_t a;
+	uint64_t n;
+
+	DEV0_ATTACHED(m, a);
+	map_at(m, a, 0x100000, 0, RW);
+	model_ioas_unmap(m, a, 0x100000, PG, &n);
+	map_at(m, a, 0x100000, 1, RW);
+	return lands(m, 0, RID, 0x100000, 1);
+}
+
+static long p_huge_first(struct model *m)
+{
+	const uint64_t H = 2ull << 20;
+	uint8_t *big = aligned_alloc(H, H);
+	uint32_t a, v = 0xabcdef01, got = 0;
+	uint64_t iova = 0x40000000;
+
+	memset(big, 0, H);
+	DEV0_ATTACHED(m, a);
+	model_ioas_map(m, a, RW | T_MAP_FIXED_IOVA, big, H, &iova);
+	model_dma(m, 0, RID, DMA_TO_MEMORY, 0x40000000 + 5 * PG, &v, 4, NULL,
+		  0);
+	memcpy(&got, big + 5 * PG, 4);
+	free(big);
+	return got == v;
+}
+
+static long p_aperture(struct model *m)
+{
+	uint32_t a;
+
+	DEV0_ATTACHED(m, a);
+	map_at(m, a, (1ull << 48) - PG, 0, RW);
+	return lands(m, 0, RID, (1ull << 48) - PG, 0);
+}
+
+static long p_copy_at_src(struct model *m)
+{
+	uint32_t a, b;
+	uint64_t dst = 0x100000;
+
+	DEV0_ATTACHED(m, a);
+	model_ioas_alloc(m, 0, &b);
+	map_at(m, b, 0x500000, 0, RW);
+	model_ioas_copy(m, a, b, RW | T_MAP_FIXED_IOVA, 0x500000, PG, &dst);
+	return lands(m, 0, RID, 0x100000, 0);
+}
+
+static long p_shared_not_installed(struct model *m)
+{
+	uint32_t a;
+
+	DEV0_ATTACHED(m, a);
+	model_bind(m, 1, 0);
+	model_attach(m, 1, RID, a, NULL);
+	map_at(m, a, 0x100000, 0, RW);
+	return lands(m, 1, RID, 0x100000, 0);
+}
+
+static long p_noprot(struct model *m)
+{
+	uint32_t a;
+	uint64_t iova = 0x100000;
+
+	model_ioas_alloc(m, 0, &a);
+	return model_ioas_map(m, a, T_MAP_FIXED_IOVA, mem, PG, &iova);
+}
+
+static long p_unaligned(struct model *m)
+{
+	uint32_t a;
+	uint64_t iova = 0x100800;
+
+	DEV0_ATTACHED(m, a);
+	return model_ioas_map(m, a, RW | T_MAP_FIXED_IOVA, mem, PG, &iova);
+}
+
+static long p_iova_zero(struct model *m)
+{
+	uint32_t a;
+	uint64_t iova = 1;
+
+	model_ioas_alloc(m, 0, &a);
+	model_ioas_map(m, a, RW, mem, PG, &iova);
+	return iova == 0;
+}
+
+static long p_unmap_empty(struct model *m)
+{
+	uint32_t a;
+	uint64_t n;
+
+	model_ioas_alloc(m, 0, &a);
+	return model_ioas_unmap(m, a, 0x100000, PG, &n);
+}
+
+static long p_unmap_bytes(struct model *m)
+{
+	uint32_t a;
+	uint64_t n = 0;
+
+	model_ioas_alloc(m, 0, &a);
+	map_at(m, a, 0x100000, 0, RW);
+	model_ioas_unmap(m, a, 0x100000, 2 * PG, &n);
+	return (long)n;
+}
+
+static long p_copy_partial(struct model *m)
+{
+	uint32_t a, b;
+	uint64_t dst = 0x100000;
+
+	model_ioas_alloc(m, 0, &a);
+	model_ioas_alloc(m, 0, &b);
+	map_at(m, b, 0x500000, 0, RW);
+	return model_ioas_copy(m, a, b, RW | T_MAP_FIXED_IOVA, 0x500000,
+			       2 * PG, &dst);
+}
+
+static long p_copy_writable(struct model *m)
+{
+	uint32_t a, b;
+	uint64_t dst = 0x100000;
+
+	model_ioas_alloc(m, 0, &a);
+	model_ioas_alloc(m, 0, &b);
+	map_at(m, b, 0x500000, 0, T_MAP_READABLE);
+	return model_ioas_copy(m, a, b, RW | T_MAP_FIXED_IOVA, 0x500000, PG,
+			       &dst);
+}
+
+static long p_wrap(struct model *m)
+{
+	uint32_t a;
+	uint64_t iova = UINT64_MAX - PG + 1;
+
+	model_ioas_alloc(m, 0, &a);
+	return model_ioas_map(m, a, RW | T_MAP_FIXED_IOVA, mem, 2 * PG, &iova);
+}
+
+static long p_ignores_limits(struct model *m)
+{
+	uint32_t a;
+	uint64_t iova = 0x100800;
+
+	model_ioas_alloc(m, 0, &a);
+	model_ioas_map(m, a, RW | T_MAP_FIXED_IOVA, mem, 0x800, &iova);
+	model_bind(m, 0, 0);
+	return model_attach(m, 0, RID, a, NULL);
+}
+
+static long p_fresh_align(struct model *m)
+{
+	uint32_t a;
+	struct iova_range r[4];
+	unsigned n = 4;
+	uint64_t al = 0;
+
+	model_ioas_alloc(m, 0, &a);
+	model_iova_ranges(m, a, r, &n, &al);
+	return (long)al;
+}
+
+static long p_single_byte(struct model *m)
+{
+	uint32_t a;
+	struct iova_range r = { 0x80000000, 0x80000000 };
+
+	model_ioas_alloc(m, 0, &a);
+	return model_allow_iovas(m, a, &r, 1);
+}
+
+static long p_unsorted(struct model *m)
+{
+	uint32_t a;
+	struct iova_range r[4];
+	unsigned n = 4;
+
+	DEV0_ATTACHED(m, a);
+	model_iova_ranges(m, a, r, &n, NULL);
+	return r[0].start == 0;
+}
+
+static long p_flags_ignored(struct model *m)
+{
+	uint32_t a, h;
+
+	model_ioas_alloc(m, 0, &a);
+	model_bind(m, 0, 0);
+	return model_hwpt_alloc(m, 0, a, 1u << 30, 0, NULL, 0, &h);
+}
+
+static long p_pt_id(struct model *m)
+{
+	uint32_t h;
+
+	model_bind(m, 0, 0);
+	return model_hwpt_alloc(m, 0, T_ID_MAKE(0, 40), 0, 0, NULL, 0, &h);
+}
+
+static long p_combo(struct model *m)
+{
+	uint32_t a, h;
+
+	model_ioas_alloc(m, 0, &a);
+	model_bind(m, 0, 0);
+	return model_hwpt_alloc(m, 0, a, IOMMU_HWPT_ALLOC_NEST_PARENT |
+				IOMMU_HWPT_ALLOC_DIRTY_TRACKING, 0, NULL, 0,
+				&h);
+}
+
+static long p_incompat(struct model *m)
+{
+	uint32_t a, h4;
+
+	model_ioas_alloc(m, 0, &a);
+	model_bind(m, 0, 0);
+	model_bind(m, 4, 0);
+	h4 = hwpt(m, 4, a, 0);
+	return model_attach(m, 0, RID, h4, NULL);
+}
+
+static long p_pasid_any(struct model *m)
+{
+	uint32_t a, h;
+
+	model_ioas_alloc(m, 0, &a);
+	model_bind(m, 0, 0);
+	h = hwpt(m, 0, a, 0);
+	return model_attach(m, 0, 5, h, NULL);
+}
+
+static long p_rid_ignores_pasids(struct model *m)
+{
+	uint32_t a, h;
+
+	rid_and_pasid(m, &a);
+	h = hwpt(m, 0, a, 0);
+	return model_attach(m, 0, RID, h, NULL);
+}
+
+static long p_pasid_ignores_rid(struct model *m)
+{
+	uint32_t a, h, p;
+
+	model_ioas_alloc(m, 0, &a);
+	model_bind(m, 0, 0);
+	h = hwpt(m, 0, a, 0);
+	p = hwpt(m, 0, a, APASID);
+	model_attach(m, 0, RID, h, NULL);
+	return model_attach(m, 0, 5, p, NULL);
+}
+
+static long p_reattach(struct model *m)
+{
+	uint32_t a, p2;
+
+	rid_and_pasid(m, &a);
+	p2 = hwpt(m, 0, a, APASID);
+	return model_attach(m, 0, 5, p2, NULL);
+}
+
+static long p_pasid_detach(struct model *m)
+{
+	model_bind(m, 0, 0);
+	return model_detach(m, 0, 5);
+}
+
+static long p_pasid_range(struct model *m)
+{
+	uint32_t a, p;
+
+	model_ioas_alloc(m, 0, &a);
+	model_bind(m, 0, 0);
+	p = hwpt(m, 0, a, APASID);
+	return model_attach(m, 0, 1u << 20, p, NULL);
+}
+
+static long p_flush_all(struct model *m)
+{
+	uint32_t a, p;
+
+	p = rid_and_pasid(m, &a);
+	model_attach(m, 0, 6, p, NULL);
+	model_detach(m, 0, 6);
+	return lands(m, 0, 5, 0x100000, 0);
+}
+
+static long p_pasid_on_rid(struct model *m)
+{
+	uint32_t a, h;
+
+	model_ioas_alloc(m, 0, &a);
+	model_bind(m, 5, 0);
+	h = hwpt(m, 5, a, APASID);
+	return model_attach(m, 5, 1, h, NULL);
+}
+
+static long p_group_split(struct model *m)
+{
+	uint32_t a, h1, h2;
+
+	model_ioas_alloc(m, 0, &a);
+	model_bind(m, 2, 0);
+	model_bind(m, 3, 0);
+	h1 = hwpt(m, 2, a, 0);
+	h2 = hwpt(m, 2, a, 0);
+	model_attach(m, 2, RID, h1, NULL);
+	return model_attach(m, 3, RID, h2, NULL);
+}
+
+static long p_group_replace(struct model *m)
+{
+	uint32_t a, b;
+
+	model_ioas_alloc(m, 0, &a);
+	model_ioas_alloc(m, 0, &b);
+	model_bind(m, 2, 0);
+	model_bind(m, 3, 0);
+	model_attach(m, 2, RID, a, NULL);
+	model_attach(m, 3, RID, a, NULL);
+	return model_attach(m, 2, RID, b, NULL);
+}
+
+static long p_group_detach(struct model *m)
+{
+	uint32_t a;
+
+	model_ioas_alloc(m, 0, &a);
+	map_at(m, a, 0x100000, 0, RW);
+	model_bind(m, 2, 0);
+	model_bind(m, 3, 0);
+	model_attach(m, 2, RID, a, NULL);
+	model_attach(m, 3, RID, a, NULL);
+	model_detach(m, 2, RID);
+	return lands(m, 3, RID, 0x100000, 0);
+}
+
+static long p_dirty_nocap(struct model *m)
+{
+	uint32_t a, h;
+
+	model_ioas_alloc(m, 0, &a);
+	model_bind(m, 0, 0);
+	h = hwpt(m, 0, a, 0);
+	return model_set_dirty_tracking(m, h, true);
+}
+
+static long p_nest_any(struct model *m)
+{
+	struct iommu_hwpt_vtd_s1 d = { 0 };
+	uint32_t a, h, n;
+
+	model_ioas_alloc(m, 0, &a);
+	model_bind(m, 0, 0);
+	h = hwpt(m, 0, a, 0);
+	return model_hwpt_alloc(m, 0, h, 0, IOMMU_HWPT_DATA_VTD_S1, &d,
+				sizeof(d), &n);
+}
+
+static long p_invalidate(struct model *m)
+{
+	uint32_t a, h, num = 0;
+
+	model_ioas_alloc(m, 0, &a);
+	model_bind(m, 0, 0);
+	h = hwpt(m, 0, a, 0);
+	return model_hwpt_invalidate(m, h, IOMMU_HWPT_INVALIDATE_DATA_VTD_S1,
+				     NULL, 0, &num);
+}
+
+static long p_fail_unreserves(struct model *m)
+{
+	uint32_t a, ha, hb;
+	uint64_t iova = MSI;
+
+	model_ioas_alloc(m, 0, &a);
+	model_bind(m, 0, 0);
+	model_bind(m, 4, 0);
+	ha = hwpt(m, 0, a, 0);
+	model_attach(m, 0, RID, ha, NULL);
+	hb = hwpt(m, 4, a, 0);
+	EXPECT_EQ(model_attach(m, 0, RID, hb, NULL), -EINVAL);
+	return model_ioas_map(m, a, RW | T_MAP_FIXED_IOVA, mem, PG, &iova);
+}
+
+static long p_allow_fixed(struct model *m)
+{
+	uint32_t a;
+	struct iova_range r = { 0x40000000, 0x40000000 + 4 * PG - 1 };
+	uint64_t iova = 0x100000;
+
+	model_ioas_alloc(m, 0, &a);
+	model_allow_iovas(m, a, &r, 1);
+	return model_ioas_map(m, a, RW | T_MAP_FIXED_IOVA, mem, PG, &iova);
+}
+
+static const struct probe {
+	const char *profile;
+	long (*fn)(struct model *m);
+	long conforming, broken;
+} probes[] = {
+	{ "unmap-splits", p_unmap_splits, -ENOENT, 0 },		 /* IOAS-6 */
+	{ "map-overlap-ok", p_map_overlap, -EEXIST, 0 },	 /* IOAS-3 */
+	{ "dirty-stale-on-enable", p_dirty_stale, 0, 1 },	 /* DIRTY-2 */
+	{ "no-clear-ignored", p_no_clear, 1, 0 },		 /* DIRTY-3 */
+	{ "dirty-without-cap", p_dirty_without_cap, -EOPNOTSUPP, 0 }, /* HWPT-2 */
+	{ "auto-hwpt-leak", p_auto_leak, 0, -EBUSY },		 /* OBJ-8 */
+	{ "emsgsize-silent", p_emsgsize, -EMSGSIZE, 0 },	 /* RANGE-2 */
+	{ "huge-pages-lax", p_huge_lax, -EINVAL, 0 },		 /* IOAS-13 */
+	{ "unknown-ioctl-einval", p_unknown_ioctl, -ENOTTY, -EINVAL }, /* OBJ-2 */
+	{ "lookup-wrong-type-einval", p_lookup_type, -ENOENT, -EINVAL }, /* OBJ-4 */
+	{ "destroy-busy-teardown", p_destroy_busy, 1, 0 },	 /* OBJ-6 */
+	{ "destroy-device-ok", p_destroy_device, -EBUSY, 0 },	 /* OBJ-7 */
+	{ "destroy-twice-ok", p_destroy_twice, -ENOENT, 0 },	 /* OBJ-9 */
+	{ "hw-info-no-zero-fill", p_hw_info, 0, 0xff },		 /* OBJ-11 */
+	{ "bind-twice-ebusy", p_bind_twice, -EINVAL, -EBUSY },	 /* OWN-1 */
+	{ "prebind-enodev", p_prebind, -EINVAL, -ENODEV },	 /* OWN-2 */
+	{ "owner-ebusy", p_owner, -EPERM, -EBUSY },		 /* OWN-3 */
+	{ "bind-identity", p_bind_identity, 0, 1 },		 /* OWN-4 */
+	{ "release-keeps-rid", p_release_keeps_rid, 0, 1 },	 /* OWN-5 */
+	{ "msi-unisolated", p_msi, 0, -EPERM },			 /* OWN-6 */
+	{ "attach-no-pt-writeback", p_pt_writeback, 0, 1 },	 /* ATTACH-1 */
+	{ "auto-domain-exclusive", p_auto_exclusive, 0, -EBUSY }, /* ATTACH-2 */
+	{ "replace-same-ebusy", p_replace_same, 0, -EBUSY },	 /* ATTACH-3 */
+	{ "detach-unattached-einval", p_detach_unattached, 0, -EINVAL }, /* ATTACH-7 */
+	{ "attach-missing-einval", p_attach_missing, -ENOENT, -EINVAL }, /* ATTACH-8 */
+	{ "hwpt-not-prefilled", p_not_prefilled, 1, 0 },	 /* ATTACH-11 */
+	{ "map-first-domain-only", p_first_domain, 1, 0 },	 /* ATTACH-12 */
+	{ "dma-contig-assumed", p_contig, 1, 0 },		 /* DMA-1 */
+	{ "wo-no-access", p_wo, 1, 0 },				 /* DMA-3 */
+	{ "stale-remap", p_stale_remap, 1, 0 },			 /* DMA-6 */
+	{ "huge-first-page", p_huge_first, 1, 0 },		 /* DMA-7 */
+	{ "aperture-short", p_aperture, 1, 0 },			 /* DMA-8 */
+	{ "copy-at-source-iova", p_copy_at_src, 1, 0 },		 /* DMA-9 */
+	{ "shared-domain-not-installed", p_shared_not_installed, 1, 0 }, /* DMA-10 */
+	{ "map-noprot-ok", p_noprot, -EINVAL, 0 },		 /* IOAS-1 */
+	{ "map-unaligned-ok", p_unaligned, -EINVAL, 0 },	 /* IOAS-2 */
+	{ "auto-iova-zero", p_iova_zero, 0, 1 },		 /* IOAS-5 */
+	{ "unmap-empty-ok", p_unmap_empty, -ENOENT, 0 },	 /* IOAS-7 */
+	{ "unmap-bytes-asked", p_unmap_bytes, (long)PG, 2 * (long)PG }, /* IOAS-8 */
+	{ "copy-partial-ok", p_copy_partial, -ENOENT, 0 },	 /* IOAS-9 */
+	{ "copy-ignores-writable", p_copy_writable, -EPERM, 0 }, /* IOAS-10 */
+	{ "wrap-einval", p_wrap, -EOVERFLOW, -EINVAL },		 /* IOAS-11 */
+	{ "attach-ignores-limits", p_ignores_limits, -EADDRINUSE, 0 }, /* IOAS-12 */
+	{ "fresh-align-page", p_fresh_align, 1, (long)PG },	 /* RANGE-1 */
+	{ "allow-single-byte", p_single_byte, -EINVAL, 0 },	 /* RANGE-4 */
+	{ "ranges-unsorted", p_unsorted, 1, 0 },		 /* RANGE-6 */
+	{ "hwpt-flags-ignored", p_flags_ignored, -EOPNOTSUPP, 0 }, /* HWPT-1 */
+	{ "pt-id-enoent", p_pt_id, -EINVAL, -ENOENT },		 /* HWPT-3 */
+	{ "flag-combo-enomem", p_combo, 0, -ENOMEM },		 /* HWPT-4 */
+	{ "incompat-enodev", p_incompat, -EINVAL, -ENODEV },	 /* HWPT-5 */
+	{ "pasid-any-hwpt", p_pasid_any, -EINVAL, 0 },		 /* PASID-1 */
+	{ "rid-replace-ignores-pasids", p_rid_ignores_pasids, -EINVAL, 0 }, /* PASID-2 */
+	{ "pasid-ignores-rid", p_pasid_ignores_rid, -EINVAL, 0 }, /* PASID-3 */
+	{ "pasid-reattach-ebusy", p_reattach, 0, -EBUSY },	 /* PASID-4 */
+	{ "pasid-detach-enoent", p_pasid_detach, 0, -ENOENT },	 /* PASID-5 */
+	{ "pasid-range-unchecked", p_pasid_range, -EINVAL, 0 },	 /* PASID-6 */
+	{ "pasid-detach-flushes-all", p_flush_all, 1, 0 },	 /* PASID-8 */
+	{ "pasid-on-rid", p_pasid_on_rid, -EINVAL, 0 },		 /* PASID-9 */
+	{ "group-split-ebusy", p_group_split, -EINVAL, -EBUSY },  /* GROUP-1 */
+	{ "group-replace-ebusy", p_group_replace, 0, -EBUSY },	 /* GROUP-2 */
+	{ "group-detach-blocks", p_group_detach, 1, 0 },	 /* GROUP-3 */
+	{ "dirty-nocap-ok", p_dirty_nocap, -EOPNOTSUPP, 0 },	 /* DIRTY-1 */
+	{ "nest-any-parent", p_nest_any, -EINVAL, 0 },		 /* NEST-1 */
+	{ "invalidate-paging-ok", p_invalidate, -EINVAL, 0 },	 /* NEST-2 */
+	{ "replace-fail-unreserves", p_fail_unreserves, -EINVAL, 0 }, /* ATTACH-4 */
+	{ "allow-limits-fixed", p_allow_fixed, 0, -EINVAL },	 /* RANGE-7 */
+};
+
+UNIT_TEST(model_prof_narrow_controls)
+{
+	unsigned np, covered = 0;
+	const struct model_profile *p = model_profiles(&np);
+
+	for (unsigned i = 0; i < sizeof(probes) / sizeof(probes[0]); i++) {
+		const struct probe *pr = &probes[i];
+		struct model *m;
+		long got;
+
+		if (!model_profile_find(pr->profile)) {
+			unit_fail(__FILE__, __LINE__, "no profile %s",
+				  pr->profile);
+			continue;
+		}
+		m = mk("default");
+		got = pr->fn(m);
+		if (got != pr->conforming)
+			unit_fail(__FILE__, __LINE__,
+				  "%s probe on default: %ld, expected %ld",
+				  pr->profile, got, pr->conforming);
+		model_free(m);
+		m = mk(pr->profile);
+		got = pr->fn(m);
+		if (got != pr->broken)
+			unit_fail(__FILE__, __LINE__,
+				  "%s probe on the profile: %ld, expected %ld",
+				  pr->profile, got, pr->broken);
+		model_free(m);
+	}
+	/* Every negative control has a unit test (above or here). */
+	for (unsigned i = 0; i < np; i++) {
+		bool found = false;
+
+		for (unsigned k = 0; k < sizeof(probes) / sizeof(probes[0]); k++)
+			found |= !strcmp(probes[k].profile, p[i].name);
+		covered += found;
+	}
+	EXPECT_EQ(covered, sizeof(probes) / sizeof(probes[0]));
+}

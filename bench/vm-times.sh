@@ -16,6 +16,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 . "$top/vm/cfg.sh"
 
 now() { date +%s.%N; }
+field() { tr ' ' '\n' <"$2" | sed -n "s/^$1=//p"; }
 since() { echo "$(now) - $1" | bc | xargs printf '%.1f'; }
 
 read -r -a configs <<<"${BENCH_CONFIGS:-$(cfg_names | tr '\n' ' ')}"
@@ -43,8 +44,12 @@ for c in "${configs[@]}"; do
 	KERNEL=$kernel INITRAMFS=$initramfs OUT_DIR=$out QUIET=1 \
 		"$top/vm/run-config.sh" "$c" >/dev/null 2>&1
 	set -e
-	# wall=... boot_to_suite=... suite_end=... vm=... suite_exit=...
-	eval "$(sed 's/ /\n/g' "$out/$c.times" | grep -E '^[a-z_]+=[0-9.?a-z-]*$')"
+	# NAME.times: wall=... boot_to_suite=... suite_end=... vm=... suite_exit=...
+	wall=$(field wall "$out/$c.times")
+	boot_to_suite=$(field boot_to_suite "$out/$c.times")
+	suite_end=$(field suite_end "$out/$c.times")
+	suite_exit=$(field suite_exit "$out/$c.times")
+	vm=$(field vm "$out/$c.times")
 	suite="?"
 	if [ "$boot_to_suite" != "?" ] && [ "$suite_end" != "?" ]; then
 		suite=$(echo "$suite_end - $boot_to_suite" | bc | xargs printf '%.1f')
@@ -65,7 +70,7 @@ for entry in ${BENCH_JOBS:-1 2:1 5 5:1}; do
 	set -e
 	walls=""
 	for c in "${configs[@]}"; do
-		walls="$walls $c=$(sed -n 's/^wall=\([0-9]*\.[0-9]\).*/\1/p' "$out/pool/$c.times")"
+		walls="$walls $c=$(field wall "$out/pool/$c.times" | xargs printf '%.1f')"
 	done
 	echo "vm-check (kernel cached) VM_JOBS=$j smp=${smp:-config}: $(since "$t")s wall (exit $rc;$walls)"
 done

@@ -11,6 +11,7 @@
 #   OUT_DIR=build/vm   KERNEL=bzImage (else vm/kernel-build.sh)
 #   INITRAMFS=base.cpio.gz (else vm/initramfs.sh builds one)
 #   IC_CMD='shell command'  run this in the guest instead of the suite
+#                           (default: the config's cmd)
 #   IC_ARGS='run ...'       suite arguments instead of the config's args
 #   IC_INJECT=warn|oops|panic|hang   break the guest (tests/vm)
 #   TIMEOUT=seconds  SMP=n  MEMORY=1G  QEMU_EXTRA='...'  APPEND_EXTRA='...'
@@ -42,6 +43,7 @@ if [ -z "$kernel" ]; then
 fi
 [ -f "$kernel" ] || die "kernel image $kernel missing"
 
+IC_CMD=${IC_CMD:-$(cfg_get "$name" cmd)}
 base=${INITRAMFS:-}
 if [ -z "$base" ]; then
 	base=$work/base.cpio.gz
@@ -58,6 +60,17 @@ fi
 args=${IC_ARGS:-$(cfg_get "$name" args)}
 args=${args//@CONFIG@/$name}
 mkdir -p "$work/root/etc/ic"
+for pair in $(cfg_get "$name" files); do
+	from=${pair%%:*}
+	to=${pair#*:}
+	if [ "$from" = "$pair" ] || [ -z "$to" ]; then
+		die "$name: files entry '$pair' is not host-path:guest-path"
+	fi
+	case $from in /*) ;; *) from=$TOP_DIR/$from ;; esac
+	[ -e "$from" ] || die "$name: files entry: no such file $from"
+	mkdir -p "$work/root/$(dirname "$to")"
+	cp -a "$from" "$work/root/$to"
+done
 {
 	printf 'IC_NAME=%q\n' "$name"
 	printf 'IC_ARGS=%q\n' "$args"

@@ -51,6 +51,10 @@ if [ -z "$base" ]; then
 	if [ ! -x "$suite" ] && [ -n "${IC_CMD:-}" ]; then
 		suite=""
 	fi
+	if [ -n "$suite" ] && [ -x "$suite" ] &&
+		[ -n "$(find "$TOP_DIR/src" -name '*.[ch]' -newer "$suite" -print -quit 2>/dev/null)" ]; then
+		phase "warning: $suite is older than src/; run 'make static' for the current suite"
+	fi
 	OUT=$base SUITE=$suite "$VM_DIR/initramfs.sh" >/dev/null
 fi
 [ -f "$base" ] || die "initramfs $base missing"

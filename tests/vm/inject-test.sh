@@ -88,5 +88,10 @@ rc=0
 [ "$rc" = 2 ] && [ "$(wc -l <"$out/run.txt")" = 1 ]
 result $? "unknown configuration -> one-line error, exit 2"
 
+rc=0
+VM_CONFIGS="intel no-such-config" "$top/vm/vm-check.sh" >"$out/run.txt" 2>&1 || rc=$?
+[ "$rc" = 2 ] && [ "$(wc -l <"$out/run.txt")" = 1 ]
+result $? "vm-check with an unknown VM_CONFIGS entry -> one-line error, exit 2"
+
 echo "$((n - failed)) passed, $failed failed"
 [ "$failed" = 0 ]

@@ -6,6 +6,7 @@
 #                           mostly wait on edu's 100 ms DMA timer)
 #   VM_SMP=N                vCPUs per guest (default: the config's smp)
 #   OUT_DIR=build/vm        where NAME.{console,ktap,times,out} go
+#   MATRIX_BIN=path         the binary whose "matrix" subcommand is used
 # Exit 0 when every configuration booted cleanly and nothing FAILed; 1 when
 # a case failed or a guest splatted, hung, panicked or did not boot.
 set -euo pipefail
@@ -76,6 +77,7 @@ echo
 # build runs on the host as well as in the guest.
 bin=$TOP_DIR/build-static/iommu-conformance
 [ -x "$TOP_DIR/build/iommu-conformance" ] && bin=$TOP_DIR/build/iommu-conformance
+bin=${MATRIX_BIN:-$bin}
 mrc=0
 if [ ${#ktaps[@]} -gt 0 ]; then
 	set +e

@@ -13,26 +13,13 @@
 #include <unistd.h>
 
 #include "scenario.h"
+#include "sc_util.h"
 
-#define RW (T_MAP_READABLE | T_MAP_WRITEABLE)
 #define NO_SUCH_ID T_ID_MAKE(0, 0x00fffff0u)
 #define ALL_FLAGS (T_HWPT_NEST_PARENT | T_HWPT_DIRTY_TRACKING | \
 		   T_HWPT_FAULT_ID_VALID | T_HWPT_PASID)
 
-static uint64_t pgsz(void)
-{
-	long ps = sysconf(_SC_PAGESIZE);
 
-	return ps > 0 ? (uint64_t)ps : 4096;
-}
-
-static uint32_t new_ioas(struct tc *c, const char *inv)
-{
-	uint32_t id = 0;
-
-	REQUIRE(c, inv, T_CALL(c->t, ioas_alloc, 0, &id));
-	return id;
-}
 
 static const char *flag_names(uint32_t f, char *buf, size_t len)
 {
@@ -55,7 +42,7 @@ SCENARIO(hwpt_unknown_flags,
 	uint32_t ioas, hwpt = 0;
 
 	REQUIRE(c, "HWPT-1", T_CALL(c->t, bind, 0, 0));
-	ioas = new_ioas(c, "HWPT-1");
+	ioas = new_ioas(c, "HWPT-1", 0);
 	CHECK_RET(c, "HWPT-1", T_CALL(c->t, hwpt_alloc, 0, ioas, 1u << 4, 0,
 				      NULL, 0, &hwpt), EOPNOTSUPP);
 	CHECK_RET(c, "HWPT-1", T_CALL(c->t, hwpt_alloc, 0, ioas, 1u << 31, 0,
@@ -92,7 +79,7 @@ SCENARIO(hwpt_dirty_no_cap,
 	if (dev < 0)
 		tc_skip(c, "every device reports IOMMU_HW_CAP_DIRTY_TRACKING");
 	REQUIRE(c, "HWPT-2", T_CALL(c->t, bind, dev, 0));
-	ioas = new_ioas(c, "HWPT-2");
+	ioas = new_ioas(c, "HWPT-2", 0);
 	CHECK_RET(c, "HWPT-2", T_CALL(c->t, hwpt_alloc, dev, ioas,
 				      T_HWPT_DIRTY_TRACKING, 0, NULL, 0, &hwpt),
 		  EOPNOTSUPP);
@@ -113,7 +100,7 @@ SCENARIO(hwpt_bad_pt,
 	uint32_t ioas, hwpt = 0;
 
 	REQUIRE(c, "HWPT-3", T_CALL(c->t, bind, 0, 0));
-	ioas = new_ioas(c, "HWPT-3");
+	ioas = new_ioas(c, "HWPT-3", 0);
 	/* A missing pt_id is EINVAL here, not ENOENT (iommufd_hwpt_alloc). */
 	CHECK_RET(c, "HWPT-3", T_CALL(c->t, hwpt_alloc, 0, NO_SUCH_ID, 0, 0,
 				      NULL, 0, &hwpt), EINVAL);
@@ -157,7 +144,7 @@ SCENARIO(hwpt_flag_sweep,
 	uint32_t ioas;
 
 	REQUIRE(c, "HWPT-4", T_CALL(c->t, bind, 0, 0));
-	ioas = new_ioas(c, "HWPT-4");
+	ioas = new_ioas(c, "HWPT-4", 0);
 	for (uint32_t f = 0; f <= ALL_FLAGS; f++) {
 		uint32_t hwpt = 0, probe = 0;
 		int ret;
@@ -229,14 +216,14 @@ SCENARIO(hwpt_attach_manual,
 	 .invariants = "HWPT-5",
 	 .requires = REQ_HWPT_ALLOC)
 {
-	uint64_t p = pgsz(), iova;
+	uint64_t p = tc_page_size(), iova;
 	int dma = dev_with_dma(c, -1);
 	unsigned dev = dma >= 0 ? (unsigned)dma : 0;
 	uint32_t ioas, hwpt = 0, out = 0;
 	void *buf = tc_alloc(c, p);
 
 	REQUIRE(c, "HWPT-5", T_CALL(c->t, bind, dev, 0));
-	ioas = new_ioas(c, "HWPT-5");
+	ioas = new_ioas(c, "HWPT-5", 0);
 	REQUIRE(c, "HWPT-5", T_CALL(c->t, hwpt_alloc, dev, ioas, 0, 0, NULL, 0,
 				    &hwpt));
 	tc_check(c, "HWPT-5", hwpt != ioas, "HWPT_ALLOC returned the IOAS ID");
@@ -272,7 +259,7 @@ SCENARIO(hwpt_attach_incompatible,
 	 .requires = REQ_HWPT_ALLOC,
 	 .min_devs = 2)
 {
-	uint64_t p = pgsz(), iova, a1, a2;
+	uint64_t p = tc_page_size(), iova, a1, a2;
 	struct iova_range r1[T_MAX_RANGES], r2[T_MAX_RANGES];
 	unsigned a, b, n1 = T_MAX_RANGES, n2 = T_MAX_RANGES;
 	uint32_t ioas_a, ioas_b, hwpt_a = 0, hwpt_b = 0, out = 0;
@@ -290,8 +277,8 @@ SCENARIO(hwpt_attach_incompatible,
 	}
 	REQUIRE(c, "HWPT-5", T_CALL(c->t, bind, a, 0));
 	REQUIRE(c, "HWPT-5", T_CALL(c->t, bind, b, 0));
-	ioas_a = new_ioas(c, "HWPT-5");
-	ioas_b = new_ioas(c, "HWPT-5");
+	ioas_a = new_ioas(c, "HWPT-5", 0);
+	ioas_b = new_ioas(c, "HWPT-5", 0);
 	REQUIRE(c, "HWPT-5", T_CALL(c->t, hwpt_alloc, a, ioas_a, 0, 0, NULL, 0,
 				    &hwpt_a));
 	/* A first attach of b: refused, nothing attached. */

@@ -13,24 +13,11 @@
 #include <unistd.h>
 
 #include "scenario.h"
+#include "sc_util.h"
 
-#define RW (T_MAP_READABLE | T_MAP_WRITEABLE)
 #define FIXED_RW (T_MAP_FIXED_IOVA | RW)
 
-static uint64_t pgsz(void)
-{
-	long ps = sysconf(_SC_PAGESIZE);
 
-	return ps > 0 ? (uint64_t)ps : 4096;
-}
-
-static uint32_t new_ioas(struct tc *c, const char *inv)
-{
-	uint32_t id = 0;
-
-	REQUIRE(c, inv, T_CALL(c->t, ioas_alloc, 0, &id));
-	return id;
-}
 
 static int map_at(struct tc *c, uint32_t ioas, uint32_t flags, void *uva,
 		  uint64_t len, uint64_t iova)
@@ -82,8 +69,8 @@ SCENARIO(ioas_map_args,
 	 .title = "MAP needs READABLE or WRITEABLE and a non-zero length",
 	 .invariants = "IOAS-1")
 {
-	uint64_t p = pgsz(), iova;
-	uint32_t ioas = new_ioas(c, "IOAS-1");
+	uint64_t p = tc_page_size(), iova;
+	uint32_t ioas = new_ioas(c, "IOAS-1", 0);
 	void *buf = tc_alloc(c, p);
 
 	iova = tc_pick_iova(c, ioas, 4 * p, 0, 0);
@@ -104,7 +91,7 @@ SCENARIO(ioas_map_bad_uva,
 	 .title = "MAP of an unmapped user address into an IOAS with a domain fails EFAULT",
 	 .invariants = "IOAS-1")
 {
-	uint64_t p = pgsz(), iova;
+	uint64_t p = tc_page_size(), iova;
 	uint32_t ioas;
 	void *hole;
 
@@ -135,12 +122,12 @@ SCENARIO(ioas_map_bad_uva_bare,
 	 .title = "on a bare IOAS a bad user address maps, and the first attach that pins it fails",
 	 .invariants = "IOAS-1")
 {
-	uint64_t p = pgsz(), iova, n = 0;
+	uint64_t p = tc_page_size(), iova, n = 0;
 	uint32_t ioas;
 	void *hole;
 
 	REQUIRE(c, "IOAS-1", T_CALL(c->t, bind, 0, 0));
-	ioas = new_ioas(c, "IOAS-1");
+	ioas = new_ioas(c, "IOAS-1", 0);
 	iova = tc_pick_iova(c, ioas, p, 0, 0);
 	hole = mmap(NULL, p, PROT_READ | PROT_WRITE,
 		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -164,7 +151,7 @@ SCENARIO(ioas_alignment,
 	 .title = "after attach, MAP/COPY off the reported alignment fail EINVAL",
 	 .invariants = "IOAS-2")
 {
-	uint64_t p = pgsz(), a, iova, src;
+	uint64_t p = tc_page_size(), a, iova, src;
 	struct iova_range r[T_MAX_RANGES];
 	uint32_t ioas;
 	uint8_t *buf = tc_alloc(c, 4 * p);
@@ -215,8 +202,8 @@ SCENARIO(ioas_overlap,
 	 .title = "a fixed MAP or COPY overlapping an existing mapping fails EEXIST",
 	 .invariants = "IOAS-3")
 {
-	uint64_t p = pgsz(), x, n = 0;
-	uint32_t ioas = new_ioas(c, "IOAS-3");
+	uint64_t p = tc_page_size(), x, n = 0;
+	uint32_t ioas = new_ioas(c, "IOAS-3", 0);
 	uint8_t *buf = tc_alloc(c, 4 * p);
 
 	x = tc_pick_iova(c, ioas, 8 * p, 0, 0) + 2 * p;
@@ -245,7 +232,7 @@ SCENARIO(ioas_map_reserved,
 	 .title = "after attach, a fixed MAP into a reserved region or outside the aperture fails",
 	 .invariants = "IOAS-4")
 {
-	uint64_t p = pgsz(), a;
+	uint64_t p = tc_page_size(), a;
 	struct iova_range r[T_MAX_RANGES];
 	const struct dev_caps *dc = &c->caps->dev[0];
 	uint32_t ioas, src;
@@ -256,7 +243,7 @@ SCENARIO(ioas_map_reserved,
 	ioas = tc_bind_attach_new_ioas(c, "IOAS-4", 0);
 	n = get_ranges(c, "IOAS-4", ioas, r, &a);
 	/* A COPY source on a bare IOAS. */
-	src = new_ioas(c, "IOAS-4");
+	src = new_ioas(c, "IOAS-4", 0);
 	sx = tc_pick_iova(c, src, p, 0, 0);
 	REQUIRE(c, "IOAS-4", map_at(c, src, RW, buf, p, sx));
 
@@ -305,7 +292,7 @@ SCENARIO(ioas_auto_iova,
 	 .invariants = "IOAS-5")
 {
 	static const unsigned pages[] = { 1, 3, 16, 1, 2 };
-	uint64_t p = pgsz(), a, fixed, got[5] = { 0 };
+	uint64_t p = tc_page_size(), a, fixed, got[5] = { 0 };
 	struct iova_range r[T_MAX_RANGES];
 	uint32_t ioas;
 	unsigned n;
@@ -351,8 +338,8 @@ SCENARIO(ioas_auto_iova_allowed,
 	 .title = "with ALLOW_IOVAS set, automatic IOVAs stay inside the allowed ranges",
 	 .invariants = "IOAS-5")
 {
-	uint64_t p = pgsz();
-	uint32_t ioas = new_ioas(c, "IOAS-5");
+	uint64_t p = tc_page_size();
+	uint32_t ioas = new_ioas(c, "IOAS-5", 0);
 	struct iova_range win[2];
 	uint8_t *buf = tc_alloc(c, 4 * p);
 
@@ -389,8 +376,8 @@ SCENARIO(ioas_unmap_split,
 	 .title = "UNMAP cutting through a mapping fails ENOENT and leaves it mapped",
 	 .invariants = "IOAS-6")
 {
-	uint64_t p = pgsz(), x, n = 0;
-	uint32_t ioas = new_ioas(c, "IOAS-6");
+	uint64_t p = tc_page_size(), x, n = 0;
+	uint32_t ioas = new_ioas(c, "IOAS-6", 0);
 	uint8_t *buf = tc_alloc(c, 4 * p);
 
 	x = tc_pick_iova(c, ioas, 8 * p, 0, 0);
@@ -434,8 +421,8 @@ SCENARIO(ioas_unmap_empty,
 	 .title = "UNMAP of an empty range is ENOENT; unmap-all always succeeds",
 	 .invariants = "IOAS-7")
 {
-	uint64_t p = pgsz(), x, n = 1;
-	uint32_t ioas = new_ioas(c, "IOAS-7");
+	uint64_t p = tc_page_size(), x, n = 1;
+	uint32_t ioas = new_ioas(c, "IOAS-7", 0);
 	uint8_t *buf = tc_alloc(c, 4 * p);
 
 	x = tc_pick_iova(c, ioas, 8 * p, 0, 0);
@@ -468,8 +455,8 @@ SCENARIO(ioas_unmap_count,
 	 .title = "UNMAP over several mappings and holes reports exactly the bytes unmapped",
 	 .invariants = "IOAS-8")
 {
-	uint64_t p = pgsz(), x, n = 0;
-	uint32_t ioas = new_ioas(c, "IOAS-8");
+	uint64_t p = tc_page_size(), x, n = 0;
+	uint32_t ioas = new_ioas(c, "IOAS-8", 0);
 	uint8_t *buf = tc_alloc(c, 4 * p);
 
 	x = tc_pick_iova(c, ioas, 8 * p, 0, 0);
@@ -495,8 +482,8 @@ SCENARIO(ioas_copy_rules,
 	 .title = "COPY needs a fully mapped source and follows the MAP rules at the destination",
 	 .invariants = "IOAS-9")
 {
-	uint64_t p = pgsz(), x, y, got = 0, n = 0;
-	uint32_t src = new_ioas(c, "IOAS-9"), dst = new_ioas(c, "IOAS-9");
+	uint64_t p = tc_page_size(), x, y, got = 0, n = 0;
+	uint32_t src = new_ioas(c, "IOAS-9", 0), dst = new_ioas(c, "IOAS-9", 0);
 	uint8_t *buf = tc_alloc(c, 4 * p);
 
 	x = tc_pick_iova(c, src, 16 * p, 0, 0);
@@ -543,8 +530,8 @@ SCENARIO(ioas_copy_perm,
 	 .title = "COPY asking for write on a read-only source fails; read-only succeeds",
 	 .invariants = "IOAS-10")
 {
-	uint64_t p = pgsz(), x, y;
-	uint32_t src = new_ioas(c, "IOAS-10"), dst = new_ioas(c, "IOAS-10");
+	uint64_t p = tc_page_size(), x, y;
+	uint32_t src = new_ioas(c, "IOAS-10", 0), dst = new_ioas(c, "IOAS-10", 0);
 	uint8_t *buf = tc_alloc(c, 2 * p);
 
 	x = tc_pick_iova(c, src, 4 * p, 0, 0);
@@ -571,8 +558,8 @@ SCENARIO(ioas_overflow,
 	 .title = "MAP/UNMAP/COPY ranges that wrap the 64-bit space fail EOVERFLOW",
 	 .invariants = "IOAS-11")
 {
-	uint64_t p = pgsz(), top = UINT64_MAX & ~(p - 1), n = 0, x, got;
-	uint32_t ioas = new_ioas(c, "IOAS-11"), dst = new_ioas(c, "IOAS-11");
+	uint64_t p = tc_page_size(), top = UINT64_MAX & ~(p - 1), n = 0, x, got;
+	uint32_t ioas = new_ioas(c, "IOAS-11", 0), dst = new_ioas(c, "IOAS-11", 0);
 	uint8_t *buf = tc_alloc(c, 2 * p);
 
 	CHECK_RET(c, "IOAS-11", map_at(c, ioas, RW, buf, 2 * p, top),
@@ -612,7 +599,7 @@ SCENARIO(ioas_unaligned_blocks_attach,
 	 .title = "a byte-aligned mapping made before attach blocks a page-aligned domain (EADDRINUSE)",
 	 .invariants = "IOAS-12")
 {
-	uint64_t p = pgsz(), a, x, n = 0, a2;
+	uint64_t p = tc_page_size(), a, x, n = 0, a2;
 	struct iova_range r[T_MAX_RANGES], r2[T_MAX_RANGES];
 	uint32_t ioas, hwpt = 0;
 	unsigned nr, nr2;
@@ -620,7 +607,7 @@ SCENARIO(ioas_unaligned_blocks_attach,
 	int ret;
 
 	REQUIRE(c, "IOAS-12", T_CALL(c->t, bind, 0, 0));
-	ioas = new_ioas(c, "IOAS-12");
+	ioas = new_ioas(c, "IOAS-12", 0);
 	nr = get_ranges(c, "IOAS-12", ioas, r, &a);
 	if (a != 1)
 		tc_skip(c, "a fresh IOAS reports alignment 0x%llx, so no unaligned mapping can be made",
@@ -651,7 +638,7 @@ SCENARIO(ioas_above_aperture_blocks_attach,
 	 .title = "a mapping above the domain's aperture, made before attach, blocks it (EADDRINUSE)",
 	 .invariants = "IOAS-12")
 {
-	uint64_t p = pgsz(), a, top, n = 0;
+	uint64_t p = tc_page_size(), a, top, n = 0;
 	struct iova_range r[T_MAX_RANGES];
 	uint32_t probe, ioas;
 	unsigned nr;
@@ -669,7 +656,7 @@ SCENARIO(ioas_above_aperture_blocks_attach,
 		tc_skip(c, "aperture end 0x%llx is not page aligned",
 			(unsigned long long)top);
 
-	ioas = new_ioas(c, "IOAS-12");
+	ioas = new_ioas(c, "IOAS-12", 0);
 	REQUIRE(c, "IOAS-12", map_at(c, ioas, RW, buf, p, top));
 	CHECK_RET(c, "IOAS-12", T_CALL(c->t, attach, 0, T_NO_PASID, ioas, NULL),
 		  EADDRINUSE);
@@ -684,9 +671,9 @@ SCENARIO(ioas_huge_pages_fresh,
 	 .title = "HUGE_PAGES on a fresh IOAS: reads 1, can be cleared, then forces PAGE_SIZE alignment",
 	 .invariants = "IOAS-13")
 {
-	uint64_t p = pgsz(), v = 7, a = 0, x;
+	uint64_t p = tc_page_size(), v = 7, a = 0, x;
 	struct iova_range r[T_MAX_RANGES];
-	uint32_t ioas = new_ioas(c, "IOAS-13");
+	uint32_t ioas = new_ioas(c, "IOAS-13", 0);
 	uint8_t *buf = tc_alloc(c, 2 * p);
 
 	CHECK_OK(c, "IOAS-13", T_CALL(c->t, ioas_option_huge_pages, ioas, false,
@@ -742,9 +729,9 @@ SCENARIO(ioas_huge_pages_misaligned,
 	 .title = "clearing HUGE_PAGES over a byte-aligned mapping fails EADDRINUSE and changes nothing",
 	 .invariants = "IOAS-13")
 {
-	uint64_t p = pgsz(), v, a = 0, x;
+	uint64_t p = tc_page_size(), v, a = 0, x;
 	struct iova_range r[T_MAX_RANGES];
-	uint32_t ioas = new_ioas(c, "IOAS-13");
+	uint32_t ioas = new_ioas(c, "IOAS-13", 0);
 	uint8_t *buf = tc_alloc(c, 2 * p);
 
 	get_ranges(c, "IOAS-13", ioas, r, &a);
@@ -772,7 +759,7 @@ SCENARIO(ioas_huge_pages_busy,
 	 .title = "clearing HUGE_PAGES is refused once the IOAS has both a domain and mappings",
 	 .invariants = "IOAS-13")
 {
-	uint64_t p = pgsz(), v, x;
+	uint64_t p = tc_page_size(), v, x;
 	uint32_t ioas;
 	uint8_t *buf = tc_alloc(c, p);
 

@@ -16,7 +16,7 @@
 /* Where tc_pick_iova starts looking: low, but not at IOVA 0. */
 #define IOVA_BASE 0x100000ull
 
-static size_t page_size(void)
+size_t tc_page_size(void)
 {
 	long ps = sysconf(_SC_PAGESIZE);
 
@@ -35,14 +35,14 @@ static uint64_t round_up64(uint64_t v, uint64_t a)
 
 void *tc_alloc(struct tc *c, size_t len)
 {
-	size_t sz = round_up_sz(len ? len : 1, page_size());
+	size_t sz = round_up_sz(len ? len : 1, tc_page_size());
 	void *p = mmap(NULL, sz, PROT_READ | PROT_WRITE,
 		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
 
 	if (p == MAP_FAILED)
 		tc_skip(c, "cannot allocate %zu bytes of memory", sz);
 	/* Touch every page for writing so no page is the shared zero page. */
-	for (size_t off = 0; off < sz; off += page_size())
+	for (size_t off = 0; off < sz; off += tc_page_size())
 		((volatile char *)p)[off] = 0;
 	return p;
 }
@@ -292,7 +292,7 @@ uint64_t tc_pick_iova(struct tc *c, uint32_t ioas, uint64_t len,
 	}
 	if (n > T_MAX_RANGES)
 		n = T_MAX_RANGES;
-	a = page_size();
+	a = tc_page_size();
 	if (align > a)
 		a = align;
 	if (alignment > a)

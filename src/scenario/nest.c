@@ -12,14 +12,8 @@
 #include <string.h>
 
 #include "scenario.h"
+#include "sc_util.h"
 
-static uint32_t new_ioas(struct tc *c, const char *inv)
-{
-	uint32_t id = 0;
-
-	REQUIRE(c, inv, T_CALL(c->t, ioas_alloc, 0, &id));
-	return id;
-}
 
 /* The nested data type this device's driver would take; VT-d's otherwise. */
 static uint32_t nested_type(const struct dev_caps *dc)
@@ -65,7 +59,7 @@ SCENARIO(nest_parent_required,
 	uint32_t ioas, plain = 0, aut = 0;
 
 	REQUIRE(c, "NEST-1", T_CALL(c->t, bind, 0, 0));
-	ioas = new_ioas(c, "NEST-1");
+	ioas = new_ioas(c, "NEST-1", 0);
 	REQUIRE(c, "NEST-1", T_CALL(c->t, hwpt_alloc, 0, ioas, 0, 0, NULL, 0,
 				    &plain));
 	nested_on(c, 0, plain, "plain paging HWPT");
@@ -85,7 +79,7 @@ SCENARIO(nest_parent_no_data,
 	int ret;
 
 	REQUIRE(c, "NEST-1", T_CALL(c->t, bind, 0, 0));
-	ioas = new_ioas(c, "NEST-1");
+	ioas = new_ioas(c, "NEST-1", 0);
 	ret = T_CALL(c->t, hwpt_alloc, 0, ioas, T_HWPT_NEST_PARENT, 0, NULL, 0,
 		     &parent);
 	if (ret == -T_UNSUPPORTED)
@@ -111,7 +105,7 @@ SCENARIO(nest_invalidate_paging,
 	uint32_t ioas, hwpt = 0, num;
 
 	REQUIRE(c, "NEST-2", T_CALL(c->t, bind, 0, 0));
-	ioas = new_ioas(c, "NEST-2");
+	ioas = new_ioas(c, "NEST-2", 0);
 	REQUIRE(c, "NEST-2", T_CALL(c->t, attach, 0, T_NO_PASID, ioas, &hwpt));
 
 	num = 0;

@@ -15,23 +15,10 @@
 #include <unistd.h>
 
 #include "scenario.h"
+#include "sc_util.h"
 
-#define RW (T_MAP_READABLE | T_MAP_WRITEABLE)
 
-static uint64_t pgsz(void)
-{
-	long ps = sysconf(_SC_PAGESIZE);
 
-	return ps > 0 ? (uint64_t)ps : 4096;
-}
-
-static uint32_t new_ioas(struct tc *c, const char *inv)
-{
-	uint32_t id = 0;
-
-	REQUIRE(c, inv, T_CALL(c->t, ioas_alloc, 0, &id));
-	return id;
-}
 
 static unsigned get_ranges(struct tc *c, const char *inv, uint32_t ioas,
 			   struct iova_range *r, uint64_t *align)
@@ -102,7 +89,7 @@ SCENARIO(range_fresh,
 {
 	struct iova_range r[T_MAX_RANGES];
 	uint64_t a = 0;
-	uint32_t ioas = new_ioas(c, "RANGE-1");
+	uint32_t ioas = new_ioas(c, "RANGE-1", 0);
 	unsigned n = get_ranges(c, "RANGE-1", ioas, r, &a);
 
 	log_ranges(c, "fresh IOAS", r, n, a);
@@ -129,7 +116,7 @@ SCENARIO(range_emsgsize,
 {
 	struct iova_range full[T_MAX_RANGES], part[T_MAX_RANGES];
 	uint64_t a = 0;
-	uint32_t ioas = new_ioas(c, "RANGE-2");
+	uint32_t ioas = new_ioas(c, "RANGE-2", 0);
 	unsigned n, total;
 
 	n = 0;
@@ -191,7 +178,7 @@ SCENARIO(range_attach_resv,
 			       dc->name);
 			continue;
 		}
-		ioas = new_ioas(c, "RANGE-3");
+		ioas = new_ioas(c, "RANGE-3", 0);
 		if (T_CALL(c->t, attach, d, T_NO_PASID, ioas, NULL)) {
 			tc_log(c, "dev %u (%s): attach to a fresh IOAS refused, not checked",
 			       d, dc->name);
@@ -225,8 +212,8 @@ SCENARIO(range_allow_invalid,
 	 .title = "ALLOW_IOVAS refuses overlapping or inverted ranges (EINVAL) and keeps the old list",
 	 .invariants = "RANGE-4")
 {
-	uint64_t p = pgsz(), w = 0x40000000, iova = 0;
-	uint32_t ioas = new_ioas(c, "RANGE-4");
+	uint64_t p = tc_page_size(), w = 0x40000000, iova = 0;
+	uint32_t ioas = new_ioas(c, "RANGE-4", 0);
 	struct iova_range good = { w, w + 4 * p - 1 }, bad[2];
 	uint8_t *buf = tc_alloc(c, 4 * p);
 
@@ -259,7 +246,7 @@ SCENARIO(range_allow_over_resv,
 	 .title = "after attach, ALLOW_IOVAS touching a reserved IOVA fails EADDRINUSE",
 	 .invariants = "RANGE-5")
 {
-	uint64_t p = pgsz(), a = 0, hole, iova = 0;
+	uint64_t p = tc_page_size(), a = 0, hole, iova = 0;
 	struct iova_range r[T_MAX_RANGES], ask[2];
 	uint32_t ioas;
 	unsigned n, i;
@@ -315,7 +302,7 @@ SCENARIO(range_attach_into_allowed,
 	if (!dc->nresv)
 		tc_skip(c, "dev 0 reports no reserved region to collide with");
 	REQUIRE(c, "RANGE-5", T_CALL(c->t, bind, 0, 0));
-	ioas = new_ioas(c, "RANGE-5");
+	ioas = new_ioas(c, "RANGE-5", 0);
 	ask = dc->resv[0];
 	if (ask.start == ask.last)
 		ask.last++;
@@ -353,7 +340,7 @@ SCENARIO(range_attach_into_allowed_all,
 	if (n == 1 && r[0].start == 0 && r[0].last == UINT64_MAX)
 		tc_skip(c, "attaching dev 0 reserves nothing");
 
-	ioas = new_ioas(c, "RANGE-5");
+	ioas = new_ioas(c, "RANGE-5", 0);
 	ask = (struct iova_range){ 0, UINT64_MAX - 1 };
 	REQUIRE(c, "RANGE-5", T_CALL(c->t, allow_iovas, ioas, &ask, 1));
 	n = get_ranges(c, "RANGE-5", ioas, r, &a);
@@ -372,7 +359,7 @@ SCENARIO(range_allow_steers_auto_only,
 	 .title = "ALLOW_IOVAS changes neither IOVA_RANGES nor what a fixed MAP may use",
 	 .invariants = "RANGE-7")
 {
-	uint64_t p = pgsz(), a = 0, a2 = 0, w = 0x40000000, iova;
+	uint64_t p = tc_page_size(), a = 0, a2 = 0, w = 0x40000000, iova;
 	struct iova_range r[T_MAX_RANGES], r2[T_MAX_RANGES], ask;
 	uint32_t ioas;
 	unsigned n, n2;
@@ -412,7 +399,7 @@ SCENARIO(range_shape,
 {
 	struct iova_range r[T_MAX_RANGES];
 	uint64_t a = 0;
-	uint32_t ioas = new_ioas(c, "RANGE-6");
+	uint32_t ioas = new_ioas(c, "RANGE-6", 0);
 	unsigned n;
 
 	n = get_ranges(c, "RANGE-6", ioas, r, &a);

@@ -123,6 +123,8 @@ bool tc_check_ret(struct tc *c, const char *inv, const char *expr, int ret,
 
 /* --- fixtures (lib.c) --------------------------------------------------- */
 
+/* The CPU page size (the unit of user memory pinning). */
+size_t tc_page_size(void);
 /* Page-aligned anonymous memory, populated; freed at case exit. */
 void *tc_alloc(struct tc *c, size_t len);
 /* Same, backed by a huge page when possible; NULL if none available. */

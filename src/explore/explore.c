@@ -3,8 +3,9 @@
  * Lockstep exploration of the target against the model oracle.
  *
  * The universe is small on purpose: up to X_DEVS devices chosen from the
- * target's capabilities (a lone device and, when there is one, a two-device
- * group), X_IOAS IOAS slots, X_HWPT HWPT slots, the RID plus X_PASIDS
+ * target's capabilities (a lone device, when there is one a two-device
+ * group, and a device behind another IOMMU instance when the target has
+ * one, else any other device), X_IOAS IOAS slots, X_HWPT HWPT slots, the RID plus X_PASIDS
  * PASIDs, X_BUFS two-page buffers and X_IOVAS IOVA slots (the last one sits
  * on a reserved region when the device reports one). Steps name slots, not
  * IDs, so a sequence means the same thing on both sides and survives the
@@ -16,6 +17,8 @@
  */
 #include <errno.h>
 #include <inttypes.h>
+#include <linux/iommufd.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -23,7 +26,7 @@
 
 #include "explore.h"
 
-#define X_DEVS 3
+#define X_DEVS 4
 #define X_IOAS 3
 #define X_HWPT 3
 #define X_PASIDS 2
@@ -68,6 +71,12 @@ static const char *const kind_names[X_NKINDS] = {
 	[X_ATTACH_IOAS] = "attach_ioas", [X_ATTACH_HWPT] = "attach_hwpt",
 	[X_DETACH] = "detach",	     [X_RANGES] = "ranges",
 	[X_DMA_WRITE] = "dma_write", [X_DMA_READ] = "dma_read",
+	[X_ABI] = "abi",
+};
+
+static const char *const abi_names[XA_NCASES] = {
+	[XA_TAIL] = "tail", [XA_ZERO_TAIL] = "zero-tail",
+	[XA_FLAGS] = "flags", [XA_RANGES_RSV] = "ranges-rsv",
 };
 
 /* --- the universe -------------------------------------------------------- */
@@ -97,6 +106,18 @@ static bool universe_init(struct universe *u, const struct target_caps *caps)
 	if (ga < caps->ndev) {
 		u->dev[u->ndev++] = ga;
 		u->dev[u->ndev++] = gb;
+	}
+	/* A device of another IOMMU instance: a replace onto its HWPT is one
+	 * the driver refuses (ATTACH-4 / non-atomic-replace). */
+	for (unsigned i = 0; u->ndev && i < caps->ndev && u->ndev < X_DEVS; i++) {
+		bool used = false;
+
+		for (unsigned k = 0; k < u->ndev; k++)
+			used |= u->dev[k] == i;
+		if (!used && caps->dev[i].iommu != caps->dev[u->dev[0]].iommu) {
+			u->dev[u->ndev++] = i;
+			break;
+		}
 	}
 	for (unsigned i = 0; i < caps->ndev && u->ndev < X_DEVS; i++) {
 		bool used = false;
@@ -199,6 +220,47 @@ static uint32_t map_prot(uint8_t arg)
 static unsigned map_pages(uint8_t arg)
 {
 	return (arg & 0xf) ? (arg & 0xf) : 1;
+}
+
+/*
+ * One raw ioctl breaking (or, for XA_ZERO_TAIL, honouring) an ABI rule.
+ * An IOAS it creates is destroyed at once, so the step leaves no state.
+ */
+static int exec_abi(struct side *s, const struct xop *op)
+{
+	struct target *t = s->t;
+	union {
+		struct iommu_ioas_alloc alloc;
+		struct iommu_ioas_iova_ranges ranges;
+		uint8_t bytes[64];
+	} b;
+	unsigned long cmd = IOMMU_IOAS_ALLOC;
+	int ret;
+
+	memset(&b, 0, sizeof(b));
+	b.alloc.size = sizeof(b.alloc);
+	switch (op->arg % XA_NCASES) {
+	case XA_TAIL:
+		b.alloc.size += 8;
+		b.bytes[sizeof(b.alloc) + 3] = 0x5a;
+		break;
+	case XA_ZERO_TAIL:
+		b.alloc.size += 8;
+		break;
+	case XA_FLAGS:
+		b.alloc.flags = 1u << 31;
+		break;
+	case XA_RANGES_RSV:
+		cmd = IOMMU_IOAS_IOVA_RANGES;
+		b.ranges.size = sizeof(b.ranges);
+		b.ranges.ioas_id = s->ioas[op->ioas] & 0xffffff;
+		b.ranges.__reserved = 1;
+		break;
+	}
+	ret = T_CALL(t, raw_ioctl, 0, cmd, &b);
+	if (!ret && cmd == IOMMU_IOAS_ALLOC)
+		T_CALL(t, destroy, T_ID_MAKE(0, b.alloc.out_ioas_id));
+	return ret;
 }
 
 static void exec_step(const struct universe *u, struct side *s,
@@ -311,6 +373,9 @@ static void exec_step(const struct universe *u, struct side *s,
 		r->out = r->ret ? 0 : which_window(u, seen, sentinel);
 		break;
 	}
+	case X_ABI:
+		r->ret = exec_abi(s, op);
+		break;
 	default:
 		r->ret = -EINVAL;
 	}
@@ -382,6 +447,13 @@ void xop_format(const struct xop *op, char *b, size_t len)
 	case X_DMA_READ:
 		snprintf(b, len, "%s d%u %s v%u", k, op->dev,
 			 pasid_name(op->pasid), op->iova);
+		break;
+	case X_ABI:
+		if (op->arg % XA_NCASES == XA_RANGES_RSV)
+			snprintf(b, len, "%s %s i%u", k, abi_names[XA_RANGES_RSV],
+				 op->ioas);
+		else
+			snprintf(b, len, "%s %s", k, abi_names[op->arg % XA_NCASES]);
 		break;
 	default:
 		snprintf(b, len, "?");
@@ -510,6 +582,16 @@ bool xop_parse(const char *line, struct xop *op)
 		return n == 4 && slot(tok[1], 'd', X_DEVS, &op->dev) &&
 		       pasid_tok(tok[2], &op->pasid) &&
 		       slot(tok[3], 'v', X_IOVAS, &op->iova);
+	case X_ABI:
+		for (unsigned c = 0; c < XA_NCASES; c++) {
+			if (n < 2 || strcmp(tok[1], abi_names[c]))
+				continue;
+			op->arg = (uint8_t)c;
+			if (c == XA_RANGES_RSV)
+				return n == 3 && slot(tok[2], 'i', X_IOAS, &op->ioas);
+			return n == 2;
+		}
+		return false;
 	}
 	return false;
 }
@@ -532,8 +614,16 @@ struct gen_state {
 	bool ioas_live[X_IOAS];
 	bool hwpt_live[X_HWPT];
 	bool iova_mapped[X_IOVAS]; /* in some IOAS */
+	bool pasid_used[X_PASIDS + 1]; /* attached on some device once */
 	uint8_t focus_dev;	   /* most steps act on one device */
 	unsigned dma_permille;
+	/* Swarm testing: each sequence leaves out a random subset of step
+	 * kinds and draws its own PASID share and second device, so some
+	 * sequences build deep states no uniform mix would reach. */
+	bool kind_on[X_NKINDS];
+	uint8_t pair_dev;	   /* the other device a sequence favours */
+	unsigned pasid_per8;	   /* PASID (not RID) share, in eighths */
+	unsigned len_mult;	   /* sequence length, in --length units */
 };
 
 /* Where and how a sequence diverged. */
@@ -664,17 +754,25 @@ static void random_step(const struct universe *u, struct gen_state *g,
 		X_DESTROY_HWPT, X_MAP,	       X_MAP,	      X_MAP,
 		X_UNMAP,       X_UNMAP_ALL,    X_COPY,	      X_ATTACH_IOAS,
 		X_ATTACH_IOAS, X_ATTACH_HWPT,  X_ATTACH_HWPT, X_ATTACH_HWPT,
-		X_DETACH,      X_DETACH,       X_RANGES,
+		X_DETACH,      X_DETACH,       X_RANGES,      X_ABI,
 	};
 	uint64_t *s = &g->rng;
+	unsigned r;
 
 	memset(op, 0, sizeof(*op));
-	if (u->dma_ok && rnd(s, 1000) < g->dma_permille)
+	if (u->dma_ok && rnd(s, 1000) < g->dma_permille) {
 		op->kind = rnd(s, 2) ? X_DMA_WRITE : X_DMA_READ;
-	else
-		op->kind = kinds[rnd(s, sizeof(kinds))];
-	op->dev = rnd(s, 4) ? g->focus_dev % u->ndev : (uint8_t)rnd(s, u->ndev);
-	op->pasid = u->pasid_ok && rnd(s, 3) == 0 ? (uint8_t)(1 + rnd(s, X_PASIDS)) : 0;
+	} else {
+		/* The swarm's subset; bind is always in it. */
+		do
+			op->kind = kinds[rnd(s, sizeof(kinds))];
+		while (!g->kind_on[op->kind]);
+	}
+	r = rnd(s, 8);
+	op->dev = r < 5 ? g->focus_dev % u->ndev :
+		  r < 7 ? g->pair_dev % u->ndev : (uint8_t)rnd(s, u->ndev);
+	op->pasid = u->pasid_ok && rnd(s, 8) < g->pasid_per8 ?
+			    (uint8_t)(1 + rnd(s, X_PASIDS)) : 0;
 	op->ioas = op->kind == X_IOAS_ALLOC ? (uint8_t)rnd(s, X_IOAS) :
 		   pick_slot(s, g->ioas_live, X_IOAS);
 	op->hwpt = op->kind == X_HWPT_ALLOC ? (uint8_t)rnd(s, X_HWPT) :
@@ -689,6 +787,14 @@ static void random_step(const struct universe *u, struct gen_state *g,
 		 * Mostly aim at IOVAs that were mapped somewhere. */
 		op->iova = rnd(s, 4) ? pick_slot(s, g->iova_mapped, X_IOVAS - 1) :
 				       (uint8_t)rnd(s, X_IOVAS - 1);
+		/* Probe PASIDs that were attached somewhere, from any device:
+		 * the PASID-isolation bugs (SEED-B/C) show only there. */
+		if (u->pasid_ok && rnd(s, 2)) {
+			for (uint8_t p = 1; p <= X_PASIDS; p++)
+				if (g->pasid_used[p])
+					op->pasid = p;
+			op->dev = (uint8_t)rnd(s, u->ndev);
+		}
 		break;
 	case X_MAP:
 		op->arg = (uint8_t)((1 + rnd(s, X_BUF_PAGES)) |
@@ -700,11 +806,39 @@ static void random_step(const struct universe *u, struct gen_state *g,
 	case X_HWPT_ALLOC:
 		op->arg = u->pasid_ok && rnd(s, 2) ? T_HWPT_PASID : 0;
 		break;
+	case X_ABI:
+		op->arg = (uint8_t)rnd(s, XA_NCASES);
+		break;
 	case X_COPY:
 		op->buf = pick_slot(s, g->ioas_live, X_IOAS);
 		op->arg = (uint8_t)rnd(s, X_IOVAS);
 		break;
 	}
+}
+
+/* Per-sequence swarm parameters, all drawn from the sequence's seed. */
+static void gen_init(struct gen_state *g, const struct universe *u,
+		     uint64_t seq_seed, unsigned dma_permille)
+{
+	uint64_t *s = &g->rng;
+
+	memset(g, 0, sizeof(*g));
+	g->rng = seq_seed | 1;
+	g->dma_permille = dma_permille;
+	g->focus_dev = (uint8_t)rnd(s, u->ndev);
+	g->pair_dev = (uint8_t)rnd(s, u->ndev);
+	g->pasid_per8 = rnd(s, 5); /* 0..4 eighths */
+	/* Each kind is in with probability 3/4; one sequence in four uses
+	 * every kind (the plain mix). */
+	for (unsigned k = 0; k < X_NKINDS; k++)
+		g->kind_on[k] = rnd(s, 4) != 0;
+	if (rnd(s, 4) == 0)
+		for (unsigned k = 0; k < X_NKINDS; k++)
+			g->kind_on[k] = true;
+	g->kind_on[X_BIND] = true;
+	/* Half the sequences are --length long, the rest two or three
+	 * times that: deep states need long set-ups. */
+	g->len_mult = rnd(s, 2) ? 1 : 2 + rnd(s, 2);
 }
 
 static void gen_learn(struct gen_state *g, const struct xop *op,
@@ -725,6 +859,10 @@ static void gen_learn(struct gen_state *g, const struct xop *op,
 	case X_MAP:
 	case X_COPY:
 		g->iova_mapped[op->iova] = true;
+		break;
+	case X_ATTACH_IOAS:
+	case X_ATTACH_HWPT:
+		g->pasid_used[op->pasid] = true;
 		break;
 	case X_DESTROY_HWPT:
 		g->hwpt_live[op->hwpt] = false;
@@ -771,15 +909,90 @@ static bool lower_operands(struct lockstep *ls, struct xseq *seq)
 	return changed;
 }
 
+/* The IOAS slot fields of a step (COPY names its source IOAS in buf). */
+static void ioas_fields(struct xop *op, uint8_t **f, unsigned *n)
+{
+	*n = 0;
+	f[(*n)++] = &op->ioas;
+	if (op->kind == X_COPY)
+		f[(*n)++] = &op->buf;
+}
+
+/*
+ * Merge one slot into a lower one everywhere in the sequence (i2 -> i0 on
+ * every step at once), which per-step lowering cannot do when the slot is
+ * allocated and used: afterwards one of the two allocations often drops.
+ */
+static bool merge_slots(struct lockstep *ls, struct xseq *seq)
+{
+	bool changed = false;
+
+	for (unsigned what = 0; what < 2; what++)
+		for (uint8_t from = 1; from < X_IOAS; from++)
+			for (uint8_t to = 0; to < from; to++) {
+				struct xseq trial = *seq;
+				bool used = false;
+
+				for (unsigned i = 0; i < trial.n; i++) {
+					uint8_t *f[2];
+					unsigned nf;
+
+					if (what == 1) {
+						f[0] = &trial.op[i].hwpt;
+						nf = 1;
+					} else {
+						ioas_fields(&trial.op[i], f, &nf);
+					}
+					for (unsigned k = 0; k < nf; k++)
+						if (*f[k] == from) {
+							*f[k] = to;
+							used = true;
+						}
+				}
+				if (used && diverges(ls, &trial)) {
+					*seq = trial;
+					changed = true;
+				}
+			}
+	return changed;
+}
+
+/* Drop two steps at once, anywhere: an allocation and its only use go
+ * together, which halving chunks miss when they are not adjacent. */
+static bool drop_pairs(struct lockstep *ls, struct xseq *seq)
+{
+	for (unsigned i = 0; i + 1 < seq->n; i++)
+		for (unsigned j = i + 1; j < seq->n; j++) {
+			struct xseq trial = { 0 };
+
+			for (unsigned k = 0; k < seq->n; k++)
+				if (k != i && k != j)
+					trial.op[trial.n++] = seq->op[k];
+			if (trial.n && diverges(ls, &trial)) {
+				*seq = trial;
+				return true;
+			}
+		}
+	return false;
+}
+
 static void drop_steps(struct lockstep *ls, struct xseq *seq);
 
-/* Delta debugging to a fixpoint of removal and operand lowering. */
+/*
+ * Delta debugging to a fixpoint of removal, operand lowering, slot merging
+ * and pair removal. Every candidate is one lockstep run on the model, so
+ * the whole shrink takes milliseconds there.
+ */
 static void shrink(struct lockstep *ls, struct xseq *seq, int first_step)
 {
 	seq->n = (unsigned)first_step + 1;
-	do
+	for (;;) {
 		drop_steps(ls, seq);
-	while (lower_operands(ls, seq));
+		if (lower_operands(ls, seq) || merge_slots(ls, seq))
+			continue;
+		if (seq->n > 16 || !drop_pairs(ls, seq))
+			break;
+	}
 }
 
 /* Drop chunks, then single steps, while it still diverges. */
@@ -1160,11 +1373,11 @@ int explore_run(const struct target_config *target,
 			struct xseq seq;
 			struct divergence d;
 			uint64_t seq_seed = rng_next(&rng);
-			struct gen_state g = { .rng = seq_seed | 1,
-					       .dma_permille = o->dma_permille,
-					       .focus_dev = (uint8_t)(seq_seed >> 60) };
+			struct gen_state g;
 
-			seq.n = o->seq_len ? o->seq_len : 24;
+			gen_init(&g, &ls.u, seq_seed, o->dma_permille);
+
+			seq.n = (o->seq_len ? o->seq_len : 24) * g.len_mult;
 			if (seq.n > X_MAX_OPS)
 				seq.n = X_MAX_OPS;
 			if (run_lockstep(&ls, &seq, &g, &d)) {

@@ -34,7 +34,17 @@ enum xop_kind {
 	X_RANGES,
 	X_DMA_WRITE,
 	X_DMA_READ,
+	X_ABI, /* a raw /dev/iommu ioctl breaking a size/reserved rule */
 	X_NKINDS
+};
+
+/* Raw ABI probes (X_ABI), each against one rule of docs/contract.md OBJ-*. */
+enum xabi {
+	XA_TAIL,       /* IOAS_ALLOC, size + 8 with a non-zero tail: E2BIG */
+	XA_ZERO_TAIL,  /* IOAS_ALLOC, size + 8 with a zero tail: accepted */
+	XA_FLAGS,      /* IOAS_ALLOC with an unknown flag: EOPNOTSUPP */
+	XA_RANGES_RSV, /* IOAS_IOVA_RANGES, __reserved set: EOPNOTSUPP */
+	XA_NCASES
 };
 
 /* One step. Operands are universe slots, not IDs (see explore.c). */
@@ -46,7 +56,8 @@ struct xop {
 	uint8_t hwpt;  /* HWPT slot */
 	uint8_t iova;  /* IOVA slot (COPY: destination) */
 	uint8_t buf;   /* buffer (COPY: source IOAS slot) */
-	uint8_t arg;   /* MAP: pages | prot << 4; HWPT: flags; COPY: src IOVA slot */
+	uint8_t arg;   /* MAP: pages | prot << 4; HWPT: flags; COPY: src IOVA
+			* slot; ABI: which rule (enum xabi) */
 };
 
 struct xseq {

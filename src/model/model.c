@@ -130,6 +130,9 @@ struct model {
 	struct m_hwpt hwpt[M_MAX_HWPT];
 	bool tomb[T_MAX_CTX][M_MAX_OBJ]; /* freed IDs (MB_DESTROY_TWICE_OK) */
 	bool identity[T_MAX_DEVS];	  /* per group: MB_BIND_IDENTITY */
+	/* The context's /dev/iommu fd was closed while devices held it
+	 * (OBJ-10): its IDs answer EBADF until the last one unbinds. */
+	bool closed[T_MAX_CTX];
 	unsigned fail_nth; /* armed fault injection, 0: off */
 	uint32_t seq;
 };
@@ -223,6 +226,18 @@ static const struct m_obj *obj_get(const struct model *m, unsigned ctx,
 		return NULL;
 	return &m->obj[ctx][raw];
 }
+
+/* An ID (or context) of a closed /dev/iommu: the fd is gone, EBADF. */
+static bool ctx_closed(const struct model *m, unsigned ctx)
+{
+	return ctx < T_MAX_CTX && m->closed[ctx];
+}
+
+#define CLOSED_CHECK(m, id)                                                 \
+	do {                                                                \
+		if (ctx_closed(m, T_ID_CTX(id)))                            \
+			return op_end(m, -EBADF);                           \
+	} while (0)
 
 static struct m_ioas *get_ioas(struct model *m, uint32_t id)
 {
@@ -673,8 +688,11 @@ static int core_set_group(struct model *m, struct m_group *g,
 static int core_pasid_checks(struct model *m, struct m_group *g, unsigned d,
 			     struct m_hwpt *h, uint32_t pasid, bool replace)
 {
+	/* MB_PASID_NOSUPPORT_EINVAL: the missing op reported as a bad
+	 * argument (PASID-10) */
 	if (!has_set_dev_pasid(m, h))
-		return -EOPNOTSUPP;
+		return bug(m, MB_PASID_NOSUPPORT_EINVAL) ? -EINVAL :
+							   -EOPNOTSUPP;
 	if (pasid == 0)
 		return -EINVAL;
 	if (replace)
@@ -1225,7 +1243,7 @@ int model_ioas_alloc(struct model *m, unsigned ctx, uint32_t *ioas_id)
 	struct m_ioas *a = NULL;
 	int rc;
 
-	if (ctx >= m->p->nctx)
+	if (ctx >= m->p->nctx || ctx_closed(m, ctx))
 		return op_end(m, -EBADF);
 	for (unsigned i = 0; i < M_MAX_IOAS; i++) {
 		if (!m->ioas[i].used) {
@@ -1253,6 +1271,7 @@ int model_destroy(struct model *m, uint32_t id)
 	unsigned ctx = T_ID_CTX(id);
 	const struct m_obj *o = obj_get(m, ctx, id & 0xffffff);
 
+	CLOSED_CHECK(m, id);
 	if (!o) {
 		/* MB_DESTROY_TWICE_OK: a freed ID still "destroys" (OBJ-9) */
 		if (bug(m, MB_DESTROY_TWICE_OK) && ctx < m->p->nctx &&
@@ -1509,6 +1528,7 @@ int model_ioas_map(struct model *m, uint32_t ioas_id, uint32_t flags,
 	struct m_area pc;
 	uint64_t end;
 
+	CLOSED_CHECK(m, ioas_id);
 	if (flags & ~valid)
 		return op_end(m, -EOPNOTSUPP);
 	if (((flags & T_MAP_FIXED_IOVA) && *iova >= UINT64_MAX) ||
@@ -1603,6 +1623,7 @@ int model_ioas_unmap(struct model *m, uint32_t ioas_id, uint64_t iova,
 	uint64_t bytes = 0, last;
 	int rc;
 
+	CLOSED_CHECK(m, ioas_id);
 	if (!a)
 		return op_end(m, lookup_err(m, ioas_id));
 	if (iova == 0 && len == UINT64_MAX) {
@@ -1644,6 +1665,8 @@ int model_ioas_copy(struct model *m, uint32_t dst_ioas, uint32_t src_ioas,
 	uint64_t last, cur, covered = 0;
 	unsigned npc = 0;
 
+	CLOSED_CHECK(m, dst_ioas);
+	CLOSED_CHECK(m, src_ioas);
 	if (flags & ~valid)
 		return op_end(m, -EOPNOTSUPP);
 	if (len >= UINT64_MAX || src_iova >= UINT64_MAX ||
@@ -1712,6 +1735,7 @@ int model_iova_ranges(struct model *m, uint32_t ioas_id,
 	uint64_t cur = 0;
 	bool end = false;
 
+	CLOSED_CHECK(m, ioas_id);
 	if (!a)
 		return op_end(m, lookup_err(m, ioas_id));
 	nr = collect_resv(m, a, r);
@@ -1770,6 +1794,7 @@ int model_allow_iovas(struct model *m, uint32_t ioas_id,
 	struct iova_range nr[T_MAX_RANGES];
 	struct m_ioas *a = get_ioas(m, ioas_id);
 
+	CLOSED_CHECK(m, ioas_id);
 	if (!a)
 		return op_end(m, lookup_err(m, ioas_id));
 	for (unsigned i = 0; i < n; i++) {
@@ -1801,6 +1826,7 @@ int model_ioas_option_huge_pages(struct model *m, uint32_t ioas_id, bool set,
 {
 	struct m_ioas *a = get_ioas(m, ioas_id);
 
+	CLOSED_CHECK(m, ioas_id);
 	if (!a)
 		return op_end(m, lookup_err(m, ioas_id));
 	if (!set) {
@@ -1903,6 +1929,7 @@ int model_hwpt_alloc(struct model *m, unsigned dev, uint32_t pt_id,
 	unsigned ctx;
 	int rc;
 
+	CLOSED_CHECK(m, pt_id);
 	if ((data_type == IOMMU_HWPT_DATA_NONE && data_len) ||
 	    (data_type != IOMMU_HWPT_DATA_NONE && !data_len))
 		return op_end(m, -EINVAL);
@@ -1944,6 +1971,7 @@ int model_hwpt_invalidate(struct model *m, uint32_t hwpt_id,
 	struct m_hwpt *h;
 
 	*entry_num = 0;
+	CLOSED_CHECK(m, hwpt_id);
 	if (num && (!reqs || !entry_len || entry_len > M_PAGE ||
 		    num > (1u << 19)))
 		return op_end(m, -EINVAL);
@@ -1976,6 +2004,9 @@ int model_hw_info(struct model *m, unsigned dev, void *data,
 
 	if (rc)
 		return op_end(m, rc);
+	/* IOMMU_GET_HW_INFO goes through the device's /dev/iommu fd */
+	if (ctx_closed(m, (unsigned)m->dev[dev].ctx))
+		return op_end(m, -EBADF);
 	io = iommu_of(m, dev);
 	len = io->hw_info_len;
 	if (!data && *data_len)
@@ -2006,6 +2037,7 @@ int model_set_dirty_tracking(struct model *m, uint32_t hwpt_id, bool enable)
 {
 	struct m_hwpt *h = get_hwpt_paging(m, hwpt_id);
 
+	CLOSED_CHECK(m, hwpt_id);
 	if (!h)
 		return op_end(m, lookup_err(m, hwpt_id));
 	/* MB_DIRTY_NOCAP_OK: accepted and ignored (DIRTY-1) */
@@ -2028,6 +2060,7 @@ int model_get_dirty_bitmap(struct model *m, uint32_t hwpt_id, uint64_t iova,
 	struct m_ioas *a;
 	uint64_t last, align, cur;
 
+	CLOSED_CHECK(m, hwpt_id);
 	if (flags & ~IOMMU_HWPT_GET_DIRTY_BITMAP_NO_CLEAR)
 		return op_end(m, -EOPNOTSUPP);
 	h = get_hwpt_paging(m, hwpt_id);
@@ -2041,14 +2074,18 @@ int model_get_dirty_bitmap(struct model *m, uint32_t hwpt_id, uint64_t iova,
 	if (__builtin_add_overflow(iova, len - 1, &last))
 		return op_end(m, e_overflow(m));
 	align = ioas_align(a);
-	if ((iova & (align - 1)) || ((last + 1) & (align - 1)))
+	/* MB_DIRTY_UNALIGNED_OK: the alignment checks are missing, a
+	 * misaligned range is read from its first byte (DIRTY-4) */
+	if (((iova & (align - 1)) || ((last + 1) & (align - 1))) &&
+	    !bug(m, MB_DIRTY_UNALIGNED_OK))
 		return op_end(m, -EINVAL);
 	if (!page_size)
 		return op_end(m, -EINVAL);
 	/* the kernel works with __ffs(page_size): a power of two */
 	if (page_size & (page_size - 1))
 		return op_end(m, -EINVAL);
-	if ((iova & (page_size - 1)) || ((last + 1) & (page_size - 1)))
+	if (((iova & (page_size - 1)) || ((last + 1) & (page_size - 1))) &&
+	    !bug(m, MB_DIRTY_UNALIGNED_OK))
 		return op_end(m, -EINVAL);
 	if (!h->dirty_cap)
 		return op_end(m, -EOPNOTSUPP);
@@ -2108,7 +2145,7 @@ int model_bind(struct model *m, unsigned dev, unsigned ctx)
 		/* one device cannot be bound twice; MB_BIND_TWICE_EBUSY
 		 * (OWN-1) */
 		return op_end(m, bug(m, MB_BIND_TWICE_EBUSY) ? -EBUSY : -EINVAL);
-	if (ctx >= m->p->nctx)
+	if (ctx >= m->p->nctx || ctx_closed(m, ctx))
 		return op_end(m, -EBADF);
 	g = &m->group[d->gi];
 	/* iommu_device_claim_dma_owner(): one owner per group;
@@ -2143,11 +2180,14 @@ int model_bind(struct model *m, unsigned dev, unsigned ctx)
 	return op_end(m, 0);
 }
 
+static void ctx_release(struct model *m, unsigned ctx);
+
 /* vfio_iommufd_physical_unbind(): PASIDs first, then the RID (SEED-B). */
 int model_unbind(struct model *m, unsigned dev)
 {
 	struct m_dev *d;
 	struct m_group *g;
+	unsigned ctx;
 
 	if (dev >= m->p->ndev)
 		return op_end(m, -EINVAL);
@@ -2170,9 +2210,12 @@ int model_unbind(struct model *m, unsigned dev)
 		hwpt_detach(m, dev, T_NO_PASID, bug(m, MB_RELEASE_KEEPS_RID));
 		d->rid_attached = false;
 	}
-	obj_free(m, (unsigned)d->ctx, d->raw);
+	ctx = (unsigned)d->ctx;
+	obj_free(m, ctx, d->raw);
 	d->ctx = -1;
 	d->raw = 0;
+	if (ctx_closed(m, ctx))
+		ctx_release(m, ctx); /* if that was the last holder */
 	if (!--g->nbound) {
 		/* __iommu_release_dma_ownership(): back to the default
 		 * domain, which the model does not translate through. */
@@ -2185,6 +2228,85 @@ int model_unbind(struct model *m, unsigned dev)
 				g->ps[i].hw = ref_of(NULL);
 	}
 	return op_end(m, 0);
+}
+
+/*
+ * iommufd_fops_release(), once the user closed the fd and the last bound
+ * device dropped its reference on the context: every object goes, leaf
+ * first, and the slot becomes a fresh context. Nothing is attached by then
+ * (the devices unbound first), so nothing reaches the hardware.
+ */
+static void ctx_release(struct model *m, unsigned ctx)
+{
+	for (unsigned d = 0; d < m->p->ndev; d++)
+		if (m->dev[d].ctx == (int)ctx)
+			return;
+	for (int pass = 0; pass < 2; pass++)
+		for (unsigned i = 0; i < M_MAX_HWPT; i++) {
+			struct m_hwpt *h = &m->hwpt[i];
+
+			if (h->used && h->ctx == ctx && h->nested == !pass)
+				hwpt_free(m, h);
+		}
+	for (unsigned i = 0; i < M_MAX_IOAS; i++)
+		if (m->ioas[i].used && m->ioas[i].ctx == ctx)
+			m->ioas[i].used = false;
+	memset(m->obj[ctx], 0, sizeof(m->obj[ctx]));
+	memset(m->tomb[ctx], 0, sizeof(m->tomb[ctx]));
+	m->closed[ctx] = false;
+}
+
+/*
+ * close() of the context's /dev/iommu (OBJ-10): a bound device holds a
+ * reference on the context (vfio_df_ioctl_bind_iommufd() ->
+ * iommufd_ctx_from_fd()), so nothing is released while one is bound; the
+ * IDs are just unreachable from user space.
+ */
+int model_close_ctx(struct model *m, unsigned ctx)
+{
+	if (ctx >= m->p->nctx || ctx_closed(m, ctx))
+		return op_end(m, -EBADF);
+	m->closed[ctx] = true;
+	/* MB_CLOSE_CTX_TEARDOWN: the close blocks the devices bound to the
+	 * context at once (OBJ-10) */
+	if (bug(m, MB_CLOSE_CTX_TEARDOWN))
+		for (unsigned d = 0; d < m->p->ndev; d++) {
+			struct m_group *g = &m->group[m->dev[d].gi];
+
+			if (m->dev[d].ctx != (int)ctx)
+				continue;
+			g->rid_hw = ref_of(NULL);
+			g->rid_hw_old = ref_of(NULL);
+			for (unsigned i = 0; i < M_MAX_PSLOT; i++)
+				g->ps[i].hw = ref_of(NULL);
+		}
+	ctx_release(m, ctx);
+	return op_end(m, 0);
+}
+
+/*
+ * BIND through a second cdev fd of dev (OWN-7): vfio_df_open() refuses a
+ * device already opened through the cdev path (open_count != 0 &&
+ * !df->group) with EINVAL; the first binding is untouched. An unbound
+ * device binds as through its first fd, and closing the second fd unbinds
+ * it again.
+ */
+int model_bind_second_fd(struct model *m, unsigned dev, unsigned ctx)
+{
+	int rc;
+
+	if (dev >= m->p->ndev)
+		return op_end(m, -EINVAL);
+	/* iommufd_ctx_from_fd() comes before vfio_df_open() */
+	if (ctx >= m->p->nctx || ctx_closed(m, ctx))
+		return op_end(m, -EBADF);
+	if (m->dev[dev].ctx >= 0)
+		/* MB_SECOND_FD_BIND_OK: open_count not checked (OWN-7) */
+		return op_end(m, bug(m, MB_SECOND_FD_BIND_OK) ? 0 : -EINVAL);
+	rc = model_bind(m, dev, ctx);
+	if (!rc)
+		model_unbind(m, dev);
+	return op_end(m, rc);
 }
 
 /* --- public: attach / detach (drivers/vfio/iommufd.c) --------------------- */
@@ -2289,6 +2411,11 @@ static void hw_resolve(const struct model *m, unsigned dev, uint32_t pasid,
 	if (g->owner < 0)
 		return;
 	if (pasid == T_NO_PASID) {
+		/* MB_GROUP_UNATTACHED_BLOCKED: the domain is programmed only
+		 * for members that attached themselves (GROUP-5) */
+		if (bug(m, MB_GROUP_UNATTACHED_BLOCKED) &&
+		    !m->dev[dev].rid_attached)
+			return;
 		if (ref_live(&g->rid_hw))
 			*h = g->rid_hw.h;
 		if (ref_live(&g->rid_hw_old))

@@ -121,6 +121,11 @@ enum model_bug {
 	MB_INVALIDATE_PAGING_OK,  /* NEST-2 */
 	MB_REPLACE_FAIL_UNRESERVES, /* ATTACH-4, IOAS-4 (7.2 err_unresv) */
 	MB_ALLOW_LIMITS_FIXED,	  /* RANGE-7 */
+	MB_DIRTY_UNALIGNED_OK,	  /* DIRTY-4 */
+	MB_GROUP_UNATTACHED_BLOCKED, /* GROUP-5 */
+	MB_PASID_NOSUPPORT_EINVAL, /* PASID-10 */
+	MB_SECOND_FD_BIND_OK,	  /* OWN-7 */
+	MB_CLOSE_CTX_TEARDOWN,	  /* OBJ-10 */
 	MB_COUNT
 };
 
@@ -209,6 +214,9 @@ int model_get_dirty_bitmap(struct model *m, uint32_t hwpt_id, uint64_t iova,
 			   uint64_t *bitmap);
 int model_bind(struct model *m, unsigned dev, unsigned ctx);
 int model_unbind(struct model *m, unsigned dev);
+/* The optional target ops close_ctx and bind_second_fd (target.h). */
+int model_close_ctx(struct model *m, unsigned ctx);
+int model_bind_second_fd(struct model *m, unsigned dev, unsigned ctx);
 int model_attach(struct model *m, unsigned dev, uint32_t pasid,
 		 uint32_t pt_id, uint32_t *out_pt);
 int model_detach(struct model *m, unsigned dev, uint32_t pasid);

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Two devices in one iommu group (GROUP-1..4): the group has one
+ * Two devices in one iommu group (GROUP-1..5): the group has one
  * translation per RID, a replace from one member moves everyone, and it
  * stays in place while any member is attached.
  */
@@ -183,5 +183,46 @@ SCENARIO(group_last_detach_blocks_all,
 		tc_dma_write(c, "GROUP-4", b, T_NO_PASID, iova + 0x400,
 			     m + 0x400, LEN, false);
 	CHECK_OK(c, "GROUP-4", T_CALL(c->t, destroy, ioas));
+	tc_end(c);
+}
+
+SCENARIO(group_unattached_member_translates,
+	 .id = "group.unattached_member_translates",
+	 .title = "a bound member that never attached (or detached) translates through its sibling's HWPT",
+	 .invariants = "GROUP-5",
+	 .requires = REQ_GROUP2 | REQ_DMA, .min_devs = 2)
+{
+	unsigned a, b;
+	uint32_t ioas;
+	uint64_t iova;
+	char *m = tc_alloc(c, PG);
+
+	need_pair(c, &a, &b);
+	/* b is the member that never attaches: it needs the DMA engine. */
+	if (!has_dma(c, b) && has_dma(c, a)) {
+		unsigned t = a;
+
+		a = b;
+		b = t;
+	}
+	if (!has_dma(c, b))
+		tc_skip(c, "no member of the group has a DMA engine");
+	bind_dev(c, "GROUP-5", a, 0);
+	bind_dev(c, "GROUP-5", b, 0);
+	ioas = new_ioas(c, "GROUP-5", 0);
+	attach_rid(c, "GROUP-5", a, ioas);
+	iova = tc_pick_iova(c, ioas, PG, PG, 0);
+	map_fixed(c, "GROUP-5", ioas, m, PG, iova, RW);
+	tc_log(c, "dev %u attached, dev %u bound only", a, b);
+	tc_dma_write(c, "GROUP-5", b, T_NO_PASID, iova, m, LEN, true);
+	tc_dma_read(c, "GROUP-5", b, T_NO_PASID, iova + 0x800, m + 0x800, LEN,
+		    true);
+	/* The same for a member that attached and detached again while
+	 * its sibling stays attached. */
+	attach_rid(c, "GROUP-5", b, ioas);
+	REQUIRE(c, "GROUP-5", T_CALL(c->t, detach, b, T_NO_PASID));
+	tc_log(c, "dev %u attached and detached, dev %u still attached", b, a);
+	tc_dma_write(c, "GROUP-5", b, T_NO_PASID, iova + 0x400, m + 0x400,
+		     LEN, true);
 	tc_end(c);
 }

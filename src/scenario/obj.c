@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Object model and ioctl ABI: OBJ-1..11.
+ * Object model and ioctl ABI: OBJ-1..11 (OBJ-10: closing /dev/iommu).
  *
  * The ABI cases go through the raw_ioctl op with the uAPI structs, so the
  * size field, reserved fields and unknown flag bits reach the target exactly
@@ -755,4 +755,54 @@ SCENARIO(obj_hw_info,
 	tc_check(c, "OBJ-11", all_bytes(part + half, full_len + HWI_SLACK - half,
 					HWI_FILL),
 		 "bytes past the user's data_len %u were written", half);
+}
+
+/*
+ * OBJ-10: a bound device holds a reference on its iommufd context, so
+ * closing /dev/iommu destroys nothing while it is bound; closing the device
+ * then tears everything down, and a new BIND starts blocked.
+ */
+SCENARIO(obj_close_iommufd_keeps_translation,
+	 .id = "obj.close_iommufd_keeps_translation",
+	 .title = "closing /dev/iommu while a device is bound keeps its translation until the device is closed",
+	 .invariants = "OBJ-10,OWN-5",
+	 .requires = REQ_DMA)
+{
+	const size_t len = 256;
+	uint64_t p = pgsz(), iova;
+	int d = dev_with_dma(c, -1);
+	uint32_t ioas, i2 = 0;
+	char *mem;
+	int ret;
+
+	if (d < 0)
+		tc_skip(c, "no device is driven by a DMA engine");
+	mem = tc_alloc(c, 2 * p);
+	ioas = tc_bind_attach_new_ioas(c, "OBJ-10", (unsigned)d);
+	iova = tc_pick_iova(c, ioas, 2 * p, p, 0);
+	REQUIRE(c, "OBJ-10", T_CALL(c->t, ioas_map, ioas,
+				    T_MAP_FIXED_IOVA | T_MAP_READABLE |
+					    T_MAP_WRITEABLE,
+				    mem, 2 * p, &iova));
+	tc_dma_write(c, "OBJ-10", (unsigned)d, T_NO_PASID, iova, mem, len,
+		     true);
+	CHECK_OK(c, "OBJ-10", T_CALL(c->t, close_ctx, 0));
+	tc_log(c, "closed context 0's /dev/iommu with dev %d bound and attached",
+	       d);
+	tc_dma_write(c, "OBJ-10", (unsigned)d, T_NO_PASID, iova, mem, len,
+		     true);
+	tc_dma_read(c, "OBJ-10", (unsigned)d, T_NO_PASID, iova + p, mem + p,
+		    len, true);
+	/* Its IDs are out of user space's reach now (not judged). */
+	ret = T_CALL(c->t, destroy, ioas);
+	tc_log(c, "DESTROY of the old IOAS ID after the close: %s",
+	       errno_name(ret));
+	/* Closing the device drops the last reference: all gone. */
+	CHECK_OK(c, "OBJ-10", T_CALL(c->t, unbind, (unsigned)d));
+	CHECK_OK(c, "OBJ-10", T_CALL(c->t, bind, (unsigned)d, 0));
+	/* OWN-5's rule: the new binding starts blocked. */
+	tc_dma_write(c, "OWN-5", (unsigned)d, T_NO_PASID, iova, mem, len,
+		     false);
+	CHECK_OK(c, "OBJ-10", T_CALL(c->t, ioas_alloc, 0, &i2));
+	tc_end(c);
 }

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Ownership (OWN-1..6): BIND, what an unbound fd may do, one owner per
+ * Ownership (OWN-1..7): BIND, what an unbound fd may do, one owner per
  * group, blocked DMA between BIND and ATTACH, and a clean start after
  * unbind.
  */
@@ -230,5 +230,33 @@ SCENARIO(own_bind_msi_isolation,
 			 c->caps->dev[i].name, errno_name(ret),
 			 ret == -EPERM ? ": MSI isolation missing and allow_unsafe_interrupts off" : "");
 	}
+	tc_end(c);
+}
+
+SCENARIO(own_second_fd_bind_fails,
+	 .id = "own.second_fd_bind_fails",
+	 .title = "BIND through a second cdev fd of a bound device fails EINVAL; the first binding is unaffected",
+	 .invariants = "OWN-7")
+{
+	char *mem = tc_alloc(c, PG);
+	uint32_t ioas = tc_bind_attach_new_ioas(c, "OWN-7", 0);
+	uint64_t iova = tc_pick_iova(c, ioas, PG, PG, 0);
+	bool dma = c->caps->dev[0].dma && dev_with_dma(c, -1) >= 0;
+
+	map_fixed(c, "OWN-7", ioas, mem, PG, iova, RW);
+	CHECK_RET(c, "OWN-7", T_CALL(c->t, bind_second_fd, 0, 0), EINVAL);
+	/* vfio_df_open() refuses before the iommufd is looked at further:
+	 * another context makes no difference. */
+	if (c->caps->nctx >= 2)
+		CHECK_RET(c, "OWN-7", T_CALL(c->t, bind_second_fd, 0, 1),
+			  EINVAL);
+	/* The first fd still owns the device and its attachment. */
+	if (dma)
+		tc_dma_write(c, "OWN-7", 0, T_NO_PASID, iova, mem, LEN, true);
+	CHECK_RET(c, "OWN-7", T_CALL(c->t, destroy, ioas), EBUSY);
+	/* Once the first fd is closed, a new fd binds normally. */
+	CHECK_OK(c, "OWN-7", T_CALL(c->t, unbind, 0));
+	CHECK_OK(c, "OWN-7", T_CALL(c->t, bind_second_fd, 0, 0));
+	CHECK_OK(c, "OWN-7", T_CALL(c->t, bind, 0, 0));
 	tc_end(c);
 }

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * PASID attachments through VFIO (PASID-1..9): which HWPTs a PASID (and the
+ * PASID attachments through VFIO (PASID-1..10): which HWPTs a PASID (and the
  * RID next to it) may take, replace and detach semantics per PASID, and the
  * PASID range.
  */
@@ -394,5 +394,72 @@ SCENARIO(pasid_non_pasid_device,
 	CHECK_OK(c, "PASID-9", T_CALL(c->t, detach, (unsigned)d, 1));
 	/* Nothing holds the HWPT any more: neither the PASID nor the RID. */
 	CHECK_OK(c, "PASID-9", T_CALL(c->t, destroy, h));
+	tc_end(c);
+}
+
+/*
+ * PASID-10: whether a driver's paging domains take a PASID is an allowed
+ * difference, but a driver that cannot must say EOPNOTSUPP (the core,
+ * when set_dev_pasid is missing), after PASID-1/3's EINVAL checks, which a
+ * fresh ALLOC_PASID HWPT on an unattached RID passes. A PASID-capable
+ * device is used when there is one; otherwise the core's op check comes
+ * before anything looks at the device (a non-PASID device on a PASID
+ * driver answers PASID-9's way instead, and the case skips).
+ */
+SCENARIO(pasid_unsupported_eopnotsupp,
+	 .id = "pasid.unsupported_driver_eopnotsupp",
+	 .title = "a PASID attach through a driver whose paging domains take no PASID fails EOPNOTSUPP and changes nothing",
+	 .invariants = "PASID-10",
+	 .requires = REQ_HWPT_ALLOC)
+{
+	int d = -1;
+	uint32_t ioas, h = 0, got = 0;
+	uint64_t iova;
+	void *m = tc_alloc(c, PG);
+	int ret;
+
+	if (!c->caps->pasid_uapi)
+		tc_skip(c, "kernel lacks the VFIO PASID attach uAPI");
+	for (unsigned i = 0; i < c->caps->ndev && d < 0; i++)
+		if (c->caps->dev[i].max_pasid_log2)
+			d = (int)i;
+	if (d < 0)
+		d = 0;
+	bind_dev(c, "PASID-10", (unsigned)d, 0);
+	ioas = new_ioas(c, "PASID-10", 0);
+	iova = tc_pick_iova(c, ioas, PG, PG, 0);
+	map_fixed(c, "PASID-10", ioas, m, PG, iova, RW);
+	ret = T_CALL(c->t, hwpt_alloc, (unsigned)d, ioas, T_HWPT_PASID, 0, NULL,
+		     0, &h);
+	if (ret == -EOPNOTSUPP)
+		tc_skip(c, "the driver cannot allocate ALLOC_PASID HWPTs (EOPNOTSUPP): no PASID HWPT to attach");
+	REQUIRE(c, "PASID-10", ret);
+	ret = T_CALL(c->t, attach, (unsigned)d, 1, h, NULL);
+	if (ret == -T_UNSUPPORTED)
+		tc_skip(c, "target cannot attach a PASID");
+	tc_log(c, "PASID 1 attach on dev %d (%s PASID) to HWPT %u: %s", d,
+	       c->caps->dev[d].max_pasid_log2 ? "with" : "without", h,
+	       errno_name(ret));
+	if (!ret)
+		tc_skip(c, "the driver's paging domains take a PASID: PASID-10 does not apply");
+	if (ret == -EINVAL && !c->caps->dev[d].max_pasid_log2)
+		tc_skip(c, "EINVAL on a device without PASID (PASID-9): cannot tell whether the driver supports PASID");
+	tc_check(c, "PASID-10", ret == -EOPNOTSUPP,
+		 "PASID attach through the driver returned %s, expected 0 (supported) or EOPNOTSUPP",
+		 errno_name(ret));
+	/* The refusal is stable and left nothing behind. */
+	CHECK_RET(c, "PASID-10", T_CALL(c->t, attach, (unsigned)d, 1, h, NULL),
+		  EOPNOTSUPP);
+	CHECK_OK(c, "PASID-10", T_CALL(c->t, detach, (unsigned)d, 1));
+	/* The same HWPT still serves the RID. */
+	CHECK_OK(c, "PASID-10",
+		 T_CALL(c->t, attach, (unsigned)d, T_NO_PASID, h, &got));
+	tc_check(c, "PASID-10", got == h, "the RID attached to %u, not %u",
+		 got, h);
+	if (c->caps->dev[d].dma && dev_with_dma(c, -1) >= 0)
+		tc_dma_write(c, "PASID-10", (unsigned)d, T_NO_PASID, iova, m,
+			     LEN, true);
+	CHECK_OK(c, "PASID-10", T_CALL(c->t, detach, (unsigned)d, T_NO_PASID));
+	CHECK_OK(c, "PASID-10", T_CALL(c->t, destroy, h));
 	tc_end(c);
 }

@@ -120,6 +120,14 @@ static inline void need_pasid_attach(struct tc *c, const char *inv,
 	ret = T_CALL(c->t, attach, dev, 1, h, NULL);
 	if (ret == -EOPNOTSUPP)
 		tc_skip(c, "the driver's paging domains take no PASID (EOPNOTSUPP: allowed difference, PASID-10)");
+	/* A fresh ALLOC_PASID HWPT, RID unattached, PASID 1 of a PASID
+	 * device: the driver takes it or says EOPNOTSUPP (PASID-10). */
+	if (ret && ret != -T_UNSUPPORTED) {
+		tc_check(c, "PASID-10", false,
+			 "probe PASID attach returned %s: a driver takes a fresh PASID HWPT or answers EOPNOTSUPP",
+			 errno_name(ret));
+		tc_end(c);
+	}
 	REQUIRE(c, inv, ret);
 	REQUIRE(c, inv, T_CALL(c->t, detach, dev, 1));
 	REQUIRE(c, inv, T_CALL(c->t, destroy, h));

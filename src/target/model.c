@@ -115,6 +115,16 @@ static int mt_unbind(struct target *t, unsigned dev)
 	return model_unbind(M(t), dev);
 }
 
+static int mt_close_ctx(struct target *t, unsigned ctx)
+{
+	return model_close_ctx(M(t), ctx);
+}
+
+static int mt_bind_second_fd(struct target *t, unsigned dev, unsigned ctx)
+{
+	return model_bind_second_fd(M(t), dev, ctx);
+}
+
 static int mt_attach(struct target *t, unsigned dev, uint32_t pasid,
 		     uint32_t pt_id, uint32_t *out_pt)
 {
@@ -172,6 +182,8 @@ static const struct target_ops model_ops = {
 	.attach = mt_attach,
 	.detach = mt_detach,
 	.dma = mt_dma,
+	.close_ctx = mt_close_ctx,
+	.bind_second_fd = mt_bind_second_fd,
 	.inject_fail_nth = mt_inject_fail_nth,
 	.reset = mt_reset,
 	.close = mt_close,

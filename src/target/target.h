@@ -180,6 +180,19 @@ struct target_ops {
 	/* Optional ops may be NULL: the inline wrappers below then return
 	 * -T_UNSUPPORTED, which the runner reports as SKIP. */
 
+	/* Close context ctx's /dev/iommu fd (OBJ-10). Its IDs become
+	 * unusable (ops on them fail, EBADF); devices bound to it keep their
+	 * attachments and keep translating until they are unbound. When no
+	 * device holds the old context any more (at once if none is bound),
+	 * it is torn down and ctx names a freshly opened, empty context.
+	 * Optional. */
+	int (*close_ctx)(struct target *t, unsigned ctx);
+
+	/* Open a second cdev fd of dev, BIND it to context ctx, close it
+	 * again; returns what the BIND returned (OWN-7). dev's own binding,
+	 * if any, is left as it is. Optional. */
+	int (*bind_second_fd)(struct target *t, unsigned dev, unsigned ctx);
+
 	/* Fault injection: make the nth next kernel allocation or driver
 	 * call inside the following op fail (0 disables). Optional. */
 	int (*inject_fail_nth)(struct target *t, unsigned nth);

@@ -1075,6 +1075,64 @@ static long p_allow_fixed(struct model *m)
 	return model_ioas_map(m, a, RW | T_MAP_FIXED_IOVA, mem, PG, &iova);
 }
 
+static long p_dirty_unaligned(struct model *m)
+{
+	uint32_t h;
+	uint64_t bm[2] = { 0 };
+
+	dirty_setup(m, &h);
+	model_set_dirty_tracking(m, h, true);
+	return model_get_dirty_bitmap(m, h, 0x100000 + 512, PG - 512, PG, 0,
+				      bm);
+}
+
+static long p_group_unattached(struct model *m)
+{
+	uint32_t a;
+
+	model_ioas_alloc(m, 0, &a);
+	map_at(m, a, 0x100000, 0, RW);
+	model_bind(m, 2, 0);
+	model_bind(m, 3, 0);
+	model_attach(m, 2, RID, a, NULL);
+	return lands(m, 3, RID, 0x100000, 0);
+}
+
+/* PASID-10 needs a driver without PASID on its paging domains: run on
+ * amd-like in place of default (the profile itself has that geometry). */
+static long p_pasid_nosupport(struct model *m)
+{
+	struct model *x = NULL;
+	uint32_t a, h = 0;
+	long rc;
+
+	if (!strcmp(model_profile_of(m)->name, "default"))
+		m = x = model_new(model_profile_find("amd-like"));
+	model_ioas_alloc(m, 0, &a);
+	model_bind(m, 0, 0);
+	EXPECT_EQ(model_hwpt_alloc(m, 0, a, APASID, 0, NULL, 0, &h), 0);
+	rc = model_attach(m, 0, 1, h, NULL);
+	if (x)
+		model_free(x);
+	return rc;
+}
+
+static long p_second_fd(struct model *m)
+{
+	EXPECT_EQ(model_bind(m, 0, 0), 0);
+	return model_bind_second_fd(m, 0, 0);
+}
+
+static long p_close_ctx(struct model *m)
+{
+	uint32_t a;
+
+	DEV0_ATTACHED(m, a);
+	map_at(m, a, 0x100000, 0, RW);
+	EXPECT_EQ(model_close_ctx(m, 0), 0);
+	return lands(m, 0, RID, 0x100000, 0);
+}
+
 static const struct probe {
 	const char *profile;
 	long (*fn)(struct model *m);
@@ -1146,6 +1204,11 @@ static const struct probe {
 	{ "invalidate-paging-ok", p_invalidate, -EINVAL, 0 },	 /* NEST-2 */
 	{ "replace-fail-unreserves", p_fail_unreserves, -EINVAL, 0 }, /* ATTACH-4 */
 	{ "allow-limits-fixed", p_allow_fixed, 0, -EINVAL },	 /* RANGE-7 */
+	{ "dirty-unaligned-ok", p_dirty_unaligned, -EINVAL, 0 }, /* DIRTY-4 */
+	{ "group-unattached-blocked", p_group_unattached, 1, 0 }, /* GROUP-5 */
+	{ "pasid-nosupport-einval", p_pasid_nosupport, -EOPNOTSUPP, -EINVAL }, /* PASID-10 */
+	{ "second-fd-bind-ok", p_second_fd, -EINVAL, 0 },	 /* OWN-7 */
+	{ "close-ctx-teardown", p_close_ctx, 1, 0 },		 /* OBJ-10 */
 };
 
 UNIT_TEST(model_prof_narrow_controls)

@@ -77,6 +77,10 @@ struct kdev {
 	size_t blen;
 	bool bmapped;
 	bool btemp; /* bioas is a private IOAS attached for a read-back */
+	/* The bounce page stays mapped because the context's /dev/iommu was
+	 * closed (close_ctx): nothing can map or unmap in it any more. */
+	bool bparked;
+	void *buva;
 	unsigned bctx;
 	uint32_t bioas;
 	uint64_t biova, bmaplen;
@@ -90,6 +94,9 @@ struct kt {
 	struct kdev dev[T_MAX_DEVS];
 	struct khwpt hwpt[KT_MAX_HWPT];
 	unsigned nhwpt;
+	/* close_ctx: ufd[c] closed while devices still hold the context;
+	 * reopened fresh when the last of them unbinds. */
+	bool ctx_closed[KT_NCTX];
 	char profile[32];
 	char iommu_names[T_MAX_DEVS][32];
 	unsigned niommu;
@@ -288,6 +295,7 @@ static int bounce_map(struct kdev *d, unsigned ctx, uint32_t ioas, size_t len,
 					   (void *)base, maplen, &io);
 			if (!ret) {
 				d->bmapped = true;
+				d->buva = (void *)base;
 				d->bctx = ctx;
 				d->bioas = ioas;
 				d->biova = cand;
@@ -319,6 +327,15 @@ static int bounce_get(void *arg, size_t len, uint64_t limit, void **uva,
 	uint32_t ioas;
 	unsigned ctx;
 
+	if (d->bparked) {
+		if (len > d->bmaplen) {
+			say(why, why_len, "parked bounce page too short");
+			return -ENOLINK;
+		}
+		*uva = d->buva;
+		*iova = d->biova;
+		return 0;
+	}
 	if (!rid_ioas(d->kt, d, &ctx, &ioas)) {
 		say(why, why_len, "device not attached: no translation");
 		return -ENOLINK;
@@ -374,7 +391,7 @@ static void bounce_put(void *arg)
 	struct kdev *d = arg;
 	int fd = d->kt->ufd[d->bctx];
 
-	if (!d->bmapped)
+	if (!d->bmapped || d->bparked)
 		return;
 	ufd_ioas_unmap(fd, d->bioas, d->biova, d->bmaplen, NULL);
 	d->bmapped = false;
@@ -596,6 +613,8 @@ static int k_bind(struct target *t, unsigned dev, unsigned ctx)
 
 	if (!dev_ok(k, dev) || ctx >= KT_NCTX)
 		return -T_UNSUPPORTED;
+	if (k->ufd[ctx] < 0)
+		return -EBADF; /* closed by close_ctx */
 	d = &k->dev[dev];
 	/* A second bind goes to the same cdev fd, as user space would. */
 	if (d->fd >= 0)
@@ -615,6 +634,89 @@ static int k_bind(struct target *t, unsigned dev, unsigned ctx)
 	return 0;
 }
 
+/* The context closed by close_ctx, once no bound device holds it: the
+ * kernel released it with the last device fd; open a fresh one. */
+static void ctx_reopen_if_free(struct kt *k, unsigned ctx)
+{
+	unsigned n = 0;
+
+	if (!k->ctx_closed[ctx])
+		return;
+	for (unsigned i = 0; i < k->ndev; i++)
+		if (k->dev[i].fd >= 0 && k->dev[i].ctx == ctx)
+			return;
+	k->ufd[ctx] = ufd_open();
+	if (k->ufd[ctx] < 0) {
+		k->ufd[ctx] = -1; /* ops on the context keep failing EBADF */
+		return;
+	}
+	k->ctx_closed[ctx] = false;
+	for (unsigned i = 0; i < k->nhwpt; i++)
+		if (k->hwpt[i].ctx != ctx)
+			k->hwpt[n++] = k->hwpt[i];
+	k->nhwpt = n;
+}
+
+/*
+ * OBJ-10: close context ctx's /dev/iommu. Each bound, attached device with
+ * a DMA engine first gets a bounce page parked in its IOAS, since no map
+ * or unmap can reach the context afterwards; it goes with the context.
+ */
+static int k_close_ctx(struct target *t, unsigned ctx)
+{
+	struct kt *k = KT(t);
+
+	if (ctx >= KT_NCTX)
+		return -T_UNSUPPORTED;
+	if (k->ufd[ctx] < 0)
+		return -EBADF;
+	for (unsigned i = 0; i < k->ndev; i++) {
+		struct kdev *d = &k->dev[i];
+		char why[160];
+		uint32_t ioas;
+		uint64_t iova;
+		unsigned c;
+		void *uva;
+
+		if (d->fd < 0 || d->ctx != ctx || !d->has_engine ||
+		    d->bmapped || !rid_ioas(k, d, &c, &ioas) || !ioas ||
+		    c != ctx)
+			continue;
+		if (!bounce_map(d, ctx, ioas,
+				d->eng ? d->eng->max_len : EDU_MAX_LEN,
+				d->dma_limit ? d->dma_limit : EDU_IOVA_LIMIT,
+				&uva, &iova, why, sizeof(why)))
+			d->bparked = true;
+	}
+	close(k->ufd[ctx]);
+	k->ufd[ctx] = -1;
+	k->ctx_closed[ctx] = true;
+	ctx_reopen_if_free(k, ctx);
+	return 0;
+}
+
+/*
+ * OWN-7: BIND through a second cdev fd of dev; the fd is closed again,
+ * which undoes a BIND that succeeded.
+ */
+static int k_bind_second_fd(struct target *t, unsigned dev, unsigned ctx)
+{
+	struct kt *k = KT(t);
+	uint32_t devid;
+	int fd, ret;
+
+	if (!dev_ok(k, dev) || ctx >= KT_NCTX)
+		return -T_UNSUPPORTED;
+	if (k->ufd[ctx] < 0)
+		return -EBADF;
+	fd = vfio_cdev_open(k->dev[dev].cdev);
+	if (fd < 0)
+		return fd;
+	ret = vfio_bind_iommufd(fd, k->ufd[ctx], &devid);
+	close(fd);
+	return ret;
+}
+
 static int k_unbind(struct target *t, unsigned dev)
 {
 	struct kt *k = KT(t);
@@ -629,6 +731,9 @@ static int k_unbind(struct target *t, unsigned dev)
 	close(d->fd);
 	d->fd = -1;
 	d->attached = false;
+	if (d->bparked) /* released with the context */
+		d->bparked = d->bmapped = false;
+	ctx_reopen_if_free(k, d->ctx);
 	return 0;
 }
 
@@ -709,8 +814,12 @@ static int k_detach(struct target *t, unsigned dev, uint32_t pasid)
 		ret = vfio_detach_pt(d->fd);
 	else
 		ret = vfio_detach_pasid_pt(d->fd, pasid);
-	if (!ret && pasid == T_NO_PASID)
+	if (!ret && pasid == T_NO_PASID) {
 		d->attached = false;
+		/* A parked bounce page is no longer reachable; it stays
+		 * mapped in the closed context until it is released. */
+		d->bparked = false;
+	}
 	return ret;
 }
 
@@ -823,6 +932,8 @@ static const struct target_ops kernel_ops = {
 	.attach = k_attach,
 	.detach = k_detach,
 	.dma = k_dma,
+	.close_ctx = k_close_ctx,
+	.bind_second_fd = k_bind_second_fd,
 	.inject_fail_nth = k_inject_fail_nth,
 	.close = k_close,
 };

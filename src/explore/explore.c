@@ -77,7 +77,14 @@ static const char *const kind_names[X_NKINDS] = {
 static const char *const abi_names[XA_NCASES] = {
 	[XA_TAIL] = "tail", [XA_ZERO_TAIL] = "zero-tail",
 	[XA_FLAGS] = "flags", [XA_RANGES_RSV] = "ranges-rsv",
+	[XA_UNKNOWN] = "unknown-ioctl", [XA_RANGES_SHORT] = "ranges-short",
 };
+
+/* Cases naming an IOAS slot. */
+static bool abi_has_ioas(uint8_t c)
+{
+	return c == XA_RANGES_RSV || c == XA_RANGES_SHORT;
+}
 
 /* --- the universe -------------------------------------------------------- */
 
@@ -212,9 +219,9 @@ static uint32_t pasid_of(uint8_t p)
 static uint32_t map_prot(uint8_t arg)
 {
 	static const uint32_t prot[] = { T_MAP_READABLE | T_MAP_WRITEABLE,
-					 T_MAP_READABLE, T_MAP_WRITEABLE };
+					 T_MAP_READABLE, T_MAP_WRITEABLE, 0 };
 
-	return prot[(arg >> 4) % 3];
+	return prot[(arg >> 4) % 4];
 }
 
 static unsigned map_pages(uint8_t arg)
@@ -256,6 +263,18 @@ static int exec_abi(struct side *s, const struct xop *op)
 		b.ranges.ioas_id = s->ioas[op->ioas] & 0xffffff;
 		b.ranges.__reserved = 1;
 		break;
+	case XA_UNKNOWN:
+		/* Past the iommufd range: the VFIO compat handler does not
+		 * know it either (ENOIOCTLCMD, ENOTTY to user space). */
+		cmd = _IO(IOMMUFD_TYPE, 0xfe);
+		break;
+	case XA_RANGES_SHORT: {
+		struct iova_range rg[1];
+		unsigned n = 0;
+		uint64_t align;
+
+		return T_CALL(t, iova_ranges, s->ioas[op->ioas], rg, &n, &align);
+	}
 	}
 	ret = T_CALL(t, raw_ioctl, 0, cmd, &b);
 	if (!ret && cmd == IOMMU_IOAS_ALLOC)
@@ -323,8 +342,10 @@ static void exec_step(const struct universe *u, struct side *s,
 				u->iova[op->arg % X_IOVAS], X_PAGE, &val);
 		break;
 	case X_ATTACH_IOAS:
+		/* out: whether the auto HWPT's ID came back (ATTACH-1). */
 		r->ret = T_CALL(t, attach, dev, pasid_of(op->pasid),
-				s->ioas[op->ioas], NULL);
+				s->ioas[op->ioas], &id);
+		r->out = !r->ret && id && id != s->ioas[op->ioas];
 		break;
 	case X_ATTACH_HWPT:
 		r->ret = T_CALL(t, attach, dev, pasid_of(op->pasid),
@@ -347,6 +368,10 @@ static void exec_step(const struct universe *u, struct side *s,
 				if (u->iova[v] >= rg[i].start &&
 				    u->iova[v] + X_PAGE - 1 <= rg[i].last)
 					r->out |= 1 << v;
+		/* and whether they come sorted, lowest first (RANGE-6) */
+		for (unsigned i = 1; i < n && i < T_MAX_RANGES; i++)
+			if (rg[i].start <= rg[i - 1].last)
+				r->out |= 1 << 30;
 		break;
 	}
 	case X_DMA_WRITE: {
@@ -392,9 +417,9 @@ static const char *pasid_name(uint8_t p)
 
 static const char *prot_name(uint8_t arg)
 {
-	static const char *const names[] = { "rw", "r", "w" };
+	static const char *const names[] = { "rw", "r", "w", "none" };
 
-	return names[(arg >> 4) % 3];
+	return names[(arg >> 4) % 4];
 }
 
 void xop_format(const struct xop *op, char *b, size_t len)
@@ -449,9 +474,9 @@ void xop_format(const struct xop *op, char *b, size_t len)
 			 pasid_name(op->pasid), op->iova);
 		break;
 	case X_ABI:
-		if (op->arg % XA_NCASES == XA_RANGES_RSV)
-			snprintf(b, len, "%s %s i%u", k, abi_names[XA_RANGES_RSV],
-				 op->ioas);
+		if (abi_has_ioas(op->arg % XA_NCASES))
+			snprintf(b, len, "%s %s i%u", k,
+				 abi_names[op->arg % XA_NCASES], op->ioas);
 		else
 			snprintf(b, len, "%s %s", k, abi_names[op->arg % XA_NCASES]);
 		break;
@@ -542,10 +567,10 @@ bool xop_parse(const char *line, struct xop *op)
 		    !kv(tok[4], "pages", &pages) || !pages ||
 		    pages > X_BUF_PAGES || strncmp(tok[5], "prot=", 5))
 			return false;
-		for (prot = 0; prot < 3; prot++)
+		for (prot = 0; prot < 4; prot++)
 			if (!strcmp(tok[5] + 5, prot_name((uint8_t)(prot << 4))))
 				break;
-		if (prot == 3)
+		if (prot == 4)
 			return false;
 		op->arg = (uint8_t)(pages | prot << 4);
 		return true;
@@ -587,7 +612,7 @@ bool xop_parse(const char *line, struct xop *op)
 			if (n < 2 || strcmp(tok[1], abi_names[c]))
 				continue;
 			op->arg = (uint8_t)c;
-			if (c == XA_RANGES_RSV)
+			if (abi_has_ioas((uint8_t)c))
 				return n == 3 && slot(tok[2], 'i', X_IOAS, &op->ioas);
 			return n == 2;
 		}
@@ -797,14 +822,20 @@ static void random_step(const struct universe *u, struct gen_state *g,
 		}
 		break;
 	case X_MAP:
+		/* Mostly read-write; read-only, write-only and (rarely) no
+		 * permission at all, which MAP must refuse (IOAS-1). */
+		r = rnd(s, 16);
 		op->arg = (uint8_t)((1 + rnd(s, X_BUF_PAGES)) |
-				    (rnd(s, 4) == 0 ? 1 + rnd(s, 2) : 0) << 4);
+				    (r < 12 ? 0 : r < 14 ? 1 : r < 15 ? 2 : 3) << 4);
 		break;
 	case X_UNMAP:
 		op->arg = (uint8_t)(1 + rnd(s, X_BUF_PAGES));
 		break;
 	case X_HWPT_ALLOC:
 		op->arg = u->pasid_ok && rnd(s, 2) ? T_HWPT_PASID : 0;
+		/* Now and then a flag no kernel has: EOPNOTSUPP (HWPT-1). */
+		if (rnd(s, 16) == 0)
+			op->arg |= 0x80;
 		break;
 	case X_ABI:
 		op->arg = (uint8_t)rnd(s, XA_NCASES);
@@ -1426,6 +1457,7 @@ int explore_replay(const char *path, const struct target_config *target,
 		lineno++;
 		if (*p == '#' || *p == '\n' || !*p)
 			continue;
+		p[strcspn(p, "\r\n")] = 0;
 		if (seq.n == X_MAX_OPS || !xop_parse(p, &seq.op[seq.n])) {
 			snprintf(why, why_len, "%s:%u: not a step: %.60s", path,
 				 lineno, p);

@@ -44,6 +44,8 @@ enum xabi {
 	XA_ZERO_TAIL,  /* IOAS_ALLOC, size + 8 with a zero tail: accepted */
 	XA_FLAGS,      /* IOAS_ALLOC with an unknown flag: EOPNOTSUPP */
 	XA_RANGES_RSV, /* IOAS_IOVA_RANGES, __reserved set: EOPNOTSUPP */
+	XA_UNKNOWN,    /* an ioctl number iommufd does not have: ENOTTY */
+	XA_RANGES_SHORT, /* IOVA_RANGES with room for none: EMSGSIZE */
 	XA_NCASES
 };
 

@@ -988,6 +988,36 @@ static bool merge_slots(struct lockstep *ls, struct xseq *seq)
 	return changed;
 }
 
+/*
+ * Attach to the IOAS instead of the HWPT allocated on it (an auto domain
+ * instead of an explicit one): the HWPT_ALLOC and the bind it needed may
+ * then drop.
+ */
+static bool simplify_attach(struct lockstep *ls, struct xseq *seq)
+{
+	for (unsigned i = 0; i < seq->n; i++) {
+		struct xseq trial = *seq;
+		int alloc = -1;
+
+		if (seq->op[i].kind != X_ATTACH_HWPT)
+			continue;
+		for (unsigned k = 0; k < i; k++)
+			if (seq->op[k].kind == X_HWPT_ALLOC &&
+			    seq->op[k].hwpt == seq->op[i].hwpt)
+				alloc = (int)k;
+		if (alloc < 0)
+			continue;
+		trial.op[i].kind = X_ATTACH_IOAS;
+		trial.op[i].ioas = seq->op[alloc].ioas;
+		trial.op[i].hwpt = 0;
+		if (diverges(ls, &trial)) {
+			*seq = trial;
+			return true;
+		}
+	}
+	return false;
+}
+
 /* Drop two steps at once, anywhere: an allocation and its only use go
  * together, which halving chunks miss when they are not adjacent. */
 static bool drop_pairs(struct lockstep *ls, struct xseq *seq)
@@ -1019,7 +1049,8 @@ static void shrink(struct lockstep *ls, struct xseq *seq, int first_step)
 	seq->n = (unsigned)first_step + 1;
 	for (;;) {
 		drop_steps(ls, seq);
-		if (lower_operands(ls, seq) || merge_slots(ls, seq))
+		if (lower_operands(ls, seq) || merge_slots(ls, seq) ||
+		    simplify_attach(ls, seq))
 			continue;
 		if (seq->n > 16 || !drop_pairs(ls, seq))
 			break;
@@ -1069,7 +1100,11 @@ static void describe(char *b, size_t len, const struct xop *op,
 		snprintf(b, len, "0 unmapped=%" PRId64, r->out);
 		break;
 	case X_RANGES:
-		snprintf(b, len, "0 admits-slots=0x%" PRIx64, r->out);
+		snprintf(b, len, "0 admits-slots=0x%" PRIx64 "%s",
+			 r->out & 0xff, r->out >> 30 ? " unsorted" : "");
+		break;
+	case X_ATTACH_IOAS:
+		snprintf(b, len, "0%s", r->out ? "" : " no-hwpt-id");
 		break;
 	case X_DMA_WRITE:
 	case X_DMA_READ:

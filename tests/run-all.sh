@@ -229,6 +229,27 @@ else
 	cli_checks
 fi
 
+# --- 5c. the explorer (tests/explore/run.sh, issue 6) ----------------------
+# Its own step, owned by the explorer: every negative-control profile found
+# and shrunk, replays judged, conforming profiles clean. Counted from its
+# "N passed, N failed" line.
+phase "explorer (tests/explore/run.sh)"
+if [ "${built[plain]}" != 1 ]; then
+	count 0 0 1 "explorer: not built"
+else
+	logged explorer env IC_BIN="$top/build/iommu-conformance" tests/explore/run.sh
+	rc=$?
+	grep -E '^not ok' "$logs/explorer.log" | sed 's/^/    /' || true
+	line=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$logs/explorer.log" | tail -n1)
+	if [ -n "$line" ]; then
+		read -r p f < <(sed -E 's/^([0-9]+) passed, ([0-9]+) failed.*/\1 \2/' <<<"$line")
+		count "$p" "$f" 0 "explorer"
+	else
+		show_tail "$logs/explorer.log"
+		count 0 1 0 "explorer: exit $rc"
+	fi
+fi
+
 # --- 6. VM parts ------------------------------------------------------------
 # Counts a VM step from its log (see the header comment).
 count_vm() { # log rc what

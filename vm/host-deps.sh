@@ -7,7 +7,8 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 want_pkgs=(make gcc libc6-dev bc bison flex libelf-dev libssl-dev rsync cpio
-	   xz-utils busybox-static qemu-system-x86 python3 gzip kmod file)
+	   xz-utils busybox-static qemu-system-x86 python3 gzip kmod file
+	   debootstrap) # debootstrap: a newer QEMU for qemu_min configs (vm/qemu.sh)
 [ "${WITH_ARM64:-0}" = 1 ] && want_pkgs+=(qemu-system-arm gcc-aarch64-linux-gnu)
 
 need_root() {

@@ -30,10 +30,11 @@ console=$OUT_DIR/$name.console
 ktap=$OUT_DIR/$name.ktap
 times=$OUT_DIR/$name.times
 work=$(mktemp -d "$OUT_DIR/.$name.XXXXXX")
-trap 'rm -rf "$work"' EXIT
+trap 'rm -rf "$work"; qemu_cleanup 2>/dev/null || true' EXIT
 
-qemu=$(cfg_get "$name" qemu)
-command -v "$qemu" >/dev/null || die "$qemu not found (vm/host-deps.sh installs it)"
+# The config's QEMU: the host's, or a newer one run via chroot (vm/qemu.sh).
+. "$VM_DIR/qemu.sh"
+qemu_select "$name"
 timeout_s=${TIMEOUT:-$(cfg_get "$name" timeout)}
 case $timeout_s in '' | *[!0-9]*) die "timeout '$timeout_s' is not a number of seconds" ;; esac
 
@@ -103,7 +104,7 @@ echo "$qemu ${qemu_args[*]}" >"$work/cmdline"
 phase "vm $name: booting (timeout ${timeout_s}s)"
 t0=$(date +%s.%N)
 set +e
-timeout -k 5 "$timeout_s" "$qemu" "${qemu_args[@]}" </dev/null >"$work/qemu.out" 2>"$work/qemu.err"
+qemu_run "$timeout_s" "$kernel $work/initrd" "$console $work/ktap.raw" "${qemu_args[@]}" </dev/null >"$work/qemu.out" 2>"$work/qemu.err"
 qstatus=$?
 set -e
 t1=$(date +%s.%N)

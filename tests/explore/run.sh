@@ -111,7 +111,7 @@ for p in $conforming; do
 	fi
 done
 
-out=$("$BIN" explore --exhaustive --depth 3 2>&1)
+out=$("$BIN" explore --exhaustive --depth 3 --sequences 0 --seconds 120 2>&1)
 rc=$?
 states=$(echo "$out" | sed -n 's/.*, \([0-9]*\) distinct observable states.*/\1/p')
 if [ $rc -eq 0 ] && [ -n "$states" ] && [ "$states" -gt 0 ]; then

@@ -72,8 +72,9 @@ const char *scenario_unmet(const struct scenario *sc,
 	unsigned r = sc->requires;
 
 	if (caps->ndev < need) {
-		snprintf(why, sizeof(why), "needs %u device(s), target has %u",
-			 need, caps->ndev);
+		snprintf(why, sizeof(why), "needs %u device(s), target has %u%s%.100s%s",
+			 need, caps->ndev, caps->notes[0] ? " (" : "",
+			 caps->notes, caps->notes[0] ? ")" : "");
 		return why;
 	}
 	if ((r & REQ_DMA) && caps->dma != DMA_REAL && caps->dma != DMA_MODELLED)

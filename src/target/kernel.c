@@ -1306,7 +1306,7 @@ struct target *kernel_target_open(const struct target_config *cfg, char *why,
 {
 	struct target_caps *caps;
 	struct utsname u;
-	char buf[64], pname[32];
+	char buf[64], pname[32], dropped[T_MAX_DEVS * 10] = "";
 	const char *prof;
 	struct kt *k;
 	int ret;
@@ -1345,10 +1345,38 @@ struct target *kernel_target_open(const struct target_config *cfg, char *why,
 		if (ret)
 			goto fail;
 	}
-	for (unsigned i = 0; i < k->ndev; i++) {
+	for (unsigned i = 0; i < k->ndev;) {
 		ret = probe_bound(k, i, i == 0, why, why_len, skip);
+		if (ret == -ENODEV && strstr(why, "BIND_IOMMUFD")) {
+			/* The core could not claim the device for user DMA:
+			 * its IOMMU driver makes no paging domain for it
+			 * (virtio-iommu with a granule above PAGE_SIZE,
+			 * IOAS-12). Leave it out and say so; the cases that
+			 * need it SKIP. */
+			size_t l = strlen(dropped);
+
+			snprintf(dropped + l, sizeof(dropped) - l, " %s",
+				 k->dev[i].bdf + 5);
+			memmove(&k->dev[i], &k->dev[i + 1],
+				(k->ndev - i - 1) * sizeof(k->dev[0]));
+			memmove(&caps->dev[i], &caps->dev[i + 1],
+				(k->ndev - i - 1) * sizeof(caps->dev[0]));
+			k->ndev--;
+			caps->ndev--;
+			k->dev[k->ndev].fd = -1;
+			why[0] = '\0';
+			continue;
+		}
 		if (ret)
 			goto fail;
+		i++;
+	}
+	if (dropped[0]) {
+		char note[T_MAX_DEVS * 10 + 64];
+
+		snprintf(note, sizeof(note),
+			 "left out, BIND ENODEV (no paging domain):%s", dropped);
+		add_note(caps, note);
 	}
 	for (unsigned c = 0; c < KT_NCTX; c++) {
 		k->ufd[c] = ufd_open();

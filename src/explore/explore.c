@@ -36,7 +36,8 @@
 #define X_BUF_PAGES 2
 #define X_DMA_OFF 0x40
 #define X_DMA_LEN 64
-#define X_IOVA_BASE 0x100000ull
+/* Inside the mock driver's aperture (16 MiB..2 GiB) and every real one. */
+#define X_IOVA_BASE 0x1000000ull
 #define X_IOVA_STRIDE 0x200000ull
 
 #define OUT_BLOCKED (-1)
@@ -48,6 +49,7 @@ struct universe {
 	uint64_t iova[X_IOVAS];
 	bool pasid_ok;	      /* some universe device has PASIDs */
 	bool dma_ok;
+	bool dma_real;	      /* a device engine (edu) moves the bytes */
 	uint8_t *buf;	      /* X_BUFS * X_BUF_PAGES pages, shared by sides */
 };
 
@@ -139,6 +141,7 @@ static bool universe_init(struct universe *u, const struct target_caps *caps)
 	for (unsigned k = 0; k < u->ndev; k++)
 		u->pasid_ok |= caps->dev[u->dev[k]].max_pasid_log2 > 0;
 	u->pasid_ok &= caps->pasid_uapi;
+	u->dma_real = caps->dma == DMA_REAL;
 	u->dma_ok = caps->dma == DMA_REAL || caps->dma == DMA_MODELLED ||
 		    caps->dma == DMA_PROBED;
 	for (unsigned v = 0; v < X_IOVAS; v++)
@@ -401,6 +404,10 @@ static void exec_step(const struct universe *u, struct side *s,
 				DMA_FROM_MEMORY, u->iova[op->iova] + X_DMA_OFF,
 				seen, X_DMA_LEN, NULL, 0);
 		r->out = r->ret ? 0 : which_window(u, seen, sentinel);
+		/* A blocked read on edu hands back the engine's buffer as the
+		 * last transfer left it: foreign bytes mean blocked there. */
+		if (u->dma_real && r->out == OUT_OTHER)
+			r->out = OUT_BLOCKED;
 		break;
 	}
 	case X_ABI:

@@ -37,6 +37,12 @@ void mirror_profile(struct model_profile *p, const struct target_caps *caps)
 			/* The aperture is not part of the caps; explorer
 			 * IOVA slots sit far below every driver's top. */
 			mi->aperture_end = (1ull << 48) - 1;
+			/* The mock driver's fixed aperture (iommufd selftest
+			 * MOCK_APERTURE_START/LAST). */
+			if (caps->target && !strcmp(caps->target, "mock")) {
+				mi->aperture_start = 1ull << 24;
+				mi->aperture_end = (1ull << 31) - 1;
+			}
 			mi->dirty = d->dirty_tracking;
 			mi->pasid_paging = d->max_pasid_log2 > 0;
 			mi->dirty_with_pasid = true;

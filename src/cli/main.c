@@ -71,6 +71,7 @@ enum {
 	O_FILTER, O_FORMAT, O_OUTPUT, O_TIMEOUT, O_VERBOSE, O_HELP, O_PROFILES,
 	O_JSON, O_BY, O_ORACLE, O_SEED, O_SEQUENCES, O_LENGTH, O_SECONDS,
 	O_DMA_PERMILLE, O_EXHAUSTIVE, O_DEPTH, O_PROGRESS, O_REPLAY_OUT,
+	O_EXPLORE,
 };
 
 struct optstate {
@@ -205,9 +206,10 @@ static const char usage_text[] =
 "      with a target, also whether each would run. --profiles: the model's\n"
 "      profiles and the invariants each deliberately breaks.\n"
 "  run [TARGET OPTIONS] [--filter GLOB] [--format ktap|junit|json]\n"
-"      [--output FILE] [--timeout SEC] [--verbose]\n"
+"      [--output FILE] [--timeout SEC] [--verbose] [--explore SEQS[,DMA]]\n"
 "      run the scenarios (each in its own process, default timeout 60 s)\n"
-"      and write a report (default KTAP on stdout).\n"
+"      and write a report (default KTAP on stdout). --explore adds a\n"
+"      bounded explorer pass as one more case, explore.lockstep.\n"
 "  explore [TARGET OPTIONS] [--oracle PROFILE] [--seed N] [--sequences N]\n"
 "      [--length N] [--seconds S] [--dma-permille N] [--exhaustive --depth K]\n"
 "      [--progress] [--replay-out FILE]\n"
@@ -376,6 +378,7 @@ enum format { FMT_KTAP, FMT_JUNIT, FMT_JSON };
 struct progress {
 	bool verbose;
 	unsigned n;
+	unsigned extra; /* cases after the scenarios (the explorer pass) */
 	struct ktap_stream ktap;
 	bool stream;
 };
@@ -386,7 +389,7 @@ static void pr_plan(void *arg, const struct run_result *r, unsigned n)
 
 	p->n = n;
 	if (p->stream)
-		ktap_header(p->ktap.f, r, n);
+		ktap_header(p->ktap.f, r, n + p->extra);
 	if (p->verbose)
 		fprintf(stderr, "target=%s profile=%s dma=%s: %u case(s)\n",
 			r->target, r->profile[0] ? r->profile : "-",
@@ -427,6 +430,60 @@ static void pr_end(void *arg, unsigned idx, const struct case_result *c)
 			c->reason ? c->reason : "");
 }
 
+static int oracle_config(const struct target_config *tcfg, const char *oracle,
+			 struct target_config *ocfg, struct model_profile *mirror);
+
+/*
+ * `run --explore SEQS[,DMA]`: a bounded explorer pass after the scenarios,
+ * reported as one more case ("explore.lockstep") so it reaches the KTAP file,
+ * the matrix and the JSON/JUnit reports like any scenario. The guest uses it:
+ * one boot gives both the scenarios and the lockstep pass.
+ */
+static void explore_case(const struct target_config *tcfg, unsigned seqs,
+			 unsigned dma_permille, struct case_result *c)
+{
+	struct explore_opts o = { .seed = 1, .seq_len = 24, .max_seqs = seqs,
+				  .dma_permille = dma_permille,
+				  .max_seconds = 120 };
+	struct explore_stats st;
+	struct target_config ocfg;
+	struct model_profile mirror;
+	char why[256] = "", *buf = NULL, *line, *save = NULL;
+	size_t len = 0;
+	FILE *mem;
+	int rc;
+
+	memset(c, 0, sizeof(*c));
+	c->id = "explore.lockstep";
+	c->title = "bounded explorer pass: target and model in lockstep";
+	c->invariants = "";
+	mem = open_memstream(&buf, &len);
+	if (!mem)
+		return;
+	if (oracle_config(tcfg, NULL, &ocfg, &mirror)) {
+		rc = 2;
+		snprintf(why, sizeof(why), "no oracle for this target");
+	} else {
+		rc = explore_run(tcfg, &ocfg, &o, &st, mem, why, sizeof(why));
+		fprintf(mem, "explore: %llu sequences, %llu steps (%llu DMA), "
+			     "%.1f s, %.0f steps/s\n",
+			(unsigned long long)st.seqs, (unsigned long long)st.ops,
+			(unsigned long long)st.dma_ops, st.seconds,
+			st.seconds > 0 ? st.ops / st.seconds : 0.0);
+	}
+	fclose(mem);
+	c->log = calloc(4096, sizeof(*c->log));
+	for (line = strtok_r(buf, "\n", &save); line && c->log && c->nlog < 4096;
+	     line = strtok_r(NULL, "\n", &save))
+		c->log[c->nlog++] = strdup(line[0] == '#' ? line + 1 + (line[1] == ' ') : line);
+	free(buf);
+	c->outcome = rc == 0 ? OUT_PASS : rc == 1 ? OUT_FAIL : OUT_SKIP;
+	if (rc == 1)
+		c->reason = strdup("target and model diverged (shrunk reproducer above)");
+	else if (rc == 2)
+		c->reason = strdup(why[0] ? why : "explorer could not run");
+}
+
 static int cmd_run(int argc, char **argv)
 {
 	static const struct opt opts[] = {
@@ -436,11 +493,13 @@ static int cmd_run(int argc, char **argv)
 		{ "--output", true, O_OUTPUT },
 		{ "--timeout", true, O_TIMEOUT },
 		{ "--verbose", false, O_VERBOSE },
+		{ "--explore", true, O_EXPLORE },
 		{ NULL, 0, 0 },
 	};
 	struct optstate s = { argc, argv, 1, NULL, NULL };
 	struct run_options ro = { 0 };
 	struct run_result r = { 0 };
+	unsigned explore_seqs = 0, explore_dma = 0;
 	struct progress prog = { 0 };
 	enum format fmt = FMT_KTAP;
 	const char *output = NULL;
@@ -483,6 +542,19 @@ static int cmd_run(int argc, char **argv)
 		case O_VERBOSE:
 			prog.verbose = true;
 			break;
+		case O_EXPLORE: {
+			char *comma = strchr(s.arg, ',');
+
+			if (comma)
+				*comma = '\0';
+			if (!parse_uint(s.arg, 1000000, &explore_seqs) ||
+			    !explore_seqs ||
+			    (comma && !parse_uint(comma + 1, 1000, &explore_dma)))
+				return usage_error("--explore wants SEQUENCES[,DMA_PERMILLE], not '%s'",
+						   s.arg);
+			prog.extra = 1;
+			break;
+		}
 		default:
 			if (target_option(&ro.cfg, key, s.arg))
 				return 2;
@@ -523,6 +595,24 @@ static int cmd_run(int argc, char **argv)
 				fclose(out);
 			run_result_free(&r);
 			return usage_error("%s", why);
+		}
+	}
+
+	if (explore_seqs) {
+		struct case_result *grown = realloc(r.cases, (r.ncases + 1) *
+						    sizeof(*r.cases));
+
+		if (grown) {
+			struct case_result *c = &grown[r.ncases];
+
+			r.cases = grown;
+			explore_case(&ro.cfg, explore_seqs, explore_dma, c);
+			r.ncases++;
+			r.npass += c->outcome == OUT_PASS;
+			r.nfail += c->outcome == OUT_FAIL;
+			r.nskip += c->outcome == OUT_SKIP;
+			if (prog.stream)
+				ktap_case(out, r.ncases, c, 0);
 		}
 	}
 

@@ -1439,7 +1439,7 @@ struct target *kernel_target_open(const struct target_config *cfg, char *why,
 	caps->pasid_uapi = false;
 	add_note(caps, "built without VFIO_DEVICE_ATTACH_PASID");
 #endif
-	if (!caps->pasid_uapi)
+	if (!caps->pasid_uapi && k->ndev)
 		add_note(caps, "kernel has no VFIO PASID attach");
 	if (caps->dma == DMA_REAL) {
 		snprintf(buf, sizeof(buf), "DMA: edu, <=4095 B, IOVA < 0x%llx",

@@ -2,6 +2,7 @@
 #   make            build/iommu-conformance (needs the 7.2 uAPI headers, see below)
 #   make asan       build-asan/ with AddressSanitizer + UBSan
 #   make check      the README's test command: everything CI runs
+#   make static-arm64  build-static-arm64/ for the arm64 guest (smmuv3 config)
 #   make vm-check   the main job: build a kernel, boot each emulated IOMMU, print the matrix
 #
 # The uAPI headers (linux/iommufd.h, linux/vfio.h) come from the kernel source
@@ -46,12 +47,12 @@ TEST_OBJS := $(TEST_SRCS:%.c=$(O)/obj/%.o)
 BIN := $(O)/iommu-conformance
 UNIT := $(O)/unit-tests
 
-.PHONY: all asan check unit vm-check clean headers format static bench
+.PHONY: all asan check unit vm-check clean headers format static static-arm64 bench
 all: $(BIN) $(UNIT)
 
 $(HEADERS_MK): vm/uapi-headers.sh
 	@mkdir -p $(O)
-	@vm/uapi-headers.sh > $@.tmp && mv $@.tmp $@
+	@UAPI_ARCH=$(UAPI_ARCH) vm/uapi-headers.sh > $@.tmp && mv $@.tmp $@
 
 headers: $(HEADERS_MK)
 
@@ -62,7 +63,7 @@ $(O)/obj/%.o: %.c $(HEADERS_MK)
 # Scenarios register themselves from constructors: link every object whole.
 $(O)/libic.a: $(LIB_OBJS)
 	@rm -f $@
-	ar rcs $@ $^
+	$(AR) rcs $@ $^
 
 $(BIN): $(CLI_OBJS) $(O)/libic.a
 	$(CC) $(LDFLAGS) -o $@ $(CLI_OBJS) -Wl,--whole-archive $(O)/libic.a -Wl,--no-whole-archive $(LDLIBS)
@@ -75,6 +76,12 @@ asan:
 
 static:
 	$(MAKE) O=build-static STATIC=1 $(if $(ARCH_CC),CC=$(ARCH_CC))
+
+# The arm64 guest's suite (smmuv3 config): cross-compiled, static, against
+# an ARCH=arm64 headers_install (asm/ differs per arch).
+CROSS_ARM64 ?= aarch64-linux-gnu-
+static-arm64:
+	$(MAKE) O=build-static-arm64 STATIC=1 CC=$(CROSS_ARM64)gcc AR=$(CROSS_ARM64)ar UAPI_ARCH=arm64 build-static-arm64/iommu-conformance
 
 unit: $(UNIT)
 	$(UNIT)

@@ -9,7 +9,11 @@ set -euo pipefail
 want_pkgs=(make gcc libc6-dev bc bison flex libelf-dev libssl-dev rsync cpio
 	   xz-utils busybox-static qemu-system-x86 python3 gzip kmod file
 	   debootstrap) # debootstrap: a newer QEMU for qemu_min configs (vm/qemu.sh)
-[ "${WITH_ARM64:-0}" = 1 ] && want_pkgs+=(qemu-system-arm gcc-aarch64-linux-gnu)
+# The smmuv3 configuration (arm64 guest, real arm-smmu-v3 driver) needs the
+# cross compiler with its static libc, QEMU for arm and an arm64 busybox.
+# CI runs smmuv3, so they are in by default; WITH_ARM64=0 leaves them out.
+WITH_ARM64=${WITH_ARM64:-1}
+[ "$WITH_ARM64" = 1 ] && want_pkgs+=(qemu-system-arm gcc-aarch64-linux-gnu libc6-dev-arm64-cross)
 
 need_root() {
 	if [ "$(id -u)" != 0 ]; then
@@ -27,4 +31,31 @@ if [ ${#missing[@]} -gt 0 ]; then
 	phase "apt-get install ${missing[*]}"
 	apt_update_once
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}" >&2
+fi
+
+# A static arm64 busybox for the arm64 initramfs: Debian's busybox-static:arm64,
+# downloaded and unpacked into the cache (not installed on the host).
+if [ "$WITH_ARM64" = 1 ]; then
+	bb_dir=$CACHE_DIR/busybox-arm64
+	if [ ! -x "$bb_dir/bin/busybox" ]; then
+		if ! dpkg --print-foreign-architectures | grep -qx arm64; then
+			need_root "busybox-static:arm64 (dpkg --add-architecture arm64)"
+			phase "dpkg --add-architecture arm64 (to download busybox-static:arm64)"
+			dpkg --add-architecture arm64
+			rm -f "$APT_STAMP"
+		fi
+		apt_update_once
+		dl=$(mktemp -d)
+		chmod 755 "$dl" # apt-get download drops to the _apt user
+		(cd "$dl" && apt-get download -q busybox-static:arm64 >&2) ||
+			{ rm -rf "$dl"; die "apt-get download busybox-static:arm64 failed"; }
+		rm -rf "$bb_dir.tmp"
+		mkdir -p "$bb_dir.tmp"
+		dpkg-deb -x "$dl"/busybox-static_*_arm64.deb "$bb_dir.tmp/root"
+		mkdir -p "$bb_dir.tmp/bin"
+		cp "$bb_dir.tmp/root/bin/busybox" "$bb_dir.tmp/bin/busybox"
+		rm -rf "$bb_dir.tmp/root" "$dl" "$bb_dir"
+		mv "$bb_dir.tmp" "$bb_dir"
+		phase "busybox-static:arm64 in $bb_dir/bin/busybox"
+	fi
 fi

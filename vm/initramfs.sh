@@ -2,7 +2,12 @@
 # Build the guest's base initramfs (gzip cpio) and print its path:
 # busybox-static, the statically linked suite and vm/guest/init as /init.
 #   OUT=build/vm/initramfs.cpio.gz   where to write it
-#   SUITE=build-static/iommu-conformance   the suite binary ("" = none)
+#   ARCH=x86_64|arm64                  the guest's arch: picks the defaults of
+#                                      SUITE and BUSYBOX below
+#   SUITE=build-static/iommu-conformance   the suite binary ("" = none;
+#       arm64: build-static-arm64/, from make static-arm64)
+#   BUSYBOX=/bin/busybox               (arm64: the busybox-static:arm64 that
+#       vm/host-deps.sh unpacks into the cache)
 #   EXTRA="host-path:guest-path ..."  more files, e.g. a static selftest
 #       binary to /bin, or a hook to /etc/ic/pre.d/NAME.sh or post.d
 # vm/run-config.sh appends a second small archive with /etc/ic/run.conf per boot.
@@ -10,11 +15,17 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 OUT=${OUT:-$TOP_DIR/build/vm/initramfs.cpio.gz}
-SUITE=${SUITE-$TOP_DIR/build-static/iommu-conformance}
+case ${ARCH:-x86_64} in
+x86_64) suite_def=$TOP_DIR/build-static/iommu-conformance; busybox_def=/bin/busybox ;;
+arm64) suite_def=$TOP_DIR/build-static-arm64/iommu-conformance
+	busybox_def=$CACHE_DIR/busybox-arm64/bin/busybox ;;
+*) die "ARCH=$ARCH: no initramfs for it (have: x86_64 arm64)" ;;
+esac
+SUITE=${SUITE-$suite_def}
 EXTRA=${EXTRA:-}
-BUSYBOX=${BUSYBOX:-/bin/busybox}
+BUSYBOX=${BUSYBOX:-$busybox_def}
 
-[ -x "$BUSYBOX" ] || die "no $BUSYBOX; install busybox-static (vm/host-deps.sh)"
+[ -x "$BUSYBOX" ] || die "no $BUSYBOX; install busybox-static (vm/host-deps.sh; arm64: its busybox-static:arm64)"
 file -L "$BUSYBOX" 2>/dev/null | grep -q 'statically linked' ||
 	ldd "$BUSYBOX" 2>&1 | grep -q 'not a dynamic' ||
 	die "$BUSYBOX is not statically linked (install busybox-static)"
@@ -23,7 +34,11 @@ stage=$(mktemp -d)
 trap 'rm -rf "$stage"' EXIT
 mkdir -p "$stage"/{bin,sbin,usr/bin,usr/sbin,dev,proc,sys,tmp,etc/ic/pre.d,etc/ic/post.d}
 cp "$BUSYBOX" "$stage/bin/busybox"
-for applet in $("$BUSYBOX" --list-full); do
+# A foreign-arch busybox does not run here: the host's busybox-static (the
+# same Debian version and build) lists the applets instead.
+applets=$("$BUSYBOX" --list-full 2>/dev/null) || applets=$(/bin/busybox --list-full) ||
+	die "cannot list the busybox applets"
+for applet in $applets; do
 	[ -e "$stage/$applet" ] || ln -s /bin/busybox "$stage/$applet"
 done
 install -m 0755 "$VM_DIR/guest/init" "$stage/init"

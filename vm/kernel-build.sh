@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
-# Print the path of a guest kernel image (bzImage) built for the conformance VMs.
+# Print the path of a guest kernel image (bzImage; Image on arm64) built for the conformance VMs.
 #   KERNEL=/path/bzImage  use a ready image as it is (nothing is built)
 #   KERNEL_SRC=/path      build the user's tree
 #   otherwise             build Debian's kernel source (vm/kernel-source.sh)
 # The image is cached at $CACHE_DIR/kernel/<srcversion>-<confighash>/bzImage,
 # keyed by source version + hash of the config fragment + arch: a second run
 # reuses it. Progress goes to stderr; only the image path goes to stdout.
-#   ARCH=x86_64 (default)   JOBS=3 (default)
+#   ARCH=x86_64 (default) or arm64 (cross-built with aarch64-linux-gnu-)
+#   JOBS=3 (default)
 #   FRAGMENT=file    another config fragment (default kernel-config/ARCH.fragment)
 #   CONFIG_ONLY=1    stop after the config check; print the .config path
 set -euo pipefail
@@ -21,9 +22,15 @@ if [ -n "${KERNEL:-}" ]; then
 	exit 0
 fi
 
+# karch: the kernel's ARCH=; srcarch: its folder under arch/; cross: the
+# CROSS_COMPILE prefix (CROSS_COMPILE= overrides; empty for a native build).
 case $ARCH in
-x86_64) image_rel=arch/x86/boot/bzImage; karch=x86_64 ;;
-*) die "ARCH=$ARCH: no kernel config fragment for it (have: x86_64)" ;;
+x86_64) image_rel=arch/x86/boot/bzImage; karch=x86_64; srcarch=x86; cross=${CROSS_COMPILE:-} ;;
+arm64) image_rel=arch/arm64/boot/Image; karch=arm64; srcarch=arm64
+	cross=${CROSS_COMPILE-aarch64-linux-gnu-}
+	command -v "${cross}gcc" >/dev/null ||
+		die "${cross}gcc missing (vm/host-deps.sh installs gcc-aarch64-linux-gnu)" ;;
+*) die "ARCH=$ARCH: no kernel config fragment for it (have: x86_64 arm64)" ;;
 esac
 fragment=${FRAGMENT:-$VM_DIR/kernel-config/$ARCH.fragment}
 [ -f "$fragment" ] || die "missing config fragment $fragment"
@@ -67,18 +74,18 @@ mkdir -p "$bdir"
 # headers_install leaves some). The cached Debian tree is ours to tidy; only
 # the paths kbuild checks go, so an in-tree usr/include others use survives.
 if [ -z "${KERNEL_SRC:-}" ]; then
-	rm -rf "$src/arch/x86/include/generated" "$src/include/generated"
+	rm -rf "$src/arch/$srcarch/include/generated" "$src/include/generated"
 elif [ -e "$src/.config" ] || [ -d "$src/include/config" ] ||
-	[ -d "$src/arch/x86/include/generated" ]; then
+	[ -d "$src/arch/$srcarch/include/generated" ]; then
 	die "KERNEL_SRC=$src has build output in it; run 'make mrproper' there (the VM kernel builds with O=)"
 fi
 log=$out/build.log
 phase "kernel: configuring $kver ($srcname) tinyconfig + $(basename "$fragment") in $bdir"
-make -s -C "$src" O="$bdir" ARCH="$karch" tinyconfig >"$log" 2>&1 ||
+make -s -C "$src" O="$bdir" ARCH="$karch" CROSS_COMPILE="$cross" tinyconfig >"$log" 2>&1 ||
 	die "make tinyconfig failed; see $log"
 (cd "$src" && scripts/kconfig/merge_config.sh -m -O "$bdir" "$bdir/.config" "$fragment") >>"$log" 2>&1 ||
 	die "merge_config.sh failed; see $log"
-make -s -C "$src" O="$bdir" ARCH="$karch" olddefconfig >>"$log" 2>&1 ||
+make -s -C "$src" O="$bdir" ARCH="$karch" CROSS_COMPILE="$cross" olddefconfig >>"$log" 2>&1 ||
 	die "make olddefconfig failed; see $log"
 
 # Every option the fragment asks for must have survived: Kconfig drops an
@@ -109,7 +116,7 @@ fi
 
 phase "kernel: building $(basename "$image_rel") with -j$JOBS (log: $log)"
 t0=$(date +%s)
-make -C "$src" O="$bdir" ARCH="$karch" -j"$JOBS" "$(basename "$image_rel")" >>"$log" 2>&1 &
+make -C "$src" O="$bdir" ARCH="$karch" CROSS_COMPILE="$cross" -j"$JOBS" "$(basename "$image_rel")" >>"$log" 2>&1 &
 pid=$!
 while kill -0 "$pid" 2>/dev/null; do
 	sleep 15

@@ -38,9 +38,10 @@ qemu_select "$name"
 timeout_s=${TIMEOUT:-$(cfg_get "$name" timeout)}
 case $timeout_s in '' | *[!0-9]*) die "timeout '$timeout_s' is not a number of seconds" ;; esac
 
+arch=$(cfg_get "$name" arch)
 kernel=${KERNEL:-}
 if [ -z "$kernel" ]; then
-	kernel=$(ARCH=$(cfg_get "$name" arch) "$VM_DIR/kernel-build.sh")
+	kernel=$(ARCH=$arch "$VM_DIR/kernel-build.sh")
 fi
 [ -f "$kernel" ] || die "kernel image $kernel missing"
 
@@ -48,7 +49,9 @@ IC_CMD=${IC_CMD:-$(cfg_get "$name" cmd)}
 base=${INITRAMFS:-}
 if [ -z "$base" ]; then
 	base=$work/base.cpio.gz
-	suite=${SUITE-$TOP_DIR/build-static/iommu-conformance}
+	suite_def=$TOP_DIR/build-static/iommu-conformance
+	[ "$arch" = x86_64 ] || suite_def=$TOP_DIR/build-static-$arch/iommu-conformance
+	suite=${SUITE-$suite_def}
 	if [ ! -x "$suite" ] && [ -n "${IC_CMD:-}" ]; then
 		suite=""
 	fi
@@ -56,7 +59,7 @@ if [ -z "$base" ]; then
 		[ -n "$(find "$TOP_DIR/src" -name '*.[ch]' -newer "$suite" -print -quit 2>/dev/null)" ]; then
 		phase "warning: $suite is older than src/; run 'make static' for the current suite"
 	fi
-	OUT=$base SUITE=$suite "$VM_DIR/initramfs.sh" >/dev/null
+	ARCH=$arch OUT=$base SUITE=$suite "$VM_DIR/initramfs.sh" >/dev/null
 fi
 [ -f "$base" ] || die "initramfs $base missing"
 
@@ -81,7 +84,7 @@ done
 	printf 'IC_ARGS=%q\n' "$args"
 	printf 'IC_CMD=%q\n' "${IC_CMD:-}"
 	printf 'IC_INJECT=%q\n' "${IC_INJECT:-}"
-	printf 'IC_KTAP_DEV=%q\n' /dev/ttyS1
+	printf 'IC_KTAP_DEV=%q\n' "$(cfg_get "$name" ktap_dev)"
 	printf 'IC_SHARED_GROUP=%q\n' "$(cfg_get "$name" shared_group)"
 } >"$work/root/etc/ic/run.conf"
 (cd "$work/root" && find . | LC_ALL=C sort | cpio -o -H newc --owner=0:0 --quiet) |
@@ -97,7 +100,7 @@ qemu_args=(-M "$(cfg_get "$name" machine)" -accel "$(cfg_get "$name" accel)"
 	   -nographic -no-reboot -monitor none
 	   -kernel "$kernel" -initrd "$work/initrd" -append "$append"
 	   -serial "file:$console"
-	   -chardev "file,id=ktap,path=$work/ktap.raw" -device isa-serial,chardev=ktap,index=1
+	   -chardev "file,id=ktap,path=$work/ktap.raw" $(cfg_get "$name" ktap)
 	   $(cfg_get "$name" viommu) $(cfg_get "$name" devices) ${QEMU_EXTRA:-})
 echo "$qemu ${qemu_args[*]}" >"$work/cmdline"
 

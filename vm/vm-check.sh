@@ -47,7 +47,18 @@ done
 phase "make static"
 make -s -C "$TOP_DIR" static >&2 || die "make static failed"
 mkdir -p "$OUT_DIR"
-initramfs=$(OUT=$OUT_DIR/initramfs.cpio.gz "$VM_DIR/initramfs.sh")
+# One initramfs per arch: the arm64 guests (smmuv3) get the cross-compiled
+# suite (make static-arm64) and an arm64 busybox.
+declare -A initramfs_of=()
+for arch in "${!kernel_of[@]}"; do
+	if [ "$arch" = x86_64 ]; then
+		initramfs_of[$arch]=$(OUT=$OUT_DIR/initramfs.cpio.gz "$VM_DIR/initramfs.sh")
+	else
+		phase "make static-$arch"
+		make -s -C "$TOP_DIR" "static-$arch" >&2 || die "make static-$arch failed"
+		initramfs_of[$arch]=$(ARCH=$arch OUT=$OUT_DIR/initramfs-$arch.cpio.gz "$VM_DIR/initramfs.sh")
+	fi
+done
 
 phase "booting ${#configs[@]} configuration(s), $VM_JOBS at a time: ${configs[*]}"
 t0=$(date +%s)
@@ -60,7 +71,7 @@ for c in "${configs[@]}"; do
 	rm -f "$OUT_DIR/$c.rc"
 	(
 		set +e
-		KERNEL=${kernel_of[$(cfg_get "$c" arch)]} INITRAMFS=$initramfs OUT_DIR=$OUT_DIR \
+		KERNEL=${kernel_of[$(cfg_get "$c" arch)]} INITRAMFS=${initramfs_of[$(cfg_get "$c" arch)]} OUT_DIR=$OUT_DIR \
 			QUIET=1 SMP=${VM_SMP:-} "$VM_DIR/run-config.sh" "$c" >"$OUT_DIR/$c.out" 2>&1
 		echo $? >"$OUT_DIR/$c.rc"
 	) &

@@ -23,25 +23,38 @@ read -r -a configs <<<"${BENCH_CONFIGS:-$(cfg_names | tr '\n' ' ')}"
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 
-t=$(now)
-kernel=$(QUIET=1 "$top/vm/kernel-build.sh")
-cached=$(since "$t")
-cold=$(cat "$(dirname "$kernel")/build-seconds" 2>/dev/null || echo "not recorded")
-echo "kernel: $kernel"
-echo "kernel build cold (make -j${JOBS:-3}, recorded): ${cold}s"
-echo "kernel build cached (lookup): ${cached}s"
-echo "kernel image size: $(du -k "$kernel" | cut -f1) KiB"
+# One kernel and one initramfs per arch of the chosen configurations
+# (x86_64; arm64 for smmuv3: cross-built kernel, make static-arm64 suite).
+declare -A kernel_of=() initramfs_of=()
+for c in "${configs[@]}"; do
+	arch=$(cfg_get "$c" arch)
+	[ -n "${kernel_of[$arch]:-}" ] && continue
+	t=$(now)
+	kernel=$(ARCH=$arch QUIET=1 "$top/vm/kernel-build.sh")
+	cached=$(since "$t")
+	cold=$(cat "$(dirname "$kernel")/build-seconds" 2>/dev/null || echo "not recorded")
+	kernel_of[$arch]=$kernel
+	echo "kernel ($arch): $kernel"
+	echo "kernel build cold ($arch, make -j${JOBS:-3}, recorded): ${cold}s"
+	echo "kernel build cached ($arch, lookup): ${cached}s"
+	echo "kernel image size ($arch): $(du -k "$kernel" | cut -f1) KiB"
 
-make -s -C "$top" static >/dev/null
-t=$(now)
-initramfs=$(OUT=$out/initramfs.cpio.gz QUIET=1 "$top/vm/initramfs.sh")
-echo "initramfs build: $(since "$t")s ($(du -k "$initramfs" | cut -f1) KiB)"
+	if [ "$arch" = x86_64 ]; then
+		make -s -C "$top" static >/dev/null
+	else
+		make -s -C "$top" "static-$arch" >/dev/null
+	fi
+	t=$(now)
+	initramfs_of[$arch]=$(ARCH=$arch OUT=$out/initramfs-$arch.cpio.gz QUIET=1 "$top/vm/initramfs.sh")
+	echo "initramfs build ($arch): $(since "$t")s ($(du -k "${initramfs_of[$arch]}" | cut -f1) KiB)"
+done
 
 echo
 printf '%-10s %9s %15s %11s %7s  %s\n' config wall_s boot_to_test_s suite_s exit vm
 for c in "${configs[@]}"; do
 	set +e
-	KERNEL=$kernel INITRAMFS=$initramfs OUT_DIR=$out QUIET=1 \
+	arch=$(cfg_get "$c" arch)
+	KERNEL=${kernel_of[$arch]} INITRAMFS=${initramfs_of[$arch]} OUT_DIR=$out QUIET=1 \
 		"$top/vm/run-config.sh" "$c" >/dev/null 2>&1
 	set -e
 	# NAME.times: wall=... boot_to_suite=... suite_end=... vm=... suite_exit=...

@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Run the VM harness tests: the console scanner on canned logs (seconds, no
 # guest) and, unless VM_TESTS=scan, the kernel config check (about 20 s) and
-# the real-guest injection tests (about 40 s with a cached kernel).
+# the real-guest injection tests (about 40 s with a cached kernel) and
+# vm/qemu.sh (5 s; a first run makes the trixie QEMU folder, about 35 s).
 # Ends with "N passed, N failed".
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 tests=(scan-test.sh)
-[ "${VM_TESTS:-all}" = scan ] || tests+=(config-test.sh inject-test.sh)
+[ "${VM_TESTS:-all}" = scan ] || tests+=(config-test.sh inject-test.sh qemu-test.sh)
 
 passed=0
 failed=0

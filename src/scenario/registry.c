@@ -72,9 +72,12 @@ const char *scenario_unmet(const struct scenario *sc,
 	unsigned r = sc->requires;
 
 	if (caps->ndev < need) {
+		/* The kernel target's notes say which devices it left out. */
+		bool say = caps->notes[0] && !strcmp(caps->target, "kernel");
+
 		snprintf(why, sizeof(why), "needs %u device(s), target has %u%s%.100s%s",
-			 need, caps->ndev, caps->notes[0] ? " (" : "",
-			 caps->notes, caps->notes[0] ? ")" : "");
+			 need, caps->ndev, say ? " (" : "", say ? caps->notes : "",
+			 say ? ")" : "");
 		return why;
 	}
 	if ((r & REQ_DMA) && caps->dma != DMA_REAL && caps->dma != DMA_MODELLED)

@@ -48,7 +48,7 @@ host=$(command -v qemu-system-x86_64)
 hostver=$(qemu_version "$host")
 sel() { # config, then "host"|"chroot"
 	(
-		QUIET=1
+		export QUIET=1
 		qemu_select "$1" 2>/dev/null || exit 1
 		if [ "$2" = host ]; then [ -z "$QEMU_ROOT" ]; else [ -n "$QEMU_ROOT" ]; fi
 	)
@@ -64,7 +64,7 @@ elif [ "$(id -u)" != 0 ]; then
 else
 	t "qemu_min 10.0 on a $hostver host: trixie chroot" sel needs-new chroot
 	(
-		QUIET=1
+		export QUIET=1
 		qemu_select needs-new
 		echo "$QEMU_ROOT" >"$tmp/root"
 		: >"$tmp/in.cfg"

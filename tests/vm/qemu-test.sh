@@ -67,10 +67,10 @@ else
 		export QUIET=1
 		qemu_select needs-new
 		echo "$QEMU_ROOT" >"$tmp/root"
-		: >"$tmp/in.cfg"
+		: >"$tmp/in-$$.cfg"
 		# -M none idles until the timeout; the serial file is the OUT.
-		qemu_run 3 "$tmp/in.cfg" "$tmp/out.serial" -M none -nographic \
-			-monitor none -readconfig "$tmp/in.cfg" \
+		qemu_run 3 "$tmp/in-$$.cfg" "$tmp/out.serial" -M none -nographic \
+			-monitor none -readconfig "$tmp/in-$$.cfg" \
 			-serial "file:$tmp/out.serial"
 		echo $? >"$tmp/status"
 	)
@@ -78,7 +78,7 @@ else
 	t "chroot run: timeout status 124" test "$(cat "$tmp/status" 2>/dev/null)" = 124
 	t "chroot run: OUT file copied back" test -e "$tmp/out.serial"
 	t "chroot run: per-boot folder removed after the timeout" \
-		test -z "$(find "$root/ic-run" -mindepth 1 -maxdepth 1 -newer "$tmp/in.cfg" 2>/dev/null)"
+		test -z "$(find "$root/ic-run" -name "1.in-$$.cfg" 2>/dev/null)"
 fi
 echo "$p passed, $f failed"
 [ "$f" = 0 ]

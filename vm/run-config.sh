@@ -34,7 +34,8 @@ trap 'rm -rf "$work"; qemu_cleanup 2>/dev/null || true' EXIT
 
 # The config's QEMU: the host's, or a newer one run via chroot (vm/qemu.sh).
 . "$VM_DIR/qemu.sh"
-qemu_select "$name"
+qemu=""
+qemu_select "$name" # sets qemu, QEMU_ROOT, QEMU_VERSION
 timeout_s=${TIMEOUT:-$(cfg_get "$name" timeout)}
 case $timeout_s in '' | *[!0-9]*) die "timeout '$timeout_s' is not a number of seconds" ;; esac
 

@@ -68,6 +68,25 @@
 	{ .name = nm, .description = desc, .breaks = brk, DEFAULT_BODY,     \
 	  .bug = b }
 
+/*
+ * AMD-like instances (amd_iommu_domain_alloc_paging_flags(): no NEST_PARENT,
+ * DIRTY|PASID refused; paging domains have no set_dev_pasid;
+ * amd_iommu_get_resv_regions(): MSI + HyperTransport hole); instance 1
+ * without dirty tracking, as for x86.
+ */
+#define AMD_IOMMU(has_dirty)                                                \
+	{                                                                   \
+		.aperture_end = BITS(48), .dirty = (has_dirty),             \
+		.pasid_paging = false, .nest_parent = false,                \
+		.dirty_with_pasid = false,                                  \
+		.hw_info_type = IOMMU_HW_INFO_TYPE_AMD,                     \
+		.hw_info_len = sizeof(struct iommu_hw_info_amd),            \
+		.nresv = 2, .resv = { MSI_X86, AMD_HT_HOLE },               \
+	}
+#define AMD_BODY                                                            \
+	.nctx = T_MAX_CTX, SIX_DEVS(16), .niommu = 2,                       \
+	.iommu = { AMD_IOMMU(true), AMD_IOMMU(false) }
+
 static const struct model_profile profiles[] = {
 	{
 		.name = "default",
@@ -120,27 +139,7 @@ static const struct model_profile profiles[] = {
 		.name = "amd-like",
 		.description = "AMD-like: MSI window + HT hole, no PASID attach on paging domains, no NEST_PARENT",
 		.breaks = "",
-		.nctx = T_MAX_CTX,
-		SIX_DEVS(16),
-		.niommu = 2,
-		.iommu = {
-			{
-				.aperture_end = BITS(48), .dirty = true,
-				.pasid_paging = false, .nest_parent = false,
-				.dirty_with_pasid = false,
-				.hw_info_type = IOMMU_HW_INFO_TYPE_AMD,
-				.hw_info_len = sizeof(struct iommu_hw_info_amd),
-				.nresv = 2, .resv = { MSI_X86, AMD_HT_HOLE },
-			},
-			{
-				.aperture_end = BITS(48), .dirty = false,
-				.pasid_paging = false, .nest_parent = false,
-				.dirty_with_pasid = false,
-				.hw_info_type = IOMMU_HW_INFO_TYPE_AMD,
-				.hw_info_len = sizeof(struct iommu_hw_info_amd),
-				.nresv = 2, .resv = { MSI_X86, AMD_HT_HOLE },
-			},
-		},
+		AMD_BODY,
 	},
 	{
 		/* arm_smmu_get_resv_regions(): SW MSI at 0x8000000;
@@ -447,27 +446,7 @@ static const struct model_profile profiles[] = {
 		.name = "pasid-nosupport-einval",
 		.description = "negative control: AMD-like, a PASID attach the driver cannot do fails EINVAL instead of EOPNOTSUPP",
 		.breaks = "PASID-10",
-		.nctx = T_MAX_CTX,
-		SIX_DEVS(16),
-		.niommu = 2,
-		.iommu = {
-			{
-				.aperture_end = BITS(48), .dirty = true,
-				.pasid_paging = false, .nest_parent = false,
-				.dirty_with_pasid = false,
-				.hw_info_type = IOMMU_HW_INFO_TYPE_AMD,
-				.hw_info_len = sizeof(struct iommu_hw_info_amd),
-				.nresv = 2, .resv = { MSI_X86, AMD_HT_HOLE },
-			},
-			{
-				.aperture_end = BITS(48), .dirty = false,
-				.pasid_paging = false, .nest_parent = false,
-				.dirty_with_pasid = false,
-				.hw_info_type = IOMMU_HW_INFO_TYPE_AMD,
-				.hw_info_len = sizeof(struct iommu_hw_info_amd),
-				.nresv = 2, .resv = { MSI_X86, AMD_HT_HOLE },
-			},
-		},
+		AMD_BODY,
 		.bug = MB_PASID_NOSUPPORT_EINVAL,
 	},
 };

@@ -179,6 +179,32 @@ else
 	fi
 fi
 
+# --- 5a'. layering (tests/layering.sh) -------------------------------------
+# No include points up or sideways in src/; and the check itself must fail on
+# a copy of the tree with one upward include planted.
+phase "layering (tests/layering.sh)"
+logged layering tests/layering.sh
+rc=$?
+grep -E '^not ok' "$logs/layering.log" | sed 's/^/    /' || true
+line=$(grep -E '^layering: [0-9]+ passed, [0-9]+ failed' "$logs/layering.log" | tail -n1)
+if [ -n "$line" ]; then
+	read -r p f < <(sed -E 's/^layering: ([0-9]+) passed, ([0-9]+) failed.*/\1 \2/' <<<"$line")
+	[ $rc -ne 0 ] && [ "$f" -eq 0 ] && f=1
+	count "$p" "$f" 0 "layering"
+else
+	show_tail "$logs/layering.log"
+	count 0 1 0 "layering: exit $rc"
+fi
+planted=$(mktemp -d)
+cp -r src "$planted/"
+echo '#include "../run/run.h"' >>"$planted/src/model/model.h"
+if tests/layering.sh "$planted" >"$logs/layering-planted.log" 2>&1; then
+	count 0 1 0 "layering: a planted upward include was not caught"
+else
+	count 1 0 0 "layering: a planted upward include is caught"
+fi
+rm -rf "$planted"
+
 # --- 5b. the CLI's exit-status contract -----------------------------------
 # Each check is one test: the exit status, and for errors exactly one
 # stderr line starting "error: ".

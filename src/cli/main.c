@@ -293,7 +293,7 @@ static int list_profiles(void)
 		unsigned nb = 0;
 
 		printf("%-28s breaks=", p[i].name);
-		run_for_each_inv(p[i].breaks, print_inv, &nb);
+		inv_list_for_each(p[i].breaks, print_inv, &nb);
 		printf("%s\n    %s\n", nb ? "" : "-",
 		       p[i].description ? p[i].description : "");
 	}

@@ -13,7 +13,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "../target/target.h"
+#include "../targets/target.h"
 
 #define X_MAX_OPS 256
 

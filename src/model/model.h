@@ -30,7 +30,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "../target/target.h"
+#include "../base/vocab.h"
 
 #define HAVE_MODEL_PROFILES 1
 

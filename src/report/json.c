@@ -43,7 +43,7 @@ static void declared(FILE *f, const char *list)
 	struct list_ctx l = { f, 0 };
 
 	fputc('[', f);
-	run_for_each_inv(list, declared_one, &l);
+	inv_list_for_each(list, declared_one, &l);
 	fputc(']', f);
 }
 

@@ -53,7 +53,7 @@ struct pending {
 
 static void pending_add(struct pending *p, const char *line)
 {
-	char id[RUN_INV_LEN], res[16];
+	char id[INV_ID_LEN], res[16];
 	enum outcome o;
 
 	if (sscanf(line, "# invariant %23s %15s", id, res) != 2 ||

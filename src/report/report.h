@@ -10,7 +10,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 
-#include "../run/run.h"
+#include "result.h"
 
 #define IC_VERSION "0.1.0"
 

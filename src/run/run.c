@@ -32,16 +32,6 @@
 #define CHILD_EXIT_OPEN 4
 #define MAX_LINE 4096
 
-const char *outcome_name(enum outcome o)
-{
-	switch (o) {
-	case OUT_PASS: return "pass";
-	case OUT_FAIL: return "fail";
-	case OUT_SKIP: return "skip";
-	}
-	return "?";
-}
-
 static void *xrealloc(void *p, size_t n)
 {
 	p = realloc(p, n ? n : 1);
@@ -65,65 +55,6 @@ static double now(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-/* --- invariant IDs -------------------------------------------------------- */
-
-void run_for_each_inv(const char *list, void (*fn)(void *arg, const char *id),
-		      void *arg)
-{
-	const char *p = list;
-
-	while (p && *p) {
-		char id[RUN_INV_LEN];
-		size_t n = strcspn(p, ", \t");
-
-		if (n && n < sizeof(id)) {
-			memcpy(id, p, n);
-			id[n] = '\0';
-			fn(arg, id);
-		}
-		p += n;
-		p += strspn(p, ", \t");
-	}
-}
-
-/* Contract order of the invariant families (docs/contract.md). */
-static const char *const families[] = {
-	"OBJ", "OWN", "ATTACH", "DMA", "IOAS", "RANGE", "HWPT",
-	"PASID", "SEED", "GROUP", "DIRTY", "NEST",
-};
-
-static int family_rank(const char *id, size_t len)
-{
-	for (unsigned i = 0; i < sizeof(families) / sizeof(families[0]); i++)
-		if (strlen(families[i]) == len && !strncmp(families[i], id, len))
-			return i;
-	return sizeof(families) / sizeof(families[0]);
-}
-
-int inv_cmp(const char *a, const char *b)
-{
-	const char *da = strrchr(a, '-'), *db = strrchr(b, '-');
-	size_t la = da ? (size_t)(da - a) : strlen(a);
-	size_t lb = db ? (size_t)(db - b) : strlen(b);
-	int ra = family_rank(a, la), rb = family_rank(b, lb);
-	char *ea, *eb;
-	long na, nb;
-	int d;
-
-	if (ra != rb)
-		return ra < rb ? -1 : 1;
-	d = strncmp(a, b, la < lb ? la : lb);
-	if (d || la != lb)
-		return d ? d : (la < lb ? -1 : 1);
-	if (!da || !db)
-		return strcmp(a, b);
-	na = strtol(da + 1, &ea, 10);
-	nb = strtol(db + 1, &eb, 10);
-	if (ea != da + 1 && eb != db + 1 && !*ea && !*eb && na != nb)
-		return na < nb ? -1 : 1;
-	return strcmp(a, b);
 }
 
 static struct inv_outcome *inv_find(struct inv_outcome *v, unsigned n,
@@ -553,7 +484,7 @@ static void rollup_add(void *arg, const char *id)
 	if (inv_find(r->rollup, r->nrollup, id))
 		return;
 	r->rollup = xrealloc(r->rollup, (r->nrollup + 1) * sizeof(*r->rollup));
-	snprintf(r->rollup[r->nrollup].id, RUN_INV_LEN, "%s", id);
+	snprintf(r->rollup[r->nrollup].id, INV_ID_LEN, "%s", id);
 	r->rollup[r->nrollup++].outcome = OUT_SKIP;
 }
 
@@ -568,7 +499,7 @@ static void compute_rollup(struct run_result *r)
 	for (unsigned i = 0; i < r->ncases; i++) {
 		struct case_result *c = &r->cases[i];
 
-		run_for_each_inv(c->invariants, rollup_add, r);
+		inv_list_for_each(c->invariants, rollup_add, r);
 		for (unsigned j = 0; j < c->ninv; j++)
 			rollup_add(r, c->inv[j].id);
 	}

@@ -12,60 +12,9 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include "../report/result.h"
 #include "../scenario/scenario.h"
-#include "../target/target.h"
-
-enum outcome {
-	OUT_PASS,
-	OUT_FAIL,
-	OUT_SKIP,
-};
-
-/* "pass", "fail", "skip". */
-const char *outcome_name(enum outcome o);
-
-#define RUN_INV_LEN 24
-
-struct inv_outcome {
-	char id[RUN_INV_LEN];
-	enum outcome outcome; /* OUT_PASS/OUT_FAIL per case; roll-up may SKIP */
-};
-
-struct case_result {
-	const char *id;		/* point into the scenario (static storage) */
-	const char *title;
-	const char *invariants; /* declared, "A-1,A-2" */
-	enum outcome outcome;
-	char *reason;		/* skip or fail reason; NULL on PASS */
-	char **log;		/* diagnostics, in order */
-	unsigned nlog;
-	struct inv_outcome *inv; /* checked invariants, first-check order */
-	unsigned ninv;
-	double duration;	/* seconds */
-};
-
-struct run_result {
-	struct target_caps caps; /* copied from the parent's target_open */
-	char *target;		 /* owned copies of caps.target/profile */
-	char *profile;
-	char started[32];	 /* UTC, ISO 8601 */
-	double duration;
-	struct case_result *cases;
-	unsigned ncases;
-	struct inv_outcome *rollup; /* every declared or checked invariant */
-	unsigned nrollup;
-	unsigned npass, nfail, nskip;
-};
-
-/* Progress hooks; any may be NULL. idx counts from 0 over the selection. */
-struct run_hooks {
-	void (*plan)(void *arg, const struct run_result *r, unsigned n);
-	void (*case_begin)(void *arg, unsigned idx, const struct scenario *sc);
-	/* One protocol line from the child, as it arrives (tag, text). */
-	void (*case_line)(void *arg, unsigned idx, char tag, const char *text);
-	void (*case_end)(void *arg, unsigned idx, const struct case_result *c);
-	void *arg;
-};
+#include "../targets/target.h"
 
 /* target_open() or a stand-in with its signature (the unit tests' fake). */
 typedef struct target *(*run_open_fn)(const struct target_config *cfg,
@@ -112,15 +61,5 @@ int run_suite(const struct run_options *o, struct run_result *r, char *why,
 	      size_t why_len, bool *skip);
 
 void run_result_free(struct run_result *r);
-
-/*
- * Split "A-1, B-2" into invariant IDs: calls fn for each trimmed, non-empty
- * item. Shared with the reports and the CLI.
- */
-void run_for_each_inv(const char *list, void (*fn)(void *arg, const char *id),
-		      void *arg);
-
-/* Natural order of invariant IDs: prefix, then the number ("OBJ-2" < "OBJ-10"). */
-int inv_cmp(const char *a, const char *b);
 
 #endif

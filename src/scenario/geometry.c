@@ -13,7 +13,7 @@
  * The oversized granule itself (virtio-iommu granule=64k, smallest page
  * larger than PAGE_SIZE, IOAS-12) never reaches a scenario: the driver makes
  * no paging domain, BIND fails ENODEV and the kernel target leaves such
- * devices out with a note (src/target/kernel.c), so every case SKIPs with
+ * devices out with a note (src/targets/kernel.c), so every case SKIPs with
  * that note as its reason.
  */
 #include "sc_util.h"

@@ -16,7 +16,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "../target/target.h"
+#include "../targets/target.h"
 
 /* What a scenario needs from the target; unmet -> SKIP with the reason. */
 enum {

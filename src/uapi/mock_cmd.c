@@ -8,7 +8,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 
-#include "../target/target.h"
+#include "../base/vocab.h"
 #include "mock_cmd.h"
 
 #ifdef HAVE_IOMMUFD_TEST_H

@@ -17,7 +17,7 @@
 #include <unistd.h>
 
 #include "../../src/dma/dma.h"
-#include "../../src/target/target.h"
+#include "../../src/targets/target.h"
 #include "../../src/uapi/iommufd.h"
 #include "../../src/uapi/vfio_cdev.h"
 #include "unit.h"

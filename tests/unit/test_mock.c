@@ -11,7 +11,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "../../src/target/target.h"
+#include "../../src/targets/target.h"
 #include "../../src/uapi/mock_cmd.h"
 #include "unit.h"
 

@@ -11,7 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../../src/target/target.h"
+#include "../../src/targets/target.h"
 #include "../../src/uapi/iommufd.h"
 #include "../../src/uapi/vfio_cdev.h"
 #include "unit.h"

@@ -23,75 +23,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define T_UNSUPPORTED 4095 /* returned negated */
-#define T_MAX_DEVS 8
-#define T_MAX_RANGES 16
-#define T_MAX_CTX 2
-#define T_ID_CTX(id) ((id) >> 24)
-#define T_ID_MAKE(ctx, raw) (((uint32_t)(ctx) << 24) | (raw))
-#define T_NO_PASID 0xffffffffu /* "the RID", for ops taking a pasid */
-
-struct iova_range {
-	uint64_t start;
-	uint64_t last; /* inclusive */
-};
-
-/* IOMMU_IOAS_MAP / HWPT_ALLOC flags, as the uAPI spells them. */
-enum {
-	T_MAP_FIXED_IOVA = 1 << 0,
-	T_MAP_WRITEABLE = 1 << 1,
-	T_MAP_READABLE = 1 << 2,
-};
-enum {
-	T_HWPT_NEST_PARENT = 1 << 0,
-	T_HWPT_DIRTY_TRACKING = 1 << 1,
-	T_HWPT_FAULT_ID_VALID = 1 << 2,
-	T_HWPT_PASID = 1 << 3,
-};
-
-enum dma_kind {
-	DMA_NONE,     /* no engine: DMA scenarios SKIP */
-	DMA_REAL,     /* a device really moves bytes through the IOMMU */
-	DMA_MODELLED, /* the model resolves the access in software */
-	DMA_PROBED,   /* a test-driver translation query (mock), not a DMA */
-};
-
-enum dma_dir {
-	DMA_TO_MEMORY,	 /* device writes host memory at an IOVA */
-	DMA_FROM_MEMORY, /* device reads host memory at an IOVA */
-};
-
-/* What one device is and can do, discovered once when the target opens. */
-struct dev_caps {
-	char name[32];	     /* BDF on kernel targets, "mockN"/"modelN" else */
-	uint32_t group;	     /* iommu group number; equal means same group */
-	uint32_t iommu;	     /* IOMMU instance; equal means same instance */
-	uint8_t max_pasid_log2; /* 0: no PASID */
-	bool dirty_tracking; /* IOMMU_HW_CAP_DIRTY_TRACKING */
-	bool dma;	     /* a DMA engine drives this device */
-	uint32_t hw_info_type; /* IOMMU_HW_INFO_TYPE_* */
-	/* Reserved regions the device reports (sysfs reserved_regions on a
-	 * kernel target), not counting direct-relaxable ones. */
-	unsigned nresv;
-	struct iova_range resv[T_MAX_RANGES];
-};
-
-struct target_caps {
-	const char *target;  /* "model", "mock", "kernel" */
-	const char *profile; /* model profile, kernel driver name, ... */
-	unsigned ndev;
-	struct dev_caps dev[T_MAX_DEVS];
-	enum dma_kind dma;
-	size_t dma_max_len;   /* largest single transfer the engine takes */
-	uint64_t dma_iova_limit; /* engine can address IOVAs below this */
-	unsigned nctx;	      /* iommufd contexts the target can open */
-	bool pasid_uapi;      /* kernel has VFIO_DEVICE_{ATTACH,DETACH}_PASID */
-	bool hwpt_alloc;      /* IOMMU_HWPT_ALLOC works */
-	bool fault_inject;    /* fail-nth style injection is available */
-	bool unsafe_interrupts; /* allow_unsafe_interrupts was needed */
-	char kernel_release[64];
-	char notes[160];      /* shown in reports, e.g. why something is off */
-};
+#include "../base/vocab.h"
 
 struct target;
 

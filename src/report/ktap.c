@@ -127,6 +127,7 @@ void ktap_stream_line(struct ktap_stream *s, char tag, const char *line)
 {
 	switch (tag) {
 	case 'P':
+	case 'A':
 	case 'S':
 		return;
 	case 'F': {

@@ -3,7 +3,8 @@
  * Recording side of a case. The child writes one line per event to c->out,
  * which the runner reads:
  *   L <text>         log / evidence
- *   P <INV>          a check of INV passed
+ *   P <INV>          a check (an assertion) of INV passed
+ *   A <INV>          an arrange step of INV succeeded (proves nothing)
  *   F <INV> <text>   a check of INV failed
  *   S <text>         the case skipped
  * and exits 0 (done: the F lines decide) or TC_EXIT_SKIP. Anything else
@@ -128,4 +129,15 @@ bool tc_check_ret(struct tc *c, const char *inv, const char *expr, int ret,
 	}
 	return tc_check(c, inv, false, "%s returned %s, contract allows %s",
 			expr, ret ? errno_name(ret) : "0 (success)", allowed);
+}
+
+bool tc_arrange_ret(struct tc *c, const char *inv, const char *expr, int ret)
+{
+	if (!ret) {
+		fprintf(c->out, "%c %s\n", TC_TAG_ARRANGE, inv);
+		fflush(c->out);
+		return true;
+	}
+	return tc_check(c, inv, false, "set-up step %s returned %s, contract says it succeeds",
+			expr, errno_name(ret));
 }

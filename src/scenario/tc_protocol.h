@@ -8,6 +8,7 @@
 
 #define TC_TAG_LOG 'L'
 #define TC_TAG_PASS 'P'
+#define TC_TAG_ARRANGE 'A'
 #define TC_TAG_FAIL 'F'
 #define TC_TAG_SKIP 'S'
 

@@ -424,8 +424,7 @@ static void pr_end(void *arg, unsigned idx, const struct case_result *c)
 	p->ktap.streamed = 0;
 	if (p->verbose)
 		fprintf(stderr, "        %s (%.2f s)%s%s\n",
-			c->outcome == OUT_PASS ? "PASS" :
-			c->outcome == OUT_FAIL ? "FAIL" : "SKIP",
+			outcome_upper(c->outcome),
 			c->duration, c->reason ? ": " : "",
 			c->reason ? c->reason : "");
 }
@@ -608,9 +607,7 @@ static int cmd_run(int argc, char **argv)
 			r.cases = grown;
 			explore_case(&ro.cfg, explore_seqs, explore_dma, c);
 			r.ncases++;
-			r.npass += c->outcome == OUT_PASS;
-			r.nfail += c->outcome == OUT_FAIL;
-			r.nskip += c->outcome == OUT_SKIP;
+			run_result_count(&r, c);
 			if (prog.stream)
 				ktap_case(out, r.ncases, c, 0);
 		}

@@ -9,11 +9,15 @@
  *   1..N
  *   # <case log line>                 (L lines: the DMA evidence)
  *   # FAIL <INV>: <message>           (F lines)
- *   # invariant <INV> <pass|fail>     (what the case checked)
+ *   # invariant <INV> <verdict>       (what the case observed, result.h)
  *   ok 1 <id> | not ok 1 <id> | ok 1 <id> # SKIP <reason>
+ *   ok 1 <id> # SKIP gap: <reason> | ok 1 <id> # SKIP not observable: <reason>
  *   ...
- *   # invariant <INV> <pass|fail|skip> (the roll-up over the run)
+ *   # invariant <INV> <verdict>       (the roll-up over the run)
+ *   # Verdicts: pass:N fail:N skip:N gap:N not-observable:N inconclusive:N
  *   # Totals: pass:N fail:N xfail:0 xpass:0 skip:N error:0
+ *     (Totals in kselftest's terms: gap and not-observable are skips,
+ *      inconclusive is a fail)
  *
  * Every line is one line: text is folded at newlines.
  */
@@ -77,10 +81,15 @@ void ktap_case(FILE *f, unsigned num, const struct case_result *c,
 	for (unsigned i = 0; i < c->ninv; i++)
 		fprintf(f, "# invariant %s %s\n", c->inv[i].id,
 			outcome_name(c->inv[i].outcome));
-	fprintf(f, "%s %u %s", c->outcome == OUT_FAIL ? "not ok" : "ok", num,
-		c->id);
-	if (c->outcome == OUT_SKIP) {
-		fputs(" # SKIP ", f);
+	fprintf(f, "%s %u %s", outcome_failed(c->outcome) ? "not ok" : "ok",
+		num, c->id);
+	/* GAP and not-observable are skips to KTAP readers; the reason's first
+	 * words say which, and ktap_parse() reads them back. */
+	if (c->outcome == OUT_SKIP || c->outcome == OUT_GAP ||
+	    c->outcome == OUT_NOBS) {
+		fputs(c->outcome == OUT_GAP    ? " # SKIP " KTAP_GAP_WORD :
+		      c->outcome == OUT_NOBS ? " # SKIP " KTAP_NOBS_WORD :
+						 " # SKIP ", f);
 		text(f, c->reason ? c->reason : "skipped");
 	}
 	fputc('\n', f);
@@ -92,6 +101,10 @@ void ktap_footer(FILE *f, const struct run_result *r)
 	for (unsigned i = 0; i < r->nrollup; i++)
 		fprintf(f, "# invariant %s %s\n", r->rollup[i].id,
 			outcome_name(r->rollup[i].outcome));
+	fprintf(f, "# Verdicts: pass:%u fail:%u skip:%u gap:%u not-observable:%u inconclusive:%u\n",
+		r->npass, r->nfail - r->ninconclusive,
+		r->nskip - r->ngap - r->nnobs, r->ngap, r->nnobs,
+		r->ninconclusive);
 	fprintf(f, "# Totals: pass:%u fail:%u xfail:0 xpass:0 skip:%u error:0\n",
 		r->npass, r->nfail, r->nskip);
 	fflush(f);

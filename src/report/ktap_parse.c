@@ -33,19 +33,6 @@ static char *xstrdup(const char *s)
 	return d;
 }
 
-static bool parse_outcome(const char *s, enum outcome *o)
-{
-	if (!strcmp(s, "pass"))
-		*o = OUT_PASS;
-	else if (!strcmp(s, "fail"))
-		*o = OUT_FAIL;
-	else if (!strcmp(s, "skip"))
-		*o = OUT_SKIP;
-	else
-		return false;
-	return true;
-}
-
 struct pending {
 	struct inv_outcome *v;
 	unsigned n;
@@ -53,11 +40,11 @@ struct pending {
 
 static void pending_add(struct pending *p, const char *line)
 {
-	char id[INV_ID_LEN], res[16];
+	char id[INV_ID_LEN], res[24];
 	enum outcome o;
 
-	if (sscanf(line, "# invariant %23s %15s", id, res) != 2 ||
-	    !parse_outcome(res, &o))
+	if (sscanf(line, "# invariant %23s %23s", id, res) != 2 ||
+	    !outcome_parse(res, &o))
 		return;
 	p->v = xrealloc(p->v, (p->n + 1) * sizeof(*p->v));
 	memcpy(p->v[p->n].id, id, sizeof(id));
@@ -98,13 +85,26 @@ static bool parse_result(struct ktap_file *k, const char *line,
 	if (!c->id)
 		exit(2);
 	if (!ok) {
-		c->outcome = OUT_FAIL;
+		bool inconclusive = false, failed = false;
+
+		for (unsigned i = 0; i < p->n; i++) {
+			inconclusive |= p->v[i].outcome == OUT_INCONCLUSIVE;
+			failed |= p->v[i].outcome == OUT_FAIL;
+		}
+		c->outcome = inconclusive && !failed ? OUT_INCONCLUSIVE : OUT_FAIL;
 		k->nfail++;
 	} else if (hash && !strncasecmp(hash + 2 + strspn(hash + 2, " "), "SKIP", 4)) {
 		const char *why = hash + 2 + strspn(hash + 2, " ") + 4;
 
-		c->outcome = OUT_SKIP;
-		c->reason = xstrdup(why + strspn(why, " "));
+		why += strspn(why, " ");
+		c->outcome = !strncmp(why, KTAP_GAP_WORD, strlen(KTAP_GAP_WORD)) ? OUT_GAP :
+			     !strncmp(why, KTAP_NOBS_WORD, strlen(KTAP_NOBS_WORD)) ? OUT_NOBS :
+			     OUT_SKIP;
+		if (c->outcome == OUT_GAP)
+			why += strlen(KTAP_GAP_WORD);
+		else if (c->outcome == OUT_NOBS)
+			why += strlen(KTAP_NOBS_WORD);
+		c->reason = xstrdup(why);
 		k->nskip++;
 	} else {
 		c->outcome = OUT_PASS;

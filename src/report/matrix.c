@@ -1,43 +1,36 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The matrix: one column per configuration (a KTAP file), one row per
- * invariant or scenario, cells PASS / FAIL / skip / - (missing: the file has
- * no result for it, e.g. the guest died first), then a "kernel health" row
+ * invariant or scenario, cells PASS / FAIL / skip / GAP / N-O / INCONCL / -
+ * (the verdicts of result.h; - is missing: the file has no result for it,
+ * e.g. the guest died first), then a "kernel health" row
  * from the harness's "# vm:" lines and a totals row (pass/fail/skip).
  *
  * An invariant's cell is the run's roll-up when the file is complete; for a
  * truncated file it is recomputed from the per-case lines that made it out
- * (fail if any case failed it, pass if any checked it, else missing).
+ * (merged as the roll-up merges them, else missing).
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "report.h"
 
-enum cell {
-	CELL_MISSING,
-	CELL_PASS,
-	CELL_FAIL,
-	CELL_SKIP,
-};
+/* A cell: an outcome (result.h), or CELL_MISSING when the file has none. */
+#define CELL_MISSING (-1)
+typedef int cell_t;
 
-static const char *cell_text(enum cell c)
+static const char *cell_text(cell_t c)
 {
-	static const char *const t[] = { "-", "PASS", "FAIL", "skip" };
-
-	return t[c];
+	if (c == CELL_MISSING)
+		return "-";
+	/* Lower case for the quiet ones, so failures and gaps stand out. */
+	return c == OUT_SKIP ? "skip" : c == OUT_INCONCLUSIVE ? "INCONCL" :
+	       outcome_upper(c);
 }
 
-static const char *cell_json(enum cell c)
+static const char *cell_json(cell_t c)
 {
-	static const char *const t[] = { "missing", "pass", "fail", "skip" };
-
-	return t[c];
-}
-
-static enum cell from_outcome(enum outcome o)
-{
-	return o == OUT_PASS ? CELL_PASS : o == OUT_FAIL ? CELL_FAIL : CELL_SKIP;
+	return c == CELL_MISSING ? "missing" : outcome_name(c);
 }
 
 struct rows {
@@ -66,33 +59,30 @@ static int by_str(const void *a, const void *b)
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-static enum cell inv_cell(const struct ktap_file *k, const char *id)
+static cell_t inv_cell(const struct ktap_file *k, const char *id)
 {
-	enum cell c = CELL_MISSING;
+	cell_t c = CELL_MISSING;
 
 	if (ktap_complete(k))
 		for (unsigned i = 0; i < k->nrollup; i++)
 			if (!strcmp(k->rollup[i].id, id))
-				return from_outcome(k->rollup[i].outcome);
+				return k->rollup[i].outcome;
 	for (unsigned i = 0; i < k->ncases; i++)
 		for (unsigned j = 0; j < k->cases[i].ninv; j++) {
 			const struct inv_outcome *io = &k->cases[i].inv[j];
 
-			if (strcmp(io->id, id))
-				continue;
-			if (io->outcome == OUT_FAIL)
-				return CELL_FAIL;
-			if (io->outcome == OUT_PASS)
-				c = CELL_PASS;
+			if (!strcmp(io->id, id))
+				c = c == CELL_MISSING ? (cell_t)io->outcome :
+					(cell_t)outcome_merge(c, io->outcome);
 		}
 	return c;
 }
 
-static enum cell case_cell(const struct ktap_file *k, const char *id)
+static cell_t case_cell(const struct ktap_file *k, const char *id)
 {
 	for (unsigned i = 0; i < k->ncases; i++)
 		if (!strcmp(k->cases[i].id, id))
-			return from_outcome(k->cases[i].outcome);
+			return k->cases[i].outcome;
 	return CELL_MISSING;
 }
 
@@ -167,11 +157,11 @@ int matrix_report(const struct ktap_file *files, unsigned n, enum matrix_by by,
 	for (unsigned i = 0; i < rows.n; i++) {
 		fprintf(out, "%-*s", (int)w0, rows.id[i]);
 		for (unsigned f = 0; f < n; f++) {
-			enum cell c = by == MATRIX_BY_INVARIANT ?
+			cell_t c = by == MATRIX_BY_INVARIANT ?
 				inv_cell(&files[f], rows.id[i]) :
 				case_cell(&files[f], rows.id[i]);
 
-			bad |= c == CELL_FAIL;
+			bad |= c != CELL_MISSING && outcome_failed(c);
 			fprintf(out, "  %-*s", f + 1 < n ? (int)w[f] : 0, cell_text(c));
 		}
 		fputc('\n', out);
@@ -236,7 +226,7 @@ int matrix_report(const struct ktap_file *files, unsigned n, enum matrix_by by,
 			json_string(json, rows.id[i]);
 			fputs(", \"cells\": {", json);
 			for (unsigned f = 0; f < n; f++) {
-				enum cell c = by == MATRIX_BY_INVARIANT ?
+				cell_t c = by == MATRIX_BY_INVARIANT ?
 					inv_cell(&files[f], rows.id[i]) :
 					case_cell(&files[f], rows.id[i]);
 

@@ -19,6 +19,10 @@ const char *dma_kind_name(enum dma_kind k);
 
 /* --- KTAP (kselftest flavour) --------------------------------------------- */
 
+/* How GAP and not-observable cases read in a KTAP SKIP directive. */
+#define KTAP_GAP_WORD "gap: "
+#define KTAP_NOBS_WORD "not observable: "
+
 /* "KTAP version 1", the run header, notes, the device list and "1..n". */
 void ktap_header(FILE *f, const struct run_result *r, unsigned n);
 /* One case: log lines from first_log on as "# ...", the per-case

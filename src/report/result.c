@@ -5,14 +5,63 @@
 
 #include "result.h"
 
+static const char *const outcome_names[] = {
+	[OUT_PASS] = "pass",
+	[OUT_FAIL] = "fail",
+	[OUT_SKIP] = "skip",
+	[OUT_GAP] = "gap",
+	[OUT_NOBS] = "not-observable",
+	[OUT_INCONCLUSIVE] = "inconclusive",
+};
+#define NOUTCOMES (sizeof(outcome_names) / sizeof(outcome_names[0]))
+
 const char *outcome_name(enum outcome o)
 {
-	switch (o) {
-	case OUT_PASS: return "pass";
-	case OUT_FAIL: return "fail";
-	case OUT_SKIP: return "skip";
-	}
-	return "?";
+	return (unsigned)o < NOUTCOMES ? outcome_names[o] : "?";
+}
+
+const char *outcome_upper(enum outcome o)
+{
+	static const char *const upper[] = {
+		[OUT_PASS] = "PASS",	 [OUT_FAIL] = "FAIL",
+		[OUT_SKIP] = "SKIP",	 [OUT_GAP] = "GAP",
+		[OUT_NOBS] = "N-O",	 [OUT_INCONCLUSIVE] = "INCONCLUSIVE",
+	};
+
+	return (unsigned)o < NOUTCOMES ? upper[o] : "?";
+}
+
+bool outcome_parse(const char *s, enum outcome *o)
+{
+	for (unsigned i = 0; i < NOUTCOMES; i++)
+		if (!strcmp(s, outcome_names[i])) {
+			*o = i;
+			return true;
+		}
+	return false;
+}
+
+enum outcome outcome_merge(enum outcome a, enum outcome b)
+{
+	static const enum outcome rank[] = {
+		OUT_FAIL, OUT_INCONCLUSIVE, OUT_GAP, OUT_PASS, OUT_NOBS, OUT_SKIP,
+	};
+
+	for (unsigned i = 0; i < sizeof(rank) / sizeof(rank[0]); i++)
+		if (a == rank[i] || b == rank[i])
+			return rank[i];
+	return OUT_SKIP;
+}
+
+void run_result_count(struct run_result *r, const struct case_result *c)
+{
+	r->npass += c->outcome == OUT_PASS;
+	r->nfail += outcome_failed(c->outcome);
+	r->nskip += c->outcome == OUT_SKIP || c->outcome == OUT_GAP ||
+		    c->outcome == OUT_NOBS;
+	r->ngap += c->outcome == OUT_GAP;
+	r->nnobs += c->outcome == OUT_NOBS;
+	r->ninconclusive += c->outcome == OUT_INCONCLUSIVE;
 }
 
 /* --- invariant IDs -------------------------------------------------------- */

@@ -14,20 +14,50 @@
 
 struct scenario;
 
+/*
+ * Verdicts. Per case and per invariant:
+ *   PASS          an assertion (not a set-up step) of it ran and held, in a
+ *                 case that did not skip
+ *   FAIL          an assertion failed, or the case crashed
+ *   SKIP          not checked: requirements unmet, or the case skipped
+ *   GAP           a difference the contract allows was observed (the cell
+ *                 is not a PASS: drivers legitimately differ here)
+ *   NOBS          not observable on this target, with the measured reason
+ *   INCONCLUSIVE  a "blocked" DMA without a landed, verified transfer of the
+ *                 same device before it in the case: proves nothing, and the
+ *                 case fails with that word
+ * A case is PASS only with at least one PASS assertion and no FAIL or
+ * INCONCLUSIVE; a case that ends with set-up steps only is a FAIL.
+ */
 enum outcome {
 	OUT_PASS,
 	OUT_FAIL,
 	OUT_SKIP,
+	OUT_GAP,
+	OUT_NOBS,
+	OUT_INCONCLUSIVE,
 };
 
-/* "pass", "fail", "skip". */
+/* "pass", "fail", "skip", "gap", "not-observable", "inconclusive". */
 const char *outcome_name(enum outcome o);
+/* "PASS", "FAIL", "SKIP", "GAP", "N-O", "INCONCLUSIVE": for cells and people. */
+const char *outcome_upper(enum outcome o);
+/* The inverse of outcome_name; false for a word that is none of them. */
+bool outcome_parse(const char *s, enum outcome *o);
+/* Which of two outcomes of one invariant wins in a roll-up: FAIL, then
+ * INCONCLUSIVE, GAP, PASS, NOBS, SKIP. */
+enum outcome outcome_merge(enum outcome a, enum outcome b);
+/* The case or invariant failed (FAIL or INCONCLUSIVE). */
+static inline bool outcome_failed(enum outcome o)
+{
+	return o == OUT_FAIL || o == OUT_INCONCLUSIVE;
+}
 
 #define INV_ID_LEN 24
 
 struct inv_outcome {
 	char id[INV_ID_LEN];
-	enum outcome outcome; /* OUT_PASS/OUT_FAIL per case; roll-up may SKIP */
+	enum outcome outcome;
 };
 
 struct case_result {
@@ -53,8 +83,12 @@ struct run_result {
 	unsigned ncases;
 	struct inv_outcome *rollup; /* every declared or checked invariant */
 	unsigned nrollup;
-	unsigned npass, nfail, nskip;
+	unsigned npass, nfail, nskip; /* cases; GAP and NOBS count as skip */
+	unsigned ngap, nnobs, ninconclusive; /* cases, also in nskip/nfail */
 };
+
+/* Add c's outcome to r's case totals. */
+void run_result_count(struct run_result *r, const struct case_result *c);
 
 /* Progress hooks; any may be NULL. idx counts from 0 over the selection. */
 struct run_hooks {

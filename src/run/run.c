@@ -66,8 +66,8 @@ static struct inv_outcome *inv_find(struct inv_outcome *v, unsigned n,
 	return NULL;
 }
 
-/* Record a check of id in c: pass unless any check of it failed. */
-static void case_mark(struct case_result *c, const char *id, bool ok)
+/* Record an outcome of id in c; several merge (outcome_merge). */
+static void case_mark(struct case_result *c, const char *id, enum outcome o)
 {
 	struct inv_outcome *io = inv_find(c->inv, c->ninv, id);
 
@@ -75,10 +75,9 @@ static void case_mark(struct case_result *c, const char *id, bool ok)
 		c->inv = xrealloc(c->inv, (c->ninv + 1) * sizeof(*c->inv));
 		io = &c->inv[c->ninv++];
 		snprintf(io->id, sizeof(io->id), "%s", id);
-		io->outcome = OUT_PASS;
+		io->outcome = o;
 	}
-	if (!ok)
-		io->outcome = OUT_FAIL;
+	io->outcome = outcome_merge(io->outcome, o);
 }
 
 static void case_log(struct case_result *c, const char *fmt, ...)
@@ -233,6 +232,8 @@ struct reader {
 	char *skip_reason;
 	char *first_fail;
 	char *last_log;
+	unsigned npass, ngap, nnobs, ninconclusive;
+	char *first_gap, *first_nobs;
 };
 
 static void handle_line(struct reader *rd, char *line)
@@ -256,25 +257,46 @@ static void handle_line(struct reader *rd, char *line)
 		break;
 	case TC_TAG_PASS:
 		text[strcspn(text, " ")] = '\0';
-		if (*text)
-			case_mark(c, text, true);
+		if (*text) {
+			case_mark(c, text, OUT_PASS);
+			rd->npass++;
+		}
 		break;
-	case TC_TAG_FAIL: {
+	case TC_TAG_FAIL:
+	case TC_TAG_INCONCLUSIVE:
+	case TC_TAG_GAP:
+	case TC_TAG_NOBS: {
 		size_t n = strcspn(text, " ");
 		const char *msg = text[n] ? text + n + 1 : "";
+		enum outcome o = tag == TC_TAG_FAIL ? OUT_FAIL :
+				 tag == TC_TAG_GAP  ? OUT_GAP :
+				 tag == TC_TAG_NOBS ? OUT_NOBS :
+						      OUT_INCONCLUSIVE;
+		const char *word = tag == TC_TAG_FAIL ? "FAIL" :
+				   tag == TC_TAG_GAP  ? "GAP" :
+				   tag == TC_TAG_NOBS ? "NOT OBSERVABLE" :
+							"INCONCLUSIVE";
+		char **first = tag == TC_TAG_GAP  ? &rd->first_gap :
+			       tag == TC_TAG_NOBS ? &rd->first_nobs :
+						    &rd->first_fail;
+		char *r;
 
 		if (text[n])
 			text[n] = '\0';
 		if (!*text)
 			text = "?";
-		case_mark(c, text, false);
-		case_log(c, "FAIL %s: %s", text, msg);
-		if (!rd->nfail++) {
-			char *s;
-
-			if (asprintf(&s, "%s: %s", text, msg) >= 0)
-				rd->first_fail = s;
-		}
+		case_mark(c, text, o);
+		case_log(c, "%s %s: %s", word, text, msg);
+		if (outcome_failed(o))
+			rd->nfail++;
+		rd->ngap += o == OUT_GAP;
+		rd->nnobs += o == OUT_NOBS;
+		rd->ninconclusive += o == OUT_INCONCLUSIVE;
+		/* The first failure names the case, an INCONCLUSIVE with its word. */
+		if (!*first && asprintf(&r, "%s%s: %s",
+					o == OUT_INCONCLUSIVE ? "INCONCLUSIVE " : "",
+					text, msg) >= 0)
+			*first = r;
 		break;
 	}
 	case TC_TAG_SKIP:
@@ -468,11 +490,28 @@ static int run_child(const struct run_options *o, unsigned idx,
 	} else if (WEXITSTATUS(st) == TC_EXIT_SKIP || rd->skipped) {
 		c->outcome = OUT_SKIP;
 		set_reason(c, rd->skip_reason ? rd->skip_reason : "skipped");
-	} else {
+	} else if (rd->npass) {
 		c->outcome = OUT_PASS;
+	} else if (rd->ngap) {
+		c->outcome = OUT_GAP;
+		set_reason(c, rd->first_gap);
+	} else if (rd->nnobs) {
+		c->outcome = OUT_NOBS;
+		set_reason(c, rd->first_nobs);
+	} else {
+		c->outcome = OUT_FAIL;
+		set_reason(c, "no assertion ran: the case ended with set-up steps only, which prove nothing");
+		case_log(c, "FAIL: %s", c->reason);
 	}
+	/* A skipped case proves nothing of what it asserted before skipping. */
+	if (c->outcome == OUT_SKIP)
+		for (unsigned i = 0; i < c->ninv; i++)
+			if (c->inv[i].outcome == OUT_PASS)
+				c->inv[i].outcome = OUT_SKIP;
 	free(rd->skip_reason);
 	free(rd->first_fail);
+	free(rd->first_gap);
+	free(rd->first_nobs);
 	free(rd->last_log);
 	free(rd);
 	return 0;
@@ -513,10 +552,7 @@ static void compute_rollup(struct run_result *r)
 			struct inv_outcome *io =
 				inv_find(r->rollup, r->nrollup, c->inv[j].id);
 
-			if (c->inv[j].outcome == OUT_FAIL)
-				io->outcome = OUT_FAIL;
-			else if (io->outcome == OUT_SKIP)
-				io->outcome = OUT_PASS;
+			io->outcome = outcome_merge(io->outcome, c->inv[j].outcome);
 		}
 	}
 	if (r->nrollup)
@@ -558,11 +594,7 @@ int run_cases(const struct run_options *o, const struct scenario *const *list,
 		}
 		c->duration = now() - c0;
 		r->ncases++;
-		switch (c->outcome) {
-		case OUT_PASS: r->npass++; break;
-		case OUT_FAIL: r->nfail++; break;
-		case OUT_SKIP: r->nskip++; break;
-		}
+		run_result_count(r, c);
 		if (o->hooks.case_end)
 			o->hooks.case_end(o->hooks.arg, i, c);
 	}

@@ -388,8 +388,21 @@ SCENARIO(pasid_non_pasid_device,
 	/* The contract: refused, or (7.2, the core skips devices without
 	 * PASID support) accepted without effect. */
 	ret = T_CALL(c->t, attach, (unsigned)d, 1, h, NULL);
+	if (ret == -T_UNSUPPORTED)
+		tc_skip(c, "target cannot attach a PASID");
 	tc_log(c, "PASID attach on non-PASID dev %d: %s", d, errno_name(ret));
-	CHECK_RET(c, "PASID-9", ret, 0, EINVAL, EOPNOTSUPP);
+	if (ret == -EOPNOTSUPP) {
+		/* The driver-level refusal of PASID-10 comes first in the
+		 * core: a device-level refusal cannot be told from it. */
+		tc_not_observable(c, "PASID-9",
+				  "EOPNOTSUPP: the driver takes no PASID at all (PASID-10), so the device-level rule cannot be seen");
+		tc_end(c);
+	}
+	if (!ret)
+		tc_gap(c, "PASID-9",
+		       "accepted (0) with nothing to program: docs/contract.md allows it in 7.2 (open question), not a refusal");
+	else
+		CHECK_RET(c, "PASID-9", ret, EINVAL);
 	/* Whatever the answer, the RID is unaffected. */
 	CHECK_OK(c, "PASID-9", T_CALL(c->t, detach, (unsigned)d, 1));
 	/* Nothing holds the HWPT any more: neither the PASID nor the RID. */
@@ -444,9 +457,11 @@ SCENARIO(pasid_unsupported_eopnotsupp,
 		tc_skip(c, "the driver's paging domains take a PASID: PASID-10 does not apply");
 	if (ret == -EINVAL && !c->caps->dev[d].max_pasid_log2)
 		tc_skip(c, "EINVAL on a device without PASID (PASID-9): cannot tell whether the driver supports PASID");
-	tc_check(c, "PASID-10", ret == -EOPNOTSUPP,
-		 "PASID attach through the driver returned %s, expected 0 (supported) or EOPNOTSUPP",
-		 errno_name(ret));
+	if (tc_check(c, "PASID-10", ret == -EOPNOTSUPP,
+		     "PASID attach through the driver returned %s, expected 0 (supported) or EOPNOTSUPP",
+		     errno_name(ret)))
+		tc_gap(c, "PASID-10",
+		       "the driver's paging domains take no PASID (allowed difference): its PASID rules are not exercised");
 	/* The refusal is stable and left nothing behind. */
 	CHECK_RET(c, "PASID-10", T_CALL(c->t, attach, (unsigned)d, 1, h, NULL),
 		  EOPNOTSUPP);

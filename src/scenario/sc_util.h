@@ -118,8 +118,10 @@ static inline void need_pasid_attach(struct tc *c, const char *inv,
 		tc_skip(c, "the driver cannot allocate PASID-capable HWPTs (EOPNOTSUPP)");
 	REQUIRE(c, inv, ret);
 	ret = T_CALL(c->t, attach, dev, 1, h, NULL);
-	if (ret == -EOPNOTSUPP)
+	if (ret == -EOPNOTSUPP) {
+		tc_gap(c, "PASID-10", "the driver's paging domains take no PASID");
 		tc_skip(c, "the driver's paging domains take no PASID (EOPNOTSUPP: allowed difference, PASID-10)");
+	}
 	/* A fresh ALLOC_PASID HWPT, RID unattached, PASID 1 of a PASID
 	 * device: the driver takes it or says EOPNOTSUPP (PASID-10). */
 	if (ret && ret != -T_UNSUPPORTED) {

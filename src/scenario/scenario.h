@@ -77,6 +77,20 @@ void tc_log(struct tc *c, const char *fmt, ...)
 /* Record a check of invariant inv; returns ok. Never ends the case. */
 bool tc_check(struct tc *c, const char *inv, bool ok, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
+/*
+ * Verdicts other than pass/fail, each for invariant inv and never ending the
+ * case. tc_gap: a difference docs/contract.md allows was observed (name it in
+ * the text). tc_not_observable: this target cannot show inv (the measured
+ * reason). tc_inconclusive: an observation that would prove inv has no
+ * positive control (a blocked DMA with no landed one before it); the case
+ * fails with that word.
+ */
+void tc_gap(struct tc *c, const char *inv, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+void tc_not_observable(struct tc *c, const char *inv, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+void tc_inconclusive(struct tc *c, const char *inv, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 /* End the case now as SKIP (the reason is one line). */
 _Noreturn void tc_skip(struct tc *c, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

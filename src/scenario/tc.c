@@ -7,6 +7,9 @@
  *   A <INV>          an arrange step of INV succeeded (proves nothing)
  *   F <INV> <text>   a check of INV failed
  *   S <text>         the case skipped
+ *   G <INV> <text>   an allowed difference of INV was observed
+ *   N <INV> <text>   INV is not observable here (why)
+ *   I <INV> <text>   an observation of INV without its positive control
  * and exits 0 (done: the F lines decide) or TC_EXIT_SKIP. Anything else
  * (signal, other exit code, timeout) is a crash of the case.
  */
@@ -59,6 +62,20 @@ bool tc_check(struct tc *c, const char *inv, bool ok, const char *fmt, ...)
 	va_end(ap);
 	return false;
 }
+
+#define TC_VERDICT(fn, tag, counts_as_failure)                              \
+	void fn(struct tc *c, const char *inv, const char *fmt, ...)        \
+	{                                                                   \
+		va_list ap;                                                 \
+                                                                            \
+		c->nfail += (counts_as_failure);                            \
+		va_start(ap, fmt);                                          \
+		put_line(c, tag, inv, fmt, ap);                             \
+		va_end(ap);                                                 \
+	}
+TC_VERDICT(tc_gap, TC_TAG_GAP, 0)
+TC_VERDICT(tc_not_observable, TC_TAG_NOBS, 0)
+TC_VERDICT(tc_inconclusive, TC_TAG_INCONCLUSIVE, 1)
 
 _Noreturn void tc_skip(struct tc *c, const char *fmt, ...)
 {

@@ -11,5 +11,8 @@
 #define TC_TAG_ARRANGE 'A'
 #define TC_TAG_FAIL 'F'
 #define TC_TAG_SKIP 'S'
+#define TC_TAG_GAP 'G'
+#define TC_TAG_NOBS 'N'
+#define TC_TAG_INCONCLUSIVE 'I'
 
 #endif

@@ -82,6 +82,7 @@ static const char ktap_expected[] =
 	"# invariant OBJ-2 pass\n"
 	"# invariant DMA-1 pass\n"
 	"# invariant PASID-1 skip\n"
+	"# Verdicts: pass:1 fail:1 skip:1 gap:0 not-observable:0 inconclusive:0\n"
 	"# Totals: pass:1 fail:1 xfail:0 xpass:0 skip:1 error:0\n";
 
 UNIT_TEST(report_ktap_exact)

@@ -64,16 +64,23 @@ void junit_write(FILE *f, const struct run_result *r)
 		attr(f, "classname", buf);
 		attr(f, "name", c->id);
 		fprintf(f, " time=\"%.3f\">\n", c->duration);
-		if (c->outcome == OUT_FAIL) {
+		if (outcome_failed(c->outcome)) {
 			fputs("    <failure", f);
 			attr(f, "message", c->reason ? c->reason : "failed");
-			attr(f, "type", "fail");
+			attr(f, "type", outcome_name(c->outcome));
 			fputs(">", f);
 			log_text(f, c);
 			fputs("</failure>\n", f);
-		} else if (c->outcome == OUT_SKIP) {
+		} else if (c->outcome != OUT_PASS) {
+			char msg[512];
+
+			/* JUnit has no gap: a skip whose message says which. */
+			snprintf(msg, sizeof(msg), "%s%s",
+				 c->outcome == OUT_GAP ? KTAP_GAP_WORD :
+				 c->outcome == OUT_NOBS ? KTAP_NOBS_WORD : "",
+				 c->reason ? c->reason : "skipped");
 			fputs("    <skipped", f);
-			attr(f, "message", c->reason ? c->reason : "skipped");
+			attr(f, "message", msg);
 			fputs("/>\n", f);
 		}
 		if (c->nlog || c->ninv) {

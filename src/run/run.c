@@ -474,7 +474,8 @@ static int run_child(const struct run_options *o, unsigned idx,
 	} else if (rd->nfail) {
 		char s[64];
 
-		c->outcome = OUT_FAIL;
+		c->outcome = rd->ninconclusive == rd->nfail ? OUT_INCONCLUSIVE :
+							      OUT_FAIL;
 		if (rd->nfail == 1) {
 			set_reason(c, rd->first_fail ? rd->first_fail : "check failed");
 		} else {

@@ -125,6 +125,39 @@ static const struct scenario s_fskip = {
 static const struct scenario s_unmet = {
 	"selftest.unmet", "needs PASID", "T-6", REQ_PASID, 0, sc_never };
 
+/* Verdict rules (issue 11): set-up proves nothing, a skip voids passes. */
+static void sc_arrange_only(struct tc *c)
+{
+	REQUIRE(c, "V-1", 0);
+}
+
+static void sc_gap(struct tc *c)
+{
+	tc_check(c, "V-2", true, "the refusal is EOPNOTSUPP");
+	tc_gap(c, "V-2", "the driver takes the allowed other branch");
+}
+
+static void sc_nobs(struct tc *c)
+{
+	tc_not_observable(c, "V-3", "nothing here can show it");
+}
+
+static void sc_inconclusive(struct tc *c)
+{
+	tc_check(c, "V-5", true, "fine");
+	tc_inconclusive(c, "V-4", "blocked, but nothing ever landed");
+}
+
+static const struct scenario s_arrange = {
+	"selftest.arrange_only", "set-up only", "V-1", 0, 0, sc_arrange_only };
+static const struct scenario s_gap = {
+	"selftest.gap", "allowed difference", "V-2", 0, 0, sc_gap };
+static const struct scenario s_nobs = {
+	"selftest.nobs", "not observable", "V-3", 0, 0, sc_nobs };
+static const struct scenario s_inconcl = {
+	"selftest.inconclusive", "no positive control", "V-4,V-5", 0, 0,
+	sc_inconclusive };
+
 static const struct case_result *find(const struct run_result *r,
 				      const char *id)
 {
@@ -364,5 +397,52 @@ UNIT_TEST(run_ktap_stream_matches_write)
 		printf("--- streamed:\n%s--- written:\n%s", a, b);
 	free(a);
 	free(b);
+	run_result_free(&r);
+}
+
+UNIT_TEST(run_verdict_rules)
+{
+	static const struct scenario *const list[] = {
+		&s_arrange, &s_gap, &s_nobs, &s_inconcl, &s_skip,
+	};
+	struct run_options o;
+	struct run_result r;
+	const struct case_result *c;
+	char why[128];
+	bool found;
+
+	EXPECT_EQ(setup(&o, &r), 0);
+	EXPECT_EQ(run_cases(&o, list, 5, &r, why, sizeof(why)), 0);
+
+	c = find(&r, "selftest.arrange_only");
+	EXPECT(c && c->outcome == OUT_FAIL && c->reason &&
+	       strstr(c->reason, "no assertion ran"));
+	EXPECT(c && (inv_of(c->inv, c->ninv, "V-1", &found), !found));
+	EXPECT_EQ(inv_of(r.rollup, r.nrollup, "V-1", &found), OUT_SKIP);
+
+	c = find(&r, "selftest.gap");
+	EXPECT(c && c->outcome == OUT_PASS);
+	EXPECT_EQ(inv_of(r.rollup, r.nrollup, "V-2", &found), OUT_GAP);
+
+	c = find(&r, "selftest.nobs");
+	EXPECT(c && c->outcome == OUT_NOBS && c->reason &&
+	       strstr(c->reason, "nothing here"));
+	EXPECT_EQ(inv_of(r.rollup, r.nrollup, "V-3", &found), OUT_NOBS);
+
+	c = find(&r, "selftest.inconclusive");
+	EXPECT(c && c->outcome == OUT_INCONCLUSIVE && c->reason &&
+	       !strncmp(c->reason, "INCONCLUSIVE V-4", 16));
+	EXPECT_EQ(inv_of(r.rollup, r.nrollup, "V-4", &found), OUT_INCONCLUSIVE);
+	EXPECT_EQ(inv_of(r.rollup, r.nrollup, "V-5", &found), OUT_PASS);
+
+	/* T-1 passed before the skip: the skipped case proves nothing. */
+	c = find(&r, "selftest.skip");
+	EXPECT(c && c->outcome == OUT_SKIP);
+	EXPECT_EQ(inv_of(r.rollup, r.nrollup, "T-1", &found), OUT_SKIP);
+	EXPECT_EQ(r.npass, 1);
+	EXPECT_EQ(r.nfail, 2);
+	EXPECT_EQ(r.nskip, 2);
+	EXPECT_EQ(r.nnobs, 1);
+	EXPECT_EQ(r.ninconclusive, 1);
 	run_result_free(&r);
 }

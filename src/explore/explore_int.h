@@ -1,0 +1,153 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Private to src/explore: the universe, the two sides and the lockstep
+ * state that the explorer's pieces (explore.c, explore_steps.c,
+ * explore_gen.c, explore_shrink.c) share. The public API stays in explore.h.
+ */
+#ifndef IC_EXPLORE_INT_H
+#define IC_EXPLORE_INT_H
+
+#include "explore.h"
+
+#define X_DEVS 4
+#define X_IOAS 3
+#define X_HWPT 3
+#define X_PASIDS 2
+#define X_BUFS 4
+#define X_IOVAS 5
+#define X_PAGE 4096ull
+#define X_BUF_PAGES 2
+#define X_DMA_OFF 0x40
+#define X_DMA_LEN 64
+/* Inside the mock driver's aperture (16 MiB..2 GiB) and every real one. */
+#define X_IOVA_BASE 0x1000000ull
+#define X_IOVA_STRIDE 0x200000ull
+
+#define OUT_BLOCKED (-1)
+#define OUT_OTHER (-2)
+
+struct universe {
+	unsigned ndev;
+	unsigned dev[X_DEVS]; /* target device index of each universe device */
+	uint64_t iova[X_IOVAS];
+	bool pasid_ok;	      /* some universe device has PASIDs */
+	bool dma_ok;
+	bool dma_real;	      /* a device engine (edu) moves the bytes */
+	uint8_t *buf;	      /* X_BUFS * X_BUF_PAGES pages, shared by sides */
+	/*
+	 * After a destroy, the slot names nothing (ID 0) instead of the stale
+	 * ID. Set against kernel and mock targets: which object reuses a freed
+	 * ID there depends on objects the model does not have (the mock's bind
+	 * makes some), and the order of ID reuse is not contract. Between two
+	 * models the stale ID is kept: it finds use-after-destroy bugs.
+	 */
+	bool forget_destroyed;
+};
+
+struct side {
+	struct target *t;
+	uint32_t ioas[X_IOAS];
+	uint32_t hwpt[X_HWPT];
+};
+
+struct xres {
+	int ret;
+	int64_t out; /* meaning depends on the step, see explore_exec_step() */
+};
+
+struct lockstep {
+	const struct target_config *tcfg, *ocfg;
+	struct universe u;
+	struct explore_stats *st;
+	char *why;
+	size_t why_len;
+	struct side a, b; /* kept open between sequences when both reset */
+	bool open;
+};
+
+/* What the oracle says exists, so generated steps mostly name live slots. */
+struct gen_state {
+	uint64_t rng;
+	bool ioas_live[X_IOAS];
+	bool hwpt_live[X_HWPT];
+	bool iova_mapped[X_IOVAS]; /* in some IOAS */
+	bool pasid_used[X_PASIDS + 1]; /* attached on some device once */
+	uint8_t focus_dev;	   /* most steps act on one device */
+	unsigned dma_permille;
+	/* Swarm testing: each sequence leaves out a random subset of step
+	 * kinds and draws its own PASID share and second device, so some
+	 * sequences build deep states no uniform mix would reach. */
+	bool kind_on[X_NKINDS];
+	uint8_t pair_dev;	   /* the other device a sequence favours */
+	unsigned pasid_per8;	   /* PASID (not RID) share, in eighths */
+	unsigned len_mult;	   /* sequence length, in --length units */
+};
+
+/* Where and how a sequence diverged. */
+struct divergence {
+	int step; /* -1: none */
+	struct xres target, oracle;
+};
+
+/* Exhaustive mode: the distinct observable states seen so far. */
+struct hashset {
+	uint64_t *v;
+	size_t cap, n;
+};
+
+/* Small helpers several pieces use: inline here rather than exported. */
+
+/*
+ * x is the target's result, y the oracle's. A step the target cannot
+ * express (-T_UNSUPPORTED: e.g. DMA or attach through a device the kernel
+ * or mock target has not opened) is not compared, as the runner SKIPs it.
+ */
+static inline bool same(const struct xres *x, const struct xres *y)
+{
+	if (x->ret == -T_UNSUPPORTED)
+		return true;
+	return x->ret == y->ret && x->out == y->out;
+}
+
+static inline uint64_t rng_next(uint64_t *s)
+{
+	/* xorshift64*: deterministic from the seed on every machine. */
+	*s ^= *s >> 12;
+	*s ^= *s << 25;
+	*s ^= *s >> 27;
+	return *s * 0x2545f4914f6cdd1dull;
+}
+
+/* Defined in one piece, used by others. */
+
+/* explore_steps.c */
+bool explore_universe_init(struct universe *u, const struct target_caps *caps);
+void explore_exec_step(const struct universe *u, struct side *s,
+		       const struct xop *op, struct xres *r);
+
+/* explore.c: running sequences in lockstep */
+int explore_open_sides(struct lockstep *ls, struct side **a, struct side **b);
+int explore_run_lockstep(struct lockstep *ls, struct xseq *seq,
+			 struct gen_state *g, struct divergence *d);
+
+/* explore_gen.c: generating steps */
+void explore_random_step(const struct universe *u, struct gen_state *g,
+			 struct xop *op);
+void explore_gen_init(struct gen_state *g, const struct universe *u,
+		      uint64_t seq_seed, unsigned dma_permille);
+void explore_gen_learn(struct gen_state *g, const struct xop *op,
+		       const struct xres *oracle);
+
+/* explore_gen.c: exhaustive mode */
+bool explore_canonical_ok(const struct xseq *seq);
+unsigned explore_alphabet(const struct universe *u, struct xop *a,
+			  unsigned max);
+uint64_t explore_observe(const struct universe *u, struct side *s);
+void explore_hashset_add(struct hashset *hs, uint64_t x);
+
+/* explore_shrink.c */
+void explore_shrink(struct lockstep *ls, struct xseq *seq, int first_step);
+void explore_report(struct lockstep *ls, const struct xseq *seq, uint64_t seed,
+		    const struct explore_opts *o, FILE *out);
+
+#endif

@@ -1,0 +1,585 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The explorer's steps (see explore.c): the universe they act on, running
+ * one step on one side, and their text form in replay files.
+ */
+#include <errno.h>
+#include <linux/iommufd.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#include "explore_int.h"
+
+static const char *const kind_names[X_NKINDS] = {
+	[X_BIND] = "bind",	     [X_UNBIND] = "unbind",
+	[X_IOAS_ALLOC] = "ioas_alloc", [X_DESTROY_IOAS] = "destroy_ioas",
+	[X_HWPT_ALLOC] = "hwpt_alloc", [X_DESTROY_HWPT] = "destroy_hwpt",
+	[X_MAP] = "map",	     [X_UNMAP] = "unmap",
+	[X_UNMAP_ALL] = "unmap_all", [X_COPY] = "copy",
+	[X_ATTACH_IOAS] = "attach_ioas", [X_ATTACH_HWPT] = "attach_hwpt",
+	[X_DETACH] = "detach",	     [X_RANGES] = "ranges",
+	[X_DMA_WRITE] = "dma_write", [X_DMA_READ] = "dma_read",
+	[X_ABI] = "abi",
+};
+
+static const char *const abi_names[XA_NCASES] = {
+	[XA_TAIL] = "tail", [XA_ZERO_TAIL] = "zero-tail",
+	[XA_FLAGS] = "flags", [XA_RANGES_RSV] = "ranges-rsv",
+	[XA_UNKNOWN] = "unknown-ioctl", [XA_RANGES_SHORT] = "ranges-short",
+};
+
+/* Cases naming an IOAS slot. */
+static bool abi_has_ioas(uint8_t c)
+{
+	return c == XA_RANGES_RSV || c == XA_RANGES_SHORT;
+}
+
+/* --- the universe -------------------------------------------------------- */
+
+bool explore_universe_init(struct universe *u, const struct target_caps *caps)
+{
+	unsigned lone = caps->ndev, ga = caps->ndev, gb = caps->ndev;
+
+	memset(u, 0, sizeof(*u));
+	/* Prefer a device alone in its group, then a same-group pair. */
+	for (unsigned i = 0; i < caps->ndev; i++) {
+		bool shared = false;
+
+		for (unsigned j = 0; j < caps->ndev; j++)
+			if (j != i && caps->dev[j].group == caps->dev[i].group) {
+				shared = true;
+				if (ga == caps->ndev && j > i) {
+					ga = i;
+					gb = j;
+				}
+			}
+		if (!shared && lone == caps->ndev)
+			lone = i;
+	}
+	if (lone < caps->ndev)
+		u->dev[u->ndev++] = lone;
+	if (ga < caps->ndev) {
+		u->dev[u->ndev++] = ga;
+		u->dev[u->ndev++] = gb;
+	}
+	/* A device of another IOMMU instance: a replace onto its HWPT is one
+	 * the driver refuses (ATTACH-4 / non-atomic-replace). */
+	for (unsigned i = 0; u->ndev && i < caps->ndev && u->ndev < X_DEVS; i++) {
+		bool used = false;
+
+		for (unsigned k = 0; k < u->ndev; k++)
+			used |= u->dev[k] == i;
+		if (!used && caps->dev[i].iommu != caps->dev[u->dev[0]].iommu) {
+			u->dev[u->ndev++] = i;
+			break;
+		}
+	}
+	for (unsigned i = 0; i < caps->ndev && u->ndev < X_DEVS; i++) {
+		bool used = false;
+
+		for (unsigned k = 0; k < u->ndev; k++)
+			used |= u->dev[k] == i;
+		if (!used)
+			u->dev[u->ndev++] = i;
+	}
+	if (!u->ndev)
+		return false;
+	for (unsigned k = 0; k < u->ndev; k++)
+		u->pasid_ok |= caps->dev[u->dev[k]].max_pasid_log2 > 0;
+	u->pasid_ok &= caps->pasid_uapi;
+	u->dma_real = caps->dma == DMA_REAL;
+	u->dma_ok = caps->dma == DMA_REAL || caps->dma == DMA_MODELLED ||
+		    caps->dma == DMA_PROBED;
+	for (unsigned v = 0; v < X_IOVAS; v++)
+		u->iova[v] = X_IOVA_BASE + v * X_IOVA_STRIDE;
+	/* The last slot probes a reserved region of the first device. */
+	if (caps->dev[u->dev[0]].nresv)
+		u->iova[X_IOVAS - 1] = caps->dev[u->dev[0]].resv[0].start &
+				       ~(X_PAGE - 1);
+	u->buf = mmap(NULL, X_BUFS * X_BUF_PAGES * X_PAGE,
+		      PROT_READ | PROT_WRITE,
+		      MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+	if (u->buf == MAP_FAILED)
+		return false;
+	memset(u->buf, 0, X_BUFS * X_BUF_PAGES * X_PAGE);
+	return true;
+}
+
+static uint8_t *page_of(const struct universe *u, unsigned page)
+{
+	return u->buf + page * X_PAGE;
+}
+
+/* A window's background: distinct per page, never equal to a DMA pattern. */
+static void window_fill(uint8_t *w, uint32_t seed)
+{
+	for (unsigned i = 0; i < X_DMA_LEN; i++) {
+		seed = seed * 1103515245u + 12345u;
+		w[i] = (uint8_t)(seed >> 16);
+	}
+}
+
+static void windows_reset(const struct universe *u)
+{
+	for (unsigned p = 0; p < X_BUFS * X_BUF_PAGES; p++)
+		window_fill(page_of(u, p) + X_DMA_OFF, 0x51ed270bu + p * 977u);
+}
+
+static int windows_find(const struct universe *u, const uint8_t *pattern)
+{
+	uint8_t expect[X_DMA_LEN];
+	int hit = OUT_BLOCKED;
+
+	for (unsigned p = 0; p < X_BUFS * X_BUF_PAGES; p++) {
+		const uint8_t *w = page_of(u, p) + X_DMA_OFF;
+
+		window_fill(expect, 0x51ed270bu + p * 977u);
+		if (!memcmp(w, expect, X_DMA_LEN))
+			continue;
+		if (hit != OUT_BLOCKED || memcmp(w, pattern, X_DMA_LEN))
+			return OUT_OTHER;
+		hit = (int)p;
+	}
+	return hit;
+}
+
+static int which_window(const struct universe *u, const uint8_t *seen,
+			const uint8_t *sentinel)
+{
+	uint8_t expect[X_DMA_LEN];
+
+	if (!memcmp(seen, sentinel, X_DMA_LEN))
+		return OUT_BLOCKED;
+	for (unsigned p = 0; p < X_BUFS * X_BUF_PAGES; p++) {
+		window_fill(expect, 0x51ed270bu + p * 977u);
+		if (!memcmp(seen, expect, X_DMA_LEN))
+			return (int)p;
+	}
+	return OUT_OTHER;
+}
+
+/* --- executing one step on one side --------------------------------------- */
+
+static uint32_t pasid_of(uint8_t p)
+{
+	return p ? p : T_NO_PASID;
+}
+
+static uint32_t map_prot(uint8_t arg)
+{
+	static const uint32_t prot[] = { T_MAP_READABLE | T_MAP_WRITEABLE,
+					 T_MAP_READABLE, T_MAP_WRITEABLE, 0 };
+
+	return prot[(arg >> 4) % 4];
+}
+
+static unsigned map_pages(uint8_t arg)
+{
+	return (arg & 0xf) ? (arg & 0xf) : 1;
+}
+
+/*
+ * One raw ioctl breaking (or, for XA_ZERO_TAIL, honouring) an ABI rule.
+ * An IOAS it creates is destroyed at once, so the step leaves no state.
+ */
+static int exec_abi(struct side *s, const struct xop *op)
+{
+	struct target *t = s->t;
+	union {
+		struct iommu_ioas_alloc alloc;
+		struct iommu_ioas_iova_ranges ranges;
+		uint8_t bytes[64];
+	} b;
+	unsigned long cmd = IOMMU_IOAS_ALLOC;
+	int ret;
+
+	memset(&b, 0, sizeof(b));
+	b.alloc.size = sizeof(b.alloc);
+	switch (op->arg % XA_NCASES) {
+	case XA_TAIL:
+		b.alloc.size += 8;
+		b.bytes[sizeof(b.alloc) + 3] = 0x5a;
+		break;
+	case XA_ZERO_TAIL:
+		b.alloc.size += 8;
+		break;
+	case XA_FLAGS:
+		b.alloc.flags = 1u << 31;
+		break;
+	case XA_RANGES_RSV:
+		cmd = IOMMU_IOAS_IOVA_RANGES;
+		b.ranges.size = sizeof(b.ranges);
+		b.ranges.ioas_id = s->ioas[op->ioas] & 0xffffff;
+		b.ranges.__reserved = 1;
+		break;
+	case XA_UNKNOWN:
+		/* Past the iommufd range: the VFIO compat handler does not
+		 * know it either (ENOIOCTLCMD, ENOTTY to user space). */
+		cmd = _IO(IOMMUFD_TYPE, 0xfe);
+		break;
+	case XA_RANGES_SHORT: {
+		struct iova_range rg[1];
+		unsigned n = 0;
+		uint64_t align;
+
+		return T_CALL(t, iova_ranges, s->ioas[op->ioas], rg, &n, &align);
+	}
+	}
+	ret = T_CALL(t, raw_ioctl, 0, cmd, &b);
+	if (!ret && cmd == IOMMU_IOAS_ALLOC)
+		T_CALL(t, destroy, T_ID_MAKE(0, b.alloc.out_ioas_id));
+	return ret;
+}
+
+void explore_exec_step(const struct universe *u, struct side *s,
+		       const struct xop *op, struct xres *r)
+{
+	struct target *t = s->t;
+	unsigned dev = u->dev[op->dev % u->ndev];
+	uint32_t id = 0;
+	uint64_t val = 0;
+
+	r->out = 0;
+	switch (op->kind) {
+	case X_BIND:
+		r->ret = T_CALL(t, bind, dev, 0);
+		break;
+	case X_UNBIND:
+		/* Unbind closes the VFIO cdev: the close has no result of
+		 * its own in the contract (an unbound device has no fd to
+		 * close; the targets answer that differently), its effects
+		 * show in the steps after it. */
+		T_CALL(t, unbind, dev);
+		r->ret = 0;
+		break;
+	case X_IOAS_ALLOC:
+		r->ret = T_CALL(t, ioas_alloc, 0, &id);
+		if (!r->ret)
+			s->ioas[op->ioas] = id;
+		break;
+	case X_DESTROY_IOAS:
+		r->ret = T_CALL(t, destroy, s->ioas[op->ioas]);
+		if (!r->ret && u->forget_destroyed)
+			s->ioas[op->ioas] = 0;
+		break;
+	case X_HWPT_ALLOC:
+		r->ret = T_CALL(t, hwpt_alloc, dev, s->ioas[op->ioas], op->arg,
+				0, NULL, 0, &id);
+		if (!r->ret)
+			s->hwpt[op->hwpt] = id;
+		break;
+	case X_DESTROY_HWPT:
+		r->ret = T_CALL(t, destroy, s->hwpt[op->hwpt]);
+		if (!r->ret && u->forget_destroyed)
+			s->hwpt[op->hwpt] = 0;
+		break;
+	case X_MAP:
+		val = u->iova[op->iova];
+		r->ret = T_CALL(t, ioas_map, s->ioas[op->ioas],
+				T_MAP_FIXED_IOVA | map_prot(op->arg),
+				page_of(u, op->buf * X_BUF_PAGES),
+				map_pages(op->arg) * X_PAGE, &val);
+		break;
+	case X_UNMAP:
+		r->ret = T_CALL(t, ioas_unmap, s->ioas[op->ioas],
+				u->iova[op->iova], map_pages(op->arg) * X_PAGE,
+				&val);
+		r->out = r->ret ? 0 : (int64_t)val;
+		break;
+	case X_UNMAP_ALL:
+		r->ret = T_CALL(t, ioas_unmap, s->ioas[op->ioas], 0, UINT64_MAX,
+				&val);
+		r->out = r->ret ? 0 : (int64_t)val;
+		break;
+	case X_COPY:
+		val = u->iova[op->iova];
+		r->ret = T_CALL(t, ioas_copy, s->ioas[op->ioas],
+				s->ioas[op->buf % X_IOAS],
+				T_MAP_FIXED_IOVA | T_MAP_READABLE |
+					T_MAP_WRITEABLE,
+				u->iova[op->arg % X_IOVAS], X_PAGE, &val);
+		break;
+	case X_ATTACH_IOAS:
+		/* out: whether the auto HWPT's ID came back (ATTACH-1). */
+		r->ret = T_CALL(t, attach, dev, pasid_of(op->pasid),
+				s->ioas[op->ioas], &id);
+		r->out = !r->ret && id && id != s->ioas[op->ioas];
+		break;
+	case X_ATTACH_HWPT:
+		r->ret = T_CALL(t, attach, dev, pasid_of(op->pasid),
+				s->hwpt[op->hwpt], NULL);
+		break;
+	case X_DETACH:
+		r->ret = T_CALL(t, detach, dev, pasid_of(op->pasid));
+		break;
+	case X_RANGES: {
+		struct iova_range rg[T_MAX_RANGES];
+		unsigned n = T_MAX_RANGES;
+
+		r->ret = T_CALL(t, iova_ranges, s->ioas[op->ioas], rg, &n,
+				&val);
+		if (r->ret)
+			break;
+		/* Which IOVA slots the reported ranges admit. */
+		for (unsigned v = 0; v < X_IOVAS; v++)
+			for (unsigned i = 0; i < n && i < T_MAX_RANGES; i++)
+				if (u->iova[v] >= rg[i].start &&
+				    u->iova[v] + X_PAGE - 1 <= rg[i].last)
+					r->out |= 1 << v;
+		/* and whether they come sorted, lowest first (RANGE-6) */
+		for (unsigned i = 1; i < n && i < T_MAX_RANGES; i++)
+			if (rg[i].start <= rg[i - 1].last)
+				r->out |= 1 << 30;
+		break;
+	}
+	case X_DMA_WRITE: {
+		uint8_t pattern[X_DMA_LEN];
+
+		window_fill(pattern, 0xd00df00du);
+		windows_reset(u);
+		r->ret = T_CALL(t, dma, dev, pasid_of(op->pasid), DMA_TO_MEMORY,
+				u->iova[op->iova] + X_DMA_OFF, pattern,
+				X_DMA_LEN, NULL, 0);
+		r->out = r->ret ? 0 : windows_find(u, pattern);
+		windows_reset(u);
+		break;
+	}
+	case X_DMA_READ: {
+		uint8_t seen[X_DMA_LEN], sentinel[X_DMA_LEN];
+
+		window_fill(sentinel, 0x5e471e1u);
+		memcpy(seen, sentinel, sizeof(seen));
+		windows_reset(u);
+		r->ret = T_CALL(t, dma, dev, pasid_of(op->pasid),
+				DMA_FROM_MEMORY, u->iova[op->iova] + X_DMA_OFF,
+				seen, X_DMA_LEN, NULL, 0);
+		r->out = r->ret ? 0 : which_window(u, seen, sentinel);
+		/* A blocked read on edu hands back the engine's buffer as the
+		 * last transfer left it: foreign bytes mean blocked there. */
+		if (u->dma_real && r->out == OUT_OTHER)
+			r->out = OUT_BLOCKED;
+		break;
+	}
+	case X_ABI:
+		r->ret = exec_abi(s, op);
+		break;
+	default:
+		r->ret = -EINVAL;
+	}
+}
+
+/* --- formatting and parsing steps ---------------------------------------- */
+
+static const char *pasid_name(uint8_t p)
+{
+	static const char *const names[] = { "rid", "pasid1", "pasid2" };
+
+	return names[p % (X_PASIDS + 1)];
+}
+
+static const char *prot_name(uint8_t arg)
+{
+	static const char *const names[] = { "rw", "r", "w", "none" };
+
+	return names[(arg >> 4) % 4];
+}
+
+void xop_format(const struct xop *op, char *b, size_t len)
+{
+	const char *k = op->kind < X_NKINDS ? kind_names[op->kind] : "?";
+
+	switch (op->kind) {
+	case X_BIND:
+	case X_UNBIND:
+		snprintf(b, len, "%s d%u", k, op->dev);
+		break;
+	case X_IOAS_ALLOC:
+	case X_DESTROY_IOAS:
+	case X_UNMAP_ALL:
+	case X_RANGES:
+		snprintf(b, len, "%s i%u", k, op->ioas);
+		break;
+	case X_HWPT_ALLOC:
+		snprintf(b, len, "%s h%u d%u i%u flags=0x%x", k, op->hwpt,
+			 op->dev, op->ioas, op->arg);
+		break;
+	case X_DESTROY_HWPT:
+		snprintf(b, len, "%s h%u", k, op->hwpt);
+		break;
+	case X_MAP:
+		snprintf(b, len, "%s i%u v%u b%u pages=%u prot=%s", k, op->ioas,
+			 op->iova, op->buf, map_pages(op->arg),
+			 prot_name(op->arg));
+		break;
+	case X_UNMAP:
+		snprintf(b, len, "%s i%u v%u pages=%u", k, op->ioas, op->iova,
+			 map_pages(op->arg));
+		break;
+	case X_COPY:
+		snprintf(b, len, "%s i%u v%u from i%u v%u", k, op->ioas,
+			 op->iova, op->buf, op->arg);
+		break;
+	case X_ATTACH_IOAS:
+		snprintf(b, len, "%s d%u %s i%u", k, op->dev,
+			 pasid_name(op->pasid), op->ioas);
+		break;
+	case X_ATTACH_HWPT:
+		snprintf(b, len, "%s d%u %s h%u", k, op->dev,
+			 pasid_name(op->pasid), op->hwpt);
+		break;
+	case X_DETACH:
+		snprintf(b, len, "%s d%u %s", k, op->dev, pasid_name(op->pasid));
+		break;
+	case X_DMA_WRITE:
+	case X_DMA_READ:
+		snprintf(b, len, "%s d%u %s v%u", k, op->dev,
+			 pasid_name(op->pasid), op->iova);
+		break;
+	case X_ABI:
+		if (abi_has_ioas(op->arg % XA_NCASES))
+			snprintf(b, len, "%s %s i%u", k,
+				 abi_names[op->arg % XA_NCASES], op->ioas);
+		else
+			snprintf(b, len, "%s %s", k, abi_names[op->arg % XA_NCASES]);
+		break;
+	default:
+		snprintf(b, len, "?");
+	}
+}
+
+/* Reads "<letter><number>" into *v, bounded by max. */
+static bool slot(const char *tok, char letter, unsigned max, uint8_t *v)
+{
+	char *end;
+	unsigned long n;
+
+	if (!tok || tok[0] != letter)
+		return false;
+	n = strtoul(tok + 1, &end, 10);
+	if (*end || end == tok + 1 || n >= max)
+		return false;
+	*v = (uint8_t)n;
+	return true;
+}
+
+static bool pasid_tok(const char *tok, uint8_t *p)
+{
+	for (uint8_t i = 0; i <= X_PASIDS; i++)
+		if (tok && !strcmp(tok, pasid_name(i))) {
+			*p = i;
+			return true;
+		}
+	return false;
+}
+
+static bool kv(const char *tok, const char *key, unsigned long *v)
+{
+	size_t n = strlen(key);
+	char *end;
+
+	if (!tok || strncmp(tok, key, n) || tok[n] != '=')
+		return false;
+	*v = strtoul(tok + n + 1, &end, 0);
+	return !*end && end != tok + n + 1;
+}
+
+bool xop_parse(const char *line, struct xop *op)
+{
+	char copy[256], *tok[8] = { 0 }, *save = NULL;
+	unsigned n = 0, kind;
+	unsigned long v;
+
+	snprintf(copy, sizeof(copy), "%s", line);
+	for (char *p = strtok_r(copy, " \t\r\n", &save); p && n < 8;
+	     p = strtok_r(NULL, " \t\r\n", &save))
+		tok[n++] = p;
+	if (!n)
+		return false;
+	for (kind = 0; kind < X_NKINDS; kind++)
+		if (!strcmp(tok[0], kind_names[kind]))
+			break;
+	memset(op, 0, sizeof(*op));
+	op->kind = (uint8_t)kind;
+	switch (kind) {
+	case X_BIND:
+	case X_UNBIND:
+		return n == 2 && slot(tok[1], 'd', X_DEVS, &op->dev);
+	case X_IOAS_ALLOC:
+	case X_DESTROY_IOAS:
+	case X_UNMAP_ALL:
+	case X_RANGES:
+		return n == 2 && slot(tok[1], 'i', X_IOAS, &op->ioas);
+	case X_HWPT_ALLOC:
+		if (n != 5 || !slot(tok[1], 'h', X_HWPT, &op->hwpt) ||
+		    !slot(tok[2], 'd', X_DEVS, &op->dev) ||
+		    !slot(tok[3], 'i', X_IOAS, &op->ioas) ||
+		    !kv(tok[4], "flags", &v) || v > 0xff)
+			return false;
+		op->arg = (uint8_t)v;
+		return true;
+	case X_DESTROY_HWPT:
+		return n == 2 && slot(tok[1], 'h', X_HWPT, &op->hwpt);
+	case X_MAP: {
+		unsigned long pages;
+		unsigned prot;
+
+		if (n != 6 || !slot(tok[1], 'i', X_IOAS, &op->ioas) ||
+		    !slot(tok[2], 'v', X_IOVAS, &op->iova) ||
+		    !slot(tok[3], 'b', X_BUFS, &op->buf) ||
+		    !kv(tok[4], "pages", &pages) || !pages ||
+		    pages > X_BUF_PAGES || strncmp(tok[5], "prot=", 5))
+			return false;
+		for (prot = 0; prot < 4; prot++)
+			if (!strcmp(tok[5] + 5, prot_name((uint8_t)(prot << 4))))
+				break;
+		if (prot == 4)
+			return false;
+		op->arg = (uint8_t)(pages | prot << 4);
+		return true;
+	}
+	case X_UNMAP: {
+		unsigned long pages;
+
+		if (n != 4 || !slot(tok[1], 'i', X_IOAS, &op->ioas) ||
+		    !slot(tok[2], 'v', X_IOVAS, &op->iova) ||
+		    !kv(tok[3], "pages", &pages) || !pages || pages > 15)
+			return false;
+		op->arg = (uint8_t)pages;
+		return true;
+	}
+	case X_COPY:
+		return n == 6 && slot(tok[1], 'i', X_IOAS, &op->ioas) &&
+		       slot(tok[2], 'v', X_IOVAS, &op->iova) &&
+		       !strcmp(tok[3], "from") &&
+		       slot(tok[4], 'i', X_IOAS, &op->buf) &&
+		       slot(tok[5], 'v', X_IOVAS, &op->arg);
+	case X_ATTACH_IOAS:
+		return n == 4 && slot(tok[1], 'd', X_DEVS, &op->dev) &&
+		       pasid_tok(tok[2], &op->pasid) &&
+		       slot(tok[3], 'i', X_IOAS, &op->ioas);
+	case X_ATTACH_HWPT:
+		return n == 4 && slot(tok[1], 'd', X_DEVS, &op->dev) &&
+		       pasid_tok(tok[2], &op->pasid) &&
+		       slot(tok[3], 'h', X_HWPT, &op->hwpt);
+	case X_DETACH:
+		return n == 3 && slot(tok[1], 'd', X_DEVS, &op->dev) &&
+		       pasid_tok(tok[2], &op->pasid);
+	case X_DMA_WRITE:
+	case X_DMA_READ:
+		return n == 4 && slot(tok[1], 'd', X_DEVS, &op->dev) &&
+		       pasid_tok(tok[2], &op->pasid) &&
+		       slot(tok[3], 'v', X_IOVAS, &op->iova);
+	case X_ABI:
+		for (unsigned c = 0; c < XA_NCASES; c++) {
+			if (n < 2 || strcmp(tok[1], abi_names[c]))
+				continue;
+			op->arg = (uint8_t)c;
+			if (abi_has_ioas((uint8_t)c))
+				return n == 3 && slot(tok[2], 'i', X_IOAS, &op->ioas);
+			return n == 2;
+		}
+		return false;
+	}
+	return false;
+}

@@ -1,0 +1,284 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The reference model (see model.c): the HWPT ops, allocation (paging and
+ * nested), invalidation, hardware info and dirty tracking.
+ */
+#include <errno.h>
+#include <linux/iommufd.h>
+#include <string.h>
+
+#include "model_int.h"
+
+/* --- public: HWPT ----------------------------------------------------------*/
+
+static int dev_check(const struct model *m, unsigned d)
+{
+	if (d >= m->p->ndev)
+		return -EINVAL;
+	if (m->dev[d].ctx < 0)
+		return -ENOENT; /* no iommufd device ID to name it by */
+	return 0;
+}
+
+/* iommufd_hwpt_nested_alloc() + the driver's domain_alloc_nested() */
+static int nested_alloc(struct model *m, unsigned d, struct m_hwpt *parent,
+			uint32_t flags, uint32_t data_type, const void *data,
+			uint32_t data_len, uint32_t *hwpt_id)
+{
+	const struct model_iommu *io = iommu_of(m, d);
+	unsigned ctx = (unsigned)m->dev[d].ctx;
+	struct m_hwpt *h;
+	int rc;
+
+	if ((flags & ~(IOMMU_HWPT_FAULT_ID_VALID | IOMMU_HWPT_ALLOC_PASID)) ||
+	    !data_len || !io->nested_data_type)
+		return -EOPNOTSUPP;
+	/* MB_NEST_ANY_PARENT: any manual paging HWPT is a parent (NEST-1) */
+	if (parent->auto_domain ||
+	    (!parent->nest_parent && !bug(m, MB_NEST_ANY_PARENT)))
+		return -EINVAL;
+	h = model_hwpt_alloc_slot(m);
+	if (!h)
+		return -ENOMEM;
+	rc = model_obj_alloc(m, ctx, MO_HWPT_NESTED, hwpt_idx(m, h), &h->raw);
+	if (rc) {
+		h->used = false;
+		return rc;
+	}
+	h->ctx = ctx;
+	h->nested = true;
+	h->parent = parent;
+	parent->children++;
+	h->iommu = m->p->dev[d].iommu;
+	h->pasid_compat = flags & IOMMU_HWPT_ALLOC_PASID;
+	/* intel_iommu_domain_alloc_nested(): the data type, then
+	 * iommu_copy_struct_from_user() */
+	if (data_type != io->nested_data_type)
+		rc = -EOPNOTSUPP;
+	else if (data_len < io->nested_data_len)
+		rc = -EINVAL;
+	else if (!data)
+		rc = -EFAULT;
+	else if (parent->iommu != h->iommu)
+		rc = -EINVAL;
+	else if (should_fail(m))
+		rc = M_INJ_RC;
+	if (!rc && (flags & IOMMU_HWPT_FAULT_ID_VALID))
+		rc = -ENOENT; /* no fault objects are modelled: fault_id 0 */
+	if (rc) {
+		model_hwpt_free(m, h);
+		return rc;
+	}
+	*hwpt_id = obj_id(ctx, h->raw);
+	return 0;
+}
+
+/* iommufd_hwpt_alloc() */
+int model_hwpt_alloc(struct model *m, unsigned dev, uint32_t pt_id,
+		     uint32_t flags, uint32_t data_type, const void *data,
+		     uint32_t data_len, uint32_t *hwpt_id)
+{
+	const struct m_obj *o;
+	struct m_hwpt *h;
+	unsigned ctx;
+	int rc;
+
+	CLOSED_CHECK(m, pt_id);
+	if ((data_type == IOMMU_HWPT_DATA_NONE && data_len) ||
+	    (data_type != IOMMU_HWPT_DATA_NONE && !data_len))
+		return op_end(m, -EINVAL);
+	rc = dev_check(m, dev);
+	if (rc)
+		return op_end(m, rc);
+	ctx = (unsigned)m->dev[dev].ctx;
+	o = obj_get(m, ctx, pt_id & 0xffffff);
+	if (!o)
+		/* the pt_id exception (OBJ-4); MB_PT_ID_ENOENT (HWPT-3) */
+		return op_end(m, bug(m, MB_PT_ID_ENOENT) ? -ENOENT : -EINVAL);
+	if (o->type == MO_IOAS) {
+		rc = model_paging_alloc(m, &m->ioas[o->idx], dev, T_NO_PASID,
+					flags, false, data_len != 0, &h);
+		if (rc)
+			return op_end(m, rc);
+		if (flags & IOMMU_HWPT_FAULT_ID_VALID) {
+			/* iommufd_get_fault(): no fault objects modelled */
+			model_hwpt_free(m, h);
+			return op_end(m, -ENOENT);
+		}
+		*hwpt_id = obj_id(ctx, h->raw);
+		return op_end(m, 0);
+	}
+	if (o->type == MO_HWPT_PAGING)
+		return op_end(m, nested_alloc(m, dev, &m->hwpt[o->idx], flags,
+					      data_type, data, data_len,
+					      hwpt_id));
+	return op_end(m, bug(m, MB_PT_ID_ENOENT) ? -ENOENT : -EINVAL);
+}
+
+/* iommufd_hwpt_invalidate() */
+int model_hwpt_invalidate(struct model *m, uint32_t hwpt_id,
+			  uint32_t data_type, const void *reqs,
+			  uint32_t entry_len, uint32_t *entry_num)
+{
+	const struct m_obj *o;
+	uint32_t num = *entry_num;
+	struct m_hwpt *h;
+
+	*entry_num = 0;
+	CLOSED_CHECK(m, hwpt_id);
+	if (num && (!reqs || !entry_len || entry_len > M_PAGE ||
+		    num > (1u << 19)))
+		return op_end(m, -EINVAL);
+	o = obj_get(m, T_ID_CTX(hwpt_id), hwpt_id & 0xffffff);
+	if (!o)
+		return op_end(m, -ENOENT);
+	/* MB_INVALIDATE_PAGING_OK: a paging HWPT "invalidates" (NEST-2) */
+	if (o->type == MO_HWPT_PAGING && bug(m, MB_INVALIDATE_PAGING_OK)) {
+		*entry_num = num;
+		return op_end(m, 0);
+	}
+	if (o->type != MO_HWPT_NESTED)
+		return op_end(m, -EINVAL);
+	h = &m->hwpt[o->idx];
+	/* intel_nested_cache_invalidate_user(): wrong type is EINVAL */
+	if (data_type != m->p->iommu[h->iommu].inv_data_type)
+		return op_end(m, -EINVAL);
+	*entry_num = num;
+	return op_end(m, 0);
+}
+
+/* iommufd_get_hw_info() */
+int model_hw_info(struct model *m, unsigned dev, void *data,
+		  uint32_t *data_len, uint64_t *caps, uint8_t *max_pasid_log2)
+{
+	const struct model_iommu *io;
+	uint8_t blob[64] = { 0 };
+	uint32_t copy, len;
+	int rc = dev_check(m, dev);
+
+	if (rc)
+		return op_end(m, rc);
+	/* IOMMU_GET_HW_INFO goes through the device's /dev/iommu fd */
+	if (ctx_closed(m, (unsigned)m->dev[dev].ctx))
+		return op_end(m, -EBADF);
+	io = iommu_of(m, dev);
+	len = io->hw_info_len;
+	if (!data && *data_len)
+		return op_end(m, -EFAULT); /* copy_to_user() */
+	/* A fixed, recognisable driver blob: the first byte names the
+	 * instance, the rest is zero. */
+	blob[0] = (uint8_t)(0xa0 + m->p->dev[dev].iommu);
+	copy = *data_len < len ? *data_len : len;
+	if (copy)
+		memcpy(data, blob, copy);
+	/* MB_HW_INFO_NO_ZERO_FILL: the user tail is left as it was
+	 * (OBJ-11) */
+	if (copy < *data_len && !bug(m, MB_HW_INFO_NO_ZERO_FILL))
+		memset((uint8_t *)data + copy, 0, *data_len - copy);
+	*data_len = len;
+	if (caps) {
+		*caps = IOMMU_HW_CAP_PCI_ATS_NOT_SUPPORTED;
+		if (io->dirty)
+			*caps |= IOMMU_HW_CAP_DIRTY_TRACKING;
+	}
+	if (max_pasid_log2)
+		*max_pasid_log2 = m->p->dev[dev].max_pasid_log2;
+	return op_end(m, 0);
+}
+
+/* iommufd_hwpt_set_dirty_tracking() + iopt_set_dirty_tracking() */
+int model_set_dirty_tracking(struct model *m, uint32_t hwpt_id, bool enable)
+{
+	struct m_hwpt *h = get_hwpt_paging(m, hwpt_id);
+
+	CLOSED_CHECK(m, hwpt_id);
+	if (!h)
+		return op_end(m, model_lookup_err(m, hwpt_id));
+	/* MB_DIRTY_NOCAP_OK: accepted and ignored (DIRTY-1) */
+	if (!h->dirty_cap)
+		return op_end(m, bug(m, MB_DIRTY_NOCAP_OK) ? 0 : -EOPNOTSUPP);
+	/* iopt_clear_dirty_data(): clean snapshot; MB_DIRTY_STALE_ON_ENABLE
+	 * skips it (DIRTY-2) */
+	if (enable && !bug(m, MB_DIRTY_STALE_ON_ENABLE))
+		h->ndirty = 0;
+	h->dirty_on = enable;
+	return op_end(m, 0);
+}
+
+/* iommufd_hwpt_get_dirty_bitmap() -> iopt_read_and_clear_dirty_data() */
+int model_get_dirty_bitmap(struct model *m, uint32_t hwpt_id, uint64_t iova,
+			   uint64_t len, uint64_t page_size, uint32_t flags,
+			   uint64_t *bitmap)
+{
+	struct m_hwpt *h;
+	struct m_ioas *a;
+	uint64_t last, align, cur;
+
+	CLOSED_CHECK(m, hwpt_id);
+	if (flags & ~IOMMU_HWPT_GET_DIRTY_BITMAP_NO_CLEAR)
+		return op_end(m, -EOPNOTSUPP);
+	h = get_hwpt_paging(m, hwpt_id);
+	if (!h)
+		return op_end(m, model_lookup_err(m, hwpt_id));
+	a = h->ioas;
+	/* MB_NO_CLEAR_IGNORED: every read clears (DIRTY-3) */
+	if (bug(m, MB_NO_CLEAR_IGNORED))
+		flags &= ~IOMMU_HWPT_GET_DIRTY_BITMAP_NO_CLEAR;
+	/* iommufd_check_iova_range() */
+	if (__builtin_add_overflow(iova, len - 1, &last))
+		return op_end(m, e_overflow(m));
+	align = ioas_align(a);
+	/* MB_DIRTY_UNALIGNED_OK: the alignment checks are missing, a
+	 * misaligned range is read from its first byte (DIRTY-4) */
+	if (((iova & (align - 1)) || ((last + 1) & (align - 1))) &&
+	    !bug(m, MB_DIRTY_UNALIGNED_OK))
+		return op_end(m, -EINVAL);
+	if (!page_size)
+		return op_end(m, -EINVAL);
+	/* the kernel works with __ffs(page_size): a power of two */
+	if (page_size & (page_size - 1))
+		return op_end(m, -EINVAL);
+	if (((iova & (page_size - 1)) || ((last + 1) & (page_size - 1))) &&
+	    !bug(m, MB_DIRTY_UNALIGNED_OK))
+		return op_end(m, -EINVAL);
+	if (!h->dirty_cap)
+		return op_end(m, -EOPNOTSUPP);
+	if (!bitmap)
+		return op_end(m, -EFAULT); /* the bitmap cannot be pinned */
+	/*
+	 * __iommu_read_and_clear_dirty() walks the contiguous areas from
+	 * iova and stops at the first hole; its -EINVAL is dropped by
+	 * iommu_read_and_clear_dirty(), so a hole returns 0 with the bits
+	 * before it. Bits are only set, never cleared, in the user bitmap.
+	 */
+	cur = iova;
+	for (unsigned i = 0; i < a->narea && cur <= last; i++) {
+		const struct m_area *ar = &a->area[i];
+		uint64_t al = ar->iova + ar->len - 1;
+
+		if (al < cur)
+			continue;
+		if (ar->iova > cur)
+			break;
+		for (unsigned k = 0; k < h->ndirty;) {
+			uint64_t pg = h->dirty[k];
+
+			if (pg + M_PAGE - 1 >= cur && pg <= al && pg <= last) {
+				uint64_t from = pg < iova ? iova : pg;
+				uint64_t bit = (from - iova) / page_size;
+
+				bitmap[bit / 64] |= 1ull << (bit % 64);
+				if (!(flags &
+				      IOMMU_HWPT_GET_DIRTY_BITMAP_NO_CLEAR)) {
+					h->dirty[k] = h->dirty[--h->ndirty];
+					continue;
+				}
+			}
+			k++;
+		}
+		if (al >= last)
+			break;
+		cur = al + 1;
+	}
+	return op_end(m, 0);
+}

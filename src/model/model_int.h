@@ -1,0 +1,299 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Private to src/model: the reference model's state and the helpers its
+ * pieces (model.c, model_attach.c, model_ioas.c, model_hwpt.c, model_dma.c)
+ * share. The public API stays in model.h.
+ *
+ * Everything lives in fixed arrays inside struct model: no allocation per
+ * op, so the explorer can run millions of ops per second.
+ */
+#ifndef IC_MODEL_INT_H
+#define IC_MODEL_INT_H
+
+#include <errno.h>
+
+#include "model.h"
+
+#define M_PAGE 4096ull		/* PAGE_SIZE and the smallest IOPTE */
+#define M_HPAGE (2ull << 20)	/* HPAGE_SIZE (iopt_alloc_iova) */
+#define M_MAX_OBJ 64		/* per context; raw IDs 1..63 */
+#define M_MAX_IOAS 16
+#define M_MAX_HWPT 24
+#define M_MAX_AREA 64
+#define M_MAX_PTE 96
+#define M_MAX_DIRTY 256
+#define M_MAX_PSLOT 8		/* PASID attachments per group */
+#define M_MAX_USED (M_MAX_AREA + 2 * M_MAX_HWPT + T_MAX_DEVS * MODEL_MAX_RESV)
+#define M_INJ_RC (-ENOMEM)	/* what a failed kernel allocation returns */
+
+enum { MO_FREE, MO_IOAS, MO_HWPT_PAGING, MO_HWPT_NESTED, MO_DEVICE };
+
+struct m_area {
+	uint64_t iova, len;
+	uintptr_t uva;
+	uint32_t prot;	     /* T_MAP_READABLE | T_MAP_WRITEABLE */
+	bool pages_writable; /* iopt_pages->writable of the original MAP */
+};
+
+struct m_pte {
+	uint64_t iova, len;
+	uintptr_t uva;
+	uint32_t prot;
+	bool stale; /* MB_STALE_UNMAP: left behind by an unmap */
+};
+
+struct m_ioas {
+	bool used;
+	unsigned ctx;
+	uint32_t raw;
+	unsigned narea; /* sorted by iova, disjoint */
+	struct m_area area[M_MAX_AREA];
+	unsigned nallowed; /* sorted, disjoint */
+	struct iova_range allowed[T_MAX_RANGES];
+	uint32_t resv_devs; /* devices whose reserved regions are in here */
+	bool no_large;	    /* IOMMU_OPTION_HUGE_PAGES = 0 */
+	unsigned nref;	    /* HWPTs referencing it (obj.users) */
+	unsigned nlinked;   /* HWPTs in iopt->domains */
+};
+
+struct m_hwpt {
+	bool used;
+	bool nested;
+	bool linked; /* paging: iopt_table_add_domain() done */
+	bool auto_domain;
+	bool pasid_compat, nest_parent, dirty_cap, dirty_on;
+	unsigned ctx;
+	uint32_t raw;
+	uint32_t gen; /* bumped on every allocation of this slot */
+	uint32_t seq; /* creation order (ioas->hwpt_list order) */
+	unsigned iommu;
+	struct m_ioas *ioas;	 /* paging */
+	struct m_hwpt *parent; /* nested */
+	unsigned users;	   /* device attachments (RID and PASID) */
+	unsigned children; /* nested HWPTs on it */
+	unsigned npte;
+	struct m_pte pte[M_MAX_PTE];
+	unsigned ndirty;
+	uint64_t dirty[M_MAX_DIRTY]; /* dirty IOMMU pages (iova) */
+};
+
+/* What the hardware translates through: a slot plus its generation, so a
+ * reference to a destroyed and reused HWPT is seen as gone. */
+struct m_ref {
+	struct m_hwpt *h;
+	uint32_t gen;
+};
+
+struct m_pslot {
+	uint32_t pasid;
+	struct m_hwpt *sw; /* igroup->pasid_attach; NULL = not attached */
+	uint32_t devmask;  /* attach->device_array */
+	struct m_ref hw;
+	uint32_t seq; /* when hw was last set (MB_SHARED_PASID_TABLE) */
+};
+
+struct m_group {
+	uint32_t num;
+	uint32_t members;
+	int owner; /* context owning DMA, -1: none (default domain) */
+	unsigned nbound;
+	struct m_hwpt *rid_sw;
+	uint32_t rid_devmask;
+	struct m_ref rid_hw;
+	struct m_ref rid_hw_old; /* MB_REPLACE_KEEPS_OLD */
+	struct m_pslot ps[M_MAX_PSLOT];
+};
+
+struct m_dev {
+	unsigned gi;
+	int ctx; /* bound to, -1: not bound */
+	uint32_t raw;
+	bool rid_attached; /* vdev->iommufd_attached */
+	unsigned npasid;   /* vdev->pasids */
+	uint32_t pasid[M_MAX_PSLOT];
+};
+
+struct m_obj {
+	uint8_t type;
+	uint8_t idx;
+};
+
+struct model {
+	const struct model_profile *p;
+	unsigned ngroup;
+	struct m_group group[T_MAX_DEVS];
+	struct m_dev dev[T_MAX_DEVS];
+	struct m_obj obj[T_MAX_CTX][M_MAX_OBJ];
+	struct m_ioas ioas[M_MAX_IOAS];
+	struct m_hwpt hwpt[M_MAX_HWPT];
+	bool tomb[T_MAX_CTX][M_MAX_OBJ]; /* freed IDs (MB_DESTROY_TWICE_OK) */
+	bool identity[T_MAX_DEVS];	  /* per group: MB_BIND_IDENTITY */
+	/* The context's /dev/iommu fd was closed while devices held it
+	 * (OBJ-10): its IDs answer EBADF until the last one unbinds. */
+	bool closed[T_MAX_CTX];
+	unsigned fail_nth; /* armed fault injection, 0: off */
+	uint32_t seq;
+};
+
+/* Small helpers several pieces use: inline here rather than exported. */
+
+static inline bool bug(const struct model *m, enum model_bug b)
+{
+	return m->p->bug == b;
+}
+
+/* MB_WRAP_EINVAL: an overflow check that reports EINVAL (IOAS-11). */
+static inline int e_overflow(const struct model *m)
+{
+	return bug(m, MB_WRAP_EINVAL) ? -EINVAL : -EOVERFLOW;
+}
+
+static inline const struct model_iommu *iommu_of(const struct model *m,
+						 unsigned d)
+{
+	return &m->p->iommu[m->p->dev[d].iommu];
+}
+
+static inline unsigned popcount(uint32_t v)
+{
+	return (unsigned)__builtin_popcount(v);
+}
+
+static inline bool overlaps(uint64_t s1, uint64_t l1, uint64_t s2, uint64_t l2)
+{
+	return s1 <= l2 && s2 <= l1;
+}
+
+/* Fault injection: each kernel allocation / driver call is one point. */
+static inline bool should_fail(struct model *m)
+{
+	if (!m->fail_nth)
+		return false;
+	if (--m->fail_nth)
+		return false;
+	return true;
+}
+
+static inline uint32_t obj_id(unsigned ctx, uint32_t raw)
+{
+	return T_ID_MAKE(ctx, raw);
+}
+
+/* iommufd_get_object(): ENOENT for a missing ID or a wrong type. */
+static inline const struct m_obj *obj_get(const struct model *m, unsigned ctx,
+					  uint32_t raw)
+{
+	if (ctx >= m->p->nctx || raw == 0 || raw >= M_MAX_OBJ ||
+	    m->obj[ctx][raw].type == MO_FREE)
+		return NULL;
+	return &m->obj[ctx][raw];
+}
+
+/* An ID (or context) of a closed /dev/iommu: the fd is gone, EBADF. */
+static inline bool ctx_closed(const struct model *m, unsigned ctx)
+{
+	return ctx < T_MAX_CTX && m->closed[ctx];
+}
+
+/* Fault injection covers only the op that follows inject_fail_nth. */
+static inline int op_end(struct model *m, int rc)
+{
+	m->fail_nth = 0;
+	return rc;
+}
+
+#define CLOSED_CHECK(m, id)                                                 \
+	do {                                                                \
+		if (ctx_closed(m, T_ID_CTX(id)))                            \
+			return op_end(m, -EBADF);                           \
+	} while (0)
+
+static inline struct m_ioas *get_ioas(struct model *m, uint32_t id)
+{
+	const struct m_obj *o = obj_get(m, T_ID_CTX(id), id & 0xffffff);
+
+	if (!o || o->type != MO_IOAS)
+		return NULL;
+	return &m->ioas[o->idx];
+}
+
+static inline struct m_hwpt *get_hwpt_paging(struct model *m, uint32_t id)
+{
+	const struct m_obj *o = obj_get(m, T_ID_CTX(id), id & 0xffffff);
+
+	if (!o || o->type != MO_HWPT_PAGING)
+		return NULL;
+	return &m->hwpt[o->idx];
+}
+
+static inline unsigned hwpt_idx(const struct model *m, const struct m_hwpt *h)
+{
+	return (unsigned)(h - m->hwpt);
+}
+
+/* find_hwpt_paging(): a nested HWPT's paging side is its parent. */
+static inline struct m_hwpt *paging_of(struct m_hwpt *h)
+{
+	return h && h->nested ? h->parent : h;
+}
+
+static inline bool ref_live(const struct m_ref *r)
+{
+	return r->h && r->h->gen == r->gen;
+}
+
+static inline struct m_ref ref_of(struct m_hwpt *h)
+{
+	struct m_ref r = { h, h ? h->gen : 0 };
+
+	return r;
+}
+
+static inline uint64_t ioas_align(const struct m_ioas *a)
+{
+	/* iopt_calculate_iova_alignment(): every modelled domain has a 4K
+	 * smallest page; disabling large pages forces PAGE_SIZE. */
+	return (a->nlinked || a->no_large) ? M_PAGE : 1;
+}
+
+/* Defined in one piece, used by others. */
+
+/* model.c: objects */
+int model_obj_alloc(struct model *m, unsigned ctx, uint8_t type, unsigned idx,
+		    uint32_t *raw);
+void model_obj_free(struct model *m, unsigned ctx, uint32_t raw);
+int model_lookup_err(const struct model *m, uint32_t id);
+struct m_hwpt *model_hwpt_alloc_slot(struct model *m);
+
+/* model.c: reserved ranges */
+unsigned model_collect_resv(const struct model *m, const struct m_ioas *a,
+			    struct iova_range *out);
+bool model_resv_hit(const struct model *m, const struct m_ioas *a,
+		    uint64_t start, uint64_t last);
+bool model_area_hit(const struct m_ioas *a, uint64_t start, uint64_t last);
+int model_enforce_dev_resv(struct model *m, struct m_ioas *a, unsigned d);
+uint64_t model_ioas_align_reported(const struct model *m,
+				   const struct m_ioas *a);
+void model_sort_ranges(struct iova_range *r, unsigned n);
+
+/* model.c: page tables */
+void model_ioas_pte_add(struct model *m, struct m_ioas *a,
+			const struct m_area *ar);
+void model_ioas_pte_del(struct model *m, struct m_ioas *a,
+			const struct m_area *ar);
+int model_add_domain(struct model *m, struct m_hwpt *h, bool skip_fill);
+
+/* model_attach.c */
+void model_hwpt_free(struct model *m, struct m_hwpt *h);
+int model_paging_alloc(struct model *m, struct m_ioas *a, unsigned d,
+		       uint32_t pasid, uint32_t flags, bool immediate,
+		       bool user_data, struct m_hwpt **out);
+
+/* model_ioas.c */
+void model_area_remove(struct model *m, struct m_ioas *a, unsigned i);
+
+/* model_dma.c */
+void model_hw_resolve(const struct model *m, unsigned dev, uint32_t pasid,
+		      struct m_hwpt **h, struct m_hwpt **fallback);
+
+#endif

@@ -134,7 +134,7 @@ static void st_begin(void *arg, unsigned idx, const struct scenario *sc)
 	s->streamed = 0;
 }
 
-/* Each L, F or unknown line becomes exactly one case log entry (run.c), so
+/* Each L, F, G, N, I or unknown line becomes exactly one case log entry (run.c), so
  * counting them here tells ktap_case() where the unprinted rest starts. */
 void ktap_stream_line(struct ktap_stream *s, char tag, const char *line)
 {
@@ -143,10 +143,16 @@ void ktap_stream_line(struct ktap_stream *s, char tag, const char *line)
 	case 'A':
 	case 'S':
 		return;
-	case 'F': {
+	case 'F':
+	case 'G':
+	case 'N':
+	case 'I': {
 		size_t n = strcspn(line, " ");
 
-		fprintf(s->f, "# FAIL %.*s: ", (int)n, line);
+		/* As run.c logs them, so a streamed file equals a written one. */
+		fprintf(s->f, "# %s %.*s: ",
+			tag == 'F' ? "FAIL" : tag == 'G' ? "GAP" :
+			tag == 'N' ? "NOT OBSERVABLE" : "INCONCLUSIVE", (int)n, line);
 		text(s->f, line[n] ? line + n + 1 : "");
 		break;
 	}

@@ -510,6 +510,8 @@ SCENARIO(attach_resv_overlap_eaddrinuse,
 	dma = c->caps->dev[dev].dma && dev_with_dma(c, -1) >= 0;
 	REQUIRE(c, "ATTACH-10", resv_page(c, dev, &resv) ? 0 : -EINVAL);
 	bind_dev(c, "ATTACH-10", dev, 0);
+	if (dma)
+		tc_dma_control(c, "ATTACH-10", dev);
 	bad = new_ioas(c, "ATTACH-10", 0);
 	m = tc_alloc(c, PG);
 	map_fixed(c, "ATTACH-10", bad, m, PG, resv, RW);

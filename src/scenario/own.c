@@ -128,6 +128,11 @@ SCENARIO(own_bound_unattached_blocked,
 	uint32_t ioas;
 	uint64_t iova;
 
+	/* The positive control needs an attachment; a fresh bind after it is
+	 * again "bound, never attached" (the case's state). */
+	bind_dev(c, "OWN-4", d, 0);
+	tc_dma_control(c, "OWN-4", d);
+	REQUIRE(c, "OWN-4", T_CALL(c->t, unbind, d));
 	bind_dev(c, "OWN-4", d, 0);
 	/* A mapped but unattached IOAS gives the device nothing. */
 	ioas = new_ioas(c, "OWN-4", 0);

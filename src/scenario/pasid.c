@@ -73,6 +73,8 @@ SCENARIO(pasid_needs_pasid_hwpt,
 	void *m, *m2;
 
 	pasid_setup(c, &p, "PASID-1");
+	if (p.dma)
+		tc_dma_control(c, "PASID-1", p.dev);
 	plain = space(c, "PASID-1", p.dev, 0, &m, iova, &ioas);
 	hp = space(c, "PASID-1", p.dev, T_HWPT_PASID, &m2, iova, NULL);
 	CHECK_RET(c, "PASID-1", T_CALL(c->t, attach, p.dev, p.p1, ioas, NULL),
@@ -144,8 +146,12 @@ SCENARIO(pasid_attach_while_rid_nonpasid,
 	attach_rid(c, "PASID-3", p.dev, plain);
 	CHECK_RET(c, "PASID-3", T_CALL(c->t, attach, p.dev, p.p1, hp, NULL),
 		  EINVAL);
-	if (p.dma)
+	if (p.dma) {
+		/* The refusal left the RID translating through plain. */
+		tc_dma_write(c, "PASID-3", p.dev, T_NO_PASID, iova, m0, LEN,
+			     true);
 		tc_dma_write(c, "PASID-3", p.dev, p.p1, iova, mp, LEN, false);
+	}
 	attach_rid(c, "PASID-3", p.dev, hr);
 	CHECK_OK(c, "PASID-3", T_CALL(c->t, attach, p.dev, p.p1, hp, NULL));
 	/* Detached RID: a PASID attach has nothing to be compatible with.

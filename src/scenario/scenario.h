@@ -51,6 +51,9 @@ struct tc {
 	FILE *out;	  /* line protocol to the runner, see tc.c */
 	unsigned nfail;
 	uint32_t pattern_seq; /* distinct fill patterns per case */
+	/* Devices (bit per index) that landed a verified transfer in this
+	 * case: a "blocked" DMA proves something only on those. */
+	uint32_t dma_proven;
 };
 
 void scenario_register(const struct scenario *sc);
@@ -185,7 +188,22 @@ uint64_t tc_pick_iova(struct tc *c, uint32_t ioas, uint64_t len,
  * nothing of it (its buffer kept its own pre-fill).
  *
  * Both log the evidence line. pasid is T_NO_PASID for RID DMA.
+ *
+ * The positive-control rule: a transfer judged "blocked" counts only when the
+ * same device landed a verified transfer earlier in the same case (any
+ * direction, any PASID: the engine and the device are shown to work). Without
+ * one the blocked verdict is INCONCLUSIVE, never a PASS.
  */
+/*
+ * The positive control, as set-up: bound dev with its RID unattached lands a
+ * verified write through a scratch IOAS, which is then detached and
+ * destroyed (dev is back to blocked). Failure is charged to inv and ends the
+ * case. Use it before a "blocked" check that has no landed transfer of its
+ * own in the flow; never between a warm-up and the transfer under test.
+ */
+void tc_dma_control(struct tc *c, const char *inv, unsigned dev);
+/* dev landed a verified transfer earlier in this case. */
+bool tc_dma_proven(const struct tc *c, unsigned dev);
 bool tc_dma_write(struct tc *c, const char *inv, unsigned dev, uint32_t pasid,
 		  uint64_t iova, void *mem, size_t len, bool expect_land);
 bool tc_dma_read(struct tc *c, const char *inv, unsigned dev, uint32_t pasid,

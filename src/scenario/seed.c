@@ -222,6 +222,9 @@ SCENARIO(seed_c_shared_domain_own_pasids,
 	hy = space(c, "SEED-C", b, T_HWPT_PASID, &my, iova);
 	attach_rid(c, "SEED-C", a, hr);
 	attach_rid(c, "SEED-C", b, hr);
+	/* Both RIDs translate through the shared domain. */
+	tc_dma_write(c, "SEED-C", a, T_NO_PASID, iova, mr, LEN, true);
+	tc_dma_write(c, "SEED-C", b, T_NO_PASID, iova, mr, LEN, true);
 	attach_pasid(c, "SEED-C", a, p, hx);
 	tc_dma_write(c, "SEED-C", a, p, iova, mx, LEN, true);
 	tc_dma_write(c, "SEED-C", b, p, iova, mx, LEN, false);

@@ -4,6 +4,7 @@
 #   make check      the README's test command: everything CI runs
 #   make static-arm64  build-static-arm64/ for the arm64 guest (smmuv3 config)
 #   make vm-check   the main job: build a kernel, boot each emulated IOMMU, print the matrix
+#   make mutate     the kernel mutants of vm/mutants/ and the suite's kill rate (a benchmark)
 #
 # The uAPI headers (linux/iommufd.h, linux/vfio.h) come from the kernel source
 # tree the VM harness builds (make headers_install into the cache), because
@@ -47,7 +48,7 @@ TEST_OBJS := $(TEST_SRCS:%.c=$(O)/obj/%.o)
 BIN := $(O)/iommu-conformance
 UNIT := $(O)/unit-tests
 
-.PHONY: all asan check unit vm-check clean headers format static static-arm64 bench
+.PHONY: all asan check unit vm-check mutate clean headers format static static-arm64 bench
 all: $(BIN) $(UNIT)
 
 $(HEADERS_MK): vm/uapi-headers.sh
@@ -91,6 +92,9 @@ check:
 
 vm-check: all static
 	vm/vm-check.sh
+
+mutate: all static
+	vm/mutate.sh
 
 bench: all
 	bench/run.sh

@@ -9,7 +9,8 @@
 #      tests/vm/check-results.sh against vm/known-findings.txt)
 #
 # The last line is "N passed, N failed, N skipped", counted as:
-#   - unit tests: each test in each build (the "unit: N passed, N failed" line)
+#   - unit tests: each test in each build (the "unit: N passed, N failed,
+#     N skipped" line; a test whose environment is missing skips)
 #   - model suite: each case in each build (the KTAP "# Totals:" line)
 #   - negative controls: each profile (the "negative-controls:" line)
 #   - invariant coverage: each invariant checked on the model (the
@@ -26,8 +27,10 @@
 # Exit status: 0 when nothing failed, 1 otherwise.
 #
 #   SKIP_VM=1   leave out the VM parts (counted as skipped)
+#   CHECK_MUTANT=NN  the kernel mutant make check runs end to end (vm/mutants/)
 #   KEEP_GOING is implied: every phase runs, the totals say what failed.
 set -uo pipefail
+CHECK_MUTANT=${CHECK_MUTANT:-01}
 
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
@@ -107,9 +110,10 @@ for b in plain asan; do
 	line=$(grep -E '^unit: [0-9]+ passed, [0-9]+ failed' "$logs/unit-$b.log" | tail -n1)
 	if [ -n "$line" ]; then
 		read -r p f < <(sed -E 's/^unit: ([0-9]+) passed, ([0-9]+) failed.*/\1 \2/' <<<"$line")
+		s=$(sed -nE 's/.*, ([0-9]+) skipped.*/\1/p' <<<"$line")
 		grep -E '^FAIL ' "$logs/unit-$b.log" | sed 's/^/    /'
 		[ "$f" -eq 0 ] && [ $rc -ne 0 ] && { f=1; show_tail "$logs/unit-$b.log"; }
-		count "$p" "$f" 0 "unit tests ($b)"
+		count "$p" "$f" "${s:-0}" "unit tests ($b)"
 	else
 		show_tail "$logs/unit-$b.log"
 		count 0 1 0 "unit tests ($b): died (exit $rc)"
@@ -330,6 +334,18 @@ else
 	else
 		note "vm/vm-check.sh does not exist yet: skipped"
 		count 0 0 1 "make vm-check: not present"
+	fi
+
+	# One kernel mutant end to end, so `make mutate` cannot rot: patched,
+	# built incrementally, booted, judged against this run's pristine
+	# results, and it must be killed. The full run is a benchmark.
+	phase "one kernel mutant (vm/mutate.sh, MUTANTS=$CHECK_MUTANT)"
+	MUTANTS=$CHECK_MUTANT PRISTINE_DIR=build/vm MUTATE_DOC= vm/mutate.sh 2>&1 |
+		tee "$logs/mutate.log" | sed 's/^/    /'
+	if [ "${PIPESTATUS[0]}" = 0 ] && grep -q '^killed ' "$logs/mutate.log"; then
+		count 1 0 0 "kernel mutant $CHECK_MUTANT killed"
+	else
+		count 0 1 0 "kernel mutant $CHECK_MUTANT not killed (see $logs/mutate.log)"
 	fi
 fi
 

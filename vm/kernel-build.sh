@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Print the path of a guest kernel image (bzImage; Image on arm64) built for the conformance VMs.
-#   KERNEL=/path/bzImage  use a ready image as it is (nothing is built)
-#   KERNEL_SRC=/path      build the user's tree
+#   KERNEL=/path/bzImage  use a ready x86_64 image as it is (nothing is built)
+#   KERNEL_arm64=/path/Image, KERNEL_x86_64=...  a ready image per arch
+#   KERNEL_SRC=/path      build the user's tree, incrementally (one stable
+#                         O= directory per tree path, arch and fragment)
 #   otherwise             build Debian's kernel source (vm/kernel-source.sh)
 # The image is cached at $CACHE_DIR/kernel/<srcversion>-<confighash>/bzImage,
 # keyed by source version + hash of the config fragment + arch: a second run
@@ -16,9 +18,20 @@ set -euo pipefail
 ARCH=${ARCH:-x86_64}
 JOBS=${JOBS:-3}
 
-if [ -n "${KERNEL:-}" ]; then
-	[ -f "$KERNEL" ] || die "KERNEL=$KERNEL: no such file"
-	echo "$KERNEL"
+# A ready image: KERNEL_<arch>= (KERNEL_x86_64, KERNEL_arm64) for that arch,
+# KERNEL= for x86_64 only. The image's own header must say the same arch.
+ready_var=KERNEL_$ARCH
+ready=${!ready_var:-}
+if [ -z "$ready" ] && [ -n "${KERNEL:-}" ]; then
+	[ "$ARCH" = x86_64 ] ||
+		die "KERNEL= is the x86_64 image; for $ARCH configurations set KERNEL_$ARCH= (or leave both unset to build)"
+	ready=$KERNEL ready_var=KERNEL
+fi
+if [ -n "$ready" ]; then
+	[ -f "$ready" ] || die "$ready_var=$ready: no such file"
+	got=$(image_arch "$ready")
+	[ "$got" = "$ARCH" ] || die "$ready_var=$ready is a $got image, not $ARCH"
+	echo "$ready"
 	exit 0
 fi
 
@@ -38,20 +51,37 @@ fragment=${FRAGMENT:-$VM_DIR/kernel-config/$ARCH.fragment}
 src=$("$VM_DIR/kernel-source.sh")
 kver=$(make -s -C "$src" kernelversion 2>/dev/null) || die "$src: cannot read kernelversion"
 srcname=$(basename "$src")
-# A user's tree changes under the same path: key it by path and HEAD too.
-extra=""
+# A user's tree changes under the same path, committed or not, git or not:
+# kbuild is its cache. One stable O= directory per (tree path, arch,
+# fragment), and every run calls make there: an unchanged tree is a no-op
+# build, an edited file rebuilds only what depends on it.
+# vm/mutate.sh (REBUILD=1) does the same on the cached Debian tree it patches.
+extra="" incremental=${REBUILD:-0}
 if [ -n "${KERNEL_SRC:-}" ]; then
-	extra="$src $(git -C "$src" rev-parse HEAD 2>/dev/null || true)"
+	extra="$src"
 	srcname=user-$kver
+	incremental=1
 fi
 hash=$( { cat "$fragment"; echo "$ARCH $extra"; } | sha256sum | cut -c1-12)
 key=$srcname-$hash
 out=$CACHE_DIR/kernel/$key
+bdir=$CACHE_DIR/kernel-build/$key
+# A rebuild of the patched Debian tree shares the build directory but never
+# the cached pristine image.
+[ "${REBUILD:-0}" = 1 ] && [ -z "${KERNEL_SRC:-}" ] && out=$CACHE_DIR/mutate/image-$key
 image=$out/$(basename "$image_rel")
+# PRINT_BUILD=1: also say where it was built, for vm/mutate.sh.
+built() {
+	if [ "${PRINT_BUILD:-0}" = 1 ]; then
+		printf '%s %s %s %s %s %s\n' "$image" "$src" "$bdir" "$karch" "${cross:--}" "$image_rel"
+	else
+		echo "$image"
+	fi
+}
 
-if [ -f "$image" ] && [ "${CONFIG_ONLY:-0}" != 1 ]; then
+if [ -f "$image" ] && [ "${CONFIG_ONLY:-0}" != 1 ] && [ "$incremental" != 1 ]; then
 	phase "kernel: cached $image"
-	echo "$image"
+	built
 	exit 0
 fi
 
@@ -62,13 +92,12 @@ if ! flock -n 9; then
 	phase "kernel: another build of $key is running; waiting for it"
 	flock 9
 fi
-if [ -f "$image" ] && [ "${CONFIG_ONLY:-0}" != 1 ]; then
+if [ -f "$image" ] && [ "${CONFIG_ONLY:-0}" != 1 ] && [ "$incremental" != 1 ]; then
 	phase "kernel: cached $image"
-	echo "$image"
+	built
 	exit 0
 fi
 
-bdir=$CACHE_DIR/kernel-build/$key
 mkdir -p "$bdir"
 # An O= build refuses a source tree holding generated files (an in-tree
 # headers_install leaves some). The cached Debian tree is ours to tidy; only
@@ -80,13 +109,19 @@ elif [ -e "$src/.config" ] || [ -d "$src/include/config" ] ||
 	die "KERNEL_SRC=$src has build output in it; run 'make mrproper' there (the VM kernel builds with O=)"
 fi
 log=$out/build.log
-phase "kernel: configuring $kver ($srcname) tinyconfig + $(basename "$fragment") in $bdir"
-make -s -C "$src" O="$bdir" ARCH="$karch" CROSS_COMPILE="$cross" tinyconfig >"$log" 2>&1 ||
-	die "make tinyconfig failed; see $log"
-(cd "$src" && scripts/kconfig/merge_config.sh -m -O "$bdir" "$bdir/.config" "$fragment") >>"$log" 2>&1 ||
-	die "merge_config.sh failed; see $log"
-make -s -C "$src" O="$bdir" ARCH="$karch" CROSS_COMPILE="$cross" olddefconfig >>"$log" 2>&1 ||
-	die "make olddefconfig failed; see $log"
+# The fragment is in the key, so a build directory with a .config has the
+# right one: configuring again would only rewrite it (and rebuild more).
+if [ ! -f "$bdir/.config" ] || [ "$incremental" != 1 ]; then
+	phase "kernel: configuring $kver ($srcname) tinyconfig + $(basename "$fragment") in $bdir"
+	make -s -C "$src" O="$bdir" ARCH="$karch" CROSS_COMPILE="$cross" tinyconfig >"$log" 2>&1 ||
+		die "make tinyconfig failed; see $log"
+	(cd "$src" && scripts/kconfig/merge_config.sh -m -O "$bdir" "$bdir/.config" "$fragment") >>"$log" 2>&1 ||
+		die "merge_config.sh failed; see $log"
+	make -s -C "$src" O="$bdir" ARCH="$karch" CROSS_COMPILE="$cross" olddefconfig >>"$log" 2>&1 ||
+		die "make olddefconfig failed; see $log"
+else
+	: >"$log"
+fi
 
 # Every option the fragment asks for must have survived: Kconfig drops an
 # option whose dependency is missing without a word.
@@ -114,7 +149,9 @@ if [ "${CONFIG_ONLY:-0}" = 1 ]; then
 	exit 0
 fi
 
-phase "kernel: building $(basename "$image_rel") with -j$JOBS (log: $log)"
+how=building
+[ "$incremental" = 1 ] && how="incremental build of"
+phase "kernel: $how $(basename "$image_rel") with -j$JOBS (log: $log)"
 t0=$(date +%s)
 make -C "$src" O="$bdir" ARCH="$karch" CROSS_COMPILE="$cross" -j"$JOBS" "$(basename "$image_rel")" >>"$log" 2>&1 &
 pid=$!
@@ -129,7 +166,12 @@ secs=$(($(date +%s) - t0))
 cp "$bdir/$image_rel" "$image.tmp"
 cp "$bdir/.config" "$out/config"
 mv "$image.tmp" "$image"
-# bench/vm-times.sh reports the cold build time from here.
-echo "$secs" >"$out/build-seconds"
+# bench/vm-times.sh reports the cold build time from here; bench/dev-loop.sh
+# and vm/mutate.sh the last incremental one.
+if [ "$incremental" = 1 ]; then
+	echo "$secs" >"$out/last-build-seconds"
+else
+	echo "$secs" >"$out/build-seconds"
+fi
 phase "kernel: built $image in ${secs}s"
-echo "$image"
+built

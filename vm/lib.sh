@@ -67,3 +67,16 @@ Pin-Priority: 50
 PIN
 	rm -f "$APT_STAMP"
 }
+
+# The architecture a kernel image is built for, from its boot header:
+# x86_64 (bzImage: "HdrS" at 0x202), arm64 (Image: "ARM\x64" at 0x38), or
+# "unknown".
+image_arch() {
+	if [ "$(dd if="$1" bs=1 skip=514 count=4 2>/dev/null)" = HdrS ]; then
+		echo x86_64
+	elif [ "$(dd if="$1" bs=1 skip=56 count=3 2>/dev/null)" = ARM ]; then
+		echo arm64
+	else
+		echo unknown
+	fi
+}

@@ -12,6 +12,18 @@
 static const struct unit_test *tests[MAX_UNIT_TESTS];
 static unsigned ntests;
 static unsigned current_failures;
+static char current_skip[160];
+
+void unit_skip(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(current_skip, sizeof(current_skip), fmt, ap);
+	va_end(ap);
+	if (!current_skip[0])
+		snprintf(current_skip, sizeof(current_skip), "skipped");
+}
 
 void unit_register(const struct unit_test *t)
 {
@@ -39,20 +51,26 @@ static int by_name(const void *a, const void *b)
 
 int main(int argc, char **argv)
 {
-	unsigned passed = 0, failed = 0;
+	unsigned passed = 0, failed = 0, skipped = 0;
 
 	qsort(tests, ntests, sizeof(tests[0]), by_name);
 	for (unsigned i = 0; i < ntests; i++) {
 		if (argc > 1 && fnmatch(argv[1], tests[i]->name, 0))
 			continue;
 		current_failures = 0;
+		current_skip[0] = '\0';
 		tests[i]->fn();
-		printf("%s %s\n", current_failures ? "FAIL" : "ok  ", tests[i]->name);
-		if (current_failures)
+		if (current_failures) {
+			printf("FAIL %s\n", tests[i]->name);
 			failed++;
-		else
+		} else if (current_skip[0]) {
+			printf("skip %s: %s\n", tests[i]->name, current_skip);
+			skipped++;
+		} else {
+			printf("ok   %s\n", tests[i]->name);
 			passed++;
+		}
 	}
-	printf("unit: %u passed, %u failed\n", passed, failed);
+	printf("unit: %u passed, %u failed, %u skipped\n", passed, failed, skipped);
 	return failed ? 1 : 0;
 }

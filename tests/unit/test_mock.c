@@ -28,8 +28,10 @@ UNIT_TEST(mock_open_without_driver_skips)
 	bool skip = false;
 	struct target *t;
 
-	if (mock_present() && mock_cmd_available())
-		return; /* covered by the live tests */
+	if (mock_present() && mock_cmd_available()) {
+		unit_skip("the mock driver is present: the live tests cover it");
+		return;
+	}
 	t = mock_target_open(&cfg, why, sizeof(why), &skip);
 	EXPECT(t == NULL);
 	EXPECT(skip);
@@ -70,8 +72,10 @@ UNIT_TEST(mock_live_caps)
 {
 	struct target *t = open_live();
 
-	if (!t)
+	if (!t) {
+		unit_skip("no live mock driver (/sys/bus/iommufd_mock)");
 		return;
+	}
 	EXPECT_EQ(t->caps.ndev, 4);
 	EXPECT_EQ(t->caps.dma, DMA_PROBED);
 	EXPECT_EQ(t->caps.dev[0].max_pasid_log2, 20);
@@ -93,8 +97,10 @@ UNIT_TEST(mock_live_rid_probe)
 	char ev[160], buf[64];
 	char *mem;
 
-	if (!t)
+	if (!t) {
+		unit_skip("no live mock driver (/sys/bus/iommufd_mock)");
 		return;
+	}
 	mem = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
 		   MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
 	EXPECT(mem != MAP_FAILED);
@@ -143,8 +149,10 @@ UNIT_TEST(mock_live_pasid_probe)
 	char ev[160], buf[32];
 	char *mem;
 
-	if (!t)
+	if (!t) {
+		unit_skip("no live mock driver (/sys/bus/iommufd_mock)");
 		return;
+	}
 	mem = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
 		   MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
 	memset(mem, 0xaa, 4096);

@@ -16,6 +16,9 @@ struct unit_test {
 };
 
 void unit_register(const struct unit_test *t);
+/* Marks the running test skipped (the environment lacks what it needs);
+ * a skipped test never counts as passed. */
+void unit_skip(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Records a failed expectation of the running test. */
 void unit_fail(const char *file, int line, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));

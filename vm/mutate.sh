@@ -1,0 +1,241 @@
+#!/usr/bin/env bash
+# make mutate: how many of the project's kernel mutants the suite kills.
+#
+# Each vm/mutants/NN-name.patch is a small change to the kernel that breaks
+# one rule of docs/contract.md, with a header above the diff:
+#   Rule:      what it breaks (contract IDs)
+#   Configs:   the configurations that can expose it (vm/configs.cfg names)
+#   Shows as:  how it should show (cases, console)
+#   Note:      optional; for a survivor, why it cannot be seen under QEMU
+# For each mutant: the patch is applied to the cached Debian kernel tree,
+# built incrementally in that tree's own O= directory (vm/kernel-build.sh
+# REBUILD=1: one cold build, then seconds to a minute per mutant), the tree
+# is restored at once, and the image boots on the mutant's configurations.
+# A mutant is killed when a case fails that passes on the pristine kernel, or
+# the guest's health (splat, hang, panic, boot failure) is worse.
+#
+#   MUTANTS="01 amd-*"  only these: number prefixes or globs on the file name
+#   PRISTINE_DIR=dir    KTAP files (CONFIG.ktap) of a run on the pristine
+#                       kernel, e.g. build/vm after make vm-check (default:
+#                       boot the pristine kernel here first)
+#   MUTATE_OUT=dir      per-mutant guest output (default build/mutate)
+#   MUTATE_DOC=file     write the table there (default docs/mutation.md when
+#                       every mutant runs; empty: no file)
+# Prints "killed NAME: CONFIG: case,case" / "survived NAME" per mutant and
+# "kill rate: K/N"; exit 0 when every selected mutant was killed, 1 when one
+# survived or did not build, 2 when the tool itself cannot work.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+. "$VM_DIR/cfg.sh"
+
+# The tool builds its own images: a ready one named here would be ignored.
+unset KERNEL KERNEL_x86_64 KERNEL_arm64
+MUTANT_DIR=$VM_DIR/mutants
+MUTATE_OUT=${MUTATE_OUT:-$TOP_DIR/build/mutate}
+STATE=$CACHE_DIR/mutate
+t_start=$(date +%s)
+
+header() { # patch field
+	sed -n "/^diff \|^--- /q; s/^$2:[[:space:]]*//p" "$1" | head -n1
+}
+
+# --- which mutants ---------------------------------------------------------
+mapfile -t all < <(find "$MUTANT_DIR" -maxdepth 1 -name '[0-9][0-9]-*.patch' | sort)
+[ ${#all[@]} -gt 0 ] || die "no mutants in $MUTANT_DIR"
+selected=()
+for m in "${all[@]}"; do
+	name=$(basename "$m" .patch)
+	if [ -z "${MUTANTS:-}" ]; then
+		selected+=("$m")
+		continue
+	fi
+	for want in $MUTANTS; do
+		# shellcheck disable=SC2053 # a glob on purpose
+		if [ "${name%%-*}" = "$want" ] || [[ $name == $want ]]; then
+			selected+=("$m")
+			break
+		fi
+	done
+done
+[ ${#selected[@]} -gt 0 ] || die "MUTANTS=$MUTANTS names no mutant in $MUTANT_DIR"
+doc=${MUTATE_DOC-}
+if [ -z "${MUTATE_DOC+x}" ] && [ -z "${MUTANTS:-}" ]; then
+	doc=$TOP_DIR/docs/mutation.md
+fi
+
+declare -A configs_of=() archs=()
+union=()
+for m in "${selected[@]}"; do
+	name=$(basename "$m" .patch)
+	cs=$(header "$m" Configs)
+	[ -n "$cs" ] || die "$m: no 'Configs:' line"
+	[ -n "$(header "$m" Rule)" ] || die "$m: no 'Rule:' line"
+	arch=""
+	for c in $cs; do
+		cfg_has "$c" || die "$m: Configs names '$c', not in vm/configs.cfg"
+		a=$(cfg_get "$c" arch)
+		[ -z "$arch" ] || [ "$arch" = "$a" ] || die "$m: its configurations span two archs ($arch, $a)"
+		arch=$a
+		[[ " ${union[*]} " == *" $c "* ]] || union+=("$c")
+	done
+	configs_of[$name]=$cs
+	archs[$arch]=1
+done
+
+"$VM_DIR/host-deps.sh"
+
+# --- the tree, and its guard -----------------------------------------------
+# The patch goes into the cached tree itself, so the build reuses that
+# tree's warm O= directory. The pristine files are saved first and put back
+# right after the build (and at the start of the next run, if this one was
+# killed half way): the tree is never left patched.
+mkdir -p "$STATE/saved"
+restore_tree() {
+	[ -f "$STATE/applied" ] || return 0
+	local src rel
+	src=$(head -n1 "$STATE/applied")
+	while IFS= read -r rel; do
+		cp -p "$STATE/saved/$rel" "$src/$rel"
+		# New mtime: kbuild must see the file changed back.
+		touch "$src/$rel"
+	done < <(tail -n +2 "$STATE/applied")
+	rm -f "$STATE/applied"
+}
+restore_tree
+trap restore_tree EXIT
+
+declare -A pristine_image=()
+for arch in "${!archs[@]}"; do
+	read -r img _ < <(PRINT_BUILD=1 ARCH=$arch "$VM_DIR/kernel-build.sh")
+	pristine_image[$arch]=$img
+done
+[ -z "${KERNEL_SRC:-}" ] || die "make mutate patches the cached Debian tree; unset KERNEL_SRC"
+
+boot() { # out-dir arch-images configs...
+	local out=$1 images=$2
+	shift 2
+	mkdir -p "$out"
+	# shellcheck disable=SC2086 # images is "KERNEL_x=... KERNEL_y=..."
+	env $images VM_CONFIGS="$*" OUT_DIR="$out" QUIET=1 "$VM_DIR/vm-check.sh" >"$out/vm-check.log" 2>&1 || true
+}
+
+pristine_images() {
+	local a s=""
+	for a in "${!pristine_image[@]}"; do s+="KERNEL_$a=${pristine_image[$a]} "; done
+	echo "$s"
+}
+
+# --- pristine results --------------------------------------------------------
+pdir=${PRISTINE_DIR:-$MUTATE_OUT/pristine}
+missing=()
+for c in "${union[@]}"; do
+	[ -f "$pdir/$c.ktap" ] || missing+=("$c")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+	[ -z "${PRISTINE_DIR:-}" ] || phase "mutate: $PRISTINE_DIR lacks ${missing[*]}; booting them pristine"
+	pdir=$MUTATE_OUT/pristine
+	phase "mutate: pristine run of ${missing[*]}"
+	boot "$pdir" "$(pristine_images)" "${missing[@]}"
+fi
+
+failing() { # ktap: the ids of its "not ok" cases, one per line
+	sed -nE 's/^not ok [0-9]+ ([^ #]+).*/\1/p' "$1" 2>/dev/null | sort -u
+}
+health() { # ktap: the harness's verdict on the guest (ok, splat, hang, ...)
+	local h
+	grep -q '^# Totals:' "$1" 2>/dev/null || { echo incomplete; return; }
+	h=$(sed -n 's/^# vm: \([a-z-]*\).*/\1/p' "$1" | tail -n1)
+	echo "${h:-ok}"
+}
+
+# --- the mutants ---------------------------------------------------------------
+nkilled=0 nsurvived=0 nbroken=0
+rows=()
+for m in "${selected[@]}"; do
+	name=$(basename "$m" .patch)
+	cs=${configs_of[$name]}
+	arch=$(cfg_get "${cs%% *}" arch)
+	out=$MUTATE_OUT/$name
+	rm -rf "$out"
+	mkdir -p "$out"
+	t0=$(date +%s)
+	read -r _ src _ < <(PRINT_BUILD=1 ARCH=$arch "$VM_DIR/kernel-build.sh" 2>/dev/null)
+	mapfile -t files < <(sed -nE 's@^\+\+\+ b/([^[:space:]]+).*@\1@p' "$m")
+	[ ${#files[@]} -gt 0 ] || die "$m: no '+++ b/FILE' lines"
+	{ echo "$src"; printf '%s\n' "${files[@]}"; } >"$STATE/applied"
+	for f in "${files[@]}"; do
+		mkdir -p "$STATE/saved/$(dirname "$f")"
+		cp -p "$src/$f" "$STATE/saved/$f"
+	done
+	result="" detail=""
+	if ! patch -p1 -d "$src" --batch --forward --silent <"$m" >"$out/patch.log" 2>&1; then
+		result=broken detail="patch does not apply: $(head -n1 "$out/patch.log")"
+	elif ! img=$(REBUILD=1 ARCH=$arch "$VM_DIR/kernel-build.sh" 2>"$out/build.log"); then
+		result=broken detail="does not build: $(grep -m1 'error' "$out/build.log" || tail -n1 "$out/build.log")"
+	else
+		cp "$img" "$out/$(basename "$img")"
+		img=$out/$(basename "$img")
+	fi
+	restore_tree
+	tbuild=$(($(date +%s) - t0))
+	if [ -z "$result" ]; then
+		images="$(pristine_images)KERNEL_$arch=$img"
+		# shellcheck disable=SC2086 # the configuration list
+		boot "$out" "$images" $cs
+		kills=()
+		for c in $cs; do
+			new=$(comm -13 <(failing "$pdir/$c.ktap") <(failing "$out/$c.ktap") | paste -sd, -)
+			hp=$(health "$pdir/$c.ktap") hm=$(health "$out/$c.ktap")
+			if [ "$hm" != ok ] && [ "$hp" = ok ]; then
+				kills+=("$c: guest $hm${new:+; $new}")
+			elif [ -n "$new" ]; then
+				kills+=("$c: $new")
+			fi
+		done
+		if [ ${#kills[@]} -gt 0 ]; then
+			result=killed detail=$(printf '%s; ' "${kills[@]}")
+			detail=${detail%; }
+		else
+			result=survived detail=$(header "$m" Note)
+		fi
+	fi
+	secs=$(($(date +%s) - t0))
+	case $result in
+	killed) nkilled=$((nkilled + 1)) ;;
+	survived) nsurvived=$((nsurvived + 1)) ;;
+	*) nbroken=$((nbroken + 1)) ;;
+	esac
+	echo "$result $name ($cs; build ${tbuild}s, total ${secs}s): $detail"
+	rows+=("| $name | $(header "$m" Rule) | $cs | $result | ${detail//|/\\|} | ${secs} s |")
+done
+
+# Leave the build directory matching the pristine tree again.
+for arch in "${!archs[@]}"; do
+	REBUILD=1 ARCH=$arch "$VM_DIR/kernel-build.sh" >/dev/null 2>&1 ||
+		phase "mutate: the pristine rebuild for $arch failed"
+done
+
+n=${#selected[@]}
+total=$(($(date +%s) - t_start))
+echo "kill rate: $nkilled/$n (survived $nsurvived, did not build or apply $nbroken) in ${total}s"
+if [ -n "$doc" ]; then
+	{
+		echo "# Kernel mutants and the suite's kill rate"
+		echo
+		echo "Written by \`make mutate\` (vm/mutate.sh) on $(date -u +%Y-%m-%d); do not edit by hand."
+		echo "Each mutant is vm/mutants/NAME.patch: one rule broken in the 7.2 kernel, booted"
+		echo "on the configurations that can expose it. Killed: a case that passes on the"
+		echo "pristine kernel fails, or the guest's health is worse. A survivor's last column"
+		echo "says why it cannot be seen under QEMU (its patch's Note: line)."
+		echo
+		echo "kill rate: $nkilled/$n"
+		echo
+		echo "Whole run: ${total} s ($(nproc) cores)."
+		echo
+		echo "| mutant | rule broken | configurations | result | killing cases / reason | time |"
+		echo "|---|---|---|---|---|---|"
+		printf '%s\n' "${rows[@]}"
+	} >"$doc"
+	phase "mutate: wrote $doc"
+fi
+[ "$nsurvived" = 0 ] && [ "$nbroken" = 0 ]

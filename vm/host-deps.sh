@@ -6,14 +6,25 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-want_pkgs=(make gcc libc6-dev bc bison flex libelf-dev libssl-dev rsync cpio
-	   xz-utils busybox-static qemu-system-x86 python3 gzip kmod file
-	   debootstrap) # debootstrap: a newer QEMU for qemu_min configs (vm/qemu.sh)
-# The smmuv3 configuration (arm64 guest, real arm-smmu-v3 driver) needs the
-# cross compiler with its static libc, QEMU for arm and an arm64 busybox.
-# CI runs smmuv3, so they are in by default; WITH_ARM64=0 leaves them out.
+# HOST_DEPS=build: only what building the suite needs (the uAPI headers come
+# from the kernel source: its download, headers_install with rsync, and the
+# compiler); make calls that before anything else, so the first command on a
+# fresh host never runs a tool it has not installed. Default: everything
+# (the VMs: QEMU, busybox, debootstrap, the arm64 set; the tests: jq).
+build_pkgs=(make gcc libc6-dev bc bison flex libelf-dev libssl-dev rsync cpio
+	    xz-utils python3 gzip kmod file ca-certificates)
+want_pkgs=("${build_pkgs[@]}")
 WITH_ARM64=${WITH_ARM64:-1}
-[ "$WITH_ARM64" = 1 ] && want_pkgs+=(qemu-system-arm gcc-aarch64-linux-gnu libc6-dev-arm64-cross)
+if [ "${HOST_DEPS:-all}" != build ]; then
+	want_pkgs+=(busybox-static qemu-system-x86 jq
+		    debootstrap) # debootstrap: a newer QEMU for qemu_min configs (vm/qemu.sh)
+	# The smmuv3 configuration (arm64 guest, real arm-smmu-v3 driver) needs the
+	# cross compiler with its static libc, QEMU for arm and an arm64 busybox.
+	# CI runs smmuv3, so they are in by default; WITH_ARM64=0 leaves them out.
+	[ "$WITH_ARM64" = 1 ] && want_pkgs+=(qemu-system-arm gcc-aarch64-linux-gnu libc6-dev-arm64-cross)
+else
+	WITH_ARM64=0
+fi
 
 need_root() {
 	if [ "$(id -u)" != 0 ]; then

@@ -135,17 +135,61 @@ qemu_cleanup() {
 	fi
 }
 
-# qemu_run TIMEOUT "IN FILES" "OUT FILES" QEMU-ARGS...
-# Runs $qemu under timeout -k 5. IN files (read by QEMU) and OUT files
-# (written by it) are host paths that appear in QEMU-ARGS; under chroot
-# they are rewritten to paths in a per-boot folder inside the chroot, the IN
-# files copied there first and the OUT files copied back afterwards.
-# Returns timeout's status (124/137 on a timeout).
+# qemu_watch CAP STALL OUTS CMD...: run CMD, and kill it (-k 5 as timeout
+# does) when the OUT files have not grown for STALL seconds (a hung guest:
+# the suite writes a KTAP line per case, the kernel its console), or after
+# CAP seconds in all. A slow guest on a loaded host is not a hung one: it
+# keeps writing. Sets QEMU_LONGEST_SILENCE (seconds) for the margin report;
+# when QEMU_LIVE names a path, links the second OUT file (the KTAP) there
+# while it runs, for vm-check's progress lines. Returns CMD's status, or
+# 124 on a stall or the cap.
+qemu_watch() {
+	local cap=$1 stall=$2 outs=$3 pid st=0 size last now start quiet=0
+	shift 3
+	local -a files
+	read -r -a files <<<"$outs"
+	[ -n "${QEMU_LIVE:-}" ] && [ ${#files[@]} -ge 2 ] && ln -sfn "${files[1]}" "$QEMU_LIVE"
+	"$@" &
+	pid=$!
+	start=$(date +%s) last=$start size=-1
+	QEMU_LONGEST_SILENCE=0
+	while kill -0 "$pid" 2>/dev/null; do
+		sleep 1
+		now=$(date +%s)
+		local cur
+		cur=$(cat "${files[@]}" 2>/dev/null | wc -c)
+		if [ "$cur" != "$size" ]; then
+			size=$cur last=$now
+		fi
+		quiet=$((now - last))
+		[ "$quiet" -gt "$QEMU_LONGEST_SILENCE" ] && QEMU_LONGEST_SILENCE=$quiet
+		if [ "$quiet" -ge "$stall" ] || [ $((now - start)) -ge "$cap" ]; then
+			kill -TERM "$pid" 2>/dev/null
+			sleep 5
+			kill -KILL "$pid" 2>/dev/null
+			wait "$pid" 2>/dev/null
+			st=124
+			break
+		fi
+	done
+	[ "$st" = 124 ] || { wait "$pid"; st=$?; }
+	[ -n "${QEMU_LIVE:-}" ] && rm -f "$QEMU_LIVE"
+	return "$st"
+}
+
+# qemu_run "CAP STALL" "IN FILES" "OUT FILES" QEMU-ARGS...
+# Runs $qemu under qemu_watch (CAP alone: STALL = CAP). IN files (read by
+# QEMU) and OUT files (written by it) are host paths that appear in
+# QEMU-ARGS; under chroot they are rewritten to paths in a per-boot folder
+# inside the chroot, the IN files copied there first and the OUT files copied
+# back afterwards. Returns 124 on a stall or the cap.
 qemu_run() {
-	local t=$1 ins=$2 outs=$3 st f rel a
+	local cap stall ins=$2 outs=$3 st f rel a inner_outs=""
+	read -r cap stall <<<"$1"
+	stall=${stall:-$cap}
 	shift 3
 	if [ -z "${QEMU_ROOT:-}" ]; then
-		timeout -k 5 "$t" "$qemu" "$@"
+		qemu_watch "$cap" "$stall" "$outs" "$qemu" "$@"
 		return
 	fi
 	# Leftovers of boots killed outright (older than a day).
@@ -159,6 +203,7 @@ qemu_run() {
 		i=$((i + 1))
 		local inner=$rel/$i.${f##*/}
 		case " $ins " in *" $f "*) cp "$f" "$QEMU_ROOT$inner" ;; esac
+		case " $outs " in *" $f "*) inner_outs+="$QEMU_ROOT$inner " ;; esac
 		local j
 		for j in "${!args[@]}"; do
 			a=${args[$j]}
@@ -166,7 +211,7 @@ qemu_run() {
 		done
 	done
 	set +e
-	timeout -k 5 "$t" chroot "$QEMU_ROOT" "$qemu" "${args[@]}"
+	qemu_watch "$cap" "$stall" "$inner_outs" chroot "$QEMU_ROOT" "$qemu" "${args[@]}"
 	st=$?
 	i=0
 	for f in $ins $outs; do

@@ -14,7 +14,7 @@
 #                           (default: the config's cmd)
 #   IC_ARGS='run ...'       suite arguments instead of the config's args
 #   IC_INJECT=warn|oops|panic|hang   break the guest (tests/vm)
-#   TIMEOUT=seconds  SMP=n  MEMORY=1G  QEMU_EXTRA='...'  APPEND_EXTRA='...'
+#   TIMEOUT=seconds (cap)  STALL=seconds (silence that counts as a hang)  SMP=n  MEMORY=1G  QEMU_EXTRA='...'  APPEND_EXTRA='...'
 #   QUIET=1  no progress on stderr
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -38,6 +38,12 @@ qemu=""
 qemu_select "$name" # sets qemu, QEMU_ROOT, QEMU_VERSION
 timeout_s=${TIMEOUT:-$(cfg_get "$name" timeout)}
 case $timeout_s in '' | *[!0-9]*) die "timeout '$timeout_s' is not a number of seconds" ;; esac
+# A hang is silence, not slowness: no console or KTAP output for stall
+# seconds (the whole boot is capped at timeout).
+stall_s=${STALL:-$(cfg_get "$name" stall)}
+stall_s=${stall_s:-$timeout_s}
+case $stall_s in *[!0-9]*) die "stall '$stall_s' is not a number of seconds" ;; esac
+[ "$stall_s" -le "$timeout_s" ] || stall_s=$timeout_s
 
 arch=$(cfg_get "$name" arch)
 kernel=${KERNEL:-}
@@ -105,10 +111,12 @@ qemu_args=(-M "$(cfg_get "$name" machine)" -accel "$(cfg_get "$name" accel)"
 	   $(cfg_get "$name" viommu) $(cfg_get "$name" devices) ${QEMU_EXTRA:-})
 echo "$qemu ${qemu_args[*]}" >"$work/cmdline"
 
-phase "vm $name: booting (timeout ${timeout_s}s)"
+phase "vm $name: booting (hung after ${stall_s}s of silence, ${timeout_s}s at most)"
 t0=$(date +%s.%N)
 set +e
-qemu_run "$timeout_s" "$kernel $work/initrd" "$console $work/ktap.raw" "${qemu_args[@]}" </dev/null >"$work/qemu.out" 2>"$work/qemu.err"
+# shellcheck disable=SC2034 # both read by qemu_watch (vm/qemu.sh)
+QEMU_LIVE=$OUT_DIR/$name.live QEMU_LONGEST_SILENCE=0
+qemu_run "$timeout_s $stall_s" "$kernel $work/initrd" "$console $work/ktap.raw" "${qemu_args[@]}" </dev/null >"$work/qemu.out" 2>"$work/qemu.err"
 qstatus=$?
 set -e
 t1=$(date +%s.%N)
@@ -151,10 +159,12 @@ c=$(tr -d '\r' <"$console")
 up_start=$(echo "$c" | sed -n 's/^ic: suite start uptime=\([0-9.]*\).*/\1/p' | head -n1)
 up_end=$(echo "$c" | sed -n 's/^ic: suite end uptime=\([0-9.]*\).*/\1/p' | head -n1)
 suite_status=$(echo "$c" | sed -n 's/^ic: suite end .* exit=\([0-9]*\).*/\1/p' | head -n1)
-printf 'wall=%s boot_to_suite=%s suite_end=%s vm=%s suite_exit=%s\n' \
-	"$wall" "${up_start:-?}" "${up_end:-?}" "$vm_status" "${suite_status:-?}" >"$times"
+printf 'wall=%s boot_to_suite=%s suite_end=%s vm=%s suite_exit=%s longest_silence=%s stall=%s\n' \
+	"$wall" "${up_start:-?}" "${up_end:-?}" "$vm_status" "${suite_status:-?}" \
+	"$QEMU_LONGEST_SILENCE" "$stall_s" >"$times"
 
-printf 'vm %s: %s (%.1fs wall, suite exit %s)\n' "$name" "$vm_line" "$wall" "${suite_status:-?}"
+printf 'vm %s: %s (%.1fs wall, suite exit %s; longest silence %ss of the %ss hang budget)\n' \
+	"$name" "$vm_line" "$wall" "${suite_status:-?}" "$QEMU_LONGEST_SILENCE" "$stall_s"
 if [ "$vm_status" != ok ]; then
 	echo "$verdict" | tail -n +2
 	[ -s "$work/qemu.err" ] && sed 's/^/    qemu: /' "$work/qemu.err"

@@ -16,6 +16,8 @@ if [ -n "${UAPI_INC:-}" ]; then
 	exit 0
 fi
 
+# Before anything else: the packages the headers and the build need.
+HOST_DEPS=build "$VM_DIR/host-deps.sh"
 src=$("$VM_DIR/kernel-source.sh")
 key=$(basename "$src")
 [ -n "${KERNEL_SRC:-}" ] && key=user-$(echo "$src" | md5sum | cut -c1-12)

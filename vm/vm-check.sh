@@ -4,6 +4,7 @@
 #   VM_CONFIGS="intel amd"  only these configurations (default: all)
 #   VM_HANG_RETRIES=N       boots after a hang (default 1, 0: none); a
 #                           splat or panic is never retried
+#   VM_PROGRESS=S           seconds between progress lines (default 20)
 #   VM_JOBS=N               guests booted at once (default 4: the guests
 #                           mostly wait on edu's 100 ms DMA timer)
 #   VM_SMP=N                vCPUs per guest (default: the config's smp)
@@ -64,11 +65,33 @@ done
 
 phase "booting ${#configs[@]} configuration(s), $VM_JOBS at a time: ${configs[*]}"
 t0=$(date +%s)
+# While guests run: every VM_PROGRESS seconds one line with each running
+# guest's results so far against its plan (from its live KTAP link).
+progress() {
+	local c k n plan line
+	while sleep "${VM_PROGRESS:-20}"; do
+		line=""
+		for c in "${configs[@]}"; do
+			k=$OUT_DIR/$c.live
+			[ -e "$k" ] || continue
+			n=$(grep -cE '^(not )?ok [0-9]+ ' "$k" 2>/dev/null || true)
+			plan=$(sed -n 's/^1\.\.\([0-9]*\)$/\1/p' "$k" 2>/dev/null | head -n1)
+			line+=" $c ${n:-0}/${plan:-?}"
+		done
+		[ -n "$line" ] && phase "running ($(($(date +%s) - t0))s):$line"
+	done
+}
+progress &
+progress_pid=$!
+guest_pids=()
 running=0
 for c in "${configs[@]}"; do
 	while [ "$running" -ge "$VM_JOBS" ]; do
-		wait -n || true
-		running=$((running - 1))
+		sleep 1
+		running=0
+		for pid in "${guest_pids[@]}"; do
+			kill -0 "$pid" 2>/dev/null && running=$((running + 1))
+		done
 	done
 	rm -f "$OUT_DIR/$c.rc"
 	(
@@ -93,9 +116,14 @@ for c in "${configs[@]}"; do
 		fi
 		echo $rc >"$OUT_DIR/$c.rc"
 	) &
+	guest_pids+=($!)
 	running=$((running + 1))
 done
-wait
+for pid in "${guest_pids[@]}"; do
+	wait "$pid" || true
+done
+kill "$progress_pid" 2>/dev/null || true
+wait "$progress_pid" 2>/dev/null || true
 phase "all guests done in $(($(date +%s) - t0))s"
 
 fail=0
@@ -138,8 +166,31 @@ elif [ "$mrc" != 0 ]; then
 	fail=1
 fi
 
+# What failed, and which of it is a known finding (vm/known-findings.txt):
+# the exit stays non-zero on any FAIL (findings are results), but a person
+# sees at once whether anything is new.
+known=$VM_DIR/known-findings.txt
+nnew=0 nknown=0 sick=() failing=""
+for c in "${configs[@]}"; do
+	k=$OUT_DIR/$c.ktap
+	h=$(sed -n 's/^# vm: \([a-z-]*\).*/\1/p' "$k" 2>/dev/null | tail -n1)
+	[ "${h:-missing}" = ok ] || sick+=("$c (${h:-no result})")
+	while read -r id; do
+		why=$(awk -v c="$c" -v i="$id" '!/^#/ && $1 == c && $2 == i { print $3; exit }' "$known")
+		if [ -n "$why" ]; then
+			nknown=$((nknown + 1))
+			failing+=$(printf '  %-13s %-48s known %s' "$c" "$id" "$why")$'\n'
+		else
+			nnew=$((nnew + 1))
+			failing+=$(printf '  %-13s %-48s NEW' "$c" "$id")$'\n'
+		fi
+	done < <(sed -nE 's/^not ok [0-9]+ ([^ #]+).*/\1/p' "$k" 2>/dev/null)
+done
+[ -z "$failing" ] || printf 'failing cases:\n%s' "$failing"
+[ ${#sick[@]} = 0 ] || echo "guests not healthy: ${sick[*]}"
+
 if [ "$fail" != 0 ]; then
-	echo "vm-check: FAILED (see $OUT_DIR/*.console and *.ktap)"
+	echo "vm-check: FAILED: $nnew new failing case(s), $nknown known finding(s) reproduced, ${#sick[@]} unhealthy guest(s) (see $OUT_DIR/*.console and *.ktap)"
 	exit 1
 fi
 echo "vm-check: all ${#configs[@]} configuration(s) passed"

@@ -6,8 +6,8 @@
 # Ends with "N passed, N failed".
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-tests=(scan-test.sh)
-[ "${VM_TESTS:-all}" = scan ] || tests+=(config-test.sh inject-test.sh qemu-test.sh)
+tests=(scan-test.sh watch-test.sh)
+[ "${VM_TESTS:-all}" = scan ] || tests+=(config-test.sh inject-test.sh qemu-test.sh fresh-host-test.sh dev-loop-test.sh)
 
 passed=0
 failed=0

@@ -6,18 +6,22 @@
  * IOMMU_TEST_CMD ops of the mock driver:
  *
  *  bind     IOAS_ALLOC (a private "park" IOAS) + MOCK_DOMAIN_FLAGS on it
- *           (creates, binds and attaches a mock device) + HWPT_ALLOC with
- *           ALLOC_PASID on the park IOAS + MOCK_DOMAIN_REPLACE onto it. The
- *           park HWPT maps nothing, so a bound, "unattached" device reaches
- *           no memory. The mock has no RID detach op: that is the stand-in
- *           for the blocking domain VFIO attaches on BIND.
- *  attach   RID: MOCK_DOMAIN_REPLACE. PASID: PASID_REPLACE when the PASID is
- *           attached, PASID_ATTACH otherwise (as VFIO does).
- *  detach   RID: MOCK_DOMAIN_REPLACE onto the park HWPT. PASID: PASID_DETACH.
+ *           (creates, binds and attaches a mock device), then the real RID
+ *           detach: PASID_DETACH with pasid 0 (IOMMU_NO_PASID) calls
+ *           iommufd_device_detach(idev, IOMMU_NO_PASID), the function
+ *           VFIO's DETACH reaches, and the park IOAS goes. A bound device is
+ *           then unattached as after VFIO's BIND.
+ *  attach   RID: PASID_ATTACH / PASID_REPLACE with pasid 0 (the RID attach
+ *           and replace iommufd_device_attach/replace do for VFIO), replace
+ *           when attached. PASID: PASID_REPLACE when the PASID is attached,
+ *           PASID_ATTACH otherwise (as VFIO does).
+ *  detach   RID: PASID_DETACH with pasid 0 (the real RID detach). PASID:
+ *           PASID_DETACH.
  *  unbind   PASID_DETACH of each attached PASID (VFIO's unbind does the
- *           same), IOMMU_DESTROY of the selftest object (detach, unbind and
- *           deletion of the mock device), then the park HWPT and IOAS.
- *           A later bind creates a new mock device.
+ *           same), IOMMU_DESTROY of the selftest object
+ *           (iommufd_selftest_destroy: the RID detach, iommufd_device_unbind
+ *           and deletion of the mock device). A later bind creates a new
+ *           mock device.
  *  dma      a translation probe, not a DMA: PASID_CHECK_HWPT finds the HWPT
  *           the kernel has on the RID/PASID, MD_CHECK_MAP asks the mock
  *           domain whether each page of the IOVA range translates to a user
@@ -67,7 +71,8 @@ struct mdev {
 	uint32_t dev_flags; /* MOCK_DEV_* */
 	bool bound;
 	unsigned ctx;
-	uint32_t stdev, idev, park_ioas, park_hwpt; /* raw IDs in ctx */
+	uint32_t stdev, idev; /* raw IDs in ctx */
+	bool rid_attached;
 	unsigned npasid;
 	uint32_t pasid[MAX_PASIDS]; /* attached PASIDs, as VFIO's ida */
 };
@@ -148,16 +153,14 @@ static int m_ioas_alloc(struct target *t, unsigned ctx, uint32_t *ioas_id)
 	return ret;
 }
 
-/* Is raw ID one of the objects the target made to stand in for VFIO
- * (park IOAS/HWPT, the selftest object that is the device)? */
+/* Is raw ID the object the target made to stand in for VFIO (the
+ * selftest object that is the device)? */
 static bool scaffolding(struct target *t, unsigned ctx, uint32_t raw)
 {
 	for (unsigned i = 0; i < t->caps.ndev; i++) {
 		const struct mdev *d = &M(t)->dev[i];
 
-		if (d->bound && d->ctx == ctx &&
-		    (raw == d->stdev || raw == d->park_ioas ||
-		     raw == d->park_hwpt))
+		if (d->bound && d->ctx == ctx && raw == d->stdev)
 			return true;
 	}
 	return false;
@@ -342,45 +345,33 @@ static int m_raw_ioctl(struct target *t, unsigned ctx, unsigned long cmd,
 static int m_bind(struct target *t, unsigned dev, unsigned ctx)
 {
 	struct mdev *d = mdev_of(t, dev);
+	uint32_t pt, park;
 	int fd, ret;
-	uint32_t pt;
 
 	if (!d || ctx >= t->caps.nctx)
 		return -T_UNSUPPORTED;
 	if (d->bound) /* there is no cdev fd to bind twice */
 		return -T_UNSUPPORTED;
 	fd = M(t)->fd[ctx];
-	ret = ufd_ioas_alloc(fd, &d->park_ioas);
+	/* The mock device is born attached; the real RID detach leaves it as
+	 * VFIO's BIND does, and takes the park IOAS's auto HWPT with it. */
+	ret = ufd_ioas_alloc(fd, &park);
 	if (ret)
 		return ret;
-	ret = mock_cmd_domain(fd, d->park_ioas, d->dev_flags, &d->stdev, &pt,
-			      &d->idev);
+	ret = mock_cmd_domain(fd, park, d->dev_flags, &d->stdev, &pt, &d->idev);
+	if (!ret) {
+		ret = mock_cmd_pasid_detach(fd, d->stdev, 0);
+		if (ret)
+			ufd_destroy(fd, d->stdev);
+	}
+	ufd_destroy(fd, park);
 	if (ret)
-		goto err_ioas;
-	ret = ufd_hwpt_alloc(fd,
-			     d->dev_flags & MOCK_DEV_PASID ?
-				     IOMMU_HWPT_ALLOC_PASID : 0,
-			     d->idev, d->park_ioas, IOMMU_HWPT_DATA_NONE, NULL,
-			     0, 0, &d->park_hwpt);
-	if (ret)
-		goto err_dev;
-	pt = d->park_hwpt;
-	ret = mock_cmd_domain_replace(fd, d->stdev, &pt);
-	if (ret)
-		goto err_hwpt;
-	note_hwpt(t, ctx, d->park_hwpt);
+		return ret;
 	d->ctx = ctx;
 	d->npasid = 0;
+	d->rid_attached = false;
 	d->bound = true;
 	return 0;
-
-err_hwpt:
-	ufd_destroy(fd, d->park_hwpt);
-err_dev:
-	ufd_destroy(fd, d->stdev);
-err_ioas:
-	ufd_destroy(fd, d->park_ioas);
-	return ret;
 }
 
 static int pasid_index(const struct mdev *d, uint32_t pasid)
@@ -419,9 +410,7 @@ static int m_unbind(struct target *t, unsigned dev)
 	if (ret)
 		return ret;
 	d->bound = false;
-	/* The park objects are ours, not the case's: errors are not its. */
-	ufd_destroy(fd, d->park_hwpt);
-	ufd_destroy(fd, d->park_ioas);
+	d->rid_attached = false;
 	return 0;
 }
 
@@ -438,7 +427,10 @@ static int m_attach(struct target *t, unsigned dev, uint32_t pasid,
 	 * kernel would: it judges. */
 	fd = M(t)->fd[d->ctx];
 	if (pasid == T_NO_PASID) {
-		ret = mock_cmd_domain_replace(fd, d->stdev, &pt);
+		ret = d->rid_attached ? mock_cmd_pasid_replace(fd, d->stdev, 0, &pt) :
+					mock_cmd_pasid_attach(fd, d->stdev, 0, &pt);
+		if (!ret)
+			d->rid_attached = true;
 	} else if (pasid_index(d, pasid) >= 0) {
 		ret = mock_cmd_pasid_replace(fd, d->stdev, pasid, &pt);
 	} else {
@@ -459,14 +451,17 @@ static int m_attach(struct target *t, unsigned dev, uint32_t pasid,
 static int m_detach(struct target *t, unsigned dev, uint32_t pasid)
 {
 	struct mdev *d = mdev_of(t, dev);
-	uint32_t pt;
 	int ret;
 
 	if (!d || !d->bound)
 		return -T_UNSUPPORTED;
 	if (pasid == T_NO_PASID) {
-		pt = d->park_hwpt;
-		return mock_cmd_domain_replace(M(t)->fd[d->ctx], d->stdev, &pt);
+		/* The real RID detach; like VFIO, a detach of an unattached
+		 * RID succeeds (the kernel finds nothing to detach). */
+		ret = mock_cmd_pasid_detach(M(t)->fd[d->ctx], d->stdev, 0);
+		if (!ret)
+			d->rid_attached = false;
+		return ret;
 	}
 	/* Unlike VFIO, ask the kernel even for a PASID never attached. */
 	ret = mock_cmd_pasid_detach(M(t)->fd[d->ctx], d->stdev, pasid);
@@ -477,7 +472,7 @@ static int m_detach(struct target *t, unsigned dev, uint32_t pasid)
 
 /* --- the translation probe ------------------------------------------------- */
 
-/* The HWPT the kernel has on dev's pasid: 0 when detached (or parked),
+/* The HWPT the kernel has on dev's pasid: 0 when detached,
  * -1 when none of the HWPTs this target knows matches. */
 static int64_t attached_hwpt(struct target *t, struct mdev *d, uint32_t pasid)
 {
@@ -490,7 +485,7 @@ static int64_t attached_hwpt(struct target *t, struct mdev *d, uint32_t pasid)
 		uint32_t h = M(t)->hwpt[d->ctx][i];
 
 		if (!mock_cmd_pasid_check_hwpt(fd, d->stdev, p, h))
-			return h == d->park_hwpt ? 0 : h;
+			return h;
 	}
 	return -1;
 }

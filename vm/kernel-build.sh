@@ -86,6 +86,16 @@ if [ -f "$image" ] && [ "${CONFIG_ONLY:-0}" != 1 ] && [ "$incremental" != 1 ]; t
 fi
 
 mkdir -p "$out"
+# vm/mutate.sh patches the cached Debian tree in place: no build of that tree
+# may read it meanwhile (mutate holds the lock exclusively and says so with
+# TREE_LOCK_HELD=1 to the builds it runs itself).
+if [ -z "${KERNEL_SRC:-}" ] && [ "${TREE_LOCK_HELD:-0}" != 1 ]; then
+	exec 8>"$CACHE_DIR/.debian-tree.lock"
+	if ! flock -s -n 8; then
+		phase "kernel: vm/mutate.sh is using the source tree; waiting for it"
+		flock -s 8
+	fi
+fi
 # Several engineers (and CI jobs) may ask for the same image at once: build once.
 exec 9>"$out/.lock"
 if ! flock -n 9; then

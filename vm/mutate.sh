@@ -90,6 +90,14 @@ done
 # right after the build (and at the start of the next run, if this one was
 # killed half way): the tree is never left patched.
 mkdir -p "$STATE/saved"
+# No other build may read the tree while a mutant is in it (kernel-build.sh
+# takes this lock shared for its builds of the Debian tree).
+exec 7>"$CACHE_DIR/.debian-tree.lock"
+if ! flock -x -n 7; then
+	phase "mutate: a kernel build is reading the source tree; waiting for it"
+	flock -x 7
+fi
+export TREE_LOCK_HELD=1
 restore_tree() {
 	[ -f "$STATE/applied" ] || return 0
 	local src rel
@@ -149,8 +157,11 @@ health() { # ktap: the harness's verdict on the guest (ok, splat, hang, ...)
 }
 
 # --- the mutants ---------------------------------------------------------------
-nkilled=0 nsurvived=0 nbroken=0
-rows=()
+# Builds are one at a time (one tree); each built mutant boots in the
+# background while the next one builds, MUTATE_JOBS boots at once.
+MUTATE_JOBS=${MUTATE_JOBS:-2}
+declare -A result_of=() detail_of=() tbuild_of=() t0_of=() boot_pid=()
+make -s -C "$TOP_DIR" static >&2 || die "make static failed"
 for m in "${selected[@]}"; do
 	name=$(basename "$m" .patch)
 	cs=${configs_of[$name]}
@@ -159,6 +170,7 @@ for m in "${selected[@]}"; do
 	rm -rf "$out"
 	mkdir -p "$out"
 	t0=$(date +%s)
+	t0_of[$name]=$t0
 	read -r _ src _ < <(PRINT_BUILD=1 ARCH=$arch "$VM_DIR/kernel-build.sh" 2>/dev/null)
 	mapfile -t files < <(sed -nE 's@^\+\+\+ b/([^[:space:]]+).*@\1@p' "$m")
 	[ ${#files[@]} -gt 0 ] || die "$m: no '+++ b/FILE' lines"
@@ -167,21 +179,35 @@ for m in "${selected[@]}"; do
 		mkdir -p "$STATE/saved/$(dirname "$f")"
 		cp -p "$src/$f" "$STATE/saved/$f"
 	done
-	result="" detail=""
 	if ! patch -p1 -d "$src" --batch --forward --silent <"$m" >"$out/patch.log" 2>&1; then
-		result=broken detail="patch does not apply: $(head -n1 "$out/patch.log")"
+		result_of[$name]=broken detail_of[$name]="patch does not apply: $(head -n1 "$out/patch.log")"
 	elif ! img=$(REBUILD=1 ARCH=$arch "$VM_DIR/kernel-build.sh" 2>"$out/build.log"); then
-		result=broken detail="does not build: $(grep -m1 'error' "$out/build.log" || tail -n1 "$out/build.log")"
+		result_of[$name]=broken
+		detail_of[$name]="does not build: $(grep -m1 'error' "$out/build.log" || tail -n1 "$out/build.log")"
 	else
 		cp "$img" "$out/$(basename "$img")"
 		img=$out/$(basename "$img")
 	fi
 	restore_tree
-	tbuild=$(($(date +%s) - t0))
-	if [ -z "$result" ]; then
-		images="$(pristine_images)KERNEL_$arch=$img"
-		# shellcheck disable=SC2086 # the configuration list
-		boot "$out" "$images" $cs
+	tbuild_of[$name]=$(($(date +%s) - t0))
+	[ -z "${result_of[$name]:-}" ] || continue
+	while [ "$(jobs -rp | wc -l)" -ge "$MUTATE_JOBS" ]; do sleep 2; done
+	phase "mutate: $name built in ${tbuild_of[$name]}s; booting $cs"
+	# shellcheck disable=SC2086 # the configuration list
+	boot "$out" "$(pristine_images)KERNEL_$arch=$img" $cs &
+	boot_pid[$name]=$!
+done
+for pid in "${boot_pid[@]}"; do
+	wait "$pid" || true
+done
+
+nkilled=0 nsurvived=0 nbroken=0
+rows=()
+for m in "${selected[@]}"; do
+	name=$(basename "$m" .patch)
+	cs=${configs_of[$name]}
+	out=$MUTATE_OUT/$name
+	if [ -z "${result_of[$name]:-}" ]; then
 		kills=()
 		for c in $cs; do
 			new=$(comm -13 <(failing "$pdir/$c.ktap") <(failing "$out/$c.ktap") | paste -sd, -)
@@ -193,20 +219,22 @@ for m in "${selected[@]}"; do
 			fi
 		done
 		if [ ${#kills[@]} -gt 0 ]; then
-			result=killed detail=$(printf '%s; ' "${kills[@]}")
-			detail=${detail%; }
+			result_of[$name]=killed detail_of[$name]=$(printf '%s; ' "${kills[@]}")
+			detail_of[$name]=${detail_of[$name]%; }
 		else
-			result=survived detail=$(header "$m" Note)
+			result_of[$name]=survived detail_of[$name]=$(header "$m" Note)
 		fi
 	fi
-	secs=$(($(date +%s) - t0))
-	case $result in
+	secs=$(($(stat -c %Y "$out" 2>/dev/null || date +%s) - ${t0_of[$name]}))
+	[ -f "$out/vm-check.log" ] && secs=$(($(stat -c %Y "$out/vm-check.log") - ${t0_of[$name]}))
+	case ${result_of[$name]} in
 	killed) nkilled=$((nkilled + 1)) ;;
 	survived) nsurvived=$((nsurvived + 1)) ;;
 	*) nbroken=$((nbroken + 1)) ;;
 	esac
-	echo "$result $name ($cs; build ${tbuild}s, total ${secs}s): $detail"
-	rows+=("| $name | $(header "$m" Rule) | $cs | $result | ${detail//|/\\|} | ${secs} s |")
+	echo "${result_of[$name]} $name ($cs; build ${tbuild_of[$name]}s, build to verdict ${secs}s): ${detail_of[$name]}"
+	d=${detail_of[$name]}
+	rows+=("| $name | $(header "$m" Rule) | $cs | ${result_of[$name]} | ${d//|/\\|} | ${tbuild_of[$name]} s / ${secs} s |")
 done
 
 # Leave the build directory matching the pristine tree again.
@@ -232,7 +260,7 @@ if [ -n "$doc" ]; then
 		echo
 		echo "Whole run: ${total} s ($(nproc) cores)."
 		echo
-		echo "| mutant | rule broken | configurations | result | killing cases / reason | time |"
+		echo "| mutant | rule broken | configurations | result | killing cases / reason | build / build to verdict |"
 		echo "|---|---|---|---|---|---|"
 		printf '%s\n' "${rows[@]}"
 	} >"$doc"

@@ -43,6 +43,14 @@ trap cleanup EXIT
 cp -a "$base/." "$root/"
 for m in proc sys dev dev/pts; do mount --bind "/$m" "$root/$m"; done
 cp /etc/resolv.conf "$root/etc/resolv.conf" 2>/dev/null || true
+# A fresh machine of this kind, not a bare Debian: the machine image's own
+# apt configuration and sources (e.g. how it treats the snapshot mirror's
+# Release dates), without anything this project added to them.
+cp -a /etc/apt/apt.conf.d/. "$root/etc/apt/apt.conf.d/"
+for f in /etc/apt/sources.list /etc/apt/sources.list.d/*; do
+	case ${f##*/} in iommu-conformance-* | *.disabled* | *.save) continue ;; esac
+	[ -f "$f" ] && cp -a "$f" "$root$f"
+done
 # The work tree as a fresh clone has it (tracked files, uncommitted edits too).
 mkdir -p "$root/repo"
 (cd "$TOP_DIR" && git ls-files -z --cached --others --exclude-standard |

@@ -191,6 +191,9 @@ int matrix_report(const struct ktap_file *files, unsigned n, enum matrix_by by,
 		if (!ktap_complete(k))
 			fprintf(out, "# %s: incomplete (%u of %u results)\n",
 				k->name, k->ncases, k->plan);
+		if (k->header && strstr(k->header, " dma=probed"))
+			fprintf(out, "# %s: DMA cells are translation probes (the mock's MD_CHECK_MAP / PASID_CHECK_HWPT), not DMA\n",
+				k->name);
 	}
 
 	if (json) {
@@ -211,8 +214,12 @@ int matrix_report(const struct ktap_file *files, unsigned n, enum matrix_by by,
 			else
 				fputs("null", json);
 			fprintf(json, ", \"complete\": %s, \"results\": %u, \"plan\": %u"
-				", \"health\": ", ktap_complete(k) ? "true" : "false",
-				k->ncases, k->plan);
+				", \"dma_evidence\": \"%s\", \"health\": ",
+				ktap_complete(k) ? "true" : "false", k->ncases, k->plan,
+				!k->header ? "unknown" :
+				strstr(k->header, " dma=probed") ? "probe" :
+				strstr(k->header, " dma=real") ? "dma" :
+				strstr(k->header, " dma=modelled") ? "model" : "none");
 			json_string(json, h);
 			fputs(", \"health_detail\": ", json);
 			json_string(json, k->health_detail ? k->health_detail : "");

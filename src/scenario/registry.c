@@ -80,10 +80,12 @@ const char *scenario_unmet(const struct scenario *sc,
 			 say ? ")" : "");
 		return why;
 	}
-	if ((r & REQ_DMA) && caps->dma != DMA_REAL && caps->dma != DMA_MODELLED)
-		return caps->dma == DMA_PROBED ?
-			"needs a DMA engine (this target only has a translation probe)" :
-			"needs a DMA engine";
+	/* A translation probe (the mock's MD_CHECK_MAP / PASID_CHECK_HWPT) is
+	 * evidence of its own kind: it answers what the IOMMU domain would do
+	 * with the access, judged by memory like a DMA; the reports say
+	 * "probed" for that target. REQ_REAL_DMA asks for bytes on a bus. */
+	if ((r & REQ_DMA) && caps->dma == DMA_NONE)
+		return "needs a DMA engine";
 	if ((r & REQ_REAL_DMA) && caps->dma != DMA_REAL)
 		return "needs a real DMA master";
 	if ((r & REQ_PASID) && (!caps->pasid_uapi || !count_pasid_devs(caps)))

@@ -180,7 +180,8 @@ static size_t pattern_words_seen(const void *buf, size_t len, uint32_t seed)
 
 int dev_with_dma(const struct tc *c, int not_this)
 {
-	if (c->caps->dma != DMA_REAL && c->caps->dma != DMA_MODELLED)
+	/* A translation probe counts: its evidence kind is in the reports. */
+	if (c->caps->dma == DMA_NONE)
 		return -1;
 	for (unsigned i = 0; i < c->caps->ndev; i++)
 		if ((int)i != not_this && c->caps->dev[i].dma)

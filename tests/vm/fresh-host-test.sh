@@ -47,9 +47,9 @@ cp /etc/resolv.conf "$root/etc/resolv.conf" 2>/dev/null || true
 # apt configuration and sources (e.g. how it treats the snapshot mirror's
 # Release dates), without anything this project added to them.
 cp -a /etc/apt/apt.conf.d/. "$root/etc/apt/apt.conf.d/"
-for f in /etc/apt/sources.list /etc/apt/sources.list.d/*; do
-	case ${f##*/} in iommu-conformance-* | *.disabled* | *.save) continue ;; esac
-	[ -f "$f" ] && cp -a "$f" "$root$f"
+for src in /etc/apt/sources.list /etc/apt/sources.list.d/*; do
+	case ${src##*/} in iommu-conformance-* | *.disabled* | *.save) continue ;; esac
+	[ -f "$src" ] && cp -a "$src" "$root$src"
 done
 # The work tree as a fresh clone has it (tracked files, uncommitted edits too).
 mkdir -p "$root/repo"

@@ -145,7 +145,7 @@ SCENARIO(dirty_exact,
 	 .id = "dirty.enable_clean_then_exact",
 	 .title = "enabling dirty tracking starts clean; the bitmap shows exactly the pages DMA wrote",
 	 .invariants = "DIRTY-2",
-	 .requires = REQ_DIRTY | REQ_DMA | REQ_HWPT_ALLOC)
+	 .requires = REQ_DIRTY | REQ_DMA | REQ_BUS_DMA | REQ_HWPT_ALLOC)
 {
 	struct dirty_setup s;
 	uint64_t bits;
@@ -189,7 +189,7 @@ SCENARIO(dirty_no_clear,
 	 .id = "dirty.no_clear_keeps_bits",
 	 .title = "GET_DIRTY_BITMAP with NO_CLEAR leaves the bits for the next read",
 	 .invariants = "DIRTY-3",
-	 .requires = REQ_DIRTY | REQ_DMA | REQ_HWPT_ALLOC)
+	 .requires = REQ_DIRTY | REQ_DMA | REQ_BUS_DMA | REQ_HWPT_ALLOC)
 {
 	const uint32_t nc = IOMMU_HWPT_GET_DIRTY_BITMAP_NO_CLEAR;
 	struct dirty_setup s;

@@ -86,6 +86,8 @@ const char *scenario_unmet(const struct scenario *sc,
 	 * "probed" for that target. REQ_REAL_DMA asks for bytes on a bus. */
 	if ((r & REQ_DMA) && caps->dma == DMA_NONE)
 		return "needs a DMA engine";
+	if ((r & REQ_BUS_DMA) && caps->dma != DMA_REAL && caps->dma != DMA_MODELLED)
+		return "needs DMA the IOMMU sees (a translation probe sets no dirty bit)";
 	if ((r & REQ_REAL_DMA) && caps->dma != DMA_REAL)
 		return "needs a real DMA master";
 	if ((r & REQ_PASID) && (!caps->pasid_uapi || !count_pasid_devs(caps)))

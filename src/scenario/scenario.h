@@ -30,6 +30,9 @@ enum {
 	REQ_DIRTY = 1 << 7,	 /* a dirty-tracking capable device */
 	REQ_2PASID_DEVS = 1 << 8, /* two PASID-capable devices, different groups */
 	REQ_REAL_DMA = 1 << 9,	 /* a real DMA master, not a modelled one */
+	/* DMA the IOMMU itself sees (real or modelled), not a translation
+	 * probe: e.g. dirty bits are set by the access, never by a query. */
+	REQ_BUS_DMA = 1 << 10,
 };
 
 struct tc;

@@ -30,7 +30,7 @@
 #   CHECK_MUTANT=NN  the kernel mutant make check runs end to end (vm/mutants/)
 #   KEEP_GOING is implied: every phase runs, the totals say what failed.
 set -uo pipefail
-CHECK_MUTANT=${CHECK_MUTANT:-01}
+CHECK_MUTANT=${CHECK_MUTANT:-02}
 
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"

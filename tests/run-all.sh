@@ -183,6 +183,24 @@ else
 	fi
 fi
 
+# --- 5a''. engine controls (tests/engine-controls.sh) ----------------------
+phase "engine controls (tests/engine-controls.sh)"
+if [ "${built[plain]}" != 1 ]; then
+	count 0 0 1 "engine controls: not built"
+else
+	logged engine-controls env BIN="$top/build/iommu-conformance" tests/engine-controls.sh
+	rc=$?
+	grep -E '^(not )?ok' "$logs/engine-controls.log" | sed 's/^/    /' || true
+	line=$(grep -E '^engine-controls: [0-9]+ passed, [0-9]+ failed' "$logs/engine-controls.log" | tail -n1)
+	if [ -n "$line" ]; then
+		read -r p f < <(sed -E 's/^engine-controls: ([0-9]+) passed, ([0-9]+) failed.*/\1 \2/' <<<"$line")
+		count "$p" "$f" 0 "engine controls"
+	else
+		show_tail "$logs/engine-controls.log"
+		count 0 1 0 "engine controls: exit $rc"
+	fi
+fi
+
 # --- 5a'. layering (tests/layering.sh) -------------------------------------
 # No include points up or sideways in src/; and the check itself must fail on
 # a copy of the tree with one upward include planted.

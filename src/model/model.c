@@ -233,7 +233,8 @@ static void pte_del(struct model *m, struct m_hwpt *h, const struct m_area *ar)
 
 		if (p->stale || p->iova != ar->iova || p->len != ar->len)
 			continue;
-		if (bug(m, MB_STALE_UNMAP) || bug(m, MB_STALE_REMAP)) {
+		if (bug(m, MB_STALE_UNMAP) || bug(m, MB_STALE_REMAP) ||
+		    bug(m, MB_ENGINE_LANDS_ALL)) {
 			p->stale = true;
 			return;
 		}

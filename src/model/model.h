@@ -124,6 +124,11 @@ enum model_bug {
 	MB_DIRTY_UNALIGNED_OK,	  /* DIRTY-4 */
 	MB_GROUP_UNATTACHED_BLOCKED, /* GROUP-5 */
 	MB_PASID_NOSUPPORT_EINVAL, /* PASID-10 */
+	/* The engine controls: the DMA engine is broken, not the IOMMU (no
+	 * DMA invariant may PASS with them: tests/engine-controls.sh). */
+	MB_ENGINE_NEVER_MOVES,	  /* reports every transfer done, moves nothing */
+	MB_ENGINE_LANDS_ALL,	  /* reaches any memory ever mapped at the IOVA */
+	MB_ENGINE_TIMES_OUT,	  /* never completes */
 	MB_SECOND_FD_BIND_OK,	  /* OWN-7 */
 	MB_CLOSE_CTX_TEARDOWN,	  /* OBJ-10 */
 	MB_COUNT

@@ -109,6 +109,36 @@ static const struct m_pte *pt_lookup(const struct model *m,
 	return NULL;
 }
 
+/* MB_ENGINE_LANDS_ALL: any entry of any page table, live or stale, that
+ * ever mapped iova, else any IOAS area at iova: an engine that ignores
+ * what the IOMMU says and reaches whatever memory user space put there. */
+static const struct m_pte *any_pte(const struct model *m, uint64_t iova)
+{
+	static __thread struct m_pte from_area;
+
+	for (unsigned i = 0; i < M_MAX_HWPT; i++) {
+		const struct m_hwpt *h = &m->hwpt[i];
+
+		for (unsigned j = h->nested ? 0 : h->npte; j--;)
+			if (iova >= h->pte[j].iova &&
+			    iova - h->pte[j].iova < h->pte[j].len)
+				return &h->pte[j];
+	}
+	for (unsigned i = 0; i < M_MAX_IOAS; i++)
+		for (unsigned k = 0; k < m->ioas[i].narea; k++) {
+			const struct m_area *a = &m->ioas[i].area[k];
+
+			if (a->uva && iova >= a->iova && iova - a->iova < a->len) {
+				from_area = (struct m_pte){ .iova = a->iova,
+							    .len = a->len,
+							    .uva = a->uva,
+							    .prot = a->prot };
+				return &from_area;
+			}
+		}
+	return NULL;
+}
+
 /* MB_BIND_IDENTITY: the default identity domain; only addresses of user
  * memory the model knows (some area of some IOAS) are "RAM". */
 static bool identity_ram(const struct model *m, uint64_t pa, size_t len)
@@ -152,6 +182,14 @@ int model_dma(struct model *m, unsigned dev, uint32_t pasid, enum dma_dir dir,
 
 	if (dev >= m->p->ndev || len > (4u << 20))
 		return op_end(m, -EINVAL);
+	if (bug(m, MB_ENGINE_TIMES_OUT))
+		return op_end(m, -ETIMEDOUT);
+	if (bug(m, MB_ENGINE_NEVER_MOVES)) {
+		if (evidence && evidence_len)
+			snprintf(evidence, evidence_len,
+				 "model: engine reports the transfer done, moved nothing");
+		return op_end(m, 0);
+	}
 	model_hw_resolve(m, dev, pasid, &h, &fb);
 	if (!h && pasid == T_NO_PASID && m->identity[m->dev[dev].gi] &&
 	    m->group[m->dev[dev].gi].owner >= 0 &&
@@ -180,6 +218,8 @@ int model_dma(struct model *m, unsigned dev, uint32_t pasid, enum dma_dir dir,
 			p = pt_lookup(m, fb, at);
 			via = fb;
 		}
+		if (!p && bug(m, MB_ENGINE_LANDS_ALL))
+			p = any_pte(m, at);
 		/* MB_APERTURE_SHORT: the page table is a page short of the
 		 * aperture it reports (DMA-8) */
 		if (p && bug(m, MB_APERTURE_SHORT) &&
@@ -198,6 +238,8 @@ int model_dma(struct model *m, unsigned dev, uint32_t pasid, enum dma_dir dir,
 		 * them not present (DMA-3) */
 		if (p && p->prot == T_MAP_WRITEABLE && bug(m, MB_WO_NO_ACCESS))
 			ok = false;
+		if (bug(m, MB_ENGINE_LANDS_ALL))
+			ok = p != NULL;
 		off = p ? at - p->iova : 0;
 		/* MB_HUGE_FIRST_PAGE: a 2 MiB IOPTE built from the first 4 KiB
 		 * page only (DMA-7) */
@@ -222,7 +264,8 @@ int model_dma(struct model *m, unsigned dev, uint32_t pasid, enum dma_dir dir,
 
 			if (dir == DMA_TO_MEMORY) {
 				memcpy(mem, (uint8_t *)buf + done, chunk);
-				mark_dirty(m, via, at);
+				if (via)
+					mark_dirty(m, via, at);
 			} else {
 				memcpy((uint8_t *)buf + done, mem, chunk);
 			}

@@ -440,6 +440,18 @@ static const struct model_profile profiles[] = {
 	NEG("close-ctx-teardown",
 	    "negative control: closing /dev/iommu blocks the devices still bound to it at once",
 	    "OBJ-10", MB_CLOSE_CTX_TEARDOWN),
+	/* The engine controls: a broken DMA engine on a correct IOMMU. They
+	 * break the evidence, not a rule, so every DMA invariant must lose
+	 * its PASS (tests/engine-controls.sh); DMA-1 is the one declared. */
+	NEG("engine-never-moves",
+	    "engine control: every transfer reports done and moves nothing",
+	    "DMA-1", MB_ENGINE_NEVER_MOVES),
+	NEG("engine-lands-all",
+	    "engine control: the engine reaches any memory ever mapped at an IOVA, whatever the IOMMU says",
+	    "DMA-4", MB_ENGINE_LANDS_ALL),
+	NEG("engine-times-out",
+	    "engine control: no transfer ever completes",
+	    "DMA-1", MB_ENGINE_TIMES_OUT),
 	{
 		/* AMD geometry (paging domains without set_dev_pasid), but
 		 * the missing op is reported as EINVAL. */

@@ -33,6 +33,26 @@ static uint64_t round_up64(uint64_t v, uint64_t a)
 	return (v + a - 1) / a * a;
 }
 
+/*
+ * Every buffer a case allocated: a DMA judged "blocked" must not have
+ * landed in any of them (a write through the wrong translation lands in
+ * another buffer of the case, which mem alone would not show). A case is
+ * one child process, so these statics are per case.
+ */
+#define MAX_CASE_BUFS 64
+static struct {
+	void *p;
+	size_t len;
+} case_bufs[MAX_CASE_BUFS];
+static unsigned ncase_bufs;
+
+static void *case_buf(void *p, size_t len)
+{
+	if (ncase_bufs < MAX_CASE_BUFS)
+		case_bufs[ncase_bufs++] = (typeof(case_bufs[0])){ p, len };
+	return p;
+}
+
 void *tc_alloc(struct tc *c, size_t len)
 {
 	size_t sz = round_up_sz(len ? len : 1, tc_page_size());
@@ -44,7 +64,7 @@ void *tc_alloc(struct tc *c, size_t len)
 	/* Touch every page for writing so no page is the shared zero page. */
 	for (size_t off = 0; off < sz; off += tc_page_size())
 		((volatile char *)p)[off] = 0;
-	return p;
+	return case_buf(p, sz);
 }
 
 /* kB of anonymous huge pages backing the VMA that holds addr (smaps). */
@@ -83,7 +103,7 @@ void *tc_alloc_huge(struct tc *c, size_t len)
 			munlock(p, sz);
 			memset(p, 0, sz);
 			tc_log(c, "huge memory: hugetlbfs, %zu bytes", sz);
-			return p;
+			return case_buf(p, sz);
 		}
 		munmap(p, sz);
 	}
@@ -104,7 +124,7 @@ void *tc_alloc_huge(struct tc *c, size_t len)
 		return NULL;
 	}
 	tc_log(c, "huge memory: transparent huge pages, %zu bytes", sz);
-	return al;
+	return case_buf(al, sz);
 }
 
 /* --- patterns ------------------------------------------------------------ */
@@ -373,6 +393,65 @@ const char *dma_outcome_name(enum dma_outcome o)
 	return "?";
 }
 
+/* The case's other buffers before a write, to see it land elsewhere. */
+static struct {
+	uint8_t *copy;
+	const void *skip;
+	size_t skip_len;
+} snap;
+
+static void snapshot_take(const void *mem, size_t len)
+{
+	size_t total = 0, at = 0;
+
+	for (unsigned i = 0; i < ncase_bufs; i++)
+		total += case_bufs[i].len;
+	snap.copy = malloc(total ? total : 1);
+	snap.skip = mem;
+	snap.skip_len = len;
+	if (!snap.copy)
+		return;
+	for (unsigned i = 0; i < ncase_bufs; i++) {
+		memcpy(snap.copy + at, case_bufs[i].p, case_bufs[i].len);
+		at += case_bufs[i].len;
+	}
+}
+
+/* NULL when nothing outside [skip, skip+len) changed, else where. */
+static const char *snapshot_changed(void)
+{
+	static __thread char where[96];
+	size_t at = 0;
+
+	if (!snap.copy)
+		return NULL;
+	for (unsigned i = 0; i < ncase_bufs; i++) {
+		const uint8_t *p = case_bufs[i].p;
+
+		for (size_t k = 0; k < case_bufs[i].len; k++) {
+			const uint8_t *b = p + k;
+
+			if (b >= (const uint8_t *)snap.skip &&
+			    b < (const uint8_t *)snap.skip + snap.skip_len)
+				continue;
+			if (*b != snap.copy[at + k]) {
+				snprintf(where, sizeof(where),
+					 "landed in another buffer of the case (%p+0x%zx)",
+					 (void *)p, k);
+				return where;
+			}
+		}
+		at += case_bufs[i].len;
+	}
+	return NULL;
+}
+
+static void snapshot_drop(void)
+{
+	free(snap.copy);
+	snap.copy = NULL;
+}
+
 /* Run and classify one transfer; log the evidence line. On an engine error
  * *err receives it; -T_UNSUPPORTED skips the case. */
 static enum dma_outcome dma_run_classify(struct tc *c, unsigned dev,
@@ -384,6 +463,7 @@ static enum dma_outcome dma_run_classify(struct tc *c, unsigned dev,
 	uint32_t mem_seed = tc_new_seed(c), dev_seed = tc_new_seed(c);
 	enum dma_outcome o;
 	char ev[256], pb[16];
+	const char *elsewhere = NULL;
 	void *buf;
 	int ret;
 
@@ -393,6 +473,8 @@ static enum dma_outcome dma_run_classify(struct tc *c, unsigned dev,
 		tc_skip(c, "out of memory");
 	fill_pattern(mem, len, mem_seed);
 	fill_pattern(buf, len, dev_seed);
+	if (write)
+		snapshot_take(mem, len);
 	ret = run_dma(c, dev, pasid, write ? DMA_TO_MEMORY : DMA_FROM_MEMORY,
 		      iova, buf, len, ev, sizeof(ev));
 	if (ret == -T_UNSUPPORTED) {
@@ -416,6 +498,9 @@ static enum dma_outcome dma_run_classify(struct tc *c, unsigned dev,
 			o = DMA_BLOCKED;
 		else
 			o = DMA_OTHER;
+		/* Blocked at mem, but landed in another buffer of the case. */
+		if (o == DMA_BLOCKED && (elsewhere = snapshot_changed()))
+			o = DMA_OTHER;
 	} else {
 		/* A blocked read may leave the engine's buffer as it was or
 		 * fill it with what the bus returns for a fault: either way
@@ -429,10 +514,12 @@ static enum dma_outcome dma_run_classify(struct tc *c, unsigned dev,
 	}
 	if (o == DMA_LANDED && dev < 32)
 		c->dma_proven |= 1u << dev;
-	tc_log(c, "dma %s dev %u pasid %s iova 0x%llx len %zu: %s (expected %s)%s%s",
+	tc_log(c, "dma %s dev %u pasid %s iova 0x%llx len %zu: %s (expected %s)%s%s%s%s",
 	       what, dev, pasid_str(pasid, pb, sizeof(pb)),
 	       (unsigned long long)iova, len, dma_outcome_name(o), expected,
+	       elsewhere ? "; " : "", elsewhere ? elsewhere : "",
 	       ev[0] ? "; " : "", ev);
+	snapshot_drop();
 	free(buf);
 	return o;
 }

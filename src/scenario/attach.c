@@ -87,8 +87,7 @@ static int dev_with_resv(const struct tc *c, bool want_dma)
 	return -1;
 }
 
-SCENARIO(attach_ioas_returns_auto_hwpt,
-	 .id = "attach.ioas_returns_auto_hwpt",
+SCENARIO(attach, ioas_returns_auto_hwpt,
 	 .title = "attaching to an IOAS returns an automatic HWPT ID distinct from the IOAS",
 	 .invariants = "ATTACH-1,OBJ-6")
 {
@@ -107,8 +106,7 @@ SCENARIO(attach_ioas_returns_auto_hwpt,
 	tc_end(c);
 }
 
-SCENARIO(attach_two_devs_one_ioas,
-	 .id = "attach.two_devs_one_ioas",
+SCENARIO(attach, two_devs_one_ioas,
 	 .title = "two devices in different groups both attach to one IOAS",
 	 .invariants = "ATTACH-2",
 	 .requires = REQ_2GROUPS, .min_devs = 2)
@@ -131,8 +129,7 @@ SCENARIO(attach_two_devs_one_ioas,
 	tc_end(c);
 }
 
-SCENARIO(attach_replace_same_hwpt_noop,
-	 .id = "attach.replace_same_hwpt_noop",
+SCENARIO(attach, replace_same_hwpt_noop,
 	 .title = "ATTACH on an attached device with its current HWPT (or IOAS) is a no-op success",
 	 .invariants = "ATTACH-3,DMA-1")
 {
@@ -209,8 +206,7 @@ static void keep_old_assert(struct tc *c, struct keep_old *k)
 	CHECK_RET(c, "ATTACH-4", T_CALL(c->t, destroy, k->ioas), EBUSY);
 }
 
-SCENARIO(attach_replace_failed_keeps_old,
-	 .id = "attach.replace_failed_keeps_old",
+SCENARIO(attach, replace_failed_keeps_old,
 	 .title = "a replace onto an IOAS mapped over the device's reserved region fails EADDRINUSE and keeps the old IOAS",
 	 .invariants = "ATTACH-4,ATTACH-10,DMA-1")
 {
@@ -246,8 +242,7 @@ SCENARIO(attach_replace_failed_keeps_old,
 	tc_end(c);
 }
 
-SCENARIO(attach_replace_other_iommu_keeps_old,
-	 .id = "attach.replace_other_iommu_keeps_old",
+SCENARIO(attach, replace_other_iommu_keeps_old,
 	 .title = "a replace onto an HWPT of another IOMMU instance fails EINVAL and keeps the old IOAS",
 	 .invariants = "ATTACH-4,DMA-1,HWPT-5",
 	 .requires = REQ_HWPT_ALLOC, .min_devs = 2)
@@ -278,8 +273,7 @@ SCENARIO(attach_replace_other_iommu_keeps_old,
 	tc_end(c);
 }
 
-SCENARIO(attach_replace_fault_inject_keeps_old,
-	 .id = "attach.replace_fault_inject_keeps_old",
+SCENARIO(attach, replace_fault_inject_keeps_old,
 	 .title = "a replace failed by fault injection at every step keeps the old IOAS working",
 	 .invariants = "ATTACH-4,ATTACH-5,DMA-1",
 	 .requires = REQ_FAULT_INJECT)
@@ -367,8 +361,7 @@ static void replace_switches(struct tc *c, bool to_hwpt)
 	tc_end(c);
 }
 
-SCENARIO(attach_replace_switches_ioas,
-	 .id = "attach.replace_switches_ioas",
+SCENARIO(attach, replace_switches_ioas,
 	 .title = "replace IOAS A -> IOAS B: IOVAs only in A blocked, B's pages used",
 	 .invariants = "ATTACH-5,DMA-1",
 	 .requires = REQ_DMA)
@@ -376,8 +369,7 @@ SCENARIO(attach_replace_switches_ioas,
 	replace_switches(c, false);
 }
 
-SCENARIO(attach_replace_switches_hwpt,
-	 .id = "attach.replace_switches_hwpt",
+SCENARIO(attach, replace_switches_hwpt,
 	 .title = "replace IOAS A -> manual HWPT on IOAS B: translation switches completely",
 	 .invariants = "ATTACH-5,DMA-1",
 	 .requires = REQ_DMA | REQ_HWPT_ALLOC)
@@ -385,8 +377,7 @@ SCENARIO(attach_replace_switches_hwpt,
 	replace_switches(c, true);
 }
 
-SCENARIO(attach_detach_blocks_dma,
-	 .id = "attach.detach_blocks_dma",
+SCENARIO(attach, detach_blocks_dma,
 	 .title = "after DETACH the device's DMA is blocked, also at IOVAs it just used",
 	 .invariants = "ATTACH-6,DMA-1",
 	 .requires = REQ_DMA)
@@ -410,8 +401,7 @@ SCENARIO(attach_detach_blocks_dma,
 	tc_end(c);
 }
 
-SCENARIO(attach_detach_unattached_ok,
-	 .id = "attach.detach_unattached_ok",
+SCENARIO(attach, detach_unattached_ok,
 	 .title = "DETACH of a device that is not attached succeeds",
 	 .invariants = "ATTACH-7")
 {
@@ -428,8 +418,7 @@ SCENARIO(attach_detach_unattached_ok,
 	tc_end(c);
 }
 
-SCENARIO(attach_bad_pt_id,
-	 .id = "attach.bad_pt_id",
+SCENARIO(attach, bad_pt_id,
 	 .title = "ATTACH to an ID never handed out gives ENOENT and leaves the device as it was",
 	 .invariants = "ATTACH-8")
 {
@@ -456,8 +445,7 @@ SCENARIO(attach_bad_pt_id,
 	tc_end(c);
 }
 
-SCENARIO(attach_resv_added_and_removed,
-	 .id = "attach.resv_added_and_removed",
+SCENARIO(attach, resv_added_and_removed,
 	 .title = "attach removes the device's reserved regions from the IOAS ranges; detach gives them back",
 	 .invariants = "ATTACH-9")
 {
@@ -490,8 +478,7 @@ SCENARIO(attach_resv_added_and_removed,
 	tc_end(c);
 }
 
-SCENARIO(attach_resv_overlap_eaddrinuse,
-	 .id = "attach.resv_overlap_eaddrinuse",
+SCENARIO(attach, resv_overlap_eaddrinuse,
 	 .title = "attach to an IOAS mapped over the device's reserved region fails EADDRINUSE; nothing attached",
 	 .invariants = "ATTACH-10,OWN-4")
 {
@@ -533,8 +520,7 @@ SCENARIO(attach_resv_overlap_eaddrinuse,
 	tc_end(c);
 }
 
-SCENARIO(attach_hwpt_prefilled,
-	 .id = "attach.hwpt_prefilled",
+SCENARIO(attach, hwpt_prefilled,
 	 .title = "a manual HWPT carries the IOAS's existing mappings from HWPT_ALLOC on",
 	 .invariants = "ATTACH-11,DMA-1",
 	 .requires = REQ_DMA | REQ_HWPT_ALLOC)
@@ -557,8 +543,7 @@ SCENARIO(attach_hwpt_prefilled,
 	tc_end(c);
 }
 
-SCENARIO(attach_map_after_attach_visible,
-	 .id = "attach.map_after_attach_visible",
+SCENARIO(attach, map_after_attach_visible,
 	 .title = "a mapping added after attach is visible to every attached device",
 	 .invariants = "ATTACH-12,DMA-10",
 	 .requires = REQ_DMA)
@@ -605,8 +590,7 @@ SCENARIO(attach_map_after_attach_visible,
 	tc_end(c);
 }
 
-SCENARIO(attach_replace_moves_reservations,
-	 .id = "attach.replace_moves_reservations",
+SCENARIO(attach, replace_moves_reservations,
 	 .title = "a replace onto another IOAS moves the device's reservations with it",
 	 .invariants = "ATTACH-13")
 {
@@ -711,8 +695,7 @@ static void same_ioas_assert(struct tc *c, const struct same_ioas *s,
 	}
 }
 
-SCENARIO(attach_replace_failed_same_ioas_keeps_ranges,
-	 .id = "attach.replace_failed_same_ioas_keeps_ranges",
+SCENARIO(attach, replace_failed_same_ioas_keeps_ranges,
 	 .title = "a replace onto another HWPT of the same IOAS that fails keeps the group's reserved ranges",
 	 .invariants = "ATTACH-4,IOAS-4,HWPT-5,PASID-2",
 	 .requires = REQ_HWPT_ALLOC)

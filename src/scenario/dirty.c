@@ -54,8 +54,7 @@ static void refuse_dirty_ops(struct tc *c, uint32_t hwpt, uint64_t iova,
 		 (unsigned long long)bitmap);
 }
 
-SCENARIO(dirty_auto_hwpt,
-	 .id = "dirty.ioctls_on_auto_hwpt",
+SCENARIO(dirty, ioctls_on_auto_hwpt,
 	 .title = "dirty ioctls on an automatic HWPT (no DIRTY_TRACKING) fail EOPNOTSUPP",
 	 .invariants = "DIRTY-1")
 {
@@ -72,8 +71,7 @@ SCENARIO(dirty_auto_hwpt,
 	refuse_dirty_ops(c, hwpt, iova, p, "automatic");
 }
 
-SCENARIO(dirty_plain_hwpt,
-	 .id = "dirty.ioctls_on_plain_hwpt",
+SCENARIO(dirty, ioctls_on_plain_hwpt,
 	 .title = "dirty ioctls on a manual HWPT allocated without DIRTY_TRACKING fail EOPNOTSUPP",
 	 .invariants = "DIRTY-1",
 	 .requires = REQ_HWPT_ALLOC)
@@ -141,8 +139,7 @@ static uint64_t read_bits(struct tc *c, const char *inv,
 	return bitmap;
 }
 
-SCENARIO(dirty_exact,
-	 .id = "dirty.enable_clean_then_exact",
+SCENARIO(dirty, enable_clean_then_exact,
 	 .title = "enabling dirty tracking starts clean; the bitmap shows exactly the pages DMA wrote",
 	 .invariants = "DIRTY-2",
 	 .requires = REQ_DIRTY | REQ_DMA | REQ_HWPT_ALLOC)
@@ -185,8 +182,7 @@ SCENARIO(dirty_exact,
 	CHECK_OK(c, "DIRTY-2", T_CALL(c->t, set_dirty_tracking, s.hwpt, false));
 }
 
-SCENARIO(dirty_no_clear,
-	 .id = "dirty.no_clear_keeps_bits",
+SCENARIO(dirty, no_clear_keeps_bits,
 	 .title = "GET_DIRTY_BITMAP with NO_CLEAR leaves the bits for the next read",
 	 .invariants = "DIRTY-3",
 	 .requires = REQ_DIRTY | REQ_DMA | REQ_HWPT_ALLOC)
@@ -225,8 +221,7 @@ SCENARIO(dirty_no_clear,
  * dirty tracking is asked through a plain HWPT (the valid request then
  * answers DIRTY-1's EOPNOTSUPP instead of 0).
  */
-SCENARIO(dirty_range_checks,
-	 .id = "dirty.bitmap_range_checks",
+SCENARIO(dirty, bitmap_range_checks,
 	 .title = "GET_DIRTY_BITMAP refuses a misaligned range or page_size 0 (EINVAL) and a wrapping one (EOVERFLOW)",
 	 .invariants = "DIRTY-4,DIRTY-1",
 	 .requires = REQ_HWPT_ALLOC)

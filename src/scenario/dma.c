@@ -27,8 +27,7 @@ static char *setup_mapped(struct tc *c, const char *inv, unsigned *dev,
 	return mem;
 }
 
-SCENARIO(dma_translation_exact_page_offset,
-	 .id = "dma.translation_exact_page_offset",
+SCENARIO(dma, translation_exact_page_offset,
 	 .title = "a mapped IOVA reaches exactly the mapped page and offset, not a neighbour",
 	 .invariants = "DMA-1",
 	 .requires = REQ_DMA)
@@ -91,8 +90,7 @@ SCENARIO(dma_translation_exact_page_offset,
 	tc_end(c);
 }
 
-SCENARIO(dma_ro_mapping,
-	 .id = "dma.ro_mapping",
+SCENARIO(dma, ro_mapping,
 	 .title = "a read-only mapping refuses device writes and allows device reads",
 	 .invariants = "DMA-2",
 	 .requires = REQ_DMA)
@@ -112,8 +110,7 @@ SCENARIO(dma_ro_mapping,
 	tc_end(c);
 }
 
-SCENARIO(dma_wo_mapping,
-	 .id = "dma.wo_mapping",
+SCENARIO(dma, wo_mapping,
 	 .title = "a write-only mapping allows device writes (reads are a driver capability)",
 	 .invariants = "DMA-3",
 	 .requires = REQ_DMA)
@@ -137,8 +134,7 @@ SCENARIO(dma_wo_mapping,
 	tc_end(c);
 }
 
-SCENARIO(dma_unmap_stops_dma,
-	 .id = "dma.unmap_stops_dma",
+SCENARIO(dma, unmap_stops_dma,
 	 .title = "unmap stops DMA at IOVAs the device used just before",
 	 .invariants = "DMA-4,DMA-1",
 	 .requires = REQ_DMA)
@@ -160,8 +156,7 @@ SCENARIO(dma_unmap_stops_dma,
 	tc_end(c);
 }
 
-SCENARIO(dma_unmap_all_stops_dma,
-	 .id = "dma.unmap_all_stops_dma",
+SCENARIO(dma, unmap_all_stops_dma,
 	 .title = "unmap-all stops DMA at every IOVA the device used",
 	 .invariants = "DMA-4,DMA-1",
 	 .requires = REQ_DMA)
@@ -184,8 +179,7 @@ SCENARIO(dma_unmap_all_stops_dma,
 	tc_end(c);
 }
 
-SCENARIO(dma_partial_unmap,
-	 .id = "dma.partial_unmap",
+SCENARIO(dma, partial_unmap,
 	 .title = "unmapping the middle one of three adjacent maps blocks exactly that page",
 	 .invariants = "DMA-5,DMA-1",
 	 .requires = REQ_DMA)
@@ -207,8 +201,7 @@ SCENARIO(dma_partial_unmap,
 	tc_end(c);
 }
 
-SCENARIO(dma_unmap_spanning_maps,
-	 .id = "dma.unmap_spanning_maps",
+SCENARIO(dma, unmap_spanning_maps,
 	 .title = "one unmap over two of four adjacent maps blocks exactly those two",
 	 .invariants = "DMA-5,DMA-1,IOAS-8",
 	 .requires = REQ_DMA)
@@ -234,8 +227,7 @@ SCENARIO(dma_unmap_spanning_maps,
 	tc_end(c);
 }
 
-SCENARIO(dma_remap_churn,
-	 .id = "dma.remap_churn",
+SCENARIO(dma, remap_churn,
 	 .title = "remapping one IOVA to different pages: the device always sees the current page",
 	 .invariants = "DMA-6,DMA-1",
 	 .requires = REQ_DMA)
@@ -265,8 +257,7 @@ SCENARIO(dma_remap_churn,
 	tc_end(c);
 }
 
-SCENARIO(dma_hugepage_map,
-	 .id = "dma.hugepage_map",
+SCENARIO(dma, hugepage_map,
 	 .title = "a huge-page-backed mapping translates correctly at every 4 KiB page",
 	 .invariants = "DMA-7,DMA-4",
 	 .requires = REQ_DMA)
@@ -295,8 +286,7 @@ SCENARIO(dma_hugepage_map,
 	tc_end(c);
 }
 
-SCENARIO(dma_top_of_range,
-	 .id = "dma.top_of_range",
+SCENARIO(dma, top_of_range,
 	 .title = "a mapping at the top of each reported range works (DMA where the engine reaches)",
 	 .invariants = "DMA-8",
 	 .min_devs = 1)
@@ -344,8 +334,7 @@ SCENARIO(dma_top_of_range,
 	tc_end(c);
 }
 
-SCENARIO(dma_ioas_copy_translates,
-	 .id = "dma.ioas_copy_translates",
+SCENARIO(dma, ioas_copy_translates,
 	 .title = "an IOAS_COPY range translates to the same pages as its source, with the source's rights",
 	 .invariants = "DMA-9,DMA-2",
 	 .requires = REQ_DMA)
@@ -386,8 +375,7 @@ SCENARIO(dma_ioas_copy_translates,
 	tc_end(c);
 }
 
-SCENARIO(dma_two_groups_one_ioas,
-	 .id = "dma.two_groups_one_ioas",
+SCENARIO(dma, two_groups_one_ioas,
 	 .title = "two devices in different groups on one IOAS both translate through it",
 	 .invariants = "DMA-10,ATTACH-2,ATTACH-6",
 	 .requires = REQ_DMA | REQ_2GROUPS, .min_devs = 2)

@@ -21,8 +21,7 @@
 #define LEN 256
 #define HUGE (2ull << 20)
 
-SCENARIO(geometry_huge_page_at_range_top,
-	 .id = "geometry.huge_page_at_range_top",
+SCENARIO(geometry, huge_page_at_range_top,
 	 .title = "a 2 MiB huge-page mapping at the top of the highest reachable range translates at every page",
 	 .invariants = "DMA-7,DMA-8",
 	 .requires = REQ_DMA)

@@ -19,8 +19,7 @@ static bool has_dma(const struct tc *c, unsigned dev)
 	return dev_with_dma(c, -1) >= 0 && c->caps->dev[dev].dma;
 }
 
-SCENARIO(group_one_hwpt_per_group,
-	 .id = "group.one_hwpt_per_group",
+SCENARIO(group, one_hwpt_per_group,
 	 .title = "all attached members of a group use one HWPT; asking for another fails EINVAL",
 	 .invariants = "GROUP-1",
 	 .requires = REQ_GROUP2, .min_devs = 2)
@@ -55,8 +54,7 @@ SCENARIO(group_one_hwpt_per_group,
 	tc_end(c);
 }
 
-SCENARIO(group_replace_moves_group,
-	 .id = "group.replace_moves_group",
+SCENARIO(group, replace_moves_group,
 	 .title = "a replace issued on one member moves the whole group (reservations and DMA)",
 	 .invariants = "GROUP-2,ATTACH-5",
 	 .requires = REQ_GROUP2, .min_devs = 2)
@@ -106,8 +104,7 @@ SCENARIO(group_replace_moves_group,
 	tc_end(c);
 }
 
-SCENARIO(group_detach_one_keeps_group,
-	 .id = "group.detach_one_keeps_group",
+SCENARIO(group, detach_one_keeps_group,
 	 .title = "detaching one member leaves the group's translation for the others",
 	 .invariants = "GROUP-3",
 	 .requires = REQ_GROUP2, .min_devs = 2)
@@ -146,8 +143,7 @@ SCENARIO(group_detach_one_keeps_group,
 	tc_end(c);
 }
 
-SCENARIO(group_last_detach_blocks_all,
-	 .id = "group.last_detach_blocks_all",
+SCENARIO(group, last_detach_blocks_all,
 	 .title = "when the last member detaches, DMA from every member is blocked",
 	 .invariants = "GROUP-4,GROUP-3",
 	 .requires = REQ_GROUP2 | REQ_DMA, .min_devs = 2)
@@ -186,8 +182,7 @@ SCENARIO(group_last_detach_blocks_all,
 	tc_end(c);
 }
 
-SCENARIO(group_unattached_member_translates,
-	 .id = "group.unattached_member_translates",
+SCENARIO(group, unattached_member_translates,
 	 .title = "a bound member that never attached (or detached) translates through its sibling's HWPT",
 	 .invariants = "GROUP-5",
 	 .requires = REQ_GROUP2 | REQ_DMA, .min_devs = 2)

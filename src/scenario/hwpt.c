@@ -33,8 +33,7 @@ static const char *flag_names(uint32_t f, char *buf, size_t len)
 
 /* --- HWPT-1 ------------------------------------------------------------- */
 
-SCENARIO(hwpt_unknown_flags,
-	 .id = "hwpt.unknown_flags_eopnotsupp",
+SCENARIO(hwpt, unknown_flags_eopnotsupp,
 	 .title = "HWPT_ALLOC with an unknown flag bit gives EOPNOTSUPP",
 	 .invariants = "HWPT-1",
 	 .requires = REQ_HWPT_ALLOC)
@@ -60,8 +59,7 @@ SCENARIO(hwpt_unknown_flags,
 
 /* --- HWPT-2 ------------------------------------------------------------- */
 
-SCENARIO(hwpt_dirty_no_cap,
-	 .id = "hwpt.dirty_without_capability",
+SCENARIO(hwpt, dirty_without_capability,
 	 .title = "ALLOC_DIRTY_TRACKING on a device without the capability gives EOPNOTSUPP",
 	 .invariants = "HWPT-2",
 	 .requires = REQ_HWPT_ALLOC)
@@ -91,8 +89,7 @@ SCENARIO(hwpt_dirty_no_cap,
 
 /* --- HWPT-3 ------------------------------------------------------------- */
 
-SCENARIO(hwpt_bad_pt,
-	 .id = "hwpt.bad_pt_id",
+SCENARIO(hwpt, bad_pt_id,
 	 .title = "HWPT_ALLOC on a pt_id that is no IOAS or parent HWPT fails",
 	 .invariants = "HWPT-3",
 	 .requires = REQ_HWPT_ALLOC)
@@ -132,8 +129,7 @@ SCENARIO(hwpt_bad_pt,
 
 /* --- HWPT-4 ------------------------------------------------------------- */
 
-SCENARIO(hwpt_flag_sweep,
-	 .id = "hwpt.flag_sweep",
+SCENARIO(hwpt, flag_sweep,
 	 .title = "every combination of the four paging flags works or fails EOPNOTSUPP/EINVAL",
 	 .invariants = "HWPT-1,HWPT-2,HWPT-4",
 	 .requires = REQ_HWPT_ALLOC)
@@ -210,8 +206,7 @@ SCENARIO(hwpt_flag_sweep,
 
 /* --- HWPT-5 ------------------------------------------------------------- */
 
-SCENARIO(hwpt_attach_manual,
-	 .id = "hwpt.attach_manual",
+SCENARIO(hwpt, attach_manual,
 	 .title = "a manual HWPT attaches to the device it was allocated for",
 	 .invariants = "HWPT-5",
 	 .requires = REQ_HWPT_ALLOC)
@@ -252,8 +247,7 @@ static bool dev_pair_other_iommus(const struct tc *c, unsigned *a,
 	return false;
 }
 
-SCENARIO(hwpt_attach_incompatible,
-	 .id = "hwpt.attach_incompatible",
+SCENARIO(hwpt, attach_incompatible,
 	 .title = "an HWPT of another IOMMU instance is refused EINVAL; as a replace the old attachment stays",
 	 .invariants = "HWPT-5,ATTACH-4",
 	 .requires = REQ_HWPT_ALLOC,

@@ -64,8 +64,7 @@ static uint64_t unmap_all(struct tc *c, const char *inv, uint32_t ioas)
 
 /* --- IOAS-1: MAP argument checks ------------------------------------------ */
 
-SCENARIO(ioas_map_args,
-	 .id = "ioas.map_argument_checks",
+SCENARIO(ioas, map_argument_checks,
 	 .title = "MAP needs READABLE or WRITEABLE and a non-zero length",
 	 .invariants = "IOAS-1")
 {
@@ -86,8 +85,7 @@ SCENARIO(ioas_map_args,
 				     iova + 2 * p));
 }
 
-SCENARIO(ioas_map_bad_uva,
-	 .id = "ioas.map_bad_user_address",
+SCENARIO(ioas, map_bad_user_address,
 	 .title = "MAP of an unmapped user address into an IOAS with a domain fails EFAULT",
 	 .invariants = "IOAS-1")
 {
@@ -117,8 +115,7 @@ SCENARIO(ioas_map_bad_uva,
 		 "a MAP refused for a bad address left a mapping behind");
 }
 
-SCENARIO(ioas_map_bad_uva_bare,
-	 .id = "ioas.map_bad_user_address_bare",
+SCENARIO(ioas, map_bad_user_address_bare,
 	 .title = "on a bare IOAS a bad user address maps, and the first attach that pins it fails",
 	 .invariants = "IOAS-1")
 {
@@ -146,8 +143,7 @@ SCENARIO(ioas_map_bad_uva_bare,
 
 /* --- IOAS-2: alignment ---------------------------------------------------- */
 
-SCENARIO(ioas_alignment,
-	 .id = "ioas.map_alignment_after_attach",
+SCENARIO(ioas, map_alignment_after_attach,
 	 .title = "after attach, MAP/COPY off the reported alignment fail EINVAL",
 	 .invariants = "IOAS-2")
 {
@@ -197,8 +193,7 @@ SCENARIO(ioas_alignment,
 
 /* --- IOAS-3: overlap ------------------------------------------------------ */
 
-SCENARIO(ioas_overlap,
-	 .id = "ioas.map_overlap_eexist",
+SCENARIO(ioas, map_overlap_eexist,
 	 .title = "a fixed MAP or COPY overlapping an existing mapping fails EEXIST",
 	 .invariants = "IOAS-3")
 {
@@ -227,8 +222,7 @@ SCENARIO(ioas_overlap,
 
 /* --- IOAS-4: reserved regions --------------------------------------------- */
 
-SCENARIO(ioas_map_reserved,
-	 .id = "ioas.map_into_reserved",
+SCENARIO(ioas, map_into_reserved,
 	 .title = "after attach, a fixed MAP into a reserved region or outside the aperture fails",
 	 .invariants = "IOAS-4")
 {
@@ -286,8 +280,7 @@ SCENARIO(ioas_map_reserved,
 
 /* --- IOAS-5: automatic IOVA ----------------------------------------------- */
 
-SCENARIO(ioas_auto_iova,
-	 .id = "ioas.auto_iova_placement",
+SCENARIO(ioas, auto_iova_placement,
 	 .title = "automatic IOVAs are non-zero, inside the reported ranges, aligned and free",
 	 .invariants = "IOAS-5")
 {
@@ -333,8 +326,7 @@ SCENARIO(ioas_auto_iova,
 	}
 }
 
-SCENARIO(ioas_auto_iova_allowed,
-	 .id = "ioas.auto_iova_in_allowed",
+SCENARIO(ioas, auto_iova_in_allowed,
 	 .title = "with ALLOW_IOVAS set, automatic IOVAs stay inside the allowed ranges",
 	 .invariants = "IOAS-5")
 {
@@ -371,8 +363,7 @@ SCENARIO(ioas_auto_iova_allowed,
 
 /* --- IOAS-6..8: UNMAP ----------------------------------------------------- */
 
-SCENARIO(ioas_unmap_split,
-	 .id = "ioas.unmap_cannot_split",
+SCENARIO(ioas, unmap_cannot_split,
 	 .title = "UNMAP cutting through a mapping fails ENOENT and leaves it mapped",
 	 .invariants = "IOAS-6")
 {
@@ -416,8 +407,7 @@ SCENARIO(ioas_unmap_split,
 		 (unsigned long long)n, (unsigned long long)(2 * p));
 }
 
-SCENARIO(ioas_unmap_empty,
-	 .id = "ioas.unmap_empty_and_all",
+SCENARIO(ioas, unmap_empty_and_all,
 	 .title = "UNMAP of an empty range is ENOENT; unmap-all always succeeds",
 	 .invariants = "IOAS-7")
 {
@@ -450,8 +440,7 @@ SCENARIO(ioas_unmap_empty,
 		 "second unmap-all reported 0x%llx bytes", (unsigned long long)n);
 }
 
-SCENARIO(ioas_unmap_count,
-	 .id = "ioas.unmap_reports_bytes",
+SCENARIO(ioas, unmap_reports_bytes,
 	 .title = "UNMAP over several mappings and holes reports exactly the bytes unmapped",
 	 .invariants = "IOAS-8")
 {
@@ -477,8 +466,7 @@ SCENARIO(ioas_unmap_count,
 
 /* --- IOAS-9 / IOAS-10: COPY ----------------------------------------------- */
 
-SCENARIO(ioas_copy_rules,
-	 .id = "ioas.copy_rules",
+SCENARIO(ioas, copy_rules,
 	 .title = "COPY needs a fully mapped source and follows the MAP rules at the destination",
 	 .invariants = "IOAS-9")
 {
@@ -525,8 +513,7 @@ SCENARIO(ioas_copy_rules,
 		 (unsigned long long)n);
 }
 
-SCENARIO(ioas_copy_perm,
-	 .id = "ioas.copy_more_permission",
+SCENARIO(ioas, copy_more_permission,
 	 .title = "COPY asking for write on a read-only source fails; read-only succeeds",
 	 .invariants = "IOAS-10")
 {
@@ -553,8 +540,7 @@ SCENARIO(ioas_copy_perm,
 
 /* --- IOAS-11: wrap-around ------------------------------------------------- */
 
-SCENARIO(ioas_overflow,
-	 .id = "ioas.iova_wrap_eoverflow",
+SCENARIO(ioas, iova_wrap_eoverflow,
 	 .title = "MAP/UNMAP/COPY ranges that wrap the 64-bit space fail EOVERFLOW",
 	 .invariants = "IOAS-11")
 {
@@ -594,8 +580,7 @@ SCENARIO(ioas_overflow,
 
 /* --- IOAS-12: a mapping a new domain cannot honour ------------------------ */
 
-SCENARIO(ioas_unaligned_blocks_attach,
-	 .id = "ioas.unaligned_map_blocks_attach",
+SCENARIO(ioas, unaligned_map_blocks_attach,
 	 .title = "a byte-aligned mapping made before attach blocks a page-aligned domain (EADDRINUSE)",
 	 .invariants = "IOAS-12")
 {
@@ -633,8 +618,7 @@ SCENARIO(ioas_unaligned_blocks_attach,
 	CHECK_OK(c, "IOAS-12", T_CALL(c->t, attach, 0, T_NO_PASID, ioas, NULL));
 }
 
-SCENARIO(ioas_above_aperture_blocks_attach,
-	 .id = "ioas.map_above_aperture_blocks_attach",
+SCENARIO(ioas, map_above_aperture_blocks_attach,
 	 .title = "a mapping above the domain's aperture, made before attach, blocks it (EADDRINUSE)",
 	 .invariants = "IOAS-12")
 {
@@ -666,8 +650,7 @@ SCENARIO(ioas_above_aperture_blocks_attach,
 
 /* --- IOAS-13: IOMMU_OPTION_HUGE_PAGES ------------------------------------- */
 
-SCENARIO(ioas_huge_pages_fresh,
-	 .id = "ioas.huge_pages_option_fresh",
+SCENARIO(ioas, huge_pages_option_fresh,
 	 .title = "HUGE_PAGES on a fresh IOAS: reads 1, can be cleared, then forces PAGE_SIZE alignment",
 	 .invariants = "IOAS-13")
 {
@@ -724,8 +707,7 @@ SCENARIO(ioas_huge_pages_fresh,
 	}
 }
 
-SCENARIO(ioas_huge_pages_misaligned,
-	 .id = "ioas.huge_pages_misaligned_mapping",
+SCENARIO(ioas, huge_pages_misaligned_mapping,
 	 .title = "clearing HUGE_PAGES over a byte-aligned mapping fails EADDRINUSE and changes nothing",
 	 .invariants = "IOAS-13")
 {
@@ -754,8 +736,7 @@ SCENARIO(ioas_huge_pages_misaligned,
 		 (unsigned long long)a);
 }
 
-SCENARIO(ioas_huge_pages_busy,
-	 .id = "ioas.huge_pages_refused_in_use",
+SCENARIO(ioas, huge_pages_refused_in_use,
 	 .title = "clearing HUGE_PAGES is refused once the IOAS has both a domain and mappings",
 	 .invariants = "IOAS-13")
 {

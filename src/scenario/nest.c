@@ -50,8 +50,7 @@ static void nested_on(struct tc *c, unsigned dev, uint32_t parent,
 		T_CALL(c->t, destroy, hwpt);
 }
 
-SCENARIO(nest_parent_required,
-	 .id = "nest.parent_required",
+SCENARIO(nest, parent_required,
 	 .title = "a nested HWPT on a paging HWPT without NEST_PARENT, or on an auto HWPT, is refused",
 	 .invariants = "NEST-1",
 	 .requires = REQ_HWPT_ALLOC)
@@ -69,8 +68,7 @@ SCENARIO(nest_parent_required,
 	CHECK_OK(c, "NEST-1", T_CALL(c->t, destroy, plain));
 }
 
-SCENARIO(nest_parent_no_data,
-	 .id = "nest.parent_without_data",
+SCENARIO(nest, parent_without_data,
 	 .title = "on a NEST_PARENT HWPT, a nested alloc without driver data is refused",
 	 .invariants = "NEST-1",
 	 .requires = REQ_HWPT_ALLOC)
@@ -96,8 +94,7 @@ SCENARIO(nest_parent_no_data,
 	CHECK_OK(c, "NEST-1", T_CALL(c->t, destroy, ioas));
 }
 
-SCENARIO(nest_invalidate_paging,
-	 .id = "nest.invalidate_paging_einval",
+SCENARIO(nest, invalidate_paging_einval,
 	 .title = "HWPT_INVALIDATE on a paging HWPT fails EINVAL and handles no entry",
 	 .invariants = "NEST-2")
 {

@@ -70,8 +70,7 @@ static uint64_t mapped_bytes(struct tc *c, const char *inv, uint32_t ioas)
 
 /* --- OBJ-1: the size field ------------------------------------------------ */
 
-SCENARIO(obj_size_too_short,
-	 .id = "obj.size_too_short_einval",
+SCENARIO(obj, size_too_short_einval,
 	 .title = "a size below the struct's last mandatory field is EINVAL",
 	 .invariants = "OBJ-1")
 {
@@ -94,8 +93,7 @@ SCENARIO(obj_size_too_short,
 	skip_if_none(c, ran);
 }
 
-SCENARIO(obj_size_longer,
-	 .id = "obj.size_longer_zero_tail",
+SCENARIO(obj, size_longer_zero_tail,
 	 .title = "a longer struct is accepted with a zero tail, E2BIG with a non-zero one",
 	 .invariants = "OBJ-1")
 {
@@ -138,8 +136,7 @@ SCENARIO(obj_size_longer,
 
 /* --- OBJ-2: unknown ioctl numbers ----------------------------------------- */
 
-SCENARIO(obj_unknown_ioctl,
-	 .id = "obj.unknown_ioctl_enotty",
+SCENARIO(obj, unknown_ioctl_enotty,
 	 .title = "ioctl numbers iommufd does not implement give ENOTTY",
 	 .invariants = "OBJ-2")
 {
@@ -160,8 +157,7 @@ SCENARIO(obj_unknown_ioctl,
 
 /* --- OBJ-3: reserved fields and unknown flags ----------------------------- */
 
-SCENARIO(obj_reserved_ioas,
-	 .id = "obj.reserved_fields_ioas",
+SCENARIO(obj, reserved_fields_ioas,
 	 .title = "non-zero __reserved in IOAS ioctls gives EOPNOTSUPP and changes nothing",
 	 .invariants = "OBJ-3")
 {
@@ -222,8 +218,7 @@ SCENARIO(obj_reserved_ioas,
 		 "a MAP refused for __reserved left a mapping behind");
 }
 
-SCENARIO(obj_unknown_flags_ioas,
-	 .id = "obj.unknown_flags_ioas",
+SCENARIO(obj, unknown_flags_ioas,
 	 .title = "unknown flag bits in IOAS ioctls give EOPNOTSUPP and change nothing",
 	 .invariants = "OBJ-3")
 {
@@ -291,8 +286,7 @@ SCENARIO(obj_unknown_flags_ioas,
 		 "a COPY refused for an unknown flag left a mapping behind");
 }
 
-SCENARIO(obj_reserved_hwpt,
-	 .id = "obj.reserved_fields_hwpt",
+SCENARIO(obj, reserved_fields_hwpt,
 	 .title = "reserved fields and unknown flags in HWPT, HW_INFO and dirty ioctls give EOPNOTSUPP",
 	 .invariants = "OBJ-3")
 {
@@ -361,8 +355,7 @@ SCENARIO(obj_reserved_hwpt,
 
 /* --- OBJ-4: lookups ------------------------------------------------------- */
 
-SCENARIO(obj_lookup_missing,
-	 .id = "obj.lookup_missing_enoent",
+SCENARIO(obj, lookup_missing_enoent,
 	 .title = "an ID that does not exist gives ENOENT on every IOAS op and DESTROY",
 	 .invariants = "OBJ-4")
 {
@@ -405,8 +398,7 @@ SCENARIO(obj_lookup_missing,
 				     false), ENOENT);
 }
 
-SCENARIO(obj_lookup_wrong_type,
-	 .id = "obj.lookup_wrong_type_enoent",
+SCENARIO(obj, lookup_wrong_type_enoent,
 	 .title = "an HWPT ID given to IOAS ops, or an IOAS ID to HWPT ops, gives ENOENT",
 	 .invariants = "OBJ-4")
 {
@@ -443,8 +435,7 @@ SCENARIO(obj_lookup_wrong_type,
 
 /* --- OBJ-5 / OBJ-6: destroy of objects in use ----------------------------- */
 
-SCENARIO(obj_destroy_ioas_attached,
-	 .id = "obj.destroy_ioas_in_use",
+SCENARIO(obj, destroy_ioas_in_use,
 	 .title = "destroying an IOAS with an attached device fails EBUSY and leaves it usable",
 	 .invariants = "OBJ-5")
 {
@@ -478,8 +469,7 @@ SCENARIO(obj_destroy_ioas_attached,
 	CHECK_OK(c, "OBJ-5", T_CALL(c->t, destroy, ioas));
 }
 
-SCENARIO(obj_destroy_ioas_hwpt,
-	 .id = "obj.destroy_ioas_with_hwpt",
+SCENARIO(obj, destroy_ioas_with_hwpt,
 	 .title = "destroying an IOAS that a manual HWPT uses fails EBUSY until the HWPT goes",
 	 .invariants = "OBJ-5",
 	 .requires = REQ_HWPT_ALLOC)
@@ -501,8 +491,7 @@ SCENARIO(obj_destroy_ioas_hwpt,
 	CHECK_OK(c, "OBJ-5", T_CALL(c->t, destroy, ioas));
 }
 
-SCENARIO(obj_destroy_hwpt_attached,
-	 .id = "obj.destroy_hwpt_in_use",
+SCENARIO(obj, destroy_hwpt_in_use,
 	 .title = "destroying an attached manual HWPT fails EBUSY; the attachment stays",
 	 .invariants = "OBJ-6",
 	 .requires = REQ_HWPT_ALLOC)
@@ -536,8 +525,7 @@ SCENARIO(obj_destroy_hwpt_attached,
 	CHECK_OK(c, "OBJ-6", T_CALL(c->t, destroy, hwpt));
 }
 
-SCENARIO(obj_destroy_auto_hwpt_attached,
-	 .id = "obj.destroy_auto_hwpt_in_use",
+SCENARIO(obj, destroy_auto_hwpt_in_use,
 	 .title = "destroying the automatic HWPT of an attached device fails EBUSY",
 	 .invariants = "OBJ-6")
 {
@@ -556,8 +544,7 @@ SCENARIO(obj_destroy_auto_hwpt_attached,
 
 /* --- OBJ-7: device objects ------------------------------------------------ */
 
-SCENARIO(obj_destroy_device,
-	 .id = "obj.destroy_device_id",
+SCENARIO(obj, destroy_device_id,
 	 .title = "IOMMU_DESTROY never removes a bound device object",
 	 .invariants = "OBJ-7")
 {
@@ -607,8 +594,7 @@ SCENARIO(obj_destroy_device,
 
 /* --- OBJ-8 / OBJ-9: lifetime ---------------------------------------------- */
 
-SCENARIO(obj_auto_hwpt_lifetime,
-	 .id = "obj.auto_hwpt_dies_on_detach",
+SCENARIO(obj, auto_hwpt_dies_on_detach,
 	 .title = "an automatic HWPT is gone after its last detach",
 	 .invariants = "OBJ-8")
 {
@@ -625,8 +611,7 @@ SCENARIO(obj_auto_hwpt_lifetime,
 	CHECK_OK(c, "OBJ-8", T_CALL(c->t, destroy, ioas));
 }
 
-SCENARIO(obj_manual_hwpt_lifetime,
-	 .id = "obj.manual_hwpt_outlives_detach",
+SCENARIO(obj, manual_hwpt_outlives_detach,
 	 .title = "a manual HWPT survives detach and is never picked as an auto domain",
 	 .invariants = "OBJ-8",
 	 .requires = REQ_HWPT_ALLOC)
@@ -651,8 +636,7 @@ SCENARIO(obj_manual_hwpt_lifetime,
 	CHECK_RET(c, "OBJ-8", T_CALL(c->t, destroy, aut), ENOENT);
 }
 
-SCENARIO(obj_double_destroy,
-	 .id = "obj.double_destroy_enoent",
+SCENARIO(obj, double_destroy_enoent,
 	 .title = "a destroyed IOAS or HWPT is gone: a second destroy and any use give ENOENT",
 	 .invariants = "OBJ-9")
 {
@@ -701,8 +685,7 @@ static bool all_bytes(const uint8_t *p, size_t n, uint8_t v)
 	return true;
 }
 
-SCENARIO(obj_hw_info,
-	 .id = "obj.hw_info_report",
+SCENARIO(obj, hw_info_report,
 	 .title = "GET_HW_INFO reports its length, copies at most the user's, zero-fills the tail",
 	 .invariants = "OBJ-11")
 {
@@ -762,8 +745,7 @@ SCENARIO(obj_hw_info,
  * closing /dev/iommu destroys nothing while it is bound; closing the device
  * then tears everything down, and a new BIND starts blocked.
  */
-SCENARIO(obj_close_iommufd_keeps_translation,
-	 .id = "obj.close_iommufd_keeps_translation",
+SCENARIO(obj, close_iommufd_keeps_translation,
 	 .title = "closing /dev/iommu while a device is bound keeps its translation until the device is closed",
 	 .invariants = "OBJ-10,OWN-5",
 	 .requires = REQ_DMA)

@@ -59,8 +59,7 @@ static void check_not_identity(struct tc *c, const char *inv, unsigned dev,
 	tc_dma_read(c, inv, dev, T_NO_PASID, phys, mem, LEN, false);
 }
 
-SCENARIO(own_bind_twice_fails,
-	 .id = "own.bind_twice_fails",
+SCENARIO(own, bind_twice_fails,
 	 .title = "a second BIND on a bound device fails EINVAL and keeps the first",
 	 .invariants = "OWN-1")
 {
@@ -74,8 +73,7 @@ SCENARIO(own_bind_twice_fails,
 	tc_end(c);
 }
 
-SCENARIO(own_pre_bind_refuses,
-	 .id = "own.pre_bind_refuses",
+SCENARIO(own, pre_bind_refuses,
 	 .title = "before BIND the device refuses attach and detach (EINVAL)",
 	 .invariants = "OWN-2")
 {
@@ -96,8 +94,7 @@ SCENARIO(own_pre_bind_refuses,
 	tc_end(c);
 }
 
-SCENARIO(own_group_single_owner,
-	 .id = "own.group_single_owner",
+SCENARIO(own, group_single_owner,
 	 .title = "all devices of a group are owned by one context; a sibling bound elsewhere fails EPERM",
 	 .invariants = "OWN-3",
 	 .requires = REQ_GROUP2 | REQ_2CTX, .min_devs = 2)
@@ -117,8 +114,7 @@ SCENARIO(own_group_single_owner,
 	tc_end(c);
 }
 
-SCENARIO(own_bound_unattached_blocked,
-	 .id = "own.bound_unattached_blocked",
+SCENARIO(own, bound_unattached_blocked,
 	 .title = "after BIND and before ATTACH the device's DMA is blocked (not identity)",
 	 .invariants = "OWN-4",
 	 .requires = REQ_DMA)
@@ -138,8 +134,7 @@ SCENARIO(own_bound_unattached_blocked,
 	tc_end(c);
 }
 
-SCENARIO(own_unbind_rebind_clean,
-	 .id = "own.unbind_rebind_clean",
+SCENARIO(own, unbind_rebind_clean,
 	 .title = "after unbind a new bind starts blocked: nothing of the old attachment is inherited",
 	 .invariants = "OWN-5",
 	 .requires = REQ_DMA)
@@ -162,8 +157,7 @@ SCENARIO(own_unbind_rebind_clean,
 	tc_end(c);
 }
 
-SCENARIO(own_unbind_releases_attachment,
-	 .id = "own.unbind_releases_attachment",
+SCENARIO(own, unbind_releases_attachment,
 	 .title = "unbind with an attachment releases it: the IOAS and a manual HWPT become free",
 	 .invariants = "OWN-5")
 {
@@ -186,8 +180,7 @@ SCENARIO(own_unbind_releases_attachment,
 	tc_end(c);
 }
 
-SCENARIO(own_rebind_other_ctx,
-	 .id = "own.rebind_other_ctx",
+SCENARIO(own, rebind_other_ctx,
 	 .title = "a device rebound to another context translates only through that context's IOAS",
 	 .invariants = "OWN-5",
 	 .requires = REQ_DMA | REQ_2CTX)
@@ -211,8 +204,7 @@ SCENARIO(own_rebind_other_ctx,
 	tc_end(c);
 }
 
-SCENARIO(own_bind_msi_isolation,
-	 .id = "own.bind_msi_isolation",
+SCENARIO(own, bind_msi_isolation,
 	 .title = "BIND succeeds where MSIs are isolated or allow_unsafe_interrupts is set",
 	 .invariants = "OWN-6")
 {
@@ -233,8 +225,7 @@ SCENARIO(own_bind_msi_isolation,
 	tc_end(c);
 }
 
-SCENARIO(own_second_fd_bind_fails,
-	 .id = "own.second_fd_bind_fails",
+SCENARIO(own, second_fd_bind_fails,
 	 .title = "BIND through a second cdev fd of a bound device fails EINVAL; the first binding is unaffected",
 	 .invariants = "OWN-7")
 {

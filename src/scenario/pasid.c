@@ -61,8 +61,7 @@ static uint64_t common_iova(struct tc *c, unsigned slot)
 	return iova;
 }
 
-SCENARIO(pasid_needs_pasid_hwpt,
-	 .id = "pasid.needs_pasid_hwpt",
+SCENARIO(pasid, needs_pasid_hwpt,
 	 .title = "a PASID attach needs an HWPT allocated with ALLOC_PASID; an IOAS or plain HWPT is refused",
 	 .invariants = "PASID-1",
 	 .requires = REQ_PASID | REQ_HWPT_ALLOC)
@@ -87,8 +86,7 @@ SCENARIO(pasid_needs_pasid_hwpt,
 	tc_end(c);
 }
 
-SCENARIO(pasid_rid_nonpasid_refused,
-	 .id = "pasid.rid_nonpasid_refused",
+SCENARIO(pasid, rid_nonpasid_refused,
 	 .title = "while a PASID is attached, replacing the RID with a non-PASID HWPT or IOAS fails EINVAL",
 	 .invariants = "PASID-2",
 	 .requires = REQ_PASID | REQ_HWPT_ALLOC)
@@ -123,8 +121,7 @@ SCENARIO(pasid_rid_nonpasid_refused,
 	tc_end(c);
 }
 
-SCENARIO(pasid_attach_while_rid_nonpasid,
-	 .id = "pasid.attach_while_rid_nonpasid",
+SCENARIO(pasid, attach_while_rid_nonpasid,
 	 .title = "a PASID attach while the RID sits on a non-PASID HWPT or auto domain fails EINVAL",
 	 .invariants = "PASID-3,SEED-A",
 	 .requires = REQ_PASID | REQ_HWPT_ALLOC)
@@ -155,8 +152,7 @@ SCENARIO(pasid_attach_while_rid_nonpasid,
 	tc_end(c);
 }
 
-SCENARIO(pasid_second_attach_replaces,
-	 .id = "pasid.second_attach_replaces",
+SCENARIO(pasid, second_attach_replaces,
 	 .title = "a second PASID attach through VFIO replaces: the PASID then translates through the new HWPT only",
 	 .invariants = "PASID-4",
 	 .requires = REQ_PASID | REQ_HWPT_ALLOC)
@@ -193,8 +189,7 @@ SCENARIO(pasid_second_attach_replaces,
 	tc_end(c);
 }
 
-SCENARIO(pasid_detach_unattached_ok,
-	 .id = "pasid.detach_unattached_ok",
+SCENARIO(pasid, detach_unattached_ok,
 	 .title = "detaching a PASID that is not attached succeeds",
 	 .invariants = "PASID-5",
 	 .requires = REQ_PASID | REQ_HWPT_ALLOC)
@@ -215,8 +210,7 @@ SCENARIO(pasid_detach_unattached_ok,
 	tc_end(c);
 }
 
-SCENARIO(pasid_out_of_range,
-	 .id = "pasid.out_of_range",
+SCENARIO(pasid, out_of_range,
 	 .title = "a PASID at or above 2^max_pasid_log2 is refused EINVAL; the largest valid one works",
 	 .invariants = "PASID-6",
 	 .requires = REQ_PASID | REQ_HWPT_ALLOC)
@@ -243,8 +237,7 @@ SCENARIO(pasid_out_of_range,
 	tc_end(c);
 }
 
-SCENARIO(pasid_failed_replace_keeps_old,
-	 .id = "pasid.failed_replace_keeps_old",
+SCENARIO(pasid, failed_replace_keeps_old,
 	 .title = "a failed PASID replace keeps the old domain on that PASID",
 	 .invariants = "PASID-7",
 	 .requires = REQ_PASID | REQ_HWPT_ALLOC)
@@ -316,8 +309,7 @@ SCENARIO(pasid_failed_replace_keeps_old,
 	tc_end(c);
 }
 
-SCENARIO(pasid_detach_one_pasid_only,
-	 .id = "pasid.detach_one_pasid_only",
+SCENARIO(pasid, detach_one_pasid_only,
 	 .title = "detaching a PASID blocks that PASID only; the RID and other PASIDs keep translating",
 	 .invariants = "PASID-8",
 	 .requires = REQ_PASID | REQ_HWPT_ALLOC)
@@ -351,8 +343,7 @@ SCENARIO(pasid_detach_one_pasid_only,
 	tc_end(c);
 }
 
-SCENARIO(pasid_non_pasid_device,
-	 .id = "pasid.non_pasid_device",
+SCENARIO(pasid, non_pasid_device,
 	 .title = "a PASID attach on a device without PASID capability fails",
 	 .invariants = "PASID-9",
 	 .requires = REQ_HWPT_ALLOC)
@@ -406,8 +397,7 @@ SCENARIO(pasid_non_pasid_device,
  * before anything looks at the device (a non-PASID device on a PASID
  * driver answers PASID-9's way instead, and the case skips).
  */
-SCENARIO(pasid_unsupported_eopnotsupp,
-	 .id = "pasid.unsupported_driver_eopnotsupp",
+SCENARIO(pasid, unsupported_driver_eopnotsupp,
 	 .title = "a PASID attach through a driver whose paging domains take no PASID fails EOPNOTSUPP and changes nothing",
 	 .invariants = "PASID-10",
 	 .requires = REQ_HWPT_ALLOC)

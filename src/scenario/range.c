@@ -82,8 +82,7 @@ static void check_shape(struct tc *c, const char *what,
 
 /* --- RANGE-1 ------------------------------------------------------------ */
 
-SCENARIO(range_fresh,
-	 .id = "range.fresh_ioas_full_space",
+SCENARIO(range, fresh_ioas_full_space,
 	 .title = "a fresh IOAS reports one range covering the whole IOVA space",
 	 .invariants = "RANGE-1")
 {
@@ -109,8 +108,7 @@ SCENARIO(range_fresh,
 
 /* --- RANGE-2 ------------------------------------------------------------ */
 
-SCENARIO(range_emsgsize,
-	 .id = "range.too_small_emsgsize",
+SCENARIO(range, too_small_emsgsize,
 	 .title = "IOVA_RANGES with too small an array fails EMSGSIZE and reports the count",
 	 .invariants = "RANGE-2")
 {
@@ -157,8 +155,7 @@ SCENARIO(range_emsgsize,
 
 /* --- RANGE-3 ------------------------------------------------------------ */
 
-SCENARIO(range_attach_resv,
-	 .id = "range.attach_excludes_resv",
+SCENARIO(range, attach_excludes_resv,
 	 .title = "after attach, no reported range touches any reserved region of the device",
 	 .invariants = "RANGE-3")
 {
@@ -207,8 +204,7 @@ SCENARIO(range_attach_resv,
 
 /* --- RANGE-4 ------------------------------------------------------------ */
 
-SCENARIO(range_allow_invalid,
-	 .id = "range.allow_iovas_invalid",
+SCENARIO(range, allow_iovas_invalid,
 	 .title = "ALLOW_IOVAS refuses overlapping or inverted ranges (EINVAL) and keeps the old list",
 	 .invariants = "RANGE-4")
 {
@@ -241,8 +237,7 @@ SCENARIO(range_allow_invalid,
 
 /* --- RANGE-5 ------------------------------------------------------------ */
 
-SCENARIO(range_allow_over_resv,
-	 .id = "range.allow_over_reserved",
+SCENARIO(range, allow_over_reserved,
 	 .title = "after attach, ALLOW_IOVAS touching a reserved IOVA fails EADDRINUSE",
 	 .invariants = "RANGE-5")
 {
@@ -288,8 +283,7 @@ SCENARIO(range_allow_over_resv,
 	}
 }
 
-SCENARIO(range_attach_into_allowed,
-	 .id = "range.attach_reserving_allowed",
+SCENARIO(range, attach_reserving_allowed,
 	 .title = "an attach that would reserve inside an allowed range fails EADDRINUSE and changes nothing",
 	 .invariants = "RANGE-5")
 {
@@ -322,8 +316,7 @@ SCENARIO(range_attach_into_allowed,
 	CHECK_OK(c, "RANGE-5", T_CALL(c->t, attach, 0, T_NO_PASID, ioas, NULL));
 }
 
-SCENARIO(range_attach_into_allowed_all,
-	 .id = "range.attach_into_allowed_space",
+SCENARIO(range, attach_into_allowed_space,
 	 .title = "with [0, 2^64-2] allowed, an attach that reserves anything fails EADDRINUSE",
 	 .invariants = "RANGE-5")
 {
@@ -354,8 +347,7 @@ SCENARIO(range_attach_into_allowed_all,
 
 /* --- RANGE-7 ------------------------------------------------------------ */
 
-SCENARIO(range_allow_steers_auto_only,
-	 .id = "range.allow_steers_only_auto",
+SCENARIO(range, allow_steers_only_auto,
 	 .title = "ALLOW_IOVAS changes neither IOVA_RANGES nor what a fixed MAP may use",
 	 .invariants = "RANGE-7")
 {
@@ -392,8 +384,7 @@ SCENARIO(range_allow_steers_auto_only,
 
 /* --- RANGE-6 ------------------------------------------------------------ */
 
-SCENARIO(range_shape,
-	 .id = "range.sorted_disjoint_aligned",
+SCENARIO(range, sorted_disjoint_aligned,
 	 .title = "reported ranges are sorted, disjoint and aligned, before and after attach",
 	 .invariants = "RANGE-6")
 {

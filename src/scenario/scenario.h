@@ -13,6 +13,7 @@
 
 #include <errno.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -60,14 +61,65 @@ const struct scenario *const *scenario_all(unsigned *n);
 const char *scenario_unmet(const struct scenario *sc,
 			   const struct target_caps *caps);
 
-#define SCENARIO(fn, ...)                                                   \
-	static void fn(struct tc *c);                                       \
-	static const struct scenario sc_##fn = { __VA_ARGS__, .run = fn };  \
-	__attribute__((constructor)) static void register_##fn(void)        \
+/*
+ * SCENARIO(section, name, fields...) { body }: one case with the id
+ * "section.name" whose body is the function section__name, so the id and
+ * the code run under it cannot drift apart. fields are the rest of struct
+ * scenario (.title, .invariants, .requires, .min_devs); an .id among them
+ * is an error (-Woverride-init).
+ */
+#define SCENARIO(sect, name, ...)                                           \
+	static void sect##__##name(struct tc *c);                           \
+	static const struct scenario sect##__##name##_case = {              \
+		.id = #sect "." #name, __VA_ARGS__, .run = sect##__##name    \
+	};                                                                  \
+	__attribute__((constructor)) static void sect##__##name##_reg(void) \
 	{                                                                   \
-		scenario_register(&sc_##fn);                                \
+		scenario_register(&sect##__##name##_case);                  \
 	}                                                                   \
-	static void fn(struct tc *c)
+	static void sect##__##name(struct tc *c)
+
+/*
+ * Variants (kselftest's FIXTURE_VARIANT): one body, one case per entry of a
+ * table, for scenarios that are the same steps with a different parameter.
+ * type starts with the case it describes (struct scenario sc), then what the
+ * body varies on; each entry names its case with VARIANT(section, name,
+ * fields...), which gives it the id "section.name":
+ *
+ *	struct perm_case { struct scenario sc; uint32_t prot; };
+ *
+ *	SCENARIO_VARIANTS(dma, mapping_permission, struct perm_case,
+ *		{ VARIANT(dma, ro_mapping, .title = "...", .invariants = "DMA-2"),
+ *		  .prot = T_MAP_READABLE },
+ *		{ VARIANT(dma, wo_mapping, .title = "...", .invariants = "DMA-3"),
+ *		  .prot = T_MAP_WRITEABLE })
+ *	{
+ *		... variant->prot ...
+ *	}
+ */
+#define VARIANT(sect, name, ...) .sc = { .id = #sect "." #name, __VA_ARGS__ }
+
+#define SCENARIO_VARIANTS(sect, body, type, ...)                            \
+	static void sect##__##body(struct tc *c, const type *variant);      \
+	_Static_assert(offsetof(type, sc) == 0,                             \
+		       #type " must start with its struct scenario sc");    \
+	static void sect##__##body##_run(struct tc *c)                      \
+	{                                                                   \
+		/* c->sc is the sc at the start of this case's entry. */    \
+		sect##__##body(c, (const type *)(const void *)c->sc);       \
+	}                                                                   \
+	static type sect##__##body##_variants[] = { __VA_ARGS__ };          \
+	__attribute__((constructor)) static void sect##__##body##_reg(void) \
+	{                                                                   \
+		type *v_ = sect##__##body##_variants;                       \
+		size_t n_ = sizeof(sect##__##body##_variants) / sizeof(*v_); \
+                                                                            \
+		for (size_t i_ = 0; i_ < n_; i_++) {                        \
+			v_[i_].sc.run = sect##__##body##_run;               \
+			scenario_register(&v_[i_].sc);                      \
+		}                                                           \
+	}                                                                   \
+	static void sect##__##body(struct tc *c, const type *variant)
 
 /* --- recording (tc.c) --------------------------------------------------- */
 

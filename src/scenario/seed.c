@@ -34,8 +34,7 @@ static bool pasid_dma_dev(const struct tc *c, unsigned dev)
 	return dev_with_dma(c, -1) >= 0 && c->caps->dev[dev].dma;
 }
 
-SCENARIO(seed_a_rid_detach_keeps_pasid,
-	 .id = "seed.a_rid_detach_keeps_pasid",
+SCENARIO(seed, a_rid_detach_keeps_pasid,
 	 .title = "RID->d1, PASID p->d2, detach the RID: p still lands through d2, RID DMA blocked",
 	 .invariants = "SEED-A,ATTACH-6",
 	 .requires = REQ_PASID | REQ_HWPT_ALLOC | REQ_DMA)
@@ -66,8 +65,7 @@ SCENARIO(seed_a_rid_detach_keeps_pasid,
 	tc_end(c);
 }
 
-SCENARIO(seed_a_pasid_survives_rid_detach,
-	 .id = "seed.a_pasid_survives_rid_detach",
+SCENARIO(seed, a_pasid_survives_rid_detach,
 	 .title = "after a RID detach the PASID attachment still exists: a non-PASID RID attach fails until p is detached",
 	 .invariants = "SEED-A,PASID-2",
 	 .requires = REQ_PASID | REQ_HWPT_ALLOC)
@@ -153,8 +151,7 @@ static void seed_b(struct tc *c, unsigned ctx)
 	tc_end(c);
 }
 
-SCENARIO(seed_b_release_clears_pasids,
-	 .id = "seed.b_release_clears_pasids",
+SCENARIO(seed, b_release_clears_pasids,
 	 .title = "unbind with PASIDs attached, bind again in the same context: nothing of the PASIDs is inherited",
 	 .invariants = "SEED-B",
 	 .requires = REQ_PASID | REQ_HWPT_ALLOC)
@@ -162,8 +159,7 @@ SCENARIO(seed_b_release_clears_pasids,
 	seed_b(c, 0);
 }
 
-SCENARIO(seed_b_release_clears_pasids_other_ctx,
-	 .id = "seed.b_release_clears_pasids_other_ctx",
+SCENARIO(seed, b_release_clears_pasids_other_ctx,
 	 .title = "unbind with PASIDs attached, bind in another context: the new owner sees no PASID translation",
 	 .invariants = "SEED-B",
 	 .requires = REQ_PASID | REQ_HWPT_ALLOC | REQ_2CTX)
@@ -197,8 +193,7 @@ static void seed_c_pair(struct tc *c, unsigned *a, unsigned *b)
 		tc_skip(c, "needs two PASID-capable devices in different groups on one IOMMU");
 }
 
-SCENARIO(seed_c_shared_domain_own_pasids,
-	 .id = "seed.c_shared_domain_own_pasids",
+SCENARIO(seed, c_shared_domain_own_pasids,
 	 .title = "one HWPT on two RIDs: a PASID attached on A does not translate on B; each keeps its own",
 	 .invariants = "SEED-C",
 	 .requires = REQ_2PASID_DEVS | REQ_PASID | REQ_HWPT_ALLOC | REQ_DMA,
@@ -236,8 +231,7 @@ SCENARIO(seed_c_shared_domain_own_pasids,
 	tc_end(c);
 }
 
-SCENARIO(seed_c_pasid_not_shared,
-	 .id = "seed.c_pasid_not_shared",
+SCENARIO(seed, c_pasid_not_shared,
 	 .title = "one HWPT on two RIDs, PASID p on A only: B has no PASID (its RID may take a non-PASID HWPT)",
 	 .invariants = "SEED-C",
 	 .requires = REQ_2PASID_DEVS | REQ_PASID | REQ_HWPT_ALLOC,

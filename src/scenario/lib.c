@@ -1,16 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Fixtures shared by every scenario: memory, fill patterns, device roles,
- * IOVA choice and the DMA oracle. A case runs in its own forked child, so
- * memory handed out here is released when the child exits.
+ * The ground every scenario stands on (fixture.h): memory, fill patterns,
+ * device roles, IOVA choice and the DMA oracle. A case runs in its own
+ * forked child, so memory handed out here is released when the child exits.
  */
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "scenario.h"
-#include "sc_util.h"
+#include "fixture.h"
 
 #define HUGE_2M (2ul << 20)
 /* Where tc_pick_iova starts looking: low, but not at IOVA 0. */
@@ -227,6 +226,25 @@ bool dev_pair_other_groups(const struct tc *c, unsigned *a, unsigned *b)
 					continue;
 				if (pass == 1 &&
 				    !(p->max_pasid_log2 && q->max_pasid_log2))
+					continue;
+				*a = x;
+				*b = y;
+				return true;
+			}
+	return false;
+}
+
+bool dev_pair_other_iommus(const struct tc *c, unsigned *a, unsigned *b)
+{
+	const struct target_caps *caps = c->caps;
+
+	/* Prefer a pair whose first device has DMA. */
+	for (int pass = 0; pass < 2; pass++)
+		for (unsigned x = 0; x < caps->ndev; x++)
+			for (unsigned y = 0; y < caps->ndev; y++) {
+				if (caps->dev[x].iommu == caps->dev[y].iommu)
+					continue;
+				if (pass == 0 && !dev_has_dma(c, x))
 					continue;
 				*a = x;
 				*b = y;

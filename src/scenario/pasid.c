@@ -189,26 +189,7 @@ SCENARIO(pasid, second_attach_replaces,
 	tc_end(c);
 }
 
-SCENARIO(pasid, detach_unattached_ok,
-	 .title = "detaching a PASID that is not attached succeeds",
-	 .invariants = "PASID-5",
-	 .requires = REQ_PASID | REQ_HWPT_ALLOC)
-{
-	struct pctx p;
-	uint64_t iova = common_iova(c, 0);
-	uint32_t hp;
-	void *m;
-
-	pasid_setup(c, &p, "PASID-5");
-	CHECK_OK(c, "PASID-5", T_CALL(c->t, detach, p.dev, p.p1));
-	hp = space(c, "PASID-5", p.dev, T_HWPT_PASID, &m, iova, NULL);
-	attach_pasid(c, "PASID-5", p.dev, p.p1, hp);
-	CHECK_OK(c, "PASID-5", T_CALL(c->t, detach, p.dev, p.p2));
-	CHECK_OK(c, "PASID-5", T_CALL(c->t, detach, p.dev, p.p1));
-	CHECK_OK(c, "PASID-5", T_CALL(c->t, detach, p.dev, p.p1));
-	CHECK_OK(c, "PASID-5", T_CALL(c->t, destroy, hp));
-	tc_end(c);
-}
+/* pasid.detach_unattached_ok is a variant of attach.c's detach_unattached. */
 
 SCENARIO(pasid, out_of_range,
 	 .title = "a PASID at or above 2^max_pasid_log2 is refused EINVAL; the largest valid one works",

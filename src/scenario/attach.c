@@ -328,7 +328,6 @@ SCENARIO_VARIANTS(attach, detach_unattached, struct detach_case,
 	  .pasid = true, .inv = "PASID-5" })
 {
 	const char *inv = variant->inv;
-	struct mapped_hwpt hp;
 	struct pasid_dev p;
 	uint32_t where, pt;
 	unsigned dev = 0;
@@ -337,17 +336,13 @@ SCENARIO_VARIANTS(attach, detach_unattached, struct detach_case,
 		pasid_dev_setup(c, inv, &p, PASID_DEV_DMA_PREFERRED);
 		dev = p.dev;
 		where = p.p1;
+		pt = p.pasid.hwpt;
 	} else {
 		bind_dev(c, inv, dev, 0);
 		where = T_NO_PASID;
-	}
-	CHECK_OK(c, inv, T_CALL(c->t, detach, dev, where));
-	if (variant->pasid) {
-		mapped_hwpt_setup(c, inv, &hp, dev, T_HWPT_PASID, p.iova);
-		pt = hp.hwpt;
-	} else {
 		pt = new_ioas(c, inv, 0);
 	}
+	CHECK_OK(c, inv, T_CALL(c->t, detach, dev, where));
 	REQUIRE(c, inv, T_CALL(c->t, attach, dev, where, pt, NULL));
 	if (variant->pasid)
 		CHECK_OK(c, inv, T_CALL(c->t, detach, dev, p.p2));

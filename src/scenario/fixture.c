@@ -213,6 +213,10 @@ void pasid_dev_setup(struct tc *c, const char *inv, struct pasid_dev *f,
 	f->iova = fresh_ioas_iova(c, inv, 0);
 	bind_dev(c, inv, f->dev, 0);
 	need_pasid_attach(c, inv, f->dev);
+	mapped_hwpt_setup(c, inv, &f->rid, f->dev, T_HWPT_PASID, f->iova);
+	mapped_hwpt_setup(c, inv, &f->pasid, f->dev, T_HWPT_PASID, f->iova);
+	mapped_hwpt_setup(c, inv, &f->pasid2, f->dev, T_HWPT_PASID, f->iova);
+	mapped_hwpt_setup(c, inv, &f->plain, f->dev, 0, f->iova);
 }
 
 void group_pair_setup(struct tc *c, const char *inv, struct group_pair *g)

@@ -304,7 +304,10 @@ void mapped_hwpt_setup(struct tc *c, const char *inv, struct mapped_hwpt *s,
 /*
  * Fixture "PASID device ready": a PASID-capable device bound to context 0
  * whose driver takes PASID attachments on paging domains (the case skips
- * with the reason otherwise: an allowed difference, PASID-10).
+ * with the reason otherwise: an allowed difference, PASID-10), and four
+ * HWPTs for it, each on a fresh IOAS mapping a page of its own at iova:
+ * rid, pasid and pasid2 allocated with ALLOC_PASID (for the RID next to
+ * PASIDs, for p1, to move p1 to), plain without it.
  */
 enum pasid_dev_pick {
 	PASID_DEV_FIRST,	 /* the first PASID-capable device */
@@ -317,6 +320,7 @@ struct pasid_dev {
 	bool dma;	 /* dev is driven by a DMA engine */
 	uint32_t p1, p2; /* two valid PASIDs */
 	uint64_t iova;	 /* fresh_ioas_iova() slot 0 */
+	struct mapped_hwpt rid, pasid, pasid2, plain;
 };
 
 void pasid_dev_setup(struct tc *c, const char *inv, struct pasid_dev *f,

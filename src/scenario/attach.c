@@ -60,8 +60,7 @@ SCENARIO(attach, ioas_returns_auto_hwpt,
 
 SCENARIO(attach, two_devs_one_ioas,
 	 .title = "two devices in different groups both attach to one IOAS",
-	 .invariants = "ATTACH-2",
-	 .requires = REQ_2GROUPS, .min_devs = 2)
+	 .invariants = "ATTACH-2", .requires = REQ_2GROUPS, .min_devs = 2)
 {
 	unsigned a, b;
 	uint32_t ioas, pa = 0, pb = 0;
@@ -165,8 +164,7 @@ SCENARIO(attach, replace_failed_keeps_old,
 
 SCENARIO(attach, replace_other_iommu_keeps_old,
 	 .title = "a replace onto an HWPT of another IOMMU instance fails EINVAL and keeps the old IOAS",
-	 .invariants = "ATTACH-4,DMA-1,HWPT-5",
-	 .requires = REQ_HWPT_ALLOC, .min_devs = 2)
+	 .invariants = "ATTACH-4,DMA-1,HWPT-5", .requires = REQ_HWPT_ALLOC, .min_devs = 2)
 {
 	struct keep_old k;
 	unsigned a, b;
@@ -190,8 +188,7 @@ SCENARIO(attach, replace_other_iommu_keeps_old,
 
 SCENARIO(attach, replace_fault_inject_keeps_old,
 	 .title = "a replace failed by fault injection at every step keeps the old IOAS working",
-	 .invariants = "ATTACH-4,ATTACH-5,DMA-1",
-	 .requires = REQ_FAULT_INJECT)
+	 .invariants = "ATTACH-4,ATTACH-5,DMA-1", .requires = REQ_FAULT_INJECT)
 {
 	unsigned nfailed = 0;
 	struct keep_old k;
@@ -234,12 +231,10 @@ struct replace_case {
 SCENARIO_VARIANTS(attach, replace_switches, struct replace_case,
 	{ VARIANT(attach, replace_switches_ioas,
 		  .title = "replace IOAS A -> IOAS B: IOVAs only in A blocked, B's pages used",
-		  .invariants = "ATTACH-5,DMA-1",
-		  .requires = REQ_DMA) },
+		  .invariants = "ATTACH-5,DMA-1", .requires = REQ_DMA) },
 	{ VARIANT(attach, replace_switches_hwpt,
 		  .title = "replace IOAS A -> manual HWPT on IOAS B: translation switches completely",
-		  .invariants = "ATTACH-5,DMA-1",
-		  .requires = REQ_DMA | REQ_HWPT_ALLOC),
+		  .invariants = "ATTACH-5,DMA-1", .requires = REQ_DMA | REQ_HWPT_ALLOC),
 	  .to_hwpt = true })
 {
 	unsigned d = need_dma_dev(c);
@@ -281,8 +276,7 @@ SCENARIO_VARIANTS(attach, replace_switches, struct replace_case,
 
 SCENARIO(attach, detach_blocks_dma,
 	 .title = "after DETACH the device's DMA is blocked, also at IOVAs it just used",
-	 .invariants = "ATTACH-6,DMA-1",
-	 .requires = REQ_DMA)
+	 .invariants = "ATTACH-6,DMA-1", .requires = REQ_DMA)
 {
 	struct attached f;
 
@@ -323,8 +317,7 @@ SCENARIO_VARIANTS(attach, detach_unattached, struct detach_case,
 	  .inv = "ATTACH-7" },
 	{ VARIANT(pasid, detach_unattached_ok,
 		  .title = "detaching a PASID that is not attached succeeds",
-		  .invariants = "PASID-5",
-		  .requires = REQ_PASID | REQ_HWPT_ALLOC),
+		  .invariants = "PASID-5", .requires = REQ_PASID | REQ_HWPT_ALLOC),
 	  .pasid = true, .inv = "PASID-5" })
 {
 	const char *inv = variant->inv;
@@ -449,8 +442,7 @@ SCENARIO(attach, resv_overlap_eaddrinuse,
 
 SCENARIO(attach, hwpt_prefilled,
 	 .title = "a manual HWPT carries the IOAS's existing mappings from HWPT_ALLOC on",
-	 .invariants = "ATTACH-11,DMA-1",
-	 .requires = REQ_DMA | REQ_HWPT_ALLOC)
+	 .invariants = "ATTACH-11,DMA-1", .requires = REQ_DMA | REQ_HWPT_ALLOC)
 {
 	struct attached f;
 
@@ -468,8 +460,7 @@ SCENARIO(attach, hwpt_prefilled,
 
 SCENARIO(attach, map_after_attach_visible,
 	 .title = "a mapping added after attach is visible to every attached device",
-	 .invariants = "ATTACH-12,DMA-10",
-	 .requires = REQ_DMA)
+	 .invariants = "ATTACH-12,DMA-10", .requires = REQ_DMA)
 {
 	unsigned a = need_dma_dev(c);
 	struct attached f;
@@ -591,8 +582,7 @@ static void same_ioas_assert(struct tc *c, const struct same_ioas *s,
 
 SCENARIO(attach, replace_failed_same_ioas_keeps_ranges,
 	 .title = "a replace onto another HWPT of the same IOAS that fails keeps the group's reserved ranges",
-	 .invariants = "ATTACH-4,IOAS-4,HWPT-5,PASID-2",
-	 .requires = REQ_HWPT_ALLOC)
+	 .invariants = "ATTACH-4,IOAS-4,HWPT-5,PASID-2", .requires = REQ_HWPT_ALLOC)
 {
 	unsigned routes = 0;
 	struct same_ioas s;

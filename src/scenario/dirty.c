@@ -73,8 +73,7 @@ SCENARIO(dirty, ioctls_on_auto_hwpt,
 
 SCENARIO(dirty, ioctls_on_plain_hwpt,
 	 .title = "dirty ioctls on a manual HWPT allocated without DIRTY_TRACKING fail EOPNOTSUPP",
-	 .invariants = "DIRTY-1",
-	 .requires = REQ_HWPT_ALLOC)
+	 .invariants = "DIRTY-1", .requires = REQ_HWPT_ALLOC)
 {
 	uint64_t p = pgsz(), iova;
 	uint32_t ioas, hwpt = 0;
@@ -141,8 +140,7 @@ static uint64_t read_bits(struct tc *c, const char *inv,
 
 SCENARIO(dirty, enable_clean_then_exact,
 	 .title = "enabling dirty tracking starts clean; the bitmap shows exactly the pages DMA wrote",
-	 .invariants = "DIRTY-2",
-	 .requires = REQ_DIRTY | REQ_DMA | REQ_HWPT_ALLOC)
+	 .invariants = "DIRTY-2", .requires = REQ_DIRTY | REQ_DMA | REQ_HWPT_ALLOC)
 {
 	struct dirty_setup s;
 	uint64_t bits;
@@ -184,8 +182,7 @@ SCENARIO(dirty, enable_clean_then_exact,
 
 SCENARIO(dirty, no_clear_keeps_bits,
 	 .title = "GET_DIRTY_BITMAP with NO_CLEAR leaves the bits for the next read",
-	 .invariants = "DIRTY-3",
-	 .requires = REQ_DIRTY | REQ_DMA | REQ_HWPT_ALLOC)
+	 .invariants = "DIRTY-3", .requires = REQ_DIRTY | REQ_DMA | REQ_HWPT_ALLOC)
 {
 	const uint32_t nc = IOMMU_HWPT_GET_DIRTY_BITMAP_NO_CLEAR;
 	struct dirty_setup s;
@@ -223,8 +220,7 @@ SCENARIO(dirty, no_clear_keeps_bits,
  */
 SCENARIO(dirty, bitmap_range_checks,
 	 .title = "GET_DIRTY_BITMAP refuses a misaligned range or page_size 0 (EINVAL) and a wrapping one (EOVERFLOW)",
-	 .invariants = "DIRTY-4,DIRTY-1",
-	 .requires = REQ_HWPT_ALLOC)
+	 .invariants = "DIRTY-4,DIRTY-1", .requires = REQ_HWPT_ALLOC)
 {
 	uint64_t p = pgsz(), iova, bitmap[4] = { 0 };
 	uint32_t ioas, hwpt = 0, hflags = 0;

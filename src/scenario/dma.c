@@ -12,8 +12,7 @@
 
 SCENARIO(dma, translation_exact_page_offset,
 	 .title = "a mapped IOVA reaches exactly the mapped page and offset, not a neighbour",
-	 .invariants = "DMA-1",
-	 .requires = REQ_DMA)
+	 .invariants = "DMA-1", .requires = REQ_DMA)
 {
 	struct attached f;
 	char *lo = tc_alloc(c, PG), *hi = tc_alloc(c, PG);
@@ -98,15 +97,13 @@ struct perm_case {
 SCENARIO_VARIANTS(dma, mapping_permission, struct perm_case,
 	{ VARIANT(dma, ro_mapping,
 		  .title = "a read-only mapping refuses device writes and allows device reads",
-		  .invariants = "DMA-2",
-		  .requires = REQ_DMA),
+		  .invariants = "DMA-2", .requires = REQ_DMA),
 	  .prot = T_MAP_READABLE, .inv = "DMA-2", .nprobe = 3,
 	  .probe = { { false, 0x80, PERM_LANDS }, { true, 0x80, PERM_BLOCKED },
 		     { true, 0xe00, PERM_BLOCKED } } },
 	{ VARIANT(dma, wo_mapping,
 		  .title = "a write-only mapping allows device writes (reads are a driver capability)",
-		  .invariants = "DMA-3",
-		  .requires = REQ_DMA),
+		  .invariants = "DMA-3", .requires = REQ_DMA),
 	  .prot = T_MAP_WRITEABLE, .inv = "DMA-3", .nprobe = 2,
 	  .probe = { { true, 0x200, PERM_LANDS },
 		     { false, 0x200, PERM_ALL_OR_NOTHING } } })
@@ -155,13 +152,11 @@ struct unmap_used_case {
 SCENARIO_VARIANTS(dma, unmap_stops_used_iovas, struct unmap_used_case,
 	{ VARIANT(dma, unmap_stops_dma,
 		  .title = "unmap stops DMA at IOVAs the device used just before",
-		  .invariants = "DMA-4,DMA-1",
-		  .requires = REQ_DMA),
+		  .invariants = "DMA-4,DMA-1", .requires = REQ_DMA),
 	  .used = { { true, 0, 0x10 }, { false, 1, 0x10 } } },
 	{ VARIANT(dma, unmap_all_stops_dma,
 		  .title = "unmap-all stops DMA at every IOVA the device used",
-		  .invariants = "DMA-4,DMA-1",
-		  .requires = REQ_DMA),
+		  .invariants = "DMA-4,DMA-1", .requires = REQ_DMA),
 	  .two_maps = true, .unmap_all = true,
 	  .used = { { true, 0, 0 }, { true, 1, 0x400 } } })
 {
@@ -208,13 +203,11 @@ struct unmap_case {
 SCENARIO_VARIANTS(dma, unmap_some_of_adjacent_maps, struct unmap_case,
 	{ VARIANT(dma, partial_unmap,
 		  .title = "unmapping the middle one of three adjacent maps blocks exactly that page",
-		  .invariants = "DMA-5,DMA-1",
-		  .requires = REQ_DMA),
+		  .invariants = "DMA-5,DMA-1", .requires = REQ_DMA),
 	  .nmaps = 3, .first = 1, .count = 1, .off = 0x100 },
 	{ VARIANT(dma, unmap_spanning_maps,
 		  .title = "one unmap over two of four adjacent maps blocks exactly those two",
-		  .invariants = "DMA-5,DMA-1,IOAS-8",
-		  .requires = REQ_DMA),
+		  .invariants = "DMA-5,DMA-1,IOAS-8", .requires = REQ_DMA),
 	  .nmaps = 4, .first = 1, .count = 2, .off = 0x300,
 	  .count_bytes = true })
 {
@@ -250,8 +243,7 @@ SCENARIO_VARIANTS(dma, unmap_some_of_adjacent_maps, struct unmap_case,
 
 SCENARIO(dma, remap_churn,
 	 .title = "remapping one IOVA to different pages: the device always sees the current page",
-	 .invariants = "DMA-6,DMA-1",
-	 .requires = REQ_DMA)
+	 .invariants = "DMA-6,DMA-1", .requires = REQ_DMA)
 {
 	struct attached f;
 	char *pages[4];
@@ -281,8 +273,7 @@ SCENARIO(dma, remap_churn,
 
 SCENARIO(dma, hugepage_map,
 	 .title = "a huge-page-backed mapping translates correctly at every 4 KiB page",
-	 .invariants = "DMA-7,DMA-4",
-	 .requires = REQ_DMA)
+	 .invariants = "DMA-7,DMA-4", .requires = REQ_DMA)
 {
 	const size_t huge = 2u << 20;
 	static const size_t offs[] = { 0x0, 0x1010, 0x7f880, 0x100200,
@@ -310,8 +301,7 @@ SCENARIO(dma, hugepage_map,
 
 SCENARIO(dma, top_of_range,
 	 .title = "a mapping at the top of each reported range works (DMA where the engine reaches)",
-	 .invariants = "DMA-8",
-	 .min_devs = 1)
+	 .invariants = "DMA-8", .min_devs = 1)
 {
 	uint64_t limit = c->caps->dma_iova_limit, align;
 	unsigned ndma = 0;
@@ -354,8 +344,7 @@ SCENARIO(dma, top_of_range,
 
 SCENARIO(dma, ioas_copy_translates,
 	 .title = "an IOAS_COPY range translates to the same pages as its source, with the source's rights",
-	 .invariants = "DMA-9,DMA-2",
-	 .requires = REQ_DMA)
+	 .invariants = "DMA-9,DMA-2", .requires = REQ_DMA)
 {
 	unsigned d = need_dma_dev(c);
 	uint32_t src, dst;
@@ -393,8 +382,7 @@ SCENARIO(dma, ioas_copy_translates,
 
 SCENARIO(dma, two_groups_one_ioas,
 	 .title = "two devices in different groups on one IOAS both translate through it",
-	 .invariants = "DMA-10,ATTACH-2,ATTACH-6",
-	 .requires = REQ_DMA | REQ_2GROUPS, .min_devs = 2)
+	 .invariants = "DMA-10,ATTACH-2,ATTACH-6", .requires = REQ_DMA | REQ_2GROUPS, .min_devs = 2)
 {
 	unsigned a, b;
 	uint32_t ioas, pa, pb;

@@ -22,8 +22,7 @@
 
 SCENARIO(geometry, huge_page_at_range_top,
 	 .title = "a 2 MiB huge-page mapping at the top of the highest reachable range translates at every page",
-	 .invariants = "DMA-7,DMA-8",
-	 .requires = REQ_DMA)
+	 .invariants = "DMA-7,DMA-8", .requires = REQ_DMA)
 {
 	static const uint64_t offs[] = { 0x0, 0x1010, 0x100200, 0x1fe800 };
 	uint64_t limit = c->caps->dma_iova_limit, iova = 0;

@@ -21,8 +21,7 @@ static bool has_dma(const struct tc *c, unsigned dev)
 
 SCENARIO(group, one_hwpt_per_group,
 	 .title = "all attached members of a group use one HWPT; asking for another fails EINVAL",
-	 .invariants = "GROUP-1",
-	 .requires = REQ_GROUP2, .min_devs = 2)
+	 .invariants = "GROUP-1", .requires = REQ_GROUP2, .min_devs = 2)
 {
 	unsigned a, b;
 	uint32_t i1, i2, h1 = 0, hb = 0;
@@ -56,8 +55,7 @@ SCENARIO(group, one_hwpt_per_group,
 
 SCENARIO(group, replace_moves_group,
 	 .title = "a replace issued on one member moves the whole group (reservations and DMA)",
-	 .invariants = "GROUP-2,ATTACH-5",
-	 .requires = REQ_GROUP2, .min_devs = 2)
+	 .invariants = "GROUP-2,ATTACH-5", .requires = REQ_GROUP2, .min_devs = 2)
 {
 	unsigned a, b;
 	uint32_t ia, ib, hb = 0, hb2 = 0;
@@ -106,8 +104,7 @@ SCENARIO(group, replace_moves_group,
 
 SCENARIO(group, detach_one_keeps_group,
 	 .title = "detaching one member leaves the group's translation for the others",
-	 .invariants = "GROUP-3",
-	 .requires = REQ_GROUP2, .min_devs = 2)
+	 .invariants = "GROUP-3", .requires = REQ_GROUP2, .min_devs = 2)
 {
 	unsigned a, b;
 	uint32_t ioas, h = 0, h2 = 0;
@@ -145,8 +142,7 @@ SCENARIO(group, detach_one_keeps_group,
 
 SCENARIO(group, last_detach_blocks_all,
 	 .title = "when the last member detaches, DMA from every member is blocked",
-	 .invariants = "GROUP-4,GROUP-3",
-	 .requires = REQ_GROUP2 | REQ_DMA, .min_devs = 2)
+	 .invariants = "GROUP-4,GROUP-3", .requires = REQ_GROUP2 | REQ_DMA, .min_devs = 2)
 {
 	unsigned a, b;
 	uint32_t ioas;
@@ -184,8 +180,7 @@ SCENARIO(group, last_detach_blocks_all,
 
 SCENARIO(group, unattached_member_translates,
 	 .title = "a bound member that never attached (or detached) translates through its sibling's HWPT",
-	 .invariants = "GROUP-5",
-	 .requires = REQ_GROUP2 | REQ_DMA, .min_devs = 2)
+	 .invariants = "GROUP-5", .requires = REQ_GROUP2 | REQ_DMA, .min_devs = 2)
 {
 	unsigned a, b;
 	uint32_t ioas;

@@ -35,8 +35,7 @@ static const char *flag_names(uint32_t f, char *buf, size_t len)
 
 SCENARIO(hwpt, unknown_flags_eopnotsupp,
 	 .title = "HWPT_ALLOC with an unknown flag bit gives EOPNOTSUPP",
-	 .invariants = "HWPT-1",
-	 .requires = REQ_HWPT_ALLOC)
+	 .invariants = "HWPT-1", .requires = REQ_HWPT_ALLOC)
 {
 	uint32_t ioas, hwpt = 0;
 
@@ -61,8 +60,7 @@ SCENARIO(hwpt, unknown_flags_eopnotsupp,
 
 SCENARIO(hwpt, dirty_without_capability,
 	 .title = "ALLOC_DIRTY_TRACKING on a device without the capability gives EOPNOTSUPP",
-	 .invariants = "HWPT-2",
-	 .requires = REQ_HWPT_ALLOC)
+	 .invariants = "HWPT-2", .requires = REQ_HWPT_ALLOC)
 {
 	uint32_t ioas, hwpt = 0;
 	int dev = -1;
@@ -91,8 +89,7 @@ SCENARIO(hwpt, dirty_without_capability,
 
 SCENARIO(hwpt, bad_pt_id,
 	 .title = "HWPT_ALLOC on a pt_id that is no IOAS or parent HWPT fails",
-	 .invariants = "HWPT-3",
-	 .requires = REQ_HWPT_ALLOC)
+	 .invariants = "HWPT-3", .requires = REQ_HWPT_ALLOC)
 {
 	uint32_t ioas, hwpt = 0;
 
@@ -131,8 +128,7 @@ SCENARIO(hwpt, bad_pt_id,
 
 SCENARIO(hwpt, flag_sweep,
 	 .title = "every combination of the four paging flags works or fails EOPNOTSUPP/EINVAL",
-	 .invariants = "HWPT-1,HWPT-2,HWPT-4",
-	 .requires = REQ_HWPT_ALLOC)
+	 .invariants = "HWPT-1,HWPT-2,HWPT-4", .requires = REQ_HWPT_ALLOC)
 {
 	const struct dev_caps *dc = &c->caps->dev[0];
 	char names[80], works[512] = "";
@@ -208,8 +204,7 @@ SCENARIO(hwpt, flag_sweep,
 
 SCENARIO(hwpt, attach_manual,
 	 .title = "a manual HWPT attaches to the device it was allocated for",
-	 .invariants = "HWPT-5",
-	 .requires = REQ_HWPT_ALLOC)
+	 .invariants = "HWPT-5", .requires = REQ_HWPT_ALLOC)
 {
 	uint64_t p = tc_page_size(), iova;
 	int dma = dev_with_dma(c, -1);
@@ -249,8 +244,7 @@ static bool dev_pair_other_iommus(const struct tc *c, unsigned *a,
 
 SCENARIO(hwpt, attach_incompatible,
 	 .title = "an HWPT of another IOMMU instance is refused EINVAL; as a replace the old attachment stays",
-	 .invariants = "HWPT-5,ATTACH-4",
-	 .requires = REQ_HWPT_ALLOC,
+	 .invariants = "HWPT-5,ATTACH-4", .requires = REQ_HWPT_ALLOC,
 	 .min_devs = 2)
 {
 	uint64_t p = tc_page_size(), iova, a1, a2;

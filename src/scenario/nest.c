@@ -52,8 +52,7 @@ static void nested_on(struct tc *c, unsigned dev, uint32_t parent,
 
 SCENARIO(nest, parent_required,
 	 .title = "a nested HWPT on a paging HWPT without NEST_PARENT, or on an auto HWPT, is refused",
-	 .invariants = "NEST-1",
-	 .requires = REQ_HWPT_ALLOC)
+	 .invariants = "NEST-1", .requires = REQ_HWPT_ALLOC)
 {
 	uint32_t ioas, plain = 0, aut = 0;
 
@@ -70,8 +69,7 @@ SCENARIO(nest, parent_required,
 
 SCENARIO(nest, parent_without_data,
 	 .title = "on a NEST_PARENT HWPT, a nested alloc without driver data is refused",
-	 .invariants = "NEST-1",
-	 .requires = REQ_HWPT_ALLOC)
+	 .invariants = "NEST-1", .requires = REQ_HWPT_ALLOC)
 {
 	uint32_t ioas, parent = 0, hwpt = 0;
 	int ret;

@@ -471,8 +471,7 @@ SCENARIO(obj, destroy_ioas_in_use,
 
 SCENARIO(obj, destroy_ioas_with_hwpt,
 	 .title = "destroying an IOAS that a manual HWPT uses fails EBUSY until the HWPT goes",
-	 .invariants = "OBJ-5",
-	 .requires = REQ_HWPT_ALLOC)
+	 .invariants = "OBJ-5", .requires = REQ_HWPT_ALLOC)
 {
 	uint64_t p = pgsz(), iova = 0x100000;
 	void *buf = tc_alloc(c, p);
@@ -493,8 +492,7 @@ SCENARIO(obj, destroy_ioas_with_hwpt,
 
 SCENARIO(obj, destroy_hwpt_in_use,
 	 .title = "destroying an attached manual HWPT fails EBUSY; the attachment stays",
-	 .invariants = "OBJ-6",
-	 .requires = REQ_HWPT_ALLOC)
+	 .invariants = "OBJ-6", .requires = REQ_HWPT_ALLOC)
 {
 	uint64_t p = pgsz(), iova;
 	void *buf = tc_alloc(c, p);
@@ -613,8 +611,7 @@ SCENARIO(obj, auto_hwpt_dies_on_detach,
 
 SCENARIO(obj, manual_hwpt_outlives_detach,
 	 .title = "a manual HWPT survives detach and is never picked as an auto domain",
-	 .invariants = "OBJ-8",
-	 .requires = REQ_HWPT_ALLOC)
+	 .invariants = "OBJ-8", .requires = REQ_HWPT_ALLOC)
 {
 	uint32_t ioas, man = 0, out = 0, aut = 0;
 
@@ -747,8 +744,7 @@ SCENARIO(obj, hw_info_report,
  */
 SCENARIO(obj, close_iommufd_keeps_translation,
 	 .title = "closing /dev/iommu while a device is bound keeps its translation until the device is closed",
-	 .invariants = "OBJ-10,OWN-5",
-	 .requires = REQ_DMA)
+	 .invariants = "OBJ-10,OWN-5", .requires = REQ_DMA)
 {
 	const size_t len = 256;
 	uint64_t p = pgsz(), iova;

@@ -96,8 +96,7 @@ SCENARIO(own, pre_bind_refuses,
 
 SCENARIO(own, group_single_owner,
 	 .title = "all devices of a group are owned by one context; a sibling bound elsewhere fails EPERM",
-	 .invariants = "OWN-3",
-	 .requires = REQ_GROUP2 | REQ_2CTX, .min_devs = 2)
+	 .invariants = "OWN-3", .requires = REQ_GROUP2 | REQ_2CTX, .min_devs = 2)
 {
 	unsigned a, b;
 
@@ -116,8 +115,7 @@ SCENARIO(own, group_single_owner,
 
 SCENARIO(own, bound_unattached_blocked,
 	 .title = "after BIND and before ATTACH the device's DMA is blocked (not identity)",
-	 .invariants = "OWN-4",
-	 .requires = REQ_DMA)
+	 .invariants = "OWN-4", .requires = REQ_DMA)
 {
 	unsigned d = need_dma_dev(c);
 	char *mem = tc_alloc(c, PG);
@@ -136,8 +134,7 @@ SCENARIO(own, bound_unattached_blocked,
 
 SCENARIO(own, unbind_rebind_clean,
 	 .title = "after unbind a new bind starts blocked: nothing of the old attachment is inherited",
-	 .invariants = "OWN-5",
-	 .requires = REQ_DMA)
+	 .invariants = "OWN-5", .requires = REQ_DMA)
 {
 	unsigned d = need_dma_dev(c);
 	char *mem = tc_alloc(c, 2 * PG);
@@ -182,8 +179,7 @@ SCENARIO(own, unbind_releases_attachment,
 
 SCENARIO(own, rebind_other_ctx,
 	 .title = "a device rebound to another context translates only through that context's IOAS",
-	 .invariants = "OWN-5",
-	 .requires = REQ_DMA | REQ_2CTX)
+	 .invariants = "OWN-5", .requires = REQ_DMA | REQ_2CTX)
 {
 	unsigned d = need_dma_dev(c);
 	char *m0 = tc_alloc(c, PG), *m1 = tc_alloc(c, PG);

@@ -22,8 +22,7 @@ static void pasid_dma(struct tc *c, const char *inv, const struct pasid_dev *p,
 
 SCENARIO(pasid, needs_pasid_hwpt,
 	 .title = "a PASID attach needs an HWPT allocated with ALLOC_PASID; an IOAS or plain HWPT is refused",
-	 .invariants = "PASID-1",
-	 .requires = REQ_PASID | REQ_HWPT_ALLOC)
+	 .invariants = "PASID-1", .requires = REQ_PASID | REQ_HWPT_ALLOC)
 {
 	struct pasid_dev p;
 
@@ -40,8 +39,7 @@ SCENARIO(pasid, needs_pasid_hwpt,
 
 SCENARIO(pasid, rid_nonpasid_refused,
 	 .title = "while a PASID is attached, replacing the RID with a non-PASID HWPT or IOAS fails EINVAL",
-	 .invariants = "PASID-2",
-	 .requires = REQ_PASID | REQ_HWPT_ALLOC)
+	 .invariants = "PASID-2", .requires = REQ_PASID | REQ_HWPT_ALLOC)
 {
 	struct pasid_dev p;
 
@@ -66,8 +64,7 @@ SCENARIO(pasid, rid_nonpasid_refused,
 
 SCENARIO(pasid, attach_while_rid_nonpasid,
 	 .title = "a PASID attach while the RID sits on a non-PASID HWPT or auto domain fails EINVAL",
-	 .invariants = "PASID-3,SEED-A",
-	 .requires = REQ_PASID | REQ_HWPT_ALLOC)
+	 .invariants = "PASID-3,SEED-A", .requires = REQ_PASID | REQ_HWPT_ALLOC)
 {
 	struct pasid_dev p;
 
@@ -91,8 +88,7 @@ SCENARIO(pasid, attach_while_rid_nonpasid,
 
 SCENARIO(pasid, second_attach_replaces,
 	 .title = "a second PASID attach through VFIO replaces: the PASID then translates through the new HWPT only",
-	 .invariants = "PASID-4",
-	 .requires = REQ_PASID | REQ_HWPT_ALLOC)
+	 .invariants = "PASID-4", .requires = REQ_PASID | REQ_HWPT_ALLOC)
 {
 	struct pasid_dev p;
 	uint64_t iova2;
@@ -129,8 +125,7 @@ SCENARIO(pasid, second_attach_replaces,
 
 SCENARIO(pasid, out_of_range,
 	 .title = "a PASID at or above 2^max_pasid_log2 is refused EINVAL; the largest valid one works",
-	 .invariants = "PASID-6",
-	 .requires = REQ_PASID | REQ_HWPT_ALLOC)
+	 .invariants = "PASID-6", .requires = REQ_PASID | REQ_HWPT_ALLOC)
 {
 	struct pasid_dev p;
 	unsigned bits;
@@ -191,8 +186,7 @@ static void refused_by_injection(struct tc *c, const struct pasid_dev *p)
 
 SCENARIO(pasid, failed_replace_keeps_old,
 	 .title = "a failed PASID replace keeps the old domain on that PASID",
-	 .invariants = "PASID-7",
-	 .requires = REQ_PASID | REQ_HWPT_ALLOC)
+	 .invariants = "PASID-7", .requires = REQ_PASID | REQ_HWPT_ALLOC)
 {
 	struct pasid_dev p;
 
@@ -215,8 +209,7 @@ SCENARIO(pasid, failed_replace_keeps_old,
 
 SCENARIO(pasid, detach_one_pasid_only,
 	 .title = "detaching a PASID blocks that PASID only; the RID and other PASIDs keep translating",
-	 .invariants = "PASID-8",
-	 .requires = REQ_PASID | REQ_HWPT_ALLOC)
+	 .invariants = "PASID-8", .requires = REQ_PASID | REQ_HWPT_ALLOC)
 {
 	struct pasid_dev p;
 
@@ -239,8 +232,7 @@ SCENARIO(pasid, detach_one_pasid_only,
 
 SCENARIO(pasid, non_pasid_device,
 	 .title = "a PASID attach on a device without PASID capability fails",
-	 .invariants = "PASID-9",
-	 .requires = REQ_HWPT_ALLOC)
+	 .invariants = "PASID-9", .requires = REQ_HWPT_ALLOC)
 {
 	uint32_t ioas, h;
 	uint64_t iova;
@@ -291,8 +283,7 @@ SCENARIO(pasid, non_pasid_device,
  */
 SCENARIO(pasid, unsupported_driver_eopnotsupp,
 	 .title = "a PASID attach through a driver whose paging domains take no PASID fails EOPNOTSUPP and changes nothing",
-	 .invariants = "PASID-10",
-	 .requires = REQ_HWPT_ALLOC)
+	 .invariants = "PASID-10", .requires = REQ_HWPT_ALLOC)
 {
 	uint32_t ioas, h = 0;
 	uint64_t iova;

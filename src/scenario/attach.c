@@ -326,7 +326,7 @@ SCENARIO_VARIANTS(attach, detach_unattached, struct detach_case,
 	unsigned dev = 0;
 
 	if (variant->pasid) {
-		pasid_dev_setup(c, inv, &p, PASID_DEV_DMA_PREFERRED);
+		pasid_dev_setup(c, inv, &p, 0);
 		dev = p.dev;
 		where = p.p1;
 		pt = p.pasid.hwpt;

@@ -194,17 +194,19 @@ void need_pasid_attach(struct tc *c, const char *inv, unsigned dev)
 }
 
 void pasid_dev_setup(struct tc *c, const char *inv, struct pasid_dev *f,
-		     enum pasid_dev_pick pick)
+		     unsigned how)
 {
+	bool need_dma = how & PASID_DEV_NEED_DMA;
 	int with_dma = -1;
 
-	for (unsigned i = 0; i < c->caps->ndev && pick != PASID_DEV_FIRST; i++)
+	for (unsigned i = 0; i < c->caps->ndev && !(how & PASID_DEV_FIRST);
+	     i++)
 		if (c->caps->dev[i].max_pasid_log2 && dev_has_dma(c, i)) {
 			with_dma = (int)i;
 			break;
 		}
 	f->dev = with_dma >= 0 ? (unsigned)with_dma :
-		 need_pasid_dev(c, pick == PASID_DEV_DMA_REQUIRED);
+				 need_pasid_dev(c, need_dma);
 	f->dma = dev_has_dma(c, f->dev);
 	f->p1 = 1;
 	f->p2 = 2;
@@ -217,6 +219,10 @@ void pasid_dev_setup(struct tc *c, const char *inv, struct pasid_dev *f,
 	mapped_hwpt_setup(c, inv, &f->pasid, f->dev, T_HWPT_PASID, f->iova);
 	mapped_hwpt_setup(c, inv, &f->pasid2, f->dev, T_HWPT_PASID, f->iova);
 	mapped_hwpt_setup(c, inv, &f->plain, f->dev, 0, f->iova);
+	if (how & PASID_DEV_ATTACHED) {
+		attach_rid(c, inv, f->dev, f->rid.hwpt);
+		attach_pasid(c, inv, f->dev, f->p1, f->pasid.hwpt);
+	}
 }
 
 void group_pair_setup(struct tc *c, const char *inv, struct group_pair *g)

@@ -309,10 +309,12 @@ void mapped_hwpt_setup(struct tc *c, const char *inv, struct mapped_hwpt *s,
  * rid, pasid and pasid2 allocated with ALLOC_PASID (for the RID next to
  * PASIDs, for p1, to move p1 to), plain without it.
  */
-enum pasid_dev_pick {
-	PASID_DEV_FIRST,	 /* the first PASID-capable device */
-	PASID_DEV_DMA_PREFERRED, /* one with a DMA engine when there is one */
-	PASID_DEV_DMA_REQUIRED,	 /* one with a DMA engine, or skip */
+/* How pasid_dev_setup() picks the device (by default one with a DMA
+ * engine if there is one) and what it attaches. */
+enum {
+	PASID_DEV_FIRST = 1 << 0,    /* the first PASID device, DMA or not */
+	PASID_DEV_NEED_DMA = 1 << 1, /* one with a DMA engine, or skip */
+	PASID_DEV_ATTACHED = 1 << 2, /* the RID on rid, p1 on pasid */
 };
 
 struct pasid_dev {
@@ -324,7 +326,7 @@ struct pasid_dev {
 };
 
 void pasid_dev_setup(struct tc *c, const char *inv, struct pasid_dev *f,
-		     enum pasid_dev_pick pick);
+		     unsigned how);
 
 /*
  * PASID support on paging domains is an allowed difference (AMD: none):

@@ -26,7 +26,7 @@ SCENARIO(pasid, needs_pasid_hwpt,
 {
 	struct pasid_dev p;
 
-	pasid_dev_setup(c, "PASID-1", &p, PASID_DEV_DMA_PREFERRED);
+	pasid_dev_setup(c, "PASID-1", &p, 0);
 	CHECK_RET(c, "PASID-1",
 		  T_CALL(c->t, attach, p.dev, p.p1, p.plain.ioas, NULL), EINVAL);
 	CHECK_RET(c, "PASID-1",
@@ -43,9 +43,7 @@ SCENARIO(pasid, rid_nonpasid_refused,
 {
 	struct pasid_dev p;
 
-	pasid_dev_setup(c, "PASID-2", &p, PASID_DEV_DMA_PREFERRED);
-	attach_rid(c, "PASID-2", p.dev, p.rid.hwpt);
-	attach_pasid(c, "PASID-2", p.dev, p.p1, p.pasid.hwpt);
+	pasid_dev_setup(c, "PASID-2", &p, PASID_DEV_ATTACHED);
 	CHECK_RET(c, "PASID-2", T_CALL(c->t, attach, p.dev, T_NO_PASID,
 				       p.plain.hwpt, NULL), EINVAL);
 	CHECK_RET(c, "PASID-2", T_CALL(c->t, attach, p.dev, T_NO_PASID,
@@ -68,7 +66,7 @@ SCENARIO(pasid, attach_while_rid_nonpasid,
 {
 	struct pasid_dev p;
 
-	pasid_dev_setup(c, "PASID-3", &p, PASID_DEV_DMA_PREFERRED);
+	pasid_dev_setup(c, "PASID-3", &p, 0);
 	attach_rid(c, "PASID-3", p.dev, p.plain.ioas);
 	CHECK_RET(c, "PASID-3", T_CALL(c->t, attach, p.dev, p.p1, p.pasid.hwpt,
 				       NULL), EINVAL);
@@ -95,7 +93,7 @@ SCENARIO(pasid, second_attach_replaces,
 	char *only1;
 	uint32_t s1;
 
-	pasid_dev_setup(c, "PASID-4", &p, PASID_DEV_DMA_PREFERRED);
+	pasid_dev_setup(c, "PASID-4", &p, 0);
 	/* An IOVA only the first HWPT maps. */
 	iova2 = fresh_ioas_iova(c, "PASID-4", 2);
 	only1 = tc_alloc(c, PG);
@@ -131,7 +129,7 @@ SCENARIO(pasid, out_of_range,
 	unsigned bits;
 	uint32_t h;
 
-	pasid_dev_setup(c, "PASID-6", &p, PASID_DEV_DMA_PREFERRED);
+	pasid_dev_setup(c, "PASID-6", &p, 0);
 	bits = c->caps->dev[p.dev].max_pasid_log2;
 	if (bits >= 32)
 		tc_skip(c, "max_pasid_log2 %u leaves no PASID out of range", bits);
@@ -190,7 +188,7 @@ SCENARIO(pasid, failed_replace_keeps_old,
 {
 	struct pasid_dev p;
 
-	pasid_dev_setup(c, "PASID-7", &p, PASID_DEV_DMA_PREFERRED);
+	pasid_dev_setup(c, "PASID-7", &p, 0);
 	attach_pasid(c, "PASID-7", p.dev, p.p1, p.pasid.hwpt);
 	pasid_dma(c, "PASID-7", &p, p.p1, &p.pasid, true);
 	CHECK_RET(c, "PASID-7", T_CALL(c->t, attach, p.dev, p.p1, p.plain.hwpt,
@@ -213,9 +211,7 @@ SCENARIO(pasid, detach_one_pasid_only,
 {
 	struct pasid_dev p;
 
-	pasid_dev_setup(c, "PASID-8", &p, PASID_DEV_DMA_PREFERRED);
-	attach_rid(c, "PASID-8", p.dev, p.rid.hwpt);
-	attach_pasid(c, "PASID-8", p.dev, p.p1, p.pasid.hwpt);
+	pasid_dev_setup(c, "PASID-8", &p, PASID_DEV_ATTACHED);
 	attach_pasid(c, "PASID-8", p.dev, p.p2, p.pasid2.hwpt);
 	pasid_dma(c, "PASID-8", &p, T_NO_PASID, &p.rid, true);
 	pasid_dma(c, "PASID-8", &p, p.p1, &p.pasid, true);

@@ -15,7 +15,7 @@ SCENARIO(seed, a_rid_detach_keeps_pasid,
 	struct pasid_dev p;
 	uint64_t iova2;
 
-	pasid_dev_setup(c, "SEED-A", &p, PASID_DEV_DMA_REQUIRED);
+	pasid_dev_setup(c, "SEED-A", &p, PASID_DEV_NEED_DMA);
 	/* d2 maps another IOVA than the RID's d1: a PASID transfer that
 	 * fell back to the RID's domain could not land. */
 	iova2 = fresh_ioas_iova(c, "SEED-A", 1);
@@ -43,9 +43,7 @@ SCENARIO(seed, a_pasid_survives_rid_detach,
 {
 	struct pasid_dev p;
 
-	pasid_dev_setup(c, "SEED-A", &p, PASID_DEV_FIRST);
-	attach_rid(c, "SEED-A", p.dev, p.rid.hwpt);
-	attach_pasid(c, "SEED-A", p.dev, p.p1, p.pasid.hwpt);
+	pasid_dev_setup(c, "SEED-A", &p, PASID_DEV_FIRST | PASID_DEV_ATTACHED);
 	CHECK_OK(c, "SEED-A", T_CALL(c->t, detach, p.dev, T_NO_PASID));
 	/* p still holds its HWPT; the RID's is free. */
 	CHECK_RET(c, "SEED-A", T_CALL(c->t, destroy, p.pasid.hwpt), EBUSY);
@@ -89,9 +87,7 @@ SCENARIO_VARIANTS(seed, release_then_rebind, struct release_case,
 	uint32_t ioas2, hp2;
 	char *mp2;
 
-	pasid_dev_setup(c, "SEED-B", &p, PASID_DEV_FIRST);
-	attach_rid(c, "SEED-B", p.dev, p.rid.hwpt);
-	attach_pasid(c, "SEED-B", p.dev, p.p1, p.pasid.hwpt);
+	pasid_dev_setup(c, "SEED-B", &p, PASID_DEV_FIRST | PASID_DEV_ATTACHED);
 	attach_pasid(c, "SEED-B", p.dev, p.p2, p.pasid.hwpt);
 	if (p.dma)
 		both_pasids_dma(c, &p, true);

@@ -298,7 +298,7 @@ static const struct model_profile profiles[] = {
 	    "ATTACH-2,ATTACH-12", MB_AUTO_DOMAIN_EXCLUSIVE),
 	NEG("replace-same-ebusy",
 	    "negative control: ATTACH to the HWPT already attached fails EBUSY",
-	    "ATTACH-3,GROUP-2,GROUP-3,OBJ-6", MB_REPLACE_SAME_EBUSY),
+	    "ATTACH-3,OBJ-6", MB_REPLACE_SAME_EBUSY),
 	NEG("detach-unattached-einval",
 	    "negative control: DETACH of a device that is not attached fails EINVAL",
 	    "ATTACH-7", MB_DETACH_UNATTACHED_EINVAL),

@@ -225,8 +225,10 @@ void pasid_dev_setup(struct tc *c, const char *inv, struct pasid_dev *f,
 	}
 }
 
-void group_pair_setup(struct tc *c, const char *inv, struct group_pair *g)
+void group_pair_setup(struct tc *c, const char *inv, struct group_pair *g,
+		      unsigned attach)
 {
+	memset(g, 0, sizeof(*g));
 	if (!dev_pair_same_group(c, &g->a, &g->b))
 		tc_skip(c, "no two devices share an iommu group");
 	/* Let b be the one with DMA when only one has it. */
@@ -236,8 +238,19 @@ void group_pair_setup(struct tc *c, const char *inv, struct group_pair *g)
 		g->a = g->b;
 		g->b = t;
 	}
+	g->mem = tc_alloc(c, PG);
 	bind_dev(c, inv, g->a, 0);
 	bind_dev(c, inv, g->b, 0);
+	g->ioas = new_ioas(c, inv, 0);
+	if (attach & GROUP_ATTACH_A)
+		g->pt = attach_rid(c, inv, g->a, g->ioas);
+	if (attach & GROUP_ATTACH_B) {
+		uint32_t pt = attach_rid(c, inv, g->b, g->ioas);
+
+		g->pt = g->pt ? g->pt : pt;
+	}
+	g->iova = tc_pick_iova(c, g->ioas, PG, PG, 0);
+	map_fixed(c, inv, g->ioas, g->mem, PG, g->iova, RW);
 }
 
 /* --- DMA probes ----------------------------------------------------------- */

@@ -337,13 +337,25 @@ void need_pasid_attach(struct tc *c, const char *inv, unsigned dev);
 
 /*
  * Fixture "group pair": two devices of one iommu group, both bound to
- * context 0; b is the one with a DMA engine when only one has it.
+ * context 0 (b the one with a DMA engine when only one has it), the
+ * members named in attach attached to a fresh IOAS, and one page of fresh
+ * memory mapped at its IOVA slot 0.
  */
-struct group_pair {
-	unsigned a, b;
+enum {
+	GROUP_ATTACH_A = 1 << 0,
+	GROUP_ATTACH_B = 1 << 1,
 };
 
-void group_pair_setup(struct tc *c, const char *inv, struct group_pair *g);
+struct group_pair {
+	unsigned a, b;
+	uint32_t ioas;
+	uint32_t pt;	/* the group's auto HWPT; 0 when nobody attached */
+	char *mem;	/* the mapped page */
+	uint64_t iova;
+};
+
+void group_pair_setup(struct tc *c, const char *inv, struct group_pair *g,
+		      unsigned attach);
 
 /* --- the DMA oracle (lib.c) ----------------------------------------------- */
 

@@ -93,6 +93,20 @@ bool expect_ranges_unchanged(struct tc *c, const char *inv, uint32_t ioas,
 			(unsigned long long)before->align);
 }
 
+unsigned expect_resv_outside(struct tc *c, const char *inv, unsigned dev,
+			     const struct ranges *r, const char *what)
+{
+	const struct dev_caps *dc = &c->caps->dev[dev];
+
+	for (unsigned i = 0; i < dc->nresv; i++)
+		tc_check(c, inv,
+			 !ranges_touch(r, dc->resv[i].start, dc->resv[i].last),
+			 "%s: reserved region 0x%llx-0x%llx of dev %u (%s) is inside a reported range",
+			 what, (unsigned long long)dc->resv[i].start,
+			 (unsigned long long)dc->resv[i].last, dev, dc->name);
+	return dc->nresv;
+}
+
 /* --- what refused calls left behind --------------------------------------- */
 
 bool expect_mapped_bytes(struct tc *c, const char *inv, uint32_t ioas,

@@ -240,6 +240,11 @@ bool ranges_touch(const struct ranges *r, uint64_t start, uint64_t last);
 bool ranges_hold(const struct ranges *r, uint64_t start, uint64_t len);
 void log_ranges(struct tc *c, const char *what, const struct ranges *r);
 
+/* Expect form: no reserved region dev reports touches r; returns how many
+ * regions were checked. */
+unsigned expect_resv_outside(struct tc *c, const char *inv, unsigned dev,
+			     const struct ranges *r, const char *what);
+
 /* Expect form: ioas still reports before's ranges (and, when with_align,
  * its alignment); logs both lists when not. */
 bool expect_ranges_unchanged(struct tc *c, const char *inv, uint32_t ioas,

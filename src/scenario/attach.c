@@ -55,7 +55,6 @@ SCENARIO(attach, ioas_returns_auto_hwpt,
 	/* The auto HWPT is a real object: destroying it while attached is
 	 * refused as busy, not as missing. */
 	CHECK_RET(c, "OBJ-6", T_CALL(c->t, destroy, pt), EBUSY);
-	tc_end(c);
 }
 
 SCENARIO(attach, two_devs_one_ioas,
@@ -77,7 +76,6 @@ SCENARIO(attach, two_devs_one_ioas,
 	       pa == pb ? "shared auto HWPT" : "separate auto HWPTs");
 	tc_check(c, "ATTACH-2", pa != ioas && pb != ioas,
 		 "attach returned the IOAS ID itself (%u/%u)", pa, pb);
-	tc_end(c);
 }
 
 SCENARIO(attach, replace_same_hwpt_noop,
@@ -102,7 +100,6 @@ SCENARIO(attach, replace_same_hwpt_noop,
 			     DMA_LEN, true);
 	/* Still on its HWPT: the auto HWPT is held, not gone or free. */
 	CHECK_RET(c, "ATTACH-3", T_CALL(c->t, destroy, f.pt), EBUSY);
-	tc_end(c);
 }
 
 /* Arrange A (attached, mapped, used) for the failed-replace scenarios. */
@@ -159,7 +156,6 @@ SCENARIO(attach, replace_failed_keeps_old,
 	keep_old_assert(c, &k, true);
 	expect_ranges_unchanged(c, "ATTACH-4", iob, &rb, false,
 				"a failed replace (the target IOAS)");
-	tc_end(c);
 }
 
 SCENARIO(attach, replace_other_iommu_keeps_old,
@@ -183,7 +179,6 @@ SCENARIO(attach, replace_other_iommu_keeps_old,
 	keep_old_assert(c, &k, true);
 	/* The foreign HWPT is unused: destroying it works. */
 	CHECK_OK(c, "ATTACH-4", T_CALL(c->t, destroy, h));
-	tc_end(c);
 }
 
 SCENARIO(attach, replace_fault_inject_keeps_old,
@@ -219,7 +214,6 @@ SCENARIO(attach, replace_fault_inject_keeps_old,
 	if (k.f.dma && ret == 0)
 		tc_dma_write(c, "ATTACH-5", k.f.dev, T_NO_PASID, iob_iova, mb,
 			     DMA_LEN, true);
-	tc_end(c);
 }
 
 /* Replace IOAS A -> B, where B is an IOAS or a manual HWPT on IOAS B. */
@@ -271,7 +265,6 @@ SCENARIO_VARIANTS(attach, replace_switches, struct replace_case,
 		      "the old IOAS's page for an IOVA mapped in both");
 	tc_dma_write(c, "ATTACH-5", d, T_NO_PASID, i3, b3, DMA_LEN, true);
 	tc_dma_read(c, "ATTACH-5", d, T_NO_PASID, i1, a1, DMA_LEN, false);
-	tc_end(c);
 }
 
 SCENARIO(attach, detach_blocks_dma,
@@ -296,7 +289,6 @@ SCENARIO(attach, detach_blocks_dma,
 		attach_rid(c, "ATTACH-6", f.dev, f.ioas);
 		dma_probes(c, "ATTACH-6", f.dev, T_NO_PASID, used, 1, true);
 	}
-	tc_end(c);
 }
 
 /*
@@ -343,7 +335,6 @@ SCENARIO_VARIANTS(attach, detach_unattached, struct detach_case,
 	CHECK_OK(c, inv, T_CALL(c->t, detach, dev, where));
 	/* Nothing holds pt any more. */
 	CHECK_OK(c, inv, T_CALL(c->t, destroy, pt));
-	tc_end(c);
 }
 
 SCENARIO(attach, bad_pt_id,
@@ -369,7 +360,6 @@ SCENARIO(attach, bad_pt_id,
 		  ENOENT);
 	CHECK_RET(c, "ATTACH-8", T_CALL(c->t, destroy, pt), EBUSY);
 	CHECK_RET(c, "ATTACH-8", T_CALL(c->t, destroy, ioas), EBUSY);
-	tc_end(c);
 }
 
 SCENARIO(attach, resv_added_and_removed,
@@ -392,7 +382,6 @@ SCENARIO(attach, resv_added_and_removed,
 	detach_rid(c, "ATTACH-9", d);
 	expect_ranges_unchanged(c, "ATTACH-9", ioas, &fresh, false,
 				"an attach and its detach");
-	tc_end(c);
 }
 
 SCENARIO(attach, resv_overlap_eaddrinuse,
@@ -429,7 +418,6 @@ SCENARIO(attach, resv_overlap_eaddrinuse,
 	good = new_ioas(c, "ATTACH-10", 0);
 	CHECK_OK(c, "ATTACH-10", T_CALL(c->t, attach, dev, T_NO_PASID, good,
 					NULL));
-	tc_end(c);
 }
 
 SCENARIO(attach, hwpt_prefilled,
@@ -447,7 +435,6 @@ SCENARIO(attach, hwpt_prefilled,
 		     f.mem + PG + 0x200, DMA_LEN, true);
 	tc_dma_read(c, "ATTACH-11", f.dev, T_NO_PASID, f.iova + 0x40,
 		    f.mem + 0x40, DMA_LEN, true);
-	tc_end(c);
 }
 
 SCENARIO(attach, map_after_attach_visible,
@@ -493,7 +480,6 @@ SCENARIO(attach, map_after_attach_visible,
 		tc_dma_write(c, "ATTACH-12", (unsigned)b, T_NO_PASID,
 			     iova2 + 0x800, m2 + 0x800, DMA_LEN, true);
 	}
-	tc_end(c);
 }
 
 SCENARIO(attach, replace_moves_reservations,
@@ -525,7 +511,6 @@ SCENARIO(attach, replace_moves_reservations,
 	if (resv_page(c, d, &resv))
 		CHECK_OK(c, "ATTACH-13",
 			 map_fixed_rc(c, ia, tc_alloc(c, PG), PG, resv, RW));
-	tc_end(c);
 }
 
 /*
@@ -670,5 +655,4 @@ SCENARIO(attach, replace_failed_same_ioas_keeps_ranges,
 	}
 	if (!routes)
 		tc_skip(c, "no way to make a same-IOAS replace fail: one IOMMU instance, no PASID, no fault injection");
-	tc_end(c);
 }

@@ -70,7 +70,6 @@ SCENARIO(dma, translation_exact_page_offset,
 	mem_unchanged(c, "DMA-1", lo + DMA_LEN / 2, PG - DMA_LEN / 2, slo,
 		      "the second page above the transfer");
 	free(buf);
-	tc_end(c);
 }
 
 /* What one transfer through a mapping with given rights may do. */
@@ -132,7 +131,6 @@ SCENARIO_VARIANTS(dma, mapping_permission, struct perm_case,
 			 "device %s of a mapping without that right: %s", what,
 			 dma_outcome_name(o));
 	}
-	tc_end(c);
 }
 
 /* The device uses two IOVAs just before one UNMAP covers both. */
@@ -189,7 +187,6 @@ SCENARIO_VARIANTS(dma, unmap_stops_used_iovas, struct unmap_used_case,
 	else
 		unmap_exact(c, "DMA-4", f.ioas, f.iova, f.len);
 	dma_probes(c, "DMA-4", f.dev, T_NO_PASID, used, 2, false);
-	tc_end(c);
 }
 
 /* Adjacent one-page maps, then one unmap over some of them. */
@@ -238,7 +235,6 @@ SCENARIO_VARIANTS(dma, unmap_some_of_adjacent_maps, struct unmap_case,
 			     iova + i * PG + variant->off,
 			     mem + i * PG + variant->off, DMA_LEN,
 			     i < first || i >= end);
-	tc_end(c);
 }
 
 SCENARIO(dma, remap_churn,
@@ -268,7 +264,6 @@ SCENARIO(dma, remap_churn,
 				    pages[i] + 0x180, DMA_LEN, true);
 		unmap_exact(c, "DMA-6", f.ioas, iova, PG);
 	}
-	tc_end(c);
 }
 
 SCENARIO(dma, hugepage_map,
@@ -296,7 +291,6 @@ SCENARIO(dma, hugepage_map,
 	unmap_exact(c, "DMA-4", f.ioas, iova, huge);
 	tc_dma_write(c, "DMA-4", d, T_NO_PASID, iova + offs[3], mem + offs[3],
 		     DMA_LEN, false);
-	tc_end(c);
 }
 
 SCENARIO(dma, top_of_range,
@@ -339,7 +333,6 @@ SCENARIO(dma, top_of_range,
 				    DMA_LEN, true);
 		}
 	}
-	tc_end(c);
 }
 
 SCENARIO(dma, ioas_copy_translates,
@@ -377,7 +370,6 @@ SCENARIO(dma, ioas_copy_translates,
 		    true);
 	tc_dma_write(c, "DMA-2", d, T_NO_PASID, ro_d + 0x10, ro + 0x10, DMA_LEN,
 		     false);
-	tc_end(c);
 }
 
 SCENARIO(dma, two_groups_one_ioas,
@@ -412,5 +404,4 @@ SCENARIO(dma, two_groups_one_ioas,
 		     DMA_LEN, false);
 	tc_dma_write(c, "DMA-10", b, T_NO_PASID, iova + 0x40, mem + 0x40,
 		     DMA_LEN, true);
-	tc_end(c);
 }

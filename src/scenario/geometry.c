@@ -84,5 +84,4 @@ SCENARIO(geometry, huge_page_at_range_top,
 		     mem + HUGE - DMA_LEN, DMA_LEN, true);
 	tc_dma_read(c, top_inv, d, T_NO_PASID, iova + HUGE - PG + 0x10,
 		    mem + HUGE - PG + 0x10, DMA_LEN, true);
-	tc_end(c);
 }

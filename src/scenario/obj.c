@@ -782,5 +782,4 @@ SCENARIO(obj, close_iommufd_keeps_translation,
 	tc_dma_write(c, "OWN-5", (unsigned)d, T_NO_PASID, iova, mem, len,
 		     false);
 	CHECK_OK(c, "OBJ-10", T_CALL(c->t, ioas_alloc, 0, &i2));
-	tc_end(c);
 }

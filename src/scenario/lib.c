@@ -195,62 +195,65 @@ int dev_with_pasid(const struct tc *c, int not_this)
 	return -1;
 }
 
+/* Does the pair (x, y) fit, at preference level pass (0 is the best)? */
+typedef bool pair_fits(const struct tc *c, unsigned x, unsigned y, int pass);
+
+/* The first pair that fits at the best level any pair reaches; with
+ * ordered, only x < y is tried (the relation is symmetric). */
+static bool find_pair(const struct tc *c, pair_fits *fits, int npass,
+		      bool ordered, unsigned *a, unsigned *b)
+{
+	for (int pass = 0; pass < npass; pass++)
+		for (unsigned x = 0; x < c->caps->ndev; x++)
+			for (unsigned y = ordered ? x + 1 : 0; y < c->caps->ndev;
+			     y++)
+				if (x != y && fits(c, x, y, pass)) {
+					*a = x;
+					*b = y;
+					return true;
+				}
+	return false;
+}
+
+static bool same_group(const struct tc *c, unsigned x, unsigned y, int pass)
+{
+	return c->caps->dev[x].group == c->caps->dev[y].group;
+}
+
+/* Prefer a pair where both have DMA, then one with PASID on both. */
+static bool other_groups(const struct tc *c, unsigned x, unsigned y, int pass)
+{
+	const struct dev_caps *p = &c->caps->dev[x], *q = &c->caps->dev[y];
+
+	if (p->group == q->group || p->iommu != q->iommu)
+		return false;
+	if (pass == 0)
+		return p->dma && q->dma;
+	if (pass == 1)
+		return p->max_pasid_log2 && q->max_pasid_log2;
+	return true;
+}
+
+/* Prefer a pair whose first device has DMA. */
+static bool other_iommus(const struct tc *c, unsigned x, unsigned y, int pass)
+{
+	return c->caps->dev[x].iommu != c->caps->dev[y].iommu &&
+	       (pass || dev_has_dma(c, x));
+}
+
 bool dev_pair_same_group(const struct tc *c, unsigned *a, unsigned *b)
 {
-	const struct target_caps *caps = c->caps;
-
-	for (unsigned x = 0; x < caps->ndev; x++)
-		for (unsigned y = x + 1; y < caps->ndev; y++)
-			if (caps->dev[x].group == caps->dev[y].group) {
-				*a = x;
-				*b = y;
-				return true;
-			}
-	return false;
+	return find_pair(c, same_group, 1, true, a, b);
 }
 
 bool dev_pair_other_groups(const struct tc *c, unsigned *a, unsigned *b)
 {
-	const struct target_caps *caps = c->caps;
-
-	/* Prefer a pair where both have DMA, then one with PASID on both. */
-	for (int pass = 0; pass < 3; pass++)
-		for (unsigned x = 0; x < caps->ndev; x++)
-			for (unsigned y = x + 1; y < caps->ndev; y++) {
-				const struct dev_caps *p = &caps->dev[x];
-				const struct dev_caps *q = &caps->dev[y];
-
-				if (p->group == q->group || p->iommu != q->iommu)
-					continue;
-				if (pass == 0 && !(p->dma && q->dma))
-					continue;
-				if (pass == 1 &&
-				    !(p->max_pasid_log2 && q->max_pasid_log2))
-					continue;
-				*a = x;
-				*b = y;
-				return true;
-			}
-	return false;
+	return find_pair(c, other_groups, 3, true, a, b);
 }
 
 bool dev_pair_other_iommus(const struct tc *c, unsigned *a, unsigned *b)
 {
-	const struct target_caps *caps = c->caps;
-
-	/* Prefer a pair whose first device has DMA. */
-	for (int pass = 0; pass < 2; pass++)
-		for (unsigned x = 0; x < caps->ndev; x++)
-			for (unsigned y = 0; y < caps->ndev; y++) {
-				if (caps->dev[x].iommu == caps->dev[y].iommu)
-					continue;
-				if (pass == 0 && !dev_has_dma(c, x))
-					continue;
-				*a = x;
-				*b = y;
-				return true;
-			}
-	return false;
+	return find_pair(c, other_iommus, 2, false, a, b);
 }
 
 uint32_t tc_bind_attach_new_ioas(struct tc *c, const char *inv, unsigned dev)

@@ -189,10 +189,10 @@ static inline int copy_fixed_rc(struct tc *c, uint32_t dst, uint32_t src,
 		      src_iova, len, &dst_iova);
 }
 
-/* UNMAP of the whole IOVA space; *bytes gets what went. */
+/* UNMAP of the whole IOVA space; *bytes gets what went (left as it was
+ * if the target does not say). */
 static inline int unmap_all_rc(struct tc *c, uint32_t ioas, uint64_t *bytes)
 {
-	*bytes = 0;
 	return T_CALL(c->t, ioas_unmap, ioas, 0, UINT64_MAX, bytes);
 }
 

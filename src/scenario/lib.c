@@ -256,16 +256,6 @@ bool dev_pair_other_iommus(const struct tc *c, unsigned *a, unsigned *b)
 	return find_pair(c, other_iommus, 2, false, a, b);
 }
 
-uint32_t tc_bind_attach_new_ioas(struct tc *c, const char *inv, unsigned dev)
-{
-	uint32_t ioas = 0;
-
-	REQUIRE(c, inv, T_CALL(c->t, bind, dev, 0));
-	REQUIRE(c, inv, T_CALL(c->t, ioas_alloc, 0, &ioas));
-	REQUIRE(c, inv, T_CALL(c->t, attach, dev, T_NO_PASID, ioas, NULL));
-	return ioas;
-}
-
 /* --- IOVA choice --------------------------------------------------------- */
 
 static bool hits_reserved(const struct target_caps *caps, uint64_t start,

@@ -172,6 +172,16 @@ void attached_setup(struct tc *c, const char *inv, struct attached *f,
 			     DMA_LEN, true);
 }
 
+void bare_ioas_setup(struct tc *c, const char *inv, struct bare_ioas *b,
+		     unsigned bufpages, unsigned iovapages)
+{
+	const uint64_t p = tc_page_size();
+
+	b->ioas = new_ioas(c, inv, 0);
+	b->buf = tc_alloc(c, bufpages * p);
+	b->iova = tc_pick_iova(c, b->ioas, iovapages * p, 0, 0);
+}
+
 void mapped_hwpt_setup(struct tc *c, const char *inv, struct mapped_hwpt *s,
 		       unsigned dev, uint32_t flags, uint64_t iova)
 {

@@ -294,6 +294,20 @@ void attached_setup(struct tc *c, const char *inv, struct attached *f,
 		    unsigned dev, const struct attached_opts *opts);
 
 /*
+ * Fixture "bare IOAS": a fresh IOAS of context 0 with no device, bufpages
+ * CPU pages of fresh user memory, and the start of iovapages free pages of
+ * IOVA (slot 0), for the cases about MAP, UNMAP and COPY themselves.
+ */
+struct bare_ioas {
+	uint32_t ioas;
+	uint8_t *buf;
+	uint64_t iova;
+};
+
+void bare_ioas_setup(struct tc *c, const char *inv, struct bare_ioas *b,
+		     unsigned bufpages, unsigned iovapages);
+
+/*
  * Fixture "mapped HWPT": a fresh IOAS with one page of fresh memory mapped
  * at iova and a paging HWPT (flags) for dev on it. Several of them at the
  * same iova tell by memory contents which one a transfer went through.

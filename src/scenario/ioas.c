@@ -35,19 +35,19 @@ SCENARIO(ioas, map_argument_checks,
 	 .invariants = "IOAS-1")
 {
 	uint64_t p = tc_page_size(), iova;
-	uint32_t ioas = new_ioas(c, "IOAS-1", 0);
-	void *buf = tc_alloc(c, p);
+	struct bare_ioas b;
 
-	iova = tc_pick_iova(c, ioas, 4 * p, 0, 0);
-	CHECK_RET(c, "IOAS-1", map_fixed_rc(c, ioas, buf, p, iova, 0), EINVAL);
-	CHECK_RET(c, "IOAS-1", T_CALL(c->t, ioas_map, ioas, 0, buf, p, &iova),
+	bare_ioas_setup(c, "IOAS-1", &b, 1, 4);
+	iova = b.iova;
+	CHECK_RET(c, "IOAS-1", map_fixed_rc(c, b.ioas, b.buf, p, iova, 0), EINVAL);
+	CHECK_RET(c, "IOAS-1", T_CALL(c->t, ioas_map, b.ioas, 0, b.buf, p, &iova),
 		  EINVAL);
-	CHECK_RET(c, "IOAS-1", map_fixed_rc(c, ioas, buf, 0, iova, RW), EINVAL);
-	expect_mapped_bytes(c, "IOAS-1", ioas, 0, "refused MAPs");
+	CHECK_RET(c, "IOAS-1", map_fixed_rc(c, b.ioas, b.buf, 0, iova, RW), EINVAL);
+	expect_mapped_bytes(c, "IOAS-1", b.ioas, 0, "refused MAPs");
 	/* The same call with a permission and a length is fine. */
-	CHECK_OK(c, "IOAS-1", map_fixed_rc(c, ioas, buf, p, iova,
+	CHECK_OK(c, "IOAS-1", map_fixed_rc(c, b.ioas, b.buf, p, iova,
 					   T_MAP_READABLE));
-	CHECK_OK(c, "IOAS-1", map_fixed_rc(c, ioas, buf, p, iova + 2 * p,
+	CHECK_OK(c, "IOAS-1", map_fixed_rc(c, b.ioas, b.buf, p, iova + 2 * p,
 					   T_MAP_WRITEABLE));
 }
 
@@ -72,8 +72,7 @@ SCENARIO(ioas, map_bad_user_address,
 			  EFAULT, ENOMEM);
 	else
 		tc_log(c, "model target: no address space to pin, only the NULL page checked");
-	expect_mapped_bytes(c, "IOAS-1", f.ioas, 0,
-			    "MAPs refused for a bad address");
+	expect_mapped_bytes(c, "IOAS-1", f.ioas, 0, "refused MAPs");
 }
 
 SCENARIO(ioas, map_bad_user_address_bare,
@@ -165,24 +164,23 @@ SCENARIO(ioas, map_overlap_eexist,
 		int at;
 	} over[] = { { 2, 0 }, { 1, 1 }, { 2, -1 }, { 4, -1 } };
 	uint64_t p = tc_page_size(), x;
-	uint32_t ioas = new_ioas(c, "IOAS-3", 0);
-	uint8_t *buf = tc_alloc(c, 4 * p);
+	struct bare_ioas b;
 
-	x = tc_pick_iova(c, ioas, 8 * p, 0, 0) + 2 * p;
-	map_fixed(c, "IOAS-3", ioas, buf, 2 * p, x, RW);
+	bare_ioas_setup(c, "IOAS-3", &b, 4, 8);
+	x = b.iova + 2 * p;
+	map_fixed(c, "IOAS-3", b.ioas, b.buf, 2 * p, x, RW);
 	for (unsigned i = 0; i < sizeof(over) / sizeof(over[0]); i++)
 		CHECK_RET(c, "IOAS-3",
-			  map_fixed_rc(c, ioas, buf, over[i].len * p,
+			  map_fixed_rc(c, b.ioas, b.buf, over[i].len * p,
 				       x + over[i].at * (int64_t)p, RW),
 			  EEXIST);
-	CHECK_RET(c, "IOAS-3", copy_fixed_rc(c, ioas, ioas, RW, x, p, x + p),
+	CHECK_RET(c, "IOAS-3", copy_fixed_rc(c, b.ioas, b.ioas, RW, x, p, x + p),
 		  EEXIST);
 	/* Adjacent on either side is no overlap. */
-	CHECK_OK(c, "IOAS-3", map_fixed_rc(c, ioas, buf, p, x - p, RW));
-	CHECK_OK(c, "IOAS-3", map_fixed_rc(c, ioas, buf, p, x + 2 * p, RW));
+	CHECK_OK(c, "IOAS-3", map_fixed_rc(c, b.ioas, b.buf, p, x - p, RW));
+	CHECK_OK(c, "IOAS-3", map_fixed_rc(c, b.ioas, b.buf, p, x + 2 * p, RW));
 	/* The refused calls changed nothing: exactly 4 pages are mapped. */
-	expect_mapped_bytes(c, "IOAS-3", ioas, 4 * p,
-			    "after refused overlaps and two adjacent maps");
+	expect_mapped_bytes(c, "IOAS-3", b.ioas, 4 * p, "after the refusals");
 }
 
 /* --- IOAS-4: reserved regions --------------------------------------------- */
@@ -241,8 +239,7 @@ SCENARIO(ioas, map_into_reserved,
 	}
 	if (!tried)
 		tc_skip(c, "dev 0 reserves nothing and its domain covers all 64 bits");
-	expect_mapped_bytes(c, "IOAS-4", f.ioas, 0,
-			    "refused MAPs into reserved IOVA");
+	expect_mapped_bytes(c, "IOAS-4", f.ioas, 0, "refused MAPs");
 }
 
 /* --- IOAS-5: automatic IOVA ----------------------------------------------- */
@@ -343,33 +340,33 @@ SCENARIO(ioas, unmap_cannot_split,
 	 .invariants = "IOAS-6")
 {
 	uint64_t p = tc_page_size(), x, n = 0;
-	uint32_t ioas = new_ioas(c, "IOAS-6", 0);
-	uint8_t *buf = tc_alloc(c, 4 * p);
+	struct bare_ioas b;
 	int ret;
 
-	x = tc_pick_iova(c, ioas, 8 * p, 0, 0);
-	map_fixed(c, "IOAS-6", ioas, buf, 2 * p, x, RW);
-	CHECK_RET(c, "IOAS-6", T_CALL(c->t, ioas_unmap, ioas, x, p, &n), ENOENT);
-	CHECK_RET(c, "IOAS-6", T_CALL(c->t, ioas_unmap, ioas, x + p, p, &n),
+	bare_ioas_setup(c, "IOAS-6", &b, 4, 8);
+	x = b.iova;
+	map_fixed(c, "IOAS-6", b.ioas, b.buf, 2 * p, x, RW);
+	CHECK_RET(c, "IOAS-6", T_CALL(c->t, ioas_unmap, b.ioas, x, p, &n), ENOENT);
+	CHECK_RET(c, "IOAS-6", T_CALL(c->t, ioas_unmap, b.ioas, x + p, p, &n),
 		  ENOENT);
-	CHECK_RET(c, "IOAS-6", T_CALL(c->t, ioas_unmap, ioas, x + p, 4 * p, &n),
+	CHECK_RET(c, "IOAS-6", T_CALL(c->t, ioas_unmap, b.ioas, x + p, 4 * p, &n),
 		  ENOENT);
 	/* Intact: still occupied, and a whole unmap takes both pages. */
-	CHECK_RET(c, "IOAS-6", map_fixed_rc(c, ioas, buf, p, x + p, RW), EEXIST);
-	unmap_expect_bytes(c, "IOAS-6", ioas, x, 2 * p, 2 * p,
+	CHECK_RET(c, "IOAS-6", map_fixed_rc(c, b.ioas, b.buf, p, x + p, RW), EEXIST);
+	unmap_expect_bytes(c, "IOAS-6", b.ioas, x, 2 * p, 2 * p,
 			   "the whole mapping after refused splits");
 
 	/* A=[x, x+p), B=[x+p, x+3p): a range that cuts B fails. */
-	map_fixed(c, "IOAS-6", ioas, buf, p, x, RW);
-	map_fixed(c, "IOAS-6", ioas, buf, 2 * p, x + p, RW);
-	CHECK_RET(c, "IOAS-6", T_CALL(c->t, ioas_unmap, ioas, x, 2 * p, &n),
+	map_fixed(c, "IOAS-6", b.ioas, b.buf, p, x, RW);
+	map_fixed(c, "IOAS-6", b.ioas, b.buf, 2 * p, x + p, RW);
+	CHECK_RET(c, "IOAS-6", T_CALL(c->t, ioas_unmap, b.ioas, x, 2 * p, &n),
 		  ENOENT);
 	/* Not atomic: whether A survived is an observation (Open questions). */
-	ret = T_CALL(c->t, ioas_unmap, ioas, x, p, &n);
+	ret = T_CALL(c->t, ioas_unmap, b.ioas, x, p, &n);
 	tc_log(c, "observation: after the refused cut of B, unmapping A alone gives %s (7.2: ENOENT, A already gone)",
 	       ret ? errno_name(ret) : "0 (A was still mapped)");
 	/* B is intact either way. */
-	unmap_expect_bytes(c, "IOAS-6", ioas, x + p, 2 * p, 2 * p,
+	unmap_expect_bytes(c, "IOAS-6", b.ioas, x + p, 2 * p, 2 * p,
 			   "B after the refused cut");
 }
 
@@ -378,32 +375,32 @@ SCENARIO(ioas, unmap_empty_and_all,
 	 .invariants = "IOAS-7")
 {
 	uint64_t p = tc_page_size(), x, n = 1;
-	uint32_t ioas = new_ioas(c, "IOAS-7", 0);
-	uint8_t *buf = tc_alloc(c, 4 * p);
+	struct bare_ioas b;
 
-	x = tc_pick_iova(c, ioas, 8 * p, 0, 0);
-	CHECK_RET(c, "IOAS-7", T_CALL(c->t, ioas_unmap, ioas, x, p, &n), ENOENT);
-	CHECK_RET(c, "IOAS-7", T_CALL(c->t, ioas_unmap, ioas, x, 0, &n), EINVAL);
+	bare_ioas_setup(c, "IOAS-7", &b, 4, 8);
+	x = b.iova;
+	CHECK_RET(c, "IOAS-7", T_CALL(c->t, ioas_unmap, b.ioas, x, p, &n), ENOENT);
+	CHECK_RET(c, "IOAS-7", T_CALL(c->t, ioas_unmap, b.ioas, x, 0, &n), EINVAL);
 	/* Unmap-all succeeding is the rule itself here, on an empty IOAS,
 	 * on a full one, and again on the emptied one. */
 	n = 1;
-	CHECK_OK(c, "IOAS-7", unmap_all_rc(c, ioas, &n));
+	CHECK_OK(c, "IOAS-7", unmap_all_rc(c, b.ioas, &n));
 	tc_check(c, "IOAS-7", n == 0,
 		 "unmap-all of an empty IOAS reported 0x%llx bytes",
 		 (unsigned long long)n);
-	map_fixed(c, "IOAS-7", ioas, buf, p, x, RW);
-	map_fixed(c, "IOAS-7", ioas, buf, 2 * p, x + 4 * p, RW);
+	map_fixed(c, "IOAS-7", b.ioas, b.buf, p, x, RW);
+	map_fixed(c, "IOAS-7", b.ioas, b.buf, 2 * p, x + 4 * p, RW);
 	/* A hole between two mappings is still empty. */
-	CHECK_RET(c, "IOAS-7", T_CALL(c->t, ioas_unmap, ioas, x + p, 3 * p, &n),
+	CHECK_RET(c, "IOAS-7", T_CALL(c->t, ioas_unmap, b.ioas, x + p, 3 * p, &n),
 		  ENOENT);
 	n = 0;
-	CHECK_OK(c, "IOAS-7", unmap_all_rc(c, ioas, &n));
+	CHECK_OK(c, "IOAS-7", unmap_all_rc(c, b.ioas, &n));
 	tc_check(c, "IOAS-7", n == 3 * p,
 		 "unmap-all reported 0x%llx bytes, 0x%llx were mapped",
 		 (unsigned long long)n, (unsigned long long)(3 * p));
-	CHECK_RET(c, "IOAS-7", T_CALL(c->t, ioas_unmap, ioas, x, p, &n), ENOENT);
+	CHECK_RET(c, "IOAS-7", T_CALL(c->t, ioas_unmap, b.ioas, x, p, &n), ENOENT);
 	n = 1;
-	CHECK_OK(c, "IOAS-7", unmap_all_rc(c, ioas, &n));
+	CHECK_OK(c, "IOAS-7", unmap_all_rc(c, b.ioas, &n));
 	tc_check(c, "IOAS-7", n == 0,
 		 "second unmap-all reported 0x%llx bytes", (unsigned long long)n);
 }
@@ -413,16 +410,16 @@ SCENARIO(ioas, unmap_reports_bytes,
 	 .invariants = "IOAS-8")
 {
 	uint64_t p = tc_page_size(), x;
-	uint32_t ioas = new_ioas(c, "IOAS-8", 0);
-	uint8_t *buf = tc_alloc(c, 4 * p);
+	struct bare_ioas b;
 
-	x = tc_pick_iova(c, ioas, 8 * p, 0, 0);
-	map_fixed(c, "IOAS-8", ioas, buf, p, x, RW);
-	map_fixed(c, "IOAS-8", ioas, buf, 2 * p, x + 2 * p, RW);
-	map_fixed(c, "IOAS-8", ioas, buf, p, x + 5 * p, RW);
-	unmap_expect_bytes(c, "IOAS-8", ioas, x, 4 * p, 3 * p,
+	bare_ioas_setup(c, "IOAS-8", &b, 4, 8);
+	x = b.iova;
+	map_fixed(c, "IOAS-8", b.ioas, b.buf, p, x, RW);
+	map_fixed(c, "IOAS-8", b.ioas, b.buf, 2 * p, x + 2 * p, RW);
+	map_fixed(c, "IOAS-8", b.ioas, b.buf, p, x + 5 * p, RW);
+	unmap_expect_bytes(c, "IOAS-8", b.ioas, x, 4 * p, 3 * p,
 			   "3 pages mapped in the range");
-	unmap_expect_bytes(c, "IOAS-8", ioas, x + 4 * p, 4 * p, p,
+	unmap_expect_bytes(c, "IOAS-8", b.ioas, x + 4 * p, 4 * p, p,
 			   "the last page");
 }
 
@@ -451,7 +448,7 @@ SCENARIO(ioas, copy_rules,
 	/* MAP rules at the destination. */
 	CHECK_RET(c, "IOAS-9", copy_fixed_rc(c, dst, src, 0, x, p, y), EINVAL);
 	CHECK_RET(c, "IOAS-9", copy_fixed_rc(c, dst, src, RW, x, 0, y), EINVAL);
-	expect_mapped_bytes(c, "IOAS-9", dst, 0, "refused COPYs (destination)");
+	expect_mapped_bytes(c, "IOAS-9", dst, 0, "refused COPYs");
 
 	CHECK_OK(c, "IOAS-9", copy_fixed_rc(c, dst, src, RW, x, 2 * p, y));
 	CHECK_RET(c, "IOAS-9", copy_fixed_rc(c, dst, src, RW, x, 2 * p, y),
@@ -465,8 +462,7 @@ SCENARIO(ioas, copy_rules,
 			      (got + p <= y + 4 * p || got >= y + 5 * p),
 		 "automatic COPY destination 0x%llx is zero or overlaps",
 		 (unsigned long long)got);
-	expect_mapped_bytes(c, "IOAS-9", dst, 4 * p,
-			    "three copies of 4 pages (destination)");
+	expect_mapped_bytes(c, "IOAS-9", dst, 4 * p, "the destination");
 	/* The source is untouched by all of this. */
 	expect_mapped_bytes(c, "IOAS-9", src, 3 * p, "the source");
 }
@@ -486,7 +482,7 @@ SCENARIO(ioas, copy_more_permission,
 		  copy_fixed_rc(c, dst, src, T_MAP_WRITEABLE, x, 2 * p, y), EPERM);
 	CHECK_RET(c, "IOAS-10", copy_fixed_rc(c, dst, src, RW, x, 2 * p, y),
 		  EPERM);
-	expect_mapped_bytes(c, "IOAS-10", dst, 0, "refused COPYs (destination)");
+	expect_mapped_bytes(c, "IOAS-10", dst, 0, "refused COPYs");
 	CHECK_OK(c, "IOAS-10",
 		 copy_fixed_rc(c, dst, src, T_MAP_READABLE, x, 2 * p, y));
 	/* Read is not checked: READABLE from a write-only source is fine. */
@@ -502,33 +498,35 @@ SCENARIO(ioas, iova_wrap_eoverflow,
 	 .invariants = "IOAS-11")
 {
 	uint64_t p = tc_page_size(), top = UINT64_MAX & ~(p - 1), n = 0, x, got;
-	uint32_t ioas = new_ioas(c, "IOAS-11", 0), dst = new_ioas(c, "IOAS-11", 0);
-	uint8_t *buf = tc_alloc(c, 2 * p);
+	uint32_t dst = new_ioas(c, "IOAS-11", 0);
+	struct bare_ioas b;
 
-	CHECK_RET(c, "IOAS-11", map_fixed_rc(c, ioas, buf, 2 * p, top, RW),
+	bare_ioas_setup(c, "IOAS-11", &b, 2, 2);
+
+	CHECK_RET(c, "IOAS-11", map_fixed_rc(c, b.ioas, b.buf, 2 * p, top, RW),
 		  EOVERFLOW);
-	CHECK_RET(c, "IOAS-11", map_fixed_rc(c, ioas, buf, p, UINT64_MAX, RW),
+	CHECK_RET(c, "IOAS-11", map_fixed_rc(c, b.ioas, b.buf, p, UINT64_MAX, RW),
 		  EOVERFLOW);
-	CHECK_RET(c, "IOAS-11", map_fixed_rc(c, ioas, buf, UINT64_MAX, 0, RW),
+	CHECK_RET(c, "IOAS-11", map_fixed_rc(c, b.ioas, b.buf, UINT64_MAX, 0, RW),
 		  EOVERFLOW);
 	/* A user range that wraps (never dereferenced: refused first). */
-	CHECK_RET(c, "IOAS-11", map_fixed_rc(c, ioas, (void *)(uintptr_t)top,
+	CHECK_RET(c, "IOAS-11", map_fixed_rc(c, b.ioas, (void *)(uintptr_t)top,
 					     2 * p, 0x100000, RW), EOVERFLOW);
-	CHECK_RET(c, "IOAS-11", T_CALL(c->t, ioas_unmap, ioas, top, 2 * p, &n),
+	CHECK_RET(c, "IOAS-11", T_CALL(c->t, ioas_unmap, b.ioas, top, 2 * p, &n),
 		  EOVERFLOW);
-	CHECK_RET(c, "IOAS-11", T_CALL(c->t, ioas_unmap, ioas, UINT64_MAX, p,
+	CHECK_RET(c, "IOAS-11", T_CALL(c->t, ioas_unmap, b.ioas, UINT64_MAX, p,
 				       &n), EOVERFLOW);
 
-	x = tc_pick_iova(c, ioas, 2 * p, 0, 0);
-	map_fixed(c, "IOAS-11", ioas, buf, 2 * p, x, RW);
-	CHECK_RET(c, "IOAS-11", copy_fixed_rc(c, dst, ioas, RW, top, 2 * p, x),
+	x = b.iova;
+	map_fixed(c, "IOAS-11", b.ioas, b.buf, 2 * p, x, RW);
+	CHECK_RET(c, "IOAS-11", copy_fixed_rc(c, dst, b.ioas, RW, top, 2 * p, x),
 		  EOVERFLOW);
-	CHECK_RET(c, "IOAS-11", copy_fixed_rc(c, dst, ioas, RW, x, 2 * p, top),
+	CHECK_RET(c, "IOAS-11", copy_fixed_rc(c, dst, b.ioas, RW, x, 2 * p, top),
 		  EOVERFLOW);
-	CHECK_RET(c, "IOAS-11", copy_fixed_rc(c, dst, ioas, RW, UINT64_MAX, p, x),
+	CHECK_RET(c, "IOAS-11", copy_fixed_rc(c, dst, b.ioas, RW, UINT64_MAX, p, x),
 		  EOVERFLOW);
 	got = x;
-	CHECK_RET(c, "IOAS-11", T_CALL(c->t, ioas_copy, dst, ioas,
+	CHECK_RET(c, "IOAS-11", T_CALL(c->t, ioas_copy, dst, b.ioas,
 				       RW | T_MAP_FIXED_IOVA, x, UINT64_MAX,
 				       &got), EOVERFLOW);
 	expect_mapped_bytes(c, "IOAS-11", dst, 0, "refused wrapping COPYs");
@@ -641,22 +639,21 @@ SCENARIO(ioas, huge_pages_option_fresh,
 	 .title = "HUGE_PAGES on a fresh IOAS: reads 1, can be cleared, then forces PAGE_SIZE alignment",
 	 .invariants = "IOAS-13")
 {
-	uint64_t p = tc_page_size(), x;
-	uint32_t ioas = new_ioas(c, "IOAS-13", 0);
-	uint8_t *buf = tc_alloc(c, 2 * p);
+	const uint64_t p = tc_page_size();
 	struct iommu_option o;
+	struct bare_ioas b;
 	int ret;
 
-	expect_huge_pages(c, ioas, 1, "on a fresh IOAS");
-	CHECK_RET(c, "IOAS-13", huge_pages_set_rc(c, ioas, 2), EINVAL);
-	CHECK_OK(c, "IOAS-13", huge_pages_set_rc(c, ioas, 0));
-	expect_huge_pages(c, ioas, 0, "after clearing");
-	expect_alignment(c, ioas, p, "with huge pages off (PAGE_SIZE)");
-	x = tc_pick_iova(c, ioas, 2 * p, 0, 0);
-	CHECK_RET(c, "IOAS-13", map_fixed_rc(c, ioas, buf + 1, p, x + 1, RW),
-		  EINVAL);
-	CHECK_OK(c, "IOAS-13", huge_pages_set_rc(c, ioas, 1));
-	expect_alignment(c, ioas, 1,
+	bare_ioas_setup(c, "IOAS-13", &b, 2, 2);
+	expect_huge_pages(c, b.ioas, 1, "on a fresh IOAS");
+	CHECK_RET(c, "IOAS-13", huge_pages_set_rc(c, b.ioas, 2), EINVAL);
+	CHECK_OK(c, "IOAS-13", huge_pages_set_rc(c, b.ioas, 0));
+	expect_huge_pages(c, b.ioas, 0, "after clearing");
+	expect_alignment(c, b.ioas, p, "with huge pages off (PAGE_SIZE)");
+	CHECK_RET(c, "IOAS-13",
+		  map_fixed_rc(c, b.ioas, b.buf + 1, p, b.iova + 1, RW), EINVAL);
+	CHECK_OK(c, "IOAS-13", huge_pages_set_rc(c, b.ioas, 1));
+	expect_alignment(c, b.ioas, 1,
 			 "on a domain-less IOAS with huge pages back on");
 
 	/* An unknown op, sent raw (the op table has only GET and SET). */
@@ -664,7 +661,7 @@ SCENARIO(ioas, huge_pages_option_fresh,
 	o.size = sizeof(o);
 	o.option_id = IOMMU_OPTION_HUGE_PAGES;
 	o.op = 3;
-	o.object_id = ioas;
+	o.object_id = b.ioas;
 	ret = T_CALL(c->t, raw_ioctl, 0, IOMMU_OPTION, &o);
 	if (ret == -T_UNSUPPORTED)
 		tc_log(c, "target cannot send a raw OPTION: op 3 not checked");
@@ -677,20 +674,19 @@ SCENARIO(ioas, huge_pages_misaligned_mapping,
 	 .title = "clearing HUGE_PAGES over a byte-aligned mapping fails EADDRINUSE and changes nothing",
 	 .invariants = "IOAS-13")
 {
-	uint64_t p = tc_page_size(), x;
-	uint32_t ioas = new_ioas(c, "IOAS-13", 0);
-	uint8_t *buf = tc_alloc(c, 2 * p);
+	const uint64_t p = tc_page_size();
+	struct bare_ioas b;
 	struct ranges r;
 
-	read_ranges(c, "IOAS-13", ioas, &r);
+	bare_ioas_setup(c, "IOAS-13", &b, 2, 2);
+	read_ranges(c, "IOAS-13", b.ioas, &r);
 	if (r.align != 1)
 		tc_skip(c, "a fresh IOAS reports alignment 0x%llx, no byte-aligned mapping possible",
 			(unsigned long long)r.align);
-	x = tc_pick_iova(c, ioas, 2 * p, 0, 0);
-	map_fixed(c, "IOAS-13", ioas, buf + 1, p, x + 1, RW);
-	CHECK_RET(c, "IOAS-13", huge_pages_set_rc(c, ioas, 0), EADDRINUSE);
-	expect_huge_pages(c, ioas, 1, "after a refused clear");
-	expect_alignment(c, ioas, 1, "after a refused clear");
+	map_fixed(c, "IOAS-13", b.ioas, b.buf + 1, p, b.iova + 1, RW);
+	CHECK_RET(c, "IOAS-13", huge_pages_set_rc(c, b.ioas, 0), EADDRINUSE);
+	expect_huge_pages(c, b.ioas, 1, "after a refused clear");
+	expect_alignment(c, b.ioas, 1, "after a refused clear");
 }
 
 SCENARIO(ioas, huge_pages_refused_in_use,

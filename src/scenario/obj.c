@@ -209,8 +209,7 @@ SCENARIO(obj, reserved_fields_ioas,
 	skip_if_none(c, ran);
 
 	/* Nothing of the refused MAP was installed. */
-	expect_mapped_bytes(c, "OBJ-3", ioas, 0,
-			    "a MAP refused for __reserved");
+	expect_mapped_bytes(c, "OBJ-3", ioas, 0, "a refused MAP");
 }
 
 SCENARIO(obj, unknown_flags_ioas,
@@ -239,6 +238,14 @@ SCENARIO(obj, unknown_flags_ioas,
 	raw_expect(c, "OBJ-3", "IOAS_MAP flags|=1<<31", IOMMU_IOAS_MAP, &m,
 		   EOPNOTSUPP, &ran);
 
+	o = huge_pages_cmd(ioas, 7);
+	raw_expect(c, "OBJ-3", "OPTION op=7", IOMMU_OPTION, &o, EOPNOTSUPP,
+		   &ran);
+	o = huge_pages_cmd(ioas, IOMMU_OPTION_OP_GET);
+	o.option_id = 0x7777;
+	raw_expect(c, "OBJ-3", "OPTION option_id=0x7777", IOMMU_OPTION, &o,
+		   EOPNOTSUPP, &ran);
+
 	/* A good source for the copy, then a copy with an unknown bit. */
 	map_fixed(c, "OBJ-3", ioas, buf, p, iova, T_MAP_READABLE);
 	memset(&cp, 0, sizeof(cp));
@@ -252,18 +259,8 @@ SCENARIO(obj, unknown_flags_ioas,
 	cp.dst_iova = iova;
 	raw_expect(c, "OBJ-3", "IOAS_COPY flags|=1<<3", IOMMU_IOAS_COPY, &cp,
 		   EOPNOTSUPP, &ran);
-
-	o = huge_pages_cmd(ioas, 7);
-	raw_expect(c, "OBJ-3", "OPTION op=7", IOMMU_OPTION, &o, EOPNOTSUPP,
-		   &ran);
-	o = huge_pages_cmd(ioas, IOMMU_OPTION_OP_GET);
-	o.option_id = 0x7777;
-	raw_expect(c, "OBJ-3", "OPTION option_id=0x7777", IOMMU_OPTION, &o,
-		   EOPNOTSUPP, &ran);
 	skip_if_none(c, ran);
-
-	expect_mapped_bytes(c, "OBJ-3", ioas2, 0,
-			    "a COPY refused for an unknown flag");
+	expect_mapped_bytes(c, "OBJ-3", ioas2, 0, "a refused COPY");
 }
 
 SCENARIO(obj, reserved_fields_hwpt,
@@ -439,19 +436,25 @@ SCENARIO(obj, destroy_ioas_with_hwpt,
 
 /* DESTROY of the HWPT an attached device sits on: EBUSY, and the
  * attachment stays. What shows it stayed differs by kind of HWPT. */
+enum hwpt_kind {
+	AUTO_HWPT,
+	MANUAL_HWPT,
+};
+
 struct busy_hwpt_case {
 	struct scenario sc;
-	bool manual;
+	enum hwpt_kind kind;
 };
 
 SCENARIO_VARIANTS(obj, destroy_attached_hwpt, struct busy_hwpt_case,
 	{ VARIANT(obj, destroy_hwpt_in_use,
 		  .title = "destroying an attached manual HWPT fails EBUSY; the attachment stays",
 		  .invariants = "OBJ-6", .requires = REQ_HWPT_ALLOC),
-	  .manual = true },
+	  .kind = MANUAL_HWPT },
 	{ VARIANT(obj, destroy_auto_hwpt_in_use,
 		  .title = "destroying the automatic HWPT of an attached device fails EBUSY",
-		  .invariants = "OBJ-6") })
+		  .invariants = "OBJ-6"),
+	  .kind = AUTO_HWPT })
 {
 	const struct attached_opts manual = { .len = tc_page_size(),
 					      .manual_hwpt = true,
@@ -459,12 +462,12 @@ SCENARIO_VARIANTS(obj, destroy_attached_hwpt, struct busy_hwpt_case,
 	uint32_t again = 0;
 	struct attached f;
 
-	if (variant->manual)
+	if (variant->kind == MANUAL_HWPT)
 		attached_setup(c, "OBJ-6", &f, dma_dev_or_first(c), &manual);
 	else
 		attached_setup(c, "OBJ-6", &f, 0, NULL);
 	CHECK_RET(c, "OBJ-6", T_CALL(c->t, destroy, f.pt), EBUSY);
-	if (!variant->manual) {
+	if (variant->kind == AUTO_HWPT) {
 		/* Still there: attaching the IOAS again names it. */
 		CHECK_OK(c, "OBJ-6", T_CALL(c->t, attach, 0, T_NO_PASID, f.ioas,
 					    &again));

@@ -26,6 +26,17 @@ static void read_all_ranges(struct tc *c, const char *inv, uint32_t ioas,
 			T_MAX_RANGES);
 }
 
+/* A fresh IOAS and what it reports. */
+static uint32_t fresh_ioas_ranges(struct tc *c, const char *inv,
+				  struct ranges *r)
+{
+	uint32_t ioas = new_ioas(c, inv, 0);
+
+	read_all_ranges(c, inv, ioas, r);
+	log_ranges(c, "fresh IOAS", r);
+	return ioas;
+}
+
 static bool is_full_space(const struct ranges *r)
 {
 	return r->n == 1 && r->r[0].start == 0 && r->r[0].last == UINT64_MAX;
@@ -67,11 +78,9 @@ SCENARIO(range, fresh_ioas_full_space,
 	 .title = "a fresh IOAS reports one range covering the whole IOVA space",
 	 .invariants = "RANGE-1")
 {
-	uint32_t ioas = new_ioas(c, "RANGE-1", 0);
 	struct ranges r;
+	uint32_t ioas = fresh_ioas_ranges(c, "RANGE-1", &r);
 
-	read_all_ranges(c, "RANGE-1", ioas, &r);
-	log_ranges(c, "fresh IOAS", &r);
 	tc_check(c, "RANGE-1", is_full_space(&r),
 		 "a fresh IOAS does not report exactly [0, 2^64-1]");
 	tc_check(c, "RANGE-1", r.align == 1,
@@ -342,10 +351,9 @@ SCENARIO(range, sorted_disjoint_aligned,
 	 .title = "reported ranges are sorted, disjoint and aligned, before and after attach",
 	 .invariants = "RANGE-6")
 {
-	uint32_t ioas = new_ioas(c, "RANGE-6", 0);
 	struct ranges r;
+	uint32_t ioas = fresh_ioas_ranges(c, "RANGE-6", &r);
 
-	read_all_ranges(c, "RANGE-6", ioas, &r);
 	check_shape(c, "fresh IOAS", &r);
 	bind_dev(c, "RANGE-6", 0, 0);
 	attach_rid(c, "RANGE-6", 0, ioas);

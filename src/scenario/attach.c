@@ -88,7 +88,8 @@ SCENARIO(attach, replace_same_hwpt_noop,
 	uint32_t again = 0;
 
 	attached_setup(c, "ATTACH-3", &f, d, dev_has_dma(c, d) ? &page : NULL);
-	CHECK_OK(c, "ATTACH-3", T_CALL(c->t, attach, d, T_NO_PASID, f.pt, NULL));
+	CHECK_OK(c, "ATTACH-3",
+		 T_CALL(c->t, attach, d, T_NO_PASID, f.pt, NULL));
 	/* Attached to an IOAS, ATTACH names the HWPT the device sits on. */
 	CHECK_OK(c, "ATTACH-3", T_CALL(c->t, attach, d, T_NO_PASID, f.ioas,
 				       &again));
@@ -160,7 +161,8 @@ SCENARIO(attach, replace_failed_keeps_old,
 
 SCENARIO(attach, replace_other_iommu_keeps_old,
 	 .title = "a replace onto an HWPT of another IOMMU instance fails EINVAL and keeps the old IOAS",
-	 .invariants = "ATTACH-4,DMA-1,HWPT-5", .requires = REQ_HWPT_ALLOC, .min_devs = 2)
+	 .invariants = "ATTACH-4,DMA-1,HWPT-5",
+	 .requires = REQ_HWPT_ALLOC, .min_devs = 2)
 {
 	struct keep_old k;
 	unsigned a, b;
@@ -228,7 +230,8 @@ SCENARIO_VARIANTS(attach, replace_switches, struct replace_case,
 		  .invariants = "ATTACH-5,DMA-1", .requires = REQ_DMA) },
 	{ VARIANT(attach, replace_switches_hwpt,
 		  .title = "replace IOAS A -> manual HWPT on IOAS B: translation switches completely",
-		  .invariants = "ATTACH-5,DMA-1", .requires = REQ_DMA | REQ_HWPT_ALLOC),
+		  .invariants = "ATTACH-5,DMA-1",
+		  .requires = REQ_DMA | REQ_HWPT_ALLOC),
 	  .to_hwpt = true })
 {
 	unsigned d = need_dma_dev(c);
@@ -309,7 +312,8 @@ SCENARIO_VARIANTS(attach, detach_unattached, struct detach_case,
 	  .inv = "ATTACH-7" },
 	{ VARIANT(pasid, detach_unattached_ok,
 		  .title = "detaching a PASID that is not attached succeeds",
-		  .invariants = "PASID-5", .requires = REQ_PASID | REQ_HWPT_ALLOC),
+		  .invariants = "PASID-5",
+		  .requires = REQ_PASID | REQ_HWPT_ALLOC),
 	  .pasid = true, .inv = "PASID-5" })
 {
 	const char *inv = variant->inv;
@@ -555,7 +559,8 @@ static void same_ioas_assert(struct tc *c, const struct same_ioas *s,
 
 SCENARIO(attach, replace_failed_same_ioas_keeps_ranges,
 	 .title = "a replace onto another HWPT of the same IOAS that fails keeps the group's reserved ranges",
-	 .invariants = "ATTACH-4,IOAS-4,HWPT-5,PASID-2", .requires = REQ_HWPT_ALLOC)
+	 .invariants = "ATTACH-4,IOAS-4,HWPT-5,PASID-2",
+	 .requires = REQ_HWPT_ALLOC)
 {
 	unsigned routes = 0;
 	struct same_ioas s;

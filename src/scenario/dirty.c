@@ -111,7 +111,8 @@ static void dirty_page(struct tc *c, const char *inv, const struct attached *f,
 
 SCENARIO(dirty, enable_clean_then_exact,
 	 .title = "enabling dirty tracking starts clean; the bitmap shows exactly the pages DMA wrote",
-	 .invariants = "DIRTY-2", .requires = REQ_DIRTY | REQ_DMA | REQ_HWPT_ALLOC)
+	 .invariants = "DIRTY-2",
+	 .requires = REQ_DIRTY | REQ_DMA | REQ_HWPT_ALLOC)
 {
 	const uint64_t p = tc_page_size();
 	struct attached f;
@@ -151,7 +152,8 @@ SCENARIO(dirty, enable_clean_then_exact,
 
 SCENARIO(dirty, no_clear_keeps_bits,
 	 .title = "GET_DIRTY_BITMAP with NO_CLEAR leaves the bits for the next read",
-	 .invariants = "DIRTY-3", .requires = REQ_DIRTY | REQ_DMA | REQ_HWPT_ALLOC)
+	 .invariants = "DIRTY-3",
+	 .requires = REQ_DIRTY | REQ_DMA | REQ_HWPT_ALLOC)
 {
 	const uint32_t nc = IOMMU_HWPT_GET_DIRTY_BITMAP_NO_CLEAR;
 	uint64_t b1, b2, b3, b4;
@@ -232,8 +234,8 @@ SCENARIO(dirty, bitmap_range_checks,
 			 bitmap), EINVAL);
 	/* iova + length - 1 wraps past 2^64 (the length is page-aligned). */
 	CHECK_RET(c, "DIRTY-4",
-		  T_CALL(c->t, get_dirty_bitmap, f.pt, f.iova, 0 - f.iova + p, p,
-			 0, bitmap), EOVERFLOW);
+		  T_CALL(c->t, get_dirty_bitmap, f.pt, f.iova, 0 - f.iova + p,
+			 p, 0, bitmap), EOVERFLOW);
 	/* A hole (two unmapped pages after the mapping): the contract wants
 	 * a refusal, 7.2 answers 0 (Open questions); logged, not judged. */
 	if (hflags) {

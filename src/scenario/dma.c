@@ -351,7 +351,8 @@ SCENARIO(dma, ioas_copy_translates,
 	map_fixed(c, "DMA-9", src, mem, 2 * PG, siova, RW);
 	attach_rid(c, "DMA-9", d, dst);
 	diova = tc_pick_iova(c, dst, 2 * PG, PG, 1);
-	REQUIRE(c, "DMA-9", copy_fixed_rc(c, dst, src, RW, siova, 2 * PG, diova));
+	REQUIRE(c, "DMA-9",
+		copy_fixed_rc(c, dst, src, RW, siova, 2 * PG, diova));
 	tc_dma_write(c, "DMA-9", d, T_NO_PASID, diova + PG + 0x20,
 		     mem + PG + 0x20, DMA_LEN, true);
 	tc_dma_read(c, "DMA-9", d, T_NO_PASID, diova + 0x700, mem + 0x700,
@@ -374,7 +375,8 @@ SCENARIO(dma, ioas_copy_translates,
 
 SCENARIO(dma, two_groups_one_ioas,
 	 .title = "two devices in different groups on one IOAS both translate through it",
-	 .invariants = "DMA-10,ATTACH-2,ATTACH-6", .requires = REQ_DMA | REQ_2GROUPS, .min_devs = 2)
+	 .invariants = "DMA-10,ATTACH-2,ATTACH-6",
+	 .requires = REQ_DMA | REQ_2GROUPS, .min_devs = 2)
 {
 	unsigned a, b;
 	uint32_t ioas, pa, pb;

@@ -60,8 +60,9 @@ void log_ranges(struct tc *c, const char *what, const struct ranges *r)
 
 	line[0] = '\0';
 	for (unsigned i = 0; i < r->n && used < sizeof(line); i++)
-		used += snprintf(line + used, sizeof(line) - used, "%s%llx-%llx",
-				 i ? ", " : "", (unsigned long long)r->r[i].start,
+		used += snprintf(line + used, sizeof(line) - used,
+				 "%s%llx-%llx", i ? ", " : "",
+				 (unsigned long long)r->r[i].start,
 				 (unsigned long long)r->r[i].last);
 	tc_log(c, "%s: %u range(s)%s, alignment 0x%llx: %s", what, r->n,
 	       r->truncated ? " (more not held)" : "",
@@ -72,6 +73,8 @@ bool expect_ranges_unchanged(struct tc *c, const char *inv, uint32_t ioas,
 			     const struct ranges *before, bool with_align,
 			     const char *what)
 {
+	const struct iova_range none = { 0, 0 };
+	const struct iova_range *was = before->n ? &before->r[0] : &none;
 	struct ranges now;
 	bool same;
 
@@ -87,8 +90,8 @@ bool expect_ranges_unchanged(struct tc *c, const char *inv, uint32_t ioas,
 			what, ioas, now.n, before->n,
 			now.n ? (unsigned long long)now.r[0].start : 0ull,
 			now.n ? (unsigned long long)now.r[0].last : 0ull,
-			before->n ? (unsigned long long)before->r[0].start : 0ull,
-			before->n ? (unsigned long long)before->r[0].last : 0ull,
+			(unsigned long long)was->start,
+			(unsigned long long)was->last,
 			(unsigned long long)now.align,
 			(unsigned long long)before->align);
 }

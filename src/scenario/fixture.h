@@ -100,7 +100,8 @@ static inline unsigned need_dma_dev(struct tc *c)
 static inline unsigned need_pasid_dev(struct tc *c, bool dma)
 {
 	for (unsigned i = 0; i < c->caps->ndev; i++)
-		if (c->caps->dev[i].max_pasid_log2 && (!dma || dev_has_dma(c, i)))
+		if (c->caps->dev[i].max_pasid_log2 &&
+		    (!dma || dev_has_dma(c, i)))
 			return i;
 	tc_skip(c, dma ? "no PASID-capable device with a DMA engine" :
 			 "no PASID-capable device");

@@ -35,14 +35,16 @@ SCENARIO(group, one_hwpt_per_group,
 		 * a detached member to another HWPT is not. */
 		detach_rid(c, "GROUP-1", g.b);
 		CHECK_RET(c, "GROUP-1",
-			  T_CALL(c->t, attach, g.b, T_NO_PASID, m, NULL), EINVAL);
+			  T_CALL(c->t, attach, g.b, T_NO_PASID, m, NULL),
+			  EINVAL);
 		CHECK_OK(c, "GROUP-1", T_CALL(c->t, destroy, m));
 	}
 }
 
 SCENARIO(group, replace_moves_group,
 	 .title = "a replace issued on one member moves the whole group (reservations and DMA)",
-	 .invariants = "GROUP-2,ATTACH-5", .requires = REQ_GROUP2, .min_devs = 2)
+	 .invariants = "GROUP-2,ATTACH-5",
+	 .requires = REQ_GROUP2, .min_devs = 2)
 {
 	struct group_pair g;
 	uint32_t ib, hb = 0;
@@ -118,7 +120,8 @@ static void members_dma(struct tc *c, const char *inv,
 
 SCENARIO(group, last_detach_blocks_all,
 	 .title = "when the last member detaches, DMA from every member is blocked",
-	 .invariants = "GROUP-4,GROUP-3", .requires = REQ_GROUP2 | REQ_DMA, .min_devs = 2)
+	 .invariants = "GROUP-4,GROUP-3",
+	 .requires = REQ_GROUP2 | REQ_DMA, .min_devs = 2)
 {
 	struct group_pair g;
 
@@ -138,7 +141,8 @@ SCENARIO(group, last_detach_blocks_all,
 
 SCENARIO(group, unattached_member_translates,
 	 .title = "a bound member that never attached (or detached) translates through its sibling's HWPT",
-	 .invariants = "GROUP-5", .requires = REQ_GROUP2 | REQ_DMA, .min_devs = 2)
+	 .invariants = "GROUP-5",
+	 .requires = REQ_GROUP2 | REQ_DMA, .min_devs = 2)
 {
 	struct group_pair g;
 

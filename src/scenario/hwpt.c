@@ -212,7 +212,8 @@ SCENARIO(hwpt, attach_manual,
 	ioas = new_ioas(c, "HWPT-5", 0);
 	hwpt = new_hwpt(c, "HWPT-5", dev, ioas, 0);
 	tc_check(c, "HWPT-5", hwpt != ioas, "HWPT_ALLOC returned the IOAS ID");
-	CHECK_OK(c, "HWPT-5", T_CALL(c->t, attach, dev, T_NO_PASID, hwpt, NULL));
+	CHECK_OK(c, "HWPT-5",
+		 T_CALL(c->t, attach, dev, T_NO_PASID, hwpt, NULL));
 	iova = tc_pick_iova(c, ioas, PG, 0, 0);
 	map_fixed(c, "HWPT-5", ioas, buf, PG, iova, RW);
 	if (dev_has_dma(c, dev))
@@ -226,7 +227,8 @@ SCENARIO(hwpt, attach_manual,
 
 SCENARIO(hwpt, attach_incompatible,
 	 .title = "an HWPT of another IOMMU instance is refused EINVAL; as a replace the old attachment stays",
-	 .invariants = "HWPT-5,ATTACH-4", .requires = REQ_HWPT_ALLOC, .min_devs = 2)
+	 .invariants = "HWPT-5,ATTACH-4",
+	 .requires = REQ_HWPT_ALLOC, .min_devs = 2)
 {
 	uint32_t ioas_a, ioas_b, hwpt_a, hwpt_b;
 	struct ranges before;
@@ -252,8 +254,8 @@ SCENARIO(hwpt, attach_incompatible,
 	/* A first attach of b: refused, nothing attached. */
 	tc_log(c, "dev %u (iommu %u) onto HWPT %u of dev %u (iommu %u)", b,
 	       c->caps->dev[b].iommu, hwpt_a, a, c->caps->dev[a].iommu);
-	CHECK_RET(c, "HWPT-5", T_CALL(c->t, attach, b, T_NO_PASID, hwpt_a, NULL),
-		  EINVAL);
+	CHECK_RET(c, "HWPT-5",
+		  T_CALL(c->t, attach, b, T_NO_PASID, hwpt_a, NULL), EINVAL);
 	CHECK_OK(c, "HWPT-5", T_CALL(c->t, destroy, hwpt_a));
 	hwpt_a = new_hwpt(c, "HWPT-5", a, ioas_a, 0);
 	/* The same as a replace: ATTACH-4 says nothing changes. */
@@ -261,8 +263,8 @@ SCENARIO(hwpt, attach_incompatible,
 	iova = tc_pick_iova(c, ioas_b, PG, 0, 0);
 	map_fixed(c, "HWPT-5", ioas_b, buf, PG, iova, RW);
 	read_ranges(c, "HWPT-5", ioas_b, &before);
-	CHECK_RET(c, "HWPT-5", T_CALL(c->t, attach, b, T_NO_PASID, hwpt_a, NULL),
-		  EINVAL);
+	CHECK_RET(c, "HWPT-5",
+		  T_CALL(c->t, attach, b, T_NO_PASID, hwpt_a, NULL), EINVAL);
 	/* Unchanged: same ranges, hwpt_a unused, b still on hwpt_b. */
 	expect_ranges_unchanged(c, "ATTACH-4", ioas_b, &before, true,
 				"the refused replace (the old IOAS)");

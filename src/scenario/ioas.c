@@ -39,10 +39,12 @@ SCENARIO(ioas, map_argument_checks,
 
 	bare_ioas_setup(c, "IOAS-1", &b, 1, 4);
 	iova = b.iova;
-	CHECK_RET(c, "IOAS-1", map_fixed_rc(c, b.ioas, b.buf, p, iova, 0), EINVAL);
-	CHECK_RET(c, "IOAS-1", T_CALL(c->t, ioas_map, b.ioas, 0, b.buf, p, &iova),
+	CHECK_RET(c, "IOAS-1", map_fixed_rc(c, b.ioas, b.buf, p, iova, 0),
 		  EINVAL);
-	CHECK_RET(c, "IOAS-1", map_fixed_rc(c, b.ioas, b.buf, 0, iova, RW), EINVAL);
+	CHECK_RET(c, "IOAS-1",
+		  T_CALL(c->t, ioas_map, b.ioas, 0, b.buf, p, &iova), EINVAL);
+	CHECK_RET(c, "IOAS-1", map_fixed_rc(c, b.ioas, b.buf, 0, iova, RW),
+		  EINVAL);
 	expect_mapped_bytes(c, "IOAS-1", b.ioas, 0, "refused MAPs");
 	/* The same call with a permission and a length is fine. */
 	CHECK_OK(c, "IOAS-1", map_fixed_rc(c, b.ioas, b.buf, p, iova,
@@ -68,7 +70,8 @@ SCENARIO(ioas, map_bad_user_address,
 	CHECK_RET(c, "IOAS-1", map_fixed_rc(c, f.ioas, NULL, p, iova, RW),
 		  EFAULT, ENOMEM);
 	if (strcmp(c->caps->target, "model"))
-		CHECK_RET(c, "IOAS-1", map_fixed_rc(c, f.ioas, hole, p, iova, RW),
+		CHECK_RET(c, "IOAS-1",
+			  map_fixed_rc(c, f.ioas, hole, p, iova, RW),
 			  EFAULT, ENOMEM);
 	else
 		tc_log(c, "model target: no address space to pin, only the NULL page checked");
@@ -126,13 +129,13 @@ SCENARIO(ioas, map_alignment_after_attach,
 			 map_fixed_rc(c, f.ioas, buf + 1, p, iova + 1, RW));
 		return;
 	}
-	CHECK_RET(c, "IOAS-2", map_fixed_rc(c, f.ioas, buf, p, iova + a / 2, RW),
-		  EINVAL);
-	CHECK_RET(c, "IOAS-2", map_fixed_rc(c, f.ioas, buf, a + a / 2, iova, RW),
-		  EINVAL);
+	CHECK_RET(c, "IOAS-2",
+		  map_fixed_rc(c, f.ioas, buf, p, iova + a / 2, RW), EINVAL);
+	CHECK_RET(c, "IOAS-2",
+		  map_fixed_rc(c, f.ioas, buf, a + a / 2, iova, RW), EINVAL);
 	/* A user address whose page offset is off the alignment. */
-	CHECK_RET(c, "IOAS-2", map_fixed_rc(c, f.ioas, buf + a / 2, p, iova, RW),
-		  EINVAL);
+	CHECK_RET(c, "IOAS-2",
+		  map_fixed_rc(c, f.ioas, buf + a / 2, p, iova, RW), EINVAL);
 	/* Automatic placement still needs an aligned length. */
 	CHECK_RET(c, "IOAS-2", T_CALL(c->t, ioas_map, f.ioas, RW, buf, a / 2,
 				      &iova), EINVAL);
@@ -144,9 +147,11 @@ SCENARIO(ioas, map_alignment_after_attach,
 		  copy_fixed_rc(c, f.ioas, f.ioas, RW, src, p, iova + a / 2),
 		  EINVAL);
 	CHECK_RET(c, "IOAS-2",
-		  copy_fixed_rc(c, f.ioas, f.ioas, RW, src, a / 2, iova), EINVAL);
+		  copy_fixed_rc(c, f.ioas, f.ioas, RW, src, a / 2, iova),
+		  EINVAL);
 	/* Aligned, the same calls work. */
-	CHECK_OK(c, "IOAS-2", map_fixed_rc(c, f.ioas, buf + 2 * p, p, iova, RW));
+	CHECK_OK(c, "IOAS-2",
+		 map_fixed_rc(c, f.ioas, buf + 2 * p, p, iova, RW));
 	CHECK_OK(c, "IOAS-2",
 		 copy_fixed_rc(c, f.ioas, f.ioas, RW, src, p, iova + 2 * p));
 }
@@ -174,8 +179,8 @@ SCENARIO(ioas, map_overlap_eexist,
 			  map_fixed_rc(c, b.ioas, b.buf, over[i].len * p,
 				       x + over[i].at * (int64_t)p, RW),
 			  EEXIST);
-	CHECK_RET(c, "IOAS-3", copy_fixed_rc(c, b.ioas, b.ioas, RW, x, p, x + p),
-		  EEXIST);
+	CHECK_RET(c, "IOAS-3",
+		  copy_fixed_rc(c, b.ioas, b.ioas, RW, x, p, x + p), EEXIST);
 	/* Adjacent on either side is no overlap. */
 	CHECK_OK(c, "IOAS-3", map_fixed_rc(c, b.ioas, b.buf, p, x - p, RW));
 	CHECK_OK(c, "IOAS-3", map_fixed_rc(c, b.ioas, b.buf, p, x + 2 * p, RW));
@@ -215,10 +220,11 @@ SCENARIO(ioas, map_into_reserved,
 			continue;
 		tc_log(c, "reserved IOVA at 0x%llx (after range %u)",
 		       (unsigned long long)hole, i);
-		CHECK_RET(c, "IOAS-4", map_fixed_rc(c, f.ioas, buf, p, hole, RW),
-			  EINVAL);
 		CHECK_RET(c, "IOAS-4",
-			  copy_fixed_rc(c, f.ioas, src, RW, sx, p, hole), EINVAL);
+			  map_fixed_rc(c, f.ioas, buf, p, hole, RW), EINVAL);
+		CHECK_RET(c, "IOAS-4",
+			  copy_fixed_rc(c, f.ioas, src, RW, sx, p, hole),
+			  EINVAL);
 		/* Straddling: the last allowed page plus the first reserved. */
 		if (hole >= r.r[i].start + p)
 			CHECK_RET(c, "IOAS-4",
@@ -285,8 +291,8 @@ SCENARIO(ioas, auto_iova_placement,
 				 iova >= got[j] + pages[j] * p,
 				 "automatic IOVAs %u and %u overlap", j, i);
 		/* It really is taken by this mapping now. */
-		CHECK_RET(c, "IOAS-5", map_fixed_rc(c, f.ioas, buf, p, iova, RW),
-			  EEXIST);
+		CHECK_RET(c, "IOAS-5",
+			  map_fixed_rc(c, f.ioas, buf, p, iova, RW), EEXIST);
 	}
 }
 
@@ -346,13 +352,15 @@ SCENARIO(ioas, unmap_cannot_split,
 	bare_ioas_setup(c, "IOAS-6", &b, 4, 8);
 	x = b.iova;
 	map_fixed(c, "IOAS-6", b.ioas, b.buf, 2 * p, x, RW);
-	CHECK_RET(c, "IOAS-6", T_CALL(c->t, ioas_unmap, b.ioas, x, p, &n), ENOENT);
+	CHECK_RET(c, "IOAS-6", T_CALL(c->t, ioas_unmap, b.ioas, x, p, &n),
+		  ENOENT);
 	CHECK_RET(c, "IOAS-6", T_CALL(c->t, ioas_unmap, b.ioas, x + p, p, &n),
 		  ENOENT);
-	CHECK_RET(c, "IOAS-6", T_CALL(c->t, ioas_unmap, b.ioas, x + p, 4 * p, &n),
-		  ENOENT);
+	CHECK_RET(c, "IOAS-6",
+		  T_CALL(c->t, ioas_unmap, b.ioas, x + p, 4 * p, &n), ENOENT);
 	/* Intact: still occupied, and a whole unmap takes both pages. */
-	CHECK_RET(c, "IOAS-6", map_fixed_rc(c, b.ioas, b.buf, p, x + p, RW), EEXIST);
+	CHECK_RET(c, "IOAS-6", map_fixed_rc(c, b.ioas, b.buf, p, x + p, RW),
+		  EEXIST);
 	unmap_expect_bytes(c, "IOAS-6", b.ioas, x, 2 * p, 2 * p,
 			   "the whole mapping after refused splits");
 
@@ -379,8 +387,10 @@ SCENARIO(ioas, unmap_empty_and_all,
 
 	bare_ioas_setup(c, "IOAS-7", &b, 4, 8);
 	x = b.iova;
-	CHECK_RET(c, "IOAS-7", T_CALL(c->t, ioas_unmap, b.ioas, x, p, &n), ENOENT);
-	CHECK_RET(c, "IOAS-7", T_CALL(c->t, ioas_unmap, b.ioas, x, 0, &n), EINVAL);
+	CHECK_RET(c, "IOAS-7", T_CALL(c->t, ioas_unmap, b.ioas, x, p, &n),
+		  ENOENT);
+	CHECK_RET(c, "IOAS-7", T_CALL(c->t, ioas_unmap, b.ioas, x, 0, &n),
+		  EINVAL);
 	/* Unmap-all succeeding is the rule itself here, on an empty IOAS,
 	 * on a full one, and again on the emptied one. */
 	n = 1;
@@ -391,14 +401,15 @@ SCENARIO(ioas, unmap_empty_and_all,
 	map_fixed(c, "IOAS-7", b.ioas, b.buf, p, x, RW);
 	map_fixed(c, "IOAS-7", b.ioas, b.buf, 2 * p, x + 4 * p, RW);
 	/* A hole between two mappings is still empty. */
-	CHECK_RET(c, "IOAS-7", T_CALL(c->t, ioas_unmap, b.ioas, x + p, 3 * p, &n),
-		  ENOENT);
+	CHECK_RET(c, "IOAS-7",
+		  T_CALL(c->t, ioas_unmap, b.ioas, x + p, 3 * p, &n), ENOENT);
 	n = 0;
 	CHECK_OK(c, "IOAS-7", unmap_all_rc(c, b.ioas, &n));
 	tc_check(c, "IOAS-7", n == 3 * p,
 		 "unmap-all reported 0x%llx bytes, 0x%llx were mapped",
 		 (unsigned long long)n, (unsigned long long)(3 * p));
-	CHECK_RET(c, "IOAS-7", T_CALL(c->t, ioas_unmap, b.ioas, x, p, &n), ENOENT);
+	CHECK_RET(c, "IOAS-7", T_CALL(c->t, ioas_unmap, b.ioas, x, p, &n),
+		  ENOENT);
 	n = 1;
 	CHECK_OK(c, "IOAS-7", unmap_all_rc(c, b.ioas, &n));
 	tc_check(c, "IOAS-7", n == 0,
@@ -454,7 +465,8 @@ SCENARIO(ioas, copy_rules,
 	CHECK_RET(c, "IOAS-9", copy_fixed_rc(c, dst, src, RW, x, 2 * p, y),
 		  EEXIST);
 	/* A fully mapped sub-range of one mapping is a valid source. */
-	CHECK_OK(c, "IOAS-9", copy_fixed_rc(c, dst, src, RW, x + p, p, y + 4 * p));
+	CHECK_OK(c, "IOAS-9",
+		 copy_fixed_rc(c, dst, src, RW, x + p, p, y + 4 * p));
 	/* Automatic placement at the destination: non-zero and free. */
 	CHECK_OK(c, "IOAS-9", T_CALL(c->t, ioas_copy, dst, src, RW, x, p,
 				     &got));
@@ -479,7 +491,8 @@ SCENARIO(ioas, copy_more_permission,
 	y = tc_pick_iova(c, dst, 8 * p, 0, 0);
 	map_fixed(c, "IOAS-10", src, buf, 2 * p, x, T_MAP_READABLE);
 	CHECK_RET(c, "IOAS-10",
-		  copy_fixed_rc(c, dst, src, T_MAP_WRITEABLE, x, 2 * p, y), EPERM);
+		  copy_fixed_rc(c, dst, src, T_MAP_WRITEABLE, x, 2 * p, y),
+		  EPERM);
 	CHECK_RET(c, "IOAS-10", copy_fixed_rc(c, dst, src, RW, x, 2 * p, y),
 		  EPERM);
 	expect_mapped_bytes(c, "IOAS-10", dst, 0, "refused COPYs");
@@ -505,25 +518,26 @@ SCENARIO(ioas, iova_wrap_eoverflow,
 
 	CHECK_RET(c, "IOAS-11", map_fixed_rc(c, b.ioas, b.buf, 2 * p, top, RW),
 		  EOVERFLOW);
-	CHECK_RET(c, "IOAS-11", map_fixed_rc(c, b.ioas, b.buf, p, UINT64_MAX, RW),
-		  EOVERFLOW);
-	CHECK_RET(c, "IOAS-11", map_fixed_rc(c, b.ioas, b.buf, UINT64_MAX, 0, RW),
-		  EOVERFLOW);
+	CHECK_RET(c, "IOAS-11",
+		  map_fixed_rc(c, b.ioas, b.buf, p, UINT64_MAX, RW), EOVERFLOW);
+	CHECK_RET(c, "IOAS-11",
+		  map_fixed_rc(c, b.ioas, b.buf, UINT64_MAX, 0, RW), EOVERFLOW);
 	/* A user range that wraps (never dereferenced: refused first). */
 	CHECK_RET(c, "IOAS-11", map_fixed_rc(c, b.ioas, (void *)(uintptr_t)top,
 					     2 * p, 0x100000, RW), EOVERFLOW);
-	CHECK_RET(c, "IOAS-11", T_CALL(c->t, ioas_unmap, b.ioas, top, 2 * p, &n),
-		  EOVERFLOW);
+	CHECK_RET(c, "IOAS-11",
+		  T_CALL(c->t, ioas_unmap, b.ioas, top, 2 * p, &n), EOVERFLOW);
 	CHECK_RET(c, "IOAS-11", T_CALL(c->t, ioas_unmap, b.ioas, UINT64_MAX, p,
 				       &n), EOVERFLOW);
 
 	x = b.iova;
 	map_fixed(c, "IOAS-11", b.ioas, b.buf, 2 * p, x, RW);
-	CHECK_RET(c, "IOAS-11", copy_fixed_rc(c, dst, b.ioas, RW, top, 2 * p, x),
-		  EOVERFLOW);
-	CHECK_RET(c, "IOAS-11", copy_fixed_rc(c, dst, b.ioas, RW, x, 2 * p, top),
-		  EOVERFLOW);
-	CHECK_RET(c, "IOAS-11", copy_fixed_rc(c, dst, b.ioas, RW, UINT64_MAX, p, x),
+	CHECK_RET(c, "IOAS-11",
+		  copy_fixed_rc(c, dst, b.ioas, RW, top, 2 * p, x), EOVERFLOW);
+	CHECK_RET(c, "IOAS-11",
+		  copy_fixed_rc(c, dst, b.ioas, RW, x, 2 * p, top), EOVERFLOW);
+	CHECK_RET(c, "IOAS-11",
+		  copy_fixed_rc(c, dst, b.ioas, RW, UINT64_MAX, p, x),
 		  EOVERFLOW);
 	got = x;
 	CHECK_RET(c, "IOAS-11", T_CALL(c->t, ioas_copy, dst, b.ioas,
@@ -651,7 +665,8 @@ SCENARIO(ioas, huge_pages_option_fresh,
 	expect_huge_pages(c, b.ioas, 0, "after clearing");
 	expect_alignment(c, b.ioas, p, "with huge pages off (PAGE_SIZE)");
 	CHECK_RET(c, "IOAS-13",
-		  map_fixed_rc(c, b.ioas, b.buf + 1, p, b.iova + 1, RW), EINVAL);
+		  map_fixed_rc(c, b.ioas, b.buf + 1, p, b.iova + 1, RW),
+		  EINVAL);
 	CHECK_OK(c, "IOAS-13", huge_pages_set_rc(c, b.ioas, 1));
 	expect_alignment(c, b.ioas, 1,
 			 "on a domain-less IOAS with huge pages back on");

@@ -205,8 +205,8 @@ static bool find_pair(const struct tc *c, pair_fits *fits, int npass,
 {
 	for (int pass = 0; pass < npass; pass++)
 		for (unsigned x = 0; x < c->caps->ndev; x++)
-			for (unsigned y = ordered ? x + 1 : 0; y < c->caps->ndev;
-			     y++)
+			for (unsigned y = ordered ? x + 1 : 0;
+			     y < c->caps->ndev; y++)
 				if (x != y && fits(c, x, y, pass)) {
 					*a = x;
 					*b = y;

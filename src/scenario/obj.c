@@ -340,7 +340,8 @@ static void ioas_ops_enoent(struct tc *c, uint32_t id, void *buf,
 
 	CHECK_RET(c, "OBJ-4", map_fixed_rc(c, id, buf, p, iova, T_MAP_READABLE),
 		  ENOENT);
-	CHECK_RET(c, "OBJ-4", T_CALL(c->t, ioas_unmap, id, iova, p, &n), ENOENT);
+	CHECK_RET(c, "OBJ-4", T_CALL(c->t, ioas_unmap, id, iova, p, &n),
+		  ENOENT);
 	CHECK_RET(c, "OBJ-4", T_CALL(c->t, iova_ranges, id, r, &nr, &al),
 		  ENOENT);
 	CHECK_RET(c, "OBJ-4", T_CALL(c->t, ioas_option_huge_pages, id, false,

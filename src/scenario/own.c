@@ -94,7 +94,8 @@ SCENARIO(own, pre_bind_refuses,
 
 SCENARIO(own, group_single_owner,
 	 .title = "all devices of a group are owned by one context; a sibling bound elsewhere fails EPERM",
-	 .invariants = "OWN-3", .requires = REQ_GROUP2 | REQ_2CTX, .min_devs = 2)
+	 .invariants = "OWN-3",
+	 .requires = REQ_GROUP2 | REQ_2CTX, .min_devs = 2)
 {
 	unsigned a, b;
 

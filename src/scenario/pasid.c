@@ -28,9 +28,11 @@ SCENARIO(pasid, needs_pasid_hwpt,
 
 	pasid_dev_setup(c, "PASID-1", &p, 0);
 	CHECK_RET(c, "PASID-1",
-		  T_CALL(c->t, attach, p.dev, p.p1, p.plain.ioas, NULL), EINVAL);
+		  T_CALL(c->t, attach, p.dev, p.p1, p.plain.ioas, NULL),
+		  EINVAL);
 	CHECK_RET(c, "PASID-1",
-		  T_CALL(c->t, attach, p.dev, p.p1, p.plain.hwpt, NULL), EINVAL);
+		  T_CALL(c->t, attach, p.dev, p.p1, p.plain.hwpt, NULL),
+		  EINVAL);
 	pasid_dma(c, "PASID-1", &p, p.p1, &p.plain, false);
 	CHECK_OK(c, "PASID-1",
 		 T_CALL(c->t, attach, p.dev, p.p1, p.pasid.hwpt, NULL));

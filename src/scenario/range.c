@@ -229,7 +229,8 @@ SCENARIO(range, allow_over_reserved,
 	read_all_ranges(c, "RANGE-5", f.ioas, &r);
 	log_ranges(c, "after attach", &r);
 	for (i = 0; i < r.n; i++)
-		if (r.r[i].last != UINT64_MAX && r.r[i].last >= r.r[i].start + p)
+		if (r.r[i].last != UINT64_MAX &&
+		    r.r[i].last >= r.r[i].start + p)
 			break;
 	if (i == r.n)
 		tc_skip(c, "dev 0 reserves no IOVA: one range covers all 64 bits");
@@ -247,11 +248,13 @@ SCENARIO(range, allow_over_reserved,
 	ask[1] = (struct iova_range){ hole, hole + p - 1 };
 	if (ask[1].start > ask[0].last)
 		CHECK_RET(c, "RANGE-5",
-			  T_CALL(c->t, allow_iovas, f.ioas, ask, 2), EADDRINUSE);
+			  T_CALL(c->t, allow_iovas, f.ioas, ask, 2),
+			  EADDRINUSE);
 	/* Just below the hole is fine, and steers automatic IOVAs there. */
 	ask[0] = (struct iova_range){ hole - 2 * p, hole - 1 };
 	if (hole - 2 * p >= r.r[i].start) {
-		CHECK_OK(c, "RANGE-5", T_CALL(c->t, allow_iovas, f.ioas, ask, 1));
+		CHECK_OK(c, "RANGE-5",
+			 T_CALL(c->t, allow_iovas, f.ioas, ask, 1));
 		REQUIRE(c, "RANGE-5", T_CALL(c->t, ioas_map, f.ioas, RW,
 					     tc_alloc(c, p), p, &iova));
 		tc_check(c, "RANGE-5", iova >= ask[0].start &&

@@ -9,7 +9,8 @@
 
 SCENARIO(seed, a_rid_detach_keeps_pasid,
 	 .title = "RID->d1, PASID p->d2, detach the RID: p still lands through d2, RID DMA blocked",
-	 .invariants = "SEED-A,ATTACH-6", .requires = REQ_PASID | REQ_HWPT_ALLOC | REQ_DMA)
+	 .invariants = "SEED-A,ATTACH-6",
+	 .requires = REQ_PASID | REQ_HWPT_ALLOC | REQ_DMA)
 {
 	struct mapped_hwpt d2;
 	struct pasid_dev p;
@@ -76,10 +77,12 @@ static void both_pasids_dma(struct tc *c, const struct pasid_dev *p,
 SCENARIO_VARIANTS(seed, release_then_rebind, struct release_case,
 	{ VARIANT(seed, b_release_clears_pasids,
 		  .title = "unbind with PASIDs attached, bind again in the same context: nothing of the PASIDs is inherited",
-		  .invariants = "SEED-B", .requires = REQ_PASID | REQ_HWPT_ALLOC) },
+		  .invariants = "SEED-B",
+		  .requires = REQ_PASID | REQ_HWPT_ALLOC) },
 	{ VARIANT(seed, b_release_clears_pasids_other_ctx,
 		  .title = "unbind with PASIDs attached, bind in another context: the new owner sees no PASID translation",
-		  .invariants = "SEED-B", .requires = REQ_PASID | REQ_HWPT_ALLOC | REQ_2CTX),
+		  .invariants = "SEED-B",
+		  .requires = REQ_PASID | REQ_HWPT_ALLOC | REQ_2CTX),
 	  .ctx = 1 })
 {
 	const unsigned ctx = variant->ctx;
@@ -185,7 +188,8 @@ static void shared_dma(struct tc *c, const struct shared_domain *s,
 
 SCENARIO(seed, c_shared_domain_own_pasids,
 	 .title = "one HWPT on two RIDs: a PASID attached on A does not translate on B; each keeps its own",
-	 .invariants = "SEED-C", .requires = REQ_2PASID_DEVS | REQ_PASID | REQ_HWPT_ALLOC | REQ_DMA,
+	 .invariants = "SEED-C",
+	 .requires = REQ_2PASID_DEVS | REQ_PASID | REQ_HWPT_ALLOC | REQ_DMA,
 	 .min_devs = 2)
 {
 	const uint32_t p = 1;
@@ -208,7 +212,8 @@ SCENARIO(seed, c_shared_domain_own_pasids,
 
 SCENARIO(seed, c_pasid_not_shared,
 	 .title = "one HWPT on two RIDs, PASID p on A only: B has no PASID (its RID may take a non-PASID HWPT)",
-	 .invariants = "SEED-C", .requires = REQ_2PASID_DEVS | REQ_PASID | REQ_HWPT_ALLOC,
+	 .invariants = "SEED-C",
+	 .requires = REQ_2PASID_DEVS | REQ_PASID | REQ_HWPT_ALLOC,
 	 .min_devs = 2)
 {
 	const uint32_t p = 1;

@@ -34,22 +34,21 @@ SCENARIO(ioas, map_argument_checks,
 	 .title = "MAP needs READABLE or WRITEABLE and a non-zero length",
 	 .invariants = "IOAS-1")
 {
-	uint64_t p = tc_page_size(), iova;
+	uint64_t p = tc_page_size(), auto_iova = 0;
 	struct bare_ioas b;
 
 	bare_ioas_setup(c, "IOAS-1", &b, 1, 4);
-	iova = b.iova;
-	CHECK_RET(c, "IOAS-1", map_fixed_rc(c, b.ioas, b.buf, p, iova, 0),
+	CHECK_RET(c, "IOAS-1", map_fixed_rc(c, b.ioas, b.buf, p, b.iova, 0),
 		  EINVAL);
 	CHECK_RET(c, "IOAS-1",
-		  T_CALL(c->t, ioas_map, b.ioas, 0, b.buf, p, &iova), EINVAL);
-	CHECK_RET(c, "IOAS-1", map_fixed_rc(c, b.ioas, b.buf, 0, iova, RW),
+		  T_CALL(c->t, ioas_map, b.ioas, 0, b.buf, p, &auto_iova), EINVAL);
+	CHECK_RET(c, "IOAS-1", map_fixed_rc(c, b.ioas, b.buf, 0, b.iova, RW),
 		  EINVAL);
 	expect_mapped_bytes(c, "IOAS-1", b.ioas, 0, "refused MAPs");
 	/* The same call with a permission and a length is fine. */
-	CHECK_OK(c, "IOAS-1", map_fixed_rc(c, b.ioas, b.buf, p, iova,
+	CHECK_OK(c, "IOAS-1", map_fixed_rc(c, b.ioas, b.buf, p, b.iova,
 					   T_MAP_READABLE));
-	CHECK_OK(c, "IOAS-1", map_fixed_rc(c, b.ioas, b.buf, p, iova + 2 * p,
+	CHECK_OK(c, "IOAS-1", map_fixed_rc(c, b.ioas, b.buf, p, b.iova + 2 * p,
 					   T_MAP_WRITEABLE));
 }
 
@@ -649,14 +648,28 @@ static void expect_alignment(struct tc *c, uint32_t ioas, uint64_t want,
 		 (unsigned long long)r.align, when, (unsigned long long)want);
 }
 
+/* An unknown op on the option, sent raw (the op table has GET and SET). */
+static void unknown_option_op_refused(struct tc *c, uint32_t ioas)
+{
+	struct iommu_option o = { .size = sizeof(o),
+				  .option_id = IOMMU_OPTION_HUGE_PAGES,
+				  .op = 3,
+				  .object_id = ioas };
+	int ret = T_CALL(c->t, raw_ioctl, 0, IOMMU_OPTION, &o);
+
+	if (ret == -T_UNSUPPORTED)
+		tc_log(c, "target cannot send a raw OPTION: op 3 not checked");
+	else
+		tc_check_ret(c, "IOAS-13", "OPTION HUGE_PAGES op=3", ret,
+			     (const int[]){ EOPNOTSUPP }, 1);
+}
+
 SCENARIO(ioas, huge_pages_option_fresh,
 	 .title = "HUGE_PAGES on a fresh IOAS: reads 1, can be cleared, then forces PAGE_SIZE alignment",
 	 .invariants = "IOAS-13")
 {
 	const uint64_t p = tc_page_size();
-	struct iommu_option o;
 	struct bare_ioas b;
-	int ret;
 
 	bare_ioas_setup(c, "IOAS-13", &b, 2, 2);
 	expect_huge_pages(c, b.ioas, 1, "on a fresh IOAS");
@@ -671,18 +684,7 @@ SCENARIO(ioas, huge_pages_option_fresh,
 	expect_alignment(c, b.ioas, 1,
 			 "on a domain-less IOAS with huge pages back on");
 
-	/* An unknown op, sent raw (the op table has only GET and SET). */
-	memset(&o, 0, sizeof(o));
-	o.size = sizeof(o);
-	o.option_id = IOMMU_OPTION_HUGE_PAGES;
-	o.op = 3;
-	o.object_id = b.ioas;
-	ret = T_CALL(c->t, raw_ioctl, 0, IOMMU_OPTION, &o);
-	if (ret == -T_UNSUPPORTED)
-		tc_log(c, "target cannot send a raw OPTION: op 3 not checked");
-	else
-		tc_check_ret(c, "IOAS-13", "OPTION HUGE_PAGES op=3", ret,
-			     (const int[]){ EOPNOTSUPP }, 1);
+	unknown_option_op_refused(c, b.ioas);
 }
 
 SCENARIO(ioas, huge_pages_misaligned_mapping,

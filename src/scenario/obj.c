@@ -166,101 +166,94 @@ SCENARIO(obj, reserved_fields_ioas,
 	 .title = "non-zero __reserved in IOAS ioctls gives EOPNOTSUPP and changes nothing",
 	 .invariants = "OBJ-3")
 {
-	uint64_t p = tc_page_size();
-	uint32_t ioas = new_ioas(c, "OBJ-3", 0);
-	void *buf = tc_alloc(c, p);
-	struct iommu_iova_range range[T_MAX_RANGES];
-	struct iommu_ioas_iova_ranges r;
-	struct iommu_ioas_allow_iovas al;
+	const uint64_t p = tc_page_size();
+	struct iommu_iova_range range[T_MAX_RANGES] = {
+		{ .start = 0x40000000, .last = 0x40000000 + 16 * p - 1 },
+	};
 	struct iommu_ioas_map m;
 	struct iommu_option o;
+	struct bare_ioas b;
 	unsigned ran = 0;
 
-	memset(&r, 0, sizeof(r));
-	r.size = sizeof(r);
-	r.ioas_id = ioas;
-	r.num_iovas = T_MAX_RANGES;
-	r.allowed_iovas = (uintptr_t)range;
-	r.__reserved = 1;
+	bare_ioas_setup(c, "OBJ-3", &b, 1, 1);
 	raw_expect(c, "OBJ-3", "IOVA_RANGES __reserved=1",
-		   IOMMU_IOAS_IOVA_RANGES, &r, EOPNOTSUPP, &ran);
-
-	range[0].start = 0x40000000;
-	range[0].last = 0x40000000 + 16 * p - 1;
-	memset(&al, 0, sizeof(al));
-	al.size = sizeof(al);
-	al.ioas_id = ioas;
-	al.num_iovas = 1;
-	al.allowed_iovas = (uintptr_t)range;
-	al.__reserved = 1;
-	raw_expect(c, "OBJ-3", "ALLOW_IOVAS __reserved=1",
-		   IOMMU_IOAS_ALLOW_IOVAS, &al, EOPNOTSUPP, &ran);
-
-	m = map_cmd(ioas, IOMMU_IOAS_MAP_READABLE | IOMMU_IOAS_MAP_WRITEABLE,
-		    buf, p, 0x100000);
-	m.__reserved = 1;
-	raw_expect(c, "OBJ-3", "IOAS_MAP __reserved=1", IOMMU_IOAS_MAP, &m,
+		   IOMMU_IOAS_IOVA_RANGES,
+		   &(struct iommu_ioas_iova_ranges){
+			   .size = sizeof(struct iommu_ioas_iova_ranges),
+			   .ioas_id = b.ioas,
+			   .num_iovas = T_MAX_RANGES,
+			   .allowed_iovas = (uintptr_t)range,
+			   .__reserved = 1 },
 		   EOPNOTSUPP, &ran);
-
-	o = huge_pages_cmd(ioas, IOMMU_OPTION_OP_GET);
+	raw_expect(c, "OBJ-3", "ALLOW_IOVAS __reserved=1",
+		   IOMMU_IOAS_ALLOW_IOVAS,
+		   &(struct iommu_ioas_allow_iovas){
+			   .size = sizeof(struct iommu_ioas_allow_iovas),
+			   .ioas_id = b.ioas,
+			   .num_iovas = 1,
+			   .allowed_iovas = (uintptr_t)range,
+			   .__reserved = 1 },
+		   EOPNOTSUPP, &ran);
+	m = map_cmd(b.ioas, IOMMU_IOAS_MAP_READABLE | IOMMU_IOAS_MAP_WRITEABLE,
+		    b.buf, p, b.iova);
+	m.__reserved = 1;
+	/* Refused, and nothing of it installed. */
+	if (raw_expect(c, "OBJ-3", "IOAS_MAP __reserved=1", IOMMU_IOAS_MAP, &m,
+		       EOPNOTSUPP, &ran))
+		expect_mapped_bytes(c, "OBJ-3", b.ioas, 0, "a refused MAP");
+	o = huge_pages_cmd(b.ioas, IOMMU_OPTION_OP_GET);
 	o.__reserved = 1;
 	raw_expect(c, "OBJ-3", "OPTION __reserved=1", IOMMU_OPTION, &o,
 		   EOPNOTSUPP, &ran);
 	skip_if_none(c, ran);
-
-	/* Nothing of the refused MAP was installed. */
-	expect_mapped_bytes(c, "OBJ-3", ioas, 0, "a refused MAP");
 }
 
 SCENARIO(obj, unknown_flags_ioas,
 	 .title = "unknown flag bits in IOAS ioctls give EOPNOTSUPP and change nothing",
 	 .invariants = "OBJ-3")
 {
-	uint64_t p = tc_page_size(), iova = 0x100000;
-	uint32_t ioas = new_ioas(c, "OBJ-3", 0), ioas2 = new_ioas(c, "OBJ-3", 0);
-	void *buf = tc_alloc(c, p);
-	struct iommu_ioas_alloc a;
+	const uint64_t p = tc_page_size();
+	const uint32_t dst = new_ioas(c, "OBJ-3", 0);
+	struct iommu_ioas_alloc alloc = { .size = sizeof(alloc), .flags = 1 };
 	struct iommu_ioas_map m;
-	struct iommu_ioas_copy cp;
 	struct iommu_option o;
+	struct bare_ioas b;
 	unsigned ran = 0;
 
-	memset(&a, 0, sizeof(a));
-	a.size = sizeof(a);
-	a.flags = 1;
-	raw_expect(c, "OBJ-3", "IOAS_ALLOC flags=1", IOMMU_IOAS_ALLOC, &a,
+	bare_ioas_setup(c, "OBJ-3", &b, 1, 1);
+	raw_expect(c, "OBJ-3", "IOAS_ALLOC flags=1", IOMMU_IOAS_ALLOC, &alloc,
 		   EOPNOTSUPP, &ran);
-
-	m = map_cmd(ioas, IOMMU_IOAS_MAP_READABLE | (1u << 3), buf, p, iova);
+	m = map_cmd(b.ioas, IOMMU_IOAS_MAP_READABLE | (1u << 3), b.buf, p,
+		    b.iova);
 	raw_expect(c, "OBJ-3", "IOAS_MAP flags|=1<<3", IOMMU_IOAS_MAP, &m,
 		   EOPNOTSUPP, &ran);
-	m = map_cmd(ioas, IOMMU_IOAS_MAP_READABLE | (1u << 31), buf, p, iova);
+	m.flags = IOMMU_IOAS_MAP_FIXED_IOVA | IOMMU_IOAS_MAP_READABLE |
+		  (1u << 31);
 	raw_expect(c, "OBJ-3", "IOAS_MAP flags|=1<<31", IOMMU_IOAS_MAP, &m,
 		   EOPNOTSUPP, &ran);
-
-	o = huge_pages_cmd(ioas, 7);
+	o = huge_pages_cmd(b.ioas, 7);
 	raw_expect(c, "OBJ-3", "OPTION op=7", IOMMU_OPTION, &o, EOPNOTSUPP,
 		   &ran);
-	o = huge_pages_cmd(ioas, IOMMU_OPTION_OP_GET);
+	o.op = IOMMU_OPTION_OP_GET;
 	o.option_id = 0x7777;
 	raw_expect(c, "OBJ-3", "OPTION option_id=0x7777", IOMMU_OPTION, &o,
 		   EOPNOTSUPP, &ran);
-
-	/* A good source for the copy, then a copy with an unknown bit. */
-	map_fixed(c, "OBJ-3", ioas, buf, p, iova, T_MAP_READABLE);
-	memset(&cp, 0, sizeof(cp));
-	cp.size = sizeof(cp);
-	cp.flags = IOMMU_IOAS_MAP_FIXED_IOVA | IOMMU_IOAS_MAP_READABLE |
-		   (1u << 3);
-	cp.dst_ioas_id = ioas2;
-	cp.src_ioas_id = ioas;
-	cp.length = p;
-	cp.src_iova = iova;
-	cp.dst_iova = iova;
-	raw_expect(c, "OBJ-3", "IOAS_COPY flags|=1<<3", IOMMU_IOAS_COPY, &cp,
-		   EOPNOTSUPP, &ran);
+	/* A good source for a copy, then the copy with an unknown bit:
+	 * refused, and nothing of it installed in the destination. */
+	map_fixed(c, "OBJ-3", b.ioas, b.buf, p, b.iova, T_MAP_READABLE);
+	if (raw_expect(c, "OBJ-3", "IOAS_COPY flags|=1<<3", IOMMU_IOAS_COPY,
+		       &(struct iommu_ioas_copy){
+			       .size = sizeof(struct iommu_ioas_copy),
+			       .flags = IOMMU_IOAS_MAP_FIXED_IOVA |
+					IOMMU_IOAS_MAP_READABLE | (1u << 3),
+			       .dst_ioas_id = dst,
+			       .src_ioas_id = b.ioas,
+			       .length = p,
+			       .src_iova = b.iova,
+			       .dst_iova = b.iova },
+		       EOPNOTSUPP, &ran))
+		expect_mapped_bytes(c, "OBJ-3", dst, 0, "a refused COPY");
 	skip_if_none(c, ran);
-	expect_mapped_bytes(c, "OBJ-3", ioas2, 0, "a refused COPY");
 }
 
 SCENARIO(obj, reserved_fields_hwpt,

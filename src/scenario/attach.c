@@ -7,55 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sc_util.h"
-
-#define LEN 256
-
-static int get_ranges(struct tc *c, uint32_t ioas, struct iova_range *r,
-		      unsigned *n)
-{
-	uint64_t align = 0;
-
-	*n = T_MAX_RANGES;
-	return T_CALL(c->t, iova_ranges, ioas, r, n, &align);
-}
-
-static bool same_ranges(const struct iova_range *a, unsigned na,
-			const struct iova_range *b, unsigned nb)
-{
-	if (na != nb)
-		return false;
-	for (unsigned i = 0; i < na && i < T_MAX_RANGES; i++)
-		if (a[i].start != b[i].start || a[i].last != b[i].last)
-			return false;
-	return true;
-}
-
-/* Does any reported range intersect [start, last]? */
-static bool ranges_touch(const struct iova_range *r, unsigned n,
-			 uint64_t start, uint64_t last)
-{
-	for (unsigned i = 0; i < n && i < T_MAX_RANGES; i++)
-		if (start <= r[i].last && r[i].start <= last)
-			return true;
-	return false;
-}
-
-static void log_ranges(struct tc *c, const char *what,
-		       const struct iova_range *r, unsigned n)
-{
-	char buf[512];
-	size_t used = 0;
-
-	buf[0] = '\0';
-	for (unsigned i = 0; i < n && i < T_MAX_RANGES && used < sizeof(buf);
-	     i++)
-		used += snprintf(buf + used, sizeof(buf) - used, "%s%llx-%llx",
-				 i ? ", " : "",
-				 (unsigned long long)r[i].start,
-				 (unsigned long long)r[i].last);
-	tc_log(c, "%s: %u range(s): %s", what, n, buf);
-}
+#include "fixture.h"
 
 /* First reserved region of dev with a page-aligned page inside it. */
 static bool resv_page(const struct tc *c, unsigned dev, uint64_t *iova)
@@ -79,7 +31,7 @@ static int dev_with_resv(const struct tc *c, bool want_dma)
 	uint64_t iova;
 
 	for (unsigned i = 0; i < c->caps->ndev; i++) {
-		if (want_dma && (dev_with_dma(c, -1) < 0 || !c->caps->dev[i].dma))
+		if (want_dma && !dev_has_dma(c, i))
 			continue;
 		if (resv_page(c, i, &iova))
 			return (int)i;
@@ -87,8 +39,7 @@ static int dev_with_resv(const struct tc *c, bool want_dma)
 	return -1;
 }
 
-SCENARIO(attach_ioas_returns_auto_hwpt,
-	 .id = "attach.ioas_returns_auto_hwpt",
+SCENARIO(attach, ioas_returns_auto_hwpt,
 	 .title = "attaching to an IOAS returns an automatic HWPT ID distinct from the IOAS",
 	 .invariants = "ATTACH-1,OBJ-6")
 {
@@ -104,14 +55,11 @@ SCENARIO(attach_ioas_returns_auto_hwpt,
 	/* The auto HWPT is a real object: destroying it while attached is
 	 * refused as busy, not as missing. */
 	CHECK_RET(c, "OBJ-6", T_CALL(c->t, destroy, pt), EBUSY);
-	tc_end(c);
 }
 
-SCENARIO(attach_two_devs_one_ioas,
-	 .id = "attach.two_devs_one_ioas",
+SCENARIO(attach, two_devs_one_ioas,
 	 .title = "two devices in different groups both attach to one IOAS",
-	 .invariants = "ATTACH-2",
-	 .requires = REQ_2GROUPS, .min_devs = 2)
+	 .invariants = "ATTACH-2", .requires = REQ_2GROUPS, .min_devs = 2)
 {
 	unsigned a, b;
 	uint32_t ioas, pa = 0, pb = 0;
@@ -128,98 +76,66 @@ SCENARIO(attach_two_devs_one_ioas,
 	       pa == pb ? "shared auto HWPT" : "separate auto HWPTs");
 	tc_check(c, "ATTACH-2", pa != ioas && pb != ioas,
 		 "attach returned the IOAS ID itself (%u/%u)", pa, pb);
-	tc_end(c);
 }
 
-SCENARIO(attach_replace_same_hwpt_noop,
-	 .id = "attach.replace_same_hwpt_noop",
+SCENARIO(attach, replace_same_hwpt_noop,
 	 .title = "ATTACH on an attached device with its current HWPT (or IOAS) is a no-op success",
 	 .invariants = "ATTACH-3,DMA-1")
 {
-	uint32_t ioas, pt = 0, pt2 = 0, pt3 = 0;
-	int dev = dev_with_dma(c, -1);
-	unsigned d = dev < 0 ? 0 : (unsigned)dev;
-	void *mem = NULL;
-	uint64_t iova = 0;
+	const unsigned d = dma_dev_or_first(c);
+	const struct attached_opts page = { .len = PG, .warm = true };
+	struct attached f;
+	uint32_t again = 0;
 
-	bind_dev(c, "ATTACH-3", d, 0);
-	ioas = new_ioas(c, "ATTACH-3", 0);
-	REQUIRE(c, "ATTACH-3", T_CALL(c->t, attach, d, T_NO_PASID, ioas, &pt));
-	if (dev >= 0) {
-		mem = tc_alloc(c, PG);
-		iova = tc_pick_iova(c, ioas, PG, PG, 0);
-		map_fixed(c, "ATTACH-3", ioas, mem, PG, iova, RW);
-		tc_dma_write(c, "DMA-1", d, T_NO_PASID, iova, mem, LEN, true);
-	}
-	CHECK_OK(c, "ATTACH-3", T_CALL(c->t, attach, d, T_NO_PASID, pt, &pt2));
-	tc_check(c, "ATTACH-3", pt2 == pt,
-		 "replace with the current HWPT %u returned %u", pt, pt2);
-	CHECK_OK(c, "ATTACH-3", T_CALL(c->t, attach, d, T_NO_PASID, ioas, &pt3));
-	tc_check(c, "ATTACH-3", pt3 == pt,
+	attached_setup(c, "ATTACH-3", &f, d, dev_has_dma(c, d) ? &page : NULL);
+	CHECK_OK(c, "ATTACH-3",
+		 T_CALL(c->t, attach, d, T_NO_PASID, f.pt, NULL));
+	/* Attached to an IOAS, ATTACH names the HWPT the device sits on. */
+	CHECK_OK(c, "ATTACH-3", T_CALL(c->t, attach, d, T_NO_PASID, f.ioas,
+				       &again));
+	tc_check(c, "ATTACH-3", again == f.pt,
 		 "replace with the current IOAS returned HWPT %u, the device sits on %u",
-		 pt3, pt);
-	if (dev >= 0)
-		tc_dma_write(c, "ATTACH-3", d, T_NO_PASID, iova, mem, LEN,
-			     true);
-	tc_end(c);
+		 again, f.pt);
+	if (f.dma)
+		tc_dma_write(c, "ATTACH-3", d, T_NO_PASID, f.iova, f.mem,
+			     DMA_LEN, true);
+	/* Still on its HWPT: the auto HWPT is held, not gone or free. */
+	CHECK_RET(c, "ATTACH-3", T_CALL(c->t, destroy, f.pt), EBUSY);
 }
 
 /* Arrange A (attached, mapped, used) for the failed-replace scenarios. */
 struct keep_old {
-	unsigned dev;
-	bool dma;
-	uint32_t ioas;
-	void *mem;
-	uint64_t iova;
-	struct iova_range r[T_MAX_RANGES];
-	unsigned n;
+	struct attached f;
+	struct ranges r; /* of the old IOAS before the replace */
 };
 
 static void keep_old_arrange(struct tc *c, struct keep_old *k, unsigned dev)
 {
-	k->dev = dev;
-	k->dma = dev_with_dma(c, -1) >= 0 && c->caps->dev[dev].dma;
-	bind_dev(c, "ATTACH-4", dev, 0);
-	k->ioas = new_ioas(c, "ATTACH-4", 0);
-	attach_rid(c, "ATTACH-4", dev, k->ioas);
-	k->mem = tc_alloc(c, PG);
-	k->iova = tc_pick_iova(c, k->ioas, PG, PG, 0);
-	map_fixed(c, "ATTACH-4", k->ioas, k->mem, PG, k->iova, RW);
-	REQUIRE(c, "ATTACH-4", get_ranges(c, k->ioas, k->r, &k->n));
-	if (k->dma)
-		tc_dma_write(c, "DMA-1", dev, T_NO_PASID, k->iova, k->mem, LEN,
-			     true);
+	attached_setup(c, "ATTACH-4", &k->f, dev,
+		       &(struct attached_opts){ .len = PG, .warm = true });
+	read_ranges(c, "ATTACH-4", k->f.ioas, &k->r);
 }
 
-static void keep_old_assert(struct tc *c, struct keep_old *k)
+/* Nothing changed: same ranges, still translating, its IOAS still held. */
+static void keep_old_assert(struct tc *c, const struct keep_old *k,
+			    bool with_dma)
 {
-	struct iova_range r[T_MAX_RANGES];
-	unsigned n;
-
-	if (CHECK_OK(c, "ATTACH-4", get_ranges(c, k->ioas, r, &n)) &&
-	    !tc_check(c, "ATTACH-4", same_ranges(r, n, k->r, k->n),
-		      "the old IOAS's IOVA ranges changed after a failed replace")) {
-		log_ranges(c, "before", k->r, k->n);
-		log_ranges(c, "after", r, n);
-	}
-	if (k->dma)
-		tc_dma_write(c, "ATTACH-4", k->dev, T_NO_PASID, k->iova,
-			     k->mem, LEN, true);
-	/* The old HWPT is still in use: its IOAS cannot go away. */
-	CHECK_RET(c, "ATTACH-4", T_CALL(c->t, destroy, k->ioas), EBUSY);
+	expect_ranges_unchanged(c, "ATTACH-4", k->f.ioas, &k->r, false,
+				"a failed replace (the old IOAS)");
+	if (with_dma && k->f.dma)
+		tc_dma_write(c, "ATTACH-4", k->f.dev, T_NO_PASID, k->f.iova,
+			     k->f.mem, DMA_LEN, true);
+	CHECK_RET(c, "ATTACH-4", T_CALL(c->t, destroy, k->f.ioas), EBUSY);
 }
 
-SCENARIO(attach_replace_failed_keeps_old,
-	 .id = "attach.replace_failed_keeps_old",
+SCENARIO(attach, replace_failed_keeps_old,
 	 .title = "a replace onto an IOAS mapped over the device's reserved region fails EADDRINUSE and keeps the old IOAS",
 	 .invariants = "ATTACH-4,ATTACH-10,DMA-1")
 {
 	struct keep_old k;
-	struct iova_range rb[T_MAX_RANGES], rb2[T_MAX_RANGES];
-	unsigned nb, nb2;
+	struct ranges rb;
 	uint32_t iob;
 	uint64_t resv;
-	void *m;
 	int dev = dev_with_resv(c, true);
 
 	if (dev < 0)
@@ -229,42 +145,32 @@ SCENARIO(attach_replace_failed_keeps_old,
 	REQUIRE(c, "ATTACH-4", resv_page(c, dev, &resv) ? 0 : -EINVAL);
 	keep_old_arrange(c, &k, (unsigned)dev);
 	iob = new_ioas(c, "ATTACH-4", 0);
-	m = tc_alloc(c, PG);
 	/* B has no device yet, so a fixed map over the reserved page works. */
-	map_fixed(c, "ATTACH-4", iob, m, PG, resv, RW);
-	REQUIRE(c, "ATTACH-4", get_ranges(c, iob, rb, &nb));
+	map_fixed(c, "ATTACH-4", iob, tc_alloc(c, PG), PG, resv, RW);
+	read_ranges(c, "ATTACH-4", iob, &rb);
 	/* That the reservation cannot land is ATTACH-10's rule; what a
 	 * failed replace keeps is ATTACH-4's. */
 	if (!CHECK_RET(c, "ATTACH-10",
-		       T_CALL(c->t, attach, k.dev, T_NO_PASID, iob, NULL),
+		       T_CALL(c->t, attach, k.f.dev, T_NO_PASID, iob, NULL),
 		       EADDRINUSE))
 		tc_end(c);
-	keep_old_assert(c, &k);
-	if (CHECK_OK(c, "ATTACH-4", get_ranges(c, iob, rb2, &nb2)))
-		tc_check(c, "ATTACH-4", same_ranges(rb, nb, rb2, nb2),
-			 "the failed replace left reservations in the target IOAS");
-	tc_end(c);
+	keep_old_assert(c, &k, true);
+	expect_ranges_unchanged(c, "ATTACH-4", iob, &rb, false,
+				"a failed replace (the target IOAS)");
 }
 
-SCENARIO(attach_replace_other_iommu_keeps_old,
-	 .id = "attach.replace_other_iommu_keeps_old",
+SCENARIO(attach, replace_other_iommu_keeps_old,
 	 .title = "a replace onto an HWPT of another IOMMU instance fails EINVAL and keeps the old IOAS",
 	 .invariants = "ATTACH-4,DMA-1,HWPT-5",
 	 .requires = REQ_HWPT_ALLOC, .min_devs = 2)
 {
 	struct keep_old k;
-	unsigned a = 0, b = 0;
-	bool found = false;
+	unsigned a, b;
 	uint32_t iob, h;
 
-	for (unsigned x = 0; x < c->caps->ndev && !found; x++)
-		for (unsigned y = 0; y < c->caps->ndev && !found; y++)
-			if (c->caps->dev[x].iommu != c->caps->dev[y].iommu) {
-				a = x;
-				b = y;
-				found = c->caps->dev[x].dma || dev_with_dma(c, -1) < 0;
-			}
-	if (!found)
+	/* The old attachment is shown by DMA when the target has any. */
+	if (!dev_pair_other_iommus(c, &a, &b) ||
+	    (dev_with_dma(c, -1) >= 0 && !dev_has_dma(c, a)))
 		tc_skip(c, "all devices sit behind one IOMMU instance");
 	keep_old_arrange(c, &k, a);
 	bind_dev(c, "ATTACH-4", b, 0);
@@ -272,68 +178,66 @@ SCENARIO(attach_replace_other_iommu_keeps_old,
 	h = new_hwpt(c, "ATTACH-4", b, iob, 0);
 	CHECK_RET(c, "ATTACH-4", T_CALL(c->t, attach, a, T_NO_PASID, h, NULL),
 		  EINVAL);
-	keep_old_assert(c, &k);
+	keep_old_assert(c, &k, true);
 	/* The foreign HWPT is unused: destroying it works. */
 	CHECK_OK(c, "ATTACH-4", T_CALL(c->t, destroy, h));
-	tc_end(c);
 }
 
-SCENARIO(attach_replace_fault_inject_keeps_old,
-	 .id = "attach.replace_fault_inject_keeps_old",
+SCENARIO(attach, replace_fault_inject_keeps_old,
 	 .title = "a replace failed by fault injection at every step keeps the old IOAS working",
-	 .invariants = "ATTACH-4,ATTACH-5,DMA-1",
-	 .requires = REQ_FAULT_INJECT)
+	 .invariants = "ATTACH-4,ATTACH-5,DMA-1", .requires = REQ_FAULT_INJECT)
 {
+	unsigned nfailed = 0;
 	struct keep_old k;
-	uint32_t iob;
-	void *mb;
 	uint64_t iob_iova;
-	unsigned nfailed = 0, ndma = 0;
+	uint32_t iob;
 	int ret = -1;
+	void *mb;
 
-	int dev = dev_with_dma(c, -1);
-
-	keep_old_arrange(c, &k, dev < 0 ? 0 : (unsigned)dev);
+	keep_old_arrange(c, &k, dma_dev_or_first(c));
 	iob = new_ioas(c, "ATTACH-4", 0);
 	mb = tc_alloc(c, PG);
 	iob_iova = tc_pick_iova(c, iob, PG, PG, 1);
 	map_fixed(c, "ATTACH-4", iob, mb, PG, iob_iova, RW);
 	for (unsigned nth = 1; nth <= 64; nth++) {
 		REQUIRE(c, "ATTACH-4", T_CALL(c->t, inject_fail_nth, nth));
-		ret = T_CALL(c->t, attach, k.dev, T_NO_PASID, iob, NULL);
+		ret = T_CALL(c->t, attach, k.f.dev, T_NO_PASID, iob, NULL);
 		T_CALL(c->t, inject_fail_nth, 0);
 		if (!ret)
 			break;
-		nfailed++;
 		tc_log(c, "replace with fail-nth %u: %s", nth, errno_name(ret));
 		/* Keep DMA modest: full check on the first few failures. */
-		if (ndma < 3) {
-			keep_old_assert(c, &k);
-			ndma++;
-		} else {
-			k.dma = false;
-			keep_old_assert(c, &k);
-			k.dma = c->caps->dev[k.dev].dma && dev_with_dma(c, -1) >= 0;
-		}
+		keep_old_assert(c, &k, nfailed++ < 3);
 	}
 	tc_log(c, "%u injected failures before the replace succeeded", nfailed);
 	tc_check(c, "ATTACH-4", ret == 0,
 		 "replace never succeeded with injection off: %s",
 		 errno_name(ret));
-	if (k.dma && ret == 0)
-		tc_dma_write(c, "ATTACH-5", k.dev, T_NO_PASID, iob_iova, mb,
-			     LEN, true);
-	tc_end(c);
+	if (k.f.dma && ret == 0)
+		tc_dma_write(c, "ATTACH-5", k.f.dev, T_NO_PASID, iob_iova, mb,
+			     DMA_LEN, true);
 }
 
-/* Replace A -> B where B is an IOAS or a manual HWPT on IOAS B. */
-static void replace_switches(struct tc *c, bool to_hwpt)
+/* Replace IOAS A -> B, where B is an IOAS or a manual HWPT on IOAS B. */
+struct replace_case {
+	struct scenario sc;
+	bool to_hwpt;
+};
+
+SCENARIO_VARIANTS(attach, replace_switches, struct replace_case,
+	{ VARIANT(attach, replace_switches_ioas,
+		  .title = "replace IOAS A -> IOAS B: IOVAs only in A blocked, B's pages used",
+		  .invariants = "ATTACH-5,DMA-1", .requires = REQ_DMA) },
+	{ VARIANT(attach, replace_switches_hwpt,
+		  .title = "replace IOAS A -> manual HWPT on IOAS B: translation switches completely",
+		  .invariants = "ATTACH-5,DMA-1",
+		  .requires = REQ_DMA | REQ_HWPT_ALLOC),
+	  .to_hwpt = true })
 {
 	unsigned d = need_dma_dev(c);
-	uint32_t ia, ib, target;
+	uint32_t ia, ib, target, sa2;
 	uint64_t i1, i2, i3;
 	void *a1, *a2, *b2, *b3;
-	uint32_t sa2;
 
 	bind_dev(c, "ATTACH-5", d, 0);
 	ia = new_ioas(c, "ATTACH-5", 0);
@@ -350,92 +254,100 @@ static void replace_switches(struct tc *c, bool to_hwpt)
 	map_fixed(c, "ATTACH-5", ia, a2, PG, i2, RW);
 	map_fixed(c, "ATTACH-5", ib, b2, PG, i2, RW);
 	map_fixed(c, "ATTACH-5", ib, b3, PG, i3, RW);
-	target = to_hwpt ? new_hwpt(c, "ATTACH-5", d, ib, 0) : ib;
+	target = variant->to_hwpt ? new_hwpt(c, "ATTACH-5", d, ib, 0) : ib;
 	/* Make the device use every IOVA checked after the replace. */
-	tc_dma_write(c, "DMA-1", d, T_NO_PASID, i1, a1, LEN, true);
-	tc_dma_write(c, "DMA-1", d, T_NO_PASID, i2, a2, LEN, true);
-	tc_dma_write(c, "DMA-1", d, T_NO_PASID, i3, b3, LEN, false);
-	CHECK_OK(c, "ATTACH-5", T_CALL(c->t, attach, d, T_NO_PASID, target,
-				       NULL));
-	tc_dma_write(c, "ATTACH-5", d, T_NO_PASID, i1, a1, LEN, false);
+	tc_dma_write(c, "DMA-1", d, T_NO_PASID, i1, a1, DMA_LEN, true);
+	tc_dma_write(c, "DMA-1", d, T_NO_PASID, i2, a2, DMA_LEN, true);
+	tc_dma_write(c, "DMA-1", d, T_NO_PASID, i3, b3, DMA_LEN, false);
+	/* The replace is the act; ATTACH-5 is what the DMA shows after. */
+	attach_rid(c, "ATTACH-5", d, target);
+	tc_dma_write(c, "ATTACH-5", d, T_NO_PASID, i1, a1, DMA_LEN, false);
 	sa2 = mem_mark(c, a2, PG);
-	tc_dma_write(c, "ATTACH-5", d, T_NO_PASID, i2, b2, LEN, true);
+	tc_dma_write(c, "ATTACH-5", d, T_NO_PASID, i2, b2, DMA_LEN, true);
 	mem_unchanged(c, "ATTACH-5", a2, PG, sa2,
 		      "the old IOAS's page for an IOVA mapped in both");
-	tc_dma_write(c, "ATTACH-5", d, T_NO_PASID, i3, b3, LEN, true);
-	tc_dma_read(c, "ATTACH-5", d, T_NO_PASID, i1, a1, LEN, false);
-	tc_end(c);
+	tc_dma_write(c, "ATTACH-5", d, T_NO_PASID, i3, b3, DMA_LEN, true);
+	tc_dma_read(c, "ATTACH-5", d, T_NO_PASID, i1, a1, DMA_LEN, false);
 }
 
-SCENARIO(attach_replace_switches_ioas,
-	 .id = "attach.replace_switches_ioas",
-	 .title = "replace IOAS A -> IOAS B: IOVAs only in A blocked, B's pages used",
-	 .invariants = "ATTACH-5,DMA-1",
-	 .requires = REQ_DMA)
-{
-	replace_switches(c, false);
-}
-
-SCENARIO(attach_replace_switches_hwpt,
-	 .id = "attach.replace_switches_hwpt",
-	 .title = "replace IOAS A -> manual HWPT on IOAS B: translation switches completely",
-	 .invariants = "ATTACH-5,DMA-1",
-	 .requires = REQ_DMA | REQ_HWPT_ALLOC)
-{
-	replace_switches(c, true);
-}
-
-SCENARIO(attach_detach_blocks_dma,
-	 .id = "attach.detach_blocks_dma",
+SCENARIO(attach, detach_blocks_dma,
 	 .title = "after DETACH the device's DMA is blocked, also at IOVAs it just used",
-	 .invariants = "ATTACH-6,DMA-1",
-	 .requires = REQ_DMA)
+	 .invariants = "ATTACH-6,DMA-1", .requires = REQ_DMA)
 {
-	unsigned d = need_dma_dev(c);
-	uint32_t ioas = tc_bind_attach_new_ioas(c, "ATTACH-6", d);
-	uint64_t iova = tc_pick_iova(c, ioas, 2 * PG, PG, 0);
-	char *mem = tc_alloc(c, 2 * PG);
+	struct attached f;
 
-	map_fixed(c, "ATTACH-6", ioas, mem, 2 * PG, iova, RW);
-	tc_dma_write(c, "DMA-1", d, T_NO_PASID, iova, mem, LEN, true);
-	tc_dma_read(c, "DMA-1", d, T_NO_PASID, iova + PG + 0x80, mem + PG + 0x80,
-		    LEN, true);
-	CHECK_OK(c, "ATTACH-6", T_CALL(c->t, detach, d, T_NO_PASID));
-	tc_dma_write(c, "ATTACH-6", d, T_NO_PASID, iova, mem, LEN, false);
-	tc_dma_read(c, "ATTACH-6", d, T_NO_PASID, iova + PG + 0x80,
-		    mem + PG + 0x80, LEN, false);
-	/* Re-attaching restores translation: the mapping was never lost. */
-	attach_rid(c, "ATTACH-6", d, ioas);
-	tc_dma_write(c, "ATTACH-6", d, T_NO_PASID, iova, mem, LEN, true);
-	tc_end(c);
+	attached_setup(c, "ATTACH-6", &f, need_dma_dev(c),
+		       &(struct attached_opts){ .len = 2 * PG });
+	{
+		const struct dma_probe used[] = {
+			{ true, f.iova, f.mem },
+			{ false, f.iova + PG + 0x80, f.mem + PG + 0x80 },
+		};
+
+		dma_probes(c, "DMA-1", f.dev, T_NO_PASID, used, 2, true);
+		detach_rid(c, "ATTACH-6", f.dev);
+		dma_probes(c, "ATTACH-6", f.dev, T_NO_PASID, used, 2, false);
+		/* Re-attaching restores translation: the mapping was never
+		 * lost. */
+		attach_rid(c, "ATTACH-6", f.dev, f.ioas);
+		dma_probes(c, "ATTACH-6", f.dev, T_NO_PASID, used, 1, true);
+	}
 }
 
-SCENARIO(attach_detach_unattached_ok,
-	 .id = "attach.detach_unattached_ok",
-	 .title = "DETACH of a device that is not attached succeeds",
-	 .invariants = "ATTACH-7")
-{
-	uint32_t ioas;
+/*
+ * DETACH of what is not attached succeeds, for the RID (ATTACH-7) and for a
+ * PASID (PASID-5): before the first attach, after a detach, and (PASID) on
+ * another PASID than the attached one.
+ */
+struct detach_case {
+	struct scenario sc;
+	bool pasid;
+	const char *inv;
+};
 
-	bind_dev(c, "ATTACH-7", 0, 0);
-	CHECK_OK(c, "ATTACH-7", T_CALL(c->t, detach, 0, T_NO_PASID));
-	ioas = new_ioas(c, "ATTACH-7", 0);
-	attach_rid(c, "ATTACH-7", 0, ioas);
-	CHECK_OK(c, "ATTACH-7", T_CALL(c->t, detach, 0, T_NO_PASID));
-	CHECK_OK(c, "ATTACH-7", T_CALL(c->t, detach, 0, T_NO_PASID));
-	/* Nothing holds the IOAS any more. */
-	CHECK_OK(c, "ATTACH-7", T_CALL(c->t, destroy, ioas));
-	tc_end(c);
+SCENARIO_VARIANTS(attach, detach_unattached, struct detach_case,
+	{ VARIANT(attach, detach_unattached_ok,
+		  .title = "DETACH of a device that is not attached succeeds",
+		  .invariants = "ATTACH-7"),
+	  .inv = "ATTACH-7" },
+	{ VARIANT(pasid, detach_unattached_ok,
+		  .title = "detaching a PASID that is not attached succeeds",
+		  .invariants = "PASID-5",
+		  .requires = REQ_PASID | REQ_HWPT_ALLOC),
+	  .pasid = true, .inv = "PASID-5" })
+{
+	const char *inv = variant->inv;
+	struct pasid_dev p;
+	uint32_t where, pt;
+	unsigned dev = 0;
+
+	if (variant->pasid) {
+		pasid_dev_setup(c, inv, &p, 0);
+		dev = p.dev;
+		where = p.p1;
+		pt = p.pasid.hwpt;
+	} else {
+		bind_dev(c, inv, dev, 0);
+		where = T_NO_PASID;
+		pt = new_ioas(c, inv, 0);
+	}
+	CHECK_OK(c, inv, T_CALL(c->t, detach, dev, where));
+	REQUIRE(c, inv, T_CALL(c->t, attach, dev, where, pt, NULL));
+	if (variant->pasid)
+		CHECK_OK(c, inv, T_CALL(c->t, detach, dev, p.p2));
+	REQUIRE(c, inv, T_CALL(c->t, detach, dev, where));
+	CHECK_OK(c, inv, T_CALL(c->t, detach, dev, where));
+	/* Nothing holds pt any more. */
+	CHECK_OK(c, inv, T_CALL(c->t, destroy, pt));
 }
 
-SCENARIO(attach_bad_pt_id,
-	 .id = "attach.bad_pt_id",
+SCENARIO(attach, bad_pt_id,
 	 .title = "ATTACH to an ID never handed out gives ENOENT and leaves the device as it was",
 	 .invariants = "ATTACH-8")
 {
 	/* Never handed out: a freed ID could be reused by the next object. */
 	const uint32_t unused = T_ID_MAKE(0, 0xfffff0);
-	uint32_t ioas, pt = 0, pt2 = 0;
+	uint32_t ioas, pt;
 
 	bind_dev(c, "ATTACH-8", 0, 0);
 	CHECK_RET(c, "ATTACH-8",
@@ -443,211 +355,168 @@ SCENARIO(attach_bad_pt_id,
 	/* Nothing got attached: a later DETACH finds nothing to undo and an
 	 * IOAS can still be attached. */
 	ioas = new_ioas(c, "ATTACH-8", 0);
-	REQUIRE(c, "ATTACH-8", T_CALL(c->t, attach, 0, T_NO_PASID, ioas, &pt));
-	/* As a replace: the failure keeps the attachment. */
+	pt = attach_rid(c, "ATTACH-8", 0, ioas);
+	/* As a replace: the failure keeps the attachment, so the auto HWPT
+	 * is still held (a lost one would be gone: ENOENT) and so is the
+	 * IOAS. */
 	CHECK_RET(c, "ATTACH-8",
 		  T_CALL(c->t, attach, 0, T_NO_PASID, unused + 1, NULL),
 		  ENOENT);
-	CHECK_OK(c, "ATTACH-8", T_CALL(c->t, attach, 0, T_NO_PASID, pt, &pt2));
-	tc_check(c, "ATTACH-8", pt2 == pt,
-		 "after a failed replace the device answers as attached to %u, not %u",
-		 pt2, pt);
+	CHECK_RET(c, "ATTACH-8", T_CALL(c->t, destroy, pt), EBUSY);
 	CHECK_RET(c, "ATTACH-8", T_CALL(c->t, destroy, ioas), EBUSY);
-	tc_end(c);
 }
 
-SCENARIO(attach_resv_added_and_removed,
-	 .id = "attach.resv_added_and_removed",
+SCENARIO(attach, resv_added_and_removed,
 	 .title = "attach removes the device's reserved regions from the IOAS ranges; detach gives them back",
 	 .invariants = "ATTACH-9")
 {
-	struct iova_range r0[T_MAX_RANGES], r1[T_MAX_RANGES], r2[T_MAX_RANGES];
-	unsigned n0, n1, n2;
-	int dev = dev_with_resv(c, false);
-	unsigned d = dev < 0 ? 0 : (unsigned)dev;
-	const struct dev_caps *dc = &c->caps->dev[d];
+	const int with_resv = dev_with_resv(c, false);
+	const unsigned d = with_resv < 0 ? 0 : (unsigned)with_resv;
+	struct ranges fresh, attached;
 	uint32_t ioas;
 
 	bind_dev(c, "ATTACH-9", d, 0);
 	ioas = new_ioas(c, "ATTACH-9", 0);
-	REQUIRE(c, "ATTACH-9", get_ranges(c, ioas, r0, &n0));
+	read_ranges(c, "ATTACH-9", ioas, &fresh);
 	attach_rid(c, "ATTACH-9", d, ioas);
-	REQUIRE(c, "ATTACH-9", get_ranges(c, ioas, r1, &n1));
-	log_ranges(c, "attached", r1, n1);
-	for (unsigned i = 0; i < dc->nresv; i++)
-		tc_check(c, "ATTACH-9",
-			 !ranges_touch(r1, n1, dc->resv[i].start, dc->resv[i].last),
-			 "reserved region %llx-%llx of dev %u is inside the reported ranges",
-			 (unsigned long long)dc->resv[i].start,
-			 (unsigned long long)dc->resv[i].last, d);
-	if (!dc->nresv)
+	read_ranges(c, "ATTACH-9", ioas, &attached);
+	log_ranges(c, "attached", &attached);
+	if (!expect_resv_outside(c, "ATTACH-9", d, &attached, "attached"))
 		tc_log(c, "dev %u reports no reserved region", d);
-	CHECK_OK(c, "ATTACH-9", T_CALL(c->t, detach, d, T_NO_PASID));
-	if (CHECK_OK(c, "ATTACH-9", get_ranges(c, ioas, r2, &n2)))
-		tc_check(c, "ATTACH-9", same_ranges(r0, n0, r2, n2),
-			 "after detach the ranges differ from the fresh IOAS's (%u vs %u ranges)",
-			 n2, n0);
-	tc_end(c);
+	detach_rid(c, "ATTACH-9", d);
+	expect_ranges_unchanged(c, "ATTACH-9", ioas, &fresh, false,
+				"an attach and its detach");
 }
 
-SCENARIO(attach_resv_overlap_eaddrinuse,
-	 .id = "attach.resv_overlap_eaddrinuse",
+SCENARIO(attach, resv_overlap_eaddrinuse,
 	 .title = "attach to an IOAS mapped over the device's reserved region fails EADDRINUSE; nothing attached",
 	 .invariants = "ATTACH-10,OWN-4")
 {
-	struct iova_range r0[T_MAX_RANGES], r1[T_MAX_RANGES];
-	unsigned n0, n1;
 	int dev = dev_with_resv(c, true);
 	uint64_t resv, iova;
 	uint32_t bad, good;
-	void *m, *g;
-	bool dma;
+	struct ranges r0;
+	void *g;
 
 	if (dev < 0)
 		dev = dev_with_resv(c, false);
 	if (dev < 0)
 		tc_skip(c, "no device reports a reserved region");
-	dma = c->caps->dev[dev].dma && dev_with_dma(c, -1) >= 0;
 	REQUIRE(c, "ATTACH-10", resv_page(c, dev, &resv) ? 0 : -EINVAL);
 	bind_dev(c, "ATTACH-10", dev, 0);
-	if (dma)
+	if (dev_has_dma(c, dev))
 		tc_dma_control(c, "ATTACH-10", dev);
 	bad = new_ioas(c, "ATTACH-10", 0);
-	m = tc_alloc(c, PG);
-	map_fixed(c, "ATTACH-10", bad, m, PG, resv, RW);
+	map_fixed(c, "ATTACH-10", bad, tc_alloc(c, PG), PG, resv, RW);
 	g = tc_alloc(c, PG);
 	iova = tc_pick_iova(c, bad, PG, PG, 0);
 	map_fixed(c, "ATTACH-10", bad, g, PG, iova, RW);
-	REQUIRE(c, "ATTACH-10", get_ranges(c, bad, r0, &n0));
+	read_ranges(c, "ATTACH-10", bad, &r0);
 	CHECK_RET(c, "ATTACH-10", T_CALL(c->t, attach, dev, T_NO_PASID, bad,
 					 NULL), EADDRINUSE);
-	if (CHECK_OK(c, "ATTACH-10", get_ranges(c, bad, r1, &n1)))
-		tc_check(c, "ATTACH-10", same_ranges(r0, n0, r1, n1),
-			 "the refused attach changed the IOAS's ranges");
+	expect_ranges_unchanged(c, "ATTACH-10", bad, &r0, false,
+				"the refused attach");
 	/* Nothing attached: the IOAS is free and the device still blocked. */
-	if (dma)
-		tc_dma_write(c, "ATTACH-10", dev, T_NO_PASID, iova, g, LEN,
+	if (dev_has_dma(c, dev))
+		tc_dma_write(c, "ATTACH-10", dev, T_NO_PASID, iova, g, DMA_LEN,
 			     false);
 	CHECK_OK(c, "ATTACH-10", T_CALL(c->t, destroy, bad));
 	good = new_ioas(c, "ATTACH-10", 0);
 	CHECK_OK(c, "ATTACH-10", T_CALL(c->t, attach, dev, T_NO_PASID, good,
 					NULL));
-	tc_end(c);
 }
 
-SCENARIO(attach_hwpt_prefilled,
-	 .id = "attach.hwpt_prefilled",
+SCENARIO(attach, hwpt_prefilled,
 	 .title = "a manual HWPT carries the IOAS's existing mappings from HWPT_ALLOC on",
-	 .invariants = "ATTACH-11,DMA-1",
-	 .requires = REQ_DMA | REQ_HWPT_ALLOC)
+	 .invariants = "ATTACH-11,DMA-1", .requires = REQ_DMA | REQ_HWPT_ALLOC)
 {
-	unsigned d = need_dma_dev(c);
-	uint32_t ioas, h;
-	uint64_t iova;
-	char *mem = tc_alloc(c, 2 * PG);
+	struct attached f;
 
-	bind_dev(c, "ATTACH-11", d, 0);
-	ioas = new_ioas(c, "ATTACH-11", 0);
-	iova = tc_pick_iova(c, ioas, 2 * PG, PG, 0);
-	map_fixed(c, "ATTACH-11", ioas, mem, 2 * PG, iova, RW);
-	h = new_hwpt(c, "ATTACH-11", d, ioas, 0);
-	attach_rid(c, "ATTACH-11", d, h);
-	tc_dma_write(c, "ATTACH-11", d, T_NO_PASID, iova + PG + 0x200,
-		     mem + PG + 0x200, LEN, true);
-	tc_dma_read(c, "ATTACH-11", d, T_NO_PASID, iova + 0x40, mem + 0x40, LEN,
-		    true);
-	tc_end(c);
+	/* Mapped before HWPT_ALLOC: the HWPT must start with the mapping. */
+	attached_setup(c, "ATTACH-11", &f, need_dma_dev(c),
+		       &(struct attached_opts){ .len = 2 * PG,
+						.manual_hwpt = true,
+						.map_first = true });
+	tc_dma_write(c, "ATTACH-11", f.dev, T_NO_PASID, f.iova + PG + 0x200,
+		     f.mem + PG + 0x200, DMA_LEN, true);
+	tc_dma_read(c, "ATTACH-11", f.dev, T_NO_PASID, f.iova + 0x40,
+		    f.mem + 0x40, DMA_LEN, true);
 }
 
-SCENARIO(attach_map_after_attach_visible,
-	 .id = "attach.map_after_attach_visible",
+SCENARIO(attach, map_after_attach_visible,
 	 .title = "a mapping added after attach is visible to every attached device",
-	 .invariants = "ATTACH-12,DMA-10",
-	 .requires = REQ_DMA)
+	 .invariants = "ATTACH-12,DMA-10", .requires = REQ_DMA)
 {
 	unsigned a = need_dma_dev(c);
-	int b = -1;
-	uint32_t ioas;
+	struct attached f;
 	uint64_t iova;
-	void *mem = tc_alloc(c, PG);
+	char *mem = tc_alloc(c, PG);
+	int b = -1;
 
 	for (unsigned i = 0; i < c->caps->ndev; i++)
 		if (i != a && c->caps->dev[i].dma &&
 		    c->caps->dev[i].group != c->caps->dev[a].group &&
 		    c->caps->dev[i].iommu == c->caps->dev[a].iommu)
 			b = (int)i;
-	ioas = tc_bind_attach_new_ioas(c, "ATTACH-12", a);
+	attached_setup(c, "ATTACH-12", &f, a, NULL);
 	if (b >= 0) {
 		bind_dev(c, "ATTACH-12", (unsigned)b, 0);
-		attach_rid(c, "ATTACH-12", (unsigned)b, ioas);
+		attach_rid(c, "ATTACH-12", (unsigned)b, f.ioas);
 	} else {
 		tc_log(c, "one DMA device only: checking it alone");
 	}
-	iova = tc_pick_iova(c, ioas, PG, PG, 3);
-	map_fixed(c, "ATTACH-12", ioas, mem, PG, iova, RW);
-	tc_dma_write(c, "ATTACH-12", a, T_NO_PASID, iova + 0x100, (char *)mem + 0x100,
-		     LEN, true);
+	iova = tc_pick_iova(c, f.ioas, PG, PG, 3);
+	map_fixed(c, "ATTACH-12", f.ioas, mem, PG, iova, RW);
+	tc_dma_write(c, "ATTACH-12", a, T_NO_PASID, iova + 0x100, mem + 0x100,
+		     DMA_LEN, true);
 	if (b >= 0)
 		tc_dma_write(c, "ATTACH-12", (unsigned)b, T_NO_PASID,
-			     iova + 0x800, (char *)mem + 0x800, LEN, true);
+			     iova + 0x800, mem + 0x800, DMA_LEN, true);
 	/* Two domains on the IOAS: b moves to a manual HWPT of it, then a
 	 * new mapping must reach both (iopt_fill_domains_pages()). */
 	if (b >= 0 && c->caps->hwpt_alloc) {
-		uint32_t h = new_hwpt(c, "ATTACH-12", (unsigned)b, ioas, 0);
-		void *m2 = tc_alloc(c, PG);
-		uint64_t iova2 = tc_pick_iova(c, ioas, PG, PG, 5);
+		uint32_t h = new_hwpt(c, "ATTACH-12", (unsigned)b, f.ioas, 0);
+		char *m2 = tc_alloc(c, PG);
+		uint64_t iova2 = tc_pick_iova(c, f.ioas, PG, PG, 5);
 
 		attach_rid(c, "ATTACH-12", (unsigned)b, h);
-		map_fixed(c, "ATTACH-12", ioas, m2, PG, iova2, RW);
+		map_fixed(c, "ATTACH-12", f.ioas, m2, PG, iova2, RW);
 		tc_dma_write(c, "ATTACH-12", a, T_NO_PASID, iova2 + 0x100,
-			     (char *)m2 + 0x100, LEN, true);
+			     m2 + 0x100, DMA_LEN, true);
 		tc_dma_write(c, "ATTACH-12", (unsigned)b, T_NO_PASID,
-			     iova2 + 0x800, (char *)m2 + 0x800, LEN, true);
+			     iova2 + 0x800, m2 + 0x800, DMA_LEN, true);
 	}
-	tc_end(c);
 }
 
-SCENARIO(attach_replace_moves_reservations,
-	 .id = "attach.replace_moves_reservations",
+SCENARIO(attach, replace_moves_reservations,
 	 .title = "a replace onto another IOAS moves the device's reservations with it",
 	 .invariants = "ATTACH-13")
 {
-	struct iova_range ra0[T_MAX_RANGES], r[T_MAX_RANGES];
-	unsigned na0, n;
 	int dev = dev_with_resv(c, false);
-	unsigned d = dev < 0 ? 0 : (unsigned)dev;
-	const struct dev_caps *dc = &c->caps->dev[d];
+	struct ranges fresh, r;
 	uint32_t ia, ib;
 	uint64_t resv;
+	unsigned d;
 
 	if (dev < 0)
 		tc_skip(c, "no device reports a reserved region");
+	d = (unsigned)dev;
 	bind_dev(c, "ATTACH-13", d, 0);
 	ia = new_ioas(c, "ATTACH-13", 0);
 	ib = new_ioas(c, "ATTACH-13", 0);
-	REQUIRE(c, "ATTACH-13", get_ranges(c, ia, ra0, &na0));
+	read_ranges(c, "ATTACH-13", ia, &fresh);
 	attach_rid(c, "ATTACH-13", d, ia);
-	CHECK_OK(c, "ATTACH-13", T_CALL(c->t, attach, d, T_NO_PASID, ib, NULL));
-	if (CHECK_OK(c, "ATTACH-13", get_ranges(c, ib, r, &n)))
-		for (unsigned i = 0; i < dc->nresv; i++)
-			tc_check(c, "ATTACH-13",
-				 !ranges_touch(r, n, dc->resv[i].start,
-					       dc->resv[i].last),
-				 "the new IOAS does not reserve %llx-%llx",
-				 (unsigned long long)dc->resv[i].start,
-				 (unsigned long long)dc->resv[i].last);
-	if (CHECK_OK(c, "ATTACH-13", get_ranges(c, ia, r, &n)))
-		tc_check(c, "ATTACH-13", same_ranges(r, n, ra0, na0),
-			 "the old IOAS still carries reservations after the replace");
+	/* The replace is the act; where the reservations went is the rule. */
+	attach_rid(c, "ATTACH-13", d, ib);
+	read_ranges(c, "ATTACH-13", ib, &r);
+	expect_resv_outside(c, "ATTACH-13", d, &r,
+			    "the new IOAS after the replace");
+	expect_ranges_unchanged(c, "ATTACH-13", ia, &fresh, false,
+				"the replace away from it (the old IOAS still carries reservations)");
 	/* The old IOAS is free again: a map over the reserved page works. */
-	if (resv_page(c, d, &resv)) {
-		uint64_t io = resv;
-
+	if (resv_page(c, d, &resv))
 		CHECK_OK(c, "ATTACH-13",
-			 T_CALL(c->t, ioas_map, ia, T_MAP_FIXED_IOVA | RW,
-				tc_alloc(c, PG), PG, &io));
-	}
-	tc_end(c);
+			 map_fixed_rc(c, ia, tc_alloc(c, PG), PG, resv, RW));
 }
 
 /*
@@ -661,51 +530,28 @@ SCENARIO(attach_replace_moves_reservations,
 struct same_ioas {
 	unsigned dev;
 	uint32_t ioas;
-	unsigned n;
-	struct iova_range r[T_MAX_RANGES];
-	uint64_t align;
+	struct ranges r; /* before the failed replace */
 };
-
-static void same_ioas_snapshot(struct tc *c, struct same_ioas *s)
-{
-	s->n = T_MAX_RANGES;
-	REQUIRE(c, "ATTACH-4", T_CALL(c->t, iova_ranges, s->ioas, s->r, &s->n,
-				      &s->align));
-}
 
 /* After a failed replace: ranges as before, reserved region still refused. */
 static void same_ioas_assert(struct tc *c, const struct same_ioas *s,
 			     const char *how)
 {
-	struct iova_range r[T_MAX_RANGES];
-	unsigned n = T_MAX_RANGES;
-	uint64_t align = 0;
 	const struct dev_caps *dc = &c->caps->dev[s->dev];
-	bool same;
+	char what[96];
 
-	REQUIRE(c, "ATTACH-4", T_CALL(c->t, iova_ranges, s->ioas, r, &n,
-				      &align));
-	same = n == s->n && align == s->align &&
-	       !memcmp(r, s->r, (n < T_MAX_RANGES ? n : T_MAX_RANGES) *
-					sizeof(r[0]));
-	tc_check(c, "ATTACH-4", same,
-		 "after a failed replace (%s) onto the same IOAS, IOVA_RANGES changed: %u ranges (was %u), first 0x%llx-0x%llx (was 0x%llx-0x%llx)",
-		 how, n, s->n, n ? (unsigned long long)r[0].start : 0ull,
-		 n ? (unsigned long long)r[0].last : 0ull,
-		 s->n ? (unsigned long long)s->r[0].start : 0ull,
-		 s->n ? (unsigned long long)s->r[0].last : 0ull);
+	snprintf(what, sizeof(what),
+		 "after a failed replace (%s) onto the same IOAS", how);
+	expect_ranges_unchanged(c, "ATTACH-4", s->ioas, &s->r, true, what);
 	if (dc->nresv) {
 		uint64_t at = (dc->resv[0].start + PG - 1) & ~(PG - 1);
-		void *mem = tc_alloc(c, PG);
-		uint64_t iova = at;
 
 		if (at > dc->resv[0].start && at - 1 >= dc->resv[0].last) {
 			tc_log(c, "reserved region too small for a page probe");
 			return;
 		}
 		CHECK_RET(c, "IOAS-4",
-			  T_CALL(c->t, ioas_map, s->ioas,
-				 T_MAP_FIXED_IOVA | RW, mem, PG, &iova),
+			  map_fixed_rc(c, s->ioas, tc_alloc(c, PG), PG, at, RW),
 			  EINVAL);
 	} else {
 		tc_log(c, "device %u reports no reserved region: IOAS-4 probe skipped",
@@ -713,21 +559,17 @@ static void same_ioas_assert(struct tc *c, const struct same_ioas *s,
 	}
 }
 
-SCENARIO(attach_replace_failed_same_ioas_keeps_ranges,
-	 .id = "attach.replace_failed_same_ioas_keeps_ranges",
+SCENARIO(attach, replace_failed_same_ioas_keeps_ranges,
 	 .title = "a replace onto another HWPT of the same IOAS that fails keeps the group's reserved ranges",
 	 .invariants = "ATTACH-4,IOAS-4,HWPT-5,PASID-2",
 	 .requires = REQ_HWPT_ALLOC)
 {
 	unsigned routes = 0;
-	int a = dev_with_dma(c, -1);
 	struct same_ioas s;
 	uint32_t ha, hb;
 	int ret;
 
-	if (a < 0)
-		a = 0;
-	s.dev = (unsigned)a;
+	s.dev = dma_dev_or_first(c);
 	bind_dev(c, "ATTACH-4", s.dev, 0);
 
 	/* Route 1: B allocated for a device behind another IOMMU instance:
@@ -741,16 +583,16 @@ SCENARIO(attach_replace_failed_same_ioas_keeps_ranges,
 		ha = new_hwpt(c, "ATTACH-4", s.dev, s.ioas, 0);
 		attach_rid(c, "ATTACH-4", s.dev, ha);
 		hb = new_hwpt(c, "ATTACH-4", b, s.ioas, 0);
-		same_ioas_snapshot(c, &s);
+		read_ranges(c, "ATTACH-4", s.ioas, &s.r);
 		CHECK_RET(c, "HWPT-5",
 			  T_CALL(c->t, attach, s.dev, T_NO_PASID, hb, NULL),
 			  EINVAL);
 		same_ioas_assert(c, &s, "other IOMMU instance");
-		REQUIRE(c, "ATTACH-4", T_CALL(c->t, detach, s.dev, T_NO_PASID));
-		REQUIRE(c, "ATTACH-4", T_CALL(c->t, destroy, hb));
-		REQUIRE(c, "ATTACH-4", T_CALL(c->t, destroy, ha));
-		REQUIRE(c, "ATTACH-4", T_CALL(c->t, destroy, s.ioas));
-		REQUIRE(c, "ATTACH-4", T_CALL(c->t, unbind, b));
+		detach_rid(c, "ATTACH-4", s.dev);
+		destroy_obj(c, "ATTACH-4", hb);
+		destroy_obj(c, "ATTACH-4", ha);
+		destroy_obj(c, "ATTACH-4", s.ioas);
+		unbind_dev(c, "ATTACH-4", b);
 		routes++;
 		break;
 	}
@@ -774,18 +616,17 @@ SCENARIO(attach_replace_failed_same_ioas_keeps_ranges,
 			tc_log(c, "PASID route unavailable: %s", errno_name(ret));
 		} else {
 			hb = new_hwpt(c, "ATTACH-4", s.dev, s.ioas, 0);
-			same_ioas_snapshot(c, &s);
+			read_ranges(c, "ATTACH-4", s.ioas, &s.r);
 			CHECK_RET(c, "PASID-2",
 				  T_CALL(c->t, attach, s.dev, T_NO_PASID, hb,
 					 NULL),
 				  EINVAL);
 			same_ioas_assert(c, &s, "PASID attached, B not PASID-capable");
-			REQUIRE(c, "ATTACH-4", T_CALL(c->t, detach, s.dev, 1));
-			REQUIRE(c, "ATTACH-4",
-				T_CALL(c->t, detach, s.dev, T_NO_PASID));
-			REQUIRE(c, "ATTACH-4", T_CALL(c->t, destroy, hb));
-			REQUIRE(c, "ATTACH-4", T_CALL(c->t, destroy, hp));
-			REQUIRE(c, "ATTACH-4", T_CALL(c->t, destroy, ha));
+			detach_pasid(c, "ATTACH-4", s.dev, 1);
+			detach_rid(c, "ATTACH-4", s.dev);
+			destroy_obj(c, "ATTACH-4", hb);
+			destroy_obj(c, "ATTACH-4", hp);
+			destroy_obj(c, "ATTACH-4", ha);
 			routes++;
 		}
 	}
@@ -798,7 +639,7 @@ SCENARIO(attach_replace_failed_same_ioas_keeps_ranges,
 		ha = new_hwpt(c, "ATTACH-4", s.dev, s.ioas, 0);
 		attach_rid(c, "ATTACH-4", s.dev, ha);
 		hb = new_hwpt(c, "ATTACH-4", s.dev, s.ioas, 0);
-		same_ioas_snapshot(c, &s);
+		read_ranges(c, "ATTACH-4", s.ioas, &s.r);
 		ret = -1;
 		for (unsigned nth = 1; nth <= 32; nth++) {
 			REQUIRE(c, "ATTACH-4",
@@ -821,5 +662,4 @@ SCENARIO(attach_replace_failed_same_ioas_keeps_ranges,
 	}
 	if (!routes)
 		tc_skip(c, "no way to make a same-IOAS replace fail: one IOMMU instance, no PASID, no fault injection");
-	tc_end(c);
 }

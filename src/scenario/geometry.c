@@ -16,35 +16,32 @@
  * devices out with a note (src/targets/kernel.c), so every case SKIPs with
  * that note as its reason.
  */
-#include "sc_util.h"
+#include "fixture.h"
 
-#define LEN 256
 #define HUGE (2ull << 20)
 
-SCENARIO(geometry_huge_page_at_range_top,
-	 .id = "geometry.huge_page_at_range_top",
+SCENARIO(geometry, huge_page_at_range_top,
 	 .title = "a 2 MiB huge-page mapping at the top of the highest reachable range translates at every page",
-	 .invariants = "DMA-7,DMA-8",
-	 .requires = REQ_DMA)
+	 .invariants = "DMA-7,DMA-8", .requires = REQ_DMA)
 {
 	static const uint64_t offs[] = { 0x0, 0x1010, 0x100200, 0x1fe800 };
-	struct iova_range r[T_MAX_RANGES];
-	unsigned n = T_MAX_RANGES, d = need_dma_dev(c);
-	uint64_t align = 0, limit = c->caps->dma_iova_limit, iova = 0, io;
+	uint64_t limit = c->caps->dma_iova_limit, iova = 0;
 	bool found = false, at_top = false, lower_ok = true;
-	const char *top_inv;
+	unsigned d = need_dma_dev(c);
 	char *mem = tc_alloc_huge(c, HUGE);
-	uint32_t ioas;
+	const struct iova_range *r;
+	const char *top_inv;
+	struct attached f;
+	struct ranges rs;
 
 	if (!mem)
 		tc_skip(c, "no huge page available (MAP_HUGETLB failed)");
-	ioas = tc_bind_attach_new_ioas(c, "DMA-7", d);
-	REQUIRE(c, "DMA-8", T_CALL(c->t, iova_ranges, ioas, r, &n, &align));
-	if (n > T_MAX_RANGES)
-		n = T_MAX_RANGES;
+	attached_setup(c, "DMA-7", &f, d, NULL);
+	read_ranges(c, "DMA-8", f.ioas, &rs);
+	r = rs.r;
 	/* Ranges are sorted (RANGE-6): the highest first. The slot is the
 	 * highest 2 MiB-aligned one whose last byte the engine reaches. */
-	for (unsigned i = n; i-- > 0 && !found;) {
+	for (unsigned i = rs.n; i-- > 0 && !found;) {
 		uint64_t last = r[i].last, top;
 
 		if (limit && last > limit - 1)
@@ -68,25 +65,23 @@ SCENARIO(geometry_huge_page_at_range_top,
 	/* The top page is DMA-8 only when the mapping ends at the range's
 	 * last byte; otherwise it is one more page of the huge mapping. */
 	top_inv = at_top ? "DMA-8" : "DMA-7";
-	io = iova;
-	if (!CHECK_OK(c, top_inv,
-		      T_CALL(c->t, ioas_map, ioas, T_MAP_FIXED_IOVA | RW, mem,
-			     HUGE, &io)))
+	/* At a range's top, that the map is accepted is DMA-8's rule too. */
+	if (!CHECK_OK(c, top_inv, map_fixed_rc(c, f.ioas, mem, HUGE, iova, RW)))
 		tc_end(c);
 	for (unsigned i = 0; i < sizeof(offs) / sizeof(offs[0]); i++)
 		lower_ok &= tc_dma_write(c, "DMA-7", d, T_NO_PASID,
-					 iova + offs[i], mem + offs[i], LEN, true);
+					 iova + offs[i], mem + offs[i], DMA_LEN,
+					 true);
 	lower_ok &= tc_dma_read(c, "DMA-7", d, T_NO_PASID, iova + 0xabc00,
-				mem + 0xabc00, LEN, true);
+				mem + 0xabc00, DMA_LEN, true);
 	/* A top page that misses after lower pages already missed says
 	 * nothing about the top (DMA-8): the huge mapping itself is broken. */
 	if (!lower_ok) {
 		tc_log(c, "top page not checked: lower pages of the huge mapping already failed");
 		tc_end(c);
 	}
-	tc_dma_write(c, top_inv, d, T_NO_PASID, iova + HUGE - LEN,
-		     mem + HUGE - LEN, LEN, true);
+	tc_dma_write(c, top_inv, d, T_NO_PASID, iova + HUGE - DMA_LEN,
+		     mem + HUGE - DMA_LEN, DMA_LEN, true);
 	tc_dma_read(c, top_inv, d, T_NO_PASID, iova + HUGE - PG + 0x10,
-		    mem + HUGE - PG + 0x10, LEN, true);
-	tc_end(c);
+		    mem + HUGE - PG + 0x10, DMA_LEN, true);
 }

@@ -12,14 +12,11 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "scenario.h"
-#include "sc_util.h"
+#include "fixture.h"
 
 #define NO_SUCH_ID T_ID_MAKE(0, 0x00fffff0u)
 #define ALL_FLAGS (T_HWPT_NEST_PARENT | T_HWPT_DIRTY_TRACKING | \
 		   T_HWPT_FAULT_ID_VALID | T_HWPT_PASID)
-
-
 
 static const char *flag_names(uint32_t f, char *buf, size_t len)
 {
@@ -31,75 +28,77 @@ static const char *flag_names(uint32_t f, char *buf, size_t len)
 	return buf;
 }
 
-/* --- HWPT-1 ------------------------------------------------------------- */
+/* --- HWPT-1 / HWPT-2: flags refused whatever the driver ------------------- */
 
-SCENARIO(hwpt_unknown_flags,
-	 .id = "hwpt.unknown_flags_eopnotsupp",
-	 .title = "HWPT_ALLOC with an unknown flag bit gives EOPNOTSUPP",
-	 .invariants = "HWPT-1",
-	 .requires = REQ_HWPT_ALLOC)
+/* HWPT_ALLOC on a fresh IOAS with each flag set fails EOPNOTSUPP. */
+struct refused_flags_case {
+	struct scenario sc;
+	const char *inv;
+	bool no_dirty_dev; /* on a device without dirty tracking, else dev 0 */
+	uint32_t flags[4];
+	unsigned nflags;
+};
+
+SCENARIO_VARIANTS(hwpt, refused_flags, struct refused_flags_case,
+	{ VARIANT(hwpt, unknown_flags_eopnotsupp,
+		  .title = "HWPT_ALLOC with an unknown flag bit gives EOPNOTSUPP",
+		  .invariants = "HWPT-1", .requires = REQ_HWPT_ALLOC),
+	  .inv = "HWPT-1", .nflags = 4,
+	  /* The last one is refused by the core whatever the driver. */
+	  .flags = { 1u << 4, 1u << 31, T_HWPT_PASID | (1u << 9),
+		     T_HWPT_FAULT_ID_VALID | T_HWPT_NEST_PARENT } },
+	{ VARIANT(hwpt, dirty_without_capability,
+		  .title = "ALLOC_DIRTY_TRACKING on a device without the capability gives EOPNOTSUPP",
+		  .invariants = "HWPT-2", .requires = REQ_HWPT_ALLOC),
+	  .inv = "HWPT-2", .no_dirty_dev = true, .nflags = 2,
+	  .flags = { T_HWPT_DIRTY_TRACKING,
+		     T_HWPT_DIRTY_TRACKING | T_HWPT_PASID } })
 {
-	uint32_t ioas, hwpt = 0;
+	const char *inv = variant->inv;
+	char names[80];
+	uint32_t ioas;
+	int dev = 0;
 
-	REQUIRE(c, "HWPT-1", T_CALL(c->t, bind, 0, 0));
-	ioas = new_ioas(c, "HWPT-1", 0);
-	CHECK_RET(c, "HWPT-1", T_CALL(c->t, hwpt_alloc, 0, ioas, 1u << 4, 0,
-				      NULL, 0, &hwpt), EOPNOTSUPP);
-	CHECK_RET(c, "HWPT-1", T_CALL(c->t, hwpt_alloc, 0, ioas, 1u << 31, 0,
-				      NULL, 0, &hwpt), EOPNOTSUPP);
-	CHECK_RET(c, "HWPT-1", T_CALL(c->t, hwpt_alloc, 0, ioas,
-				      T_HWPT_PASID | (1u << 9), 0, NULL, 0,
-				      &hwpt), EOPNOTSUPP);
-	/* Refused by the core whatever the driver supports. */
-	CHECK_RET(c, "HWPT-1", T_CALL(c->t, hwpt_alloc, 0, ioas,
-				      T_HWPT_FAULT_ID_VALID | T_HWPT_NEST_PARENT,
-				      0, NULL, 0, &hwpt), EOPNOTSUPP);
-	/* No HWPT was left holding the IOAS. */
-	CHECK_OK(c, "HWPT-1", T_CALL(c->t, destroy, ioas));
-}
-
-/* --- HWPT-2 ------------------------------------------------------------- */
-
-SCENARIO(hwpt_dirty_no_cap,
-	 .id = "hwpt.dirty_without_capability",
-	 .title = "ALLOC_DIRTY_TRACKING on a device without the capability gives EOPNOTSUPP",
-	 .invariants = "HWPT-2",
-	 .requires = REQ_HWPT_ALLOC)
-{
-	uint32_t ioas, hwpt = 0;
-	int dev = -1;
-
-	for (unsigned d = 0; d < c->caps->ndev; d++) {
-		tc_log(c, "dev %u (%s): dirty tracking %s", d,
-		       c->caps->dev[d].name,
-		       c->caps->dev[d].dirty_tracking ? "reported" : "not reported");
-		if (!c->caps->dev[d].dirty_tracking && dev < 0)
-			dev = (int)d;
+	if (variant->no_dirty_dev) {
+		dev = -1;
+		for (unsigned d = 0; d < c->caps->ndev; d++) {
+			tc_log(c, "dev %u (%s): dirty tracking %s", d,
+			       c->caps->dev[d].name,
+			       c->caps->dev[d].dirty_tracking ? "reported" :
+								"not reported");
+			if (!c->caps->dev[d].dirty_tracking && dev < 0)
+				dev = (int)d;
+		}
+		if (dev < 0)
+			tc_skip(c, "every device reports IOMMU_HW_CAP_DIRTY_TRACKING");
 	}
-	if (dev < 0)
-		tc_skip(c, "every device reports IOMMU_HW_CAP_DIRTY_TRACKING");
-	REQUIRE(c, "HWPT-2", T_CALL(c->t, bind, dev, 0));
-	ioas = new_ioas(c, "HWPT-2", 0);
-	CHECK_RET(c, "HWPT-2", T_CALL(c->t, hwpt_alloc, dev, ioas,
-				      T_HWPT_DIRTY_TRACKING, 0, NULL, 0, &hwpt),
-		  EOPNOTSUPP);
-	CHECK_RET(c, "HWPT-2", T_CALL(c->t, hwpt_alloc, dev, ioas,
-				      T_HWPT_DIRTY_TRACKING | T_HWPT_PASID, 0,
-				      NULL, 0, &hwpt), EOPNOTSUPP);
-	CHECK_OK(c, "HWPT-2", T_CALL(c->t, destroy, ioas));
+	bind_dev(c, inv, dev, 0);
+	ioas = new_ioas(c, inv, 0);
+	for (unsigned i = 0; i < variant->nflags; i++) {
+		uint32_t hwpt = 0;
+		int ret = T_CALL(c->t, hwpt_alloc, dev, ioas, variant->flags[i],
+				 0, NULL, 0, &hwpt);
+
+		if (ret == -T_UNSUPPORTED)
+			tc_skip(c, "target cannot allocate HWPTs");
+		snprintf(names, sizeof(names), "HWPT_ALLOC flags 0x%x",
+			 variant->flags[i]);
+		tc_check_ret(c, inv, names, ret, (const int[]){ EOPNOTSUPP }, 1);
+	}
+	/* No HWPT was left holding the IOAS. */
+	CHECK_OK(c, inv, T_CALL(c->t, destroy, ioas));
 }
 
 /* --- HWPT-3 ------------------------------------------------------------- */
 
-SCENARIO(hwpt_bad_pt,
-	 .id = "hwpt.bad_pt_id",
+SCENARIO(hwpt, bad_pt_id,
 	 .title = "HWPT_ALLOC on a pt_id that is no IOAS or parent HWPT fails",
-	 .invariants = "HWPT-3",
-	 .requires = REQ_HWPT_ALLOC)
+	 .invariants = "HWPT-3", .requires = REQ_HWPT_ALLOC)
 {
-	uint32_t ioas, hwpt = 0;
+	uint64_t data[4] = { 0 };
+	uint32_t ioas, aut, hwpt = 0;
 
-	REQUIRE(c, "HWPT-3", T_CALL(c->t, bind, 0, 0));
+	bind_dev(c, "HWPT-3", 0, 0);
 	ioas = new_ioas(c, "HWPT-3", 0);
 	/* A missing pt_id is EINVAL here, not ENOENT (iommufd_hwpt_alloc). */
 	CHECK_RET(c, "HWPT-3", T_CALL(c->t, hwpt_alloc, 0, NO_SUCH_ID, 0, 0,
@@ -107,100 +106,90 @@ SCENARIO(hwpt_bad_pt,
 	CHECK_RET(c, "HWPT-3", T_CALL(c->t, hwpt_alloc, 0, T_ID_MAKE(0, 0), 0,
 				      0, NULL, 0, &hwpt), EINVAL);
 	/* data_type NONE with a length is malformed. */
-	{
-		uint64_t data[4] = { 0 };
-
-		CHECK_RET(c, "HWPT-3", T_CALL(c->t, hwpt_alloc, 0, ioas, 0,
-					      IOMMU_HWPT_DATA_NONE, data,
-					      sizeof(data), &hwpt), EINVAL);
-	}
+	CHECK_RET(c, "HWPT-3", T_CALL(c->t, hwpt_alloc, 0, ioas, 0,
+				      IOMMU_HWPT_DATA_NONE, data, sizeof(data),
+				      &hwpt), EINVAL);
 	/* A paging HWPT (here the auto one) as parent without data. */
-	{
-		uint32_t aut = 0;
-
-		REQUIRE(c, "HWPT-3", T_CALL(c->t, attach, 0, T_NO_PASID, ioas,
-					    &aut));
-		CHECK_RET(c, "HWPT-3", T_CALL(c->t, hwpt_alloc, 0, aut, 0, 0,
-					      NULL, 0, &hwpt), EOPNOTSUPP);
-		REQUIRE(c, "HWPT-3", T_CALL(c->t, detach, 0, T_NO_PASID));
-	}
+	aut = attach_rid(c, "HWPT-3", 0, ioas);
+	CHECK_RET(c, "HWPT-3", T_CALL(c->t, hwpt_alloc, 0, aut, 0, 0, NULL, 0,
+				      &hwpt), EOPNOTSUPP);
+	detach_rid(c, "HWPT-3", 0);
 	/* A destroyed IOAS is as good as missing (no allocation since). */
-	REQUIRE(c, "HWPT-3", T_CALL(c->t, destroy, ioas));
+	destroy_obj(c, "HWPT-3", ioas);
 	CHECK_RET(c, "HWPT-3", T_CALL(c->t, hwpt_alloc, 0, ioas, 0, 0, NULL, 0,
 				      &hwpt), EINVAL);
 }
 
 /* --- HWPT-4 ------------------------------------------------------------- */
 
-SCENARIO(hwpt_flag_sweep,
-	 .id = "hwpt.flag_sweep",
+/* What the contract allows HWPT_ALLOC(flags) to answer on dc. */
+static void check_flags_answer(struct tc *c, const struct dev_caps *dc,
+			       uint32_t f, const char *names, int ret)
+{
+	if ((f & T_HWPT_FAULT_ID_VALID) && (f & T_HWPT_NEST_PARENT)) {
+		/* Refused by the core whatever the driver does. */
+		tc_check_ret(c, "HWPT-1", names, ret,
+			     (const int[]){ EOPNOTSUPP }, 1);
+	} else if ((f & T_HWPT_DIRTY_TRACKING) && !dc->dirty_tracking) {
+		tc_check_ret(c, "HWPT-2", names, ret,
+			     (const int[]){ EOPNOTSUPP }, 1);
+	} else if (f & T_HWPT_FAULT_ID_VALID) {
+		/*
+		 * The ops table cannot make a fault queue, so FAULT_ID_VALID
+		 * names fault ID 0, which does not exist: a driver that takes
+		 * the flags gets past allocation and the fault lookup fails
+		 * ENOENT (OBJ-4; iommufd_hwpt_alloc -> iommufd_get_fault).
+		 */
+		tc_check_ret(c, "HWPT-4", names, ret,
+			     (const int[]){ EOPNOTSUPP, EINVAL, ENOENT }, 3);
+		if (ret == -ENOENT)
+			tc_log(c, "  (ENOENT: the driver took %sand only the missing fault queue stopped it)",
+			       names);
+	} else {
+		tc_check_ret(c, "HWPT-4", names, ret,
+			     (const int[]){ 0, EOPNOTSUPP, EINVAL }, 3);
+	}
+}
+
+SCENARIO(hwpt, flag_sweep,
 	 .title = "every combination of the four paging flags works or fails EOPNOTSUPP/EINVAL",
-	 .invariants = "HWPT-1,HWPT-2,HWPT-4",
-	 .requires = REQ_HWPT_ALLOC)
+	 .invariants = "HWPT-1,HWPT-2,HWPT-4", .requires = REQ_HWPT_ALLOC)
 {
 	const struct dev_caps *dc = &c->caps->dev[0];
 	char names[80], works[512] = "";
 	size_t used = 0;
 	uint32_t ioas;
 
-	REQUIRE(c, "HWPT-4", T_CALL(c->t, bind, 0, 0));
+	bind_dev(c, "HWPT-4", 0, 0);
 	ioas = new_ioas(c, "HWPT-4", 0);
 	for (uint32_t f = 0; f <= ALL_FLAGS; f++) {
-		uint32_t hwpt = 0, probe = 0;
+		uint32_t hwpt = 0, probe, again;
 		int ret;
 
-		REQUIRE(c, "HWPT-4", T_CALL(c->t, ioas_alloc, 0, &probe));
-		REQUIRE(c, "HWPT-4", T_CALL(c->t, destroy, probe));
+		/* The next free ID, to see whether a refusal leaves one
+		 * taken (IDs are lowest-free-first). */
+		probe = new_ioas(c, "HWPT-4", 0);
+		destroy_obj(c, "HWPT-4", probe);
 		ret = T_CALL(c->t, hwpt_alloc, 0, ioas, f, 0, NULL, 0, &hwpt);
-
 		if (ret == -T_UNSUPPORTED)
 			tc_skip(c, "target cannot allocate HWPTs");
 		tc_log(c, "dev 0 (%s) flags %s: %s", dc->name,
 		       flag_names(f, names, sizeof(names)),
 		       ret ? errno_name(ret) : "works");
-		if ((f & T_HWPT_FAULT_ID_VALID) && (f & T_HWPT_NEST_PARENT)) {
-			/* Refused by the core whatever the driver does. */
-			tc_check_ret(c, "HWPT-1", names, ret,
-				     (const int[]){ EOPNOTSUPP }, 1);
-		} else if ((f & T_HWPT_DIRTY_TRACKING) && !dc->dirty_tracking) {
-			tc_check_ret(c, "HWPT-2", names, ret,
-				     (const int[]){ EOPNOTSUPP }, 1);
-		} else if (f & T_HWPT_FAULT_ID_VALID) {
-			/*
-			 * The ops table cannot make a fault queue, so
-			 * FAULT_ID_VALID names fault ID 0, which does not
-			 * exist: a driver that takes the flags gets past
-			 * allocation and the fault lookup fails ENOENT
-			 * (OBJ-4; iommufd_hwpt_alloc -> iommufd_get_fault).
-			 */
-			tc_check_ret(c, "HWPT-4", names, ret,
-				     (const int[]){ EOPNOTSUPP, EINVAL, ENOENT },
-				     3);
-			if (ret == -ENOENT)
-				tc_log(c, "  (ENOENT: the driver took %sand only the missing fault queue stopped it)",
-				       names);
-		} else {
-			tc_check_ret(c, "HWPT-4", names, ret,
-				     (const int[]){ 0, EOPNOTSUPP, EINVAL }, 3);
-		}
-		/* Nothing left behind: the next free ID is the one a probe
-		 * took before the attempt (IDs are lowest-free-first). */
+		check_flags_answer(c, dc, f, names, ret);
 		if (ret) {
-			uint32_t again = 0;
-
-			REQUIRE(c, "HWPT-4", T_CALL(c->t, ioas_alloc, 0, &again));
+			again = new_ioas(c, "HWPT-4", 0);
 			tc_check(c, "HWPT-4", again == probe,
 				 "after the refused %sthe next ID is %u, before it was %u: an object was left behind",
 				 names, again, probe);
-			REQUIRE(c, "HWPT-4", T_CALL(c->t, destroy, again));
+			destroy_obj(c, "HWPT-4", again);
+			continue;
 		}
-		if (!ret) {
-			used += snprintf(works + used, sizeof(works) - used,
-					 "[%s] ", names);
-			if (used >= sizeof(works))
-				used = sizeof(works) - 1;
-			CHECK_OK(c, "HWPT-4", T_CALL(c->t, destroy, hwpt));
-		}
+		used += snprintf(works + used, sizeof(works) - used, "[%s] ",
+				 names);
+		if (used >= sizeof(works))
+			used = sizeof(works) - 1;
+		destroy_obj(c, "HWPT-4", hwpt);
 	}
 	tc_log(c, "dev 0 (%s) accepts paging flags: %s", dc->name,
 	       works[0] ? works : "(none)");
@@ -210,60 +199,42 @@ SCENARIO(hwpt_flag_sweep,
 
 /* --- HWPT-5 ------------------------------------------------------------- */
 
-SCENARIO(hwpt_attach_manual,
-	 .id = "hwpt.attach_manual",
+SCENARIO(hwpt, attach_manual,
 	 .title = "a manual HWPT attaches to the device it was allocated for",
-	 .invariants = "HWPT-5",
-	 .requires = REQ_HWPT_ALLOC)
+	 .invariants = "HWPT-5", .requires = REQ_HWPT_ALLOC)
 {
-	uint64_t p = tc_page_size(), iova;
-	int dma = dev_with_dma(c, -1);
-	unsigned dev = dma >= 0 ? (unsigned)dma : 0;
-	uint32_t ioas, hwpt = 0, out = 0;
-	void *buf = tc_alloc(c, p);
+	unsigned dev = dma_dev_or_first(c);
+	uint32_t ioas, hwpt;
+	uint64_t iova;
+	void *buf = tc_alloc(c, PG);
 
-	REQUIRE(c, "HWPT-5", T_CALL(c->t, bind, dev, 0));
+	bind_dev(c, "HWPT-5", dev, 0);
 	ioas = new_ioas(c, "HWPT-5", 0);
-	REQUIRE(c, "HWPT-5", T_CALL(c->t, hwpt_alloc, dev, ioas, 0, 0, NULL, 0,
-				    &hwpt));
+	hwpt = new_hwpt(c, "HWPT-5", dev, ioas, 0);
 	tc_check(c, "HWPT-5", hwpt != ioas, "HWPT_ALLOC returned the IOAS ID");
-	CHECK_OK(c, "HWPT-5", T_CALL(c->t, attach, dev, T_NO_PASID, hwpt, &out));
-	tc_check(c, "HWPT-5", out == hwpt,
-		 "attach to manual HWPT %u reports HWPT %u", hwpt, out);
-	iova = tc_pick_iova(c, ioas, p, 0, 0);
-	REQUIRE(c, "HWPT-5", T_CALL(c->t, ioas_map, ioas,
-				    T_MAP_FIXED_IOVA | RW, buf, p, &iova));
-	if (dma >= 0)
-		tc_dma_write(c, "HWPT-5", dev, T_NO_PASID, iova, buf, 256, true);
+	CHECK_OK(c, "HWPT-5",
+		 T_CALL(c->t, attach, dev, T_NO_PASID, hwpt, NULL));
+	iova = tc_pick_iova(c, ioas, PG, 0, 0);
+	map_fixed(c, "HWPT-5", ioas, buf, PG, iova, RW);
+	if (dev_has_dma(c, dev))
+		tc_dma_write(c, "HWPT-5", dev, T_NO_PASID, iova, buf, DMA_LEN,
+			     true);
+	/* The device holds the HWPT, and only the device does. */
+	CHECK_RET(c, "HWPT-5", T_CALL(c->t, destroy, hwpt), EBUSY);
+	detach_rid(c, "HWPT-5", dev);
+	CHECK_OK(c, "HWPT-5", T_CALL(c->t, destroy, hwpt));
 }
 
-static bool dev_pair_other_iommus(const struct tc *c, unsigned *a,
-				  unsigned *b)
-{
-	const struct target_caps *caps = c->caps;
-
-	for (unsigned x = 0; x < caps->ndev; x++)
-		for (unsigned y = 0; y < caps->ndev; y++)
-			if (x != y && caps->dev[x].iommu != caps->dev[y].iommu) {
-				*a = x;
-				*b = y;
-				return true;
-			}
-	return false;
-}
-
-SCENARIO(hwpt_attach_incompatible,
-	 .id = "hwpt.attach_incompatible",
+SCENARIO(hwpt, attach_incompatible,
 	 .title = "an HWPT of another IOMMU instance is refused EINVAL; as a replace the old attachment stays",
 	 .invariants = "HWPT-5,ATTACH-4",
-	 .requires = REQ_HWPT_ALLOC,
-	 .min_devs = 2)
+	 .requires = REQ_HWPT_ALLOC, .min_devs = 2)
 {
-	uint64_t p = tc_page_size(), iova, a1, a2;
-	struct iova_range r1[T_MAX_RANGES], r2[T_MAX_RANGES];
-	unsigned a, b, n1 = T_MAX_RANGES, n2 = T_MAX_RANGES;
-	uint32_t ioas_a, ioas_b, hwpt_a = 0, hwpt_b = 0, out = 0;
-	void *buf = tc_alloc(c, p);
+	uint32_t ioas_a, ioas_b, hwpt_a, hwpt_b;
+	struct ranges before;
+	unsigned a, b;
+	uint64_t iova;
+	void *buf = tc_alloc(c, PG);
 
 	if (!dev_pair_other_iommus(c, &a, &b))
 		tc_skip(c, "needs two devices behind different IOMMU instances (all %u share one)",
@@ -275,38 +246,31 @@ SCENARIO(hwpt_attach_incompatible,
 		a = b;
 		b = t;
 	}
-	REQUIRE(c, "HWPT-5", T_CALL(c->t, bind, a, 0));
-	REQUIRE(c, "HWPT-5", T_CALL(c->t, bind, b, 0));
+	bind_dev(c, "HWPT-5", a, 0);
+	bind_dev(c, "HWPT-5", b, 0);
 	ioas_a = new_ioas(c, "HWPT-5", 0);
 	ioas_b = new_ioas(c, "HWPT-5", 0);
-	REQUIRE(c, "HWPT-5", T_CALL(c->t, hwpt_alloc, a, ioas_a, 0, 0, NULL, 0,
-				    &hwpt_a));
+	hwpt_a = new_hwpt(c, "HWPT-5", a, ioas_a, 0);
 	/* A first attach of b: refused, nothing attached. */
 	tc_log(c, "dev %u (iommu %u) onto HWPT %u of dev %u (iommu %u)", b,
 	       c->caps->dev[b].iommu, hwpt_a, a, c->caps->dev[a].iommu);
-	CHECK_RET(c, "HWPT-5", T_CALL(c->t, attach, b, T_NO_PASID, hwpt_a, &out),
-		  EINVAL);
+	CHECK_RET(c, "HWPT-5",
+		  T_CALL(c->t, attach, b, T_NO_PASID, hwpt_a, NULL), EINVAL);
 	CHECK_OK(c, "HWPT-5", T_CALL(c->t, destroy, hwpt_a));
-	REQUIRE(c, "HWPT-5", T_CALL(c->t, hwpt_alloc, a, ioas_a, 0, 0, NULL, 0,
-				    &hwpt_a));
+	hwpt_a = new_hwpt(c, "HWPT-5", a, ioas_a, 0);
 	/* The same as a replace: ATTACH-4 says nothing changes. */
-	REQUIRE(c, "HWPT-5", T_CALL(c->t, attach, b, T_NO_PASID, ioas_b,
-				    &hwpt_b));
-	iova = tc_pick_iova(c, ioas_b, p, 0, 0);
-	REQUIRE(c, "HWPT-5", T_CALL(c->t, ioas_map, ioas_b,
-				    T_MAP_FIXED_IOVA | RW, buf, p, &iova));
-	REQUIRE(c, "HWPT-5", T_CALL(c->t, iova_ranges, ioas_b, r1, &n1, &a1));
-
-	CHECK_RET(c, "HWPT-5", T_CALL(c->t, attach, b, T_NO_PASID, hwpt_a, &out),
-		  EINVAL);
+	hwpt_b = attach_rid(c, "HWPT-5", b, ioas_b);
+	iova = tc_pick_iova(c, ioas_b, PG, 0, 0);
+	map_fixed(c, "HWPT-5", ioas_b, buf, PG, iova, RW);
+	read_ranges(c, "HWPT-5", ioas_b, &before);
+	CHECK_RET(c, "HWPT-5",
+		  T_CALL(c->t, attach, b, T_NO_PASID, hwpt_a, NULL), EINVAL);
 	/* Unchanged: same ranges, hwpt_a unused, b still on hwpt_b. */
-	REQUIRE(c, "ATTACH-4", T_CALL(c->t, iova_ranges, ioas_b, r2, &n2, &a2));
-	tc_check(c, "ATTACH-4", n1 == n2 && a1 == a2 &&
-					!memcmp(r1, r2, n1 * sizeof(r1[0])),
-		 "the refused replace changed the old IOAS's ranges");
+	expect_ranges_unchanged(c, "ATTACH-4", ioas_b, &before, true,
+				"the refused replace (the old IOAS)");
 	CHECK_RET(c, "ATTACH-4", T_CALL(c->t, destroy, hwpt_b), EBUSY);
-	if (c->caps->dev[b].dma && dev_with_dma(c, -1) >= 0)
-		tc_dma_write(c, "ATTACH-4", b, T_NO_PASID, iova, buf, 256,
+	if (dev_has_dma(c, b))
+		tc_dma_write(c, "ATTACH-4", b, T_NO_PASID, iova, buf, DMA_LEN,
 			     true);
 	CHECK_OK(c, "HWPT-5", T_CALL(c->t, destroy, hwpt_a));
 }

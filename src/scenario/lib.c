@@ -1,16 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Fixtures shared by every scenario: memory, fill patterns, device roles,
- * IOVA choice and the DMA oracle. A case runs in its own forked child, so
- * memory handed out here is released when the child exits.
+ * The ground every scenario stands on (fixture.h): memory, fill patterns,
+ * device roles, IOVA choice and the DMA oracle. A case runs in its own
+ * forked child, so memory handed out here is released when the child exits.
  */
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "scenario.h"
-#include "sc_util.h"
+#include "fixture.h"
 
 #define HUGE_2M (2ul << 20)
 /* Where tc_pick_iova starts looking: low, but not at IOVA 0. */
@@ -217,53 +216,65 @@ int dev_with_pasid(const struct tc *c, int not_this)
 	return -1;
 }
 
+/* Does the pair (x, y) fit, at preference level pass (0 is the best)? */
+typedef bool pair_fits(const struct tc *c, unsigned x, unsigned y, int pass);
+
+/* The first pair that fits at the best level any pair reaches; with
+ * ordered, only x < y is tried (the relation is symmetric). */
+static bool find_pair(const struct tc *c, pair_fits *fits, int npass,
+		      bool ordered, unsigned *a, unsigned *b)
+{
+	for (int pass = 0; pass < npass; pass++)
+		for (unsigned x = 0; x < c->caps->ndev; x++)
+			for (unsigned y = ordered ? x + 1 : 0;
+			     y < c->caps->ndev; y++)
+				if (x != y && fits(c, x, y, pass)) {
+					*a = x;
+					*b = y;
+					return true;
+				}
+	return false;
+}
+
+static bool same_group(const struct tc *c, unsigned x, unsigned y, int pass)
+{
+	return c->caps->dev[x].group == c->caps->dev[y].group;
+}
+
+/* Prefer a pair where both have DMA, then one with PASID on both. */
+static bool other_groups(const struct tc *c, unsigned x, unsigned y, int pass)
+{
+	const struct dev_caps *p = &c->caps->dev[x], *q = &c->caps->dev[y];
+
+	if (p->group == q->group || p->iommu != q->iommu)
+		return false;
+	if (pass == 0)
+		return p->dma && q->dma;
+	if (pass == 1)
+		return p->max_pasid_log2 && q->max_pasid_log2;
+	return true;
+}
+
+/* Prefer a pair whose first device has DMA. */
+static bool other_iommus(const struct tc *c, unsigned x, unsigned y, int pass)
+{
+	return c->caps->dev[x].iommu != c->caps->dev[y].iommu &&
+	       (pass || dev_has_dma(c, x));
+}
+
 bool dev_pair_same_group(const struct tc *c, unsigned *a, unsigned *b)
 {
-	const struct target_caps *caps = c->caps;
-
-	for (unsigned x = 0; x < caps->ndev; x++)
-		for (unsigned y = x + 1; y < caps->ndev; y++)
-			if (caps->dev[x].group == caps->dev[y].group) {
-				*a = x;
-				*b = y;
-				return true;
-			}
-	return false;
+	return find_pair(c, same_group, 1, true, a, b);
 }
 
 bool dev_pair_other_groups(const struct tc *c, unsigned *a, unsigned *b)
 {
-	const struct target_caps *caps = c->caps;
-
-	/* Prefer a pair where both have DMA, then one with PASID on both. */
-	for (int pass = 0; pass < 3; pass++)
-		for (unsigned x = 0; x < caps->ndev; x++)
-			for (unsigned y = x + 1; y < caps->ndev; y++) {
-				const struct dev_caps *p = &caps->dev[x];
-				const struct dev_caps *q = &caps->dev[y];
-
-				if (p->group == q->group || p->iommu != q->iommu)
-					continue;
-				if (pass == 0 && !(p->dma && q->dma))
-					continue;
-				if (pass == 1 &&
-				    !(p->max_pasid_log2 && q->max_pasid_log2))
-					continue;
-				*a = x;
-				*b = y;
-				return true;
-			}
-	return false;
+	return find_pair(c, other_groups, 3, true, a, b);
 }
 
-uint32_t tc_bind_attach_new_ioas(struct tc *c, const char *inv, unsigned dev)
+bool dev_pair_other_iommus(const struct tc *c, unsigned *a, unsigned *b)
 {
-	uint32_t ioas = 0;
-
-	REQUIRE(c, inv, T_CALL(c->t, bind, dev, 0));
-	REQUIRE(c, inv, T_CALL(c->t, ioas_alloc, 0, &ioas));
-	REQUIRE(c, inv, T_CALL(c->t, attach, dev, T_NO_PASID, ioas, NULL));
-	return ioas;
+	return find_pair(c, other_iommus, 2, false, a, b);
 }
 
 /* --- IOVA choice --------------------------------------------------------- */

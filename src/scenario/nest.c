@@ -11,9 +11,7 @@
 #include <linux/iommufd.h>
 #include <string.h>
 
-#include "scenario.h"
-#include "sc_util.h"
-
+#include "fixture.h"
 
 /* The nested data type this device's driver would take; VT-d's otherwise. */
 static uint32_t nested_type(const struct dev_caps *dc)
@@ -50,35 +48,30 @@ static void nested_on(struct tc *c, unsigned dev, uint32_t parent,
 		T_CALL(c->t, destroy, hwpt);
 }
 
-SCENARIO(nest_parent_required,
-	 .id = "nest.parent_required",
+SCENARIO(nest, parent_required,
 	 .title = "a nested HWPT on a paging HWPT without NEST_PARENT, or on an auto HWPT, is refused",
-	 .invariants = "NEST-1",
-	 .requires = REQ_HWPT_ALLOC)
+	 .invariants = "NEST-1", .requires = REQ_HWPT_ALLOC)
 {
-	uint32_t ioas, plain = 0, aut = 0;
+	uint32_t ioas, plain, aut;
 
-	REQUIRE(c, "NEST-1", T_CALL(c->t, bind, 0, 0));
+	bind_dev(c, "NEST-1", 0, 0);
 	ioas = new_ioas(c, "NEST-1", 0);
-	REQUIRE(c, "NEST-1", T_CALL(c->t, hwpt_alloc, 0, ioas, 0, 0, NULL, 0,
-				    &plain));
+	plain = new_hwpt(c, "NEST-1", 0, ioas, 0);
 	nested_on(c, 0, plain, "plain paging HWPT");
-	REQUIRE(c, "NEST-1", T_CALL(c->t, attach, 0, T_NO_PASID, ioas, &aut));
+	aut = attach_rid(c, "NEST-1", 0, ioas);
 	nested_on(c, 0, aut, "automatic HWPT");
 	/* The refusals took no reference on the parents. */
 	CHECK_OK(c, "NEST-1", T_CALL(c->t, destroy, plain));
 }
 
-SCENARIO(nest_parent_no_data,
-	 .id = "nest.parent_without_data",
+SCENARIO(nest, parent_without_data,
 	 .title = "on a NEST_PARENT HWPT, a nested alloc without driver data is refused",
-	 .invariants = "NEST-1",
-	 .requires = REQ_HWPT_ALLOC)
+	 .invariants = "NEST-1", .requires = REQ_HWPT_ALLOC)
 {
 	uint32_t ioas, parent = 0, hwpt = 0;
 	int ret;
 
-	REQUIRE(c, "NEST-1", T_CALL(c->t, bind, 0, 0));
+	bind_dev(c, "NEST-1", 0, 0);
 	ioas = new_ioas(c, "NEST-1", 0);
 	ret = T_CALL(c->t, hwpt_alloc, 0, ioas, T_HWPT_NEST_PARENT, 0, NULL, 0,
 		     &parent);
@@ -92,43 +85,40 @@ SCENARIO(nest_parent_no_data,
 	/* data_type NONE with no data: no nested domain can be made. */
 	CHECK_RET(c, "NEST-1", T_CALL(c->t, hwpt_alloc, 0, parent, 0, 0, NULL,
 				      0, &hwpt), EOPNOTSUPP, EINVAL);
+	/* ... and none was: the parent, then the IOAS, are free. */
 	CHECK_OK(c, "NEST-1", T_CALL(c->t, destroy, parent));
 	CHECK_OK(c, "NEST-1", T_CALL(c->t, destroy, ioas));
 }
 
-SCENARIO(nest_invalidate_paging,
-	 .id = "nest.invalidate_paging_einval",
+/* HWPT_INVALIDATE on hwpt with n entries fails EINVAL and handles none. */
+static void invalidate_refused(struct tc *c, uint32_t hwpt, unsigned n)
+{
+	uint64_t req[4] = { 0 };
+	uint32_t num = n;
+
+	CHECK_RET(c, "NEST-2", T_CALL(c->t, hwpt_invalidate, hwpt,
+				      IOMMU_HWPT_INVALIDATE_DATA_VTD_S1,
+				      n ? req : NULL, n ? sizeof(req) : 0,
+				      &num), EINVAL);
+	if (n)
+		tc_check(c, "NEST-2", num == 0,
+			 "a refused invalidation reports %u entries handled",
+			 num);
+}
+
+SCENARIO(nest, invalidate_paging_einval,
 	 .title = "HWPT_INVALIDATE on a paging HWPT fails EINVAL and handles no entry",
 	 .invariants = "NEST-2")
 {
-	uint64_t req[4];
-	uint32_t ioas, hwpt = 0, num;
+	uint32_t ioas, hwpt;
 
-	REQUIRE(c, "NEST-2", T_CALL(c->t, bind, 0, 0));
+	bind_dev(c, "NEST-2", 0, 0);
 	ioas = new_ioas(c, "NEST-2", 0);
-	REQUIRE(c, "NEST-2", T_CALL(c->t, attach, 0, T_NO_PASID, ioas, &hwpt));
-
-	num = 0;
-	CHECK_RET(c, "NEST-2", T_CALL(c->t, hwpt_invalidate, hwpt,
-				      IOMMU_HWPT_INVALIDATE_DATA_VTD_S1, NULL,
-				      0, &num), EINVAL);
-	memset(req, 0, sizeof(req));
-	num = 1;
-	CHECK_RET(c, "NEST-2", T_CALL(c->t, hwpt_invalidate, hwpt,
-				      IOMMU_HWPT_INVALIDATE_DATA_VTD_S1, req,
-				      sizeof(req), &num), EINVAL);
-	tc_check(c, "NEST-2", num == 0,
-		 "a refused invalidation reports %u entries handled", num);
-
+	hwpt = attach_rid(c, "NEST-2", 0, ioas);
+	invalidate_refused(c, hwpt, 0);
+	invalidate_refused(c, hwpt, 1);
 	if (!c->caps->hwpt_alloc)
 		return;
 	/* A manual paging HWPT is no better. */
-	REQUIRE(c, "NEST-2", T_CALL(c->t, hwpt_alloc, 0, ioas, 0, 0, NULL, 0,
-				    &hwpt));
-	num = 1;
-	CHECK_RET(c, "NEST-2", T_CALL(c->t, hwpt_invalidate, hwpt,
-				      IOMMU_HWPT_INVALIDATE_DATA_VTD_S1, req,
-				      sizeof(req), &num), EINVAL);
-	tc_check(c, "NEST-2", num == 0,
-		 "a refused invalidation reports %u entries handled", num);
+	invalidate_refused(c, new_hwpt(c, "NEST-2", 0, ioas, 0), 1);
 }

@@ -14,17 +14,10 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
-#include "scenario.h"
+#include "fixture.h"
 
 /* A raw ID nothing in a fresh context owns. */
 #define NO_SUCH_ID T_ID_MAKE(0, 0x00fffff0u)
-
-static uint64_t pgsz(void)
-{
-	long ps = sysconf(_SC_PAGESIZE);
-
-	return ps > 0 ? (uint64_t)ps : 4096;
-}
 
 /*
  * One raw ioctl checked against a single expected errno. A target that
@@ -51,27 +44,38 @@ static void skip_if_none(struct tc *c, unsigned ran)
 		tc_skip(c, "target decodes none of the raw ioctls this case sends");
 }
 
-static uint32_t new_ioas(struct tc *c, const char *inv)
+/* An IOAS_MAP at a fixed IOVA, of len bytes of buf, as the uAPI has it. */
+static struct iommu_ioas_map map_cmd(uint32_t ioas, uint32_t flags, void *buf,
+				     uint64_t len, uint64_t iova)
 {
-	uint32_t id = 0;
+	struct iommu_ioas_map m;
 
-	REQUIRE(c, inv, T_CALL(c->t, ioas_alloc, 0, &id));
-	return id;
+	memset(&m, 0, sizeof(m));
+	m.size = sizeof(m);
+	m.flags = IOMMU_IOAS_MAP_FIXED_IOVA | flags;
+	m.ioas_id = ioas;
+	m.user_va = (uintptr_t)buf;
+	m.length = len;
+	m.iova = iova;
+	return m;
 }
 
-/* Bytes an unmap-all finds: proves what a refused call left behind. */
-static uint64_t mapped_bytes(struct tc *c, const char *inv, uint32_t ioas)
+/* An IOMMU_OPTION op on the huge-pages option of ioas. */
+static struct iommu_option huge_pages_cmd(uint32_t ioas, uint16_t op)
 {
-	uint64_t n = 0;
+	struct iommu_option o;
 
-	CHECK_OK(c, inv, T_CALL(c->t, ioas_unmap, ioas, 0, UINT64_MAX, &n));
-	return n;
+	memset(&o, 0, sizeof(o));
+	o.size = sizeof(o);
+	o.option_id = IOMMU_OPTION_HUGE_PAGES;
+	o.op = op;
+	o.object_id = ioas;
+	return o;
 }
 
 /* --- OBJ-1: the size field ------------------------------------------------ */
 
-SCENARIO(obj_size_too_short,
-	 .id = "obj.size_too_short_einval",
+SCENARIO(obj, size_too_short_einval,
 	 .title = "a size below the struct's last mandatory field is EINVAL",
 	 .invariants = "OBJ-1")
 {
@@ -94,8 +98,7 @@ SCENARIO(obj_size_too_short,
 	skip_if_none(c, ran);
 }
 
-SCENARIO(obj_size_longer,
-	 .id = "obj.size_longer_zero_tail",
+SCENARIO(obj, size_longer_zero_tail,
 	 .title = "a longer struct is accepted with a zero tail, E2BIG with a non-zero one",
 	 .invariants = "OBJ-1")
 {
@@ -138,8 +141,7 @@ SCENARIO(obj_size_longer,
 
 /* --- OBJ-2: unknown ioctl numbers ----------------------------------------- */
 
-SCENARIO(obj_unknown_ioctl,
-	 .id = "obj.unknown_ioctl_enotty",
+SCENARIO(obj, unknown_ioctl_enotty,
 	 .title = "ioctl numbers iommufd does not implement give ENOTTY",
 	 .invariants = "OBJ-2")
 {
@@ -160,160 +162,120 @@ SCENARIO(obj_unknown_ioctl,
 
 /* --- OBJ-3: reserved fields and unknown flags ----------------------------- */
 
-SCENARIO(obj_reserved_ioas,
-	 .id = "obj.reserved_fields_ioas",
+SCENARIO(obj, reserved_fields_ioas,
 	 .title = "non-zero __reserved in IOAS ioctls gives EOPNOTSUPP and changes nothing",
 	 .invariants = "OBJ-3")
 {
-	uint64_t p = pgsz();
-	uint32_t ioas = new_ioas(c, "OBJ-3");
-	void *buf = tc_alloc(c, p);
-	struct iommu_iova_range range[T_MAX_RANGES];
-	struct iommu_ioas_iova_ranges r;
-	struct iommu_ioas_allow_iovas al;
+	const uint64_t p = tc_page_size();
+	struct iommu_iova_range range[T_MAX_RANGES] = {
+		{ .start = 0x40000000, .last = 0x40000000 + 16 * p - 1 },
+	};
 	struct iommu_ioas_map m;
 	struct iommu_option o;
+	struct bare_ioas b;
 	unsigned ran = 0;
 
-	memset(&r, 0, sizeof(r));
-	r.size = sizeof(r);
-	r.ioas_id = ioas;
-	r.num_iovas = T_MAX_RANGES;
-	r.allowed_iovas = (uintptr_t)range;
-	r.__reserved = 1;
+	bare_ioas_setup(c, "OBJ-3", &b, 1, 1);
 	raw_expect(c, "OBJ-3", "IOVA_RANGES __reserved=1",
-		   IOMMU_IOAS_IOVA_RANGES, &r, EOPNOTSUPP, &ran);
-
-	range[0].start = 0x40000000;
-	range[0].last = 0x40000000 + 16 * p - 1;
-	memset(&al, 0, sizeof(al));
-	al.size = sizeof(al);
-	al.ioas_id = ioas;
-	al.num_iovas = 1;
-	al.allowed_iovas = (uintptr_t)range;
-	al.__reserved = 1;
-	raw_expect(c, "OBJ-3", "ALLOW_IOVAS __reserved=1",
-		   IOMMU_IOAS_ALLOW_IOVAS, &al, EOPNOTSUPP, &ran);
-
-	memset(&m, 0, sizeof(m));
-	m.size = sizeof(m);
-	m.flags = IOMMU_IOAS_MAP_FIXED_IOVA | IOMMU_IOAS_MAP_READABLE |
-		  IOMMU_IOAS_MAP_WRITEABLE;
-	m.ioas_id = ioas;
-	m.user_va = (uintptr_t)buf;
-	m.length = p;
-	m.iova = 0x100000;
-	m.__reserved = 1;
-	raw_expect(c, "OBJ-3", "IOAS_MAP __reserved=1", IOMMU_IOAS_MAP, &m,
+		   IOMMU_IOAS_IOVA_RANGES,
+		   &(struct iommu_ioas_iova_ranges){
+			   .size = sizeof(struct iommu_ioas_iova_ranges),
+			   .ioas_id = b.ioas,
+			   .num_iovas = T_MAX_RANGES,
+			   .allowed_iovas = (uintptr_t)range,
+			   .__reserved = 1 },
 		   EOPNOTSUPP, &ran);
-
-	memset(&o, 0, sizeof(o));
-	o.size = sizeof(o);
-	o.option_id = IOMMU_OPTION_HUGE_PAGES;
-	o.op = IOMMU_OPTION_OP_GET;
-	o.object_id = ioas;
+	raw_expect(c, "OBJ-3", "ALLOW_IOVAS __reserved=1",
+		   IOMMU_IOAS_ALLOW_IOVAS,
+		   &(struct iommu_ioas_allow_iovas){
+			   .size = sizeof(struct iommu_ioas_allow_iovas),
+			   .ioas_id = b.ioas,
+			   .num_iovas = 1,
+			   .allowed_iovas = (uintptr_t)range,
+			   .__reserved = 1 },
+		   EOPNOTSUPP, &ran);
+	m = map_cmd(b.ioas, IOMMU_IOAS_MAP_READABLE | IOMMU_IOAS_MAP_WRITEABLE,
+		    b.buf, p, b.iova);
+	m.__reserved = 1;
+	/* Refused, and nothing of it installed. */
+	if (raw_expect(c, "OBJ-3", "IOAS_MAP __reserved=1", IOMMU_IOAS_MAP, &m,
+		       EOPNOTSUPP, &ran))
+		expect_mapped_bytes(c, "OBJ-3", b.ioas, 0, "a refused MAP");
+	o = huge_pages_cmd(b.ioas, IOMMU_OPTION_OP_GET);
 	o.__reserved = 1;
 	raw_expect(c, "OBJ-3", "OPTION __reserved=1", IOMMU_OPTION, &o,
 		   EOPNOTSUPP, &ran);
 	skip_if_none(c, ran);
-
-	/* Nothing of the refused MAP was installed. */
-	tc_check(c, "OBJ-3", mapped_bytes(c, "OBJ-3", ioas) == 0,
-		 "a MAP refused for __reserved left a mapping behind");
 }
 
-SCENARIO(obj_unknown_flags_ioas,
-	 .id = "obj.unknown_flags_ioas",
+SCENARIO(obj, unknown_flags_ioas,
 	 .title = "unknown flag bits in IOAS ioctls give EOPNOTSUPP and change nothing",
 	 .invariants = "OBJ-3")
 {
-	uint64_t p = pgsz();
-	uint32_t ioas = new_ioas(c, "OBJ-3"), ioas2 = new_ioas(c, "OBJ-3");
-	void *buf = tc_alloc(c, p);
-	struct iommu_ioas_alloc a;
+	const uint64_t p = tc_page_size();
+	const uint32_t dst = new_ioas(c, "OBJ-3", 0);
+	struct iommu_ioas_alloc alloc = { .size = sizeof(alloc), .flags = 1 };
 	struct iommu_ioas_map m;
-	struct iommu_ioas_copy cp;
 	struct iommu_option o;
-	uint64_t iova = 0x100000;
+	struct bare_ioas b;
 	unsigned ran = 0;
 
-	memset(&a, 0, sizeof(a));
-	a.size = sizeof(a);
-	a.flags = 1;
-	raw_expect(c, "OBJ-3", "IOAS_ALLOC flags=1", IOMMU_IOAS_ALLOC, &a,
+	bare_ioas_setup(c, "OBJ-3", &b, 1, 1);
+	raw_expect(c, "OBJ-3", "IOAS_ALLOC flags=1", IOMMU_IOAS_ALLOC, &alloc,
 		   EOPNOTSUPP, &ran);
-
-	memset(&m, 0, sizeof(m));
-	m.size = sizeof(m);
-	m.flags = IOMMU_IOAS_MAP_FIXED_IOVA | IOMMU_IOAS_MAP_READABLE |
-		  (1u << 3);
-	m.ioas_id = ioas;
-	m.user_va = (uintptr_t)buf;
-	m.length = p;
-	m.iova = iova;
+	m = map_cmd(b.ioas, IOMMU_IOAS_MAP_READABLE | (1u << 3), b.buf, p,
+		    b.iova);
 	raw_expect(c, "OBJ-3", "IOAS_MAP flags|=1<<3", IOMMU_IOAS_MAP, &m,
 		   EOPNOTSUPP, &ran);
 	m.flags = IOMMU_IOAS_MAP_FIXED_IOVA | IOMMU_IOAS_MAP_READABLE |
 		  (1u << 31);
 	raw_expect(c, "OBJ-3", "IOAS_MAP flags|=1<<31", IOMMU_IOAS_MAP, &m,
 		   EOPNOTSUPP, &ran);
-
-	/* A good source for the copy, then a copy with an unknown bit. */
-	REQUIRE(c, "OBJ-3", T_CALL(c->t, ioas_map, ioas,
-				   T_MAP_FIXED_IOVA | T_MAP_READABLE, buf, p,
-				   &iova));
-	memset(&cp, 0, sizeof(cp));
-	cp.size = sizeof(cp);
-	cp.flags = IOMMU_IOAS_MAP_FIXED_IOVA | IOMMU_IOAS_MAP_READABLE |
-		   (1u << 3);
-	cp.dst_ioas_id = ioas2;
-	cp.src_ioas_id = ioas;
-	cp.length = p;
-	cp.src_iova = iova;
-	cp.dst_iova = iova;
-	raw_expect(c, "OBJ-3", "IOAS_COPY flags|=1<<3", IOMMU_IOAS_COPY, &cp,
-		   EOPNOTSUPP, &ran);
-
-	memset(&o, 0, sizeof(o));
-	o.size = sizeof(o);
-	o.option_id = IOMMU_OPTION_HUGE_PAGES;
-	o.op = 7;
-	o.object_id = ioas;
+	o = huge_pages_cmd(b.ioas, 7);
 	raw_expect(c, "OBJ-3", "OPTION op=7", IOMMU_OPTION, &o, EOPNOTSUPP,
 		   &ran);
 	o.op = IOMMU_OPTION_OP_GET;
 	o.option_id = 0x7777;
 	raw_expect(c, "OBJ-3", "OPTION option_id=0x7777", IOMMU_OPTION, &o,
 		   EOPNOTSUPP, &ran);
+	/* A good source for a copy, then the copy with an unknown bit:
+	 * refused, and nothing of it installed in the destination. */
+	map_fixed(c, "OBJ-3", b.ioas, b.buf, p, b.iova, T_MAP_READABLE);
+	if (raw_expect(c, "OBJ-3", "IOAS_COPY flags|=1<<3", IOMMU_IOAS_COPY,
+		       &(struct iommu_ioas_copy){
+			       .size = sizeof(struct iommu_ioas_copy),
+			       .flags = IOMMU_IOAS_MAP_FIXED_IOVA |
+					IOMMU_IOAS_MAP_READABLE | (1u << 3),
+			       .dst_ioas_id = dst,
+			       .src_ioas_id = b.ioas,
+			       .length = p,
+			       .src_iova = b.iova,
+			       .dst_iova = b.iova },
+		       EOPNOTSUPP, &ran))
+		expect_mapped_bytes(c, "OBJ-3", dst, 0, "a refused COPY");
 	skip_if_none(c, ran);
-
-	tc_check(c, "OBJ-3", mapped_bytes(c, "OBJ-3", ioas2) == 0,
-		 "a COPY refused for an unknown flag left a mapping behind");
 }
 
-SCENARIO(obj_reserved_hwpt,
-	 .id = "obj.reserved_fields_hwpt",
+SCENARIO(obj, reserved_fields_hwpt,
 	 .title = "reserved fields and unknown flags in HWPT, HW_INFO and dirty ioctls give EOPNOTSUPP",
 	 .invariants = "OBJ-3")
 {
-	uint32_t ioas, hwpt = 0;
 	struct iommu_hwpt_alloc ha;
 	struct iommu_hw_info hi;
 	struct iommu_hwpt_set_dirty_tracking sd;
 	struct iommu_hwpt_get_dirty_bitmap gd;
 	struct iommu_hwpt_invalidate inv;
 	uint64_t bitmap = 0;
+	struct attached f;
 	unsigned ran = 0;
 
 	/* Real objects to name, so only the field under test is wrong. */
-	REQUIRE(c, "OBJ-3", T_CALL(c->t, bind, 0, 0));
-	ioas = new_ioas(c, "OBJ-3");
-	REQUIRE(c, "OBJ-3", T_CALL(c->t, attach, 0, T_NO_PASID, ioas, &hwpt));
+	attached_setup(c, "OBJ-3", &f, 0, NULL);
 
 	/* The reserved fields are checked before dev_id is looked up. */
 	memset(&ha, 0, sizeof(ha));
 	ha.size = sizeof(ha);
-	ha.pt_id = ioas;
+	ha.pt_id = f.ioas;
 	ha.__reserved = 1;
 	raw_expect(c, "OBJ-3", "HWPT_ALLOC __reserved=1", IOMMU_HWPT_ALLOC,
 		   &ha, EOPNOTSUPP, &ran);
@@ -331,17 +293,17 @@ SCENARIO(obj_reserved_hwpt,
 	memset(&sd, 0, sizeof(sd));
 	sd.size = sizeof(sd);
 	sd.flags = 1u << 1;
-	sd.hwpt_id = hwpt;
+	sd.hwpt_id = f.pt;
 	raw_expect(c, "OBJ-3", "SET_DIRTY_TRACKING flags=1<<1",
 		   IOMMU_HWPT_SET_DIRTY_TRACKING, &sd, EOPNOTSUPP, &ran);
 
 	memset(&gd, 0, sizeof(gd));
 	gd.size = sizeof(gd);
-	gd.hwpt_id = hwpt;
+	gd.hwpt_id = f.pt;
 	gd.flags = 1u << 1;
 	gd.iova = 0x100000;
-	gd.length = pgsz();
-	gd.page_size = pgsz();
+	gd.length = tc_page_size();
+	gd.page_size = tc_page_size();
 	gd.data = (uintptr_t)&bitmap;
 	raw_expect(c, "OBJ-3", "GET_DIRTY_BITMAP flags=1<<1",
 		   IOMMU_HWPT_GET_DIRTY_BITMAP, &gd, EOPNOTSUPP, &ran);
@@ -352,7 +314,7 @@ SCENARIO(obj_reserved_hwpt,
 
 	memset(&inv, 0, sizeof(inv));
 	inv.size = sizeof(inv);
-	inv.hwpt_id = hwpt;
+	inv.hwpt_id = f.pt;
 	inv.__reserved = 1;
 	raw_expect(c, "OBJ-3", "HWPT_INVALIDATE __reserved=1",
 		   IOMMU_HWPT_INVALIDATE, &inv, EOPNOTSUPP, &ran);
@@ -361,207 +323,170 @@ SCENARIO(obj_reserved_hwpt,
 
 /* --- OBJ-4: lookups ------------------------------------------------------- */
 
-SCENARIO(obj_lookup_missing,
-	 .id = "obj.lookup_missing_enoent",
+/* The IOAS ops on an ID that names no IOAS each give ENOENT. */
+static void ioas_ops_enoent(struct tc *c, uint32_t id, void *buf,
+			    uint64_t iova)
+{
+	uint64_t p = tc_page_size(), n = 0, al, option = 1;
+	struct iova_range r[T_MAX_RANGES];
+	unsigned nr = T_MAX_RANGES;
+
+	CHECK_RET(c, "OBJ-4", map_fixed_rc(c, id, buf, p, iova, T_MAP_READABLE),
+		  ENOENT);
+	CHECK_RET(c, "OBJ-4", T_CALL(c->t, ioas_unmap, id, iova, p, &n),
+		  ENOENT);
+	CHECK_RET(c, "OBJ-4", T_CALL(c->t, iova_ranges, id, r, &nr, &al),
+		  ENOENT);
+	CHECK_RET(c, "OBJ-4", T_CALL(c->t, ioas_option_huge_pages, id, false,
+				     &option), ENOENT);
+}
+
+SCENARIO(obj, lookup_missing_enoent,
 	 .title = "an ID that does not exist gives ENOENT on every IOAS op and DESTROY",
 	 .invariants = "OBJ-4")
 {
-	uint64_t p = pgsz(), iova = 0x100000, n = 0, al;
+	uint64_t p = tc_page_size(), iova = 0x100000;
+	struct iova_range win = { 0x40000000, 0x40000000 + 16 * p - 1 };
+	uint32_t ioas = new_ioas(c, "OBJ-4", 0);
 	void *buf = tc_alloc(c, p);
-	struct iova_range r[T_MAX_RANGES];
-	unsigned nr = T_MAX_RANGES;
-	uint32_t ioas = new_ioas(c, "OBJ-4");
 
 	CHECK_RET(c, "OBJ-4", T_CALL(c->t, destroy, NO_SUCH_ID), ENOENT);
-	CHECK_RET(c, "OBJ-4", T_CALL(c->t, ioas_map, NO_SUCH_ID,
-				     T_MAP_FIXED_IOVA | T_MAP_READABLE, buf, p,
-				     &iova), ENOENT);
-	CHECK_RET(c, "OBJ-4", T_CALL(c->t, ioas_unmap, NO_SUCH_ID, iova, p, &n),
+	ioas_ops_enoent(c, NO_SUCH_ID, buf, iova);
+	CHECK_RET(c, "OBJ-4", T_CALL(c->t, allow_iovas, NO_SUCH_ID, &win, 1),
 		  ENOENT);
-	CHECK_RET(c, "OBJ-4", T_CALL(c->t, iova_ranges, NO_SUCH_ID, r, &nr,
-				     &al), ENOENT);
-	r[0].start = 0x40000000;
-	r[0].last = 0x40000000 + 16 * p - 1;
-	CHECK_RET(c, "OBJ-4", T_CALL(c->t, allow_iovas, NO_SUCH_ID, r, 1),
-		  ENOENT);
-
 	/* COPY: a missing source, then a missing destination. */
-	REQUIRE(c, "OBJ-4", T_CALL(c->t, ioas_map, ioas,
-				   T_MAP_FIXED_IOVA | T_MAP_READABLE, buf, p,
-				   &iova));
-	n = iova;
-	CHECK_RET(c, "OBJ-4", T_CALL(c->t, ioas_copy, ioas, NO_SUCH_ID,
-				     T_MAP_FIXED_IOVA | T_MAP_READABLE, iova, p,
-				     &n), ENOENT);
-	n = iova;
-	CHECK_RET(c, "OBJ-4", T_CALL(c->t, ioas_copy, NO_SUCH_ID, ioas,
-				     T_MAP_FIXED_IOVA | T_MAP_READABLE, iova, p,
-				     &n), ENOENT);
-	n = 1;
-	CHECK_RET(c, "OBJ-4", T_CALL(c->t, ioas_option_huge_pages, NO_SUCH_ID,
-				     false, &n), ENOENT);
-	n = 0;
+	map_fixed(c, "OBJ-4", ioas, buf, p, iova, T_MAP_READABLE);
+	CHECK_RET(c, "OBJ-4", copy_fixed_rc(c, ioas, NO_SUCH_ID, T_MAP_READABLE,
+					    iova, p, iova), ENOENT);
+	CHECK_RET(c, "OBJ-4", copy_fixed_rc(c, NO_SUCH_ID, ioas, T_MAP_READABLE,
+					    iova, p, iova), ENOENT);
 	CHECK_RET(c, "OBJ-4", T_CALL(c->t, set_dirty_tracking, NO_SUCH_ID,
 				     false), ENOENT);
 }
 
-SCENARIO(obj_lookup_wrong_type,
-	 .id = "obj.lookup_wrong_type_enoent",
+SCENARIO(obj, lookup_wrong_type_enoent,
 	 .title = "an HWPT ID given to IOAS ops, or an IOAS ID to HWPT ops, gives ENOENT",
 	 .invariants = "OBJ-4")
 {
-	uint64_t p = pgsz(), iova, n = 0, al, bitmap = 0;
+	uint64_t p = tc_page_size(), iova, bitmap = 0;
 	void *buf = tc_alloc(c, p);
-	struct iova_range r[T_MAX_RANGES];
-	unsigned nr = T_MAX_RANGES;
-	uint32_t ioas, hwpt = 0;
+	struct attached f;
 
-	REQUIRE(c, "OBJ-4", T_CALL(c->t, bind, 0, 0));
-	ioas = new_ioas(c, "OBJ-4");
-	REQUIRE(c, "OBJ-4", T_CALL(c->t, attach, 0, T_NO_PASID, ioas, &hwpt));
-	iova = tc_pick_iova(c, ioas, p, 0, 0);
-
-	CHECK_RET(c, "OBJ-4", T_CALL(c->t, ioas_map, hwpt,
-				     T_MAP_FIXED_IOVA | T_MAP_READABLE, buf, p,
-				     &iova), ENOENT);
-	CHECK_RET(c, "OBJ-4", T_CALL(c->t, ioas_unmap, hwpt, 0, UINT64_MAX, &n),
+	attached_setup(c, "OBJ-4", &f, 0, NULL);
+	iova = tc_pick_iova(c, f.ioas, p, 0, 0);
+	ioas_ops_enoent(c, f.pt, buf, iova);
+	map_fixed(c, "OBJ-4", f.ioas, buf, p, iova, T_MAP_READABLE);
+	CHECK_RET(c, "OBJ-4", T_CALL(c->t, set_dirty_tracking, f.ioas, false),
 		  ENOENT);
-	CHECK_RET(c, "OBJ-4", T_CALL(c->t, iova_ranges, hwpt, r, &nr, &al),
-		  ENOENT);
-	n = 1;
-	CHECK_RET(c, "OBJ-4", T_CALL(c->t, ioas_option_huge_pages, hwpt, false,
-				     &n), ENOENT);
-
-	REQUIRE(c, "OBJ-4", T_CALL(c->t, ioas_map, ioas,
-				   T_MAP_FIXED_IOVA | T_MAP_READABLE, buf, p,
-				   &iova));
-	CHECK_RET(c, "OBJ-4", T_CALL(c->t, set_dirty_tracking, ioas, false),
-		  ENOENT);
-	CHECK_RET(c, "OBJ-4", T_CALL(c->t, get_dirty_bitmap, ioas, iova, p, p,
+	CHECK_RET(c, "OBJ-4", T_CALL(c->t, get_dirty_bitmap, f.ioas, iova, p, p,
 				     0, &bitmap), ENOENT);
 }
 
 /* --- OBJ-5 / OBJ-6: destroy of objects in use ----------------------------- */
 
-SCENARIO(obj_destroy_ioas_attached,
-	 .id = "obj.destroy_ioas_in_use",
+SCENARIO(obj, destroy_ioas_in_use,
 	 .title = "destroying an IOAS with an attached device fails EBUSY and leaves it usable",
 	 .invariants = "OBJ-5")
 {
-	uint64_t p = pgsz(), iova, n = 0;
+	uint64_t p = tc_page_size(), iova, n;
 	void *buf = tc_alloc(c, p);
-	int dma = dev_with_dma(c, -1);
-	unsigned dev = dma >= 0 ? (unsigned)dma : 0;
-	uint32_t ioas, hwpt = 0;
-	uint64_t al;
-	struct iova_range r[T_MAX_RANGES];
-	unsigned nr = T_MAX_RANGES;
+	struct attached f;
+	struct ranges r;
 
-	REQUIRE(c, "OBJ-5", T_CALL(c->t, bind, dev, 0));
-	ioas = new_ioas(c, "OBJ-5");
-	REQUIRE(c, "OBJ-5", T_CALL(c->t, attach, dev, T_NO_PASID, ioas, &hwpt));
-	iova = tc_pick_iova(c, ioas, p, 0, 0);
-
-	CHECK_RET(c, "OBJ-5", T_CALL(c->t, destroy, ioas), EBUSY);
+	attached_setup(c, "OBJ-5", &f, dma_dev_or_first(c), NULL);
+	iova = tc_pick_iova(c, f.ioas, p, 0, 0);
+	CHECK_RET(c, "OBJ-5", T_CALL(c->t, destroy, f.ioas), EBUSY);
 	/* Intact: it still answers, maps, and translates. */
-	CHECK_OK(c, "OBJ-5", T_CALL(c->t, iova_ranges, ioas, r, &nr, &al));
-	CHECK_OK(c, "OBJ-5", T_CALL(c->t, ioas_map, ioas,
-				    T_MAP_FIXED_IOVA | T_MAP_READABLE |
-				    T_MAP_WRITEABLE, buf, p, &iova));
-	if (dma >= 0)
-		tc_dma_write(c, "OBJ-5", dev, T_NO_PASID, iova, buf, 256, true);
+	CHECK_OK(c, "OBJ-5", ranges_rc(c, f.ioas, &r));
+	CHECK_OK(c, "OBJ-5", map_fixed_rc(c, f.ioas, buf, p, iova, RW));
+	if (f.dma)
+		tc_dma_write(c, "OBJ-5", f.dev, T_NO_PASID, iova, buf, DMA_LEN,
+			     true);
 	else
 		tc_log(c, "no DMA engine: intact checked by map/ranges only");
-
-	CHECK_OK(c, "OBJ-5", T_CALL(c->t, detach, dev, T_NO_PASID));
-	CHECK_OK(c, "OBJ-5", T_CALL(c->t, ioas_unmap, ioas, 0, UINT64_MAX, &n));
-	CHECK_OK(c, "OBJ-5", T_CALL(c->t, destroy, ioas));
+	/* Unused and empty, it goes. */
+	detach_rid(c, "OBJ-5", f.dev);
+	REQUIRE(c, "OBJ-5", unmap_all_rc(c, f.ioas, &n));
+	CHECK_OK(c, "OBJ-5", T_CALL(c->t, destroy, f.ioas));
 }
 
-SCENARIO(obj_destroy_ioas_hwpt,
-	 .id = "obj.destroy_ioas_with_hwpt",
+SCENARIO(obj, destroy_ioas_with_hwpt,
 	 .title = "destroying an IOAS that a manual HWPT uses fails EBUSY until the HWPT goes",
-	 .invariants = "OBJ-5",
-	 .requires = REQ_HWPT_ALLOC)
+	 .invariants = "OBJ-5", .requires = REQ_HWPT_ALLOC)
 {
-	uint64_t p = pgsz(), iova = 0x100000;
-	void *buf = tc_alloc(c, p);
-	uint32_t ioas, hwpt = 0;
+	uint64_t p = tc_page_size();
+	uint32_t ioas, hwpt;
 
-	REQUIRE(c, "OBJ-5", T_CALL(c->t, bind, 0, 0));
-	ioas = new_ioas(c, "OBJ-5");
-	REQUIRE(c, "OBJ-5", T_CALL(c->t, hwpt_alloc, 0, ioas, 0, 0, NULL, 0,
-				   &hwpt));
+	bind_dev(c, "OBJ-5", 0, 0);
+	ioas = new_ioas(c, "OBJ-5", 0);
+	hwpt = new_hwpt(c, "OBJ-5", 0, ioas, 0);
 	CHECK_RET(c, "OBJ-5", T_CALL(c->t, destroy, ioas), EBUSY);
-	iova = tc_pick_iova(c, ioas, p, 0, 0);
-	CHECK_OK(c, "OBJ-5", T_CALL(c->t, ioas_map, ioas,
-				    T_MAP_FIXED_IOVA | T_MAP_READABLE, buf, p,
-				    &iova));
-	CHECK_OK(c, "OBJ-5", T_CALL(c->t, destroy, hwpt));
+	CHECK_OK(c, "OBJ-5", map_fixed_rc(c, ioas, tc_alloc(c, p), p,
+					  tc_pick_iova(c, ioas, p, 0, 0),
+					  T_MAP_READABLE));
+	destroy_obj(c, "OBJ-5", hwpt);
 	CHECK_OK(c, "OBJ-5", T_CALL(c->t, destroy, ioas));
 }
 
-SCENARIO(obj_destroy_hwpt_attached,
-	 .id = "obj.destroy_hwpt_in_use",
-	 .title = "destroying an attached manual HWPT fails EBUSY; the attachment stays",
-	 .invariants = "OBJ-6",
-	 .requires = REQ_HWPT_ALLOC)
+/* DESTROY of the HWPT an attached device sits on: EBUSY, and the
+ * attachment stays. What shows it stayed differs by kind of HWPT. */
+enum hwpt_kind {
+	AUTO_HWPT,
+	MANUAL_HWPT,
+};
+
+struct busy_hwpt_case {
+	struct scenario sc;
+	enum hwpt_kind kind;
+};
+
+SCENARIO_VARIANTS(obj, destroy_attached_hwpt, struct busy_hwpt_case,
+	{ VARIANT(obj, destroy_hwpt_in_use,
+		  .title = "destroying an attached manual HWPT fails EBUSY; the attachment stays",
+		  .invariants = "OBJ-6", .requires = REQ_HWPT_ALLOC),
+	  .kind = MANUAL_HWPT },
+	{ VARIANT(obj, destroy_auto_hwpt_in_use,
+		  .title = "destroying the automatic HWPT of an attached device fails EBUSY",
+		  .invariants = "OBJ-6"),
+	  .kind = AUTO_HWPT })
 {
-	uint64_t p = pgsz(), iova;
-	void *buf = tc_alloc(c, p);
-	int dma = dev_with_dma(c, -1);
-	unsigned dev = dma >= 0 ? (unsigned)dma : 0;
-	uint32_t ioas, hwpt = 0, out = 0;
+	const struct attached_opts manual = { .len = tc_page_size(),
+					      .manual_hwpt = true,
+					      .map_first = true };
+	uint32_t again = 0;
+	struct attached f;
 
-	REQUIRE(c, "OBJ-6", T_CALL(c->t, bind, dev, 0));
-	ioas = new_ioas(c, "OBJ-6");
-	iova = tc_pick_iova(c, ioas, p, 0, 0);
-	REQUIRE(c, "OBJ-6", T_CALL(c->t, ioas_map, ioas,
-				   T_MAP_FIXED_IOVA | T_MAP_READABLE |
-				   T_MAP_WRITEABLE, buf, p, &iova));
-	REQUIRE(c, "OBJ-6", T_CALL(c->t, hwpt_alloc, dev, ioas, 0, 0, NULL, 0,
-				   &hwpt));
-	REQUIRE(c, "OBJ-6", T_CALL(c->t, attach, dev, T_NO_PASID, hwpt, &out));
-
-	CHECK_RET(c, "OBJ-6", T_CALL(c->t, destroy, hwpt), EBUSY);
-	if (dma >= 0)
-		tc_dma_write(c, "OBJ-6", dev, T_NO_PASID, iova, buf, 256, true);
-	/* Replacing with the current HWPT is a no-op that names it. */
-	out = 0;
-	CHECK_OK(c, "OBJ-6", T_CALL(c->t, attach, dev, T_NO_PASID, hwpt, &out));
-	tc_check(c, "OBJ-6", out == hwpt,
-		 "after the refused destroy the device reports HWPT %u, not %u",
-		 out, hwpt);
-	CHECK_OK(c, "OBJ-6", T_CALL(c->t, detach, dev, T_NO_PASID));
-	CHECK_OK(c, "OBJ-6", T_CALL(c->t, destroy, hwpt));
-}
-
-SCENARIO(obj_destroy_auto_hwpt_attached,
-	 .id = "obj.destroy_auto_hwpt_in_use",
-	 .title = "destroying the automatic HWPT of an attached device fails EBUSY",
-	 .invariants = "OBJ-6")
-{
-	uint32_t ioas, hwpt = 0, again = 0;
-
-	REQUIRE(c, "OBJ-6", T_CALL(c->t, bind, 0, 0));
-	ioas = new_ioas(c, "OBJ-6");
-	REQUIRE(c, "OBJ-6", T_CALL(c->t, attach, 0, T_NO_PASID, ioas, &hwpt));
-	CHECK_RET(c, "OBJ-6", T_CALL(c->t, destroy, hwpt), EBUSY);
-	/* Still there: attaching the IOAS again reuses it. */
-	CHECK_OK(c, "OBJ-6", T_CALL(c->t, attach, 0, T_NO_PASID, ioas, &again));
-	tc_check(c, "OBJ-6", again == hwpt,
-		 "re-attach after the refused destroy gave HWPT %u, not %u",
-		 again, hwpt);
+	if (variant->kind == MANUAL_HWPT)
+		attached_setup(c, "OBJ-6", &f, dma_dev_or_first(c), &manual);
+	else
+		attached_setup(c, "OBJ-6", &f, 0, NULL);
+	CHECK_RET(c, "OBJ-6", T_CALL(c->t, destroy, f.pt), EBUSY);
+	if (variant->kind == AUTO_HWPT) {
+		/* Still there: attaching the IOAS again names it. */
+		CHECK_OK(c, "OBJ-6", T_CALL(c->t, attach, 0, T_NO_PASID, f.ioas,
+					    &again));
+		tc_check(c, "OBJ-6", again == f.pt,
+			 "re-attach after the refused destroy gave HWPT %u, not %u",
+			 again, f.pt);
+		return;
+	}
+	/* Still translating, and still held until the device lets go. */
+	if (f.dma)
+		tc_dma_write(c, "OBJ-6", f.dev, T_NO_PASID, f.iova, f.mem,
+			     DMA_LEN, true);
+	CHECK_RET(c, "OBJ-6", T_CALL(c->t, destroy, f.pt), EBUSY);
+	detach_rid(c, "OBJ-6", f.dev);
+	CHECK_OK(c, "OBJ-6", T_CALL(c->t, destroy, f.pt));
 }
 
 /* --- OBJ-7: device objects ------------------------------------------------ */
 
-SCENARIO(obj_destroy_device,
-	 .id = "obj.destroy_device_id",
+SCENARIO(obj, destroy_device_id,
 	 .title = "IOMMU_DESTROY never removes a bound device object",
 	 .invariants = "OBJ-7")
 {
-	uint32_t ioas, hwpt = 0, id, dev_id = 0;
+	uint32_t id, dev_id = 0;
+	struct attached f;
 	unsigned busy = 0;
 	int ret;
 
@@ -571,12 +496,10 @@ SCENARIO(obj_destroy_device,
 	 * device, the IOAS and its auto HWPT. Every other low ID either does
 	 * not exist (ENOENT) or is the device, which must not be destroyed.
 	 */
-	REQUIRE(c, "OBJ-7", T_CALL(c->t, bind, 0, 0));
-	ioas = new_ioas(c, "OBJ-7");
-	REQUIRE(c, "OBJ-7", T_CALL(c->t, attach, 0, T_NO_PASID, ioas, &hwpt));
+	attached_setup(c, "OBJ-7", &f, 0, NULL);
 	for (uint32_t raw = 1; raw <= 64; raw++) {
 		id = T_ID_MAKE(0, raw);
-		if (id == ioas || id == hwpt)
+		if (id == f.ioas || id == f.pt)
 			continue;
 		ret = T_CALL(c->t, destroy, id);
 		if (ret == -T_UNSUPPORTED)
@@ -588,7 +511,8 @@ SCENARIO(obj_destroy_device,
 		}
 		tc_check(c, "OBJ-7", ret == -ENOENT || ret == -EBUSY,
 			 "DESTROY of ID %u (not the IOAS %u nor HWPT %u) returned %s",
-			 id, ioas, hwpt, ret ? errno_name(ret) : "0 (destroyed)");
+			 id, f.ioas, f.pt,
+			 ret ? errno_name(ret) : "0 (destroyed)");
 	}
 	if (!busy) {
 		tc_log(c, "no ID in 1..64 answered EBUSY: the device's ID lies elsewhere on this target");
@@ -598,89 +522,79 @@ SCENARIO(obj_destroy_device,
 	CHECK_OK(c, "OBJ-7", T_CALL(c->t, detach, 0, T_NO_PASID));
 	if (dev_id)
 		CHECK_RET(c, "OBJ-7", T_CALL(c->t, destroy, dev_id), EBUSY);
-	CHECK_OK(c, "OBJ-7", T_CALL(c->t, attach, 0, T_NO_PASID, ioas, NULL));
+	CHECK_OK(c, "OBJ-7", T_CALL(c->t, attach, 0, T_NO_PASID, f.ioas, NULL));
 	/* Unbind removes it; then the ID is gone (nothing allocated since). */
-	CHECK_OK(c, "OBJ-7", T_CALL(c->t, unbind, 0));
+	unbind_dev(c, "OBJ-7", 0);
 	if (dev_id)
 		CHECK_RET(c, "OBJ-7", T_CALL(c->t, destroy, dev_id), ENOENT);
 }
 
 /* --- OBJ-8 / OBJ-9: lifetime ---------------------------------------------- */
 
-SCENARIO(obj_auto_hwpt_lifetime,
-	 .id = "obj.auto_hwpt_dies_on_detach",
+SCENARIO(obj, auto_hwpt_dies_on_detach,
 	 .title = "an automatic HWPT is gone after its last detach",
 	 .invariants = "OBJ-8")
 {
-	uint32_t ioas, hwpt = 0;
+	struct attached f;
 
-	REQUIRE(c, "OBJ-8", T_CALL(c->t, bind, 0, 0));
-	ioas = new_ioas(c, "OBJ-8");
-	REQUIRE(c, "OBJ-8", T_CALL(c->t, attach, 0, T_NO_PASID, ioas, &hwpt));
-	tc_check(c, "OBJ-8", hwpt != ioas,
-		 "attach returned the IOAS ID %u as the HWPT", hwpt);
-	CHECK_OK(c, "OBJ-8", T_CALL(c->t, detach, 0, T_NO_PASID));
-	CHECK_RET(c, "OBJ-8", T_CALL(c->t, destroy, hwpt), ENOENT);
+	attached_setup(c, "OBJ-8", &f, 0, NULL);
+	tc_check(c, "OBJ-8", f.pt != f.ioas,
+		 "attach returned the IOAS ID %u as the HWPT", f.pt);
+	/* The detach is the act; what is left of the HWPT is the rule. */
+	detach_rid(c, "OBJ-8", 0);
+	CHECK_RET(c, "OBJ-8", T_CALL(c->t, destroy, f.pt), ENOENT);
 	/* And it held no reference on the IOAS any more. */
-	CHECK_OK(c, "OBJ-8", T_CALL(c->t, destroy, ioas));
+	CHECK_OK(c, "OBJ-8", T_CALL(c->t, destroy, f.ioas));
 }
 
-SCENARIO(obj_manual_hwpt_lifetime,
-	 .id = "obj.manual_hwpt_outlives_detach",
+SCENARIO(obj, manual_hwpt_outlives_detach,
 	 .title = "a manual HWPT survives detach and is never picked as an auto domain",
-	 .invariants = "OBJ-8",
-	 .requires = REQ_HWPT_ALLOC)
+	 .invariants = "OBJ-8", .requires = REQ_HWPT_ALLOC)
 {
-	uint32_t ioas, man = 0, out = 0, aut = 0;
+	static const struct attached_opts manual = { .manual_hwpt = true };
+	struct attached f;
+	uint32_t aut;
 
-	REQUIRE(c, "OBJ-8", T_CALL(c->t, bind, 0, 0));
-	ioas = new_ioas(c, "OBJ-8");
-	REQUIRE(c, "OBJ-8", T_CALL(c->t, hwpt_alloc, 0, ioas, 0, 0, NULL, 0,
-				   &man));
-	REQUIRE(c, "OBJ-8", T_CALL(c->t, attach, 0, T_NO_PASID, man, &out));
-	CHECK_OK(c, "OBJ-8", T_CALL(c->t, detach, 0, T_NO_PASID));
-
+	attached_setup(c, "OBJ-8", &f, 0, &manual);
+	detach_rid(c, "OBJ-8", 0);
 	/* Attaching the IOAS builds an auto domain, not the manual one. */
-	CHECK_OK(c, "OBJ-8", T_CALL(c->t, attach, 0, T_NO_PASID, ioas, &aut));
-	tc_check(c, "OBJ-8", aut != man,
+	aut = attach_rid(c, "OBJ-8", 0, f.ioas);
+	tc_check(c, "OBJ-8", aut != f.pt,
 		 "attach to IOAS %u reused manual HWPT %u as its auto domain",
-		 ioas, man);
+		 f.ioas, f.pt);
 	/* The manual HWPT is unattached now: destroyable. */
-	CHECK_OK(c, "OBJ-8", T_CALL(c->t, destroy, man));
-	CHECK_OK(c, "OBJ-8", T_CALL(c->t, detach, 0, T_NO_PASID));
+	CHECK_OK(c, "OBJ-8", T_CALL(c->t, destroy, f.pt));
+	detach_rid(c, "OBJ-8", 0);
 	CHECK_RET(c, "OBJ-8", T_CALL(c->t, destroy, aut), ENOENT);
 }
 
-SCENARIO(obj_double_destroy,
-	 .id = "obj.double_destroy_enoent",
+SCENARIO(obj, double_destroy_enoent,
 	 .title = "a destroyed IOAS or HWPT is gone: a second destroy and any use give ENOENT",
 	 .invariants = "OBJ-9")
 {
-	uint64_t p = pgsz(), iova = 0x100000;
-	void *buf = tc_alloc(c, p);
-	uint32_t ioas = new_ioas(c, "OBJ-9"), ioas2, hwpt = 0;
+	uint64_t p = tc_page_size();
+	uint32_t ioas = new_ioas(c, "OBJ-9", 0), ioas2, hwpt = 0;
 	int ret;
 
-	CHECK_OK(c, "OBJ-9", T_CALL(c->t, destroy, ioas));
+	/* Each first destroy is the act; what answers after is the rule. */
+	destroy_obj(c, "OBJ-9", ioas);
 	CHECK_RET(c, "OBJ-9", T_CALL(c->t, destroy, ioas), ENOENT);
-	CHECK_RET(c, "OBJ-9", T_CALL(c->t, ioas_map, ioas,
-				     T_MAP_FIXED_IOVA | T_MAP_READABLE, buf, p,
-				     &iova), ENOENT);
+	CHECK_RET(c, "OBJ-9", map_fixed_rc(c, ioas, tc_alloc(c, p), p, 0x100000,
+					   T_MAP_READABLE), ENOENT);
 
 	if (!c->caps->hwpt_alloc) {
 		tc_log(c, "no IOMMU_HWPT_ALLOC: HWPT half not run");
 		return;
 	}
-	REQUIRE(c, "OBJ-9", T_CALL(c->t, bind, 0, 0));
-	ioas2 = new_ioas(c, "OBJ-9");
+	bind_dev(c, "OBJ-9", 0, 0);
+	ioas2 = new_ioas(c, "OBJ-9", 0);
 	ret = T_CALL(c->t, hwpt_alloc, 0, ioas2, 0, 0, NULL, 0, &hwpt);
 	if (ret == -T_UNSUPPORTED) {
 		tc_log(c, "target cannot allocate HWPTs: HWPT half not run");
 		return;
 	}
-	if (!tc_check_ret(c, "OBJ-9", "hwpt_alloc", ret, (const int[]){ 0 }, 1))
-		return;
-	CHECK_OK(c, "OBJ-9", T_CALL(c->t, destroy, hwpt));
+	REQUIRE(c, "OBJ-9", ret);
+	destroy_obj(c, "OBJ-9", hwpt);
 	CHECK_RET(c, "OBJ-9", T_CALL(c->t, destroy, hwpt), ENOENT);
 	CHECK_RET(c, "OBJ-9", T_CALL(c->t, attach, 0, T_NO_PASID, hwpt, NULL),
 		  ENOENT);
@@ -701,8 +615,7 @@ static bool all_bytes(const uint8_t *p, size_t n, uint8_t v)
 	return true;
 }
 
-SCENARIO(obj_hw_info,
-	 .id = "obj.hw_info_report",
+SCENARIO(obj, hw_info_report,
 	 .title = "GET_HW_INFO reports its length, copies at most the user's, zero-fills the tail",
 	 .invariants = "OBJ-11")
 {
@@ -712,7 +625,7 @@ SCENARIO(obj_hw_info,
 	const struct dev_caps *dc = &c->caps->dev[0];
 	uint8_t *full, *part;
 
-	REQUIRE(c, "OBJ-11", T_CALL(c->t, bind, 0, 0));
+	bind_dev(c, "OBJ-11", 0, 0);
 	/* data_len 0 is a length query. */
 	CHECK_OK(c, "OBJ-11", T_CALL(c->t, hw_info, 0, NULL, &len, &caps,
 				     &pasid));
@@ -762,47 +675,40 @@ SCENARIO(obj_hw_info,
  * closing /dev/iommu destroys nothing while it is bound; closing the device
  * then tears everything down, and a new BIND starts blocked.
  */
-SCENARIO(obj_close_iommufd_keeps_translation,
-	 .id = "obj.close_iommufd_keeps_translation",
+SCENARIO(obj, close_iommufd_keeps_translation,
 	 .title = "closing /dev/iommu while a device is bound keeps its translation until the device is closed",
-	 .invariants = "OBJ-10,OWN-5",
-	 .requires = REQ_DMA)
+	 .invariants = "OBJ-10,OWN-5", .requires = REQ_DMA)
 {
-	const size_t len = 256;
-	uint64_t p = pgsz(), iova;
-	int d = dev_with_dma(c, -1);
-	uint32_t ioas, i2 = 0;
-	char *mem;
+	const uint64_t p = tc_page_size();
+	uint32_t i2 = 0;
+	struct attached f;
 	int ret;
 
-	if (d < 0)
-		tc_skip(c, "no device is driven by a DMA engine");
-	mem = tc_alloc(c, 2 * p);
-	ioas = tc_bind_attach_new_ioas(c, "OBJ-10", (unsigned)d);
-	iova = tc_pick_iova(c, ioas, 2 * p, p, 0);
-	REQUIRE(c, "OBJ-10", T_CALL(c->t, ioas_map, ioas,
-				    T_MAP_FIXED_IOVA | T_MAP_READABLE |
-					    T_MAP_WRITEABLE,
-				    mem, 2 * p, &iova));
-	tc_dma_write(c, "OBJ-10", (unsigned)d, T_NO_PASID, iova, mem, len,
-		     true);
-	CHECK_OK(c, "OBJ-10", T_CALL(c->t, close_ctx, 0));
-	tc_log(c, "closed context 0's /dev/iommu with dev %d bound and attached",
-	       d);
-	tc_dma_write(c, "OBJ-10", (unsigned)d, T_NO_PASID, iova, mem, len,
-		     true);
-	tc_dma_read(c, "OBJ-10", (unsigned)d, T_NO_PASID, iova + p, mem + p,
-		    len, true);
+	attached_setup(c, "OBJ-10", &f, need_dma_dev(c),
+		       &(struct attached_opts){ .len = 2 * p });
+	{
+		/* A write to the first page, a read of the second. */
+		const struct dma_probe used[] = {
+			{ true, f.iova, f.mem },
+			{ false, f.iova + p, f.mem + p },
+		};
+
+		dma_probes(c, "OBJ-10", f.dev, T_NO_PASID, used, 1, true);
+		/* The close is the act; OBJ-10 is what still translates. */
+		REQUIRE(c, "OBJ-10", T_CALL(c->t, close_ctx, 0));
+		tc_log(c, "closed context 0's /dev/iommu with dev %u bound and attached",
+		       f.dev);
+		dma_probes(c, "OBJ-10", f.dev, T_NO_PASID, used, 2, true);
+	}
 	/* Its IDs are out of user space's reach now (not judged). */
-	ret = T_CALL(c->t, destroy, ioas);
+	ret = T_CALL(c->t, destroy, f.ioas);
 	tc_log(c, "DESTROY of the old IOAS ID after the close: %s",
 	       errno_name(ret));
 	/* Closing the device drops the last reference: all gone. */
-	CHECK_OK(c, "OBJ-10", T_CALL(c->t, unbind, (unsigned)d));
-	CHECK_OK(c, "OBJ-10", T_CALL(c->t, bind, (unsigned)d, 0));
+	unbind_dev(c, "OBJ-10", f.dev);
+	bind_dev(c, "OBJ-10", f.dev, 0);
 	/* OWN-5's rule: the new binding starts blocked. */
-	tc_dma_write(c, "OWN-5", (unsigned)d, T_NO_PASID, iova, mem, len,
+	tc_dma_write(c, "OWN-5", f.dev, T_NO_PASID, f.iova, f.mem, DMA_LEN,
 		     false);
 	CHECK_OK(c, "OBJ-10", T_CALL(c->t, ioas_alloc, 0, &i2));
-	tc_end(c);
 }

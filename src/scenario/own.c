@@ -8,9 +8,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "sc_util.h"
-
-#define LEN 256
+#include "fixture.h"
 
 /*
  * The IOVA at which an identity (pass-through) domain would let the device
@@ -51,16 +49,16 @@ static void check_not_identity(struct tc *c, const char *inv, unsigned dev,
 		tc_log(c, "identity probe skipped: the physical address of the buffer is unknown");
 		return;
 	}
-	if (c->caps->dma_iova_limit && phys + LEN > c->caps->dma_iova_limit) {
+	if (c->caps->dma_iova_limit &&
+	    phys + DMA_LEN > c->caps->dma_iova_limit) {
 		tc_log(c, "identity probe skipped: 0x%llx is beyond the engine's reach",
 		       (unsigned long long)phys);
 		return;
 	}
-	tc_dma_read(c, inv, dev, T_NO_PASID, phys, mem, LEN, false);
+	tc_dma_read(c, inv, dev, T_NO_PASID, phys, mem, DMA_LEN, false);
 }
 
-SCENARIO(own_bind_twice_fails,
-	 .id = "own.bind_twice_fails",
+SCENARIO(own, bind_twice_fails,
 	 .title = "a second BIND on a bound device fails EINVAL and keeps the first",
 	 .invariants = "OWN-1")
 {
@@ -71,11 +69,9 @@ SCENARIO(own_bind_twice_fails,
 	/* The first binding still works. */
 	ioas = new_ioas(c, "OWN-1", 0);
 	CHECK_OK(c, "OWN-1", T_CALL(c->t, attach, 0, T_NO_PASID, ioas, NULL));
-	tc_end(c);
 }
 
-SCENARIO(own_pre_bind_refuses,
-	 .id = "own.pre_bind_refuses",
+SCENARIO(own, pre_bind_refuses,
 	 .title = "before BIND the device refuses attach and detach (EINVAL)",
 	 .invariants = "OWN-2")
 {
@@ -90,14 +86,13 @@ SCENARIO(own_pre_bind_refuses,
 	CHECK_RET(c, "OWN-2", T_CALL(c->t, detach, 0, T_NO_PASID), EINVAL);
 	/* Nothing got attached: the IOAS is free. */
 	CHECK_OK(c, "OWN-2", T_CALL(c->t, destroy, ioas));
+	/* Once bound, the same attach works. */
 	ioas = new_ioas(c, "OWN-2", 0);
-	CHECK_OK(c, "OWN-2", T_CALL(c->t, bind, 0, 0));
+	bind_dev(c, "OWN-2", 0, 0);
 	CHECK_OK(c, "OWN-2", T_CALL(c->t, attach, 0, T_NO_PASID, ioas, NULL));
-	tc_end(c);
 }
 
-SCENARIO(own_group_single_owner,
-	 .id = "own.group_single_owner",
+SCENARIO(own, group_single_owner,
 	 .title = "all devices of a group are owned by one context; a sibling bound elsewhere fails EPERM",
 	 .invariants = "OWN-3",
 	 .requires = REQ_GROUP2 | REQ_2CTX, .min_devs = 2)
@@ -110,18 +105,15 @@ SCENARIO(own_group_single_owner,
 	CHECK_RET(c, "OWN-3", T_CALL(c->t, bind, b, 1), EPERM);
 	CHECK_OK(c, "OWN-3", T_CALL(c->t, bind, b, 0));
 	/* Once the group is free again the other context may own it. */
-	REQUIRE(c, "OWN-3", T_CALL(c->t, unbind, a));
-	REQUIRE(c, "OWN-3", T_CALL(c->t, unbind, b));
+	unbind_dev(c, "OWN-3", a);
+	unbind_dev(c, "OWN-3", b);
 	CHECK_OK(c, "OWN-3", T_CALL(c->t, bind, b, 1));
 	CHECK_RET(c, "OWN-3", T_CALL(c->t, bind, a, 0), EPERM);
-	tc_end(c);
 }
 
-SCENARIO(own_bound_unattached_blocked,
-	 .id = "own.bound_unattached_blocked",
+SCENARIO(own, bound_unattached_blocked,
 	 .title = "after BIND and before ATTACH the device's DMA is blocked (not identity)",
-	 .invariants = "OWN-4",
-	 .requires = REQ_DMA)
+	 .invariants = "OWN-4", .requires = REQ_DMA)
 {
 	unsigned d = need_dma_dev(c);
 	char *mem = tc_alloc(c, PG);
@@ -138,86 +130,97 @@ SCENARIO(own_bound_unattached_blocked,
 	ioas = new_ioas(c, "OWN-4", 0);
 	iova = tc_pick_iova(c, ioas, PG, PG, 0);
 	map_fixed(c, "OWN-4", ioas, mem, PG, iova, RW);
-	tc_dma_write(c, "OWN-4", d, T_NO_PASID, iova, mem, LEN, false);
+	tc_dma_write(c, "OWN-4", d, T_NO_PASID, iova, mem, DMA_LEN, false);
 	check_not_identity(c, "OWN-4", d, mem);
-	tc_end(c);
 }
 
-SCENARIO(own_unbind_rebind_clean,
-	 .id = "own.unbind_rebind_clean",
-	 .title = "after unbind a new bind starts blocked: nothing of the old attachment is inherited",
-	 .invariants = "OWN-5",
-	 .requires = REQ_DMA)
+/* After unbind, a new binding in ctx starts blocked. */
+struct rebind_case {
+	struct scenario sc;
+	unsigned ctx;	/* of the new binding */
+	unsigned pages; /* mapped before; each is used once before unbind */
+};
+
+SCENARIO_VARIANTS(own, rebind_starts_blocked, struct rebind_case,
+	{ VARIANT(own, unbind_rebind_clean,
+		  .title = "after unbind a new bind starts blocked: nothing of the old attachment is inherited",
+		  .invariants = "OWN-5", .requires = REQ_DMA),
+	  .pages = 2 },
+	{ VARIANT(own, rebind_other_ctx,
+		  .title = "a device rebound to another context translates only through that context's IOAS",
+		  .invariants = "OWN-5", .requires = REQ_DMA | REQ_2CTX),
+	  .ctx = 1, .pages = 1 })
 {
-	unsigned d = need_dma_dev(c);
-	char *mem = tc_alloc(c, 2 * PG);
-	uint32_t ioas = tc_bind_attach_new_ioas(c, "OWN-5", d);
-	uint64_t iova = tc_pick_iova(c, ioas, 2 * PG, PG, 0);
+	struct attached f;
+	uint32_t s0;
 
-	map_fixed(c, "OWN-5", ioas, mem, 2 * PG, iova, RW);
-	tc_dma_write(c, "OWN-5", d, T_NO_PASID, iova, mem, LEN, true);
-	tc_dma_read(c, "OWN-5", d, T_NO_PASID, iova + PG, mem + PG, LEN, true);
-	CHECK_OK(c, "OWN-5", T_CALL(c->t, unbind, d));
-	/* The IOAS is free: its auto HWPT went with the unbind. */
-	CHECK_OK(c, "OWN-5", T_CALL(c->t, bind, d, 0));
-	tc_dma_write(c, "OWN-5", d, T_NO_PASID, iova, mem, LEN, false);
-	tc_dma_read(c, "OWN-5", d, T_NO_PASID, iova + PG, mem + PG, LEN, false);
-	CHECK_OK(c, "OWN-5", T_CALL(c->t, attach, d, T_NO_PASID, ioas, NULL));
-	tc_dma_write(c, "OWN-5", d, T_NO_PASID, iova, mem, LEN, true);
-	tc_end(c);
+	attached_setup(c, "OWN-5", &f, need_dma_dev(c),
+		       &(struct attached_opts){ .len = variant->pages * PG });
+	{
+		/* A write to the first page, a read of the second. */
+		const struct dma_probe used[] = {
+			{ true, f.iova, f.mem },
+			{ false, f.iova + PG, f.mem + PG },
+		};
+
+		dma_probes(c, "OWN-5", f.dev, T_NO_PASID, used, variant->pages,
+			   true);
+		/* Unbind and bind again are the acts; OWN-5 is the DMA. */
+		unbind_dev(c, "OWN-5", f.dev);
+		bind_dev(c, "OWN-5", f.dev, variant->ctx);
+		dma_probes(c, "OWN-5", f.dev, T_NO_PASID, used, variant->pages,
+			   false);
+	}
+	if (variant->ctx == 0) {
+		/* The old IOAS is free (its auto HWPT went with the unbind)
+		 * and still maps the page. */
+		attach_rid(c, "OWN-5", f.dev, f.ioas);
+		tc_dma_write(c, "OWN-5", f.dev, T_NO_PASID, f.iova, f.mem,
+			     DMA_LEN, true);
+		return;
+	}
+	/* The new context's IOAS maps another page at the same IOVA: only
+	 * that one is reached. */
+	{
+		uint32_t i1 = new_ioas(c, "OWN-5", variant->ctx);
+		char *m1 = tc_alloc(c, PG);
+
+		map_fixed(c, "OWN-5", i1, m1, PG, f.iova, RW);
+		attach_rid(c, "OWN-5", f.dev, i1);
+		s0 = mem_mark(c, f.mem, PG);
+		tc_dma_write(c, "OWN-5", f.dev, T_NO_PASID, f.iova, m1, DMA_LEN,
+			     true);
+		mem_unchanged(c, "OWN-5", f.mem, PG, s0,
+			      "the old context's page");
+	}
 }
 
-SCENARIO(own_unbind_releases_attachment,
-	 .id = "own.unbind_releases_attachment",
+SCENARIO(own, unbind_releases_attachment,
 	 .title = "unbind with an attachment releases it: the IOAS and a manual HWPT become free",
 	 .invariants = "OWN-5")
 {
-	uint32_t ioas, i2, h = 0;
+	static const struct attached_opts manual = { .manual_hwpt = true };
 
-	ioas = tc_bind_attach_new_ioas(c, "OWN-5", 0);
-	CHECK_RET(c, "OWN-5", T_CALL(c->t, destroy, ioas), EBUSY);
-	CHECK_OK(c, "OWN-5", T_CALL(c->t, unbind, 0));
-	CHECK_OK(c, "OWN-5", T_CALL(c->t, destroy, ioas));
-	if (c->caps->hwpt_alloc) {
-		bind_dev(c, "OWN-5", 0, 0);
-		i2 = new_ioas(c, "OWN-5", 0);
-		h = new_hwpt(c, "OWN-5", 0, i2, 0);
-		attach_rid(c, "OWN-5", 0, h);
-		CHECK_RET(c, "OWN-5", T_CALL(c->t, destroy, h), EBUSY);
-		CHECK_OK(c, "OWN-5", T_CALL(c->t, unbind, 0));
-		CHECK_OK(c, "OWN-5", T_CALL(c->t, destroy, h));
-		CHECK_OK(c, "OWN-5", T_CALL(c->t, destroy, i2));
+	/* Attached to the IOAS (its auto HWPT holds it), then to a manual
+	 * HWPT on a second IOAS: what the device holds goes with unbind. */
+	for (int i = 0; i < 2; i++) {
+		bool is_manual = i == 1;
+		struct attached f;
+		uint32_t held;
+
+		if (is_manual && !c->caps->hwpt_alloc)
+			break;
+		attached_setup(c, "OWN-5", &f, 0, is_manual ? &manual : NULL);
+		held = is_manual ? f.pt : f.ioas;
+		CHECK_RET(c, "OWN-5", T_CALL(c->t, destroy, held), EBUSY);
+		unbind_dev(c, "OWN-5", 0);
+		CHECK_OK(c, "OWN-5", T_CALL(c->t, destroy, held));
+		if (is_manual)
+			CHECK_OK(c, "OWN-5", T_CALL(c->t, destroy, f.ioas));
 	}
-	tc_end(c);
 }
 
-SCENARIO(own_rebind_other_ctx,
-	 .id = "own.rebind_other_ctx",
-	 .title = "a device rebound to another context translates only through that context's IOAS",
-	 .invariants = "OWN-5",
-	 .requires = REQ_DMA | REQ_2CTX)
-{
-	unsigned d = need_dma_dev(c);
-	char *m0 = tc_alloc(c, PG), *m1 = tc_alloc(c, PG);
-	uint32_t i0 = tc_bind_attach_new_ioas(c, "OWN-5", d), i1, s0;
-	uint64_t iova = tc_pick_iova(c, i0, PG, PG, 0);
-
-	map_fixed(c, "OWN-5", i0, m0, PG, iova, RW);
-	tc_dma_write(c, "OWN-5", d, T_NO_PASID, iova, m0, LEN, true);
-	CHECK_OK(c, "OWN-5", T_CALL(c->t, unbind, d));
-	CHECK_OK(c, "OWN-5", T_CALL(c->t, bind, d, 1));
-	tc_dma_write(c, "OWN-5", d, T_NO_PASID, iova, m0, LEN, false);
-	i1 = new_ioas(c, "OWN-5", 1);
-	map_fixed(c, "OWN-5", i1, m1, PG, iova, RW);
-	CHECK_OK(c, "OWN-5", T_CALL(c->t, attach, d, T_NO_PASID, i1, NULL));
-	s0 = mem_mark(c, m0, PG);
-	tc_dma_write(c, "OWN-5", d, T_NO_PASID, iova, m1, LEN, true);
-	mem_unchanged(c, "OWN-5", m0, PG, s0, "the old context's page");
-	tc_end(c);
-}
-
-SCENARIO(own_bind_msi_isolation,
-	 .id = "own.bind_msi_isolation",
+SCENARIO(own, bind_msi_isolation,
 	 .title = "BIND succeeds where MSIs are isolated or allow_unsafe_interrupts is set",
 	 .invariants = "OWN-6")
 {
@@ -235,20 +238,15 @@ SCENARIO(own_bind_msi_isolation,
 			 c->caps->dev[i].name, errno_name(ret),
 			 ret == -EPERM ? ": MSI isolation missing and allow_unsafe_interrupts off" : "");
 	}
-	tc_end(c);
 }
 
-SCENARIO(own_second_fd_bind_fails,
-	 .id = "own.second_fd_bind_fails",
+SCENARIO(own, second_fd_bind_fails,
 	 .title = "BIND through a second cdev fd of a bound device fails EINVAL; the first binding is unaffected",
 	 .invariants = "OWN-7")
 {
-	char *mem = tc_alloc(c, PG);
-	uint32_t ioas = tc_bind_attach_new_ioas(c, "OWN-7", 0);
-	uint64_t iova = tc_pick_iova(c, ioas, PG, PG, 0);
-	bool dma = c->caps->dev[0].dma && dev_with_dma(c, -1) >= 0;
+	struct attached f;
 
-	map_fixed(c, "OWN-7", ioas, mem, PG, iova, RW);
+	attached_setup(c, "OWN-7", &f, 0, &(struct attached_opts){ .len = PG });
 	CHECK_RET(c, "OWN-7", T_CALL(c->t, bind_second_fd, 0, 0), EINVAL);
 	/* vfio_df_open() refuses before the iommufd is looked at further:
 	 * another context makes no difference. */
@@ -256,12 +254,12 @@ SCENARIO(own_second_fd_bind_fails,
 		CHECK_RET(c, "OWN-7", T_CALL(c->t, bind_second_fd, 0, 1),
 			  EINVAL);
 	/* The first fd still owns the device and its attachment. */
-	if (dma)
-		tc_dma_write(c, "OWN-7", 0, T_NO_PASID, iova, mem, LEN, true);
-	CHECK_RET(c, "OWN-7", T_CALL(c->t, destroy, ioas), EBUSY);
+	if (f.dma)
+		tc_dma_write(c, "OWN-7", 0, T_NO_PASID, f.iova, f.mem, DMA_LEN,
+			     true);
+	CHECK_RET(c, "OWN-7", T_CALL(c->t, destroy, f.ioas), EBUSY);
 	/* Once the first fd is closed, a new fd binds normally. */
-	CHECK_OK(c, "OWN-7", T_CALL(c->t, unbind, 0));
+	unbind_dev(c, "OWN-7", 0);
 	CHECK_OK(c, "OWN-7", T_CALL(c->t, bind_second_fd, 0, 0));
 	CHECK_OK(c, "OWN-7", T_CALL(c->t, bind, 0, 0));
-	tc_end(c);
 }

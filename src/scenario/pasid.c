@@ -2,371 +2,244 @@
 /*
  * PASID attachments through VFIO (PASID-1..10): which HWPTs a PASID (and the
  * RID next to it) may take, replace and detach semantics per PASID, and the
- * PASID range.
+ * PASID range. pasid.detach_unattached_ok (PASID-5) is the PASID variant of
+ * attach.c's detach_unattached body.
+ *
+ * Most cases stand on the "PASID device ready" fixture and tell its HWPTs
+ * apart by the page each maps at the same IOVA.
  */
-#include "sc_util.h"
+#include "fixture.h"
 
-#define LEN 256
-
-/* A PASID-capable device bound to ctx 0, with DMA noted. */
-struct pctx {
-	unsigned dev;
-	bool dma;
-	uint32_t p1, p2;
-};
-
-static void pasid_setup(struct tc *c, struct pctx *p, const char *inv)
+/* A PASID transfer (or a RID one, pasid T_NO_PASID) of the fixture's
+ * device at its IOVA, expected to reach the page of hwpt. */
+static void pasid_dma(struct tc *c, const char *inv, const struct pasid_dev *p,
+		      uint32_t pasid, const struct mapped_hwpt *hwpt, bool land)
 {
-	int dma = -1;
-
-	/* Prefer a PASID device that also has DMA. */
-	for (unsigned i = 0; i < c->caps->ndev; i++)
-		if (c->caps->dev[i].max_pasid_log2 && c->caps->dev[i].dma &&
-		    dev_with_dma(c, -1) >= 0) {
-			dma = (int)i;
-			break;
-		}
-	p->dev = dma >= 0 ? (unsigned)dma : need_pasid_dev(c, false);
-	p->dma = dma >= 0;
-	p->p1 = 1;
-	p->p2 = c->caps->dev[p->dev].max_pasid_log2 >= 2 ? 2 : 1;
-	if (p->p1 == p->p2)
-		tc_skip(c, "device has a 1-bit PASID space only");
-	bind_dev(c, inv, p->dev, 0);
-	need_pasid_attach(c, inv, p->dev);
+	if (p->dma)
+		tc_dma_write(c, inv, p->dev, pasid, p->iova, hwpt->mem, DMA_LEN,
+			     land);
 }
 
-/* A fresh IOAS with one page of fresh memory at iova, and a PASID-
- * compatible (or plain) HWPT on it. */
-static uint32_t space(struct tc *c, const char *inv, unsigned dev,
-		      uint32_t hflags, void **mem, uint64_t iova,
-		      uint32_t *ioas_out)
-{
-	uint32_t ioas = new_ioas(c, inv, 0);
-
-	*mem = tc_alloc(c, PG);
-	map_fixed(c, inv, ioas, *mem, PG, iova, RW);
-	if (ioas_out)
-		*ioas_out = ioas;
-	return new_hwpt(c, inv, dev, ioas, hflags);
-}
-
-/* An IOVA valid in any fresh IOAS (no reservations yet). */
-static uint64_t common_iova(struct tc *c, unsigned slot)
-{
-	uint32_t ioas = new_ioas(c, "PASID-1", 0);
-	uint64_t iova = tc_pick_iova(c, ioas, PG, PG, slot);
-
-	T_CALL(c->t, destroy, ioas);
-	return iova;
-}
-
-SCENARIO(pasid_needs_pasid_hwpt,
-	 .id = "pasid.needs_pasid_hwpt",
+SCENARIO(pasid, needs_pasid_hwpt,
 	 .title = "a PASID attach needs an HWPT allocated with ALLOC_PASID; an IOAS or plain HWPT is refused",
-	 .invariants = "PASID-1",
-	 .requires = REQ_PASID | REQ_HWPT_ALLOC)
+	 .invariants = "PASID-1", .requires = REQ_PASID | REQ_HWPT_ALLOC)
 {
-	struct pctx p;
-	uint64_t iova = common_iova(c, 0);
-	uint32_t ioas, plain, hp;
-	void *m, *m2;
+	struct pasid_dev p;
 
-	pasid_setup(c, &p, "PASID-1");
+	pasid_dev_setup(c, "PASID-1", &p, 0);
 	if (p.dma)
 		tc_dma_control(c, "PASID-1", p.dev);
-	plain = space(c, "PASID-1", p.dev, 0, &m, iova, &ioas);
-	hp = space(c, "PASID-1", p.dev, T_HWPT_PASID, &m2, iova, NULL);
-	CHECK_RET(c, "PASID-1", T_CALL(c->t, attach, p.dev, p.p1, ioas, NULL),
+	CHECK_RET(c, "PASID-1",
+		  T_CALL(c->t, attach, p.dev, p.p1, p.plain.ioas, NULL),
 		  EINVAL);
-	CHECK_RET(c, "PASID-1", T_CALL(c->t, attach, p.dev, p.p1, plain, NULL),
+	CHECK_RET(c, "PASID-1",
+		  T_CALL(c->t, attach, p.dev, p.p1, p.plain.hwpt, NULL),
 		  EINVAL);
-	if (p.dma)
-		tc_dma_write(c, "PASID-1", p.dev, p.p1, iova, m, LEN, false);
-	CHECK_OK(c, "PASID-1", T_CALL(c->t, attach, p.dev, p.p1, hp, NULL));
-	if (p.dma)
-		tc_dma_write(c, "PASID-1", p.dev, p.p1, iova, m2, LEN, true);
-	tc_end(c);
+	pasid_dma(c, "PASID-1", &p, p.p1, &p.plain, false);
+	CHECK_OK(c, "PASID-1",
+		 T_CALL(c->t, attach, p.dev, p.p1, p.pasid.hwpt, NULL));
+	pasid_dma(c, "PASID-1", &p, p.p1, &p.pasid, true);
 }
 
-SCENARIO(pasid_rid_nonpasid_refused,
-	 .id = "pasid.rid_nonpasid_refused",
+SCENARIO(pasid, rid_nonpasid_refused,
 	 .title = "while a PASID is attached, replacing the RID with a non-PASID HWPT or IOAS fails EINVAL",
-	 .invariants = "PASID-2",
-	 .requires = REQ_PASID | REQ_HWPT_ALLOC)
+	 .invariants = "PASID-2", .requires = REQ_PASID | REQ_HWPT_ALLOC)
 {
-	struct pctx p;
-	uint64_t iova = common_iova(c, 0);
-	uint32_t hr, hp, plain, ioas, out = 0;
-	void *mr, *mp, *m0;
+	struct pasid_dev p;
 
-	pasid_setup(c, &p, "PASID-2");
-	hr = space(c, "PASID-2", p.dev, T_HWPT_PASID, &mr, iova, NULL);
-	hp = space(c, "PASID-2", p.dev, T_HWPT_PASID, &mp, iova, NULL);
-	plain = space(c, "PASID-2", p.dev, 0, &m0, iova, &ioas);
-	attach_rid(c, "PASID-2", p.dev, hr);
-	attach_pasid(c, "PASID-2", p.dev, p.p1, hp);
-	CHECK_RET(c, "PASID-2", T_CALL(c->t, attach, p.dev, T_NO_PASID, plain,
-				       NULL), EINVAL);
-	CHECK_RET(c, "PASID-2", T_CALL(c->t, attach, p.dev, T_NO_PASID, ioas,
-				       NULL), EINVAL);
-	/* The RID stayed on hr. */
-	CHECK_OK(c, "PASID-2", T_CALL(c->t, attach, p.dev, T_NO_PASID, hr, &out));
-	tc_check(c, "PASID-2", out == hr, "RID answers as on %u, not %u", out,
-		 hr);
-	if (p.dma) {
-		tc_dma_write(c, "PASID-2", p.dev, T_NO_PASID, iova, mr, LEN, true);
-		tc_dma_write(c, "PASID-2", p.dev, p.p1, iova, mp, LEN, true);
-	}
-	/* Once the PASID is gone the RID may take the plain HWPT. */
-	CHECK_OK(c, "PASID-2", T_CALL(c->t, detach, p.dev, p.p1));
-	CHECK_OK(c, "PASID-2", T_CALL(c->t, attach, p.dev, T_NO_PASID, plain,
-				      NULL));
-	tc_end(c);
+	pasid_dev_setup(c, "PASID-2", &p, PASID_DEV_ATTACHED);
+	CHECK_RET(c, "PASID-2", T_CALL(c->t, attach, p.dev, T_NO_PASID,
+				       p.plain.hwpt, NULL), EINVAL);
+	CHECK_RET(c, "PASID-2", T_CALL(c->t, attach, p.dev, T_NO_PASID,
+				       p.plain.ioas, NULL), EINVAL);
+	/* The RID stayed on rid: it translates through it and holds it. */
+	pasid_dma(c, "PASID-2", &p, T_NO_PASID, &p.rid, true);
+	pasid_dma(c, "PASID-2", &p, p.p1, &p.pasid, true);
+	CHECK_RET(c, "PASID-2", T_CALL(c->t, destroy, p.rid.hwpt), EBUSY);
+	/* Once the PASID is gone the RID may take the plain HWPT, which
+	 * lets go of rid. */
+	detach_pasid(c, "PASID-2", p.dev, p.p1);
+	CHECK_OK(c, "PASID-2", T_CALL(c->t, attach, p.dev, T_NO_PASID,
+				      p.plain.hwpt, NULL));
+	CHECK_OK(c, "PASID-2", T_CALL(c->t, destroy, p.rid.hwpt));
 }
 
-SCENARIO(pasid_attach_while_rid_nonpasid,
-	 .id = "pasid.attach_while_rid_nonpasid",
+SCENARIO(pasid, attach_while_rid_nonpasid,
 	 .title = "a PASID attach while the RID sits on a non-PASID HWPT or auto domain fails EINVAL",
-	 .invariants = "PASID-3,SEED-A",
-	 .requires = REQ_PASID | REQ_HWPT_ALLOC)
+	 .invariants = "PASID-3,SEED-A", .requires = REQ_PASID | REQ_HWPT_ALLOC)
 {
-	struct pctx p;
-	uint64_t iova = common_iova(c, 0);
-	uint32_t hp, hr, plain, ioas;
-	void *mp, *mr, *m0;
+	struct pasid_dev p;
 
-	pasid_setup(c, &p, "PASID-3");
-	hp = space(c, "PASID-3", p.dev, T_HWPT_PASID, &mp, iova, NULL);
-	hr = space(c, "PASID-3", p.dev, T_HWPT_PASID, &mr, iova, NULL);
-	plain = space(c, "PASID-3", p.dev, 0, &m0, iova, &ioas);
-	attach_rid(c, "PASID-3", p.dev, ioas);
-	CHECK_RET(c, "PASID-3", T_CALL(c->t, attach, p.dev, p.p1, hp, NULL),
-		  EINVAL);
-	attach_rid(c, "PASID-3", p.dev, plain);
-	CHECK_RET(c, "PASID-3", T_CALL(c->t, attach, p.dev, p.p1, hp, NULL),
-		  EINVAL);
-	if (p.dma) {
-		/* The refusal left the RID translating through plain. */
-		tc_dma_write(c, "PASID-3", p.dev, T_NO_PASID, iova, m0, LEN,
-			     true);
-		tc_dma_write(c, "PASID-3", p.dev, p.p1, iova, mp, LEN, false);
-	}
-	attach_rid(c, "PASID-3", p.dev, hr);
-	CHECK_OK(c, "PASID-3", T_CALL(c->t, attach, p.dev, p.p1, hp, NULL));
+	pasid_dev_setup(c, "PASID-3", &p, 0);
+	attach_rid(c, "PASID-3", p.dev, p.plain.ioas);
+	CHECK_RET(c, "PASID-3", T_CALL(c->t, attach, p.dev, p.p1, p.pasid.hwpt,
+				       NULL), EINVAL);
+	attach_rid(c, "PASID-3", p.dev, p.plain.hwpt);
+	CHECK_RET(c, "PASID-3", T_CALL(c->t, attach, p.dev, p.p1, p.pasid.hwpt,
+				       NULL), EINVAL);
+	/* The refusal left the RID translating through plain (and so the
+	 * positive control of the blocked PASID DMA after it). */
+	pasid_dma(c, "PASID-3", &p, T_NO_PASID, &p.plain, true);
+	pasid_dma(c, "PASID-3", &p, p.p1, &p.pasid, false);
+	attach_rid(c, "PASID-3", p.dev, p.rid.hwpt);
+	CHECK_OK(c, "PASID-3",
+		 T_CALL(c->t, attach, p.dev, p.p1, p.pasid.hwpt, NULL));
 	/* Detached RID: a PASID attach has nothing to be compatible with.
 	 * (The RID detach with a PASID attached is SEED-A's rule.) */
 	CHECK_OK(c, "SEED-A", T_CALL(c->t, detach, p.dev, T_NO_PASID));
-	CHECK_OK(c, "PASID-3", T_CALL(c->t, attach, p.dev, p.p2, hp, NULL));
-	tc_end(c);
+	CHECK_OK(c, "PASID-3",
+		 T_CALL(c->t, attach, p.dev, p.p2, p.pasid.hwpt, NULL));
 }
 
-SCENARIO(pasid_second_attach_replaces,
-	 .id = "pasid.second_attach_replaces",
+SCENARIO(pasid, second_attach_replaces,
 	 .title = "a second PASID attach through VFIO replaces: the PASID then translates through the new HWPT only",
-	 .invariants = "PASID-4",
-	 .requires = REQ_PASID | REQ_HWPT_ALLOC)
+	 .invariants = "PASID-4", .requires = REQ_PASID | REQ_HWPT_ALLOC)
 {
-	struct pctx p;
-	uint64_t iova = common_iova(c, 0), iova2 = common_iova(c, 2);
-	uint32_t h1, h2, ioas1, out = 0, s1;
-	void *m1, *m2, *only1 = NULL;
+	struct pasid_dev p;
+	uint64_t iova2;
+	char *only1;
+	uint32_t s1;
 
-	pasid_setup(c, &p, "PASID-4");
-	h1 = space(c, "PASID-4", p.dev, T_HWPT_PASID, &m1, iova, &ioas1);
-	h2 = space(c, "PASID-4", p.dev, T_HWPT_PASID, &m2, iova, NULL);
+	pasid_dev_setup(c, "PASID-4", &p, 0);
+	/* An IOVA only the first HWPT maps. */
+	iova2 = fresh_ioas_iova(c, "PASID-4", 2);
 	only1 = tc_alloc(c, PG);
-	map_fixed(c, "PASID-4", ioas1, only1, PG, iova2, RW);
-	attach_pasid(c, "PASID-4", p.dev, p.p1, h1);
+	map_fixed(c, "PASID-4", p.pasid.ioas, only1, PG, iova2, RW);
+	attach_pasid(c, "PASID-4", p.dev, p.p1, p.pasid.hwpt);
+	pasid_dma(c, "PASID-4", &p, p.p1, &p.pasid, true);
+	if (p.dma)
+		tc_dma_write(c, "PASID-4", p.dev, p.p1, iova2, only1, DMA_LEN,
+			     true);
+	CHECK_OK(c, "PASID-4",
+		 T_CALL(c->t, attach, p.dev, p.p1, p.pasid2.hwpt, NULL));
+	CHECK_OK(c, "PASID-4",
+		 T_CALL(c->t, attach, p.dev, p.p1, p.pasid2.hwpt, NULL));
+	/* The first HWPT is unused now. */
+	CHECK_OK(c, "PASID-4", T_CALL(c->t, destroy, p.pasid.hwpt));
 	if (p.dma) {
-		tc_dma_write(c, "PASID-4", p.dev, p.p1, iova, m1, LEN, true);
-		tc_dma_write(c, "PASID-4", p.dev, p.p1, iova2, only1, LEN, true);
-	}
-	CHECK_OK(c, "PASID-4", T_CALL(c->t, attach, p.dev, p.p1, h2, &out));
-	tc_check(c, "PASID-4", out == h2, "replace returned %u, not %u", out,
-		 h2);
-	CHECK_OK(c, "PASID-4", T_CALL(c->t, attach, p.dev, p.p1, h2, NULL));
-	/* h1 is unused now. */
-	CHECK_OK(c, "PASID-4", T_CALL(c->t, destroy, h1));
-	if (p.dma) {
-		s1 = mem_mark(c, m1, PG);
-		tc_dma_write(c, "PASID-4", p.dev, p.p1, iova, m2, LEN, true);
-		mem_unchanged(c, "PASID-4", m1, PG, s1,
+		s1 = mem_mark(c, p.pasid.mem, PG);
+		pasid_dma(c, "PASID-4", &p, p.p1, &p.pasid2, true);
+		mem_unchanged(c, "PASID-4", p.pasid.mem, PG, s1,
 			      "the old HWPT's page for the same IOVA");
-		tc_dma_write(c, "PASID-4", p.dev, p.p1, iova2, only1, LEN,
+		tc_dma_write(c, "PASID-4", p.dev, p.p1, iova2, only1, DMA_LEN,
 			     false);
 	}
-	tc_end(c);
+	/* ... and the PASID holds the second. */
+	CHECK_RET(c, "PASID-4", T_CALL(c->t, destroy, p.pasid2.hwpt), EBUSY);
 }
 
-SCENARIO(pasid_detach_unattached_ok,
-	 .id = "pasid.detach_unattached_ok",
-	 .title = "detaching a PASID that is not attached succeeds",
-	 .invariants = "PASID-5",
-	 .requires = REQ_PASID | REQ_HWPT_ALLOC)
-{
-	struct pctx p;
-	uint64_t iova = common_iova(c, 0);
-	uint32_t hp;
-	void *m;
-
-	pasid_setup(c, &p, "PASID-5");
-	CHECK_OK(c, "PASID-5", T_CALL(c->t, detach, p.dev, p.p1));
-	hp = space(c, "PASID-5", p.dev, T_HWPT_PASID, &m, iova, NULL);
-	attach_pasid(c, "PASID-5", p.dev, p.p1, hp);
-	CHECK_OK(c, "PASID-5", T_CALL(c->t, detach, p.dev, p.p2));
-	CHECK_OK(c, "PASID-5", T_CALL(c->t, detach, p.dev, p.p1));
-	CHECK_OK(c, "PASID-5", T_CALL(c->t, detach, p.dev, p.p1));
-	CHECK_OK(c, "PASID-5", T_CALL(c->t, destroy, hp));
-	tc_end(c);
-}
-
-SCENARIO(pasid_out_of_range,
-	 .id = "pasid.out_of_range",
+SCENARIO(pasid, out_of_range,
 	 .title = "a PASID at or above 2^max_pasid_log2 is refused EINVAL; the largest valid one works",
-	 .invariants = "PASID-6",
-	 .requires = REQ_PASID | REQ_HWPT_ALLOC)
+	 .invariants = "PASID-6", .requires = REQ_PASID | REQ_HWPT_ALLOC)
 {
-	struct pctx p;
-	uint64_t iova = common_iova(c, 0);
+	struct pasid_dev p;
 	unsigned bits;
-	uint32_t hp;
-	void *m;
+	uint32_t h;
 
-	pasid_setup(c, &p, "PASID-6");
+	pasid_dev_setup(c, "PASID-6", &p, 0);
 	bits = c->caps->dev[p.dev].max_pasid_log2;
 	if (bits >= 32)
 		tc_skip(c, "max_pasid_log2 %u leaves no PASID out of range", bits);
-	hp = space(c, "PASID-6", p.dev, T_HWPT_PASID, &m, iova, NULL);
-	CHECK_RET(c, "PASID-6", T_CALL(c->t, attach, p.dev, 1u << bits, hp,
-				       NULL), EINVAL);
+	h = p.pasid.hwpt;
+	CHECK_RET(c, "PASID-6",
+		  T_CALL(c->t, attach, p.dev, 1u << bits, h, NULL), EINVAL);
 	if (bits < 31)
 		CHECK_RET(c, "PASID-6", T_CALL(c->t, attach, p.dev,
-					       (1u << bits) + 1, hp, NULL),
+					       (1u << bits) + 1, h, NULL),
 			  EINVAL);
-	CHECK_OK(c, "PASID-6", T_CALL(c->t, attach, p.dev, (1u << bits) - 1,
-				      hp, NULL));
-	tc_end(c);
+	CHECK_OK(c, "PASID-6",
+		 T_CALL(c->t, attach, p.dev, (1u << bits) - 1, h, NULL));
 }
 
-SCENARIO(pasid_failed_replace_keeps_old,
-	 .id = "pasid.failed_replace_keeps_old",
-	 .title = "a failed PASID replace keeps the old domain on that PASID",
-	 .invariants = "PASID-7",
-	 .requires = REQ_PASID | REQ_HWPT_ALLOC)
+/* Refusals by the driver rather than by iommufd's checks: a PASID HWPT of
+ * another IOMMU instance. */
+static void refused_other_iommu(struct tc *c, const struct pasid_dev *p)
 {
-	struct pctx p;
-	uint64_t iova = common_iova(c, 0);
-	uint32_t hp, plain, ioas, out = 0;
-	void *mp, *m0;
-
-	pasid_setup(c, &p, "PASID-7");
-	hp = space(c, "PASID-7", p.dev, T_HWPT_PASID, &mp, iova, NULL);
-	plain = space(c, "PASID-7", p.dev, 0, &m0, iova, &ioas);
-	attach_pasid(c, "PASID-7", p.dev, p.p1, hp);
-	if (p.dma)
-		tc_dma_write(c, "PASID-7", p.dev, p.p1, iova, mp, LEN, true);
-	CHECK_RET(c, "PASID-7", T_CALL(c->t, attach, p.dev, p.p1, plain, NULL),
-		  EINVAL);
-	CHECK_RET(c, "PASID-7", T_CALL(c->t, attach, p.dev, p.p1, ioas, NULL),
-		  EINVAL);
-	if (p.dma)
-		tc_dma_write(c, "PASID-7", p.dev, p.p1, iova, mp, LEN, true);
-	/* Refusals by the driver rather than by iommufd's checks: a PASID
-	 * HWPT of another IOMMU instance, and injected failures. */
 	for (unsigned o = 0; o < c->caps->ndev; o++) {
-		uint32_t other_ioas, hother;
-		void *mo;
+		struct mapped_hwpt other;
 
-		if (c->caps->dev[o].iommu == c->caps->dev[p.dev].iommu ||
+		if (c->caps->dev[o].iommu == c->caps->dev[p->dev].iommu ||
 		    !c->caps->dev[o].max_pasid_log2)
 			continue;
 		bind_dev(c, "PASID-7", o, 0);
-		other_ioas = new_ioas(c, "PASID-7", 0);
-		mo = tc_alloc(c, PG);
-		map_fixed(c, "PASID-7", other_ioas, mo, PG, iova, RW);
-		hother = new_hwpt(c, "PASID-7", o, other_ioas, T_HWPT_PASID);
-		CHECK_RET(c, "PASID-7",
-			  T_CALL(c->t, attach, p.dev, p.p1, hother, NULL),
-			  EINVAL);
-		if (p.dma)
-			tc_dma_write(c, "PASID-7", p.dev, p.p1, iova, mp, LEN,
-				     true);
-		break;
+		mapped_hwpt_setup(c, "PASID-7", &other, o, T_HWPT_PASID,
+				  p->iova);
+		CHECK_RET(c, "PASID-7", T_CALL(c->t, attach, p->dev, p->p1,
+					       other.hwpt, NULL), EINVAL);
+		pasid_dma(c, "PASID-7", p, p->p1, &p->pasid, true);
+		return;
 	}
-	if (c->caps->fault_inject) {
-		uint32_t h2 = space(c, "PASID-7", p.dev, T_HWPT_PASID, &m0,
-				    iova, NULL);
-		int ret = -1;
-
-		for (unsigned nth = 1; nth <= 8 && ret; nth++) {
-			REQUIRE(c, "PASID-7",
-				T_CALL(c->t, inject_fail_nth, nth));
-			ret = T_CALL(c->t, attach, p.dev, p.p1, h2, NULL);
-			T_CALL(c->t, inject_fail_nth, 0);
-			tc_log(c, "PASID replace with fail-nth %u: %s", nth,
-			       errno_name(ret));
-			if (ret && p.dma && nth <= 2)
-				tc_dma_write(c, "PASID-7", p.dev, p.p1, iova,
-					     mp, LEN, true);
-		}
-		/* Back to hp for the checks below. */
-		if (!ret)
-			REQUIRE(c, "PASID-7",
-				T_CALL(c->t, attach, p.dev, p.p1, hp, NULL));
-	}
-	CHECK_RET(c, "PASID-7", T_CALL(c->t, destroy, hp), EBUSY);
-	CHECK_OK(c, "PASID-7", T_CALL(c->t, attach, p.dev, p.p1, hp, &out));
-	tc_check(c, "PASID-7", out == hp, "PASID answers as on %u, not %u",
-		 out, hp);
-	tc_end(c);
 }
 
-SCENARIO(pasid_detach_one_pasid_only,
-	 .id = "pasid.detach_one_pasid_only",
+/* ... and injected failures of a replace onto pasid2; leaves p1 on pasid. */
+static void refused_by_injection(struct tc *c, const struct pasid_dev *p)
+{
+	int ret = -1;
+
+	for (unsigned nth = 1; nth <= 8 && ret; nth++) {
+		REQUIRE(c, "PASID-7", T_CALL(c->t, inject_fail_nth, nth));
+		ret = T_CALL(c->t, attach, p->dev, p->p1, p->pasid2.hwpt, NULL);
+		T_CALL(c->t, inject_fail_nth, 0);
+		tc_log(c, "PASID replace with fail-nth %u: %s", nth,
+		       errno_name(ret));
+		if (ret && nth <= 2)
+			pasid_dma(c, "PASID-7", p, p->p1, &p->pasid, true);
+	}
+	if (!ret)
+		attach_pasid(c, "PASID-7", p->dev, p->p1, p->pasid.hwpt);
+}
+
+SCENARIO(pasid, failed_replace_keeps_old,
+	 .title = "a failed PASID replace keeps the old domain on that PASID",
+	 .invariants = "PASID-7", .requires = REQ_PASID | REQ_HWPT_ALLOC)
+{
+	struct pasid_dev p;
+
+	pasid_dev_setup(c, "PASID-7", &p, 0);
+	attach_pasid(c, "PASID-7", p.dev, p.p1, p.pasid.hwpt);
+	pasid_dma(c, "PASID-7", &p, p.p1, &p.pasid, true);
+	CHECK_RET(c, "PASID-7", T_CALL(c->t, attach, p.dev, p.p1, p.plain.hwpt,
+				       NULL), EINVAL);
+	CHECK_RET(c, "PASID-7", T_CALL(c->t, attach, p.dev, p.p1, p.plain.ioas,
+				       NULL), EINVAL);
+	pasid_dma(c, "PASID-7", &p, p.p1, &p.pasid, true);
+	refused_other_iommu(c, &p);
+	if (c->caps->fault_inject)
+		refused_by_injection(c, &p);
+	/* p1 still holds its HWPT, and only p1 did: detached, it can go. */
+	CHECK_RET(c, "PASID-7", T_CALL(c->t, destroy, p.pasid.hwpt), EBUSY);
+	detach_pasid(c, "PASID-7", p.dev, p.p1);
+	CHECK_OK(c, "PASID-7", T_CALL(c->t, destroy, p.pasid.hwpt));
+}
+
+SCENARIO(pasid, detach_one_pasid_only,
 	 .title = "detaching a PASID blocks that PASID only; the RID and other PASIDs keep translating",
-	 .invariants = "PASID-8",
-	 .requires = REQ_PASID | REQ_HWPT_ALLOC)
+	 .invariants = "PASID-8", .requires = REQ_PASID | REQ_HWPT_ALLOC)
 {
-	struct pctx p;
-	uint64_t iova = common_iova(c, 0);
-	uint32_t hr, h1, h2;
-	void *mr, *m1, *m2;
+	struct pasid_dev p;
 
-	pasid_setup(c, &p, "PASID-8");
-	hr = space(c, "PASID-8", p.dev, T_HWPT_PASID, &mr, iova, NULL);
-	h1 = space(c, "PASID-8", p.dev, T_HWPT_PASID, &m1, iova, NULL);
-	h2 = space(c, "PASID-8", p.dev, T_HWPT_PASID, &m2, iova, NULL);
-	attach_rid(c, "PASID-8", p.dev, hr);
-	attach_pasid(c, "PASID-8", p.dev, p.p1, h1);
-	attach_pasid(c, "PASID-8", p.dev, p.p2, h2);
-	if (p.dma) {
-		tc_dma_write(c, "PASID-8", p.dev, T_NO_PASID, iova, mr, LEN, true);
-		tc_dma_write(c, "PASID-8", p.dev, p.p1, iova, m1, LEN, true);
-		tc_dma_write(c, "PASID-8", p.dev, p.p2, iova, m2, LEN, true);
-	}
-	CHECK_OK(c, "PASID-8", T_CALL(c->t, detach, p.dev, p.p1));
-	if (p.dma) {
-		tc_dma_write(c, "PASID-8", p.dev, p.p1, iova, m1, LEN, false);
-		tc_dma_write(c, "PASID-8", p.dev, T_NO_PASID, iova, mr, LEN, true);
-		tc_dma_write(c, "PASID-8", p.dev, p.p2, iova, m2, LEN, true);
-	}
-	CHECK_OK(c, "PASID-8", T_CALL(c->t, destroy, h1));
-	CHECK_RET(c, "PASID-8", T_CALL(c->t, destroy, h2), EBUSY);
-	CHECK_RET(c, "PASID-8", T_CALL(c->t, destroy, hr), EBUSY);
-	tc_end(c);
+	pasid_dev_setup(c, "PASID-8", &p, PASID_DEV_ATTACHED);
+	attach_pasid(c, "PASID-8", p.dev, p.p2, p.pasid2.hwpt);
+	pasid_dma(c, "PASID-8", &p, T_NO_PASID, &p.rid, true);
+	pasid_dma(c, "PASID-8", &p, p.p1, &p.pasid, true);
+	pasid_dma(c, "PASID-8", &p, p.p2, &p.pasid2, true);
+	/* The detach is the act; PASID-8 is what it leaves translating. */
+	detach_pasid(c, "PASID-8", p.dev, p.p1);
+	pasid_dma(c, "PASID-8", &p, p.p1, &p.pasid, false);
+	pasid_dma(c, "PASID-8", &p, T_NO_PASID, &p.rid, true);
+	pasid_dma(c, "PASID-8", &p, p.p2, &p.pasid2, true);
+	CHECK_OK(c, "PASID-8", T_CALL(c->t, destroy, p.pasid.hwpt));
+	CHECK_RET(c, "PASID-8", T_CALL(c->t, destroy, p.pasid2.hwpt), EBUSY);
+	CHECK_RET(c, "PASID-8", T_CALL(c->t, destroy, p.rid.hwpt), EBUSY);
 }
 
-SCENARIO(pasid_non_pasid_device,
-	 .id = "pasid.non_pasid_device",
+SCENARIO(pasid, non_pasid_device,
 	 .title = "a PASID attach on a device without PASID capability fails",
-	 .invariants = "PASID-9",
-	 .requires = REQ_HWPT_ALLOC)
+	 .invariants = "PASID-9", .requires = REQ_HWPT_ALLOC)
 {
-	int d = -1;
 	uint32_t ioas, h;
 	uint64_t iova;
-	void *m = tc_alloc(c, PG);
+	int d = -1;
 	int ret;
 
 	if (!c->caps->pasid_uapi)
@@ -379,7 +252,7 @@ SCENARIO(pasid_non_pasid_device,
 	bind_dev(c, "PASID-9", (unsigned)d, 0);
 	ioas = new_ioas(c, "PASID-9", 0);
 	iova = tc_pick_iova(c, ioas, PG, PG, 0);
-	map_fixed(c, "PASID-9", ioas, m, PG, iova, RW);
+	map_fixed(c, "PASID-9", ioas, tc_alloc(c, PG), PG, iova, RW);
 	ret = T_CALL(c->t, hwpt_alloc, (unsigned)d, ioas, T_HWPT_PASID, 0, NULL,
 		     0, &h);
 	if (ret) {
@@ -409,11 +282,10 @@ SCENARIO(pasid_non_pasid_device,
 		       "accepted (0) with nothing to program: docs/contract.md allows it in 7.2 (open question), not a refusal");
 	else
 		CHECK_RET(c, "PASID-9", ret, EINVAL);
-	/* Whatever the answer, the RID is unaffected. */
-	CHECK_OK(c, "PASID-9", T_CALL(c->t, detach, (unsigned)d, 1));
-	/* Nothing holds the HWPT any more: neither the PASID nor the RID. */
+	/* Undo whatever it did; then nothing holds the HWPT: neither the
+	 * PASID nor the RID. */
+	detach_pasid(c, "PASID-9", (unsigned)d, 1);
 	CHECK_OK(c, "PASID-9", T_CALL(c->t, destroy, h));
-	tc_end(c);
 }
 
 /*
@@ -425,23 +297,18 @@ SCENARIO(pasid_non_pasid_device,
  * before anything looks at the device (a non-PASID device on a PASID
  * driver answers PASID-9's way instead, and the case skips).
  */
-SCENARIO(pasid_unsupported_eopnotsupp,
-	 .id = "pasid.unsupported_driver_eopnotsupp",
+SCENARIO(pasid, unsupported_driver_eopnotsupp,
 	 .title = "a PASID attach through a driver whose paging domains take no PASID fails EOPNOTSUPP and changes nothing",
-	 .invariants = "PASID-10",
-	 .requires = REQ_HWPT_ALLOC)
+	 .invariants = "PASID-10", .requires = REQ_HWPT_ALLOC)
 {
-	int d = -1;
-	uint32_t ioas, h = 0, got = 0;
+	uint32_t ioas, h = 0;
 	uint64_t iova;
 	void *m = tc_alloc(c, PG);
+	int d = dev_with_pasid(c, -1);
 	int ret;
 
 	if (!c->caps->pasid_uapi)
 		tc_skip(c, "kernel lacks the VFIO PASID attach uAPI");
-	for (unsigned i = 0; i < c->caps->ndev && d < 0; i++)
-		if (c->caps->dev[i].max_pasid_log2)
-			d = (int)i;
 	if (d < 0)
 		d = 0;
 	bind_dev(c, "PASID-10", (unsigned)d, 0);
@@ -468,19 +335,18 @@ SCENARIO(pasid_unsupported_eopnotsupp,
 		     errno_name(ret)))
 		tc_gap(c, "PASID-10",
 		       "the driver's paging domains take no PASID (allowed difference): its PASID rules are not exercised");
-	/* The refusal is stable and left nothing behind. */
+	/* The refusal is stable. */
 	CHECK_RET(c, "PASID-10", T_CALL(c->t, attach, (unsigned)d, 1, h, NULL),
 		  EOPNOTSUPP);
-	CHECK_OK(c, "PASID-10", T_CALL(c->t, detach, (unsigned)d, 1));
-	/* The same HWPT still serves the RID. */
+	detach_pasid(c, "PASID-10", (unsigned)d, 1);
+	/* It changed nothing: the same HWPT still serves the RID, which
+	 * then holds it until detached. */
 	CHECK_OK(c, "PASID-10",
-		 T_CALL(c->t, attach, (unsigned)d, T_NO_PASID, h, &got));
-	tc_check(c, "PASID-10", got == h, "the RID attached to %u, not %u",
-		 got, h);
-	if (c->caps->dev[d].dma && dev_with_dma(c, -1) >= 0)
+		 T_CALL(c->t, attach, (unsigned)d, T_NO_PASID, h, NULL));
+	if (dev_has_dma(c, (unsigned)d))
 		tc_dma_write(c, "PASID-10", (unsigned)d, T_NO_PASID, iova, m,
-			     LEN, true);
-	CHECK_OK(c, "PASID-10", T_CALL(c->t, detach, (unsigned)d, T_NO_PASID));
+			     DMA_LEN, true);
+	CHECK_RET(c, "PASID-10", T_CALL(c->t, destroy, h), EBUSY);
+	detach_rid(c, "PASID-10", (unsigned)d);
 	CHECK_OK(c, "PASID-10", T_CALL(c->t, destroy, h));
-	tc_end(c);
 }

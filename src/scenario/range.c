@@ -14,52 +14,44 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "scenario.h"
-#include "sc_util.h"
+#include "fixture.h"
 
-
-
-
-static unsigned get_ranges(struct tc *c, const char *inv, uint32_t ioas,
-			   struct iova_range *r, uint64_t *align)
+/* All of an IOAS's ranges: a case about their shape needs every one. */
+static void read_all_ranges(struct tc *c, const char *inv, uint32_t ioas,
+			    struct ranges *r)
 {
-	unsigned n = T_MAX_RANGES;
-
-	REQUIRE(c, inv, T_CALL(c->t, iova_ranges, ioas, r, &n, align));
-	if (n > T_MAX_RANGES)
-		tc_skip(c, "IOAS reports %u ranges, more than the %u this suite holds",
-			n, T_MAX_RANGES);
-	return n;
+	read_ranges(c, inv, ioas, r);
+	if (r->truncated)
+		tc_skip(c, "IOAS reports more ranges than the %u this suite holds",
+			T_MAX_RANGES);
 }
 
-static void log_ranges(struct tc *c, const char *what,
-		       const struct iova_range *r, unsigned n, uint64_t a)
+/* A fresh IOAS and what it reports. */
+static uint32_t fresh_ioas_ranges(struct tc *c, const char *inv,
+				  struct ranges *r)
 {
-	char line[768];
-	size_t used = 0;
+	uint32_t ioas = new_ioas(c, inv, 0);
 
-	for (unsigned i = 0; i < n && used < sizeof(line); i++)
-		used += snprintf(line + used, sizeof(line) - used, "%s%llx-%llx",
-				 i ? ", " : "", (unsigned long long)r[i].start,
-				 (unsigned long long)r[i].last);
-	tc_log(c, "%s: %u range(s), alignment 0x%llx: %s", what, n,
-	       (unsigned long long)a, n ? line : "(none)");
+	read_all_ranges(c, inv, ioas, r);
+	log_ranges(c, "fresh IOAS", r);
+	return ioas;
 }
 
-static bool overlaps(const struct iova_range *r, unsigned n, uint64_t s,
-		     uint64_t l)
+static bool is_full_space(const struct ranges *r)
 {
-	for (unsigned i = 0; i < n; i++)
-		if (s <= r[i].last && r[i].start <= l)
-			return true;
-	return false;
+	return r->n == 1 && r->r[0].start == 0 && r->r[0].last == UINT64_MAX;
 }
 
 /* Sorted, disjoint, not touching (holes are maximal) and aligned. */
-static void check_shape(struct tc *c, const char *what,
-			const struct iova_range *r, unsigned n, uint64_t a)
+static void check_shape(struct tc *c, const char *what, const struct ranges *rs)
 {
-	for (unsigned i = 0; i < n; i++) {
+	const struct iova_range *r = rs->r;
+	const uint64_t a = rs->align;
+
+	tc_check(c, "RANGE-6", a >= 1 && !(a & (a - 1)),
+		 "%s: alignment 0x%llx is not a power of two", what,
+		 (unsigned long long)a);
+	for (unsigned i = 0; i < rs->n; i++) {
 		tc_check(c, "RANGE-6", r[i].start <= r[i].last,
 			 "%s: range %u is inverted", what, i);
 		if (a > 1)
@@ -82,94 +74,83 @@ static void check_shape(struct tc *c, const char *what,
 
 /* --- RANGE-1 ------------------------------------------------------------ */
 
-SCENARIO(range_fresh,
-	 .id = "range.fresh_ioas_full_space",
+SCENARIO(range, fresh_ioas_full_space,
 	 .title = "a fresh IOAS reports one range covering the whole IOVA space",
 	 .invariants = "RANGE-1")
 {
-	struct iova_range r[T_MAX_RANGES];
-	uint64_t a = 0;
-	uint32_t ioas = new_ioas(c, "RANGE-1", 0);
-	unsigned n = get_ranges(c, "RANGE-1", ioas, r, &a);
+	struct ranges r;
+	uint32_t ioas = fresh_ioas_ranges(c, "RANGE-1", &r);
 
-	log_ranges(c, "fresh IOAS", r, n, a);
-	tc_check(c, "RANGE-1", n == 1 && r[0].start == 0 &&
-				       r[0].last == UINT64_MAX,
+	tc_check(c, "RANGE-1", is_full_space(&r),
 		 "a fresh IOAS does not report exactly [0, 2^64-1]");
-	tc_check(c, "RANGE-1", a == 1,
+	tc_check(c, "RANGE-1", r.align == 1,
 		 "a fresh IOAS reports alignment 0x%llx, not 1",
-		 (unsigned long long)a);
+		 (unsigned long long)r.align);
 	/* A bound but unattached device reserves nothing either. */
-	REQUIRE(c, "RANGE-1", T_CALL(c->t, bind, 0, 0));
-	n = get_ranges(c, "RANGE-1", ioas, r, &a);
-	tc_check(c, "RANGE-1", n == 1 && r[0].start == 0 &&
-				       r[0].last == UINT64_MAX,
+	bind_dev(c, "RANGE-1", 0, 0);
+	read_all_ranges(c, "RANGE-1", ioas, &r);
+	tc_check(c, "RANGE-1", is_full_space(&r),
 		 "binding a device (no attach) changed a fresh IOAS's ranges");
 }
 
 /* --- RANGE-2 ------------------------------------------------------------ */
 
-SCENARIO(range_emsgsize,
-	 .id = "range.too_small_emsgsize",
+/* IOVA_RANGES with room for room entries: EMSGSIZE, and the full count. */
+static void too_small(struct tc *c, uint32_t ioas, unsigned room,
+		      unsigned total, struct iova_range *part)
+{
+	uint64_t a = 0;
+	unsigned n = room;
+
+	CHECK_RET(c, "RANGE-2", T_CALL(c->t, iova_ranges, ioas, part, &n, &a),
+		  EMSGSIZE);
+	tc_check(c, "RANGE-2", n == total,
+		 "with room for %u of %u ranges the count was %u", room, total,
+		 n);
+}
+
+SCENARIO(range, too_small_emsgsize,
 	 .title = "IOVA_RANGES with too small an array fails EMSGSIZE and reports the count",
 	 .invariants = "RANGE-2")
 {
-	struct iova_range full[T_MAX_RANGES], part[T_MAX_RANGES];
-	uint64_t a = 0;
+	struct iova_range part[T_MAX_RANGES];
 	uint32_t ioas = new_ioas(c, "RANGE-2", 0);
-	unsigned n, total;
+	uint64_t a = 0;
+	struct ranges full;
+	unsigned n;
 
-	n = 0;
-	CHECK_RET(c, "RANGE-2", T_CALL(c->t, iova_ranges, ioas, part, &n, &a),
-		  EMSGSIZE);
-	tc_check(c, "RANGE-2", n == 1,
-		 "a fresh IOAS with no room reported %u ranges, not 1", n);
-
-	REQUIRE(c, "RANGE-2", T_CALL(c->t, bind, 0, 0));
-	REQUIRE(c, "RANGE-2", T_CALL(c->t, attach, 0, T_NO_PASID, ioas, NULL));
-	total = get_ranges(c, "RANGE-2", ioas, full, &a);
-	log_ranges(c, "after attach", full, total, a);
-
-	n = 0;
-	CHECK_RET(c, "RANGE-2", T_CALL(c->t, iova_ranges, ioas, part, &n, &a),
-		  EMSGSIZE);
-	tc_check(c, "RANGE-2", n == total,
-		 "with no room the count was %u, a full read gives %u", n,
-		 total);
-	if (total > 1) {
+	too_small(c, ioas, 0, 1, part);
+	bind_dev(c, "RANGE-2", 0, 0);
+	attach_rid(c, "RANGE-2", 0, ioas);
+	read_all_ranges(c, "RANGE-2", ioas, &full);
+	log_ranges(c, "after attach", &full);
+	too_small(c, ioas, 0, full.n, part);
+	if (full.n > 1) {
 		memset(part, 0xee, sizeof(part));
-		n = total - 1;
-		CHECK_RET(c, "RANGE-2", T_CALL(c->t, iova_ranges, ioas, part,
-					       &n, &a), EMSGSIZE);
-		tc_check(c, "RANGE-2", n == total,
-			 "with room for %u the count was %u, not %u", total - 1,
-			 n, total);
+		too_small(c, ioas, full.n - 1, full.n, part);
 		tc_check(c, "RANGE-2",
-			 !memcmp(part, full, (total - 1) * sizeof(full[0])),
+			 !memcmp(part, full.r, (full.n - 1) * sizeof(part[0])),
 			 "with room for %u the entries given differ from a full read",
-			 total - 1);
+			 full.n - 1);
 	}
-	n = total;
+	n = full.n;
 	CHECK_OK(c, "RANGE-2", T_CALL(c->t, iova_ranges, ioas, part, &n, &a));
-	tc_check(c, "RANGE-2", n == total,
-		 "an exact-size read reported %u ranges, not %u", n, total);
+	tc_check(c, "RANGE-2", n == full.n,
+		 "an exact-size read reported %u ranges, not %u", n, full.n);
 }
 
 /* --- RANGE-3 ------------------------------------------------------------ */
 
-SCENARIO(range_attach_resv,
-	 .id = "range.attach_excludes_resv",
+SCENARIO(range, attach_excludes_resv,
 	 .title = "after attach, no reported range touches any reserved region of the device",
 	 .invariants = "RANGE-3")
 {
-	struct iova_range r[T_MAX_RANGES];
-	uint64_t a = 0;
 	unsigned checked = 0;
 
 	for (unsigned d = 0; d < c->caps->ndev; d++) {
 		const struct dev_caps *dc = &c->caps->dev[d];
 		uint32_t ioas;
-		unsigned n;
+		struct ranges r;
 
 		/* Each device on its own IOAS; a group sibling may be refused
 		 * a second HWPT (GROUP-1), which is not this case's business. */
@@ -184,22 +165,15 @@ SCENARIO(range_attach_resv,
 			       d, dc->name);
 			continue;
 		}
-		n = get_ranges(c, "RANGE-3", ioas, r, &a);
-		log_ranges(c, dc->name, r, n, a);
+		read_all_ranges(c, "RANGE-3", ioas, &r);
+		log_ranges(c, dc->name, &r);
 		tc_log(c, "dev %u (%s): %u reserved region(s) reported by the %s target (driver-specific; read from sysfs reserved_regions on a kernel target)",
 		       d, dc->name, dc->nresv, c->caps->target);
-		for (unsigned i = 0; i < dc->nresv; i++) {
-			const struct iova_range *v = &dc->resv[i];
-
+		for (unsigned i = 0; i < dc->nresv; i++)
 			tc_log(c, "  reserved 0x%llx-0x%llx",
-			       (unsigned long long)v->start,
-			       (unsigned long long)v->last);
-			tc_check(c, "RANGE-3", !overlaps(r, n, v->start, v->last),
-				 "dev %u (%s): reserved 0x%llx-0x%llx is inside a reported range",
-				 d, dc->name, (unsigned long long)v->start,
-				 (unsigned long long)v->last);
-			checked++;
-		}
+			       (unsigned long long)dc->resv[i].start,
+			       (unsigned long long)dc->resv[i].last);
+		checked += expect_resv_outside(c, "RANGE-3", d, &r, "attached");
 	}
 	if (!checked)
 		tc_skip(c, "no device reports a reserved region: nothing to exclude");
@@ -207,33 +181,32 @@ SCENARIO(range_attach_resv,
 
 /* --- RANGE-4 ------------------------------------------------------------ */
 
-SCENARIO(range_allow_invalid,
-	 .id = "range.allow_iovas_invalid",
+SCENARIO(range, allow_iovas_invalid,
 	 .title = "ALLOW_IOVAS refuses overlapping or inverted ranges (EINVAL) and keeps the old list",
 	 .invariants = "RANGE-4")
 {
-	uint64_t p = tc_page_size(), w = 0x40000000, iova = 0;
+	const uint64_t p = tc_page_size(), w = 0x40000000, b = 0x80000000;
+	/* Overlapping, duplicated, inverted, and single-byte (start ==
+	 * last: iommufd_ioas_allow_iovas() refuses start >= last). */
+	const struct iova_range bad[][2] = {
+		{ { b, b + 2 * p - 1 }, { b + p, b + 3 * p - 1 } },
+		{ { b, b + 2 * p - 1 }, { b, b + 2 * p - 1 } },
+		{ { b + p, b } },
+		{ { b, b } },
+	};
+	const unsigned nbad[] = { 2, 2, 1, 1 };
 	uint32_t ioas = new_ioas(c, "RANGE-4", 0);
-	struct iova_range good = { w, w + 4 * p - 1 }, bad[2];
+	struct iova_range good = { w, w + 4 * p - 1 };
 	uint8_t *buf = tc_alloc(c, 4 * p);
+	uint64_t iova = 0;
 
 	REQUIRE(c, "RANGE-4", T_CALL(c->t, allow_iovas, ioas, &good, 1));
-
-	bad[0] = (struct iova_range){ 0x80000000, 0x80000000 + 2 * p - 1 };
-	bad[1] = (struct iova_range){ 0x80000000 + p, 0x80000000 + 3 * p - 1 };
-	CHECK_RET(c, "RANGE-4", T_CALL(c->t, allow_iovas, ioas, bad, 2), EINVAL);
-	bad[1] = bad[0];
-	CHECK_RET(c, "RANGE-4", T_CALL(c->t, allow_iovas, ioas, bad, 2), EINVAL);
-	bad[0] = (struct iova_range){ 0x80000000 + p, 0x80000000 };
-	CHECK_RET(c, "RANGE-4", T_CALL(c->t, allow_iovas, ioas, bad, 1), EINVAL);
-	/* A single-byte range (start == last): iommufd_ioas_allow_iovas()
-	 * refuses start >= last. */
-	bad[0] = (struct iova_range){ 0x80000000, 0x80000000 };
-	CHECK_RET(c, "RANGE-4", T_CALL(c->t, allow_iovas, ioas, bad, 1), EINVAL);
-
+	for (unsigned i = 0; i < 4; i++)
+		CHECK_RET(c, "RANGE-4", T_CALL(c->t, allow_iovas, ioas, bad[i],
+					       nbad[i]), EINVAL);
 	/* The refused calls kept the old list: allocation stays inside it. */
-	CHECK_OK(c, "RANGE-4", T_CALL(c->t, ioas_map, ioas, RW, buf, 4 * p,
-				      &iova));
+	REQUIRE(c, "RANGE-4", T_CALL(c->t, ioas_map, ioas, RW, buf, 4 * p,
+				     &iova));
 	tc_check(c, "RANGE-4", iova == w,
 		 "after refused ALLOW_IOVAS a 4-page auto MAP went to 0x%llx, the only allowed window is 0x%llx",
 		 (unsigned long long)iova, (unsigned long long)w);
@@ -241,180 +214,154 @@ SCENARIO(range_allow_invalid,
 
 /* --- RANGE-5 ------------------------------------------------------------ */
 
-SCENARIO(range_allow_over_resv,
-	 .id = "range.allow_over_reserved",
+SCENARIO(range, allow_over_reserved,
 	 .title = "after attach, ALLOW_IOVAS touching a reserved IOVA fails EADDRINUSE",
 	 .invariants = "RANGE-5")
 {
-	uint64_t p = tc_page_size(), a = 0, hole, iova = 0;
-	struct iova_range r[T_MAX_RANGES], ask[2];
-	uint32_t ioas;
-	unsigned n, i;
-	uint8_t *buf = tc_alloc(c, p);
+	const uint64_t p = tc_page_size();
+	struct iova_range ask[2];
+	uint64_t hole, iova = 0;
+	struct attached f;
+	struct ranges r;
+	unsigned i;
 
-	ioas = tc_bind_attach_new_ioas(c, "RANGE-5", 0);
-	n = get_ranges(c, "RANGE-5", ioas, r, &a);
-	log_ranges(c, "after attach", r, n, a);
-	for (i = 0; i < n; i++)
-		if (r[i].last != UINT64_MAX && r[i].last >= r[i].start + p)
+	attached_setup(c, "RANGE-5", &f, 0, NULL);
+	read_all_ranges(c, "RANGE-5", f.ioas, &r);
+	log_ranges(c, "after attach", &r);
+	for (i = 0; i < r.n; i++)
+		if (r.r[i].last != UINT64_MAX &&
+		    r.r[i].last >= r.r[i].start + p)
 			break;
-	if (i == n)
+	if (i == r.n)
 		tc_skip(c, "dev 0 reserves no IOVA: one range covers all 64 bits");
-	hole = r[i].last + 1;
+	hole = r.r[i].last + 1;
 	tc_log(c, "reserved IOVA at 0x%llx", (unsigned long long)hole);
 
 	ask[0] = (struct iova_range){ hole - p, hole + p - 1 };
-	CHECK_RET(c, "RANGE-5", T_CALL(c->t, allow_iovas, ioas, ask, 1),
+	CHECK_RET(c, "RANGE-5", T_CALL(c->t, allow_iovas, f.ioas, ask, 1),
 		  EADDRINUSE);
 	ask[0] = (struct iova_range){ hole, hole + p - 1 };
-	CHECK_RET(c, "RANGE-5", T_CALL(c->t, allow_iovas, ioas, ask, 1),
+	CHECK_RET(c, "RANGE-5", T_CALL(c->t, allow_iovas, f.ioas, ask, 1),
 		  EADDRINUSE);
 	/* A good range next to a bad one: the whole list is refused. */
-	ask[0] = (struct iova_range){ r[i].start, hole - 1 };
+	ask[0] = (struct iova_range){ r.r[i].start, hole - 1 };
 	ask[1] = (struct iova_range){ hole, hole + p - 1 };
 	if (ask[1].start > ask[0].last)
-		CHECK_RET(c, "RANGE-5", T_CALL(c->t, allow_iovas, ioas, ask, 2),
+		CHECK_RET(c, "RANGE-5",
+			  T_CALL(c->t, allow_iovas, f.ioas, ask, 2),
 			  EADDRINUSE);
-	/* Just below the hole is fine. */
+	/* Just below the hole is fine, and steers automatic IOVAs there. */
 	ask[0] = (struct iova_range){ hole - 2 * p, hole - 1 };
-	if (hole - 2 * p >= r[i].start) {
-		CHECK_OK(c, "RANGE-5", T_CALL(c->t, allow_iovas, ioas, ask, 1));
-		CHECK_OK(c, "RANGE-5", T_CALL(c->t, ioas_map, ioas, RW, buf, p,
-					      &iova));
+	if (hole - 2 * p >= r.r[i].start) {
+		CHECK_OK(c, "RANGE-5",
+			 T_CALL(c->t, allow_iovas, f.ioas, ask, 1));
+		REQUIRE(c, "RANGE-5", T_CALL(c->t, ioas_map, f.ioas, RW,
+					     tc_alloc(c, p), p, &iova));
 		tc_check(c, "RANGE-5", iova >= ask[0].start &&
-					       iova + p - 1 <= ask[0].last,
+				       iova + p - 1 <= ask[0].last,
 			 "auto MAP at 0x%llx, outside the accepted allowed range",
 			 (unsigned long long)iova);
 	}
 }
 
-SCENARIO(range_attach_into_allowed,
-	 .id = "range.attach_reserving_allowed",
-	 .title = "an attach that would reserve inside an allowed range fails EADDRINUSE and changes nothing",
-	 .invariants = "RANGE-5")
+/* An attach that would reserve inside an allowed range is refused and
+ * changes nothing. */
+struct allowed_case {
+	struct scenario sc;
+	bool allow_resv; /* allow dev 0's first reserved region, else all */
+};
+
+SCENARIO_VARIANTS(range, attach_reserving_inside_allowed, struct allowed_case,
+	{ VARIANT(range, attach_reserving_allowed,
+		  .title = "an attach that would reserve inside an allowed range fails EADDRINUSE and changes nothing",
+		  .invariants = "RANGE-5"),
+	  .allow_resv = true },
+	{ VARIANT(range, attach_into_allowed_space,
+		  .title = "with [0, 2^64-2] allowed, an attach that reserves anything fails EADDRINUSE",
+		  .invariants = "RANGE-5") })
 {
 	const struct dev_caps *dc = &c->caps->dev[0];
-	struct iova_range r[T_MAX_RANGES], r2[T_MAX_RANGES], ask;
-	uint64_t a = 0, a2 = 0;
-	uint32_t ioas, hwpt = 0;
-	unsigned n, n2;
+	struct iova_range ask = { 0, UINT64_MAX - 1 };
+	struct ranges before;
+	uint32_t ioas;
 
-	if (!dc->nresv)
-		tc_skip(c, "dev 0 reports no reserved region to collide with");
-	REQUIRE(c, "RANGE-5", T_CALL(c->t, bind, 0, 0));
+	if (variant->allow_resv) {
+		if (!dc->nresv)
+			tc_skip(c, "dev 0 reports no reserved region to collide with");
+		ask = dc->resv[0];
+		if (ask.start == ask.last)
+			ask.last++;
+		tc_log(c, "allowing dev 0's reserved 0x%llx-0x%llx before attach",
+		       (unsigned long long)ask.start,
+		       (unsigned long long)ask.last);
+		bind_dev(c, "RANGE-5", 0, 0);
+	} else {
+		/* Does attaching dev 0 reserve anything at all? */
+		struct attached probe;
+		struct ranges r;
+
+		attached_setup(c, "RANGE-5", &probe, 0, NULL);
+		read_all_ranges(c, "RANGE-5", probe.ioas, &r);
+		log_ranges(c, "probe attach", &r);
+		detach_rid(c, "RANGE-5", 0);
+		if (is_full_space(&r))
+			tc_skip(c, "attaching dev 0 reserves nothing");
+	}
 	ioas = new_ioas(c, "RANGE-5", 0);
-	ask = dc->resv[0];
-	if (ask.start == ask.last)
-		ask.last++;
-	tc_log(c, "allowing dev 0's reserved 0x%llx-0x%llx before attach",
-	       (unsigned long long)ask.start, (unsigned long long)ask.last);
 	REQUIRE(c, "RANGE-5", T_CALL(c->t, allow_iovas, ioas, &ask, 1));
-	n = get_ranges(c, "RANGE-5", ioas, r, &a);
-
-	CHECK_RET(c, "RANGE-5", T_CALL(c->t, attach, 0, T_NO_PASID, ioas,
-				       &hwpt), EADDRINUSE);
-	n2 = get_ranges(c, "RANGE-5", ioas, r2, &a2);
-	tc_check(c, "RANGE-5", n == n2 && a == a2 &&
-				       !memcmp(r, r2, n * sizeof(r[0])),
-		 "the refused attach changed the IOAS's ranges");
-	/* Dropping the allowed list lets the same attach through. */
-	CHECK_OK(c, "RANGE-5", T_CALL(c->t, allow_iovas, ioas, NULL, 0));
-	CHECK_OK(c, "RANGE-5", T_CALL(c->t, attach, 0, T_NO_PASID, ioas, NULL));
-}
-
-SCENARIO(range_attach_into_allowed_all,
-	 .id = "range.attach_into_allowed_space",
-	 .title = "with [0, 2^64-2] allowed, an attach that reserves anything fails EADDRINUSE",
-	 .invariants = "RANGE-5")
-{
-	struct iova_range r[T_MAX_RANGES], r2[T_MAX_RANGES], ask;
-	uint64_t a = 0, a2 = 0;
-	uint32_t probe, ioas;
-	unsigned n, n2;
-
-	/* Does attaching dev 0 reserve anything at all? */
-	probe = tc_bind_attach_new_ioas(c, "RANGE-5", 0);
-	n = get_ranges(c, "RANGE-5", probe, r, &a);
-	log_ranges(c, "probe attach", r, n, a);
-	REQUIRE(c, "RANGE-5", T_CALL(c->t, detach, 0, T_NO_PASID));
-	if (n == 1 && r[0].start == 0 && r[0].last == UINT64_MAX)
-		tc_skip(c, "attaching dev 0 reserves nothing");
-
-	ioas = new_ioas(c, "RANGE-5", 0);
-	ask = (struct iova_range){ 0, UINT64_MAX - 1 };
-	REQUIRE(c, "RANGE-5", T_CALL(c->t, allow_iovas, ioas, &ask, 1));
-	n = get_ranges(c, "RANGE-5", ioas, r, &a);
+	read_all_ranges(c, "RANGE-5", ioas, &before);
 	CHECK_RET(c, "RANGE-5", T_CALL(c->t, attach, 0, T_NO_PASID, ioas, NULL),
 		  EADDRINUSE);
-	n2 = get_ranges(c, "RANGE-5", ioas, r2, &a2);
-	tc_check(c, "RANGE-5", n == n2 && a == a2 &&
-				       !memcmp(r, r2, n * sizeof(r[0])),
-		 "the refused attach changed the IOAS's ranges");
+	expect_ranges_unchanged(c, "RANGE-5", ioas, &before, true,
+				"the refused attach");
+	if (!variant->allow_resv)
+		return;
+	/* Dropping the allowed list lets the same attach through. */
+	REQUIRE(c, "RANGE-5", T_CALL(c->t, allow_iovas, ioas, NULL, 0));
+	CHECK_OK(c, "RANGE-5", T_CALL(c->t, attach, 0, T_NO_PASID, ioas, NULL));
 }
 
 /* --- RANGE-7 ------------------------------------------------------------ */
 
-SCENARIO(range_allow_steers_auto_only,
-	 .id = "range.allow_steers_only_auto",
+SCENARIO(range, allow_steers_only_auto,
 	 .title = "ALLOW_IOVAS changes neither IOVA_RANGES nor what a fixed MAP may use",
 	 .invariants = "RANGE-7")
 {
-	uint64_t p = tc_page_size(), a = 0, a2 = 0, w = 0x40000000, iova;
-	struct iova_range r[T_MAX_RANGES], r2[T_MAX_RANGES], ask;
-	uint32_t ioas;
-	unsigned n, n2;
-	uint8_t *buf = tc_alloc(c, p);
+	const uint64_t p = tc_page_size(), w = 0x40000000;
+	struct iova_range ask = { w, w + 16 * p - 1 };
+	struct attached f;
+	struct ranges r;
+	uint64_t iova;
 
-	ioas = tc_bind_attach_new_ioas(c, "RANGE-7", 0);
-	n = get_ranges(c, "RANGE-7", ioas, r, &a);
-	ask = (struct iova_range){ w, w + 16 * p - 1 };
-	{
-		bool inside = false;
-
-		for (unsigned i = 0; i < n; i++)
-			inside |= ask.start >= r[i].start && ask.last <= r[i].last;
-		if (!inside)
-			tc_skip(c, "0x%llx+16 pages is not inside one range on dev 0",
-				(unsigned long long)w);
-	}
-	REQUIRE(c, "RANGE-7", T_CALL(c->t, allow_iovas, ioas, &ask, 1));
-	n2 = get_ranges(c, "RANGE-7", ioas, r2, &a2);
-	tc_check(c, "RANGE-7", n == n2 && a == a2 &&
-				       !memcmp(r, r2, n * sizeof(r[0])),
-		 "ALLOW_IOVAS changed what IOVA_RANGES reports");
+	attached_setup(c, "RANGE-7", &f, 0, NULL);
+	read_all_ranges(c, "RANGE-7", f.ioas, &r);
+	if (!ranges_hold(&r, ask.start, ask.last - ask.start + 1))
+		tc_skip(c, "0x%llx+16 pages is not inside one range on dev 0",
+			(unsigned long long)w);
+	REQUIRE(c, "RANGE-7", T_CALL(c->t, allow_iovas, f.ioas, &ask, 1));
+	expect_ranges_unchanged(c, "RANGE-7", f.ioas, &r, true, "ALLOW_IOVAS");
 	/* A fixed IOVA outside the allowed window but inside the ranges. */
-	iova = tc_pick_iova(c, ioas, p, 0, 0);
+	iova = tc_pick_iova(c, f.ioas, p, 0, 0);
 	if (iova >= ask.start && iova <= ask.last)
-		iova = tc_pick_iova(c, ioas, p, 0, 1);
-	CHECK_OK(c, "RANGE-7", T_CALL(c->t, ioas_map, ioas,
-				      T_MAP_FIXED_IOVA | RW, buf, p, &iova));
+		iova = tc_pick_iova(c, f.ioas, p, 0, 1);
+	CHECK_OK(c, "RANGE-7", map_fixed_rc(c, f.ioas, tc_alloc(c, p), p, iova,
+					    RW));
 }
 
 /* --- RANGE-6 ------------------------------------------------------------ */
 
-SCENARIO(range_shape,
-	 .id = "range.sorted_disjoint_aligned",
+SCENARIO(range, sorted_disjoint_aligned,
 	 .title = "reported ranges are sorted, disjoint and aligned, before and after attach",
 	 .invariants = "RANGE-6")
 {
-	struct iova_range r[T_MAX_RANGES];
-	uint64_t a = 0;
-	uint32_t ioas = new_ioas(c, "RANGE-6", 0);
-	unsigned n;
+	struct ranges r;
+	uint32_t ioas = fresh_ioas_ranges(c, "RANGE-6", &r);
 
-	n = get_ranges(c, "RANGE-6", ioas, r, &a);
-	tc_check(c, "RANGE-6", a >= 1 && !(a & (a - 1)),
-		 "fresh IOAS alignment 0x%llx is not a power of two",
-		 (unsigned long long)a);
-	check_shape(c, "fresh IOAS", r, n, a);
-
-	REQUIRE(c, "RANGE-6", T_CALL(c->t, bind, 0, 0));
-	REQUIRE(c, "RANGE-6", T_CALL(c->t, attach, 0, T_NO_PASID, ioas, NULL));
-	n = get_ranges(c, "RANGE-6", ioas, r, &a);
-	log_ranges(c, "after attach", r, n, a);
-	tc_check(c, "RANGE-6", a >= 1 && !(a & (a - 1)),
-		 "alignment 0x%llx after attach is not a power of two",
-		 (unsigned long long)a);
-	tc_check(c, "RANGE-6", n >= 1, "no IOVA range left after attach");
-	check_shape(c, "after attach", r, n, a);
+	check_shape(c, "fresh IOAS", &r);
+	bind_dev(c, "RANGE-6", 0, 0);
+	attach_rid(c, "RANGE-6", 0, ioas);
+	read_all_ranges(c, "RANGE-6", ioas, &r);
+	log_ranges(c, "after attach", &r);
+	tc_check(c, "RANGE-6", r.n >= 1, "no IOVA range left after attach");
+	check_shape(c, "after attach", &r);
 }

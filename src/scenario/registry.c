@@ -33,6 +33,14 @@ const struct scenario *const *scenario_all(unsigned *n)
 {
 	if (!sorted) {
 		qsort(registry, nregistered, sizeof(registry[0]), by_id);
+		/* Ids come from names (SCENARIO, VARIANT): two cases with one
+		 * name would share results, so refuse to run at all. */
+		for (unsigned i = 1; i < nregistered; i++)
+			if (!strcmp(registry[i - 1]->id, registry[i]->id)) {
+				fprintf(stderr, "error: two scenarios named %s\n",
+					registry[i]->id);
+				exit(2);
+			}
 		sorted = true;
 	}
 	*n = nregistered;

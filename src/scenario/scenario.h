@@ -13,6 +13,7 @@
 
 #include <errno.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -66,14 +67,65 @@ const struct scenario *const *scenario_all(unsigned *n);
 const char *scenario_unmet(const struct scenario *sc,
 			   const struct target_caps *caps);
 
-#define SCENARIO(fn, ...)                                                   \
-	static void fn(struct tc *c);                                       \
-	static const struct scenario sc_##fn = { __VA_ARGS__, .run = fn };  \
-	__attribute__((constructor)) static void register_##fn(void)        \
+/*
+ * SCENARIO(section, name, fields...) { body }: one case with the id
+ * "section.name" whose body is the function section__name, so the id and
+ * the code run under it cannot drift apart. fields are the rest of struct
+ * scenario (.title, .invariants, .requires, .min_devs); an .id among them
+ * is an error (-Woverride-init).
+ */
+#define SCENARIO(sect, name, ...)                                           \
+	static void sect##__##name(struct tc *c);                           \
+	static const struct scenario sect##__##name##_case = {              \
+		.id = #sect "." #name, __VA_ARGS__, .run = sect##__##name    \
+	};                                                                  \
+	__attribute__((constructor)) static void sect##__##name##_reg(void) \
 	{                                                                   \
-		scenario_register(&sc_##fn);                                \
+		scenario_register(&sect##__##name##_case);                  \
 	}                                                                   \
-	static void fn(struct tc *c)
+	static void sect##__##name(struct tc *c)
+
+/*
+ * Variants (kselftest's FIXTURE_VARIANT): one body, one case per entry of a
+ * table, for scenarios that are the same steps with a different parameter.
+ * type starts with the case it describes (struct scenario sc), then what the
+ * body varies on; each entry names its case with VARIANT(section, name,
+ * fields...), which gives it the id "section.name":
+ *
+ *	struct perm_case { struct scenario sc; uint32_t prot; };
+ *
+ *	SCENARIO_VARIANTS(dma, mapping_permission, struct perm_case,
+ *		{ VARIANT(dma, ro_mapping, .title = "...", .invariants = "DMA-2"),
+ *		  .prot = T_MAP_READABLE },
+ *		{ VARIANT(dma, wo_mapping, .title = "...", .invariants = "DMA-3"),
+ *		  .prot = T_MAP_WRITEABLE })
+ *	{
+ *		... variant->prot ...
+ *	}
+ */
+#define VARIANT(sect, name, ...) .sc = { .id = #sect "." #name, __VA_ARGS__ }
+
+#define SCENARIO_VARIANTS(sect, body, type, ...)                            \
+	static void sect##__##body(struct tc *c, const type *variant);      \
+	_Static_assert(offsetof(type, sc) == 0,                             \
+		       #type " must start with its struct scenario sc");    \
+	static void sect##__##body##_run(struct tc *c)                      \
+	{                                                                   \
+		/* c->sc is the sc at the start of this case's entry. */    \
+		sect##__##body(c, (const type *)(const void *)c->sc);       \
+	}                                                                   \
+	static type sect##__##body##_variants[] = { __VA_ARGS__ };          \
+	__attribute__((constructor)) static void sect##__##body##_reg(void) \
+	{                                                                   \
+		type *v_ = sect##__##body##_variants;                       \
+		size_t n_ = sizeof(sect##__##body##_variants) / sizeof(*v_); \
+                                                                            \
+		for (size_t i_ = 0; i_ < n_; i_++) {                        \
+			v_[i_].sc.run = sect##__##body##_run;               \
+			scenario_register(&v_[i_].sc);                      \
+		}                                                           \
+	}                                                                   \
+	static void sect##__##body(struct tc *c, const type *variant)
 
 /* --- recording (tc.c) --------------------------------------------------- */
 
@@ -146,70 +198,5 @@ bool tc_arrange_ret(struct tc *c, const char *inv, const char *expr, int ret);
 		if (!(cond))                                                \
 			tc_skip(c, __VA_ARGS__);                            \
 	} while (0)
-
-/* --- fixtures (lib.c) --------------------------------------------------- */
-
-/* The CPU page size (the unit of user memory pinning). */
-size_t tc_page_size(void);
-/* Page-aligned anonymous memory, populated; freed at case exit. */
-void *tc_alloc(struct tc *c, size_t len);
-/* Same, backed by a huge page when possible; NULL if none available. */
-void *tc_alloc_huge(struct tc *c, size_t len);
-
-/* Deterministic byte pattern; a fresh seed per call of tc_new_seed(). */
-uint32_t tc_new_seed(struct tc *c);
-void fill_pattern(void *buf, size_t len, uint32_t seed);
-bool matches_pattern(const void *buf, size_t len, uint32_t seed);
-
-/* Devices by role, or -1 when the target has none. */
-int dev_with_dma(const struct tc *c, int not_this);
-int dev_with_pasid(const struct tc *c, int not_this);
-/* Two devices in one group / in different groups on one IOMMU. */
-bool dev_pair_same_group(const struct tc *c, unsigned *a, unsigned *b);
-bool dev_pair_other_groups(const struct tc *c, unsigned *a, unsigned *b);
-
-/* Bind dev to context 0 and attach it to a fresh IOAS; REQUIREs each step
- * against inv. Returns the IOAS ID. */
-uint32_t tc_bind_attach_new_ioas(struct tc *c, const char *inv, unsigned dev);
-
-/* An IOVA that the DMA engine can reach and that lies in the reported
- * ranges of ioas, aligned to align, with room for len bytes; chosen
- * deterministically from slot (0, 1, 2, ... give distinct IOVAs). */
-uint64_t tc_pick_iova(struct tc *c, uint32_t ioas, uint64_t len,
-		      uint64_t align, unsigned slot);
-
-/*
- * The DMA oracle, judged by memory contents.
- *
- * tc_dma_write: the device writes a fresh pattern to iova. mem is the user
- * memory the contract says iova translates to (or would, if it were still
- * mapped). Checks inv: when expect_land, mem holds the pattern; otherwise mem
- * is unchanged (it is pre-filled with a distinct pattern first).
- *
- * tc_dma_read: the device reads iova; mem is pre-filled with a fresh pattern.
- * Checks inv: when expect_land, the device saw mem's pattern; otherwise it saw
- * nothing of it (its buffer kept its own pre-fill).
- *
- * Both log the evidence line. pasid is T_NO_PASID for RID DMA.
- *
- * The positive-control rule: a transfer judged "blocked" counts only when the
- * same device landed a verified transfer earlier in the same case (any
- * direction, any PASID: the engine and the device are shown to work). Without
- * one the blocked verdict is INCONCLUSIVE, never a PASS.
- */
-/*
- * The positive control, as set-up: bound dev with its RID unattached lands a
- * verified write through a scratch IOAS, which is then detached and
- * destroyed (dev is back to blocked). Failure is charged to inv and ends the
- * case. Use it before a "blocked" check that has no landed transfer of its
- * own in the flow; never between a warm-up and the transfer under test.
- */
-void tc_dma_control(struct tc *c, const char *inv, unsigned dev);
-/* dev landed a verified transfer earlier in this case. */
-bool tc_dma_proven(const struct tc *c, unsigned dev);
-bool tc_dma_write(struct tc *c, const char *inv, unsigned dev, uint32_t pasid,
-		  uint64_t iova, void *mem, size_t len, bool expect_land);
-bool tc_dma_read(struct tc *c, const char *inv, unsigned dev, uint32_t pasid,
-		 uint64_t iova, void *mem, size_t len, bool expect_land);
 
 #endif

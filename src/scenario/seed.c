@@ -5,173 +5,127 @@
  *  B. once ownership is released the group's PASID table is empty;
  *  C. every RID has its own PASID mapping, even when RIDs share a domain.
  */
-#include "sc_util.h"
+#include "fixture.h"
 
-#define LEN 256
-
-/* A fresh IOAS mapping one page of fresh memory at iova, and an HWPT. */
-static uint32_t space(struct tc *c, const char *inv, unsigned dev,
-		      uint32_t hflags, void **mem, uint64_t iova)
-{
-	uint32_t ioas = new_ioas(c, inv, 0);
-
-	*mem = tc_alloc(c, PG);
-	map_fixed(c, inv, ioas, *mem, PG, iova, RW);
-	return new_hwpt(c, inv, dev, ioas, hflags);
-}
-
-static uint64_t low_iova(struct tc *c, unsigned slot)
-{
-	uint32_t ioas = new_ioas(c, "SEED-A", 0);
-	uint64_t iova = tc_pick_iova(c, ioas, PG, PG, slot);
-
-	T_CALL(c->t, destroy, ioas);
-	return iova;
-}
-
-static bool pasid_dma_dev(const struct tc *c, unsigned dev)
-{
-	return dev_with_dma(c, -1) >= 0 && c->caps->dev[dev].dma;
-}
-
-SCENARIO(seed_a_rid_detach_keeps_pasid,
-	 .id = "seed.a_rid_detach_keeps_pasid",
+SCENARIO(seed, a_rid_detach_keeps_pasid,
 	 .title = "RID->d1, PASID p->d2, detach the RID: p still lands through d2, RID DMA blocked",
 	 .invariants = "SEED-A,ATTACH-6",
 	 .requires = REQ_PASID | REQ_HWPT_ALLOC | REQ_DMA)
 {
-	unsigned d = need_pasid_dev(c, true);
-	uint64_t iova = low_iova(c, 0), iova2 = low_iova(c, 1);
-	uint32_t d1, d2;
-	void *m1, *m2;
-	const uint32_t p = 1;
+	struct mapped_hwpt d2;
+	struct pasid_dev p;
+	uint64_t iova2;
 
-	bind_dev(c, "SEED-A", d, 0);
-	need_pasid_attach(c, "SEED-A", d);
-	d1 = space(c, "SEED-A", d, T_HWPT_PASID, &m1, iova);
-	d2 = space(c, "SEED-A", d, T_HWPT_PASID, &m2, iova2);
-	attach_rid(c, "SEED-A", d, d1);
-	attach_pasid(c, "SEED-A", d, p, d2);
-	tc_dma_write(c, "SEED-A", d, T_NO_PASID, iova, m1, LEN, true);
-	tc_dma_write(c, "SEED-A", d, p, iova2, m2, LEN, true);
-	if (!CHECK_OK(c, "SEED-A", T_CALL(c->t, detach, d, T_NO_PASID))) {
+	pasid_dev_setup(c, "SEED-A", &p, PASID_DEV_NEED_DMA);
+	/* d2 maps another IOVA than the RID's d1: a PASID transfer that
+	 * fell back to the RID's domain could not land. */
+	iova2 = fresh_ioas_iova(c, "SEED-A", 1);
+	mapped_hwpt_setup(c, "SEED-A", &d2, p.dev, T_HWPT_PASID, iova2);
+	attach_rid(c, "SEED-A", p.dev, p.rid.hwpt);
+	attach_pasid(c, "SEED-A", p.dev, p.p1, d2.hwpt);
+	tc_dma_write(c, "SEED-A", p.dev, T_NO_PASID, p.iova, p.rid.mem, DMA_LEN,
+		     true);
+	tc_dma_write(c, "SEED-A", p.dev, p.p1, iova2, d2.mem, DMA_LEN, true);
+	if (!CHECK_OK(c, "SEED-A", T_CALL(c->t, detach, p.dev, T_NO_PASID))) {
 		/* A refused detach leaves nothing to say about blocking. */
 		tc_log(c, "RID still attached: RID-blocked check not applicable");
 		tc_end(c);
 	}
-	tc_dma_write(c, "SEED-A", d, p, iova2, m2, LEN, true);
-	tc_dma_read(c, "SEED-A", d, p, iova2 + 0x400, (char *)m2 + 0x400, LEN,
-		    true);
-	tc_dma_write(c, "ATTACH-6", d, T_NO_PASID, iova, m1, LEN, false);
-	tc_end(c);
+	tc_dma_write(c, "SEED-A", p.dev, p.p1, iova2, d2.mem, DMA_LEN, true);
+	tc_dma_read(c, "SEED-A", p.dev, p.p1, iova2 + 0x400, d2.mem + 0x400,
+		    DMA_LEN, true);
+	tc_dma_write(c, "ATTACH-6", p.dev, T_NO_PASID, p.iova, p.rid.mem,
+		     DMA_LEN, false);
 }
 
-SCENARIO(seed_a_pasid_survives_rid_detach,
-	 .id = "seed.a_pasid_survives_rid_detach",
+SCENARIO(seed, a_pasid_survives_rid_detach,
 	 .title = "after a RID detach the PASID attachment still exists: a non-PASID RID attach fails until p is detached",
-	 .invariants = "SEED-A,PASID-2",
-	 .requires = REQ_PASID | REQ_HWPT_ALLOC)
+	 .invariants = "SEED-A,PASID-2", .requires = REQ_PASID | REQ_HWPT_ALLOC)
 {
-	unsigned d = need_pasid_dev(c, false);
-	uint64_t iova = low_iova(c, 0);
-	uint32_t d1, d2, plain, out = 0;
-	void *m1, *m2, *m0;
-	const uint32_t p = 1;
+	struct pasid_dev p;
 
-	bind_dev(c, "SEED-A", d, 0);
-	need_pasid_attach(c, "SEED-A", d);
-	d1 = space(c, "SEED-A", d, T_HWPT_PASID, &m1, iova);
-	d2 = space(c, "SEED-A", d, T_HWPT_PASID, &m2, iova);
-	plain = space(c, "SEED-A", d, 0, &m0, iova);
-	attach_rid(c, "SEED-A", d, d1);
-	attach_pasid(c, "SEED-A", d, p, d2);
-	CHECK_OK(c, "SEED-A", T_CALL(c->t, detach, d, T_NO_PASID));
-	/* d2 is still in use by p; d1 is free. */
-	CHECK_RET(c, "SEED-A", T_CALL(c->t, destroy, d2), EBUSY);
-	CHECK_OK(c, "SEED-A", T_CALL(c->t, destroy, d1));
-	CHECK_RET(c, "SEED-A", T_CALL(c->t, attach, d, T_NO_PASID, plain, NULL),
-		  EINVAL);
-	/* p answers as attached to d2: a replace onto d2 is a no-op. */
-	CHECK_OK(c, "SEED-A", T_CALL(c->t, attach, d, p, d2, &out));
-	tc_check(c, "SEED-A", out == d2, "p answers as on %u, not %u", out, d2);
-	CHECK_OK(c, "SEED-A", T_CALL(c->t, detach, d, p));
-	CHECK_OK(c, "PASID-2", T_CALL(c->t, attach, d, T_NO_PASID, plain, NULL));
-	tc_end(c);
+	pasid_dev_setup(c, "SEED-A", &p, PASID_DEV_FIRST | PASID_DEV_ATTACHED);
+	CHECK_OK(c, "SEED-A", T_CALL(c->t, detach, p.dev, T_NO_PASID));
+	/* p still holds its HWPT; the RID's is free. */
+	CHECK_RET(c, "SEED-A", T_CALL(c->t, destroy, p.pasid.hwpt), EBUSY);
+	CHECK_OK(c, "SEED-A", T_CALL(c->t, destroy, p.rid.hwpt));
+	CHECK_RET(c, "SEED-A", T_CALL(c->t, attach, p.dev, T_NO_PASID,
+				      p.plain.hwpt, NULL), EINVAL);
+	/* Once p goes, its HWPT is free and the RID may take a plain one. */
+	detach_pasid(c, "SEED-A", p.dev, p.p1);
+	CHECK_OK(c, "SEED-A", T_CALL(c->t, destroy, p.pasid.hwpt));
+	CHECK_OK(c, "PASID-2", T_CALL(c->t, attach, p.dev, T_NO_PASID,
+				      p.plain.hwpt, NULL));
 }
 
-/* SEED-B, the new owner being ctx (0: the same context). */
-static void seed_b(struct tc *c, unsigned ctx)
-{
-	unsigned d = need_pasid_dev(c, false);
-	bool dma = pasid_dma_dev(c, d);
-	uint64_t iova = low_iova(c, 0);
-	uint32_t hr, hp, hp2, ioas2;
-	void *mr, *mp, *mp2;
-	const uint32_t p = 1, q = 2;
+/* SEED-B, the new owner being the same context or another one. */
+struct release_case {
+	struct scenario sc;
+	unsigned ctx; /* of the new binding */
+};
 
-	bind_dev(c, "SEED-B", d, 0);
-	need_pasid_attach(c, "SEED-B", d);
-	hr = space(c, "SEED-B", d, T_HWPT_PASID, &mr, iova);
-	hp = space(c, "SEED-B", d, T_HWPT_PASID, &mp, iova);
-	attach_rid(c, "SEED-B", d, hr);
-	attach_pasid(c, "SEED-B", d, p, hp);
-	attach_pasid(c, "SEED-B", d, q, hp);
-	if (dma) {
-		tc_dma_write(c, "SEED-B", d, p, iova, mp, LEN, true);
-		tc_dma_write(c, "SEED-B", d, q, iova + 0x800, (char *)mp + 0x800,
-			     LEN, true);
-	}
-	/* Release with both PASIDs and the RID attached. */
-	CHECK_OK(c, "SEED-B", T_CALL(c->t, unbind, d));
+/* p1 and p2 share one PASID HWPT; each writes at its own offset. */
+static void both_pasids_dma(struct tc *c, const struct pasid_dev *p,
+			    bool land)
+{
+	tc_dma_write(c, "SEED-B", p->dev, p->p1, p->iova, p->pasid.mem,
+		     DMA_LEN, land);
+	tc_dma_write(c, "SEED-B", p->dev, p->p2, p->iova + 0x800,
+		     p->pasid.mem + 0x800, DMA_LEN, land);
+}
+
+SCENARIO_VARIANTS(seed, release_then_rebind, struct release_case,
+	{ VARIANT(seed, b_release_clears_pasids,
+		  .title = "unbind with PASIDs attached, bind again in the same context: nothing of the PASIDs is inherited",
+		  .invariants = "SEED-B",
+		  .requires = REQ_PASID | REQ_HWPT_ALLOC) },
+	{ VARIANT(seed, b_release_clears_pasids_other_ctx,
+		  .title = "unbind with PASIDs attached, bind in another context: the new owner sees no PASID translation",
+		  .invariants = "SEED-B",
+		  .requires = REQ_PASID | REQ_HWPT_ALLOC | REQ_2CTX),
+	  .ctx = 1 })
+{
+	const unsigned ctx = variant->ctx;
+	struct pasid_dev p;
+	uint32_t ioas2, hp2;
+	char *mp2;
+
+	pasid_dev_setup(c, "SEED-B", &p, PASID_DEV_FIRST | PASID_DEV_ATTACHED);
+	attach_pasid(c, "SEED-B", p.dev, p.p2, p.pasid.hwpt);
+	if (p.dma)
+		both_pasids_dma(c, &p, true);
+	/* Release with both PASIDs and the RID attached: the act. */
+	unbind_dev(c, "SEED-B", p.dev);
 	/* The old HWPTs are no longer used by anything. */
-	CHECK_OK(c, "SEED-B", T_CALL(c->t, destroy, hr));
-	REQUIRE(c, "SEED-B", T_CALL(c->t, bind, d, ctx));
-	if (dma) {
-		tc_dma_write(c, "SEED-B", d, p, iova, mp, LEN, false);
-		tc_dma_write(c, "SEED-B", d, q, iova + 0x800, (char *)mp + 0x800,
-			     LEN, false);
-	}
+	CHECK_OK(c, "SEED-B", T_CALL(c->t, destroy, p.rid.hwpt));
+	bind_dev(c, "SEED-B", p.dev, ctx);
+	if (p.dma)
+		both_pasids_dma(c, &p, false);
 	/* A fresh device: the RID takes a non-PASID domain (impossible
 	 * with a PASID still attached) ... */
 	ioas2 = new_ioas(c, "SEED-B", ctx);
 	mp2 = tc_alloc(c, PG);
-	map_fixed(c, "SEED-B", ioas2, mp2, PG, iova, RW);
-	CHECK_OK(c, "SEED-B", T_CALL(c->t, attach, d, T_NO_PASID, ioas2, NULL));
-	CHECK_OK(c, "SEED-B", T_CALL(c->t, detach, d, T_NO_PASID));
-	/* ... and p takes a new HWPT as a first attach. */
-	hp2 = new_hwpt(c, "SEED-B", d, ioas2, T_HWPT_PASID);
-	CHECK_OK(c, "SEED-B", T_CALL(c->t, attach, d, p, hp2, NULL));
-	if (dma) {
-		uint32_t s = mem_mark(c, mp, PG);
+	map_fixed(c, "SEED-B", ioas2, mp2, PG, p.iova, RW);
+	CHECK_OK(c, "SEED-B", T_CALL(c->t, attach, p.dev, T_NO_PASID, ioas2,
+				     NULL));
+	detach_rid(c, "SEED-B", p.dev);
+	/* ... and p1 translates through a new HWPT only. */
+	hp2 = new_hwpt(c, "SEED-B", p.dev, ioas2, T_HWPT_PASID);
+	attach_pasid(c, "SEED-B", p.dev, p.p1, hp2);
+	if (p.dma) {
+		uint32_t s = mem_mark(c, p.pasid.mem, PG);
 
-		tc_dma_write(c, "SEED-B", d, p, iova, mp2, LEN, true);
-		mem_unchanged(c, "SEED-B", mp, PG, s,
+		tc_dma_write(c, "SEED-B", p.dev, p.p1, p.iova, mp2, DMA_LEN,
+			     true);
+		mem_unchanged(c, "SEED-B", p.pasid.mem, PG, s,
 			      "the previous owner's PASID page");
 	}
 	if (ctx == 0)
-		CHECK_OK(c, "SEED-B", T_CALL(c->t, destroy, hp));
-	tc_end(c);
+		CHECK_OK(c, "SEED-B", T_CALL(c->t, destroy, p.pasid.hwpt));
 }
 
-SCENARIO(seed_b_release_clears_pasids,
-	 .id = "seed.b_release_clears_pasids",
-	 .title = "unbind with PASIDs attached, bind again in the same context: nothing of the PASIDs is inherited",
-	 .invariants = "SEED-B",
-	 .requires = REQ_PASID | REQ_HWPT_ALLOC)
-{
-	seed_b(c, 0);
-}
-
-SCENARIO(seed_b_release_clears_pasids_other_ctx,
-	 .id = "seed.b_release_clears_pasids_other_ctx",
-	 .title = "unbind with PASIDs attached, bind in another context: the new owner sees no PASID translation",
-	 .invariants = "SEED-B",
-	 .requires = REQ_PASID | REQ_HWPT_ALLOC | REQ_2CTX)
-{
-	seed_b(c, 1);
-}
-
-/* Two PASID devices in different groups on one IOMMU, A with DMA if any. */
+/* Two PASID devices in different groups on one IOMMU, with DMA if any;
+ * each bound to context 0 and able to take PASID attachments. */
 static void seed_c_pair(struct tc *c, unsigned *a, unsigned *b)
 {
 	const struct target_caps *caps = c->caps;
@@ -186,7 +140,7 @@ static void seed_c_pair(struct tc *c, unsigned *a, unsigned *b)
 			    !caps->dev[x].max_pasid_log2 ||
 			    !caps->dev[y].max_pasid_log2)
 				continue;
-			score = pasid_dma_dev(c, x) + pasid_dma_dev(c, y);
+			score = dev_has_dma(c, x) + dev_has_dma(c, y);
 			if (score > best) {
 				best = score;
 				*a = x;
@@ -197,88 +151,95 @@ static void seed_c_pair(struct tc *c, unsigned *a, unsigned *b)
 		tc_skip(c, "needs two PASID-capable devices in different groups on one IOMMU");
 }
 
-SCENARIO(seed_c_shared_domain_own_pasids,
-	 .id = "seed.c_shared_domain_own_pasids",
+/* The shared RID domain hr (of a) and one PASID HWPT each, hx for a and
+ * hy for b, all mapping their own page at iova. */
+struct shared_domain {
+	unsigned a, b;
+	uint64_t iova;
+	struct mapped_hwpt hr, hx, hy;
+};
+
+static void shared_domain_setup(struct tc *c, struct shared_domain *s,
+				bool need_dma)
+{
+	s->a = s->b = 0;
+	s->iova = fresh_ioas_iova(c, "SEED-C", 0);
+	seed_c_pair(c, &s->a, &s->b);
+	if (need_dma && (!dev_has_dma(c, s->a) || !dev_has_dma(c, s->b)))
+		tc_skip(c, "needs DMA on both PASID devices");
+	bind_dev(c, "SEED-C", s->a, 0);
+	bind_dev(c, "SEED-C", s->b, 0);
+	need_pasid_attach(c, "SEED-C", s->a);
+	need_pasid_attach(c, "SEED-C", s->b);
+	mapped_hwpt_setup(c, "SEED-C", &s->hr, s->a, T_HWPT_PASID, s->iova);
+	mapped_hwpt_setup(c, "SEED-C", &s->hx, s->a, T_HWPT_PASID, s->iova);
+	mapped_hwpt_setup(c, "SEED-C", &s->hy, s->b, T_HWPT_PASID, s->iova);
+	attach_rid(c, "SEED-C", s->a, s->hr.hwpt);
+	attach_rid(c, "SEED-C", s->b, s->hr.hwpt);
+}
+
+/* A PASID p transfer from dev, expected to land in (or miss) h's page. */
+static void shared_dma(struct tc *c, const struct shared_domain *s,
+		       unsigned dev, uint32_t pasid,
+		       const struct mapped_hwpt *h, bool land)
+{
+	tc_dma_write(c, "SEED-C", dev, pasid, s->iova, h->mem, DMA_LEN, land);
+}
+
+SCENARIO(seed, c_shared_domain_own_pasids,
 	 .title = "one HWPT on two RIDs: a PASID attached on A does not translate on B; each keeps its own",
 	 .invariants = "SEED-C",
 	 .requires = REQ_2PASID_DEVS | REQ_PASID | REQ_HWPT_ALLOC | REQ_DMA,
 	 .min_devs = 2)
 {
-	unsigned a = 0, b = 0;
-	uint64_t iova = low_iova(c, 0);
-	uint32_t hr, hx, hy;
-	void *mr, *mx, *my;
 	const uint32_t p = 1;
+	struct shared_domain s;
 
-	seed_c_pair(c, &a, &b);
-	if (!pasid_dma_dev(c, a) || !pasid_dma_dev(c, b))
-		tc_skip(c, "needs DMA on both PASID devices");
-	bind_dev(c, "SEED-C", a, 0);
-	bind_dev(c, "SEED-C", b, 0);
-	need_pasid_attach(c, "SEED-C", a);
-	need_pasid_attach(c, "SEED-C", b);
-	hr = space(c, "SEED-C", a, T_HWPT_PASID, &mr, iova);
-	hx = space(c, "SEED-C", a, T_HWPT_PASID, &mx, iova);
-	hy = space(c, "SEED-C", b, T_HWPT_PASID, &my, iova);
-	attach_rid(c, "SEED-C", a, hr);
-	attach_rid(c, "SEED-C", b, hr);
-	/* Both RIDs translate through the shared domain. */
-	tc_dma_write(c, "SEED-C", a, T_NO_PASID, iova, mr, LEN, true);
-	tc_dma_write(c, "SEED-C", b, T_NO_PASID, iova, mr, LEN, true);
-	attach_pasid(c, "SEED-C", a, p, hx);
-	tc_dma_write(c, "SEED-C", a, p, iova, mx, LEN, true);
-	tc_dma_write(c, "SEED-C", b, p, iova, mx, LEN, false);
-	CHECK_OK(c, "SEED-C", T_CALL(c->t, attach, b, p, hy, NULL));
-	tc_dma_write(c, "SEED-C", a, p, iova, mx, LEN, true);
-	tc_dma_write(c, "SEED-C", b, p, iova, my, LEN, true);
-	CHECK_OK(c, "SEED-C", T_CALL(c->t, detach, a, p));
-	tc_dma_write(c, "SEED-C", a, p, iova, mx, LEN, false);
-	tc_dma_write(c, "SEED-C", b, p, iova, my, LEN, true);
+	shared_domain_setup(c, &s, true);
+	/* Both RIDs translate through the shared domain: each device's
+	 * positive control before its blocked checks. */
+	shared_dma(c, &s, s.a, T_NO_PASID, &s.hr, true);
+	shared_dma(c, &s, s.b, T_NO_PASID, &s.hr, true);
+	attach_pasid(c, "SEED-C", s.a, p, s.hx.hwpt);
+	shared_dma(c, &s, s.a, p, &s.hx, true);
+	shared_dma(c, &s, s.b, p, &s.hx, false);
+	/* Each attach and detach below is the act; the DMA is the rule. */
+	attach_pasid(c, "SEED-C", s.b, p, s.hy.hwpt);
+	shared_dma(c, &s, s.a, p, &s.hx, true);
+	shared_dma(c, &s, s.b, p, &s.hy, true);
+	detach_pasid(c, "SEED-C", s.a, p);
+	shared_dma(c, &s, s.a, p, &s.hx, false);
+	shared_dma(c, &s, s.b, p, &s.hy, true);
 	/* The shared RID domain is untouched by all of it. */
-	tc_dma_write(c, "SEED-C", b, T_NO_PASID, iova, mr, LEN, true);
-	tc_end(c);
+	shared_dma(c, &s, s.b, T_NO_PASID, &s.hr, true);
 }
 
-SCENARIO(seed_c_pasid_not_shared,
-	 .id = "seed.c_pasid_not_shared",
+SCENARIO(seed, c_pasid_not_shared,
 	 .title = "one HWPT on two RIDs, PASID p on A only: B has no PASID (its RID may take a non-PASID HWPT)",
 	 .invariants = "SEED-C",
 	 .requires = REQ_2PASID_DEVS | REQ_PASID | REQ_HWPT_ALLOC,
 	 .min_devs = 2)
 {
-	unsigned a = 0, b = 0;
-	uint64_t iova = low_iova(c, 0);
-	uint32_t hr, hx, hy, plain, out = 0;
-	void *mr, *mx, *my, *m0;
 	const uint32_t p = 1;
+	struct shared_domain s;
+	struct mapped_hwpt plain;
 
-	seed_c_pair(c, &a, &b);
-	bind_dev(c, "SEED-C", a, 0);
-	bind_dev(c, "SEED-C", b, 0);
-	need_pasid_attach(c, "SEED-C", a);
-	need_pasid_attach(c, "SEED-C", b);
-	hr = space(c, "SEED-C", a, T_HWPT_PASID, &mr, iova);
-	hx = space(c, "SEED-C", a, T_HWPT_PASID, &mx, iova);
-	hy = space(c, "SEED-C", b, T_HWPT_PASID, &my, iova);
-	plain = space(c, "SEED-C", b, 0, &m0, iova);
-	attach_rid(c, "SEED-C", a, hr);
-	attach_rid(c, "SEED-C", b, hr);
-	attach_pasid(c, "SEED-C", a, p, hx);
+	shared_domain_setup(c, &s, false);
+	mapped_hwpt_setup(c, "SEED-C", &plain, s.b, 0, s.iova);
+	attach_pasid(c, "SEED-C", s.a, p, s.hx.hwpt);
 	/* B has no PASID attached: detaching p on B is a no-op and its RID
 	 * may move to a non-PASID HWPT. */
-	CHECK_OK(c, "SEED-C", T_CALL(c->t, detach, b, p));
-	CHECK_OK(c, "SEED-C", T_CALL(c->t, attach, b, T_NO_PASID, plain, NULL));
-	/* A's p survived B's moves. */
-	CHECK_OK(c, "SEED-C", T_CALL(c->t, attach, a, p, hx, &out));
-	tc_check(c, "SEED-C", out == hx, "A's p answers as on %u, not %u", out,
-		 hx);
-	CHECK_RET(c, "SEED-C", T_CALL(c->t, destroy, hx), EBUSY);
-	/* B back on the shared domain, p on B to its own HWPT. */
-	CHECK_OK(c, "SEED-C", T_CALL(c->t, attach, b, T_NO_PASID, hr, NULL));
-	CHECK_OK(c, "SEED-C", T_CALL(c->t, attach, b, p, hy, NULL));
-	CHECK_OK(c, "SEED-C", T_CALL(c->t, detach, a, p));
+	CHECK_OK(c, "SEED-C", T_CALL(c->t, detach, s.b, p));
+	CHECK_OK(c, "SEED-C", T_CALL(c->t, attach, s.b, T_NO_PASID, plain.hwpt,
+				     NULL));
+	/* A's p survived B's moves: it still holds hx. */
+	CHECK_RET(c, "SEED-C", T_CALL(c->t, destroy, s.hx.hwpt), EBUSY);
+	/* B back on the shared domain, p on B to its own HWPT; then A's p
+	 * goes. */
+	attach_rid(c, "SEED-C", s.b, s.hr.hwpt);
+	attach_pasid(c, "SEED-C", s.b, p, s.hy.hwpt);
+	detach_pasid(c, "SEED-C", s.a, p);
 	/* B's p still holds hy; A's released hx. */
-	CHECK_RET(c, "SEED-C", T_CALL(c->t, destroy, hy), EBUSY);
-	CHECK_OK(c, "SEED-C", T_CALL(c->t, destroy, hx));
-	tc_end(c);
+	CHECK_RET(c, "SEED-C", T_CALL(c->t, destroy, s.hy.hwpt), EBUSY);
+	CHECK_OK(c, "SEED-C", T_CALL(c->t, destroy, s.hx.hwpt));
 }

@@ -144,79 +144,45 @@ for b in plain asan; do
 	fi
 done
 
-# --- 5. negative controls ---------------------------------------------------
-phase "negative controls (tests/negative-controls.sh)"
-if [ "${built[plain]}" != 1 ]; then
-	count 0 0 1 "negative controls: not built"
-else
-	logged negative-controls env BIN="$top/build/iommu-conformance" tests/negative-controls.sh
-	rc=$?
-	sed 's/^/    /' "$logs/negative-controls.log" | grep -E '^    (not ok|#)' || true
-	line=$(grep -E '^negative-controls: [0-9]+ passed, [0-9]+ failed' "$logs/negative-controls.log" | tail -n1)
-	if [ -n "$line" ]; then
-		read -r p f < <(sed -E 's/^negative-controls: ([0-9]+) passed, ([0-9]+) failed.*/\1 \2/' <<<"$line")
-		count "$p" "$f" 0 "negative controls"
-	else
-		show_tail "$logs/negative-controls.log"
-		count 0 1 0 "negative controls: exit $rc"
+# A step that is a script ending with "[WORD: ]N passed, N failed": runs it
+# (needing the plain build unless need=-), shows the lines matching show,
+# and counts from that line; a failing exit with nothing failed is 1 failure.
+script_step() { # name what show need command...
+	local name=$1 what=$2 show=$3 need=$4 rc line p f
+	shift 4
+	phase "$what ($*)"
+	if [ "$need" != - ] && [ "${built[plain]}" != 1 ]; then
+		count 0 0 1 "$what: not built"
+		return
 	fi
-fi
-
-# --- 5a. invariant coverage (tests/invariant-coverage.sh) ------------------
-# Its own step: every invariant the model checks must have a negative-control
-# profile breaking it. Counted from its "invariant-coverage: N passed, N
-# failed" line (one per invariant checked on the model).
-phase "invariant coverage (tests/invariant-coverage.sh)"
-if [ "${built[plain]}" != 1 ]; then
-	count 0 0 1 "invariant coverage: not built"
-else
-	logged invariant-coverage env BIN="$top/build/iommu-conformance" tests/invariant-coverage.sh
+	logged "$name" "$@"
 	rc=$?
-	grep -E '^(checked|never|broken)' "$logs/invariant-coverage.log" | sed 's/^/    /' || true
-	line=$(grep -E '^invariant-coverage: [0-9]+ passed, [0-9]+ failed' "$logs/invariant-coverage.log" | tail -n1)
+	grep -E "$show" "$logs/$name.log" | sed 's/^/    /' || true
+	line=$(grep -E '^([a-z-]+: )?[0-9]+ passed, [0-9]+ failed' "$logs/$name.log" | tail -n1)
 	if [ -n "$line" ]; then
-		read -r p f < <(sed -E 's/^invariant-coverage: ([0-9]+) passed, ([0-9]+) failed.*/\1 \2/' <<<"$line")
-		count "$p" "$f" 0 "invariant coverage"
+		read -r p f < <(sed -E 's/^([a-z-]+: )?([0-9]+) passed, ([0-9]+) failed.*/\2 \3/' <<<"$line")
+		[ $rc -ne 0 ] && [ "$f" -eq 0 ] && f=1
+		count "$p" "$f" 0 "$what"
 	else
-		show_tail "$logs/invariant-coverage.log"
-		count 0 1 0 "invariant coverage: exit $rc"
+		show_tail "$logs/$name.log"
+		count 0 1 0 "$what: exit $rc"
 	fi
-fi
+}
 
-# --- 5a''. engine controls (tests/engine-controls.sh) ----------------------
-phase "engine controls (tests/engine-controls.sh)"
-if [ "${built[plain]}" != 1 ]; then
-	count 0 0 1 "engine controls: not built"
-else
-	logged engine-controls env BIN="$top/build/iommu-conformance" tests/engine-controls.sh
-	rc=$?
-	grep -E '^(not )?ok' "$logs/engine-controls.log" | sed 's/^/    /' || true
-	line=$(grep -E '^engine-controls: [0-9]+ passed, [0-9]+ failed' "$logs/engine-controls.log" | tail -n1)
-	if [ -n "$line" ]; then
-		read -r p f < <(sed -E 's/^engine-controls: ([0-9]+) passed, ([0-9]+) failed.*/\1 \2/' <<<"$line")
-		count "$p" "$f" 0 "engine controls"
-	else
-		show_tail "$logs/engine-controls.log"
-		count 0 1 0 "engine controls: exit $rc"
-	fi
-fi
-
-# --- 5a'. layering (tests/layering.sh) -------------------------------------
-# No include points up or sideways in src/; and the check itself must fail on
-# a copy of the tree with one upward include planted.
-phase "layering (tests/layering.sh)"
-logged layering tests/layering.sh
-rc=$?
-grep -E '^not ok' "$logs/layering.log" | sed 's/^/    /' || true
-line=$(grep -E '^layering: [0-9]+ passed, [0-9]+ failed' "$logs/layering.log" | tail -n1)
-if [ -n "$line" ]; then
-	read -r p f < <(sed -E 's/^layering: ([0-9]+) passed, ([0-9]+) failed.*/\1 \2/' <<<"$line")
-	[ $rc -ne 0 ] && [ "$f" -eq 0 ] && f=1
-	count "$p" "$f" 0 "layering"
-else
-	show_tail "$logs/layering.log"
-	count 0 1 0 "layering: exit $rc"
-fi
+# --- 5. negative controls, invariant coverage, engine controls, layering ---
+# Negative controls: every profile fails the invariants it is built to
+# break. Invariant coverage: every invariant checked on the model has such a
+# profile. Engine controls: a broken engine never yields a DMA PASS.
+# Layering: no include points up or sideways in src/, and the check itself
+# must fail on a copy of the tree with one upward include planted.
+bin_env=(env BIN="$top/build/iommu-conformance")
+script_step negative-controls "negative controls" '^(not ok|#)' plain \
+	"${bin_env[@]}" tests/negative-controls.sh
+script_step invariant-coverage "invariant coverage" '^(checked|never|broken)' plain \
+	"${bin_env[@]}" tests/invariant-coverage.sh
+script_step engine-controls "engine controls" '^(not )?ok' plain \
+	"${bin_env[@]}" tests/engine-controls.sh
+script_step layering "layering" '^not ok' - tests/layering.sh
 planted=$(mktemp -d)
 cp -r src "$planted/"
 echo '#include "../run/run.h"' >>"$planted/src/model/model.h"
@@ -278,25 +244,10 @@ else
 fi
 
 # --- 5c. the explorer (tests/explore/run.sh, issue 6) ----------------------
-# Its own step, owned by the explorer: every negative-control profile found
-# and shrunk, replays judged, conforming profiles clean. Counted from its
-# "N passed, N failed" line.
-phase "explorer (tests/explore/run.sh)"
-if [ "${built[plain]}" != 1 ]; then
-	count 0 0 1 "explorer: not built"
-else
-	logged explorer env IC_BIN="$top/build/iommu-conformance" tests/explore/run.sh
-	rc=$?
-	grep -E '^not ok' "$logs/explorer.log" | sed 's/^/    /' || true
-	line=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$logs/explorer.log" | tail -n1)
-	if [ -n "$line" ]; then
-		read -r p f < <(sed -E 's/^([0-9]+) passed, ([0-9]+) failed.*/\1 \2/' <<<"$line")
-		count "$p" "$f" 0 "explorer"
-	else
-		show_tail "$logs/explorer.log"
-		count 0 1 0 "explorer: exit $rc"
-	fi
-fi
+# Every negative-control profile found and shrunk, replays judged,
+# conforming profiles clean.
+script_step explorer "explorer" '^not ok' plain \
+	env IC_BIN="$top/build/iommu-conformance" tests/explore/run.sh
 
 # --- 6. VM parts ------------------------------------------------------------
 # Counts a VM step from its log (see the header comment).

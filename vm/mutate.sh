@@ -21,6 +21,8 @@
 #   MUTATE_OUT=dir      per-mutant guest output (default build/mutate)
 #   MUTATE_DOC=file     write the table there (default docs/mutation.md when
 #                       every mutant runs; empty: no file)
+#   MUTATE_REPORT=1     build and boot nothing: judge what MUTATE_OUT holds
+#                       from an earlier (or interrupted) run
 # Prints "killed NAME: CONFIG: case,case" / "survived NAME" per mutant and
 # "kill rate: K/N"; exit 0 when every selected mutant was killed, 1 when one
 # survived or did not build, 2 when the tool itself cannot work.
@@ -82,7 +84,8 @@ for m in "${selected[@]}"; do
 	archs[$arch]=1
 done
 
-"$VM_DIR/host-deps.sh"
+report_only=${MUTATE_REPORT:-0}
+[ "$report_only" = 1 ] || "$VM_DIR/host-deps.sh"
 
 # --- the tree, and its guard -----------------------------------------------
 # The patch goes into the cached tree itself, so the build reuses that
@@ -93,7 +96,7 @@ mkdir -p "$STATE/saved"
 # No other build may read the tree while a mutant is in it (kernel-build.sh
 # takes this lock shared for its builds of the Debian tree).
 exec 7>"$CACHE_DIR/.debian-tree.lock"
-if ! flock -x -n 7; then
+if [ "$report_only" != 1 ] && ! flock -x -n 7; then
 	phase "mutate: a kernel build is reading the source tree; waiting for it"
 	flock -x 7
 fi
@@ -114,6 +117,7 @@ trap restore_tree EXIT
 
 declare -A pristine_image=()
 for arch in "${!archs[@]}"; do
+	[ "$report_only" = 1 ] && break
 	read -r img _ < <(PRINT_BUILD=1 ARCH=$arch "$VM_DIR/kernel-build.sh")
 	pristine_image[$arch]=$img
 done
@@ -139,7 +143,7 @@ missing=()
 for c in "${union[@]}"; do
 	[ -f "$pdir/$c.ktap" ] || missing+=("$c")
 done
-if [ ${#missing[@]} -gt 0 ]; then
+if [ ${#missing[@]} -gt 0 ] && [ "$report_only" != 1 ]; then
 	[ -z "${PRISTINE_DIR:-}" ] || phase "mutate: $PRISTINE_DIR lacks ${missing[*]}; booting them pristine"
 	pdir=$MUTATE_OUT/pristine
 	phase "mutate: pristine run of ${missing[*]}"
@@ -161,12 +165,22 @@ health() { # ktap: the harness's verdict on the guest (ok, splat, hang, ...)
 # background while the next one builds, MUTATE_JOBS boots at once.
 MUTATE_JOBS=${MUTATE_JOBS:-2}
 declare -A result_of=() detail_of=() tbuild_of=() t0_of=() boot_pid=()
-make -s -C "$TOP_DIR" static >&2 || die "make static failed"
+[ "$report_only" = 1 ] || make -s -C "$TOP_DIR" static >&2 || die "make static failed"
 for m in "${selected[@]}"; do
 	name=$(basename "$m" .patch)
 	cs=${configs_of[$name]}
 	arch=$(cfg_get "${cs%% *}" arch)
 	out=$MUTATE_OUT/$name
+	if [ "${MUTATE_REPORT:-0}" = 1 ]; then
+		# Judge what an earlier run left; a mutant it never booted is
+		# "not run" (not counted in the rate's denominator).
+		t0_of[$name]=$(stat -c %Y "$out/patch.log" 2>/dev/null || date +%s)
+		tbuild_of[$name]=$(($(stat -c %Y "$out/build.log" 2>/dev/null || echo "${t0_of[$name]}") - ${t0_of[$name]}))
+		if ! grep -q '^# vm:' "$out"/*.ktap 2>/dev/null; then
+			result_of[$name]=not-run detail_of[$name]="not booted yet"
+		fi
+		continue
+	fi
 	rm -rf "$out"
 	mkdir -p "$out"
 	t0=$(date +%s)
@@ -201,7 +215,7 @@ for pid in "${boot_pid[@]}"; do
 	wait "$pid" || true
 done
 
-nkilled=0 nsurvived=0 nbroken=0
+nkilled=0 nsurvived=0 nbroken=0 nnotrun=0
 rows=()
 for m in "${selected[@]}"; do
 	name=$(basename "$m" .patch)
@@ -230,6 +244,7 @@ for m in "${selected[@]}"; do
 	case ${result_of[$name]} in
 	killed) nkilled=$((nkilled + 1)) ;;
 	survived) nsurvived=$((nsurvived + 1)) ;;
+	not-run) nnotrun=$((nnotrun + 1)) ;;
 	*) nbroken=$((nbroken + 1)) ;;
 	esac
 	echo "${result_of[$name]} $name ($cs; build ${tbuild_of[$name]}s, build to verdict ${secs}s): ${detail_of[$name]}"
@@ -239,13 +254,14 @@ done
 
 # Leave the build directory matching the pristine tree again.
 for arch in "${!archs[@]}"; do
+	[ "$report_only" = 1 ] && break
 	REBUILD=1 ARCH=$arch "$VM_DIR/kernel-build.sh" >/dev/null 2>&1 ||
 		phase "mutate: the pristine rebuild for $arch failed"
 done
 
-n=${#selected[@]}
+n=$((${#selected[@]} - nnotrun))
 total=$(($(date +%s) - t_start))
-echo "kill rate: $nkilled/$n (survived $nsurvived, did not build or apply $nbroken) in ${total}s"
+echo "kill rate: $nkilled/$n (survived $nsurvived, did not build or apply $nbroken, not run $nnotrun) in ${total}s"
 if [ -n "$doc" ]; then
 	{
 		echo "# Kernel mutants and the suite's kill rate"
@@ -257,6 +273,8 @@ if [ -n "$doc" ]; then
 		echo "says why it cannot be seen under QEMU (its patch's Note: line)."
 		echo
 		echo "kill rate: $nkilled/$n"
+		echo
+		[ "$nnotrun" = 0 ] || echo "($nnotrun of the ${#selected[@]} mutants were not run in this run: see their rows.)"
 		echo
 		echo "Whole run: ${total} s ($(nproc) cores)."
 		echo

@@ -252,7 +252,7 @@ static void write_scenario(FILE *f, const struct xseq *seq,
 	char line[128];
 
 	fprintf(f, "/* Found by the explorer (seed %" PRIu64 "); set the invariant. */\n", seed);
-	fprintf(f, "SCENARIO(explore_%" PRIx64 ", .id = \"explore.repro_%" PRIx64 "\",\n", seed, seed);
+	fprintf(f, "SCENARIO(explore, repro_%" PRIx64 ",\n", seed);
 	fprintf(f, "\t .title = \"explorer reproducer\", .invariants = \"TODO\",\n");
 	fprintf(f, "\t .min_devs = %d)\n{\n", X_DEVS);
 	fprintf(f, "\t/* Replay with: iommu-conformance replay FILE; steps and the model's results: */\n");

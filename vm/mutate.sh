@@ -276,7 +276,11 @@ if [ -n "$doc" ]; then
 		echo
 		[ "$nnotrun" = 0 ] || echo "($nnotrun of the ${#selected[@]} mutants were not run in this run: see their rows.)"
 		echo
-		echo "Whole run: ${total} s ($(nproc) cores)."
+		if [ "$report_only" = 1 ]; then
+			echo "Judged (MUTATE_REPORT=1) from the results an earlier run left; each row's times are its own ($(nproc) cores)."
+		else
+			echo "Whole run: ${total} s ($(nproc) cores)."
+		fi
 		echo
 		echo "| mutant | rule broken | configurations | result | killing cases / reason | build / build to verdict |"
 		echo "|---|---|---|---|---|---|"

@@ -843,8 +843,8 @@ static int k_dma(struct target *t, unsigned dev, uint32_t pasid,
 	if (!dev_ok(k, dev) || !k->dev[dev].has_engine)
 		return -T_UNSUPPORTED;
 	d = &k->dev[dev];
-	if (pasid != T_NO_PASID) {
-		snprintf(ev, evlen, "%s: the edu engine cannot tag DMA with a PASID",
+	if (pasid != T_NO_PASID && !k->t.caps.dev[dev].dma_pasid) {
+		snprintf(ev, evlen, "%s: its DMA engine cannot tag DMA with a PASID",
 			 d->bdf);
 		return -T_UNSUPPORTED;
 	}
@@ -868,10 +868,13 @@ static int k_dma(struct target *t, unsigned dev, uint32_t pasid,
 		d->eng->iova_limit = d->dma_limit ? d->dma_limit :
 						    EDU_IOVA_LIMIT;
 	}
+	d->eng->tag_pasid = pasid != T_NO_PASID;
+	d->eng->pasid = d->eng->tag_pasid ? pasid : 0;
 	if (dir == DMA_TO_MEMORY)
 		ret = dma_engine_write(d->eng, iova, buf, len, ev, evlen);
 	else
 		ret = dma_engine_read(d->eng, iova, buf, len, ev, evlen);
+	d->eng->tag_pasid = false;
 	/* No way to see what the device read: not a verdict, a limit. */
 	return ret == -ENOLINK ? -T_UNSUPPORTED : ret;
 }
@@ -1281,6 +1284,7 @@ static int probe_bound(struct kt *k, unsigned i, bool first, char *why,
 				       ewhy, sizeof(ewhy));
 		if (!ret) {
 			d->has_engine = dc->dma = true;
+			dc->dma_pasid = e->pasid_capable;
 			d->dma_limit = dma_limit(d->bdf, ufd, fd, e);
 			dma_engine_close(e);
 		}

@@ -182,21 +182,31 @@ fresh_tree() {
 want_list=$(for p in "${patches[@]}"; do echo "${p##*/} $(sha256sum <"$p" | cut -c1-16)"; done)
 have_list=$(cat "$applied/series" 2>/dev/null || true)
 if [ "$want_list" != "$have_list" ]; then
-	# Revert what is applied, newest first, from the copies kept in the
-	# tree (the repository's files may have changed since).
-	if [ -n "$have_list" ]; then
-		phase "qemu: reverting $(echo "$have_list" | awk '{print $1}' | tr '\n' ' ')"
-		ok=1
-		while read -r name _; do
-			patch -d "$tree" -p1 -R -s -f <"$applied/$name" >&2 || { ok=0; break; }
-		done < <(echo "$have_list" | tac)
-		if [ "$ok" = 0 ]; then
-			phase "qemu: revert failed; starting from a fresh copy (full rebuild)"
-			fresh_tree
-		fi
+	# Keep the patches both sets start with; revert the rest of what is
+	# applied, newest first, from the copies kept in the tree (the
+	# repository's files may have changed since). Only the files of the
+	# reverted and newly applied patches change, so only they rebuild.
+	mapfile -t have < <(echo "$have_list" | sed '/^$/d')
+	mapfile -t want < <(echo "$want_list" | sed '/^$/d')
+	keep=0
+	while [ "$keep" -lt ${#have[@]} ] && [ "$keep" -lt ${#want[@]} ] &&
+	      [ "${have[$keep]}" = "${want[$keep]}" ]; do
+		keep=$((keep + 1))
+	done
+	ok=1
+	for ((i = ${#have[@]} - 1; i >= keep; i--)); do
+		name=${have[$i]%% *}
+		phase "qemu: reverting $name"
+		patch -d "$tree" -p1 -R -s -f <"$applied/$name" >&2 || { ok=0; break; }
+		rm -f "$applied/$name"
+	done
+	if [ "$ok" = 0 ]; then
+		phase "qemu: revert failed; starting from a fresh copy (full rebuild)"
+		fresh_tree
+		keep=0
 	fi
-	rm -f "$applied"/*.patch "$applied/series"
-	for p in "${patches[@]}"; do
+	printf '%s\n' "${want[@]:0:$keep}" | sed '/^$/d' >"$applied/series"
+	for p in "${patches[@]:$keep}"; do
 		phase "qemu: applying ${p##*/}"
 		patch -d "$tree" -p1 -s -f <"$p" >&2 ||
 			die "${p##*/} does not apply to qemu $QEMU_DEB_VERSION (tree $tree is half patched; remove it to start again)"

@@ -66,6 +66,43 @@ SCENARIO(seed_a_rid_detach_keeps_pasid,
 	tc_end(c);
 }
 
+/*
+ * The PASID attached after the RID went away. It is the device's top one,
+ * which no other case sends DMA with, so a translation model that keeps
+ * per-PASID state cannot answer it from what an earlier transfer left
+ * behind (QEMU's VT-d model checked every PASID against the RID's PASID
+ * entry: docs/findings.md F3).
+ */
+SCENARIO(seed_a_pasid_after_rid_detach,
+	 .id = "seed.a_pasid_after_rid_detach",
+	 .title = "RID->d1 then detached; PASID p (the top one) attached afterwards lands through d2, RID DMA blocked",
+	 .invariants = "SEED-A,ATTACH-6",
+	 .requires = REQ_PASID | REQ_HWPT_ALLOC | REQ_DMA)
+{
+	unsigned d = need_pasid_dev(c, true);
+	uint64_t iova = low_iova(c, 0), iova2 = low_iova(c, 1);
+	unsigned bits = c->caps->dev[d].max_pasid_log2;
+	uint32_t d1, d2, p;
+	void *m1, *m2;
+
+	p = bits >= 20 ? 0xfffff : (1u << bits) - 1;
+	bind_dev(c, "SEED-A", d, 0);
+	need_pasid_attach(c, "SEED-A", d);
+	d1 = space(c, "SEED-A", d, T_HWPT_PASID, &m1, iova);
+	d2 = space(c, "SEED-A", d, T_HWPT_PASID, &m2, iova2);
+	attach_rid(c, "SEED-A", d, d1);
+	tc_dma_write(c, "SEED-A", d, T_NO_PASID, iova, m1, LEN, true);
+	if (!CHECK_OK(c, "SEED-A", T_CALL(c->t, detach, d, T_NO_PASID)))
+		tc_end(c);
+	tc_log(c, "RID detached; attaching PASID 0x%x", p);
+	attach_pasid(c, "SEED-A", d, p, d2);
+	tc_dma_write(c, "SEED-A", d, p, iova2, m2, LEN, true);
+	tc_dma_read(c, "SEED-A", d, p, iova2 + 0x400, (char *)m2 + 0x400, LEN,
+		    true);
+	tc_dma_write(c, "ATTACH-6", d, T_NO_PASID, iova, m1, LEN, false);
+	tc_end(c);
+}
+
 SCENARIO(seed_a_pasid_survives_rid_detach,
 	 .id = "seed.a_pasid_survives_rid_detach",
 	 .title = "after a RID detach the PASID attachment still exists: a non-PASID RID attach fails until p is detached",

@@ -76,7 +76,7 @@ ensure_unstable_sources() {
 	if [ -e "$UNSTABLE_SRC_LIST" ]; then
 		return
 	fi
-	[ "$(id -u)" = 0 ] || die "the patched QEMU's source comes from Debian unstable; run as root once, or set QEMU_SRC=/path/to/qemu"
+	[ "$(id -u)" = 0 ] || die "the patched QEMU's source comes from Debian unstable; run as root once, or set QEMU=/path/to/qemu-system-x86_64"
 	local uri
 	uri=$(debian_mirror_uri)
 	phase "adding Debian unstable source packages (deb-src) from $uri"

@@ -68,6 +68,28 @@ PIN
 	rm -f "$APT_STAMP"
 }
 
+# Source packages of Debian unstable (deb-src, the same mirror): the patched
+# QEMU is built from one (vm/qemu-build.sh). Pins do not apply to sources.
+UNSTABLE_SRC_LIST=/etc/apt/sources.list.d/iommu-conformance-unstable-src.sources
+ensure_unstable_sources() {
+	ensure_unstable_suite
+	if [ -e "$UNSTABLE_SRC_LIST" ]; then
+		return
+	fi
+	[ "$(id -u)" = 0 ] || die "the patched QEMU's source comes from Debian unstable; run as root once, or set QEMU=/path/to/qemu-system-x86_64"
+	local uri
+	uri=$(debian_mirror_uri)
+	phase "adding Debian unstable source packages (deb-src) from $uri"
+	cat >"$UNSTABLE_SRC_LIST" <<SRC
+Types: deb-src
+URIs: $uri
+Suites: unstable
+Components: main
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+SRC
+	rm -f "$APT_STAMP"
+}
+
 # The architecture a kernel image is built for, from its boot header:
 # x86_64 (bzImage: "HdrS" at 0x202), arm64 (Image: "ARM\x64" at 0x38), or
 # "unknown".

@@ -5,14 +5,18 @@
 #                        debootstrap once if it must) and print how it runs:
 #                        "host /usr/bin/qemu-system-x86_64 7.2.22" or
 #                        "chroot /root/.cache/.../qemu-trixie-x86_64 qemu-system-x86_64 10.0.x"
+#                        "patched /root/.cache/.../qemu/10.2.2+ds-1-<hash>/bin/qemu-system-x86_64 10.2.2 (patches: all)"
 #   . vm/qemu.sh         (sourced, e.g. by vm/run-config.sh) for qemu_select
 #                        and qemu_run
 #
 # The choice, in order:
 #   1. QEMU=/path/to/qemu-system-ARCH   used as it is (no version check)
-#   2. the host's binary (the config's `qemu` key) when its version is at
+#   2. for a config with `qemu_patches`: the patched QEMU vm/qemu-build.sh
+#      builds once from Debian's source and caches (x86_64 only);
+#      QEMU_PATCHES= in the environment overrides the config's choice
+#   3. the host's binary (the config's `qemu` key) when its version is at
 #      least the config's `qemu_min` (empty: any version)
-#   3. Debian trixie's QEMU (10.0) in a debootstrap folder, made once and
+#   4. Debian trixie's QEMU (10.0) in a debootstrap folder, made once and
 #      cached outside the work tree at $CACHE_DIR/qemu-trixie-<arch>, run
 #      through chroot. debootstrap uses the mirror of the system's own apt
 #      sources. Measured on a 2-core host: 33 s and 436 MB for x86 + arm
@@ -98,15 +102,26 @@ qemu_trixie_root() {
 }
 
 # qemu_select NAME: sets qemu (the binary; a path inside QEMU_ROOT under
-# chroot), QEMU_ROOT (empty: run on the host) and QEMU_VERSION.
+# chroot), QEMU_ROOT (empty: run on the host), QEMU_VERSION and
+# QEMU_PATCHED (the patch selection of a patched QEMU, else empty).
 qemu_select() {
 	local name=$1 min
 	qemu=$(cfg_get "$name" qemu)
 	min=$(cfg_get "$name" qemu_min)
-	QEMU_ROOT=""
+	QEMU_ROOT="" QEMU_PATCHED=""
 	if [ -n "${QEMU:-}" ]; then
 		qemu=$QEMU
 		command -v "$qemu" >/dev/null || die "QEMU=$qemu not found"
+		QEMU_VERSION=$(qemu_version "$qemu")
+		return
+	fi
+	local patches
+	patches=$(cfg_get "$name" qemu_patches)
+	if [ -n "$patches" ]; then
+		[ "${qemu##*/}" = qemu-system-x86_64 ] ||
+			die "vm $name: qemu_patches needs qemu-system-x86_64 (vm/qemu-build.sh builds only that)"
+		qemu=$(QEMU_PATCHES=${QEMU_PATCHES:-$patches} "$VM_DIR/qemu-build.sh") || exit $?
+		QEMU_PATCHED=${QEMU_PATCHES:-$patches}
 		QEMU_VERSION=$(qemu_version "$qemu")
 		return
 	fi
@@ -232,6 +247,8 @@ if [ "${BASH_SOURCE[0]}" = "$0" ]; then
 	qemu_select "$1"
 	if [ -n "$QEMU_ROOT" ]; then
 		echo "chroot $QEMU_ROOT $qemu ${QEMU_VERSION:-unknown}"
+	elif [ -n "$QEMU_PATCHED" ]; then
+		echo "patched $qemu ${QEMU_VERSION:-unknown} (patches: $QEMU_PATCHED)"
 	else
 		echo "host $qemu ${QEMU_VERSION:-unknown}"
 	fi

@@ -142,6 +142,9 @@ vm_status=${vm_line%% *}
 	[ -f "$work/ktap.raw" ] && tr -d '\r' <"$work/ktap.raw"
 	note=$(cfg_get "$name" note)
 	[ -n "$note" ] && echo "# note: $note"
+	if [ -n "${QEMU_PATCHED:-}" ]; then
+		echo "# note: qemu $QEMU_VERSION built by vm/qemu-build.sh with patches $(sed -n 's/.*patches=\([^ ]*\).*/\1/p' "${qemu%/bin/*}/.ic-ready")"
+	fi
 	[ -n "${IC_INJECT:-}" ] && echo "# note: fault injected on purpose: ic.inject=$IC_INJECT"
 	layout=$(tr -d '\r' <"$console" | sed -n 's/^ic: group-layout //p' | head -n1)
 	case $layout in

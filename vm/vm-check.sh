@@ -26,7 +26,9 @@ if [ -n "${VM_CONFIGS:-}" ]; then
 		cfg_has "$c" || die "VM_CONFIGS: no configuration '$c' (have: $(cfg_names | tr '\n' ' '))"
 	done
 else
-	mapfile -t configs < <(cfg_names)
+	mapfile -t configs < <(for c in $(cfg_names); do
+		[ "$(cfg_get "$c" optin)" = yes ] || echo "$c"
+	done)
 fi
 
 phase "host dependencies"

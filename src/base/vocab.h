@@ -59,6 +59,7 @@ struct dev_caps {
 	uint8_t max_pasid_log2; /* 0: no PASID */
 	bool dirty_tracking; /* IOMMU_HW_CAP_DIRTY_TRACKING */
 	bool dma;	     /* a DMA engine drives this device */
+	bool dma_pasid;	     /* ...and it can tag its DMA with a PASID */
 	uint32_t hw_info_type; /* IOMMU_HW_INFO_TYPE_* */
 	/* Reserved regions the device reports (sysfs reserved_regions on a
 	 * kernel target), not counting direct-relaxable ones. */

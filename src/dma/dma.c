@@ -15,7 +15,14 @@ int dma_engine_probe(const struct dma_dev_io *io, const char *devname,
 		     const struct dma_bounce *bounce, enum dma_wait wait,
 		     struct dma_engine **out, char *why, size_t why_len)
 {
-	/* One engine so far; a new one is tried here in turn on -ENODEV. */
+	uint16_t ids[2];
+
+	/* The engine by PCI ID; edu's probe explains any other device. */
+	*out = NULL;
+	if (!io->cfg_read(io->arg, 0, ids, sizeof(ids)) &&
+	    ids[0] == EDU_VENDOR && ids[1] == EDU_PASID_DEVICE)
+		return edu_pasid_engine_probe(io, devname, bounce, wait, out,
+					      why, why_len);
 	return edu_engine_probe(io, devname, bounce, wait, out, why, why_len);
 }
 

@@ -91,11 +91,17 @@ struct dma_engine {
 	unsigned long ntransfers;
 	uint64_t busy_ns;
 	unsigned long nirq; /* completions signalled by the interrupt */
+	/* PASID tagging: an engine that can (pasid_capable) tags the
+	 * transfers under test with pasid while tag_pasid is set; the owner
+	 * sets both around an operation. Others leave tag_pasid unused. */
+	bool pasid_capable;
+	bool tag_pasid;
+	uint32_t pasid;
 	void *priv;
 };
 
 /*
- * Probe the device behind io for a known engine (edu). On success *out is
+ * Probe the device behind io for a known engine (edu, edu-pasid). On success *out is
  * the engine (bus mastering enabled); else -errno and a one-line reason
  * (-ENODEV: not a device any engine drives). io is copied.
  */
@@ -132,5 +138,12 @@ int edu_engine_probe(const struct dma_dev_io *io, const char *devname,
 #define EDU_DEVICE 0x11e8
 #define EDU_MAX_LEN 4095 /* QEMU 7.2 aborts on a transfer ending at 4096 */
 #define EDU_IOVA_LIMIT (1ull << 28) /* default dma_mask: 28 bits */
+
+/* edu-pasid (1234:11e9, the patched QEMU's PCIe edu with PASID-tagged DMA;
+ * src/dma/edu_pasid.c). */
+int edu_pasid_engine_probe(const struct dma_dev_io *io, const char *devname,
+			   const struct dma_bounce *bounce, enum dma_wait wait,
+			   struct dma_engine **out, char *why, size_t why_len);
+#define EDU_PASID_DEVICE 0x11e9
 
 #endif

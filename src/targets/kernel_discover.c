@@ -424,6 +424,7 @@ static int probe_bound(struct kt *k, unsigned i, bool first, char *why,
 				       ewhy, sizeof(ewhy));
 		if (!ret) {
 			d->has_engine = dc->dma = true;
+			dc->dma_pasid = e->pasid_capable;
 			d->dma_limit = dma_limit(d->bdf, ufd, fd, e);
 			dma_engine_close(e);
 		}

@@ -235,8 +235,8 @@ int kt_dma(struct target *t, unsigned dev, uint32_t pasid, enum dma_dir dir,
 	if (dev >= k->ndev || !k->dev[dev].has_engine)
 		return -T_UNSUPPORTED;
 	d = &k->dev[dev];
-	if (pasid != T_NO_PASID) {
-		snprintf(ev, evlen, "%s: the edu engine cannot tag DMA with a PASID",
+	if (pasid != T_NO_PASID && !k->t.caps.dev[dev].dma_pasid) {
+		snprintf(ev, evlen, "%s: its DMA engine cannot tag DMA with a PASID",
 			 d->bdf);
 		return -T_UNSUPPORTED;
 	}
@@ -260,10 +260,13 @@ int kt_dma(struct target *t, unsigned dev, uint32_t pasid, enum dma_dir dir,
 		d->eng->iova_limit = d->dma_limit ? d->dma_limit :
 						    EDU_IOVA_LIMIT;
 	}
+	d->eng->tag_pasid = pasid != T_NO_PASID;
+	d->eng->pasid = d->eng->tag_pasid ? pasid : 0;
 	if (dir == DMA_TO_MEMORY)
 		ret = dma_engine_write(d->eng, iova, buf, len, ev, evlen);
 	else
 		ret = dma_engine_read(d->eng, iova, buf, len, ev, evlen);
+	d->eng->tag_pasid = false;
 	/* No way to see what the device read: not a verdict, a limit. */
 	return ret == -ENOLINK ? -T_UNSUPPORTED : ret;
 }

@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
-# vm/qemu.sh: version comparison, which QEMU a config gets (qemu_min, QEMU=),
-# and qemu_run under chroot: IN files copied in, OUT files copied back, the
-# per-boot folder gone afterwards, also after a timeout. The chroot part
-# needs root and the cached trixie folder (made here if missing, ~35 s).
+# vm/qemu.sh: version comparison, which QEMU a config gets (qemu_min, QEMU=,
+# qemu_patches), and qemu_run under chroot: IN files copied in, OUT files
+# copied back, the per-boot folder gone afterwards, also after a timeout.
+# The chroot part needs root and the cached trixie folder (made here if
+# missing, ~35 s). vm/qemu-build.sh: the cache key follows the patch
+# selection; a cached patched QEMU is looked up within 5 s (not built here:
+# a cold build takes 10-40 min; make vm-check builds it).
 # Prints "ok N ..." / "not ok N ..." and "N passed, N failed".
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -79,6 +82,20 @@ else
 	t "chroot run: OUT file copied back" test -e "$tmp/out.serial"
 	t "chroot run: per-boot folder removed after the timeout" \
 		test -z "$(find "$root/ic-run" -name "1.in-$$.cfg" 2>/dev/null)"
+fi
+# The patched QEMU (vm/qemu-build.sh): keys, selection, cached lookup.
+key() { QEMU_PATCHES=$1 PRINT_KEY=1 "$VM_DIR/qemu-build.sh" 2>/dev/null; }
+all_numbers=$(cd "$VM_DIR/qemu-patches" && ls ./*.patch | cut -c3-6 | tr '\n' ' ')
+t "qemu-build: a key per patch selection" test "$(key all)" != "$(key "0001 0002")"
+t "qemu-build: 'all' is every patch" test "$(key all)" = "$(key "$all_numbers")"
+t "qemu-build: an unknown patch number is refused" not env QEMU_PATCHES=9999 PRINT_KEY=1 "$VM_DIR/qemu-build.sh"
+printf '[patched]\nqemu_patches = all\n' >>"$tmp/c.cfg"
+pbin=$CACHE_DIR/qemu/$(key all)/bin/qemu-system-x86_64
+if [ -x "$pbin" ]; then
+	t "qemu_patches = all: the cached patched QEMU" env QUIET=1 PBIN="$pbin" VM_DIR="$VM_DIR" bash -c '. "$VM_DIR/lib.sh"; . "$VM_DIR/cfg.sh"; . "$VM_DIR/qemu.sh"; qemu_select patched; [ "$qemu" = "$PBIN" ] && [ "$QEMU_PATCHED" = all ] && [ -z "$QEMU_ROOT" ]'
+	t "qemu_patches: the binary has edu-pasid" bash -c '"$0" -device help | grep -q "\"edu-pasid\""' "$pbin"
+else
+	echo "# patched QEMU not built yet (make vm-check builds it): lookup not tested"
 fi
 echo "$p passed, $f failed"
 [ "$f" = 0 ]

@@ -1,0 +1,378 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The edu-pasid engine against a software edu-pasid with a toy IOMMU that
+ * translates the RID and each PASID in its own table: a tagged transfer
+ * goes through its PASID's table only, an untagged one through the RID's,
+ * a blocked one leaves memory alone, a refused one is an engine error
+ * (never a blocked verdict), and the payload travels through BAR0.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "../../src/dma/dma.h"
+#include "unit.h"
+
+#define NO_TAG 0xffffffffu
+
+struct fp_map {
+	uint32_t pasid; /* NO_TAG: the RID */
+	uint64_t iova;
+	unsigned char *p;
+	size_t len;
+};
+
+struct fp {
+	uint16_t ids[2];
+	uint16_t pci_cmd;
+	uint32_t live;
+	uint64_t src, dst, cnt, cmd;
+	uint32_t pasid_reg, result;
+	bool pasid_enabled; /* the PASID capability's Enable bit */
+	bool drop_buf_writes;
+	unsigned char dbuf[4096];
+	struct fp_map map[4];
+	unsigned nmap;
+	unsigned transfers;
+	uint32_t last_tag;
+};
+
+static struct fp fk;
+
+static unsigned char *xlate(struct fp *f, uint32_t tag, uint64_t iova)
+{
+	for (unsigned i = 0; i < f->nmap; i++)
+		if (f->map[i].p && f->map[i].pasid == tag &&
+		    iova >= f->map[i].iova &&
+		    iova < f->map[i].iova + f->map[i].len)
+			return f->map[i].p + (iova - f->map[i].iova);
+	return NULL;
+}
+
+static void run_dma(struct fp *f)
+{
+	bool to_ram = f->cmd & 2;
+	uint32_t tag = (f->pasid_reg >> 31) ? (f->pasid_reg & 0xfffff) :
+					      NO_TAG;
+
+	f->result = 0;
+	f->last_tag = tag;
+	if (tag != NO_TAG && !f->pasid_enabled) {
+		f->result = 2;
+	} else {
+		for (uint64_t i = 0; i < f->cnt; i++) {
+			unsigned char *p =
+				xlate(f, tag, (to_ram ? f->dst : f->src) + i);
+
+			if (!p)
+				f->result = 1;
+			if (to_ram) {
+				if (p)
+					*p = f->dbuf[f->src - 0x40000 + i];
+			} else {
+				f->dbuf[f->dst - 0x40000 + i] = p ? *p : 0;
+			}
+		}
+	}
+	f->cmd &= ~1ull;
+	f->transfers++;
+}
+
+static int f_bar_read(void *arg, unsigned bar, uint64_t off, void *buf,
+		      size_t len)
+{
+	struct fp *f = arg;
+	uint64_t v = ~0ull;
+
+	if (off >= 0x40000 && off + len <= 0x41000) {
+		memcpy(buf, f->dbuf + (off - 0x40000), len);
+		return 0;
+	}
+	switch (off) {
+	case 0x00:
+		v = 0x010000ed;
+		break;
+	case 0x04:
+		v = ~f->live & 0xffffffffu;
+		break;
+	case 0x98:
+		if (f->cmd & 1)
+			run_dma(f);
+		v = f->cmd;
+		break;
+	case 0xa0:
+		v = f->pasid_reg;
+		break;
+	case 0xa8:
+		v = f->result;
+		break;
+	}
+	memcpy(buf, &v, len);
+	return 0;
+}
+
+static int f_bar_write(void *arg, unsigned bar, uint64_t off,
+		       const void *buf, size_t len)
+{
+	struct fp *f = arg;
+	uint64_t v = 0;
+
+	if (off >= 0x40000 && off + len <= 0x41000) {
+		if (!f->drop_buf_writes)
+			memcpy(f->dbuf + (off - 0x40000), buf, len);
+		return 0;
+	}
+	memcpy(&v, buf, len < sizeof(v) ? len : sizeof(v));
+	if (off >= 0x80 && (f->cmd & 1))
+		return 0;
+	switch (off) {
+	case 0x04:
+		f->live = (uint32_t)v;
+		break;
+	case 0x80:
+		f->src = v;
+		break;
+	case 0x88:
+		f->dst = v;
+		break;
+	case 0x90:
+		f->cnt = v;
+		break;
+	case 0x98:
+		if (v & 1)
+			f->cmd = v;
+		break;
+	case 0xa0:
+		f->pasid_reg = (uint32_t)v;
+		break;
+	}
+	return 0;
+}
+
+static int f_cfg_read(void *arg, uint64_t off, void *buf, size_t len)
+{
+	struct fp *f = arg;
+
+	if (off == 0)
+		memcpy(buf, f->ids, len);
+	else if (off == 4)
+		memcpy(buf, &f->pci_cmd, len);
+	return 0;
+}
+
+static int f_cfg_write(void *arg, uint64_t off, const void *buf, size_t len)
+{
+	struct fp *f = arg;
+
+	if (off == 4)
+		memcpy(&f->pci_cmd, buf, len);
+	return 0;
+}
+
+static struct dma_engine *open_fp(void)
+{
+	struct dma_dev_io io = {
+		.bar_read = f_bar_read,
+		.bar_write = f_bar_write,
+		.cfg_read = f_cfg_read,
+		.cfg_write = f_cfg_write,
+		.arg = &fk,
+	};
+	struct dma_engine *e = NULL;
+	char why[128];
+
+	memset(&fk, 0, sizeof(fk));
+	fk.ids[0] = EDU_VENDOR;
+	fk.ids[1] = EDU_PASID_DEVICE;
+	fk.pasid_enabled = true;
+	EXPECT_EQ(dma_engine_probe(&io, "fake", NULL, DMA_WAIT_AUTO, &e, why,
+				   sizeof(why)),
+		  0);
+	return e;
+}
+
+static void fill(unsigned char *p, size_t n, unsigned char seed)
+{
+	for (size_t i = 0; i < n; i++)
+		p[i] = (unsigned char)(i * 7 + seed);
+}
+
+static void tag(struct dma_engine *e, uint32_t pasid)
+{
+	e->tag_pasid = pasid != NO_TAG;
+	e->pasid = e->tag_pasid ? pasid : 0;
+}
+
+UNIT_TEST(dma_edu_pasid_probe)
+{
+	struct dma_engine *e = open_fp();
+
+	EXPECT(e);
+	if (!e)
+		return;
+	EXPECT(e->pasid_capable);
+	EXPECT(!e->tag_pasid);
+	EXPECT_EQ(e->max_len, 4096);
+	EXPECT(fk.pci_cmd & 0x4);
+	EXPECT(strstr(e->ops->name, "edu-pasid"));
+	dma_engine_close(e);
+}
+
+UNIT_TEST(dma_edu_plain_is_not_pasid_capable)
+{
+	struct dma_dev_io io = {
+		.bar_read = f_bar_read,
+		.bar_write = f_bar_write,
+		.cfg_read = f_cfg_read,
+		.cfg_write = f_cfg_write,
+		.arg = &fk,
+	};
+	struct dma_engine *e = NULL;
+	char why[128];
+
+	memset(&fk, 0, sizeof(fk));
+	fk.ids[0] = EDU_VENDOR;
+	fk.ids[1] = EDU_DEVICE;
+	EXPECT_EQ(dma_engine_probe(&io, "edu", NULL, DMA_WAIT_POLL, &e, why,
+				   sizeof(why)),
+		  0);
+	EXPECT(e && !e->pasid_capable);
+	dma_engine_close(e);
+}
+
+/* The RID and PASID 5 map the same IOVA to different memory. */
+static unsigned char rid_mem[8192], p5_mem[8192];
+
+static void two_tables(void)
+{
+	fill(rid_mem, sizeof(rid_mem), 1);
+	fill(p5_mem, sizeof(p5_mem), 2);
+	fk.map[0] = (struct fp_map){ NO_TAG, 0x100000, rid_mem,
+				     sizeof(rid_mem) };
+	fk.map[1] = (struct fp_map){ 5, 0x100000, p5_mem, sizeof(p5_mem) };
+	fk.nmap = 2;
+}
+
+UNIT_TEST(dma_edu_pasid_tagged_write_uses_its_table)
+{
+	struct dma_engine *e = open_fp();
+	unsigned char buf[4096], rid_ref[8192];
+	char ev[256];
+
+	two_tables();
+	memcpy(rid_ref, rid_mem, sizeof(rid_mem));
+	fill(buf, sizeof(buf), 9);
+	tag(e, 5);
+	EXPECT_EQ(dma_engine_write(e, 0x100800, buf, sizeof(buf), ev,
+				   sizeof(ev)),
+		  0);
+	EXPECT_EQ(fk.transfers, 1); /* the transfer under test only */
+	EXPECT_EQ(fk.last_tag, 5);
+	EXPECT(!memcmp(p5_mem + 0x800, buf, sizeof(buf)));
+	EXPECT(!memcmp(rid_mem, rid_ref, sizeof(rid_mem)));
+	EXPECT(strstr(ev, "pasid 0x5"));
+	EXPECT(strstr(ev, "verified"));
+	dma_engine_close(e);
+}
+
+UNIT_TEST(dma_edu_pasid_untagged_write_uses_the_rid)
+{
+	struct dma_engine *e = open_fp();
+	unsigned char buf[256], p5_ref[8192];
+	char ev[256];
+
+	two_tables();
+	memcpy(p5_ref, p5_mem, sizeof(p5_mem));
+	fill(buf, sizeof(buf), 3);
+	EXPECT_EQ(dma_engine_write(e, 0x100000, buf, sizeof(buf), ev,
+				   sizeof(ev)),
+		  0);
+	EXPECT_EQ(fk.last_tag, NO_TAG);
+	EXPECT(!memcmp(rid_mem, buf, sizeof(buf)));
+	EXPECT(!memcmp(p5_mem, p5_ref, sizeof(p5_mem)));
+	EXPECT(strstr(ev, "no pasid"));
+	dma_engine_close(e);
+}
+
+UNIT_TEST(dma_edu_pasid_tagged_read)
+{
+	struct dma_engine *e = open_fp();
+	unsigned char buf[300];
+	char ev[256];
+
+	two_tables();
+	memset(buf, 0xee, sizeof(buf));
+	tag(e, 5);
+	EXPECT_EQ(dma_engine_read(e, 0x100010, buf, sizeof(buf), ev,
+				  sizeof(ev)),
+		  0);
+	EXPECT(!memcmp(buf, p5_mem + 0x10, sizeof(buf)));
+	dma_engine_close(e);
+}
+
+UNIT_TEST(dma_edu_pasid_blocked_write_is_not_an_error)
+{
+	struct dma_engine *e = open_fp();
+	unsigned char buf[64], rid_ref[8192], p5_ref[8192];
+	char ev[256];
+
+	two_tables();
+	memcpy(rid_ref, rid_mem, sizeof(rid_mem));
+	memcpy(p5_ref, p5_mem, sizeof(p5_mem));
+	fill(buf, sizeof(buf), 4);
+	tag(e, 6); /* PASID 6 has no table: the IOMMU blocks it */
+	EXPECT_EQ(dma_engine_write(e, 0x100000, buf, sizeof(buf), ev,
+				   sizeof(ev)),
+		  0);
+	EXPECT(!memcmp(rid_mem, rid_ref, sizeof(rid_mem)));
+	EXPECT(!memcmp(p5_mem, p5_ref, sizeof(p5_mem)));
+	EXPECT(strstr(ev, "bus error"));
+	dma_engine_close(e);
+}
+
+UNIT_TEST(dma_edu_pasid_refused_is_an_engine_error)
+{
+	struct dma_engine *e = open_fp();
+	unsigned char buf[64];
+	char ev[256];
+
+	two_tables();
+	fk.pasid_enabled = false;
+	fill(buf, sizeof(buf), 4);
+	tag(e, 5);
+	EXPECT_EQ(dma_engine_write(e, 0x100000, buf, sizeof(buf), ev,
+				   sizeof(ev)),
+		  -EIO);
+	EXPECT(strstr(ev, "refused"));
+	dma_engine_close(e);
+}
+
+UNIT_TEST(dma_edu_pasid_payload_not_taken)
+{
+	struct dma_engine *e = open_fp();
+	unsigned char buf[64];
+	char ev[256];
+
+	two_tables();
+	fk.drop_buf_writes = true;
+	fill(buf, sizeof(buf), 4);
+	EXPECT_EQ(dma_engine_write(e, 0x100000, buf, sizeof(buf), ev,
+				   sizeof(ev)),
+		  -EIO);
+	EXPECT_EQ(fk.transfers, 0); /* nothing ran with a wrong payload */
+	EXPECT(strstr(ev, "did not take"));
+	dma_engine_close(e);
+}
+
+UNIT_TEST(dma_edu_pasid_too_wide)
+{
+	struct dma_engine *e = open_fp();
+	unsigned char buf[8] = { 0 };
+	char ev[256];
+
+	tag(e, 1u << 20);
+	EXPECT_EQ(dma_engine_write(e, 0x100000, buf, sizeof(buf), ev,
+				   sizeof(ev)),
+		  -EINVAL);
+	EXPECT_EQ(fk.transfers, 0);
+	dma_engine_close(e);
+}

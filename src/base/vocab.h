@@ -79,6 +79,21 @@ struct target_caps {
 	bool hwpt_alloc;      /* IOMMU_HWPT_ALLOC works */
 	bool fault_inject;    /* fail-nth style injection is available */
 	bool unsafe_interrupts; /* allow_unsafe_interrupts was needed */
+	/* IOAS_MAP pins real user pages, so a hole in the address space
+	 * fails it (the model has no address space to check). */
+	bool pins_user_memory;
+	/* Some iommufd objects are the target's own (the mock's bind makes
+	 * a park IOAS and domain, the kernel target's DMA read-back an
+	 * IOAS): which object takes a freed ID is not the ops' to predict. */
+	bool hidden_objects;
+	/* The target is the reference model itself (profile: a model
+	 * profile). */
+	bool reference_model;
+	/* Named devices the target could not use; notes say which and why. */
+	unsigned ndev_left_out;
+	/* Per IOMMU instance (dev_caps.iommu): the IOVAs its paging domains
+	 * translate. last == 0: not known. */
+	struct iova_range iommu_aperture[T_MAX_DEVS];
 	char kernel_release[64];
 	char notes[160];      /* shown in reports, e.g. why something is off */
 };

@@ -144,14 +144,23 @@ static bool parse_uint(const char *s, unsigned max, unsigned *out)
 	return true;
 }
 
-static const char *const target_names[] = { "model", "mock", "kernel" };
-
-static bool valid_target(const char *t)
+static const char *target_name(unsigned i)
 {
-	for (unsigned i = 0; i < sizeof(target_names) / sizeof(*target_names); i++)
-		if (!strcmp(t, target_names[i]))
-			return true;
-	return false;
+	unsigned n;
+
+	return target_kinds(&n)[i].name;
+}
+
+/* "a, b, c": the n names of a table. */
+static void join_names(char *buf, size_t len, unsigned n,
+		       const char *(*name)(unsigned i))
+{
+	size_t used = 0;
+
+	buf[0] = '\0';
+	for (unsigned i = 0; i < n && used < len; i++)
+		used += snprintf(buf + used, len - used, "%s%s", i ? ", " : "",
+				 name(i));
 }
 
 /* Options shared by list and run that describe the target. */
@@ -159,11 +168,16 @@ static int target_option(struct target_config *cfg, int key, const char *arg)
 {
 	unsigned v;
 
+	char names[160];
+	unsigned n;
+
 	switch (key) {
 	case O_TARGET:
-		if (!valid_target(arg))
-			return usage_error("unknown target '%s' (model, mock, kernel)",
-					   arg);
+		if (!target_kind_find(arg)) {
+			target_kinds(&n);
+			join_names(names, sizeof(names), n, target_name);
+			return usage_error("unknown target '%s' (%s)", arg, names);
+		}
 		cfg->target = arg;
 		return 0;
 	case O_PROFILE:
@@ -222,11 +236,15 @@ static const char usage_text[] =
 "      any cell FAILs or a guest's health (# vm: line) is not ok.\n"
 "\n"
 "target options:\n"
-"  --target model|mock|kernel   default model\n"
+"  --target NAME                default model; one of:\n";
+
+static const char usage_target_opts[] =
 "  --profile NAME               model profile (default: conforming)\n"
 "  --device BDF                 kernel target: a device to use (repeatable)\n"
 "  --mock-devices N             mock target: how many mock devices\n"
-"  --allow-rebind               kernel target: may unbind another driver\n"
+"  --allow-rebind               kernel target: may unbind another driver\n";
+
+static const char usage_tail[] =
 "\n"
 "  --help, --version\n"
 "\n"
@@ -234,9 +252,23 @@ static const char usage_text[] =
 "A target that cannot be opened (e.g. no /dev/iommu) is an environment\n"
 "error: exit 2 with the reason, no report.\n";
 
+/* The usage text; the targets come from their table. */
+static void print_usage(FILE *f)
+{
+	const struct target_kind *k;
+	unsigned n;
+
+	fputs(usage_text, f);
+	k = target_kinds(&n);
+	for (unsigned i = 0; i < n; i++)
+		fprintf(f, "      %-10s %s\n", k[i].name, k[i].description);
+	fputs(usage_target_opts, f);
+	fputs(usage_tail, f);
+}
+
 static int help_only(const char *cmd)
 {
-	fputs(usage_text, stdout);
+	print_usage(stdout);
 	return 0;
 }
 
@@ -940,7 +972,7 @@ int main(int argc, char **argv)
 	const char *cmd = argc > 1 ? argv[1] : NULL;
 
 	if (!cmd) {
-		fputs(usage_text, stderr);
+		print_usage(stderr);
 		return usage_error("no command given");
 	}
 	if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h") || !strcmp(cmd, "help"))

@@ -230,8 +230,8 @@ int explore_run(const struct target_config *target,
 		target_close(probe);
 		return 2;
 	}
+	ls.u.forget_destroyed = probe->caps.hidden_objects;
 	target_close(probe);
-	ls.u.forget_destroyed = target->target && strcmp(target->target, "model");
 
 	if (o->exhaustive) {
 		rc = explore_exhaustive(&ls, o, out, t0);
@@ -311,8 +311,8 @@ int explore_replay(const char *path, const struct target_config *target,
 		snprintf(why, why_len, "target has no device to replay with");
 		return 2;
 	}
+	ls.u.forget_destroyed = probe->caps.hidden_objects;
 	target_close(probe);
-	ls.u.forget_destroyed = target->target && strcmp(target->target, "model");
 	if (explore_run_lockstep(&ls, &seq, NULL, &d)) {
 		close_sides(&ls);
 		return 2;

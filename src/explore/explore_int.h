@@ -36,10 +36,11 @@ struct universe {
 	uint8_t *buf;	      /* X_BUFS * X_BUF_PAGES pages, shared by sides */
 	/*
 	 * After a destroy, the slot names nothing (ID 0) instead of the stale
-	 * ID. Set against kernel and mock targets: which object reuses a freed
-	 * ID there depends on objects the model does not have (the mock's bind
-	 * makes some), and the order of ID reuse is not contract. Between two
-	 * models the stale ID is kept: it finds use-after-destroy bugs.
+	 * ID. Set against targets with objects of their own (caps
+	 * hidden_objects: kernel, mock): which object reuses a freed ID there
+	 * depends on objects the model does not have, and the order of ID
+	 * reuse is not contract. Between two models the stale ID is kept: it
+	 * finds use-after-destroy bugs.
 	 */
 	bool forget_destroyed;
 };

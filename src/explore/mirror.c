@@ -2,9 +2,9 @@
 /*
  * The oracle for a kernel or mock target: a conforming model profile built
  * from that target's discovered capabilities (devices, groups, IOMMU
- * instances, PASID width, dirty tracking, reserved regions), so expected
- * results follow the contract under the target's own geometry rather than
- * what the target returned.
+ * instances and their apertures, PASID width, dirty tracking, reserved
+ * regions), so expected results follow the contract under the target's own
+ * geometry rather than what the target returned.
  */
 #include <string.h>
 
@@ -34,14 +34,16 @@ void mirror_profile(struct model_profile *p, const struct target_caps *caps)
 			else
 				iommu_ids[p->niommu++] = d->iommu;
 			mi = &p->iommu[k];
-			/* The aperture is not part of the caps; explorer
-			 * IOVA slots sit far below every driver's top. */
+			/* The target's aperture for the instance when it
+			 * knows one; else one the explorer's IOVA slots sit
+			 * far below, as under every driver's top. */
 			mi->aperture_end = (1ull << 48) - 1;
-			/* The mock driver's fixed aperture (iommufd selftest
-			 * MOCK_APERTURE_START/LAST). */
-			if (caps->target && !strcmp(caps->target, "mock")) {
-				mi->aperture_start = 1ull << 24;
-				mi->aperture_end = (1ull << 31) - 1;
+			if (d->iommu < T_MAX_DEVS &&
+			    caps->iommu_aperture[d->iommu].last) {
+				mi->aperture_start =
+					caps->iommu_aperture[d->iommu].start;
+				mi->aperture_end =
+					caps->iommu_aperture[d->iommu].last;
 			}
 			mi->dirty = d->dirty_tracking;
 			mi->pasid_paging = d->max_pasid_log2 > 0;

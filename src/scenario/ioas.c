@@ -108,11 +108,11 @@ SCENARIO(ioas_map_bad_uva,
 	 * hole only where the target pins real memory (not the model). */
 	CHECK_RET(c, "IOAS-1", map_at(c, ioas, RW, NULL, p, iova), EFAULT,
 		  ENOMEM);
-	if (strcmp(c->caps->target, "model"))
+	if (c->caps->pins_user_memory)
 		CHECK_RET(c, "IOAS-1", map_at(c, ioas, RW, hole, p, iova),
 			  EFAULT, ENOMEM);
 	else
-		tc_log(c, "model target: no address space to pin, only the NULL page checked");
+		tc_log(c, "target pins no user memory: only the NULL page checked");
 	tc_check(c, "IOAS-1", unmap_all(c, "IOAS-1", ioas) == 0,
 		 "a MAP refused for a bad address left a mapping behind");
 }
@@ -134,8 +134,8 @@ SCENARIO(ioas_map_bad_uva_bare,
 	if (hole == MAP_FAILED)
 		tc_skip(c, "mmap failed");
 	munmap(hole, p);
-	if (!strcmp(c->caps->target, "model"))
-		hole = NULL; /* the model cannot tell a real hole */
+	if (!c->caps->pins_user_memory)
+		hole = NULL; /* the target cannot tell a real hole */
 	/* Nothing is pinned without a domain: accepted. */
 	CHECK_OK(c, "IOAS-1", map_at(c, ioas, RW, hole, p, iova));
 	CHECK_RET(c, "IOAS-1", T_CALL(c->t, attach, 0, T_NO_PASID, ioas, NULL),

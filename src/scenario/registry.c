@@ -72,8 +72,8 @@ const char *scenario_unmet(const struct scenario *sc,
 	unsigned r = sc->requires;
 
 	if (caps->ndev < need) {
-		/* The kernel target's notes say which devices it left out. */
-		bool say = caps->notes[0] && !strcmp(caps->target, "kernel");
+		/* The notes say which devices the target left out. */
+		bool say = caps->notes[0] && caps->ndev_left_out;
 
 		snprintf(why, sizeof(why), "needs %u device(s), target has %u%s%.100s%s",
 			 need, caps->ndev, say ? " (" : "", say ? caps->notes : "",

@@ -455,6 +455,8 @@ int kt_discover(struct kt *k, const struct target_config *cfg, char *why,
 
 	caps = &k->t.caps;
 	caps->target = "kernel";
+	caps->pins_user_memory = true;
+	caps->hidden_objects = true; /* the DMA read-back's own IOAS */
 	k->ndev = caps->ndev = cfg->ndevices;
 	for (unsigned i = 0; i < k->ndev; i++) {
 		ret = discover(k, cfg, i, why, why_len, skip);
@@ -479,6 +481,7 @@ int kt_discover(struct kt *k, const struct target_config *cfg, char *why,
 				(k->ndev - i - 1) * sizeof(caps->dev[0]));
 			k->ndev--;
 			caps->ndev--;
+			caps->ndev_left_out++;
 			k->dev[k->ndev].fd = -1;
 			why[0] = '\0';
 			continue;

@@ -825,6 +825,10 @@ struct target *mock_target_open(const struct target_config *cfg, char *why,
 	t->caps.dma_iova_limit = MOCK_IOVA_LAST + 1;
 	t->caps.pasid_uapi = true; /* IOMMU_TEST_OP_PASID_*, not VFIO's */
 	t->caps.hwpt_alloc = true;
+	t->caps.pins_user_memory = true;
+	t->caps.hidden_objects = true; /* bind's park IOAS and domain */
+	t->caps.iommu_aperture[0] = (struct iova_range){ MOCK_IOVA_START,
+							 MOCK_IOVA_LAST };
 	m->nth_fd = setup_fail_nth();
 	t->caps.fault_inject = m->nth_fd >= 0;
 	if (!uname(&u))

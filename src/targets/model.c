@@ -211,5 +211,9 @@ struct target *model_target_open(const struct target_config *cfg, char *why,
 	}
 	t->ops = &model_ops;
 	model_caps(M(t), &t->caps);
+	t->caps.reference_model = true;
+	for (unsigned i = 0; i < p->niommu && i < T_MAX_DEVS; i++)
+		t->caps.iommu_aperture[i] = (struct iova_range){
+			p->iommu[i].aperture_start, p->iommu[i].aperture_end };
 	return t;
 }

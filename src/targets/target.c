@@ -1,23 +1,65 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Pick a target implementation by name. */
+/*
+ * The table of targets: the one place that knows their names. The CLI's
+ * --target check and usage text come from it; target_open() picks from
+ * it.
+ */
 #include <stdio.h>
 #include <string.h>
 
 #include "target.h"
 
+static const struct target_kind kinds[] = {
+	{ "model", "the reference model of the iommu core, in software (--profile)",
+	  model_target_open },
+	{ "mock", "the kernel's iommufd selftest driver (CONFIG_IOMMUFD_TEST)",
+	  mock_target_open },
+	{ "kernel", "real IOMMU drivers through /dev/iommu and VFIO cdevs (--device)",
+	  kernel_target_open },
+};
+
+#define NKINDS (sizeof(kinds) / sizeof(kinds[0]))
+
+const struct target_kind *target_kinds(unsigned *n)
+{
+	*n = NKINDS;
+	return kinds;
+}
+
+const struct target_kind *target_kind_find(const char *name)
+{
+	if (!name)
+		return &kinds[0];
+	for (unsigned i = 0; i < NKINDS; i++)
+		if (!strcmp(kinds[i].name, name))
+			return &kinds[i];
+	return NULL;
+}
+
+static const struct target_kind *kind_of(const struct target_config *cfg,
+					 char *why, size_t why_len)
+{
+	const struct target_kind *k = target_kind_find(cfg->target);
+	size_t n;
+
+	if (k)
+		return k;
+	n = snprintf(why, why_len, "unknown target '%s' (", cfg->target);
+	for (unsigned i = 0; i < NKINDS && n < why_len; i++)
+		n += snprintf(why + n, why_len - n, "%s%s", i ? ", " : "",
+			      kinds[i].name);
+	if (n < why_len)
+		snprintf(why + n, why_len - n, ")");
+	return NULL;
+}
+
 struct target *target_open(const struct target_config *cfg, char *why,
 			   size_t why_len, bool *skip)
 {
+	const struct target_kind *k = kind_of(cfg, why, why_len);
+
 	*skip = false;
-	if (!cfg->target || !strcmp(cfg->target, "model"))
-		return model_target_open(cfg, why, why_len, skip);
-	if (!strcmp(cfg->target, "kernel"))
-		return kernel_target_open(cfg, why, why_len, skip);
-	if (!strcmp(cfg->target, "mock"))
-		return mock_target_open(cfg, why, why_len, skip);
-	snprintf(why, why_len, "unknown target '%s' (model, mock, kernel)",
-		 cfg->target);
-	return NULL;
+	return k ? k->open(cfg, why, why_len, skip) : NULL;
 }
 
 void target_close(struct target *t)

@@ -155,7 +155,7 @@ struct model_profile;
 
 /* Options a user gives on the command line, common to all targets. */
 struct target_config {
-	const char *target;  /* "model" | "mock" | "kernel" */
+	const char *target;  /* a target_kinds() name; NULL = "model" */
 	const char *profile; /* model profile name; NULL = conforming */
 	unsigned ndevices;
 	const char *devices[T_MAX_DEVS]; /* BDFs for the kernel target */
@@ -165,6 +165,21 @@ struct target_config {
 	 * explorer builds one that mirrors another target's geometry). */
 	const struct model_profile *model_profile;
 };
+
+typedef struct target *(*target_open_fn)(const struct target_config *cfg,
+					 char *why, size_t why_len,
+					 bool *skip);
+
+/* One kind of target; the table (target.c) gives the CLI its names. */
+struct target_kind {
+	const char *name;
+	const char *description; /* one line, for the usage text */
+	target_open_fn open;
+};
+
+const struct target_kind *target_kinds(unsigned *n);
+/* NULL name: the model; an unknown name: NULL. */
+const struct target_kind *target_kind_find(const char *name);
 
 /*
  * Open a target. On error returns NULL and writes a one-line reason to

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Engine probing, and device access through a VFIO device fd. */
+/* An engine's life and its limits, and device access through a VFIO
+ * device fd. */
 #include <errno.h>
+#include <inttypes.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,18 +13,103 @@
 #include "../uapi/vfio_cdev.h"
 #include "dma.h"
 
-int dma_engine_probe(const struct dma_dev_io *io, const char *devname,
-		     const struct dma_bounce *bounce, enum dma_wait wait,
-		     struct dma_engine **out, char *why, size_t why_len)
+#define DEFAULT_TIMEOUT_MS 5000
+
+int dma_engine_open(const struct dma_engine_driver *drv,
+		    const struct dma_dev_io *io, const char *devname,
+		    const struct dma_bounce *bounce, enum dma_wait wait,
+		    uint64_t reach, struct dma_engine **out, char *why,
+		    size_t why_len)
 {
-	/* One engine so far; a new one is tried here in turn on -ENODEV. */
-	return edu_engine_probe(io, devname, bounce, wait, out, why, why_len);
+	struct dma_engine *e = calloc(1, sizeof(*e));
+	int ret;
+
+	*out = NULL;
+	if (!e)
+		return -ENOMEM;
+	e->drv = drv;
+	e->io = *io;
+	if (bounce)
+		e->bounce = *bounce;
+	e->limits = drv->limits;
+	if (reach)
+		e->limits.iova_limit = reach;
+	e->timeout_ms = DEFAULT_TIMEOUT_MS;
+	e->wait = wait;
+	snprintf(e->name, sizeof(e->name), "%s %s", drv->name, devname);
+	ret = drv->open(e, why, why_len);
+	if (ret) {
+		free(e);
+		return ret;
+	}
+	*out = e;
+	return 0;
+}
+
+int dma_engine_probe_reach(struct dma_engine *e,
+			   const struct dma_reach_env *env, uint64_t *reach,
+			   char *why, size_t why_len)
+{
+	if (!e->drv->probe_reach) {
+		*reach = e->limits.iova_limit;
+		return 0;
+	}
+	return e->drv->probe_reach(e, env, reach, why, why_len);
+}
+
+/* The one place a transfer is held to the engine's declared limits. */
+static int check_limits(const struct dma_engine *e, uint64_t iova,
+			size_t len, const char *what, char *ev, size_t evlen)
+{
+	const struct dma_limits *l = &e->limits;
+
+	if (len < l->min_len || len > l->max_len ||
+	    (l->granularity > 1 && len % l->granularity)) {
+		snprintf(ev, evlen, "%s: %s len %zu outside %zu..%zu (in steps of %zu)",
+			 e->name, what, len, l->min_len, l->max_len,
+			 l->granularity ? l->granularity : 1);
+		return -EINVAL;
+	}
+	if (iova + len < iova || iova + len > l->iova_limit) {
+		snprintf(ev, evlen,
+			 "%s: %s iova 0x%" PRIx64 "+%zu beyond the device's DMA limit 0x%" PRIx64,
+			 e->name, what, iova, len, l->iova_limit);
+		return -ERANGE;
+	}
+	return 0;
+}
+
+static int transfer(struct dma_engine *e, bool write, uint64_t iova,
+		    void *buf, size_t len, char *ev, size_t evlen)
+{
+	int ret;
+
+	ev[0] = '\0';
+	ret = check_limits(e, iova, len, write ? "write" : "read", ev, evlen);
+	if (ret)
+		return ret;
+	return (write ? e->drv->write : e->drv->read)(e, iova, buf, len, ev,
+						      evlen);
+}
+
+int dma_engine_write(struct dma_engine *e, uint64_t iova, void *buf,
+		     size_t len, char *ev, size_t evlen)
+{
+	return transfer(e, true, iova, buf, len, ev, evlen);
+}
+
+int dma_engine_read(struct dma_engine *e, uint64_t iova, void *buf,
+		    size_t len, char *ev, size_t evlen)
+{
+	return transfer(e, false, iova, buf, len, ev, evlen);
 }
 
 void dma_engine_close(struct dma_engine *e)
 {
-	if (e)
-		e->ops->close(e);
+	if (!e)
+		return;
+	e->drv->close(e);
+	free(e);
 }
 
 /* --- struct dma_dev_io over a VFIO device fd ---------------------------- */

@@ -25,6 +25,10 @@ if [ ! -f "$tree/.complete" ]; then
 	cp -al "$src" "$tree"
 	touch "$tree/.complete"
 fi
+# One edit-build-boot at a time on the tree: a second run's edit must not
+# land between this one's edit and its build.
+exec 9>"$tree.lock"
+flock 9
 file=drivers/iommu/iommufd/main.c
 # The edit replaces the file (never writes through a hard link into $src).
 cp --remove-destination "$src/$file" "$tree/$file"

@@ -43,7 +43,7 @@ vm_line() { tail -n1 "$out/$CONFIG.ktap"; }
 # shellcheck disable=SC2016 # expanded in the guest
 cmd='k=$IC_KTAP_DEV; echo "KTAP version 1" >$k; echo "1..50" >$k
 i=1; while [ $i -le 50 ]; do echo "ok $i case_$i" >$k; echo "harness-test kmsg $i" >/dev/kmsg; i=$((i + 1)); done'
-boot "" 60 "$cmd"
+boot "" 240 "$cmd"
 { echo "KTAP version 1"; echo "1..50"; for i in $(seq 1 50); do echo "ok $i case_$i"; done; } >"$out/want.ktap"
 grep -v '^# ' "$out/$CONFIG.ktap" >"$out/got.ktap" || true
 [ "$rc" = 0 ] && [ "$(vm_line)" = "# vm: ok clean boot and power-off, suite exit status 0" ]
@@ -53,19 +53,19 @@ result $? "KTAP arrives byte for byte on its own port"
 ! grep -q 'case_1$' "$out/$CONFIG.console" && grep -q 'harness-test kmsg 50' "$out/$CONFIG.console"
 result $? "kernel messages stay on the console, KTAP off it"
 
-boot "" 60 'exit 1'
+boot "" 240 'exit 1'
 [ "$rc" = 1 ] && vm_line | grep -q '^# vm: ok .*suite exit status 1'
 result $? "a failing suite (exit 1) in a healthy guest gives exit 1, vm ok"
 
-boot warn 60 true
+boot warn 240 true
 [ "$rc" = 3 ] && vm_line | grep -q '^# vm: splat WARNING: .*lkdtm' && grep -q 'cut here' "$out/run.txt"
 result $? "real kernel WARN (LKDTM) -> '# vm: splat', excerpt shown, exit 3"
 
-boot oops 60 true
+boot oops 240 true
 [ "$rc" = 3 ] && vm_line | grep -q '^# vm: splat kernel BUG at' && grep -q 'Oops' "$out/run.txt"
 result $? "oops (LKDTM BUG) -> '# vm: splat', exit 3"
 
-boot panic 60 true
+boot panic 240 true
 [ "$rc" = 3 ] && vm_line | grep -q '^# vm: panic Kernel panic - not syncing: sysrq triggered crash'
 result $? "panic (sysrq c) -> '# vm: panic', exit 3"
 
@@ -75,7 +75,7 @@ t1=$(date +%s)
 [ "$rc" = 3 ] && vm_line | grep -q '^# vm: hang timed out, no power-off' && [ $((t1 - t0)) -lt 40 ]
 result $? "hang -> '# vm: hang' after the boot timeout, exit 3"
 
-boot "" 60 true
+boot "" 240 true
 rc2=$rc
 rc=0
 KERNEL=$kernel INITRAMFS=$initramfs OUT_DIR=$out QUIET=1 QEMU_EXTRA="-device no-such-device" \

@@ -165,3 +165,24 @@ void dma_vfio_io_free(struct dma_dev_io *io)
 	free(io->arg);
 	io->arg = NULL;
 }
+
+#define PCI_CMD 0x04
+#define PCI_CMD_MEM 0x2
+#define PCI_CMD_MASTER 0x4
+
+int dma_enable_bus_master(const struct dma_dev_io *io)
+{
+	uint16_t cmd;
+	int ret = io->cfg_read(io->arg, PCI_CMD, &cmd, sizeof(cmd));
+
+	if (!ret && (cmd & (PCI_CMD_MEM | PCI_CMD_MASTER)) !=
+			    (PCI_CMD_MEM | PCI_CMD_MASTER)) {
+		cmd |= PCI_CMD_MEM | PCI_CMD_MASTER;
+		ret = io->cfg_write(io->arg, PCI_CMD, &cmd, sizeof(cmd));
+		if (!ret)
+			ret = io->cfg_read(io->arg, PCI_CMD, &cmd, sizeof(cmd));
+		if (!ret && !(cmd & PCI_CMD_MASTER))
+			ret = -EIO;
+	}
+	return ret;
+}

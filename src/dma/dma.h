@@ -130,6 +130,10 @@ static inline int dma_engine_read(struct dma_engine *e, uint64_t iova,
 
 void dma_engine_close(struct dma_engine *e);
 
+/* Memory decoding and bus mastering on, through the config region; 0 or
+ * -errno (-EIO: the command register does not keep the bit). */
+int dma_enable_bus_master(const struct dma_dev_io *io);
+
 /* edu (QEMU's educational device, 1234:11e8). */
 int edu_engine_probe(const struct dma_dev_io *io, const char *devname,
 		     const struct dma_bounce *bounce, enum dma_wait wait,

@@ -39,9 +39,6 @@
 #define EDU_BUF 0x40000ull
 #define EDU_ID_MAGIC 0xed
 
-#define PCI_CMD 0x04
-#define PCI_CMD_MEM 0x2
-#define PCI_CMD_MASTER 0x4
 
 #define EDU_TIMEOUT_MS 5000
 
@@ -364,7 +361,7 @@ int edu_engine_probe(const struct dma_dev_io *io, const char *devname,
 {
 	struct dma_engine *e;
 	struct edu *d;
-	uint16_t ids[2], cmd;
+	uint16_t ids[2];
 	uint32_t id, live;
 	int ret;
 
@@ -413,16 +410,7 @@ int edu_engine_probe(const struct dma_dev_io *io, const char *devname,
 		goto fail;
 	}
 	/* Memory decoding and bus mastering, through the config region. */
-	ret = io->cfg_read(io->arg, PCI_CMD, &cmd, sizeof(cmd));
-	if (!ret && (cmd & (PCI_CMD_MEM | PCI_CMD_MASTER)) !=
-			    (PCI_CMD_MEM | PCI_CMD_MASTER)) {
-		cmd |= PCI_CMD_MEM | PCI_CMD_MASTER;
-		ret = io->cfg_write(io->arg, PCI_CMD, &cmd, sizeof(cmd));
-		if (!ret)
-			ret = io->cfg_read(io->arg, PCI_CMD, &cmd, sizeof(cmd));
-		if (!ret && !(cmd & PCI_CMD_MASTER))
-			ret = -EIO;
-	}
+	ret = dma_enable_bus_master(io);
 	if (ret) {
 		snprintf(why, why_len, "%s: cannot enable bus mastering (%d)",
 			 devname, ret);

@@ -50,9 +50,6 @@
 #define EP_BUF_SIZE 4096u
 #define EP_ID_MAGIC 0xed
 
-#define PCI_CMD 0x04
-#define PCI_CMD_MEM 0x2
-#define PCI_CMD_MASTER 0x4
 
 #define EP_TIMEOUT_MS 5000
 
@@ -333,7 +330,7 @@ int edu_pasid_engine_probe(const struct dma_dev_io *io, const char *devname,
 {
 	struct dma_engine *e;
 	struct edu_pasid *d;
-	uint16_t ids[2], cmd;
+	uint16_t ids[2];
 	uint32_t id = 0, live = 0;
 	int ret;
 
@@ -382,16 +379,7 @@ int edu_pasid_engine_probe(const struct dma_dev_io *io, const char *devname,
 			 devname, id, ret);
 		goto fail;
 	}
-	ret = io->cfg_read(io->arg, PCI_CMD, &cmd, sizeof(cmd));
-	if (!ret && (cmd & (PCI_CMD_MEM | PCI_CMD_MASTER)) !=
-			    (PCI_CMD_MEM | PCI_CMD_MASTER)) {
-		cmd |= PCI_CMD_MEM | PCI_CMD_MASTER;
-		ret = io->cfg_write(io->arg, PCI_CMD, &cmd, sizeof(cmd));
-		if (!ret)
-			ret = io->cfg_read(io->arg, PCI_CMD, &cmd, sizeof(cmd));
-		if (!ret && !(cmd & PCI_CMD_MASTER))
-			ret = -EIO;
-	}
+	ret = dma_enable_bus_master(io);
 	if (ret) {
 		snprintf(why, why_len, "%s: cannot enable bus mastering (%d)",
 			 devname, ret);

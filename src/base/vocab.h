@@ -16,6 +16,7 @@
 #define T_UNSUPPORTED 4095 /* returned negated */
 #define T_MAX_DEVS 8
 #define T_MAX_RANGES 16
+#define T_MAX_RESV_REQUIRED 4
 #define T_MAX_CTX 2
 #define T_ID_CTX(id) ((id) >> 24)
 #define T_ID_MAKE(ctx, raw) (((uint32_t)(ctx) << 24) | (raw))
@@ -65,6 +66,12 @@ struct dev_caps {
 	 * kernel target), not counting direct-relaxable ones. */
 	unsigned nresv;
 	struct iova_range resv[T_MAX_RANGES];
+	/* Reserved regions the contract requires for this device's driver
+	 * on this platform (never read from the driver): the expectation
+	 * RANGE-3, ATTACH-9/10 and the explorer's oracle judge by. */
+	unsigned nresv_required;
+	struct iova_range resv_required[T_MAX_RESV_REQUIRED];
+	const char *resv_required_why[T_MAX_RESV_REQUIRED];
 };
 
 struct target_caps {

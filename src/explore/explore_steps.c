@@ -93,8 +93,13 @@ bool explore_universe_init(struct universe *u, const struct target_caps *caps)
 		    caps->dma == DMA_PROBED;
 	for (unsigned v = 0; v < X_IOVAS; v++)
 		u->iova[v] = X_IOVA_BASE + v * X_IOVA_STRIDE;
-	/* The last slot probes a reserved region of the first device. */
-	if (caps->dev[u->dev[0]].nresv)
+	/* The last slot probes a reserved region of the first device: one
+	 * the contract requires when there is one, else one it reports. */
+	if (caps->dev[u->dev[0]].nresv_required)
+		u->iova[X_IOVAS - 1] =
+			caps->dev[u->dev[0]].resv_required[0].start &
+			~(X_PAGE - 1);
+	else if (caps->dev[u->dev[0]].nresv)
 		u->iova[X_IOVAS - 1] = caps->dev[u->dev[0]].resv[0].start &
 				       ~(X_PAGE - 1);
 	u->buf = mmap(NULL, X_BUFS * X_BUF_PAGES * X_PAGE,

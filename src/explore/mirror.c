@@ -3,7 +3,7 @@
  * The oracle for a kernel or mock target: a conforming model profile built
  * from that target's discovered capabilities (devices, groups, IOMMU
  * instances and their apertures, PASID width, dirty tracking, reserved
- * regions), so expected results follow the contract under the target's own
+ * regions: the contract's, plus what the target adds), so expected results follow the contract under the target's own
  * geometry rather than what the target returned.
  */
 #include <string.h>
@@ -50,8 +50,16 @@ void mirror_profile(struct model_profile *p, const struct target_caps *caps)
 			mi->dirty_with_pasid = true;
 			mi->dirty_on_pasid = true;
 			mi->hw_info_type = d->hw_info_type;
-			mi->nresv = d->nresv < MODEL_MAX_RESV ? d->nresv : MODEL_MAX_RESV;
-			memcpy(mi->resv, d->resv, mi->nresv * sizeof(mi->resv[0]));
+			/* The contract's regions first, so a driver that
+			 * forgot one differs from its oracle; then what it
+			 * reports on top (RMRR and the like are allowed). */
+			mi->nresv = 0;
+			for (unsigned r = 0; r < d->nresv_required &&
+					     mi->nresv < MODEL_MAX_RESV; r++)
+				mi->resv[mi->nresv++] = d->resv_required[r];
+			for (unsigned r = 0;
+			     r < d->nresv && mi->nresv < MODEL_MAX_RESV; r++)
+				mi->resv[mi->nresv++] = d->resv[r];
 		}
 		p->dev[p->ndev].group = d->group;
 		p->dev[p->ndev].iommu = k;

@@ -82,8 +82,9 @@ static unsigned dev_resv(const struct model *m, unsigned d,
 {
 	const struct model_iommu *io = iommu_of(m, d);
 
-	/* MB_RESV_UNREPORTED: the driver's get_resv_regions() reports none. */
-	if (bug(m, MB_RESV_UNREPORTED)) {
+	/* MB_RESV_UNREPORTED: the driver's get_resv_regions() reports none.
+	 * MB_RESV_FORGOTTEN: nor does sysfs (model_caps). */
+	if (bug(m, MB_RESV_UNREPORTED) || bug(m, MB_RESV_FORGOTTEN)) {
 		*r = NULL;
 		return 0;
 	}
@@ -372,8 +373,16 @@ void model_caps(const struct model *m, struct target_caps *caps)
 		dc->hw_info_type = io->hw_info_type;
 		/* What sysfs reserved_regions shows, even when the driver
 		 * hides it from iommufd (resv-unreported). */
-		dc->nresv = io->nresv;
-		memcpy(dc->resv, io->resv, io->nresv * sizeof(io->resv[0]));
+		dc->nresv = bug(m, MB_RESV_FORGOTTEN) ? 0 : io->nresv;
+		memcpy(dc->resv, io->resv, dc->nresv * sizeof(io->resv[0]));
+		/* The contract's expectation is the profile's own regions,
+		 * whatever the (possibly broken) driver reports. */
+		for (unsigned i = 0;
+		     i < io->nresv && i < T_MAX_RESV_REQUIRED; i++) {
+			dc->resv_required[i] = io->resv[i];
+			dc->resv_required_why[i] = "the profile's reserved region";
+			dc->nresv_required = i + 1;
+		}
 	}
 	caps->dma = DMA_MODELLED;
 	caps->dma_max_len = 4u << 20;

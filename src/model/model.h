@@ -52,6 +52,7 @@ enum model_bug {
 	MB_NON_ATOMIC_REPLACE,	  /* ATTACH-4, PASID-7 */
 	MB_RO_WRITABLE,		  /* DMA-2 */
 	MB_RESV_UNREPORTED,	  /* RANGE-3, IOAS-4, ATTACH-9/10/13, RANGE-5 */
+	MB_RESV_FORGOTTEN,	  /* RANGE-3, ATTACH-9/10/13: nor does sysfs */
 	MB_REPLACE_KEEPS_OLD,	  /* ATTACH-5 */
 	MB_DETACH_IDENTITY,	  /* ATTACH-6, GROUP-4 */
 	MB_LAX_ABI,		  /* OBJ-1, OBJ-3 */
@@ -185,6 +186,12 @@ void model_free(struct model *m);
 /* Back to the freshly created state (no contexts used, nothing bound). */
 void model_reset(struct model *m);
 const struct model_profile *model_profile_of(const struct model *m);
+
+/* The reserved regions the contract requires of `driver` (a kernel target
+ * profile name: "intel-vtd", "amd-vi", "arm-smmu-v3", "virtio-iommu", ...)
+ * on this platform, whatever the driver reports; why[i] names the rule. */
+unsigned model_contract_resv(const char *driver, struct iova_range *out,
+			     const char **why, unsigned max);
 /* Capabilities as a target reports them (target "model"). */
 void model_caps(const struct model *m, struct target_caps *caps);
 

@@ -9,20 +9,31 @@
 
 #include "fixture.h"
 
-/* First reserved region of dev with a page-aligned page inside it. */
+/* A page-aligned page inside r, if there is one. */
+static bool page_in(const struct iova_range *r, uint64_t *iova)
+{
+	uint64_t s = (r->start + PG - 1) & ~(PG - 1);
+
+	if (s < r->start || s + PG - 1 > r->last || s + PG - 1 < s)
+		return false;
+	*iova = s;
+	return true;
+}
+
+/*
+ * A page of a reserved region of dev: one the contract requires first (so
+ * a driver that forgot it is caught), else one the driver reports.
+ */
 static bool resv_page(const struct tc *c, unsigned dev, uint64_t *iova)
 {
 	const struct dev_caps *d = &c->caps->dev[dev];
 
-	for (unsigned i = 0; i < d->nresv; i++) {
-		uint64_t s = (d->resv[i].start + PG - 1) & ~(PG - 1);
-
-		if (s > d->resv[i].start || d->resv[i].start % PG == 0)
-			if (s + PG - 1 <= d->resv[i].last && s + PG - 1 > s) {
-				*iova = s;
-				return true;
-			}
-	}
+	for (unsigned i = 0; i < d->nresv_required; i++)
+		if (page_in(&d->resv_required[i], iova))
+			return true;
+	for (unsigned i = 0; i < d->nresv; i++)
+		if (page_in(&d->resv[i], iova))
+			return true;
 	return false;
 }
 

@@ -96,18 +96,33 @@ bool expect_ranges_unchanged(struct tc *c, const char *inv, uint32_t ioas,
 			(unsigned long long)before->align);
 }
 
+static void expect_one_outside(struct tc *c, const char *inv, unsigned dev,
+			       const struct ranges *r, const char *what,
+			       const struct iova_range *resv, const char *kind)
+{
+	tc_check(c, inv, !ranges_touch(r, resv->start, resv->last),
+		 "%s: reserved region 0x%llx-0x%llx of dev %u (%s; %s) is inside a reported range",
+		 what, (unsigned long long)resv->start,
+		 (unsigned long long)resv->last, dev, c->caps->dev[dev].name,
+		 kind);
+}
+
 unsigned expect_resv_outside(struct tc *c, const char *inv, unsigned dev,
 			     const struct ranges *r, const char *what)
 {
 	const struct dev_caps *dc = &c->caps->dev[dev];
 
+	/* The contract's regions are the claim; the driver's own report
+	 * (sysfs) only shows iommufd applied what the driver said. */
+	for (unsigned i = 0; i < dc->nresv_required; i++)
+		expect_one_outside(c, inv, dev, r, what, &dc->resv_required[i],
+				   dc->resv_required_why[i] ?
+					   dc->resv_required_why[i] :
+					   "required by the contract");
 	for (unsigned i = 0; i < dc->nresv; i++)
-		tc_check(c, inv,
-			 !ranges_touch(r, dc->resv[i].start, dc->resv[i].last),
-			 "%s: reserved region 0x%llx-0x%llx of dev %u (%s) is inside a reported range",
-			 what, (unsigned long long)dc->resv[i].start,
-			 (unsigned long long)dc->resv[i].last, dev, dc->name);
-	return dc->nresv;
+		expect_one_outside(c, inv, dev, r, what, &dc->resv[i],
+				   "reported by the driver");
+	return dc->nresv_required + dc->nresv;
 }
 
 /* --- what refused calls left behind --------------------------------------- */

@@ -241,8 +241,8 @@ bool ranges_touch(const struct ranges *r, uint64_t start, uint64_t last);
 bool ranges_hold(const struct ranges *r, uint64_t start, uint64_t len);
 void log_ranges(struct tc *c, const char *what, const struct ranges *r);
 
-/* Expect form: no reserved region dev reports touches r; returns how many
- * regions were checked. */
+/* Expect form: no reserved region the contract requires of dev, and none
+ * it reports, touches r; returns how many regions were checked. */
 unsigned expect_resv_outside(struct tc *c, const char *inv, unsigned dev,
 			     const struct ranges *r, const char *what);
 

@@ -167,8 +167,14 @@ SCENARIO(range, attach_excludes_resv,
 		}
 		read_all_ranges(c, "RANGE-3", ioas, &r);
 		log_ranges(c, dc->name, &r);
-		tc_log(c, "dev %u (%s): %u reserved region(s) reported by the %s target (driver-specific; read from sysfs reserved_regions on a kernel target)",
-		       d, dc->name, dc->nresv, c->caps->target);
+		tc_log(c, "dev %u (%s): %u reserved region(s) the contract requires, %u reported by the %s target (sysfs reserved_regions on a kernel target)",
+		       d, dc->name, dc->nresv_required, dc->nresv,
+		       c->caps->target);
+		for (unsigned i = 0; i < dc->nresv_required; i++)
+			tc_log(c, "  required 0x%llx-0x%llx (%s)",
+			       (unsigned long long)dc->resv_required[i].start,
+			       (unsigned long long)dc->resv_required[i].last,
+			       dc->resv_required_why[i]);
 		for (unsigned i = 0; i < dc->nresv; i++)
 			tc_log(c, "  reserved 0x%llx-0x%llx",
 			       (unsigned long long)dc->resv[i].start,

@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "../uapi/iommufd.h"
+#include "../model/model.h"
 #include "../uapi/vfio_cdev.h"
 #include "kernel_int.h"
 
@@ -94,6 +95,29 @@ static const char *driver_profile(const char *iommu, uint32_t hw_type)
 	if (!strncmp(iommu, "smmu", 4))
 		return "arm-smmu";
 	return NULL;
+}
+
+static void parent_driver(const char *iommu, char *out, size_t len);
+
+/* What the contract requires each device's driver to reserve, by the
+ * driver's name only (the expectation, not the driver's report). */
+static void contract_reserved(struct kt *k, struct target_caps *caps)
+{
+	for (unsigned i = 0; i < caps->ndev; i++) {
+		struct dev_caps *dc = &caps->dev[i];
+		const char *iommu = dc->iommu < k->niommu ?
+					    k->iommu_names[dc->iommu] : "?";
+		const char *drv = driver_profile(iommu, dc->hw_info_type);
+		char pname[64];
+
+		if (!drv) {
+			parent_driver(iommu, pname, sizeof(pname));
+			drv = pname;
+		}
+		dc->nresv_required = model_contract_resv(
+			drv, dc->resv_required, dc->resv_required_why,
+			T_MAX_RESV_REQUIRED);
+	}
 }
 
 /* Name of the driver behind an iommu class device we do not recognise by
@@ -547,6 +571,7 @@ int kt_discover(struct kt *k, const struct target_config *cfg, char *why,
 	}
 	snprintf(k->profile, sizeof(k->profile), "%s", prof);
 	caps->profile = k->profile;
+	contract_reserved(k, caps);
 	if (!uname(&u))
 		copy_str(caps->kernel_release, sizeof(caps->kernel_release),
 			 u.release);

@@ -813,6 +813,16 @@ struct target *mock_target_open(const struct target_config *cfg, char *why,
 		dc->group = i;	/* each mock device is its own group */
 		dc->iommu = 0;	/* one mock IOMMU instance */
 		dc->dma = true; /* a probe, see caps.dma */
+		/* The contract's view: iommufd reserves what lies outside the
+		 * mock domain's aperture (selftest.c MOCK_APERTURE_*), a
+		 * constant of the test driver, not a value it reports. */
+		dc->nresv_required = 2;
+		dc->resv_required[0] =
+			(struct iova_range){ 0, MOCK_IOVA_START - 1 };
+		dc->resv_required[1] =
+			(struct iova_range){ MOCK_IOVA_LAST + 1, UINT64_MAX };
+		dc->resv_required_why[0] = "below the mock aperture";
+		dc->resv_required_why[1] = "above the mock aperture";
 		m->dev[i].dev_flags = plain ? MOCK_DEV_NO_DIRTY : MOCK_DEV_PASID;
 	}
 	t->caps.dma = DMA_PROBED;

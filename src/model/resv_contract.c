@@ -1,0 +1,67 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The reserved regions the contract requires of a driver on a platform,
+ * independent of anything the driver under test reports. A driver that
+ * forgets its MSI window still reports a consistent sysfs file and
+ * IOVA_RANGES (both come from the same get_resv_regions()), so only this
+ * table can turn that into a FAIL. Regions a driver may add on top (RMRR,
+ * IVMD, RMR direct regions, the AMD HyperTransport hole unless the IOMMU
+ * sets EFR HT_RANGE_IGNORE) are allowed differences, not requirements.
+ */
+#include <string.h>
+
+#include "model.h"
+
+struct resv_rule {
+	const char *driver; /* kernel target profile name; NULL: any */
+	bool x86;	    /* applies on x86 only / on arm64 only */
+	struct iova_range range;
+	const char *why;
+};
+
+static const struct resv_rule rules[] = {
+	/* The x86 interrupt window is architectural: a DMA write there is an
+	 * MSI, never memory (intel_iommu_get_resv_regions IOAPIC_RANGE_*,
+	 * amd_iommu_get_resv_regions MSI_RANGE_*, virtio-iommu's probe). */
+	{NULL,
+	 true,
+	 {0xfee00000ull, 0xfeefffffull},
+	 "x86 MSI window (architectural)"},
+	/* arm_smmu_get_resv_regions(): iommufd maps the MSI doorbell at the
+	 * software MSI window itself (iommufd_sw_msi). */
+	{"arm-smmu-v3",
+	 false,
+	 {0x8000000ull, 0x80fffffull},
+	 "SMMU software MSI window (MSI_IOVA_BASE + 1 MiB)"},
+	{"arm-smmu",
+	 false,
+	 {0x8000000ull, 0x80fffffull},
+	 "SMMU software MSI window (MSI_IOVA_BASE + 1 MiB)"},
+};
+
+unsigned model_contract_resv(const char *driver, struct iova_range *out,
+			     const char **why, unsigned max)
+{
+#if defined(__x86_64__) || defined(__i386__)
+	const bool on_x86 = true;
+#else
+	const bool on_x86 = false;
+#endif
+	unsigned n = 0;
+
+	if (!driver)
+		return 0;
+	for (unsigned i = 0; i < sizeof(rules) / sizeof(rules[0]) && n < max;
+	     i++) {
+		const struct resv_rule *r = &rules[i];
+
+		if (r->x86 != on_x86)
+			continue;
+		if (r->driver && strcmp(r->driver, driver))
+			continue;
+		if (why)
+			why[n] = r->why;
+		out[n++] = r->range;
+	}
+	return n;
+}

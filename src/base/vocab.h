@@ -72,6 +72,12 @@ struct dev_caps {
 	unsigned nresv_required;
 	struct iova_range resv_required[T_MAX_RESV_REQUIRED];
 	const char *resv_required_why[T_MAX_RESV_REQUIRED];
+	/* What GET_HW_INFO must say, by the driver's identity (its iommu
+	 * class name, the test driver, the model profile), not by asking
+	 * GET_HW_INFO: OBJ-11's expectation. */
+	bool hw_info_known;
+	uint32_t hw_info_type_expected;
+	uint32_t hw_info_len_expected;
 };
 
 struct target_caps {

@@ -371,6 +371,9 @@ void model_caps(const struct model *m, struct target_caps *caps)
 		dc->dirty_tracking = io->dirty;
 		dc->dma = true;
 		dc->hw_info_type = io->hw_info_type;
+		dc->hw_info_known = true;
+		dc->hw_info_type_expected = io->hw_info_type;
+		dc->hw_info_len_expected = io->hw_info_len;
 		/* What sysfs reserved_regions shows, even when the driver
 		 * hides it from iommufd (resv-unreported). */
 		dc->nresv = bug(m, MB_RESV_FORGOTTEN) ? 0 : io->nresv;

@@ -192,6 +192,9 @@ const struct model_profile *model_profile_of(const struct model *m);
  * on this platform, whatever the driver reports; why[i] names the rule. */
 unsigned model_contract_resv(const char *driver, struct iova_range *out,
 			     const char **why, unsigned max);
+/* The GET_HW_INFO type and data length the uAPI fixes for `driver`;
+ * false when the suite does not know the driver. */
+bool model_contract_hw_info(const char *driver, uint32_t *type, uint32_t *len);
 /* Capabilities as a target reports them (target "model"). */
 void model_caps(const struct model *m, struct target_caps *caps);
 

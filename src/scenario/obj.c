@@ -616,14 +616,16 @@ static bool all_bytes(const uint8_t *p, size_t n, uint8_t v)
 }
 
 SCENARIO(obj, hw_info_report,
-	 .title = "GET_HW_INFO reports its length, copies at most the user's, zero-fills the tail",
+	 .title = "GET_HW_INFO reports the driver's type and length and an honoured dirty bit, copies at most the user's, zero-fills the tail",
 	 .invariants = "OBJ-11")
 {
-	uint32_t len = 0, full_len, half;
+	uint32_t len = 0, full_len, half, type = 0, hwpt;
 	uint64_t caps = 0;
 	uint8_t pasid = 0;
 	const struct dev_caps *dc = &c->caps->dev[0];
 	uint8_t *full, *part;
+	uint32_t ioas;
+	bool ret;
 
 	bind_dev(c, "OBJ-11", 0, 0);
 	/* data_len 0 is a length query. */
@@ -632,13 +634,31 @@ SCENARIO(obj, hw_info_report,
 	full_len = len;
 	tc_log(c, "dev 0: hw_info data_len %u, caps 0x%llx, max_pasid_log2 %u",
 	       full_len, (unsigned long long)caps, pasid);
-	tc_check(c, "OBJ-11", !!(caps & IOMMU_HW_CAP_DIRTY_TRACKING) ==
-				      dc->dirty_tracking,
-		 "hw_info dirty-tracking bit %d but the target's caps say %d",
-		 !!(caps & IOMMU_HW_CAP_DIRTY_TRACKING), dc->dirty_tracking);
-	tc_check(c, "OBJ-11", pasid == dc->max_pasid_log2,
-		 "hw_info max_pasid_log2 %u but the target's caps say %u",
-		 pasid, dc->max_pasid_log2);
+	/* The type and length the uAPI fixes for this driver, known from
+	 * its identity, not from an earlier GET_HW_INFO. */
+	if (dc->hw_info_known) {
+		type = dc->hw_info_type;
+		tc_check(c, "OBJ-11", full_len == dc->hw_info_len_expected,
+			 "data_len %u, but this driver's blob is %u bytes",
+			 full_len, dc->hw_info_len_expected);
+		tc_check(c, "OBJ-11", type == dc->hw_info_type_expected,
+			 "data type 0x%x, but this driver's is 0x%x", type,
+			 dc->hw_info_type_expected);
+	} else {
+		tc_log(c, "dev 0: driver %s unknown to the contract table: type and length not judged",
+		       c->caps->profile ? c->caps->profile : "?");
+	}
+	/* The dirty bit is a promise: DIRTY_TRACKING must then allocate
+	 * (its absence refusing is HWPT-2's). */
+	if ((caps & IOMMU_HW_CAP_DIRTY_TRACKING) && c->caps->hwpt_alloc) {
+		ioas = new_ioas(c, "OBJ-11", 0);
+		ret = CHECK_OK(c, "OBJ-11",
+			       T_CALL(c->t, hwpt_alloc, 0, ioas,
+				      T_HWPT_DIRTY_TRACKING, 0, NULL, 0,
+				      &hwpt));
+		if (ret)
+			CHECK_OK(c, "OBJ-11", T_CALL(c->t, destroy, hwpt));
+	}
 
 	/* A bigger buffer: the driver's bytes, then zeros, same length. */
 	full = tc_alloc(c, full_len + HWI_SLACK);

@@ -99,15 +99,16 @@ static const char *driver_profile(const char *iommu, uint32_t hw_type)
 
 static void parent_driver(const char *iommu, char *out, size_t len);
 
-/* What the contract requires each device's driver to reserve, by the
- * driver's name only (the expectation, not the driver's report). */
-static void contract_reserved(struct kt *k, struct target_caps *caps)
+/* What the contract requires of each device's driver (reserved regions,
+ * GET_HW_INFO type and length) by the driver's name only: the expectation,
+ * never the driver's own report. */
+static void contract_expectations(struct kt *k, struct target_caps *caps)
 {
 	for (unsigned i = 0; i < caps->ndev; i++) {
 		struct dev_caps *dc = &caps->dev[i];
 		const char *iommu = dc->iommu < k->niommu ?
 					    k->iommu_names[dc->iommu] : "?";
-		const char *drv = driver_profile(iommu, dc->hw_info_type);
+		const char *drv = driver_profile(iommu, 0);
 		char pname[64];
 
 		if (!drv) {
@@ -117,6 +118,9 @@ static void contract_reserved(struct kt *k, struct target_caps *caps)
 		dc->nresv_required = model_contract_resv(
 			drv, dc->resv_required, dc->resv_required_why,
 			T_MAX_RESV_REQUIRED);
+		dc->hw_info_known = model_contract_hw_info(
+			drv, &dc->hw_info_type_expected,
+			&dc->hw_info_len_expected);
 	}
 }
 
@@ -571,7 +575,7 @@ int kt_discover(struct kt *k, const struct target_config *cfg, char *why,
 	}
 	snprintf(k->profile, sizeof(k->profile), "%s", prof);
 	caps->profile = k->profile;
-	contract_reserved(k, caps);
+	contract_expectations(k, caps);
 	if (!uname(&u))
 		copy_str(caps->kernel_release, sizeof(caps->kernel_release),
 			 u.release);

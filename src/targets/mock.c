@@ -823,6 +823,10 @@ struct target *mock_target_open(const struct target_config *cfg, char *why,
 			(struct iova_range){ MOCK_IOVA_LAST + 1, UINT64_MAX };
 		dc->resv_required_why[0] = "below the mock aperture";
 		dc->resv_required_why[1] = "above the mock aperture";
+		/* iommufd_test.h: the mock's hw_info blob. */
+		dc->hw_info_known = true;
+		dc->hw_info_type_expected = MOCK_HW_INFO_TYPE;
+		dc->hw_info_len_expected = MOCK_HW_INFO_LEN;
 		m->dev[i].dev_flags = plain ? MOCK_DEV_NO_DIRTY : MOCK_DEV_PASID;
 	}
 	t->caps.dma = DMA_PROBED;

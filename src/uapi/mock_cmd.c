@@ -17,6 +17,7 @@
 _Static_assert(MOCK_DEV_NO_DIRTY == MOCK_FLAGS_DEVICE_NO_DIRTY, "flags");
 _Static_assert(MOCK_DEV_PASID == MOCK_FLAGS_DEVICE_PASID, "flags");
 _Static_assert(MOCK_HW_INFO_TYPE == IOMMU_HW_INFO_TYPE_SELFTEST, "type");
+_Static_assert(MOCK_HW_INFO_LEN == sizeof(struct iommu_test_hw_info), "len");
 _Static_assert(MOCK_IOVA_START == MOCK_APERTURE_START, "aperture");
 _Static_assert(MOCK_IOVA_LAST == MOCK_APERTURE_LAST, "aperture");
 

@@ -19,8 +19,9 @@
 #define MOCK_DEV_NO_DIRTY (1u << 0)
 #define MOCK_DEV_PASID (1u << 2)
 
-/* IOMMU_HW_INFO_TYPE_SELFTEST */
+/* IOMMU_HW_INFO_TYPE_SELFTEST, sizeof(struct iommu_test_hw_info) */
 #define MOCK_HW_INFO_TYPE 0xfeedbeefu
+#define MOCK_HW_INFO_LEN 8u
 
 /* The mock's default aperture (MOCK_APERTURE_START/LAST). */
 #define MOCK_IOVA_START (1ull << 24)

@@ -1,13 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The reserved regions the contract requires of a driver on a platform,
- * independent of anything the driver under test reports. A driver that
+ * What the contract requires of a driver by its identity alone, independent
+ * of anything the driver under test reports: its GET_HW_INFO type and
+ * length, and the reserved regions it must have on this platform.
+ *
+ * The reserved regions: A driver that
  * forgets its MSI window still reports a consistent sysfs file and
  * IOVA_RANGES (both come from the same get_resv_regions()), so only this
  * table can turn that into a FAIL. Regions a driver may add on top (RMRR,
  * IVMD, RMR direct regions, the AMD HyperTransport hole unless the IOMMU
  * sets EFR HT_RANGE_IGNORE) are allowed differences, not requirements.
  */
+#include <linux/iommufd.h>
 #include <string.h>
 
 #include "model.h"
@@ -64,4 +68,31 @@ unsigned model_contract_resv(const char *driver, struct iova_range *out,
 		out[n++] = r->range;
 	}
 	return n;
+}
+
+/* The uAPI's one type per driver with a hw_info op, and its blob. */
+static const struct {
+	const char *driver;
+	uint32_t type, len;
+} hw_infos[] = {
+	{ "intel-vtd", IOMMU_HW_INFO_TYPE_INTEL_VTD,
+	  sizeof(struct iommu_hw_info_vtd) },
+	{ "amd-vi", IOMMU_HW_INFO_TYPE_AMD, sizeof(struct iommu_hw_info_amd) },
+	{ "arm-smmu-v3", IOMMU_HW_INFO_TYPE_ARM_SMMUV3,
+	  sizeof(struct iommu_hw_info_arm_smmuv3) },
+	/* No hw_info op: iommufd_get_hw_info() reports NONE and length 0. */
+	{ "virtio-iommu", IOMMU_HW_INFO_TYPE_NONE, 0 },
+	{ "arm-smmu", IOMMU_HW_INFO_TYPE_NONE, 0 },
+};
+
+bool model_contract_hw_info(const char *driver, uint32_t *type, uint32_t *len)
+{
+	for (unsigned i = 0; driver && i < sizeof(hw_infos) / sizeof(hw_infos[0]);
+	     i++)
+		if (!strcmp(hw_infos[i].driver, driver)) {
+			*type = hw_infos[i].type;
+			*len = hw_infos[i].len;
+			return true;
+		}
+	return false;
 }

@@ -298,6 +298,9 @@ SCENARIO(attach, detach_blocks_dma,
 		dma_probes(c, "DMA-1", f.dev, T_NO_PASID, used, 2, true);
 		detach_rid(c, "ATTACH-6", f.dev);
 		dma_probes(c, "ATTACH-6", f.dev, T_NO_PASID, used, 2, false);
+		/* Blocked, not identity: the pages' physical addresses are
+		 * not reached either. */
+		expect_not_identity(c, "ATTACH-6", f.dev, f.mem);
 		/* Re-attaching restores translation: the mapping was never
 		 * lost. */
 		attach_rid(c, "ATTACH-6", f.dev, f.ioas);

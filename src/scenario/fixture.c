@@ -4,7 +4,9 @@
  * REQUIRE charged to the invariant the caller names: set-up that fails is
  * reported where it belongs, set-up that works proves nothing.
  */
+#include <fcntl.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "fixture.h"
 
@@ -311,4 +313,53 @@ bool dma_probes(struct tc *c, const char *inv, unsigned dev, uint32_t pasid,
 		      tc_dma_read(c, inv, dev, pasid, p[i].iova, p[i].mem,
 				  DMA_LEN, expect_land);
 	return ok;
+}
+
+/* --- identity ------------------------------------------------------------ */
+
+/*
+ * The IOVA at which an identity (pass-through) domain would let the device
+ * reach mem: its physical address on a real machine (from pagemap, root
+ * only), its user address on a modelled one. 0 when unknown.
+ */
+static uint64_t identity_iova(struct tc *c, void *mem)
+{
+	uint64_t ent = 0;
+	long ps = sysconf(_SC_PAGESIZE);
+	int fd;
+
+	if (c->caps->dma == DMA_MODELLED)
+		return (uint64_t)(uintptr_t)mem;
+	fd = open("/proc/self/pagemap", O_RDONLY);
+	if (fd < 0)
+		return 0;
+	if (pread(fd, &ent, sizeof(ent),
+		  (off_t)((uintptr_t)mem / (uintptr_t)ps * sizeof(ent))) !=
+	    (ssize_t)sizeof(ent))
+		ent = 0;
+	close(fd);
+	/* Bit 63: present; bits 0-54: PFN (zero without CAP_SYS_ADMIN). */
+	if (!(ent >> 63) || !(ent & ((1ull << 55) - 1)))
+		return 0;
+	return (ent & ((1ull << 55) - 1)) * (uint64_t)ps +
+	       (uintptr_t)mem % (uintptr_t)ps;
+}
+
+void expect_not_identity(struct tc *c, const char *inv, unsigned dev,
+			 void *mem)
+{
+	uint64_t phys = identity_iova(c, mem);
+
+	if (!phys) {
+		tc_not_observable(c, inv, "identity probe: the buffer's physical address is unknown (pagemap needs CAP_SYS_ADMIN)");
+		return;
+	}
+	if (c->caps->dma_iova_limit &&
+	    phys + DMA_LEN > c->caps->dma_iova_limit) {
+		tc_not_observable(c, inv, "identity probe: physical address 0x%llx is beyond the engine's reach",
+				  (unsigned long long)phys);
+		return;
+	}
+	/* A read: an identity domain must not let a probe scribble on RAM. */
+	tc_dma_read(c, inv, dev, T_NO_PASID, phys, mem, DMA_LEN, false);
 }

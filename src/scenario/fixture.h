@@ -441,4 +441,10 @@ struct dma_probe {
 bool dma_probes(struct tc *c, const char *inv, unsigned dev, uint32_t pasid,
 		const struct dma_probe *p, unsigned n, bool expect_land);
 
+/* Expect form: a DMA read by dev at the address an identity (pass-through)
+ * domain would resolve mem to is blocked; N-O when that address is unknown
+ * or out of the engine's reach. */
+void expect_not_identity(struct tc *c, const char *inv, unsigned dev,
+			 void *mem);
+
 #endif

@@ -136,6 +136,8 @@ SCENARIO(group, last_detach_blocks_all,
 			     g.mem + 0x400, DMA_LEN, true);
 	detach_rid(c, "GROUP-4", g.b);
 	members_dma(c, "GROUP-4", &g, false);
+	expect_not_identity(c, "GROUP-4", dev_has_dma(c, g.a) ? g.a : g.b,
+			    g.mem);
 	CHECK_OK(c, "GROUP-4", T_CALL(c->t, destroy, g.ioas));
 }
 

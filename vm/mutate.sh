@@ -32,7 +32,9 @@ set -euo pipefail
 
 # The tool builds its own images: a ready one named here would be ignored.
 unset KERNEL KERNEL_x86_64 KERNEL_arm64
-MUTANT_DIR=$VM_DIR/mutants
+# MUTANT_DIR=dir takes the patches from there (e.g. docs/patches: a fix
+# then shows as "no longer failing" cases instead of a kill).
+MUTANT_DIR=${MUTANT_DIR:-$VM_DIR/mutants}
 MUTATE_OUT=${MUTATE_OUT:-$TOP_DIR/build/mutate}
 STATE=$CACHE_DIR/mutate
 t_start=$(date +%s)
@@ -42,7 +44,7 @@ header() { # patch field
 }
 
 # --- which mutants ---------------------------------------------------------
-mapfile -t all < <(find "$MUTANT_DIR" -maxdepth 1 -name '[0-9][0-9]-*.patch' | sort)
+mapfile -t all < <(find "$MUTANT_DIR" -maxdepth 1 -name '[0-9][0-9]*-*.patch' | sort)
 [ ${#all[@]} -gt 0 ] || die "no mutants in $MUTANT_DIR"
 selected=()
 for m in "${all[@]}"; do
@@ -222,9 +224,11 @@ for m in "${selected[@]}"; do
 	cs=${configs_of[$name]}
 	out=$MUTATE_OUT/$name
 	if [ -z "${result_of[$name]:-}" ]; then
-		kills=()
+		kills=() fixed=()
 		for c in $cs; do
 			new=$(comm -13 <(failing "$pdir/$c.ktap") <(failing "$out/$c.ktap") | paste -sd, -)
+			gone=$(comm -23 <(failing "$pdir/$c.ktap") <(failing "$out/$c.ktap") | paste -sd, -)
+			[ -z "$gone" ] || [ "$(health "$out/$c.ktap")" != ok ] || fixed+=("$c: $gone")
 			hp=$(health "$pdir/$c.ktap") hm=$(health "$out/$c.ktap")
 			if [ "$hm" != ok ] && [ "$hp" = ok ]; then
 				kills+=("$c: guest $hm${new:+; $new}")
@@ -238,6 +242,11 @@ for m in "${selected[@]}"; do
 		else
 			result_of[$name]=survived detail_of[$name]=$(header "$m" Note)
 		fi
+		# A patch that is a fix: what failed on the pristine kernel and
+		# passes with it.
+		[ ${#fixed[@]} -eq 0 ] ||
+			detail_of[$name]+="${detail_of[$name]:+; }no longer failing: $(printf '%s; ' "${fixed[@]}")"
+		detail_of[$name]=${detail_of[$name]%; }
 	fi
 	secs=$(($(stat -c %Y "$out" 2>/dev/null || date +%s) - ${t0_of[$name]}))
 	[ -f "$out/vm-check.log" ] && secs=$(($(stat -c %Y "$out/vm-check.log") - ${t0_of[$name]}))

@@ -21,6 +21,7 @@
 
 #include "../uapi/iommufd.h"
 #include "../model/model.h"
+#include "../uapi/fail_nth.h"
 #include "../uapi/vfio_cdev.h"
 #include "kernel_int.h"
 
@@ -595,8 +596,7 @@ int kt_discover(struct kt *k, const struct target_config *cfg, char *why,
 			 (unsigned long long)caps->dma_iova_limit);
 		add_note(caps, buf);
 	}
-	k->fail_nth_fd = open("/proc/thread-self/fail-nth",
-			      O_RDWR | O_CLOEXEC);
+	k->fail_nth_fd = fail_nth_open(NULL);
 	caps->fault_inject = k->fail_nth_fd >= 0;
 	return 0;
 fail:

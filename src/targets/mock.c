@@ -42,6 +42,7 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
+#include "../uapi/fail_nth.h"
 #include "../uapi/mock_cmd.h"
 #include "target.h"
 
@@ -709,39 +710,6 @@ out:
 	return ret;
 }
 
-/* fail-nth as the kernel's fail_nth selftest sets it up: let every
- * allocation be failed, keep the log quiet. Returns the fail-nth fd. */
-static int setup_fail_nth(void)
-{
-	static const char *const knobs[][2] = {
-		{ "failslab/ignore-gfp-wait", "N" },
-		{ "fail_page_alloc/ignore-gfp-wait", "N" },
-		{ "fail_page_alloc/ignore-gfp-highmem", "N" },
-		{ "failslab/verbose", "0" },
-		{ "fail_page_alloc/verbose", "0" },
-		{ "fail_iommufd/verbose", "0" },
-	};
-	char path[128];
-
-	if (access("/sys/kernel/debug/fail_iommufd", F_OK))
-		return -1;
-	for (unsigned i = 0; i < sizeof(knobs) / sizeof(knobs[0]); i++) {
-		int fd;
-
-		snprintf(path, sizeof(path), "/sys/kernel/debug/%s",
-			 knobs[i][0]);
-		fd = open(path, O_WRONLY);
-		if (fd >= 0) {
-			if (write(fd, knobs[i][1], 1) != 1) {
-				/* best effort */
-			}
-			close(fd);
-		}
-	}
-	snprintf(path, sizeof(path), "/proc/self/task/%d/fail-nth", gettid());
-	return open(path, O_RDWR | O_CLOEXEC);
-}
-
 struct target *mock_target_open(const struct target_config *cfg, char *why,
 				size_t why_len, bool *skip)
 {
@@ -838,7 +806,7 @@ struct target *mock_target_open(const struct target_config *cfg, char *why,
 	t->caps.hidden_objects = true; /* bind's park IOAS and domain */
 	t->caps.iommu_aperture[0] = (struct iova_range){ MOCK_IOVA_START,
 							 MOCK_IOVA_LAST };
-	m->nth_fd = setup_fail_nth();
+	m->nth_fd = fail_nth_open("fail_iommufd");
 	t->caps.fault_inject = m->nth_fd >= 0;
 	if (!uname(&u))
 		snprintf(t->caps.kernel_release,

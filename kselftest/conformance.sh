@@ -52,6 +52,7 @@ if [ ! -x "$bin" ]; then
 	echo "# no executable $bin"
 	exit "$KSFT_SKIP"
 fi
+# shellcheck disable=SC2086 # one word per target
 set -- $targets
 echo "1..$#"
 

@@ -48,19 +48,24 @@ if ! ksft_install "$work/tree" "$inst" USERLDFLAGS=-static >"$work/install.log" 
 fi
 ok "the collection installs (static)"
 
-# kselftest's runner calls `timeout --foreground`, which busybox's timeout
-# does not take: the guest gets a timeout that drops it.
-cat >"$work/ksft-timeout.sh" <<'HOOK'
+# What kselftest's runner takes for granted and the busybox guest lacks:
+# `timeout --foreground` (busybox's timeout has no such option; a wrapper
+# drops it) and /dev/stdout (the runner appends to it; devtmpfs has no such
+# link, and without it the programs' output would land in a plain file).
+cat >"$work/ksft-env.sh" <<'HOOK'
 rm -f /usr/bin/timeout
 printf '#!/bin/sh\n[ "$1" = --foreground ] && shift\nexec /bin/busybox timeout "$@"\n' >/usr/bin/timeout
 chmod 755 /usr/bin/timeout
+for fd in 0:stdin 1:stdout 2:stderr; do
+	[ -e "/dev/${fd#*:}" ] || ln -s "/proc/self/fd/${fd%%:*}" "/dev/${fd#*:}"
+done
 HOOK
 kernel=$(QUIET=1 "$TOP/vm/kernel-build.sh") || {
 	not_ok "guest kernel (vm/kernel-build.sh)"
 	finish
 }
 OUT=$work/initramfs.cpio.gz SUITE='' QUIET=1 \
-	EXTRA="$inst:/kselftest $work/ksft-timeout.sh:/etc/ic/pre.d/ksft-timeout.sh" \
+	EXTRA="$inst:/kselftest $work/ksft-env.sh:/etc/ic/pre.d/ksft-env.sh" \
 	"$TOP/vm/initramfs.sh" >/dev/null
 
 # First the environment that cannot run (its output on the console), then

@@ -4,7 +4,8 @@
 #   0. host packages (vm/host-deps.sh; needs root on a fresh machine)
 #   1. make                    2. make asan
 #   3. unit tests, both builds 4. model suite, both builds
-#   5. negative controls, invariant coverage, the CLI's exit statuses
+#   5. negative controls, invariant coverage, the CLI's exit statuses, the
+#      explorer, the kselftest collection (tests/kselftest-test.sh)
 #   6. VM parts (tests/vm/run.sh, make vm-check judged per case by
 #      tests/vm/check-results.sh against vm/known-findings.txt)
 #
@@ -248,6 +249,14 @@ fi
 # conforming profiles clean.
 script_step explorer "explorer" '^not ok' plain \
 	env IC_BIN="$top/build/iommu-conformance" tests/explore/run.sh
+
+# --- 5d. the kselftest collection (kselftest/, issue 16) ----------------
+# Built standalone and installed from the kernel tree, run by the kernel's
+# run_kselftest.sh on this machine (SKIP, the model), read by kunit.py; the
+# model run's KTAP read by kunit.py with no warning. The guest run is a VM
+# part (tests/vm/kselftest-test.sh).
+script_step kselftest "kselftest collection" '^not ok' plain \
+	"${bin_env[@]}" tests/kselftest-test.sh
 
 # --- 6. VM parts ------------------------------------------------------------
 # Counts a VM step from its log (see the header comment).

@@ -71,7 +71,7 @@ enum {
 	O_FILTER, O_FORMAT, O_OUTPUT, O_TIMEOUT, O_VERBOSE, O_HELP, O_PROFILES,
 	O_JSON, O_BY, O_ORACLE, O_SEED, O_SEQUENCES, O_LENGTH, O_SECONDS,
 	O_DMA_PERMILLE, O_EXHAUSTIVE, O_DEPTH, O_PROGRESS, O_REPLAY_OUT,
-	O_EXPLORE,
+	O_EXPLORE, O_STABLE_REASONS,
 };
 
 struct optstate {
@@ -221,9 +221,13 @@ static const char usage_text[] =
 "      profiles and the invariants each deliberately breaks.\n"
 "  run [TARGET OPTIONS] [--filter GLOB] [--format ktap|junit|json]\n"
 "      [--output FILE] [--timeout SEC] [--verbose] [--explore SEQS[,DMA]]\n"
+"      [--stable-reasons]\n"
 "      run the scenarios (each in its own process, default timeout 60 s)\n"
 "      and write a report (default KTAP on stdout). --explore adds a\n"
 "      bounded explorer pass as one more case, explore.lockstep.\n"
+"      --stable-reasons: KTAP SKIP reasons without addresses, numbers or\n"
+"      asides (the same on every machine; kselftest/), the full reason on\n"
+"      a \"# reason:\" line above.\n"
 "  explore [TARGET OPTIONS] [--oracle PROFILE] [--seed N] [--sequences N]\n"
 "      [--length N] [--seconds S] [--dma-permille N] [--exhaustive --depth K]\n"
 "      [--progress] [--replay-out FILE]\n"
@@ -525,6 +529,7 @@ static int cmd_run(int argc, char **argv)
 		{ "--timeout", true, O_TIMEOUT },
 		{ "--verbose", false, O_VERBOSE },
 		{ "--explore", true, O_EXPLORE },
+		{ "--stable-reasons", false, O_STABLE_REASONS },
 		{ NULL, 0, 0 },
 	};
 	struct optstate s = { argc, argv, 1, NULL, NULL };
@@ -572,6 +577,9 @@ static int cmd_run(int argc, char **argv)
 			break;
 		case O_VERBOSE:
 			prog.verbose = true;
+			break;
+		case O_STABLE_REASONS:
+			ktap_set_stable_reasons(true);
 			break;
 		case O_EXPLORE: {
 			char *comma = strchr(s.arg, ',');

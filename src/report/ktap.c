@@ -21,9 +21,110 @@
  *
  * Every line is one line: text is folded at newlines.
  */
+#include <ctype.h>
+#include <stdbool.h>
 #include <string.h>
 
 #include "report.h"
+
+static bool stable_reasons;
+
+void ktap_set_stable_reasons(bool on)
+{
+	stable_reasons = on;
+}
+
+/* Part of a word: a digit next to one belongs to a name (PASID-10, log2). */
+static bool word_char(char ch)
+{
+	return isalnum((unsigned char)ch) || ch == '_' || ch == '-';
+}
+
+/* Length of a PCI address at s ([DDDD:]BB:DD.F), 0 if there is none. */
+static size_t pci_address_len(const char *s)
+{
+	static const char *const forms[] = { "xxxx:xx:xx.x", "xx:xx.x" };
+
+	for (unsigned i = 0; i < 2; i++) {
+		size_t n = strlen(forms[i]), k;
+
+		for (k = 0; k < n && s[k]; k++)
+			if (forms[i][k] == 'x' ? !isxdigit((unsigned char)s[k]) :
+						 s[k] != forms[i][k])
+				break;
+		if (k == n && !word_char(s[n]))
+			return n;
+	}
+	return 0;
+}
+
+size_t ktap_stable_reason(const char *reason, char *out, size_t len)
+{
+	const char *s = reason ? reason : "";
+	size_t o = 0;
+	int depth = 0;
+
+	if (!len)
+		return 0;
+#define PUT(ch)                                                          \
+	do {                                                             \
+		if ((ch) == ' ' && (!o || out[o - 1] == ' '))            \
+			break;                                           \
+		if (o + 1 < len)                                         \
+			out[o++] = (ch);                                 \
+	} while (0)
+	while (*s) {
+		bool word_start = s == reason || !word_char(s[-1]);
+		size_t n;
+
+		if (*s == '(' || *s == ')') {
+			depth += *s == '(' ? 1 : depth > 0 ? -1 : 0;
+			s++;
+			continue;
+		}
+		if (depth) {
+			s++;
+			continue;
+		}
+		if (word_start && (n = pci_address_len(s))) {
+			for (const char *w = "a device"; *w; w++)
+				PUT(*w);
+			s += n;
+			continue;
+		}
+		if (word_start && s[0] == '0' && (s[1] == 'x' || s[1] == 'X') &&
+		    isxdigit((unsigned char)s[2])) {
+			for (n = 2; isxdigit((unsigned char)s[n]); n++)
+				;
+			if (!word_char(s[n])) {
+				PUT('N');
+				s += n;
+				continue;
+			}
+		}
+		if (word_start && isdigit((unsigned char)*s)) {
+			for (n = 0; isdigit((unsigned char)s[n]); n++)
+				;
+			if (!word_char(s[n])) {
+				PUT('N');
+				s += n;
+				continue;
+			}
+		}
+		PUT(*s == '\n' || *s == '\r' || *s == '\t' ? ' ' : *s);
+		s++;
+	}
+#undef PUT
+	/* An aside dropped before a ':' or at the end leaves a blank. */
+	while (o && out[o - 1] == ' ')
+		o--;
+	out[o] = '\0';
+	for (char *p; (p = strstr(out, " :")) || (p = strstr(out, " ,"));) {
+		memmove(p, p + 1, strlen(p + 1) + 1);
+		o--;
+	}
+	return o;
+}
 
 static void text(FILE *f, const char *s)
 {
@@ -70,9 +171,20 @@ void ktap_header(FILE *f, const struct run_result *r, unsigned n)
 	fflush(f);
 }
 
+/* A case whose result line carries a reason: the skips, GAP and N-O. */
+static bool reason_shown(const struct case_result *c)
+{
+	return (c->outcome == OUT_SKIP || c->outcome == OUT_GAP ||
+		c->outcome == OUT_NOBS) &&
+	       c->reason;
+}
+
 void ktap_case(FILE *f, unsigned num, const struct case_result *c,
 	       unsigned first_log)
 {
+	const char *reason = c->reason;
+	char stable[256];
+
 	for (unsigned i = first_log; i < c->nlog; i++) {
 		fputs("# ", f);
 		text(f, c->log[i]);
@@ -81,6 +193,17 @@ void ktap_case(FILE *f, unsigned num, const struct case_result *c,
 	for (unsigned i = 0; i < c->ninv; i++)
 		fprintf(f, "# invariant %s %s\n", c->inv[i].id,
 			outcome_name(c->inv[i].outcome));
+	if (stable_reasons && reason_shown(c)) {
+		ktap_stable_reason(c->reason, stable, sizeof(stable));
+		if (!stable[0])
+			strcpy(stable, "skipped");
+		if (strcmp(stable, c->reason)) {
+			fputs("# reason: ", f);
+			text(f, c->reason);
+			fputc('\n', f);
+		}
+		reason = stable;
+	}
 	fprintf(f, "%s %u %s", outcome_failed(c->outcome) ? "not ok" : "ok",
 		num, c->id);
 	/* GAP and not-observable are skips to KTAP readers; the reason's first
@@ -90,7 +213,7 @@ void ktap_case(FILE *f, unsigned num, const struct case_result *c,
 		fputs(c->outcome == OUT_GAP    ? " # SKIP " KTAP_GAP_WORD :
 		      c->outcome == OUT_NOBS ? " # SKIP " KTAP_NOBS_WORD :
 						 " # SKIP ", f);
-		text(f, c->reason ? c->reason : "skipped");
+		text(f, reason ? reason : "skipped");
 	}
 	fputc('\n', f);
 	fflush(f);

@@ -35,6 +35,20 @@ void ktap_footer(FILE *f, const struct run_result *r);
 void ktap_write(FILE *f, const struct run_result *r);
 
 /*
+ * Stable skip reasons (run --stable-reasons, the kselftest collection):
+ * LKFT folds a SKIP directive's reason into the test name, so the directive
+ * then carries a reason without what differs from machine to machine, and
+ * the full one goes to a "# reason: ..." line above the result line.
+ */
+void ktap_set_stable_reasons(bool on);
+/* The stable form of reason into out (always terminated): parenthesised
+ * asides dropped (errno names, device and driver names go there), PCI
+ * addresses made "a device", hex and free-standing decimal numbers "N"
+ * (invariant IDs such as PASID-10 stay), blanks squeezed. Returns its
+ * length. */
+size_t ktap_stable_reason(const char *reason, char *out, size_t len);
+
+/*
  * Streaming KTAP: hooks for the runner that print the header before the
  * first case, each case's log lines as the child writes them, and the
  * result line when the case ends (flushing each line), so that a guest that

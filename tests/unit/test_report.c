@@ -95,6 +95,55 @@ UNIT_TEST(report_ktap_exact)
 	free(s);
 }
 
+/* Stable reasons: what differs between machines leaves the directive. */
+UNIT_TEST(report_ktap_stable_reason)
+{
+	static const char *const reasons[][2] = {
+		{ "dev 0 (0000:00:10.0) cannot be a nest parent (EOPNOTSUPP): driver capability",
+		  "dev N cannot be a nest parent: driver capability" },
+		{ "max_pasid_log2 20 leaves no PASID out of range",
+		  "max_pasid_log2 N leaves no PASID out of range" },
+		{ "PASID-10: the driver's paging domains take no PASID",
+		  "PASID-10: the driver's paging domains take no PASID" },
+		{ "no room for IOVA slot 3 (len 0x2000, align 0x1000) in the reported ranges below the DMA limit 0xfffffff",
+		  "no room for IOVA slot N in the reported ranges below the DMA limit N" },
+		{ "device 0000:00:11.0 and 00:12.1 share a group, 64-bit",
+		  "device a device and a device share a group, 64-bit" },
+		{ "needs two devices behind different IOMMU instances (all 1 share one)",
+		  "needs two devices behind different IOMMU instances" },
+		{ "(only an aside)", "" },
+	};
+	char out[128], tiny[8];
+
+	for (unsigned i = 0; i < sizeof(reasons) / sizeof(reasons[0]); i++) {
+		size_t n = ktap_stable_reason(reasons[i][0], out, sizeof(out));
+
+		EXPECT(!strcmp(out, reasons[i][1]));
+		EXPECT_EQ(n, strlen(reasons[i][1]));
+		if (strcmp(out, reasons[i][1]))
+			printf("stable reason of '%s': '%s'\n", reasons[i][0], out);
+	}
+	EXPECT_EQ(ktap_stable_reason("a long reason here", tiny, sizeof(tiny)), 6);
+	EXPECT(!strcmp(tiny, "a long"));
+	EXPECT_EQ(ktap_stable_reason(NULL, out, sizeof(out)), 0);
+}
+
+/* With stable reasons on, the full reason moves to a diagnostic line. */
+UNIT_TEST(report_ktap_stable_reason_line)
+{
+	static char machine_reason[] = "needs 2 devices (0000:00:10.0 only)";
+	char *s;
+
+	cases[2].reason = machine_reason;
+	ktap_set_stable_reasons(true);
+	s = render(ktap_write);
+	ktap_set_stable_reasons(false);
+	cases[2].reason = reason_skip;
+	EXPECT(s && strstr(s, "# reason: needs 2 devices (0000:00:10.0 only)\n"
+			      "ok 3 pasid.attach # SKIP needs N devices\n"));
+	free(s);
+}
+
 UNIT_TEST(report_junit_escaping)
 {
 	char *s = render(junit_write);

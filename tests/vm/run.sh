@@ -2,12 +2,15 @@
 # Run the VM harness tests: the console scanner on canned logs (seconds, no
 # guest) and, unless VM_TESTS=scan, the kernel config check (about 20 s) and
 # the real-guest injection tests (about 40 s with a cached kernel) and
-# vm/qemu.sh (5 s; a first run makes the trixie QEMU folder, about 35 s).
+# vm/qemu.sh (5 s; a first run makes the trixie QEMU folder, about 35 s),
+# and the kselftest collection under run_kselftest.sh in a guest
+# (kselftest-test.sh, about 3 min: the static install, then mock and the
+# kernel target in an intel guest, 85 s).
 # Ends with "N passed, N failed".
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 tests=(scan-test.sh watch-test.sh)
-[ "${VM_TESTS:-all}" = scan ] || tests+=(config-test.sh inject-test.sh qemu-test.sh fresh-host-test.sh dev-loop-test.sh)
+[ "${VM_TESTS:-all}" = scan ] || tests+=(config-test.sh inject-test.sh qemu-test.sh fresh-host-test.sh dev-loop-test.sh kselftest-test.sh)
 
 passed=0
 failed=0

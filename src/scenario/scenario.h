@@ -170,7 +170,7 @@ bool tc_check_ret(struct tc *c, const char *inv, const char *expr, int ret,
 		static const int want_[] = { __VA_ARGS__ };                 \
 		int r_ = (expr);                                            \
 		if (r_ == -T_UNSUPPORTED)                                   \
-			tc_skip(c, "target cannot do: %s", #expr);          \
+			tc_skip(c, "target cannot do: %s", t_last_op());     \
 		tc_check_ret(c, inv, #expr, r_, want_,                      \
 			     sizeof(want_) / sizeof(want_[0]));             \
 	})
@@ -187,7 +187,7 @@ bool tc_arrange_ret(struct tc *c, const char *inv, const char *expr, int ret);
 	do {                                                                \
 		int r_ = (expr);                                            \
 		if (r_ == -T_UNSUPPORTED)                                   \
-			tc_skip(c, "target cannot do: %s", #expr);          \
+			tc_skip(c, "target cannot do: %s", t_last_op());     \
 		if (!tc_arrange_ret(c, inv, #expr, r_))                     \
 			tc_end(c);                                          \
 	} while (0)

@@ -67,3 +67,15 @@ void target_close(struct target *t)
 	if (t)
 		t->ops->close(t);
 }
+
+static const char *last_op = "?";
+
+void t_note_op(const char *op)
+{
+	last_op = op;
+}
+
+const char *t_last_op(void)
+{
+	return last_op;
+}

@@ -147,9 +147,13 @@ struct target {
 	void *priv;
 };
 
-/* Calls through the table; a missing optional op is -T_UNSUPPORTED. */
-#define T_CALL(t, op, ...) \
-	((t)->ops->op ? (t)->ops->op((t), ##__VA_ARGS__) : -T_UNSUPPORTED)
+/* Calls through the table; a missing optional op is -T_UNSUPPORTED. The
+ * op's name is kept for the reason of a skip (t_last_op()). */
+#define T_CALL(t, op, ...)                                                  \
+	(t_note_op(#op), (t)->ops->op ? (t)->ops->op((t), ##__VA_ARGS__) :  \
+					-T_UNSUPPORTED)
+void t_note_op(const char *op);
+const char *t_last_op(void);
 
 struct model_profile;
 

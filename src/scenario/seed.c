@@ -130,6 +130,7 @@ SCENARIO_VARIANTS(seed, release_then_rebind, struct release_case,
 	const unsigned ctx = variant->ctx;
 	struct pasid_dev p;
 	uint32_t ioas2, hp2;
+	bool p1_free, p2_free;
 	char *mp2;
 
 	pasid_dev_setup(c, "SEED-B", &p, PASID_DEV_FIRST | PASID_DEV_ATTACHED);
@@ -151,9 +152,17 @@ SCENARIO_VARIANTS(seed, release_then_rebind, struct release_case,
 	CHECK_OK(c, "SEED-B", T_CALL(c->t, attach, p.dev, T_NO_PASID, ioas2,
 				     NULL));
 	detach_rid(c, "SEED-B", p.dev);
-	/* ... and p1 translates through a new HWPT only. */
+	/* ... and p1, p2 take first attaches. A PASID the old owner leaked
+	 * stays in the group's table: the re-BIND to the same iommufd
+	 * succeeds (same owner), this attach fails EBUSY. */
 	hp2 = new_hwpt(c, "SEED-B", p.dev, ioas2, T_HWPT_PASID);
-	attach_pasid(c, "SEED-B", p.dev, p.p1, hp2);
+	p1_free = CHECK_OK(c, "SEED-B",
+			   T_CALL(c->t, attach, p.dev, p.p1, hp2, NULL));
+	p2_free = CHECK_OK(c, "SEED-B",
+			   T_CALL(c->t, attach, p.dev, p.p2, hp2, NULL));
+	if (!p1_free || !p2_free)
+		tc_end(c);
+	/* p1 translates through the new HWPT only. */
 	if (p.dma) {
 		uint32_t s = mem_mark(c, p.pasid.mem, PG);
 

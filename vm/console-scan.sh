@@ -72,8 +72,9 @@ splat_note=""
 # "ic-case: ID" kernel line before it (IC_KMSG_CASES in the guest).
 splat_case=""
 if [ -n "$splat" ]; then
-	splat_case=$(printf '%s\n' "$text" | head -n "${splat%%:*}" |
-		sed -nE "s/^.*${ts}ic-case: ([^ ]+).*/\1/p" | tail -n1)
+	# sed reads to the end (no SIGPIPE for printf under pipefail)
+	splat_case=$(printf '%s\n' "$text" |
+		sed -nE "1,${splat%%:*}s/^.*${ts}ic-case: ([^ ]+).*/\1/p" | tail -n1)
 fi
 
 if [ "$timed_out" = 1 ]; then

@@ -68,6 +68,15 @@ fi
 splat_note=""
 [ -n "$splat" ] && splat_note=" (after: $(detail_of "$splat"))"
 
+# The case that was running when the first splat came: the suite's last
+# "ic-case: ID" kernel line before it (IC_KMSG_CASES in the guest).
+splat_case=""
+if [ -n "$splat" ]; then
+	# sed reads to the end (no SIGPIPE for printf under pipefail)
+	splat_case=$(printf '%s\n' "$text" |
+		sed -nE "1,${splat%%:*}s/^.*${ts}ic-case: ([^ ]+).*/\1/p" | tail -n1)
+fi
+
 if [ "$timed_out" = 1 ]; then
 	last=$(printf '%s\n' "$text" | grep -v '^[[:space:]]*$' | tail -n1 | cut -c1-120)
 	if [ -z "$started" ]; then
@@ -84,7 +93,7 @@ fi
 
 if [ -n "$splat" ]; then
 	n=${splat%%:*}
-	echo "splat $(detail_of "$splat")"
+	echo "splat $(detail_of "$splat")${splat_case:+ (during case $splat_case)}"
 	# Back to the "cut here" marker when there is one just above.
 	from=$((n - 2))
 	cut=$(printf '%s\n' "$text" | sed -n "$((n > 3 ? n - 3 : 1)),${n}p" | grep -c 'cut here' || true)

@@ -125,6 +125,7 @@ enum model_bug {
 	MB_DIRTY_UNALIGNED_OK,	  /* DIRTY-4 */
 	MB_GROUP_UNATTACHED_BLOCKED, /* GROUP-5 */
 	MB_PASID_NOSUPPORT_EINVAL, /* PASID-10 */
+	MB_PASID_NEEDS_RID,	  /* SEED-A (QEMU VT-d without 0003, F3) */
 	/* The engine controls: the DMA engine is broken, not the IOMMU (no
 	 * DMA invariant may PASS with them: tests/engine-controls.sh). */
 	MB_ENGINE_NEVER_MOVES,	  /* reports every transfer done, moves nothing */

@@ -35,6 +35,10 @@ void model_hw_resolve(const struct model *m, unsigned dev, uint32_t pasid,
 	}
 	if (!m->p->dev[dev].max_pasid_log2)
 		return; /* the device cannot emit a PASID */
+	/* MB_PASID_NEEDS_RID: every PASID is checked against the RID's
+	 * entry, as QEMU's VT-d model did (docs/findings.md F3) */
+	if (bug(m, MB_PASID_NEEDS_RID) && !ref_live(&g->rid_hw))
+		return;
 	if (bug(m, MB_SHARED_PASID_TABLE) && ref_live(&g->rid_hw)) {
 		/* the table hangs off the RID domain: the newest entry of
 		 * any group on the same domain wins */

@@ -38,6 +38,48 @@ SCENARIO(seed, a_rid_detach_keeps_pasid,
 		     DMA_LEN, false);
 }
 
+/*
+ * The PASID attached after the RID went away. It is the device's top one,
+ * which no other case sends DMA with, so a translation model that keeps
+ * per-PASID state cannot answer it from what an earlier transfer left
+ * behind (QEMU's VT-d model checked every PASID against the RID's PASID
+ * entry: docs/findings.md F3).
+ */
+SCENARIO(seed, a_pasid_after_rid_detach,
+	 .title = "RID->d1 then detached; PASID p (the top one) attached afterwards lands through d2, RID DMA blocked",
+	 .invariants = "SEED-A,ATTACH-6",
+	 .requires = REQ_PASID | REQ_HWPT_ALLOC | REQ_DMA)
+{
+	struct mapped_hwpt d2;
+	struct pasid_dev p;
+	uint64_t iova2;
+	unsigned bits;
+	uint32_t top;
+
+	pasid_dev_setup(c, "SEED-A", &p, PASID_DEV_NEED_DMA);
+	bits = c->caps->dev[p.dev].max_pasid_log2;
+	top = bits >= 20 ? 0xfffff : (1u << bits) - 1;
+	/* d2 maps another IOVA than the RID's d1, as in the case above. */
+	iova2 = fresh_ioas_iova(c, "SEED-A", 1);
+	mapped_hwpt_setup(c, "SEED-A", &d2, p.dev, T_HWPT_PASID, iova2);
+	attach_rid(c, "SEED-A", p.dev, p.rid.hwpt);
+	/* The RID translates: the positive control of the blocked check. */
+	tc_dma_write(c, "SEED-A", p.dev, T_NO_PASID, p.iova, p.rid.mem, DMA_LEN,
+		     true);
+	if (!CHECK_OK(c, "SEED-A", T_CALL(c->t, detach, p.dev, T_NO_PASID))) {
+		tc_log(c, "RID still attached: nothing to say about PASID 0x%x",
+		       top);
+		tc_end(c);
+	}
+	tc_log(c, "RID detached; attaching PASID 0x%x", top);
+	attach_pasid(c, "SEED-A", p.dev, top, d2.hwpt);
+	tc_dma_write(c, "SEED-A", p.dev, top, iova2, d2.mem, DMA_LEN, true);
+	tc_dma_read(c, "SEED-A", p.dev, top, iova2 + 0x400, d2.mem + 0x400,
+		    DMA_LEN, true);
+	tc_dma_write(c, "ATTACH-6", p.dev, T_NO_PASID, p.iova, p.rid.mem,
+		     DMA_LEN, false);
+}
+
 SCENARIO(seed, a_pasid_survives_rid_detach,
 	 .title = "after a RID detach the PASID attachment still exists: a non-PASID RID attach fails until p is detached",
 	 .invariants = "SEED-A,PASID-2", .requires = REQ_PASID | REQ_HWPT_ALLOC)
@@ -88,6 +130,7 @@ SCENARIO_VARIANTS(seed, release_then_rebind, struct release_case,
 	const unsigned ctx = variant->ctx;
 	struct pasid_dev p;
 	uint32_t ioas2, hp2;
+	bool p1_free, p2_free;
 	char *mp2;
 
 	pasid_dev_setup(c, "SEED-B", &p, PASID_DEV_FIRST | PASID_DEV_ATTACHED);
@@ -109,9 +152,17 @@ SCENARIO_VARIANTS(seed, release_then_rebind, struct release_case,
 	CHECK_OK(c, "SEED-B", T_CALL(c->t, attach, p.dev, T_NO_PASID, ioas2,
 				     NULL));
 	detach_rid(c, "SEED-B", p.dev);
-	/* ... and p1 translates through a new HWPT only. */
+	/* ... and p1, p2 take first attaches. A PASID the old owner leaked
+	 * stays in the group's table: the re-BIND to the same iommufd
+	 * succeeds (same owner), this attach fails EBUSY. */
 	hp2 = new_hwpt(c, "SEED-B", p.dev, ioas2, T_HWPT_PASID);
-	attach_pasid(c, "SEED-B", p.dev, p.p1, hp2);
+	p1_free = CHECK_OK(c, "SEED-B",
+			   T_CALL(c->t, attach, p.dev, p.p1, hp2, NULL));
+	p2_free = CHECK_OK(c, "SEED-B",
+			   T_CALL(c->t, attach, p.dev, p.p2, hp2, NULL));
+	if (!p1_free || !p2_free)
+		tc_end(c);
+	/* p1 translates through the new HWPT only. */
 	if (p.dma) {
 		uint32_t s = mem_mark(c, p.pasid.mem, PG);
 

@@ -18,10 +18,14 @@
  *  detach   RID: PASID_DETACH with pasid 0 (the real RID detach). PASID:
  *           PASID_DETACH.
  *  unbind   PASID_DETACH of each attached PASID (VFIO's unbind does the
- *           same), IOMMU_DESTROY of the selftest object
- *           (iommufd_selftest_destroy: the RID detach, iommufd_device_unbind
- *           and deletion of the mock device). A later bind creates a new
- *           mock device.
+ *           same: iommufd_device_detach per PASID), IOMMU_DESTROY of the
+ *           selftest object (iommufd_selftest_destroy: the RID detach,
+ *           iommufd_device_unbind with its release of DMA ownership and
+ *           the PASID-table check, deletion of the mock device). The
+ *           selftest destroy itself detaches only the RID: with a PASID
+ *           still attached, iommufd_device_unbind cannot destroy the
+ *           device object (each attachment holds a reference) and WARNs.
+ *           A later bind creates a new mock device (a new group).
  *  dma      a translation probe, not a DMA: PASID_CHECK_HWPT finds the HWPT
  *           the kernel has on the RID/PASID, MD_CHECK_MAP asks the mock
  *           domain whether each page of the IOVA range translates to a user

@@ -50,6 +50,16 @@ check user-space-warning-ignored ok 0 "" -- "$tmp/user-warning.console"
 { head -n 280 "$logs/clean.console"; printf 'ic: sui[   12.345678] WARNING: CPU: 1 PID: 7 at drivers/iommu/iommu.c:123 iommu_x+0x1/0x2\n'; tail -n +281 "$logs/clean.console"; } >"$tmp/interleaved.console"
 check interleaved-warning splat 1 "drivers/iommu/iommu.c:123" -- "$tmp/interleaved.console"
 
+# The suite's "ic-case: ID" kernel lines name the case a splat came from:
+# the last one before it, not a later one.
+{ head -n 280 "$logs/clean.console"; echo "[   10.000000] ic-case: seed.a_first"; echo "[   11.000000] ic-case: seed.b_release_clears_pasids";
+  echo "[   12.000000] WARNING: CPU: 0 PID: 9 at drivers/iommu/iommu.c:3484 __iommu_release_dma_ownership+0x5/0x60";
+  echo "[   13.000000] ic-case: seed.c_later"; tail -n +281 "$logs/clean.console"; } >"$tmp/case.console"
+check splat-names-its-case splat 1 "(during case seed.b_release_clears_pasids)" -- "$tmp/case.console"
+# A long log after the splat: the case lookup must not die of SIGPIPE.
+{ cat "$tmp/case.console"; for i in $(seq 1 3000); do echo "[   20.000000] filler line $i of a long console log"; done; } >"$tmp/case-long.console"
+check splat-case-long-log splat 1 "(during case seed.b_release_clears_pasids)" -- "$tmp/case-long.console"
+
 # Other splat shapes.
 { cat "$logs/clean.console"; echo "[    3.000000] BUG: kernel NULL pointer dereference, address: 0000000000000008"; } >"$tmp/null.console"
 check null-deref splat 1 "NULL pointer dereference" -- "$tmp/null.console"

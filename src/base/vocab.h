@@ -80,6 +80,10 @@ struct target_caps {
 	bool hwpt_alloc;      /* IOMMU_HWPT_ALLOC works */
 	bool fault_inject;    /* fail-nth style injection is available */
 	bool unsafe_interrupts; /* allow_unsafe_interrupts was needed */
+	/* IOVAs the DMA engines keep mapped for themselves in every IOAS
+	 * (their bounce pages): never hand them to a scenario. last == 0:
+	 * none. */
+	struct iova_range dma_window;
 	/* IOAS_MAP pins real user pages, so a hole in the address space
 	 * fails it (the model has no address space to check). */
 	bool pins_user_memory;
@@ -96,7 +100,7 @@ struct target_caps {
 	 * translate. last == 0: not known. */
 	struct iova_range iommu_aperture[T_MAX_DEVS];
 	char kernel_release[64];
-	char notes[160];      /* shown in reports, e.g. why something is off */
+	char notes[320];      /* shown in reports, e.g. why something is off */
 };
 
 #endif

@@ -181,8 +181,8 @@ static struct dma_engine *open_fp(void)
 	char why[128];
 
 	memset(&fk, 0, sizeof(fk));
-	fk.ids[0] = EDU_VENDOR;
-	fk.ids[1] = EDU_PASID_DEVICE;
+	fk.ids[0] = edu_pasid_driver.vendor;
+	fk.ids[1] = edu_pasid_driver.device;
 	fk.pasid_enabled = true;
 	EXPECT_EQ(dma_engine_probe(&io, "fake", NULL, DMA_WAIT_AUTO, &e, why,
 				   sizeof(why)),
@@ -209,11 +209,11 @@ UNIT_TEST(dma_edu_pasid_probe)
 	EXPECT(e);
 	if (!e)
 		return;
-	EXPECT(e->pasid_capable);
+	EXPECT(e->drv->tags_pasid);
 	EXPECT(!e->tag_pasid);
-	EXPECT_EQ(e->max_len, 4096);
+	EXPECT_EQ(e->limits.max_len, 4096);
 	EXPECT(fk.pci_cmd & 0x4);
-	EXPECT(strstr(e->ops->name, "edu-pasid"));
+	EXPECT(strstr(e->drv->name, "edu-pasid"));
 	dma_engine_close(e);
 }
 
@@ -230,12 +230,12 @@ UNIT_TEST(dma_edu_plain_is_not_pasid_capable)
 	char why[128];
 
 	memset(&fk, 0, sizeof(fk));
-	fk.ids[0] = EDU_VENDOR;
-	fk.ids[1] = EDU_DEVICE;
+	fk.ids[0] = edu_driver.vendor;
+	fk.ids[1] = edu_driver.device;
 	EXPECT_EQ(dma_engine_probe(&io, "edu", NULL, DMA_WAIT_POLL, &e, why,
 				   sizeof(why)),
 		  0);
-	EXPECT(e && !e->pasid_capable);
+	EXPECT(e && !e->drv->tags_pasid);
 	dma_engine_close(e);
 }
 

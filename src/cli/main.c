@@ -791,8 +791,8 @@ out:
  * opens it from that discovery for every sequence, and the oracle follows
  * from its caps (explore_oracle).
  */
-static int discover_for_explore(struct target_config *tcfg, const char *oracle,
-				struct target_config *ocfg,
+static int discover_for_explore(struct target_config *tcfg,
+				const char *oracle, struct target_config *ocfg,
 				struct model_profile *mirror,
 				struct target_discovery **disc)
 {

@@ -70,8 +70,8 @@ static void close_sides(struct lockstep *ls)
  * already): the universe comes from its caps, and every sequence's open
  * skips discovery. what names the command for the reason.
  */
-static int lockstep_init(struct lockstep *ls, const struct target_config *target,
-			 const char *what)
+static int lockstep_init(struct lockstep *ls,
+			 const struct target_config *target, const char *what)
 {
 	const struct target_caps *caps;
 	bool skip;

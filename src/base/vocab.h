@@ -60,6 +60,12 @@ struct dev_caps {
 	bool dirty_tracking; /* IOMMU_HW_CAP_DIRTY_TRACKING */
 	bool dma;	     /* a DMA engine drives this device */
 	bool dma_pasid;	     /* ...and it can tag its DMA with a PASID */
+	/* The DMA engine that drives its kind of device ("": none), even
+	 * when dma is false because the engine's discovery probe, a write
+	 * through a mapping of a fresh IOAS attached to the device, landed
+	 * nowhere (dma_probe_landed_nowhere). */
+	char dma_engine[16];
+	bool dma_probe_landed_nowhere;
 	uint32_t hw_info_type; /* IOMMU_HW_INFO_TYPE_* */
 	/* Reserved regions the device reports (sysfs reserved_regions on a
 	 * kernel target), not counting direct-relaxable ones. */

@@ -342,6 +342,7 @@ static void probe_engine(const struct target_config *cfg, int ufd, int fd,
 		return;
 	if (dma_engine_match(&io, d->bdf, only, &drv, why, sizeof(why)))
 		goto out_io;
+	d->matched = drv;
 	if (dma_engine_open(drv, &io, d->bdf, NULL, DMA_WAIT_POLL, 0, &e,
 			    broken, blen))
 		goto out_io;
@@ -351,6 +352,7 @@ static void probe_engine(const struct target_config *cfg, int ufd, int fd,
 			d->engine = drv;
 			d->reach = reach;
 		} else {
+			d->landed_nowhere = true;
 			snprintf(broken, blen, "its DMA through a fresh IOAS landed nowhere");
 		}
 	}
@@ -535,6 +537,15 @@ static void dma_caps(struct kernel_facts *f, struct target_caps *caps,
 	if (broken[0]) {
 		snprintf(note, sizeof(note), "no working DMA:%s", broken);
 		add_note(caps, note);
+	}
+	for (unsigned i = 0; i < f->ndev; i++) {
+		const struct kdev_facts *d = &f->dev[i];
+
+		if (d->matched)
+			copy_str(caps->dev[i].dma_engine,
+				 sizeof(caps->dev[i].dma_engine),
+				 d->matched->name);
+		caps->dev[i].dma_probe_landed_nowhere = d->landed_nowhere;
 	}
 	for (unsigned i = 0; i < f->ndev; i++) {
 		const struct kdev_facts *d = &f->dev[i];

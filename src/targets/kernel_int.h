@@ -25,6 +25,10 @@ struct kdev_facts {
 	/* Its engine (NULL: no working DMA) and how far it reaches. */
 	const struct dma_engine_driver *engine;
 	uint64_t reach;
+	/* The driver matched by PCI ID, and whether its discovery probe
+	 * landed nowhere (engine is then NULL). */
+	const struct dma_engine_driver *matched;
+	bool landed_nowhere;
 	unsigned slot; /* its bounce page in the window */
 };
 

@@ -50,6 +50,25 @@ static bool all_inverted(const unsigned char *a, const unsigned char *b,
 	return true;
 }
 
+/* The owner's bounce page (get) or a translation lent after the transfer
+ * under test (get_late); -ENOLINK when the owner offers none. */
+static int bounce_get(struct dma_engine *e, size_t len, void **uva,
+		      uint64_t *iova, char *why, size_t why_len)
+{
+	return e->bounce.get ? e->bounce.get(e->bounce.arg, len, uva, iova,
+					     why, why_len) :
+			       -ENOLINK;
+}
+
+static int bounce_get_late(struct dma_engine *e, size_t len, void **uva,
+			   uint64_t *iova, char *why, size_t why_len)
+{
+	return e->bounce.get_late ? e->bounce.get_late(e->bounce.arg, len,
+						       uva, iova, why,
+						       why_len) :
+				    -ENOLINK;
+}
+
 /* The device buffer's first len bytes are now these (confirmed). */
 static void buffer_known(struct dma_engine *e, const void *bytes, size_t len)
 {
@@ -158,10 +177,7 @@ static int write_unloaded(struct dma_engine *e, uint64_t iova,
 			 e->name, iova, len, t / 1e6, edu_wait_name(e), no_load);
 		return 0;
 	}
-	ret = e->bounce.get_late ?
-		      e->bounce.get_late(e->bounce.arg, len, &uva, &biova, why,
-					 sizeof(why)) :
-		      -ENOLINK;
+	ret = bounce_get_late(e, len, &uva, &biova, why, sizeof(why));
 	if (ret) {
 		snprintf(ev, evlen, "%s write iova=0x%" PRIx64 " len=%zu: ran, but the bytes it wrote are unknown (payload not loadable: %s; no translation lent for a read-back: %s)",
 			 e->name, iova, len, no_load,
@@ -180,6 +196,20 @@ static int write_unloaded(struct dma_engine *e, uint64_t iova,
 	return 0;
 }
 
+/* Load buf into the device buffer through the bounce page b at biova,
+ * then run the transfer under test between the buffer and iova. */
+static int load_and_run(struct dma_engine *e, bool to_ram, uint64_t iova,
+			unsigned char *b, const void *buf, uint64_t biova,
+			size_t len, uint64_t *t)
+{
+	uint64_t t_load;
+	int ret;
+
+	memcpy(b, buf, len);
+	ret = edu_hw_xfer(e, false, biova, len, &t_load);
+	return ret ? ret : edu_hw_xfer(e, to_ram, iova, len, t);
+}
+
 /*
  * The device writes buf at iova: load buf into the device buffer from the
  * bounce page, run the transfer under test, then copy the device buffer
@@ -189,22 +219,17 @@ static int edu_write(struct dma_engine *e, uint64_t iova, void *buf,
 		     size_t len, char *ev, size_t evlen)
 {
 	char why[96] = "";
-	uint64_t biova, t_load = 0, t = 0;
+	uint64_t biova, t = 0;
 	unsigned char *b;
 	void *uva;
 	int ret;
 
-	ret = e->bounce.get ? e->bounce.get(e->bounce.arg, len, &uva, &biova,
-					    why, sizeof(why)) :
-			      -ENOLINK;
+	ret = bounce_get(e, len, &uva, &biova, why, sizeof(why));
 	if (ret)
 		return write_unloaded(e, iova, buf, len,
 				      why[0] ? why : "no bounce", ev, evlen);
 	b = uva;
-	memcpy(b, buf, len);
-	ret = edu_hw_xfer(e, false, biova, len, &t_load);
-	if (!ret)
-		ret = edu_hw_xfer(e, true, iova, len, &t);
+	ret = load_and_run(e, true, iova, b, buf, biova, len, &t);
 	if (ret)
 		return failed(e, ret, "write", iova, len, ev, evlen);
 	ret = unload_after(e, "write", iova, b, biova, len, buf, ev, evlen);
@@ -241,16 +266,14 @@ static int edu_read(struct dma_engine *e, uint64_t iova, void *buf,
 		    size_t len, char *ev, size_t evlen)
 {
 	char why[96] = "";
-	uint64_t biova, t_load = 0, t = 0;
+	uint64_t biova, t = 0;
 	bool late = false;
 	const char *pre;
 	unsigned char *b;
 	void *uva;
 	int ret;
 
-	ret = e->bounce.get ? e->bounce.get(e->bounce.arg, len, &uva, &biova,
-					    why, sizeof(why)) :
-			      -ENOLINK;
+	ret = bounce_get(e, len, &uva, &biova, why, sizeof(why));
 	if (ret && e->bounce.get_late) {
 		/* No translation to pre-load through: run the read as it is,
 		 * then let the owner lend a translation for the read-back. */
@@ -259,8 +282,7 @@ static int edu_read(struct dma_engine *e, uint64_t iova, void *buf,
 		if (ret)
 			return failed(e, ret, "read", iova, len, ev, evlen);
 		why[0] = '\0';
-		ret = e->bounce.get_late(e->bounce.arg, len, &uva, &biova, why,
-					 sizeof(why));
+		ret = bounce_get_late(e, len, &uva, &biova, why, sizeof(why));
 	}
 	if (ret) {
 		if (late)
@@ -271,10 +293,7 @@ static int edu_read(struct dma_engine *e, uint64_t iova, void *buf,
 	}
 	b = uva;
 	if (!late) {
-		memcpy(b, buf, len);
-		ret = edu_hw_xfer(e, false, biova, len, &t_load);
-		if (!ret)
-			ret = edu_hw_xfer(e, false, iova, len, &t);
+		ret = load_and_run(e, false, iova, b, buf, biova, len, &t);
 		if (ret)
 			return failed(e, ret, "read", iova, len, ev, evlen);
 	}
@@ -308,17 +327,9 @@ static int edu_probe_write(struct dma_engine *e, const void *payload,
 
 static int edu_open(struct dma_engine *e, char *why, size_t why_len)
 {
-	struct edu *d = calloc(1, sizeof(*d));
-	int ret;
-
-	if (!d)
-		return -ENOMEM;
-	d->hw.poll_ns = 1000000; /* QEMU completes on a 100 ms timer */
-	e->priv = d;
-	ret = edu_hw_open(e, why, why_len);
-	if (ret)
-		edu_hw_close(e);
-	return ret;
+	/* 1 ms polls: QEMU completes on a 100 ms timer. */
+	return edu_hw_open(e, sizeof(struct edu), 1000000, false, why,
+			   why_len);
 }
 
 const struct dma_engine_driver edu_driver = {

@@ -144,14 +144,13 @@ int edu_hw_xfer(struct dma_engine *e, bool to_ram, uint64_t iova,
 	return 0;
 }
 
-int edu_hw_open(struct dma_engine *e, char *why, size_t why_len)
+static int hw_open(struct dma_engine *e, char *why, size_t why_len)
 {
 	const struct dma_dev_io *io = &e->io;
 	struct edu_hw *h = edu_hw(e);
 	uint32_t id = 0, live = 0;
 	int ret;
 
-	h->efd = -1;
 	ret = edu_rd32(e, EDU_REG_ID, &id);
 	if (!ret && (id & 0xff) != EDU_ID_MAGIC)
 		ret = -ENODEV;
@@ -186,6 +185,24 @@ int edu_hw_open(struct dma_engine *e, char *why, size_t why_len)
 	}
 	e->wait = h->efd >= 0 ? DMA_WAIT_IRQ : DMA_WAIT_POLL;
 	return 0;
+}
+
+int edu_hw_open(struct dma_engine *e, size_t priv_size, long poll_ns,
+		bool pasid_regs, char *why, size_t why_len)
+{
+	struct edu_hw *h = calloc(1, priv_size);
+	int ret;
+
+	if (!h)
+		return -ENOMEM;
+	h->efd = -1;
+	h->poll_ns = poll_ns;
+	h->pasid_regs = pasid_regs;
+	e->priv = h;
+	ret = hw_open(e, why, why_len);
+	if (ret)
+		edu_hw_close(e);
+	return ret;
 }
 
 void edu_hw_close(struct dma_engine *e)

@@ -44,11 +44,12 @@ int edu_wr32(struct dma_engine *e, uint64_t off, uint32_t v);
 const char *edu_wait_name(const struct dma_engine *e);
 
 /*
- * Check the registers answer, enable bus mastering and arm the completion
- * interrupt as e->wait asks; e->priv must be an edu_hw-headed struct with
- * poll_ns and pasid_regs set. 0 or -errno + why.
+ * e->priv = a zeroed priv_size struct headed by struct edu_hw; then check
+ * the registers answer, enable bus mastering and arm the completion
+ * interrupt as e->wait asks. 0, or -errno + why with e->priv freed.
  */
-int edu_hw_open(struct dma_engine *e, char *why, size_t why_len);
+int edu_hw_open(struct dma_engine *e, size_t priv_size, long poll_ns,
+		bool pasid_regs, char *why, size_t why_len);
 void edu_hw_close(struct dma_engine *e); /* frees e->priv */
 
 /*

@@ -169,18 +169,9 @@ static int ep_probe_write(struct dma_engine *e, const void *payload,
 
 static int ep_open(struct dma_engine *e, char *why, size_t why_len)
 {
-	struct edu_pasid *d = calloc(1, sizeof(*d));
-	int ret;
-
-	if (!d)
-		return -ENOMEM;
-	d->hw.poll_ns = 100000; /* it completes in about 100 us */
-	d->hw.pasid_regs = true;
-	e->priv = d;
-	ret = edu_hw_open(e, why, why_len);
-	if (ret)
-		edu_hw_close(e);
-	return ret;
+	/* 100 us polls: it completes in about 100 us. */
+	return edu_hw_open(e, sizeof(struct edu_pasid), 100000, true, why,
+			   why_len);
 }
 
 const struct dma_engine_driver edu_pasid_driver = {

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "../../src/dma/dma.h"
+#include "edu_fake.h"
 #include "unit.h"
 
 #define F_BOUNCE_IOVA 0xfff000ull
@@ -17,12 +18,7 @@
 #define F_BOUNCE 7 /* the map slot of the bounce page */
 
 struct fake {
-	uint16_t ids[2];
-	uint16_t pci_cmd;
-	uint32_t live;
-	uint64_t src, dst, cnt, cmd;
-	unsigned char dbuf[4096];
-	bool stuck;
+	struct edu_fake hw; /* first: the registers' arg is the fake */
 	bool bounce_ok;	    /* bounce_get succeeds */
 	bool bounce_mapped; /* ...and really maps the page */
 	bool bounce_wo;	    /* ...but the device cannot read it */
@@ -49,96 +45,23 @@ static unsigned char *xlate(struct fake *f, uint64_t iova, bool dev_reads)
 }
 
 /* Runs the pending transfer byte by byte: a fault reads as 0, drops a write. */
-static void run_dma(struct fake *f)
+static void run_dma(struct edu_fake *hw)
 {
-	bool to_ram = f->cmd & 2;
+	struct fake *f = (struct fake *)hw;
+	bool to_ram = hw->cmd & 2;
 
-	for (uint64_t i = 0; i < f->cnt; i++) {
+	for (uint64_t i = 0; i < hw->cnt; i++) {
 		unsigned char *p =
-			xlate(f, (to_ram ? f->dst : f->src) + i, !to_ram);
+			xlate(f, (to_ram ? hw->dst : hw->src) + i, !to_ram);
 
 		if (to_ram) {
 			if (p)
-				*p = f->dbuf[f->src - 0x40000 + i];
+				*p = hw->dbuf[hw->src - 0x40000 + i];
 		} else {
-			f->dbuf[f->dst - 0x40000 + i] = p ? *p : 0;
+			hw->dbuf[hw->dst - 0x40000 + i] = p ? *p : 0;
 		}
 	}
-	f->cmd &= ~1ull;
-	f->transfers++;
-}
-
-static int f_bar_read(void *arg, unsigned bar, uint64_t off, void *buf,
-		      size_t len)
-{
-	struct fake *f = arg;
-	uint64_t v = ~0ull;
-
-	switch (off) {
-	case 0x00:
-		v = 0x010000ed;
-		break;
-	case 0x04:
-		v = ~f->live & 0xffffffffu;
-		break;
-	case 0x98:
-		if ((f->cmd & 1) && !f->stuck)
-			run_dma(f);
-		v = f->cmd;
-		break;
-	}
-	memcpy(buf, &v, len);
-	return 0;
-}
-
-static int f_bar_write(void *arg, unsigned bar, uint64_t off,
-		       const void *buf, size_t len)
-{
-	struct fake *f = arg;
-	uint64_t v = 0;
-
-	memcpy(&v, buf, len);
-	if (off >= 0x80 && (f->cmd & 1))
-		return 0; /* busy: ignored, as QEMU does */
-	switch (off) {
-	case 0x04:
-		f->live = (uint32_t)v;
-		break;
-	case 0x80:
-		f->src = v;
-		break;
-	case 0x88:
-		f->dst = v;
-		break;
-	case 0x90:
-		f->cnt = v;
-		break;
-	case 0x98:
-		if (v & 1)
-			f->cmd = v;
-		break;
-	}
-	return 0;
-}
-
-static int f_cfg_read(void *arg, uint64_t off, void *buf, size_t len)
-{
-	struct fake *f = arg;
-
-	if (off == 0)
-		memcpy(buf, f->ids, len);
-	else if (off == 4)
-		memcpy(buf, &f->pci_cmd, len);
-	return 0;
-}
-
-static int f_cfg_write(void *arg, uint64_t off, const void *buf, size_t len)
-{
-	struct fake *f = arg;
-
-	if (off == 4)
-		memcpy(&f->pci_cmd, buf, len);
-	return 0;
+	edu_fake_done(hw);
 }
 
 /* The bounce page stays mapped (map[F_BOUNCE], set up by open_fake). */
@@ -183,20 +106,14 @@ static int f_bounce_get_late(void *arg, size_t len, void **uva,
 {
 	struct fake *f = arg;
 
-	late_seen_transfers = f->transfers;
+	late_seen_transfers = f->hw.transfers;
 	f->bounce_ok = true;
 	return f_bounce_get(arg, len, uva, iova, why, why_len);
 }
 
 static struct dma_engine *open_fake(void)
 {
-	struct dma_dev_io io = {
-		.bar_read = f_bar_read,
-		.bar_write = f_bar_write,
-		.cfg_read = f_cfg_read,
-		.cfg_write = f_cfg_write,
-		.arg = &fk,
-	};
+	struct dma_dev_io io;
 	struct dma_bounce b = {
 		.get = f_bounce_get,
 		.put = f_bounce_put,
@@ -206,8 +123,10 @@ static struct dma_engine *open_fake(void)
 	char why[128];
 
 	memset(&fk, 0, sizeof(fk));
-	fk.ids[0] = edu_driver.vendor;
-	fk.ids[1] = edu_driver.device;
+	fk.hw.run = run_dma;
+	edu_fake_io(&fk.hw, &io);
+	fk.hw.ids[0] = edu_driver.vendor;
+	fk.hw.ids[1] = edu_driver.device;
 	fk.bounce_ok = fk.bounce_mapped = true;
 	fk.map[F_BOUNCE].iova = F_BOUNCE_IOVA;
 	fk.map[F_BOUNCE].p = fk.bounce;
@@ -242,8 +161,8 @@ UNIT_TEST(dma_edu_probe)
 	EXPECT(e);
 	if (!e)
 		return;
-	EXPECT(fk.pci_cmd & 0x4); /* bus master */
-	EXPECT(fk.pci_cmd & 0x2); /* memory decode */
+	EXPECT(fk.hw.pci_cmd & 0x4); /* bus master */
+	EXPECT(fk.hw.pci_cmd & 0x2); /* memory decode */
 	EXPECT_EQ(e->limits.max_len, 4095);
 	EXPECT_EQ(e->limits.iova_limit, 1ull << 28);
 	EXPECT(e->drv == &edu_driver);
@@ -254,14 +173,15 @@ UNIT_TEST(dma_edu_probe)
 
 UNIT_TEST(dma_edu_probe_other_device)
 {
-	struct dma_dev_io io = { .bar_read = f_bar_read, .cfg_read = f_cfg_read,
-				 .arg = &fk };
+	struct dma_dev_io io;
 	struct dma_engine *e = (void *)1;
 	char why[128] = "";
 
 	memset(&fk, 0, sizeof(fk));
-	fk.ids[0] = 0x8086;
-	fk.ids[1] = 0x10d3;
+	fk.hw.run = run_dma;
+	edu_fake_io(&fk.hw, &io);
+	fk.hw.ids[0] = 0x8086;
+	fk.hw.ids[1] = 0x10d3;
 	EXPECT_EQ(dma_engine_probe(&io, "nic", NULL, DMA_WAIT_POLL, &e, why,
 				   sizeof(why)),
 		  -ENODEV);
@@ -288,7 +208,7 @@ UNIT_TEST(dma_edu_write_lands)
 		       sizeof(mem) - 0x800 - 4095));
 	EXPECT(strstr(ev, "payload verified"));
 	EXPECT(strstr(ev, "iova=0x200800"));
-	EXPECT_EQ(fk.transfers, 3); /* load, transfer, check */
+	EXPECT_EQ(fk.hw.transfers, 3); /* load, transfer, check */
 	EXPECT_EQ(nput, 0);	    /* nothing lent, nothing to take away */
 	dma_engine_close(e);
 }
@@ -324,11 +244,11 @@ UNIT_TEST(dma_edu_write_unknown_bytes_refused)
 	fill(buf, sizeof(buf), 6);
 	memcpy(ref, buf, sizeof(buf));
 	fake_map(0x200000, mem, sizeof(mem));
-	memset(fk.dbuf, 0xee, sizeof(fk.dbuf));
+	memset(fk.hw.dbuf, 0xee, sizeof(fk.hw.dbuf));
 	EXPECT_EQ(dma_engine_write(e, 0x200000, buf, sizeof(buf), ev,
 				   sizeof(ev)),
 		  -ENOLINK);
-	EXPECT_EQ(fk.transfers, 1);
+	EXPECT_EQ(fk.hw.transfers, 1);
 	EXPECT(!memcmp(buf, ref, sizeof(buf)));
 	EXPECT(strstr(ev, "unknown"));
 	EXPECT(strstr(ev, "device not attached"));
@@ -371,7 +291,7 @@ UNIT_TEST(dma_edu_write_reports_bytes_read_back_late)
 
 	fake_map(0x200000, mem, sizeof(mem));
 	fill(mem, sizeof(mem), 16);
-	memset(fk.dbuf, 0xee, sizeof(fk.dbuf));
+	memset(fk.hw.dbuf, 0xee, sizeof(fk.hw.dbuf));
 	fill(buf, sizeof(buf), 17);
 	late_seen_transfers = 99;
 	EXPECT_EQ(dma_engine_write(e, 0x200000, buf, sizeof(buf), ev,
@@ -479,7 +399,7 @@ UNIT_TEST(dma_edu_stuck_times_out)
 	unsigned char buf[16] = { 0 };
 	char ev[256];
 
-	fk.stuck = true;
+	fk.hw.stuck = true;
 	e->timeout_ms = 20;
 	EXPECT_EQ(dma_engine_write(e, 0x200000, buf, sizeof(buf), ev,
 				   sizeof(ev)),
@@ -506,7 +426,7 @@ UNIT_TEST(dma_edu_limits)
 		  -ERANGE);
 	EXPECT_EQ(dma_engine_write(e, ~0ull - 4, buf, 16, ev, sizeof(ev)),
 		  -ERANGE);
-	EXPECT_EQ(fk.transfers, 0);
+	EXPECT_EQ(fk.hw.transfers, 0);
 	dma_engine_close(e);
 }
 
@@ -525,7 +445,7 @@ UNIT_TEST(dma_edu_read_back_late)
 		  0);
 	/* The read under test ran before any translation was lent. */
 	EXPECT_EQ(late_seen_transfers, 1);
-	EXPECT_EQ(fk.transfers, 2);
+	EXPECT_EQ(fk.hw.transfers, 2);
 	EXPECT(!memcmp(buf, mem + 0x100, sizeof(buf)));
 	EXPECT(strstr(ev, "lent translation"));
 	EXPECT_EQ(nput, 1);

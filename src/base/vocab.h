@@ -63,9 +63,11 @@ struct dev_caps {
 	/* The DMA engine that drives its kind of device ("": none), even
 	 * when dma is false because the engine's discovery probe, a write
 	 * through a mapping of a fresh IOAS attached to the device, landed
-	 * nowhere (dma_probe_landed_nowhere). */
+	 * nowhere (dma_probe_landed_nowhere). dma_probe_landed: that write
+	 * ran and landed, so the engine is shown to work. */
 	char dma_engine[16];
 	bool dma_probe_landed_nowhere;
+	bool dma_probe_landed;
 	uint32_t hw_info_type; /* IOMMU_HW_INFO_TYPE_* */
 	/* Reserved regions the device reports (sysfs reserved_regions on a
 	 * kernel target), not counting direct-relaxable ones. */

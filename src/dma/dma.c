@@ -85,7 +85,7 @@ static bool changed(const unsigned char *m, unsigned char fill, size_t len)
 
 int dma_engine_probe_reach(struct dma_engine *e,
 			   const struct dma_reach_env *env, uint64_t *reach,
-			   char *why, size_t why_len)
+			   bool *landed, char *why, size_t why_len)
 {
 	const uint64_t low = e->drv->limits.iova_limit;
 	const size_t plen = 64;
@@ -95,6 +95,7 @@ int dma_engine_probe_reach(struct dma_engine *e,
 	int ret;
 
 	*reach = low;
+	*landed = false;
 	if (!e->drv->probe_write)
 		return 0;
 	hi = top_page(env, pg);
@@ -133,6 +134,7 @@ int dma_engine_probe_reach(struct dma_engine *e,
 	 * write that lands show. */
 	hit_hi = changed(m, 0xa5, plen);
 	hit_lo = changed(m + pg, 0xa5, plen);
+	*landed = hit_hi || hit_lo;
 	if (hit_hi && !hit_lo)
 		*reach = hi + pg;
 	else if (!hit_hi && !hit_lo)

@@ -198,11 +198,12 @@ int dma_engine_probe(const struct dma_dev_io *io, const char *devname,
  * which page the device really hit: H (*reach = H + a page), the alias
  * (the driver's limit), or neither (0: its DMA does not get through a
  * fresh translation at all). A driver without probe_write, or ranges with
- * nothing above the limit, keep the limit without a transfer.
+ * nothing above the limit, keep the limit without a transfer. *landed:
+ * the transfer ran and landed (at H or at the alias).
  */
 int dma_engine_probe_reach(struct dma_engine *e,
 			   const struct dma_reach_env *env, uint64_t *reach,
-			   char *why, size_t why_len);
+			   bool *landed, char *why, size_t why_len);
 
 int dma_engine_write(struct dma_engine *e, uint64_t iova, void *buf,
 		     size_t len, char *ev, size_t evlen);

@@ -373,6 +373,7 @@ void model_caps(const struct model *m, struct target_caps *caps)
 		dc->dma_probe_landed_nowhere =
 			p->bug == MB_DEV_DMA_UNTRANSLATED && d == p->ndev - 1;
 		dc->dma = !dc->dma_probe_landed_nowhere;
+		dc->dma_probe_landed = dc->dma;
 		dc->hw_info_type = io->hw_info_type;
 		/* What sysfs reserved_regions shows, even when the driver
 		 * hides it from iommufd (resv-unreported). */

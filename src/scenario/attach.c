@@ -511,12 +511,12 @@ SCENARIO(attach, discovery_dma_lands,
 			continue;
 		nfailed++;
 		for (unsigned j = 0; j < caps->ndev && ok < 0; j++)
-			if (caps->dev[j].dma &&
+			if (caps->dev[j].dma_probe_landed &&
 			    !strcmp(caps->dev[j].dma_engine, d->dma_engine))
 				ok = (int)j;
 		if (ok < 0) {
 			tc_inconclusive(c, "ATTACH-12",
-					"dev %u (%s): its %s engine's discovery write through a mapping of a fresh, attached IOAS landed nowhere, and no other device's %s engine landed one, so the engine is not shown to work",
+					"dev %u (%s): its %s engine's discovery write through a mapping of a fresh, attached IOAS landed nowhere, and no other device's %s engine landed its discovery write, so the engine is not shown to work",
 					i, d->name, d->dma_engine, d->dma_engine);
 			continue;
 		}

@@ -347,7 +347,8 @@ static void probe_engine(const struct target_config *cfg, int ufd, int fd,
 			    broken, blen))
 		goto out_io;
 	/* On an error broken already says why. */
-	if (!dma_engine_probe_reach(e, &env, &reach, broken, blen)) {
+	if (!dma_engine_probe_reach(e, &env, &reach, &d->probe_landed, broken,
+				    blen)) {
 		if (reach) {
 			d->engine = drv;
 			d->reach = reach;
@@ -546,6 +547,7 @@ static void dma_caps(struct kernel_facts *f, struct target_caps *caps,
 				 sizeof(caps->dev[i].dma_engine),
 				 d->matched->name);
 		caps->dev[i].dma_probe_landed_nowhere = d->landed_nowhere;
+		caps->dev[i].dma_probe_landed = d->probe_landed;
 	}
 	for (unsigned i = 0; i < f->ndev; i++) {
 		const struct kdev_facts *d = &f->dev[i];

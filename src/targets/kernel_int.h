@@ -26,9 +26,10 @@ struct kdev_facts {
 	const struct dma_engine_driver *engine;
 	uint64_t reach;
 	/* The driver matched by PCI ID, and whether its discovery probe
-	 * landed nowhere (engine is then NULL). */
+	 * landed (at the top page or its alias) or ran and landed nowhere
+	 * (engine is then NULL); neither when it moved nothing. */
 	const struct dma_engine_driver *matched;
-	bool landed_nowhere;
+	bool probe_landed, landed_nowhere;
 	unsigned slot; /* its bounce page in the window */
 };
 

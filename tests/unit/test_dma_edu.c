@@ -465,6 +465,7 @@ static int f_probe_map(void *arg, void *uva, size_t len, uint64_t iova)
 	return 0;
 }
 
+static bool probe_landed;
 static uint64_t probe_reach(uint64_t mask, const struct iova_range *r,
 			    unsigned n)
 {
@@ -475,7 +476,8 @@ static uint64_t probe_reach(uint64_t mask, const struct iova_range *r,
 
 	nprobe_maps = 0;
 	fk.dma_mask = mask;
-	EXPECT_EQ(dma_engine_probe_reach(e, &env, &reach, why, sizeof(why)),
+	EXPECT_EQ(dma_engine_probe_reach(e, &env, &reach, &probe_landed, why,
+					 sizeof(why)),
 		  0);
 	dma_engine_close(e);
 	return reach;
@@ -489,10 +491,15 @@ UNIT_TEST(dma_edu_probe_reach)
 
 	/* dma_mask raised: the top page is hit, the reach is 2^48. */
 	EXPECT_EQ(probe_reach(0, wide, 2), 1ull << 48);
+	EXPECT(probe_landed);
 	/* Default 28-bit mask: the write wraps to the alias. */
 	EXPECT_EQ(probe_reach((1ull << 28) - 1, wide, 2), 1ull << 28);
-	/* Nothing above the default mask to tell apart: its limit. */
+	EXPECT(probe_landed);
+	/* Nothing above the default mask to tell apart: its limit, and no
+	 * transfer to show the engine works. */
 	EXPECT_EQ(probe_reach(0, low, 1), 1ull << 28);
+	EXPECT(!probe_landed);
 	/* Nothing lands at all: 0 (the device has no working DMA). */
 	EXPECT_EQ(probe_reach(0xfff, wide, 2), 0);
+	EXPECT(!probe_landed);
 }

@@ -273,3 +273,38 @@ UNIT_TEST(dma_edu_pasid_too_wide)
 	EXPECT_EQ(fk.hw.transfers, 0);
 	dma_engine_close(e);
 }
+
+/* The reach probe's pages in the RID's table, or (drop) nowhere. */
+static bool probe_drop;
+static int fp_probe_map(void *arg, void *uva, size_t len, uint64_t iova)
+{
+	struct fp *f = arg;
+
+	if (!probe_drop && f->nmap < 4)
+		f->map[f->nmap++] = (struct fp_map){ NO_TAG, iova, uva, len };
+	return 0;
+}
+
+UNIT_TEST(dma_edu_pasid_probe_reach)
+{
+	static const struct iova_range wide[] = {
+		{ 0, 0xfedfffff }, { 0xfef00000, 0xffffffffffffull } };
+
+	for (int drop = 0; drop < 2; drop++) {
+		struct dma_engine *e = open_fp();
+		struct dma_reach_env env = { fp_probe_map, wide, 2, &fk };
+		uint64_t reach = 7;
+		bool landed = !drop;
+		char why[128] = "";
+
+		probe_drop = drop;
+		EXPECT_EQ(dma_engine_probe_reach(e, &env, &reach, &landed, why,
+						 sizeof(why)),
+			  0);
+		/* Its dma_mask is all 64 bits: the top page is hit. A
+		 * translation that never comes: it landed nowhere. */
+		EXPECT_EQ(reach, drop ? 0 : 1ull << 48);
+		EXPECT(landed == !drop);
+		dma_engine_close(e);
+	}
+}

@@ -61,6 +61,14 @@ struct dev_caps {
 	bool dirty_tracking; /* IOMMU_HW_CAP_DIRTY_TRACKING */
 	bool dma;	     /* a DMA engine drives this device */
 	bool dma_pasid;	     /* ...and it can tag its DMA with a PASID */
+	/* The DMA engine that drives its kind of device ("": none), even
+	 * when dma is false because the engine's discovery probe, a write
+	 * through a mapping of a fresh IOAS attached to the device, landed
+	 * nowhere (dma_probe_landed_nowhere). dma_probe_landed: that write
+	 * ran and landed, so the engine is shown to work. */
+	char dma_engine[16];
+	bool dma_probe_landed_nowhere;
+	bool dma_probe_landed;
 	uint32_t hw_info_type; /* IOMMU_HW_INFO_TYPE_* */
 	/* Reserved regions the device reports (sysfs reserved_regions on a
 	 * kernel target), not counting direct-relaxable ones. */
@@ -93,6 +101,10 @@ struct target_caps {
 	bool hwpt_alloc;      /* IOMMU_HWPT_ALLOC works */
 	bool fault_inject;    /* fail-nth style injection is available */
 	bool unsafe_interrupts; /* allow_unsafe_interrupts was needed */
+	/* IOVAs the DMA engines keep mapped for themselves in every IOAS
+	 * (their bounce pages): never hand them to a scenario. last == 0:
+	 * none. */
+	struct iova_range dma_window;
 	/* IOAS_MAP pins real user pages, so a hole in the address space
 	 * fails it (the model has no address space to check). */
 	bool pins_user_memory;
@@ -109,7 +121,7 @@ struct target_caps {
 	 * translate. last == 0: not known. */
 	struct iova_range iommu_aperture[T_MAX_DEVS];
 	char kernel_release[64];
-	char notes[160];      /* shown in reports, e.g. why something is off */
+	char notes[320];      /* shown in reports, e.g. why something is off */
 };
 
 #endif

@@ -19,6 +19,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../dma/dma.h"
 #include "../explore/explore.h"
 #include "../explore/mirror.h"
 #include "../report/report.h"
@@ -71,7 +72,7 @@ enum {
 	O_FILTER, O_FORMAT, O_OUTPUT, O_TIMEOUT, O_VERBOSE, O_HELP, O_PROFILES,
 	O_JSON, O_BY, O_ORACLE, O_SEED, O_SEQUENCES, O_LENGTH, O_SECONDS,
 	O_DMA_PERMILLE, O_EXHAUSTIVE, O_DEPTH, O_PROGRESS, O_REPLAY_OUT,
-	O_EXPLORE, O_STABLE_REASONS,
+	O_EXPLORE, O_STABLE_REASONS, O_DMA_ENGINE,
 };
 
 struct optstate {
@@ -151,7 +152,14 @@ static const char *target_name(unsigned i)
 	return target_kinds(&n)[i].name;
 }
 
-/* "a, b, c": the n names of a table. */
+static const char *engine_name(unsigned i)
+{
+	unsigned n;
+
+	return dma_engine_drivers(&n)[i]->name;
+}
+
+/* "a, b, c": the n names of a table (targets, DMA engines). */
 static void join_names(char *buf, size_t len, unsigned n,
 		       const char *(*name)(unsigned i))
 {
@@ -180,6 +188,15 @@ static int target_option(struct target_config *cfg, int key, const char *arg)
 		}
 		cfg->target = arg;
 		return 0;
+	case O_DMA_ENGINE:
+		if (!dma_engine_driver_find(arg)) {
+			dma_engine_drivers(&n);
+			join_names(names, sizeof(names), n, engine_name);
+			return usage_error("unknown DMA engine '%s' (%s)", arg,
+					   names);
+		}
+		cfg->dma_engine = arg;
+		return 0;
 	case O_PROFILE:
 		cfg->profile = arg;
 		return 0;
@@ -206,6 +223,7 @@ static int target_option(struct target_config *cfg, int key, const char *arg)
 	{ "--device", true, O_DEVICE },                                     \
 	{ "--mock-devices", true, O_MOCK_DEVICES },                         \
 	{ "--allow-rebind", false, O_ALLOW_REBIND },                        \
+	{ "--dma-engine", true, O_DMA_ENGINE },                             \
 	{ "--help", false, O_HELP }
 
 static const char usage_text[] =
@@ -246,7 +264,9 @@ static const char usage_target_opts[] =
 "  --profile NAME               model profile (default: conforming)\n"
 "  --device BDF                 kernel target: a device to use (repeatable)\n"
 "  --mock-devices N             mock target: how many mock devices\n"
-"  --allow-rebind               kernel target: may unbind another driver\n";
+"  --allow-rebind               kernel target: may unbind another driver\n"
+"  --dma-engine NAME            kernel target: drive only this DMA engine\n"
+"                               (default: the one for the device); one of:\n";
 
 static const char usage_tail[] =
 "\n"
@@ -256,9 +276,10 @@ static const char usage_tail[] =
 "A target that cannot be opened (e.g. no /dev/iommu) is an environment\n"
 "error: exit 2 with the reason, no report.\n";
 
-/* The usage text; the targets come from their table. */
+/* The usage text; the targets and DMA engines come from their tables. */
 static void print_usage(FILE *f)
 {
+	const struct dma_engine_driver *const *d;
 	const struct target_kind *k;
 	unsigned n;
 
@@ -267,6 +288,9 @@ static void print_usage(FILE *f)
 	for (unsigned i = 0; i < n; i++)
 		fprintf(f, "      %-10s %s\n", k[i].name, k[i].description);
 	fputs(usage_target_opts, f);
+	d = dma_engine_drivers(&n);
+	for (unsigned i = 0; i < n; i++)
+		fprintf(f, "      %-10s %s\n", d[i]->name, d[i]->description);
 	fputs(usage_tail, f);
 }
 
@@ -402,8 +426,10 @@ static int cmd_list(int argc, char **argv)
 		}
 		putchar('\n');
 	}
-	if (with_target)
+	if (with_target) {
 		run_result_free(&r);
+		run_options_release(&ro);
+	}
 	return 0;
 }
 
@@ -465,16 +491,14 @@ static void pr_end(void *arg, unsigned idx, const struct case_result *c)
 			c->reason ? c->reason : "");
 }
 
-static int oracle_config(const struct target_config *tcfg, const char *oracle,
-			 struct target_config *ocfg, struct model_profile *mirror);
-
 /*
  * `run --explore SEQS[,DMA]`: a bounded explorer pass after the scenarios,
  * reported as one more case ("explore.lockstep") so it reaches the KTAP file,
  * the matrix and the JSON/JUnit reports like any scenario. The guest uses it:
  * one boot gives both the scenarios and the lockstep pass.
  */
-static void explore_case(const struct target_config *tcfg, unsigned seqs,
+static void explore_case(const struct target_config *tcfg,
+			 const struct target_caps *caps, unsigned seqs,
 			 unsigned dma_permille, struct case_result *c)
 {
 	struct explore_opts o = { .seed = 1, .seq_len = 24, .max_seqs = seqs,
@@ -495,9 +519,8 @@ static void explore_case(const struct target_config *tcfg, unsigned seqs,
 	mem = open_memstream(&buf, &len);
 	if (!mem)
 		return;
-	if (oracle_config(tcfg, NULL, &ocfg, &mirror)) {
+	if (explore_oracle(caps, NULL, &ocfg, &mirror, why, sizeof(why))) {
 		rc = 2;
-		snprintf(why, sizeof(why), "no oracle for this target");
 	} else {
 		rc = explore_run(tcfg, &ocfg, &o, &st, mem, why, sizeof(why));
 		fprintf(mem, "explore: %llu sequences, %llu steps (%llu DMA), "
@@ -608,6 +631,7 @@ static int cmd_run(int argc, char **argv)
 		out = fopen(output, "w");
 		if (!out) {
 			run_result_free(&r);
+			run_options_release(&ro);
 			return usage_error("cannot write %s: %s", output,
 					   strerror(errno));
 		}
@@ -633,6 +657,7 @@ static int cmd_run(int argc, char **argv)
 			if (out != stdout)
 				fclose(out);
 			run_result_free(&r);
+			run_options_release(&ro);
 			return usage_error("%s", why);
 		}
 	}
@@ -645,7 +670,8 @@ static int cmd_run(int argc, char **argv)
 			struct case_result *c = &grown[r.ncases];
 
 			r.cases = grown;
-			explore_case(&ro.cfg, explore_seqs, explore_dma, c);
+			explore_case(&ro.cfg, &r.caps, explore_seqs, explore_dma,
+				     c);
 			r.ncases++;
 			run_result_count(&r, c);
 			if (prog.stream)
@@ -666,12 +692,14 @@ static int cmd_run(int argc, char **argv)
 	}
 	if (fflush(out) || ferror(out) || (out != stdout && fclose(out))) {
 		run_result_free(&r);
+		run_options_release(&ro);
 		return usage_error("writing %s failed", output ? output : "stdout");
 	}
 	fprintf(stderr, "%s: target=%s: %u passed, %u failed, %u skipped\n",
 		PROG, r.target, r.npass, r.nfail, r.nskip);
 	key = r.nfail ? 1 : 0;
 	run_result_free(&r);
+	run_options_release(&ro);
 	return key;
 }
 
@@ -767,44 +795,27 @@ out:
 /* --- explore / replay ------------------------------------------------------ */
 
 /*
- * The oracle: a conforming model. For a model target it is --oracle, else
- * the target's own profile when that conforms, else "default" (every
- * negative control shares the default geometry). For a kernel or mock target
- * it mirrors the target's discovered geometry.
+ * explore and replay: the target is discovered once, here; the explorer
+ * opens it from that discovery for every sequence, and the oracle follows
+ * from its caps (explore_oracle).
  */
-static int oracle_config(const struct target_config *tcfg, const char *oracle,
-			 struct target_config *ocfg, struct model_profile *mirror)
+static int discover_for_explore(struct target_config *tcfg,
+				const char *oracle, struct target_config *ocfg,
+				struct model_profile *mirror,
+				struct target_discovery **disc)
 {
-	char why[256];
+	char why[256] = "";
 	bool skip;
 
-	memset(ocfg, 0, sizeof(*ocfg));
-	ocfg->target = "model";
-	if (oracle) {
-		if (!model_profile_find(oracle))
-			return usage_error("unknown model profile '%s' (see list --profiles)",
-					   oracle);
-		ocfg->profile = oracle;
-		return 0;
+	*disc = target_discover(tcfg, why, sizeof(why), &skip);
+	if (!*disc)
+		return reason_error(why);
+	tcfg->discovery = *disc;
+	if (explore_oracle(&(*disc)->caps, oracle, ocfg, mirror, why,
+			   sizeof(why))) {
+		target_discovery_free(*disc);
+		return usage_error("%s", why);
 	}
-	if (!tcfg->target || !strcmp(tcfg->target, "model")) {
-		const struct model_profile *p = model_profile_find(tcfg->profile);
-
-		if (!p)
-			return usage_error("unknown model profile '%s' (see list --profiles)",
-					   tcfg->profile);
-		ocfg->profile = p->breaks && p->breaks[0] ? "default" : p->name;
-		return 0;
-	}
-	{
-		struct target *t = target_open(tcfg, why, sizeof(why), &skip);
-
-		if (!t)
-			return reason_error(why);
-		mirror_profile(mirror, &t->caps);
-		target_close(t);
-	}
-	ocfg->model_profile = mirror;
 	return 0;
 }
 
@@ -828,6 +839,7 @@ static int cmd_explore(int argc, char **argv)
 	struct target_config tcfg = { 0 }, ocfg;
 	struct explore_opts o = { .seed = 1, .seq_len = 24, .max_seqs = 2000,
 				  .dma_permille = 100, .depth = 3 };
+	struct target_discovery *disc;
 	struct explore_stats st;
 	struct model_profile mirror;
 	const char *oracle = NULL;
@@ -888,10 +900,11 @@ static int cmd_explore(int argc, char **argv)
 	}
 	if (!o.max_seqs && !o.max_seconds && !o.exhaustive)
 		return usage_error("explore needs a bound: --sequences or --seconds");
-	ret = oracle_config(&tcfg, oracle, &ocfg, &mirror);
+	ret = discover_for_explore(&tcfg, oracle, &ocfg, &mirror, &disc);
 	if (ret)
 		return ret;
 	ret = explore_run(&tcfg, &ocfg, &o, &st, stdout, why, sizeof(why));
+	target_discovery_free(disc);
 	if (ret == 2)
 		return reason_error(why);
 	printf("# explore: target=%s%s%s oracle=%s seed=%llu: %llu sequences, "
@@ -923,6 +936,7 @@ static int cmd_replay(int argc, char **argv)
 	};
 	struct optstate s = { argc, argv, 1, NULL, NULL };
 	struct target_config tcfg = { 0 }, ocfg;
+	struct target_discovery *disc;
 	struct model_profile mirror;
 	const char *oracle = NULL, *file = NULL;
 	char why[256] = "";
@@ -949,10 +963,11 @@ static int cmd_replay(int argc, char **argv)
 	}
 	if (!file)
 		return usage_error("replay needs a FILE");
-	ret = oracle_config(&tcfg, oracle, &ocfg, &mirror);
+	ret = discover_for_explore(&tcfg, oracle, &ocfg, &mirror, &disc);
 	if (ret)
 		return ret;
 	ret = explore_replay(file, &tcfg, &ocfg, stdout, why, sizeof(why));
+	target_discovery_free(disc);
 	if (ret == 2)
 		return reason_error(why);
 	return ret;

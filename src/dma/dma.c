@@ -1,35 +1,202 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Engine probing, and device access through a VFIO device fd. */
+/* An engine's life and its limits, and device access through a VFIO
+ * device fd. */
 #include <errno.h>
+#include <inttypes.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/eventfd.h>
 #include <unistd.h>
 
 #include "../uapi/vfio_cdev.h"
 #include "dma.h"
 
-int dma_engine_probe(const struct dma_dev_io *io, const char *devname,
-		     const struct dma_bounce *bounce, enum dma_wait wait,
-		     struct dma_engine **out, char *why, size_t why_len)
-{
-	uint16_t ids[2];
+#define DEFAULT_TIMEOUT_MS 5000
 
-	/* The engine by PCI ID; edu's probe explains any other device. */
+int dma_engine_open(const struct dma_engine_driver *drv,
+		    const struct dma_dev_io *io, const char *devname,
+		    const struct dma_bounce *bounce, enum dma_wait wait,
+		    uint64_t reach, struct dma_engine **out, char *why,
+		    size_t why_len)
+{
+	struct dma_engine *e = calloc(1, sizeof(*e));
+	int ret;
+
 	*out = NULL;
-	if (!io->cfg_read(io->arg, 0, ids, sizeof(ids)) &&
-	    ids[0] == EDU_VENDOR && ids[1] == EDU_PASID_DEVICE)
-		return edu_pasid_engine_probe(io, devname, bounce, wait, out,
-					      why, why_len);
-	return edu_engine_probe(io, devname, bounce, wait, out, why, why_len);
+	if (!e)
+		return -ENOMEM;
+	e->drv = drv;
+	e->io = *io;
+	if (bounce)
+		e->bounce = *bounce;
+	e->limits = drv->limits;
+	if (reach)
+		e->limits.iova_limit = reach;
+	e->timeout_ms = DEFAULT_TIMEOUT_MS;
+	e->wait = wait;
+	snprintf(e->name, sizeof(e->name), "%s %s", drv->name, devname);
+	ret = drv->open(e, why, why_len);
+	if (ret) {
+		free(e);
+		return ret;
+	}
+	*out = e;
+	return 0;
+}
+
+/* The highest page below 2^48 of the ranges; 0 when none. */
+static uint64_t top_page(const struct dma_reach_env *env, uint64_t pg)
+{
+	const uint64_t cap = 1ull << 48;
+	uint64_t hi = 0;
+
+	for (unsigned i = 0; i < env->nranges; i++) {
+		const struct iova_range *r = &env->ranges[i];
+		uint64_t top = r->last < cap - 1 ? r->last : cap - 1;
+
+		if (top < r->start || top - r->start + 1 < pg)
+			continue;
+		if (((top + 1) & ~(pg - 1)) - pg > hi)
+			hi = ((top + 1) & ~(pg - 1)) - pg;
+	}
+	return hi;
+}
+
+static bool page_in(const struct dma_reach_env *env, uint64_t iova,
+		    uint64_t pg)
+{
+	for (unsigned i = 0; i < env->nranges; i++)
+		if (iova >= env->ranges[i].start &&
+		    iova + pg - 1 <= env->ranges[i].last)
+			return true;
+	return false;
+}
+
+static bool changed(const unsigned char *m, unsigned char fill, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		if (m[i] != fill)
+			return true;
+	return false;
+}
+
+int dma_engine_probe_reach(struct dma_engine *e,
+			   const struct dma_reach_env *env, uint64_t *reach,
+			   bool *landed, char *why, size_t why_len)
+{
+	const uint64_t low = e->drv->limits.iova_limit;
+	const size_t plen = 64;
+	uint64_t pg = (uint64_t)sysconf(_SC_PAGESIZE), hi, lo, src = 0;
+	unsigned char *m, payload[64];
+	bool hit_hi, hit_lo;
+	int ret;
+
+	*reach = low;
+	*landed = false;
+	if (!e->drv->probe_write)
+		return 0;
+	hi = top_page(env, pg);
+	lo = hi & (low - 1) & ~(pg - 1);
+	/* The payload's page: low, unaliased, apart from lo. */
+	for (uint64_t c = 0x100000; c < low && !src; c += 0x100000)
+		if (c != lo && page_in(env, c, pg))
+			src = c;
+	if (hi < low || !page_in(env, lo, pg) || !src)
+		return 0; /* nothing above the limit to tell apart */
+	m = mmap(NULL, 3 * pg, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+	if (m == MAP_FAILED)
+		return -ENOMEM;
+	memset(m, 0xa5, 2 * pg);
+	for (size_t i = 0; i < plen; i++)
+		payload[i] = (unsigned char)(0x3c + 7 * i);
+	memcpy(m + 2 * pg, payload, plen);
+	ret = env->map(env->arg, m, pg, hi);
+	if (!ret)
+		ret = env->map(env->arg, m + pg, pg, lo);
+	if (!ret)
+		ret = env->map(env->arg, m + 2 * pg, pg, src);
+	if (ret) {
+		snprintf(why, why_len, "%s: mapping the reach probe's pages: %d",
+			 e->name, ret);
+		goto out;
+	}
+	ret = e->drv->probe_write(e, payload, plen, src, hi);
+	if (ret) {
+		snprintf(why, why_len, "%s: reach probe transfer failed (%d)",
+			 e->name, ret);
+		goto out;
+	}
+	/* Any change counts: a payload load that was blocked still lets a
+	 * write that lands show. */
+	hit_hi = changed(m, 0xa5, plen);
+	hit_lo = changed(m + pg, 0xa5, plen);
+	*landed = hit_hi || hit_lo;
+	if (hit_hi && !hit_lo)
+		*reach = hi + pg;
+	else if (!hit_hi && !hit_lo)
+		*reach = 0;
+out:
+	munmap(m, 3 * pg);
+	return ret;
+}
+
+/* The one place a transfer is held to the engine's declared limits. */
+static int check_limits(const struct dma_engine *e, uint64_t iova,
+			size_t len, const char *what, char *ev, size_t evlen)
+{
+	const struct dma_limits *l = &e->limits;
+
+	if (len < l->min_len || len > l->max_len ||
+	    (l->granularity > 1 && len % l->granularity)) {
+		snprintf(ev, evlen, "%s: %s len %zu outside %zu..%zu (in steps of %zu)",
+			 e->name, what, len, l->min_len, l->max_len,
+			 l->granularity ? l->granularity : 1);
+		return -EINVAL;
+	}
+	if (iova + len < iova || iova + len > l->iova_limit) {
+		snprintf(ev, evlen,
+			 "%s: %s iova 0x%" PRIx64 "+%zu beyond the device's DMA limit 0x%" PRIx64,
+			 e->name, what, iova, len, l->iova_limit);
+		return -ERANGE;
+	}
+	return 0;
+}
+
+static int transfer(struct dma_engine *e, bool write, uint64_t iova,
+		    void *buf, size_t len, char *ev, size_t evlen)
+{
+	int ret;
+
+	ev[0] = '\0';
+	ret = check_limits(e, iova, len, write ? "write" : "read", ev, evlen);
+	if (ret)
+		return ret;
+	return (write ? e->drv->write : e->drv->read)(e, iova, buf, len, ev,
+						      evlen);
+}
+
+int dma_engine_write(struct dma_engine *e, uint64_t iova, void *buf,
+		     size_t len, char *ev, size_t evlen)
+{
+	return transfer(e, true, iova, buf, len, ev, evlen);
+}
+
+int dma_engine_read(struct dma_engine *e, uint64_t iova, void *buf,
+		    size_t len, char *ev, size_t evlen)
+{
+	return transfer(e, false, iova, buf, len, ev, evlen);
 }
 
 void dma_engine_close(struct dma_engine *e)
 {
-	if (e)
-		e->ops->close(e);
+	if (!e)
+		return;
+	e->drv->close(e);
+	free(e);
 }
 
 /* --- struct dma_dev_io over a VFIO device fd ---------------------------- */

@@ -1,24 +1,40 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * DMA engines: a real device that moves bytes through the IOMMU on request.
- * One engine per device; it drives the device through its VFIO device fd
- * (or, in unit tests, through a fake implementing struct dma_dev_io).
+ * Each kind of device is a driver (struct dma_engine_driver, one file each,
+ * listed in engines.c) in the style of the kernel's VFIO selftest drivers:
+ * it is picked by PCI vendor:device and declares its own limits and what
+ * it can do. An engine is one driver driving one device, through its VFIO
+ * device fd (or, in unit tests, through a fake struct dma_dev_io).
  *
- * dma_engine_write(): the device writes len bytes of buf to memory at iova.
- * dma_engine_read():  the device reads len bytes at iova; buf receives what
- *                     it saw (for a blocked read: what the bus returned for
- *                     the fault, or buf's own pre-fill; never memory).
- * Both return 0 only when the engine saw the device run the transfer under
- * test to completion; whether translation let it through is for the caller
- * to judge from memory contents. -ETIMEDOUT: the device never completed.
- * -ENOLINK: the engine has no bounce path to read back what the device saw
- * (see struct dma_bounce). Any other -errno: device access failed.
+ * dma_engine_write(): the device writes len bytes to memory at iova. It
+ *   returns 0 only when the bytes the device wrote are known, and buf then
+ *   holds them:
+ *   - an engine that writes caller bytes (DMA_WRITES_CALLER_BYTES) loads
+ *     buf, confirms the load by reading it back, and leaves buf as it was;
+ *     when no translation lets the payload in (the device is detached, say)
+ *     it writes what its buffer holds and reports those bytes by copying
+ *     them into buf: the contents of its last confirmed load, or what it
+ *     read back from the device after the transfer under test;
+ *   - an engine that writes bytes of its own (DMA_WRITES_REPORTED_BYTES)
+ *     always reports them in buf.
+ *   Otherwise it fails, with the reason in ev: -EIO when the load did not
+ *   land or was not confirmed, -ENOLINK when what the device would write
+ *   is unknown (no translation to load it, no known buffer contents).
+ * dma_engine_read(): the device reads len bytes at iova; buf receives what
+ *   it saw (for a blocked read: what the bus returned for the fault, or
+ *   buf's own pre-fill; never memory). 0 only when that was read back from
+ *   the device; -ENOLINK when it could not be.
+ * Both: whether translation let the transfer under test through is for
+ * the caller to judge from memory contents. -ETIMEDOUT: the device never
+ * completed. -EINVAL/-ERANGE: outside the engine's declared limits (checked
+ * here, once, for every engine). Any other -errno: device access failed.
  *
- * Some devices (edu) can load and unload their buffer only by DMA. They
- * then need a bounce buffer that their owner makes reachable through the
- * device's current translation for the length of one operation, and they
- * check the bounce copies landed; evidence says when a payload could not be
- * loaded or confirmed.
+ * Devices that load and unload their buffer only by DMA (edu) need a bounce
+ * buffer that their owner keeps reachable through the device's translation
+ * (struct dma_bounce). Nothing of the engine's own reaches the IOMMU driver
+ * between the load and the transfer under test: the bounce is mapped before
+ * and stays mapped.
  */
 #ifndef IC_DMA_H
 #define IC_DMA_H
@@ -26,6 +42,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+
+#include "../base/vocab.h"
 
 /* Register/config access to one device. Each returns 0 or -errno. */
 struct dma_dev_io {
@@ -43,21 +61,34 @@ struct dma_dev_io {
 };
 
 /*
- * A bounce buffer the owner maps into the device's current translation:
- * get makes len bytes at *uva reachable at *iova (below limit) and returns
- * 0, or -errno with a one-line reason (e.g. the device is not attached);
- * put undoes it. Called around each operation, never across two.
+ * A bounce buffer the owner keeps in the device's current translation: get
+ * tells where len bytes at *uva are reachable at *iova and returns 0, or
+ * -errno with a one-line reason (e.g. the device is not attached). It must
+ * not map or unmap anything: the page is mapped before the case's DMA.
  */
 struct dma_bounce {
-	int (*get)(void *arg, size_t len, uint64_t limit, void **uva,
-		   uint64_t *iova, char *why, size_t why_len);
+	int (*get)(void *arg, size_t len, void **uva, uint64_t *iova,
+		   char *why, size_t why_len);
 	/* Optional, for reading back after a transfer under test when get
 	 * failed: may give the device a translation of its own for the
 	 * read-back (put takes it away again). Never called before the
 	 * transfer under test, so it cannot change what that saw. */
-	int (*get_late)(void *arg, size_t len, uint64_t limit, void **uva,
-			uint64_t *iova, char *why, size_t why_len);
+	int (*get_late)(void *arg, size_t len, void **uva, uint64_t *iova,
+			char *why, size_t why_len);
+	/* Undoes get_late; optional. */
 	void (*put)(void *arg);
+	void *arg;
+};
+
+/*
+ * For a driver's reach probe: a fresh translation of the device's own
+ * (nothing else mapped), into which map puts len bytes at uva at a fixed
+ * iova (0 or -errno); ranges are the IOVAs it admits.
+ */
+struct dma_reach_env {
+	int (*map)(void *arg, void *uva, size_t len, uint64_t iova);
+	const struct iova_range *ranges;
+	unsigned nranges;
 	void *arg;
 };
 
@@ -67,87 +98,130 @@ enum dma_wait {
 	DMA_WAIT_IRQ,  /* interrupt through an eventfd (register re-checked) */
 };
 
+/* What one transfer may be. dma_engine_write/read enforce it. */
+struct dma_limits {
+	size_t max_len;	     /* largest single transfer */
+	size_t min_len;	     /* smallest */
+	size_t granularity;  /* len is a multiple of this */
+	uint64_t iova_limit; /* iova + len must not exceed this */
+};
+
+enum dma_payload {
+	DMA_WRITES_CALLER_BYTES,   /* see dma_engine_write() */
+	DMA_WRITES_REPORTED_BYTES, /* bytes of its own, copied into buf */
+};
+
 struct dma_engine;
 
-struct dma_engine_ops {
+struct dma_engine_driver {
 	const char *name;
-	int (*write)(struct dma_engine *e, uint64_t iova, const void *buf,
-		     size_t len, char *ev, size_t evlen);
-	int (*read)(struct dma_engine *e, uint64_t iova, void *buf,
-		    size_t len, char *ev, size_t evlen);
+	const char *description; /* one line, for the usage text */
+	uint16_t vendor, device; /* PCI IDs it drives */
+	/* limits.iova_limit is what the device reaches unless the reach
+	 * probe finds more. */
+	struct dma_limits limits;
+	enum dma_payload payload;
+	bool tags_pasid; /* can issue DMA tagged with a PASID */
+
+	/* Set up an engine on a device of this driver's vendor:device:
+	 * check it answers, enable bus mastering. 0 or -errno + why. */
+	int (*open)(struct dma_engine *e, char *why, size_t why_len);
+	/* Optional, for the reach probe (dma_engine_probe_reach): the device
+	 * writes the len payload bytes, which the page mapped at src already
+	 * holds, to dst; 0 once it ran. Without it the probe moves nothing
+	 * and the reach is limits.iova_limit. */
+	int (*probe_write)(struct dma_engine *e, const void *payload,
+			   size_t len, uint64_t src, uint64_t dst);
+	/* The transfer itself; arguments already within limits. */
+	int (*write)(struct dma_engine *e, uint64_t iova, void *buf, size_t len,
+		     char *ev, size_t evlen);
+	int (*read)(struct dma_engine *e, uint64_t iova, void *buf, size_t len,
+		    char *ev, size_t evlen);
 	void (*close)(struct dma_engine *e);
 };
 
 struct dma_engine {
-	const struct dma_engine_ops *ops;
-	char name[48];		/* "edu 0000:00:03.0" */
-	size_t max_len;		/* largest single transfer */
-	uint64_t iova_limit;	/* iova + len must not exceed this */
-	unsigned timeout_ms;	/* per transfer */
-	enum dma_wait wait;	/* how completion was waited for */
+	const struct dma_engine_driver *drv;
+	char name[48];		  /* "edu 0000:00:03.0" */
+	struct dma_limits limits; /* the driver's, with the reach it has */
+	unsigned timeout_ms;	  /* per transfer */
+	enum dma_wait wait;	  /* how completion is waited for */
 	struct dma_dev_io io;
 	struct dma_bounce bounce;
 	/* Statistics over every transfer the device ran (bounce included). */
 	unsigned long ntransfers;
 	uint64_t busy_ns;
 	unsigned long nirq; /* completions signalled by the interrupt */
-	/* PASID tagging: an engine that can (pasid_capable) tags the
-	 * transfers under test with pasid while tag_pasid is set; the owner
-	 * sets both around an operation. Others leave tag_pasid unused. */
-	bool pasid_capable;
+	/* PASID tagging: a driver that tags_pasid tags the transfers under
+	 * test with pasid while tag_pasid is set; the owner sets both around
+	 * an operation. Others never see tag_pasid set. */
 	bool tag_pasid;
 	uint32_t pasid;
-	void *priv;
+	void *priv; /* the driver's */
 };
 
+/* The table of drivers (engines.c); find by name, NULL if none. */
+const struct dma_engine_driver *const *dma_engine_drivers(unsigned *n);
+const struct dma_engine_driver *dma_engine_driver_find(const char *name);
+
 /*
- * Probe the device behind io for a known engine (edu, edu-pasid). On success *out is
- * the engine (bus mastering enabled); else -errno and a one-line reason
- * (-ENODEV: not a device any engine drives). io is copied.
+ * The driver for the device behind io, by its vendor:device: any in the
+ * table, or only `only` when given. -ENODEV and a one-line reason when no
+ * driver drives it.
  */
+int dma_engine_match(const struct dma_dev_io *io, const char *devname,
+		     const struct dma_engine_driver *only,
+		     const struct dma_engine_driver **drv, char *why,
+		     size_t why_len);
+
+/*
+ * An engine of drv on the device behind io (copied). reach: how far the
+ * device reaches, as the reach probe measured it; 0 keeps the driver's limit.
+ * bounce may be NULL (then only transfers without a payload work).
+ */
+int dma_engine_open(const struct dma_engine_driver *drv,
+		    const struct dma_dev_io *io, const char *devname,
+		    const struct dma_bounce *bounce, enum dma_wait wait,
+		    uint64_t reach, struct dma_engine **out, char *why,
+		    size_t why_len);
+
+/* dma_engine_match() with any driver, then dma_engine_open(). */
 int dma_engine_probe(const struct dma_dev_io *io, const char *devname,
 		     const struct dma_bounce *bounce, enum dma_wait wait,
 		     struct dma_engine **out, char *why, size_t why_len);
+
+/*
+ * How far e's device reaches, and whether its DMA lands at all. Devices
+ * may mask DMA addresses and wrap silently (edu's dma_mask), so with a
+ * payload on a low page, one write to the highest page H (below 2^48) of
+ * env's ranges, with H's alias under limits.iova_limit mapped too, tells
+ * which page the device really hit: H (*reach = H + a page), the alias
+ * (the driver's limit), or neither (0: its DMA does not get through a
+ * fresh translation at all). A driver without probe_write, or ranges with
+ * nothing above the limit, keep the limit without a transfer. *landed:
+ * the transfer ran and landed (at H or at the alias).
+ */
+int dma_engine_probe_reach(struct dma_engine *e,
+			   const struct dma_reach_env *env, uint64_t *reach,
+			   bool *landed, char *why, size_t why_len);
+
+int dma_engine_write(struct dma_engine *e, uint64_t iova, void *buf,
+		     size_t len, char *ev, size_t evlen);
+int dma_engine_read(struct dma_engine *e, uint64_t iova, void *buf,
+		    size_t len, char *ev, size_t evlen);
+void dma_engine_close(struct dma_engine *e);
 
 /* A struct dma_dev_io over a VFIO device fd (config region, BARs, MSI or
  * INTx eventfd). The fd stays the caller's; free with dma_vfio_io_free. */
 int dma_vfio_io(int dfd, struct dma_dev_io *io);
 void dma_vfio_io_free(struct dma_dev_io *io);
 
-static inline int dma_engine_write(struct dma_engine *e, uint64_t iova,
-				   const void *buf, size_t len, char *ev,
-				   size_t evlen)
-{
-	return e->ops->write(e, iova, buf, len, ev, evlen);
-}
-
-static inline int dma_engine_read(struct dma_engine *e, uint64_t iova,
-				  void *buf, size_t len, char *ev,
-				  size_t evlen)
-{
-	return e->ops->read(e, iova, buf, len, ev, evlen);
-}
-
-void dma_engine_close(struct dma_engine *e);
-
 /* Memory decoding and bus mastering on, through the config region; 0 or
  * -errno (-EIO: the command register does not keep the bit). */
 int dma_enable_bus_master(const struct dma_dev_io *io);
 
-/* edu (QEMU's educational device, 1234:11e8). */
-int edu_engine_probe(const struct dma_dev_io *io, const char *devname,
-		     const struct dma_bounce *bounce, enum dma_wait wait,
-		     struct dma_engine **out, char *why, size_t why_len);
-#define EDU_VENDOR 0x1234
-#define EDU_DEVICE 0x11e8
-#define EDU_MAX_LEN 4095 /* QEMU 7.2 aborts on a transfer ending at 4096 */
-#define EDU_IOVA_LIMIT (1ull << 28) /* default dma_mask: 28 bits */
-
-/* edu-pasid (1234:11e9, the patched QEMU's PCIe edu with PASID-tagged DMA;
- * src/dma/edu_pasid.c). */
-int edu_pasid_engine_probe(const struct dma_dev_io *io, const char *devname,
-			   const struct dma_bounce *bounce, enum dma_wait wait,
-			   struct dma_engine **out, char *why, size_t why_len);
-#define EDU_PASID_DEVICE 0x11e9
+/* The drivers (engines.c lists them). */
+extern const struct dma_engine_driver edu_driver;	/* src/dma/edu.c */
+extern const struct dma_engine_driver edu_pasid_driver; /* edu_pasid.c */
 
 #endif

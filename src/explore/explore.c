@@ -66,6 +66,47 @@ static void close_sides(struct lockstep *ls)
 }
 
 /*
+ * Discover the target once (unless its configuration carries a discovery
+ * already): the universe comes from its caps, and every sequence's open
+ * skips discovery. what names the command for the reason.
+ */
+static int lockstep_init(struct lockstep *ls,
+			 const struct target_config *target, const char *what)
+{
+	const struct target_caps *caps;
+	bool skip;
+
+	ls->tcfg = target;
+	if (!target->discovery) {
+		ls->discovery = target_discover(target, ls->why, ls->why_len,
+						&skip);
+		if (!ls->discovery)
+			return -1;
+		ls->tcfg_discovered = *target;
+		ls->tcfg_discovered.discovery = ls->discovery;
+		ls->tcfg = &ls->tcfg_discovered;
+	}
+	caps = &ls->tcfg->discovery->caps;
+	if (!explore_universe_init(&ls->u, caps)) {
+		snprintf(ls->why, ls->why_len, "target has no device to %s with",
+			 what);
+		target_discovery_free(ls->discovery);
+		ls->discovery = NULL;
+		return -1;
+	}
+	ls->u.forget_destroyed = caps->hidden_objects;
+	return 0;
+}
+
+static void lockstep_end(struct lockstep *ls)
+{
+	close_sides(ls);
+	munmap(ls->u.buf, X_BUFS * X_BUF_PAGES * X_PAGE);
+	target_discovery_free(ls->discovery);
+	ls->discovery = NULL;
+}
+
+/*
  * Runs seq on fresh targets; fills *d. With g, each step is generated just
  * before it runs, from what the oracle has said exists so far. Returns -1
  * if a side can't be opened.
@@ -215,23 +256,13 @@ int explore_run(const struct target_config *target,
 {
 	struct lockstep ls = { .tcfg = target, .ocfg = oracle, .st = st,
 			       .why = why, .why_len = why_len };
-	struct target *probe;
 	double t0 = now();
 	uint64_t rng = o->seed ? o->seed : 1;
-	bool skip;
 	int rc = 0;
 
 	memset(st, 0, sizeof(*st));
-	probe = target_open(target, why, why_len, &skip);
-	if (!probe)
+	if (lockstep_init(&ls, target, "explore"))
 		return 2;
-	if (!explore_universe_init(&ls.u, &probe->caps)) {
-		snprintf(why, why_len, "target has no device to explore with");
-		target_close(probe);
-		return 2;
-	}
-	ls.u.forget_destroyed = probe->caps.hidden_objects;
-	target_close(probe);
 
 	if (o->exhaustive) {
 		rc = explore_exhaustive(&ls, o, out, t0);
@@ -262,8 +293,7 @@ int explore_run(const struct target_config *target,
 	}
 	st->seconds = now() - t0;
 	progress(o, st, t0, true);
-	close_sides(&ls);
-	munmap(ls.u.buf, X_BUFS * X_BUF_PAGES * X_PAGE);
+	lockstep_end(&ls);
 	return rc;
 }
 
@@ -276,10 +306,8 @@ int explore_replay(const char *path, const struct target_config *target,
 	struct explore_opts o = { 0 };
 	struct xseq seq = { 0 };
 	struct divergence d;
-	struct target *probe;
 	char line[256];
 	unsigned lineno = 0;
-	bool skip;
 	FILE *f = fopen(path, "r");
 	int rc;
 
@@ -303,18 +331,10 @@ int explore_replay(const char *path, const struct target_config *target,
 		seq.n++;
 	}
 	fclose(f);
-	probe = target_open(target, why, why_len, &skip);
-	if (!probe)
+	if (lockstep_init(&ls, target, "replay"))
 		return 2;
-	if (!explore_universe_init(&ls.u, &probe->caps)) {
-		target_close(probe);
-		snprintf(why, why_len, "target has no device to replay with");
-		return 2;
-	}
-	ls.u.forget_destroyed = probe->caps.hidden_objects;
-	target_close(probe);
 	if (explore_run_lockstep(&ls, &seq, NULL, &d)) {
-		close_sides(&ls);
+		lockstep_end(&ls);
 		return 2;
 	}
 	if (d.step < 0) {
@@ -325,7 +345,6 @@ int explore_replay(const char *path, const struct target_config *target,
 		explore_report(&ls, &seq, 0, &o, out);
 		rc = 1;
 	}
-	close_sides(&ls);
-	munmap(ls.u.buf, X_BUFS * X_BUF_PAGES * X_PAGE);
+	lockstep_end(&ls);
 	return rc;
 }

@@ -58,6 +58,10 @@ struct xres {
 
 struct lockstep {
 	const struct target_config *tcfg, *ocfg;
+	/* tcfg with a discovery, when the caller's had none: every
+	 * sequence's open then skips discovery. */
+	struct target_config tcfg_discovered;
+	struct target_discovery *discovery;
 	struct universe u;
 	struct explore_stats *st;
 	char *why;

@@ -6,6 +6,7 @@
  * regions: the contract's, plus what the target adds), so expected results follow the contract under the target's own
  * geometry rather than what the target returned.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "mirror.h"
@@ -66,4 +67,29 @@ void mirror_profile(struct model_profile *p, const struct target_caps *caps)
 		p->dev[p->ndev].max_pasid_log2 = d->max_pasid_log2;
 		p->ndev++;
 	}
+}
+
+int explore_oracle(const struct target_caps *caps, const char *oracle,
+		   struct target_config *ocfg, struct model_profile *mirror,
+		   char *why, size_t why_len)
+{
+	const char *name = oracle ? oracle : caps->profile;
+	const struct model_profile *p;
+
+	memset(ocfg, 0, sizeof(*ocfg));
+	ocfg->target = "model";
+	if (!oracle && !caps->reference_model) {
+		mirror_profile(mirror, caps);
+		ocfg->model_profile = mirror;
+		return 0;
+	}
+	p = model_profile_find(name);
+	if (!p) {
+		snprintf(why, why_len, "unknown model profile '%s' (see list --profiles)",
+			 name);
+		return -1;
+	}
+	ocfg->profile = oracle || !p->breaks || !p->breaks[0] ? p->name :
+								"default";
+	return 0;
 }

@@ -2,9 +2,23 @@
 #ifndef IC_MIRROR_H
 #define IC_MIRROR_H
 
+#include <stddef.h>
+
 #include "../model/model.h"
+#include "../targets/target.h"
 
 /* Fill *p: a conforming model profile with caps' geometry. */
 void mirror_profile(struct model_profile *p, const struct target_caps *caps);
+
+/*
+ * The explorer's oracle for a target with caps, into *ocfg (a model): the
+ * profile oracle when given; for the reference model its own profile when
+ * that conforms, else "default" (every negative control shares the default
+ * geometry); for any other target *mirror, built from its caps. Returns 0,
+ * or -1 with why for an unknown oracle profile.
+ */
+int explore_oracle(const struct target_caps *caps, const char *oracle,
+		   struct target_config *ocfg, struct model_profile *mirror,
+		   char *why, size_t why_len);
 
 #endif

@@ -369,7 +369,12 @@ void model_caps(const struct model *m, struct target_caps *caps)
 		dc->iommu = p->dev[d].iommu;
 		dc->max_pasid_log2 = p->dev[d].max_pasid_log2;
 		dc->dirty_tracking = io->dirty;
-		dc->dma = true;
+		/* As a kernel target's discovery probe would find it. */
+		snprintf(dc->dma_engine, sizeof(dc->dma_engine), "model");
+		dc->dma_probe_landed_nowhere =
+			p->bug == MB_DEV_DMA_UNTRANSLATED && d == p->ndev - 1;
+		dc->dma = !dc->dma_probe_landed_nowhere;
+		dc->dma_probe_landed = dc->dma;
 		dc->hw_info_type = io->hw_info_type;
 		dc->hw_info_known = true;
 		dc->hw_info_type_expected = io->hw_info_type;

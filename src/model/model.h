@@ -133,6 +133,9 @@ enum model_bug {
 	MB_ENGINE_TIMES_OUT,	  /* never completes */
 	MB_SECOND_FD_BIND_OK,	  /* OWN-7 */
 	MB_CLOSE_CTX_TEARDOWN,	  /* OBJ-10 */
+	MB_DEV_DMA_UNTRANSLATED,  /* ATTACH-12: the last device's DMA never
+				   * translates (F2), so its discovery probe
+				   * lands nowhere */
 	MB_COUNT
 };
 

@@ -188,6 +188,12 @@ int model_dma(struct model *m, unsigned dev, uint32_t pasid, enum dma_dir dir,
 		return op_end(m, -EINVAL);
 	if (bug(m, MB_ENGINE_TIMES_OUT))
 		return op_end(m, -ETIMEDOUT);
+	if (bug(m, MB_DEV_DMA_UNTRANSLATED) && dev == m->p->ndev - 1) {
+		if (evidence && evidence_len)
+			snprintf(evidence, evidence_len,
+				 "model: dev %u's DMA never translates", dev);
+		return op_end(m, 0);
+	}
 	if (bug(m, MB_ENGINE_NEVER_MOVES)) {
 		if (evidence && evidence_len)
 			snprintf(evidence, evidence_len,

@@ -446,6 +446,9 @@ static const struct model_profile profiles[] = {
 	NEG("close-ctx-teardown",
 	    "negative control: closing /dev/iommu blocks the devices still bound to it at once",
 	    "OBJ-10", MB_CLOSE_CTX_TEARDOWN),
+	NEG("dev-dma-untranslated",
+	    "negative control: the last device's DMA never translates, even through its attached IOAS (as docs/findings.md F2)",
+	    "ATTACH-12", MB_DEV_DMA_UNTRANSLATED),
 	/* The engine controls: a broken DMA engine on a correct IOMMU. They
 	 * break the evidence, not a rule, so every DMA invariant must lose
 	 * its PASS (tests/engine-controls.sh); DMA-1 is the one declared. */

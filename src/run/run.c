@@ -128,30 +128,45 @@ static struct target *do_open(const struct run_options *o, char *why,
 	return (o->open ? o->open : target_open)(&o->cfg, why, why_len, skip);
 }
 
-int run_discover(const struct run_options *o, struct run_result *r,
-		 char *why, size_t why_len, bool *skip)
+int run_discover(struct run_options *o, struct run_result *r, char *why,
+		 size_t why_len, bool *skip)
 {
-	struct target *t = do_open(o, why, why_len, skip);
 	time_t wall = time(NULL);
+	struct target *t = NULL;
 	struct tm tm;
 
-	if (!t) {
+	run_options_release(o);
+	if (o->open) {
+		t = do_open(o, why, why_len, skip);
+	} else {
+		why[0] = '\0';
+		o->discovery = target_discover(&o->cfg, why, why_len, skip);
+	}
+	if (!t && !o->discovery) {
 		if (!why[0])
 			snprintf(why, why_len, "cannot open target '%s'",
 				 o->cfg.target ? o->cfg.target : "model");
 		return -1;
 	}
-	r->caps = t->caps;
-	r->target = xstrdup(t->caps.target ? t->caps.target :
+	r->caps = t ? t->caps : o->discovery->caps;
+	r->target = xstrdup(r->caps.target ? r->caps.target :
 			    o->cfg.target ? o->cfg.target : "model");
-	r->profile = xstrdup(t->caps.profile ? t->caps.profile :
+	r->profile = xstrdup(r->caps.profile ? r->caps.profile :
 			     o->cfg.profile ? o->cfg.profile : "");
 	r->caps.target = r->target;
 	r->caps.profile = r->profile;
 	target_close(t);
+	o->cfg.discovery = o->discovery;
 	gmtime_r(&wall, &tm);
 	strftime(r->started, sizeof(r->started), "%Y-%m-%dT%H:%M:%SZ", &tm);
 	return 0;
+}
+
+void run_options_release(struct run_options *o)
+{
+	target_discovery_free(o->discovery);
+	o->discovery = NULL;
+	o->cfg.discovery = NULL;
 }
 
 /* --- the child ------------------------------------------------------------ */
@@ -641,7 +656,7 @@ int run_cases(const struct run_options *o, const struct scenario *const *list,
 	return 0;
 }
 
-int run_suite(const struct run_options *o, struct run_result *r, char *why,
+int run_suite(struct run_options *o, struct run_result *r, char *why,
 	      size_t why_len, bool *skip)
 {
 	const struct scenario *const *all;

@@ -21,11 +21,13 @@ typedef struct target *(*run_open_fn)(const struct target_config *cfg,
 				      char *why, size_t why_len, bool *skip);
 
 struct run_options {
-	struct target_config cfg;
+	struct target_config cfg; /* run_discover() sets cfg.discovery */
 	run_open_fn open;     /* NULL = target_open */
 	const char *filter;   /* fnmatch glob on scenario id; NULL = all */
 	unsigned timeout_sec; /* per case; 0 = RUN_DEFAULT_TIMEOUT */
 	struct run_hooks hooks;
+	/* run_discover()'s, freed by run_options_release(). */
+	struct target_discovery *discovery;
 };
 
 #define RUN_DEFAULT_TIMEOUT 60
@@ -36,12 +38,17 @@ const struct scenario **run_select(const struct scenario *const *list,
 				   unsigned *nsel);
 
 /*
- * Open the target in this process to learn its capabilities, copy them into
- * r, close it. On failure writes the target's one-line reason to why, sets
- * *skip as target_open() does, and returns -1.
+ * Discover the target in this process (target_discover(); with o->open, one
+ * open), copy its capabilities into r and hand the discovery to every
+ * case's open through o->cfg.discovery, so a case opens without
+ * discovering again. On failure writes the target's one-line reason to
+ * why, sets *skip as target_open() does, and returns -1.
  */
-int run_discover(const struct run_options *o, struct run_result *r,
-		 char *why, size_t why_len, bool *skip);
+int run_discover(struct run_options *o, struct run_result *r, char *why,
+		 size_t why_len, bool *skip);
+
+/* Release what run_discover() keeps in o. */
+void run_options_release(struct run_options *o);
 
 /*
  * Run the scenarios of list (already selected) against the capabilities in
@@ -57,7 +64,7 @@ int run_cases(const struct run_options *o, const struct scenario *const *list,
  * run. Returns 0 when the run happened (cases may have failed), -1 with
  * why/skip set when the target cannot be opened or the runner failed.
  */
-int run_suite(const struct run_options *o, struct run_result *r, char *why,
+int run_suite(struct run_options *o, struct run_result *r, char *why,
 	      size_t why_len, bool *skip);
 
 void run_result_free(struct run_result *r);

@@ -505,6 +505,46 @@ SCENARIO(attach, map_after_attach_visible,
 	}
 }
 
+/*
+ * Discovery runs each device's engine once: a write through a mapping made
+ * in a fresh IOAS after the device attached to it (ATTACH-12's own
+ * observation). A device whose write landed nowhere has no DMA, so the DMA
+ * cases that need it SKIP; here that stays a failure when an engine of the
+ * same kind landed on another device (F2: aliased functions behind a
+ * PCIe-to-PCI bridge), since then the engine is shown to work.
+ */
+SCENARIO(attach, discovery_dma_lands,
+	 .title = "every DMA device's discovery write through a mapping of its fresh, attached IOAS landed where the same engine lands on another device",
+	 .invariants = "ATTACH-12")
+{
+	const struct target_caps *caps = c->caps;
+	unsigned nfailed = 0;
+
+	for (unsigned i = 0; i < caps->ndev; i++) {
+		const struct dev_caps *d = &caps->dev[i];
+		int ok = -1;
+
+		if (!d->dma_probe_landed_nowhere)
+			continue;
+		nfailed++;
+		for (unsigned j = 0; j < caps->ndev && ok < 0; j++)
+			if (caps->dev[j].dma_probe_landed &&
+			    !strcmp(caps->dev[j].dma_engine, d->dma_engine))
+				ok = (int)j;
+		if (ok < 0) {
+			tc_inconclusive(c, "ATTACH-12",
+					"dev %u (%s): its %s engine's discovery write through a mapping of a fresh, attached IOAS landed nowhere, and no other device's %s engine landed its discovery write, so the engine is not shown to work",
+					i, d->name, d->dma_engine, d->dma_engine);
+			continue;
+		}
+		tc_check(c, "ATTACH-12", false,
+			 "dev %u (%s): its %s engine's discovery write through a mapping of a fresh, attached IOAS landed nowhere, while dev %u (%s) landed the same engine's write",
+			 i, d->name, d->dma_engine, ok, caps->dev[ok].name);
+	}
+	if (!nfailed)
+		tc_skip(c, "no device's discovery DMA probe failed (ATTACH-12 is judged by DMA in attach.map_after_attach_visible)");
+}
+
 SCENARIO(attach, replace_moves_reservations,
 	 .title = "a replace onto another IOAS moves the device's reservations with it",
 	 .invariants = "ATTACH-13")

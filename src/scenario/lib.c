@@ -4,6 +4,7 @@
  * device roles, IOVA choice and the DMA oracle. A case runs in its own
  * forked child, so memory handed out here is released when the child exits.
  */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -279,9 +280,14 @@ bool dev_pair_other_iommus(const struct tc *c, unsigned *a, unsigned *b)
 
 /* --- IOVA choice --------------------------------------------------------- */
 
+/* Reserved regions, and the IOVAs the target's DMA engines keep mapped. */
 static bool hits_reserved(const struct target_caps *caps, uint64_t start,
 			  uint64_t last)
 {
+	const struct iova_range *w = &caps->dma_window;
+
+	if (w->last && start <= w->last && w->start <= last)
+		return true;
 	for (unsigned d = 0; d < caps->ndev; d++)
 		for (unsigned i = 0; i < caps->dev[d].nresv; i++) {
 			const struct iova_range *r = &caps->dev[d].resv[i];
@@ -502,8 +508,20 @@ static enum dma_outcome dma_run_classify(struct tc *c, unsigned dev,
 		*err = ret;
 		return DMA_ERROR;
 	}
+	if (write && matches_pattern(buf, len, mem_seed)) {
+		/* The engine reports it wrote memory's own pre-fill: landed
+		 * and blocked look the same. */
+		tc_log(c, "dma write dev %u pasid %s iova 0x%llx len %zu: the engine wrote bytes equal to memory's pre-fill; cannot judge%s%s",
+		       dev, pasid_str(pasid, pb, sizeof(pb)),
+		       (unsigned long long)iova, len, ev[0] ? "; " : "", ev);
+		free(buf);
+		*err = -EIO;
+		return DMA_ERROR;
+	}
 	if (write) {
-		if (matches_pattern(mem, len, dev_seed))
+		/* Landed: memory holds the bytes the engine says it wrote
+		 * (buf after the call: the payload, or what it reported). */
+		if (!memcmp(mem, buf, len))
 			o = DMA_LANDED;
 		else if (matches_pattern(mem, len, mem_seed))
 			o = DMA_BLOCKED;

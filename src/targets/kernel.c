@@ -5,26 +5,13 @@
  *
  * Devices are the BDFs the user named; they must be bound to vfio-pci (with
  * allow_rebind we may bind a named device there through driver_override;
- * we never touch a device that was not named). Capabilities come from
- * sysfs and from a probe bind on a private iommufd at open. Two iommufd
- * contexts are open for the target's life; IDs handed out carry the context
- * in their top byte (T_ID_MAKE).
+ * we never touch a device that was not named). What the target is and can
+ * do is learnt once (kernel_discover.c); an open from that discovery only
+ * opens the two iommufd contexts the target keeps for its life. IDs handed
+ * out carry the context in their top byte (T_ID_MAKE).
  *
- * This file: the ops and the open. kernel_dma.c: the DMA engine and its
- * bounce page; kernel_discover.c: what the target is and can do.
- *
- * DMA (edu) needs a bounce page in the device's current translation to load
- * a payload and to read back what the device read (src/dma/dma.h). It is
- * mapped into the IOAS behind the RID's attachment (or a group sibling's)
- * at a free IOVA near the top of the engine's reach, only for the length of
- * one dma op, and unmapped before the op returns: scenarios never see it in
- * IOVA_RANGES, UNMAP counts or dirty bitmaps outside the op. Its map and
- * unmap cause invalidations of that page only (page-selective on VT-d and
- * AMD-Vi), after the scenario's own change, so a stale IOTLB entry for a
- * scenario IOVA is still seen. A device without translation gets no payload
- * (the write runs with whatever the device buffer holds, which still shows
- * a leak), and a read by such a device is read back through a private IOAS
- * attached only after the read under test, then detached again.
+ * This file: the ops and the open. kernel_dma.c: DMA engines and the
+ * bounce window every IOAS carries for them.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -35,6 +22,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "../uapi/fail_nth.h"
 #include "../uapi/iommufd.h"
 #include "../uapi/vfio_cdev.h"
 #include "kernel_int.h"
@@ -88,17 +76,24 @@ static bool dev_ok(struct kt *k, unsigned dev)
 	return dev < k->ndev;
 }
 
+struct kioas *kt_ioas_find(struct kt *k, unsigned ctx, uint32_t raw)
+{
+	for (unsigned i = 0; i < k->nioas; i++)
+		if (k->ioas[i].ctx == ctx && k->ioas[i].id == raw)
+			return &k->ioas[i];
+	return NULL;
+}
+
 /* --- ops ----------------------------------------------------------------- */
 
 static int k_ioas_alloc(struct target *t, unsigned ctx, uint32_t *ioas_id)
 {
-	struct kt *k = KT(t);
 	uint32_t raw;
 	int ret;
 
 	if (ctx >= KT_NCTX)
 		return -EINVAL;
-	ret = ufd_ioas_alloc(k->ufd[ctx], &raw);
+	ret = kt_ioas_alloc(KT(t), ctx, &raw);
 	if (!ret)
 		*ioas_id = out_id(ctx, raw);
 	return ret;
@@ -111,10 +106,13 @@ static int k_destroy(struct target *t, uint32_t id)
 	uint32_t raw;
 	int fd = id_fd(k, id, &raw, &ctx), ret;
 	struct khwpt *h;
+	struct kioas *io;
 
 	ret = ufd_destroy(fd, raw);
 	if (!ret && (h = hwpt_find(k, ctx, raw)))
 		*h = k->hwpt[--k->nhwpt];
+	if (!ret && (io = kt_ioas_find(k, ctx, raw)))
+		*io = k->ioas[--k->nioas];
 	return ret;
 }
 
@@ -130,10 +128,11 @@ static int k_ioas_map(struct target *t, uint32_t ioas_id, uint32_t flags,
 static int k_ioas_unmap(struct target *t, uint32_t ioas_id, uint64_t iova,
 			uint64_t len, uint64_t *unmapped)
 {
+	unsigned ctx;
 	uint32_t raw;
-	int fd = id_fd(KT(t), ioas_id, &raw, NULL);
 
-	return ufd_ioas_unmap(fd, raw, iova, len, unmapped);
+	id_fd(KT(t), ioas_id, &raw, &ctx);
+	return kt_ioas_unmap(KT(t), ctx, raw, iova, len, unmapped);
 }
 
 static int k_ioas_copy(struct target *t, uint32_t dst_ioas, uint32_t src_ioas,
@@ -245,12 +244,11 @@ static int k_hw_info(struct target *t, unsigned dev, void *data,
 static int k_option_huge_pages(struct target *t, uint32_t ioas_id, bool set,
 			       uint64_t *val)
 {
+	unsigned ctx;
 	uint32_t raw;
-	int fd = id_fd(KT(t), ioas_id, &raw, NULL);
 
-	return ufd_option(fd, IOMMU_OPTION_HUGE_PAGES,
-			  set ? IOMMU_OPTION_OP_SET : IOMMU_OPTION_OP_GET, raw,
-			  val);
+	id_fd(KT(t), ioas_id, &raw, &ctx);
+	return kt_option_huge_pages(KT(t), ctx, raw, set, val);
 }
 
 static int k_set_dirty_tracking(struct target *t, uint32_t hwpt_id,
@@ -296,7 +294,7 @@ static int k_bind(struct target *t, unsigned dev, unsigned ctx)
 	/* A second bind goes to the same cdev fd, as user space would. */
 	if (d->fd >= 0)
 		return vfio_bind_iommufd(d->fd, k->ufd[ctx], NULL);
-	fd = vfio_cdev_open(d->cdev);
+	fd = vfio_cdev_open(d->f->cdev);
 	if (fd < 0)
 		return fd;
 	ret = vfio_bind_iommufd(fd, k->ufd[ctx], &devid);
@@ -332,12 +330,16 @@ static void ctx_reopen_if_free(struct kt *k, unsigned ctx)
 		if (k->hwpt[i].ctx != ctx)
 			k->hwpt[n++] = k->hwpt[i];
 	k->nhwpt = n;
+	n = 0;
+	for (unsigned i = 0; i < k->nioas; i++)
+		if (k->ioas[i].ctx != ctx)
+			k->ioas[n++] = k->ioas[i];
+	k->nioas = n;
 }
 
 /*
- * OBJ-10: close context ctx's /dev/iommu. Each bound, attached device with
- * a DMA engine first gets a bounce page parked in its IOAS, since no map
- * or unmap can reach the context afterwards; it goes with the context.
+ * OBJ-10: close context ctx's /dev/iommu. Attached devices keep
+ * translating through their IOAS, bounce window included, until unbound.
  */
 static int k_close_ctx(struct target *t, unsigned ctx)
 {
@@ -347,24 +349,6 @@ static int k_close_ctx(struct target *t, unsigned ctx)
 		return -T_UNSUPPORTED;
 	if (k->ufd[ctx] < 0)
 		return -EBADF;
-	for (unsigned i = 0; i < k->ndev; i++) {
-		struct kdev *d = &k->dev[i];
-		char why[160];
-		uint32_t ioas;
-		uint64_t iova;
-		unsigned c;
-		void *uva;
-
-		if (d->fd < 0 || d->ctx != ctx || !d->has_engine ||
-		    d->bmapped || !kt_rid_ioas(k, d, &c, &ioas) || !ioas ||
-		    c != ctx)
-			continue;
-		if (!kt_bounce_map(d, ctx, ioas,
-				d->eng ? d->eng->max_len : EDU_MAX_LEN,
-				d->dma_limit ? d->dma_limit : EDU_IOVA_LIMIT,
-				&uva, &iova, why, sizeof(why)))
-			d->bparked = true;
-	}
 	close(k->ufd[ctx]);
 	k->ufd[ctx] = -1;
 	k->ctx_closed[ctx] = true;
@@ -386,7 +370,7 @@ static int k_bind_second_fd(struct target *t, unsigned dev, unsigned ctx)
 		return -T_UNSUPPORTED;
 	if (k->ufd[ctx] < 0)
 		return -EBADF;
-	fd = vfio_cdev_open(k->dev[dev].cdev);
+	fd = vfio_cdev_open(k->dev[dev].f->cdev);
 	if (fd < 0)
 		return fd;
 	ret = vfio_bind_iommufd(fd, k->ufd[ctx], &devid);
@@ -408,8 +392,6 @@ static int k_unbind(struct target *t, unsigned dev)
 	close(d->fd);
 	d->fd = -1;
 	d->attached = false;
-	if (d->bparked) /* released with the context */
-		d->bparked = d->bmapped = false;
 	ctx_reopen_if_free(k, d->ctx);
 	return 0;
 }
@@ -432,7 +414,7 @@ static int k_attach(struct target *t, unsigned dev, uint32_t pasid,
 	if (d->fd < 0) {
 		/* Not bound: ask through a cdev fd opened without BIND, as
 		 * user space would; closing it undoes anything it did. */
-		int fd = vfio_cdev_open(d->cdev);
+		int fd = vfio_cdev_open(d->f->cdev);
 
 		if (fd < 0)
 			return fd;
@@ -478,7 +460,7 @@ static int k_detach(struct target *t, unsigned dev, uint32_t pasid)
 		return -T_UNSUPPORTED;
 	d = &k->dev[dev];
 	if (d->fd < 0) {
-		int fd = vfio_cdev_open(d->cdev);
+		int fd = vfio_cdev_open(d->f->cdev);
 
 		if (fd < 0)
 			return fd;
@@ -491,12 +473,8 @@ static int k_detach(struct target *t, unsigned dev, uint32_t pasid)
 		ret = vfio_detach_pt(d->fd);
 	else
 		ret = vfio_detach_pasid_pt(d->fd, pasid);
-	if (!ret && pasid == T_NO_PASID) {
+	if (!ret && pasid == T_NO_PASID)
 		d->attached = false;
-		/* A parked bounce page is no longer reachable; it stays
-		 * mapped in the closed context until it is released. */
-		d->bparked = false;
-	}
 	return ret;
 }
 
@@ -524,9 +502,9 @@ static void k_close(struct target *t)
 		kt_engine_drop(d);
 		if (d->fd >= 0)
 			close(d->fd);
-		if (d->bmem)
-			munmap(d->bmem, d->blen);
 	}
+	if (k->win_mem)
+		munmap(k->win_mem, k->win_len);
 	for (unsigned c = 0; c < KT_NCTX; c++)
 		if (k->ufd[c] >= 0)
 			close(k->ufd[c]);
@@ -562,40 +540,71 @@ static const struct target_ops kernel_ops = {
 	.close = k_close,
 };
 
-struct target *kernel_target_open(const struct target_config *cfg, char *why,
-				  size_t why_len, bool *skip)
-{
-	struct kt *k;
 
-	*skip = false;
-	if (!cfg->ndevices) {
-		kt_say(why, why_len, "error: the kernel target needs devices to test (PCI BDFs bound to vfio-pci)");
+/* --- open, from a discovery ----------------------------------------------- */
+
+static struct target *open_discovered(const struct target_discovery *disc,
+				      char *why, size_t why_len)
+{
+	const struct kernel_facts *f = disc->facts;
+	struct kt *k = calloc(1, sizeof(*k));
+
+	if (!k) {
+		kt_say(why, why_len, "out of memory");
 		return NULL;
 	}
-	if (cfg->ndevices > T_MAX_DEVS) {
-		kt_say(why, why_len, "error: at most %d devices", T_MAX_DEVS);
-		return NULL;
-	}
-	if (access("/dev/iommu", F_OK)) {
-		kt_say(why, why_len, "error: /dev/iommu not found (kernel without CONFIG_IOMMUFD)");
-		*skip = true;
-		return NULL;
-	}
-	k = calloc(1, sizeof(*k));
-	if (!k)
-		return NULL;
 	k->t.ops = &kernel_ops;
 	k->t.priv = k;
+	k->t.caps = disc->caps;
+	k->facts = *f;
+	k->t.caps.profile = k->facts.profile;
 	k->fail_nth_fd = -1;
 	for (unsigned c = 0; c < KT_NCTX; c++)
 		k->ufd[c] = -1;
+	k->ndev = f->ndev;
 	for (unsigned i = 0; i < T_MAX_DEVS; i++) {
 		k->dev[i].fd = -1;
+		k->dev[i].f = &k->facts.dev[i];
 		k->dev[i].kt = k;
 	}
-	if (kt_discover(k, cfg, why, why_len, skip)) {
-		k_close(&k->t);
-		return NULL;
+	for (unsigned c = 0; c < KT_NCTX; c++) {
+		k->ufd[c] = ufd_open();
+		if (k->ufd[c] < 0) {
+			kt_say(why, why_len, "error: open /dev/iommu: %s",
+			       strerror(-k->ufd[c]));
+			goto fail;
+		}
 	}
+	if (kt_window_alloc(k)) {
+		kt_say(why, why_len, "out of memory for the bounce window");
+		goto fail;
+	}
+	if (k->t.caps.fault_inject)
+		k->fail_nth_fd = fail_nth_open(NULL);
+	k->t.caps.fault_inject = k->fail_nth_fd >= 0;
 	return &k->t;
+fail:
+	k_close(&k->t);
+	return NULL;
+}
+
+/*
+ * With cfg->discovery (made for this target) the open only opens the
+ * contexts: no sysfs, no BIND, no engine probe, no DMA. Without it, it
+ * discovers first, for this open alone.
+ */
+struct target *kernel_target_open(const struct target_config *cfg, char *why,
+				  size_t why_len, bool *skip)
+{
+	struct target_discovery own = { 0 };
+	struct target *t;
+
+	*skip = false;
+	if (cfg->discovery && cfg->discovery->kind->open == kernel_target_open)
+		return open_discovered(cfg->discovery, why, why_len);
+	if (kernel_target_discover(cfg, &own, why, why_len, skip))
+		return NULL;
+	t = open_discovered(&own, why, why_len);
+	own.free_facts(own.facts);
+	return t;
 }

@@ -1,10 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The kernel target's discovery at open: the named devices from sysfs
- * (group, IOMMU instance, reserved regions, VFIO cdev), bound to vfio-pci if
- * allowed; then, each bound on a private iommufd, what only a bound device
- * can tell (HW_INFO, the PASID uAPI, HWPT_ALLOC, its DMA engine and how far
- * it reaches).
+ * The kernel target's discovery, done once per run (target_discover) and
+ * handed to every open: the named devices from sysfs (group, IOMMU
+ * instance, reserved regions, VFIO cdev), bound to vfio-pci if allowed;
+ * then, each bound on a private iommufd, what only a bound device can tell
+ * (HW_INFO, the PASID uAPI, HWPT_ALLOC), the IOVA ranges a fresh IOAS has
+ * for it, and its DMA engine: the driver for its vendor:device
+ * (src/dma/engines.c), and how far it reaches, from DMA into that fresh
+ * IOAS. A device whose engine fails that probe has no working DMA, and the
+ * notes say why. Last, where the engines' bounce window goes.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -14,7 +18,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/utsname.h>
 #include <unistd.h>
@@ -27,6 +30,18 @@
 
 #define SYS_PCI "/sys/bus/pci/devices"
 #define PROBE_PASID 1
+#define MiB (1ull << 20)
+/*
+ * Where the bounce window may go: below 4 GiB, inside every domain
+ * aperture the drivers give (VT-d 2^39, an Arm SMMUv3 stage 2 2^40 and up)
+ * and above every RAM page of a 1 GiB guest, so an identity-mapping probe
+ * never reads it; 4 MiB under the top of the engines' reach, clear of a
+ * 2 MiB huge mapping at the top; above the explorer's IOVA slots.
+ */
+#define WINDOW_CEILING (4096 * MiB)
+#define WINDOW_GAP (4 * MiB)
+#define WINDOW_FLOOR (32 * MiB)
+#define WINDOW_ALIGN (64 * 1024ull) /* any IOMMU page size up to 64 KiB */
 
 /* --- small helpers ------------------------------------------------------ */
 
@@ -83,7 +98,20 @@ static int link_base(const char *path, char *out, size_t len)
 	return 0;
 }
 
-/* --- open: discovery ------------------------------------------------------ */
+static void add_note(struct target_caps *caps, const char *s)
+{
+	size_t n = strlen(caps->notes);
+
+	snprintf(caps->notes + n, sizeof(caps->notes) - n, "%s%s",
+		 n ? "; " : "", s);
+}
+
+static uint64_t round_up(uint64_t v, uint64_t a)
+{
+	return (v + a - 1) / a * a;
+}
+
+/* --- sysfs ---------------------------------------------------------------- */
 
 static const char *driver_profile(const char *iommu, uint32_t hw_type)
 {
@@ -103,12 +131,18 @@ static void parent_driver(const char *iommu, char *out, size_t len);
 /* What the contract requires of each device's driver (reserved regions,
  * GET_HW_INFO type and length) by the driver's name only: the expectation,
  * never the driver's own report. */
-static void contract_expectations(struct kt *k, struct target_caps *caps)
+struct iommu_names {
+	char name[T_MAX_DEVS][32];
+	unsigned n;
+};
+
+static void contract_expectations(const struct iommu_names *in,
+				  struct target_caps *caps)
 {
 	for (unsigned i = 0; i < caps->ndev; i++) {
 		struct dev_caps *dc = &caps->dev[i];
-		const char *iommu = dc->iommu < k->niommu ?
-					    k->iommu_names[dc->iommu] : "?";
+		const char *iommu = dc->iommu < in->n ? in->name[dc->iommu] :
+							"?";
 		const char *drv = driver_profile(iommu, 0);
 		char pname[64];
 
@@ -168,10 +202,10 @@ static int ensure_vfio_pci(const struct target_config *cfg, const char *bdf,
 	if (!cfg->allow_rebind) {
 		if (drv[0])
 			kt_say(why, why_len, "error: %s is bound to %s, not vfio-pci (bind it to vfio-pci, or allow rebinding)",
-			       bdf, drv);
+			    bdf, drv);
 		else
 			kt_say(why, why_len, "error: %s is not bound to vfio-pci (bind it, or allow rebinding)",
-			       bdf);
+			    bdf);
 		return -EBUSY;
 	}
 	snprintf(path, sizeof(path), SYS_PCI "/%s/driver_override", bdf);
@@ -187,7 +221,7 @@ static int ensure_vfio_pci(const struct target_config *cfg, const char *bdf,
 	link_base(path, drv, sizeof(drv));
 	if (strcmp(drv, "vfio-pci")) {
 		kt_say(why, why_len, "error: could not bind %s to vfio-pci (%s; is CONFIG_VFIO_PCI on?)",
-		       bdf, ret ? strerror(-ret) : "no driver took it");
+		    bdf, ret ? strerror(-ret) : "no driver took it");
 		return ret ? ret : -ENODEV;
 	}
 	return 0;
@@ -216,12 +250,14 @@ static void read_reserved(struct dev_caps *dc, unsigned group)
 	fclose(f);
 }
 
+/* IOMMU instances seen so far, by sysfs name: dev_caps.iommu indexes it. */
 /* sysfs facts about one named device; fills d->cdev and dc. */
-static int discover(struct kt *k, const struct target_config *cfg,
-		    unsigned i, char *why, size_t why_len, bool *skip)
+static int discover_sysfs(struct kernel_facts *f, struct dev_caps *dc,
+			  struct iommu_names *in,
+			  const struct target_config *cfg, unsigned i,
+			  char *why, size_t why_len, bool *skip)
 {
-	struct kdev *d = &k->dev[i];
-	struct dev_caps *dc = &k->t.caps.dev[i];
+	struct kdev_facts *d = &f->dev[i];
 	char path[PATH_MAX], name[64];
 	struct dirent *de;
 	unsigned j;
@@ -233,18 +269,18 @@ static int discover(struct kt *k, const struct target_config *cfg,
 	snprintf(path, sizeof(path), SYS_PCI "/%s", d->bdf);
 	if (access(path, F_OK)) {
 		kt_say(why, why_len, "error: PCI device %s does not exist",
-		       cfg->devices[i]);
+		    cfg->devices[i]);
 		return -ENODEV;
 	}
 	for (j = 0; j < i; j++)
-		if (!strcmp(k->dev[j].bdf, d->bdf)) {
+		if (!strcmp(f->dev[j].bdf, d->bdf)) {
 			kt_say(why, why_len, "error: device %s named twice", d->bdf);
 			return -EINVAL;
 		}
 	snprintf(path, sizeof(path), SYS_PCI "/%s/iommu_group", d->bdf);
 	if (link_base(path, name, sizeof(name))) {
 		kt_say(why, why_len, "error: %s has no IOMMU group (no IOMMU enabled for it)",
-		       d->bdf);
+		    d->bdf);
 		*skip = true;
 		return -ENODEV;
 	}
@@ -256,7 +292,7 @@ static int discover(struct kt *k, const struct target_config *cfg,
 	dir = opendir(path);
 	if (!dir) {
 		kt_say(why, why_len, "error: %s has no VFIO device cdev (kernel without CONFIG_VFIO_DEVICE_CDEV)",
-		       d->bdf);
+		    d->bdf);
 		*skip = true;
 		return -ENODEV;
 	}
@@ -268,144 +304,114 @@ static int discover(struct kt *k, const struct target_config *cfg,
 	snprintf(d->cdev, sizeof(d->cdev), "/dev/vfio/devices/%s", name);
 	if (!name[0] || access(d->cdev, F_OK)) {
 		kt_say(why, why_len, "error: %s: %s missing (is devtmpfs mounted?)",
-		       d->bdf, name[0] ? d->cdev : "vfio-dev/vfioN");
+		    d->bdf, name[0] ? d->cdev : "vfio-dev/vfioN");
 		*skip = true;
 		return -ENODEV;
 	}
 	snprintf(path, sizeof(path), SYS_PCI "/%s/iommu", d->bdf);
 	if (link_base(path, name, sizeof(name)))
 		snprintf(name, sizeof(name), "?");
-	for (j = 0; j < k->niommu; j++)
-		if (!strcmp(k->iommu_names[j], name))
+	for (j = 0; j < in->n; j++)
+		if (!strcmp(in->name[j], name))
 			break;
-	if (j == k->niommu)
-		copy_str(k->iommu_names[k->niommu++],
-			 sizeof(k->iommu_names[0]), name);
+	if (j == in->n)
+		copy_str(in->name[in->n++], sizeof(in->name[0]), name);
 	dc->iommu = j;
 	read_reserved(dc, dc->group);
 	return 0;
 }
 
-/*
- * How far the engine reaches: edu masks DMA addresses with its dma_mask
- * property (28 bits unless the VM raised it) and wraps silently. One
- * device write to a high IOVA H, with H's 28-bit alias mapped too, tells
- * which page the device really hit (0: neither, the device's DMA does not
- * get through a fresh IOAS at all). Costs one transfer; the answer is
- * kept per BDF for the life of the process (forked cases inherit it).
- */
-static struct {
-	char bdf[32];
-	uint64_t limit;
-} limit_cache[T_MAX_DEVS];
 
-static uint64_t dma_limit(const char *bdf, int ufd, int fd,
-			  struct dma_engine *e)
+/* --- what a bound device tells ------------------------------------------ */
+
+/* The IOVAs a fresh IOAS admits for one device (its aperture, less its
+ * reserved regions): any IOAS the device attaches to must keep the bounce
+ * window inside them. */
+struct dev_space {
+	bool known;
+	unsigned n;
+	struct iova_range r[T_MAX_RANGES];
+	uint64_t align;
+};
+
+struct reach_stage {
+	int ufd;
+	uint32_t ioas;
+};
+
+static int stage_map(void *arg, void *uva, size_t len, uint64_t iova)
 {
-	const uint64_t low = EDU_IOVA_LIMIT, cap = 1ull << 48;
-	struct iommu_iova_range r[T_MAX_RANGES];
-	uint32_t n = T_MAX_RANGES, ioas, pt;
-	uint64_t limit = low, hi = 0, lo, top, io;
-	long pg = sysconf(_SC_PAGESIZE);
-	unsigned char *m, payload[64] = { 0 };
-	char ev[200];
-	unsigned i, slot;
-	bool lo_ok = false;
+	struct reach_stage *s = arg;
 
-	for (i = 0; i < T_MAX_DEVS && limit_cache[i].bdf[0]; i++)
-		if (!strcmp(limit_cache[i].bdf, bdf))
-			return limit_cache[i].limit;
-	slot = i;
-	if (ufd_ioas_alloc(ufd, &ioas))
-		return low;
-	pt = ioas;
-	if (vfio_attach_pt(fd, &pt))
-		goto out_ioas;
-	if (ufd_ioas_iova_ranges(ufd, ioas, r, &n, NULL))
-		goto out_detach;
-	if (n > T_MAX_RANGES)
-		n = T_MAX_RANGES;
-	/* The highest page of the highest range, below 2^48. */
-	for (i = 0; i < n; i++) {
-		top = r[i].last < cap - 1 ? r[i].last : cap - 1;
-		if (top < r[i].start || top - r[i].start + 1 < (uint64_t)pg)
-			continue;
-		if ((((top + 1) & ~((uint64_t)pg - 1)) - pg) > hi)
-			hi = ((top + 1) & ~((uint64_t)pg - 1)) - pg;
-	}
-	lo = hi & (low - 1) & ~((uint64_t)pg - 1);
-	for (i = 0; i < n; i++)
-		if (lo >= r[i].start && lo + pg - 1 <= r[i].last)
-			lo_ok = true;
-	if (hi < low || !lo_ok)
-		goto out_detach;
-	m = mmap(NULL, 2 * pg, PROT_READ | PROT_WRITE,
-		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
-	if (m == MAP_FAILED)
-		goto out_detach;
-	memset(m, 0xa5, 2 * pg);
-	io = hi;
-	if (ufd_ioas_map(ufd, ioas, IOMMU_IOAS_MAP_FIXED_IOVA |
-			 IOMMU_IOAS_MAP_READABLE | IOMMU_IOAS_MAP_WRITEABLE,
-			 m, pg, &io))
-		goto out_mem;
-	io = lo;
-	if (ufd_ioas_map(ufd, ioas, IOMMU_IOAS_MAP_FIXED_IOVA |
-			 IOMMU_IOAS_MAP_READABLE | IOMMU_IOAS_MAP_WRITEABLE,
-			 m + pg, pg, &io))
-		goto out_unmap;
-	/* Whatever the device buffer holds: only where it lands counts. */
-	e->iova_limit = UINT64_MAX;
-	if (!dma_engine_write(e, hi, payload, sizeof(payload), ev, sizeof(ev))) {
-		bool hit_hi = false, hit_lo = false;
+	return ufd_ioas_map(s->ufd, s->ioas, IOMMU_IOAS_MAP_FIXED_IOVA |
+			    IOMMU_IOAS_MAP_READABLE | IOMMU_IOAS_MAP_WRITEABLE,
+			    uva, len, &iova);
+}
 
-		for (i = 0; i < sizeof(payload); i++) {
-			hit_hi |= m[i] != 0xa5;
-			hit_lo |= m[pg + i] != 0xa5;
+/*
+ * The device's DMA engine, if a driver drives its vendor:device, and how
+ * far it reaches, from transfers into the fresh IOAS ioas (attached to it,
+ * ranges in sp). On a failure *broken says why: the device then has no
+ * working DMA. No engine at all is not a failure.
+ */
+static void probe_engine(const struct target_config *cfg, int ufd, int fd,
+			 uint32_t ioas, const struct dev_space *sp,
+			 struct kdev_facts *d, char *broken, size_t blen)
+{
+	const struct dma_engine_driver *drv, *only = NULL;
+	struct reach_stage st = { ufd, ioas };
+	struct dma_reach_env env = { stage_map, sp->r, sp->n, &st };
+	struct dma_dev_io io;
+	struct dma_engine *e;
+	char why[160];
+	uint64_t reach = 0;
+
+	if (cfg->dma_engine)
+		only = dma_engine_driver_find(cfg->dma_engine);
+	if (dma_vfio_io(fd, &io))
+		return;
+	if (dma_engine_match(&io, d->bdf, only, &drv, why, sizeof(why)))
+		goto out_io;
+	d->matched = drv;
+	if (dma_engine_open(drv, &io, d->bdf, NULL, DMA_WAIT_POLL, 0, &e,
+			    broken, blen))
+		goto out_io;
+	/* On an error broken already says why. */
+	if (!dma_engine_probe_reach(e, &env, &reach, &d->probe_landed, broken,
+				    blen)) {
+		if (reach) {
+			d->engine = drv;
+			d->reach = reach;
+		} else {
+			d->landed_nowhere = true;
+			snprintf(broken, blen, "its DMA through a fresh IOAS landed nowhere");
 		}
-		if (hit_hi && !hit_lo)
-			limit = hi + pg;
-		else if (!hit_hi && !hit_lo)
-			limit = 0; /* reached neither: DMA does not translate */
 	}
-	e->iova_limit = low;
-out_unmap:
+	dma_engine_close(e);
 	ufd_ioas_unmap(ufd, ioas, 0, UINT64_MAX, NULL);
-out_mem:
-	munmap(m, 2 * pg);
-out_detach:
-	vfio_detach_pt(fd);
-out_ioas:
-	ufd_destroy(ufd, ioas);
-	if (slot < T_MAX_DEVS) {
-		copy_str(limit_cache[slot].bdf, sizeof(limit_cache[slot].bdf),
-			 bdf);
-		limit_cache[slot].limit = limit;
-	}
-	return limit;
+out_io:
+	dma_vfio_io_free(&io);
 }
 
 /*
  * Bind the device on a private iommufd and ask what only a bound device
- * can tell: HW_INFO, PASID uAPI, HWPT_ALLOC, and whether a DMA engine
- * answers. Everything is closed again.
+ * can tell: HW_INFO, PASID uAPI, HWPT_ALLOC (first only), the IOVA space of
+ * a fresh IOAS attached to it, and its DMA engine. Everything is closed
+ * again.
  */
-static int probe_bound(struct kt *k, unsigned i, bool first, char *why,
-		       size_t why_len, bool *skip)
+static int probe_bound(const struct target_config *cfg, struct kdev_facts *d,
+		       struct dev_caps *dc, struct target_caps *caps, bool first,
+		       struct dev_space *sp, char *broken, size_t blen,
+		       char *why, size_t why_len, bool *skip)
 {
-	struct kdev *d = &k->dev[i];
-	struct dev_caps *dc = &k->t.caps.dev[i];
-	struct target_caps *caps = &k->t.caps;
 	struct ufd_hw_info hi;
-	struct dma_dev_io io;
-	struct dma_engine *e;
-	uint32_t devid, ioas, hwpt, len = 0;
-	char ewhy[160];
+	uint32_t devid, ioas, hwpt, pt, len = 0;
 	int ufd, fd, ret;
 
 	ufd = ufd_open();
 	if (ufd < 0) {
-		kt_say(why, why_len, "error: open /dev/iommu: %s", strerror(-ufd));
+		kt_say(why, why_len, "error: open /dev/iommu: %s",
+		       strerror(-ufd));
 		return ufd;
 	}
 	fd = vfio_cdev_open(d->cdev);
@@ -448,16 +454,26 @@ static int probe_bound(struct kt *k, unsigned i, bool first, char *why,
 			ufd_destroy(ufd, ioas);
 		}
 	}
-	if (!dma_vfio_io(fd, &io)) {
-		ret = dma_engine_probe(&io, d->bdf, NULL, DMA_WAIT_POLL, &e,
-				       ewhy, sizeof(ewhy));
+	if (!ufd_ioas_alloc(ufd, &ioas)) {
+		pt = ioas;
+		ret = vfio_attach_pt(fd, &pt);
 		if (!ret) {
-			d->has_engine = dc->dma = true;
-			dc->dma_pasid = e->pasid_capable;
-			d->dma_limit = dma_limit(d->bdf, ufd, fd, e);
-			dma_engine_close(e);
+			uint32_t n = T_MAX_RANGES;
+
+			if (!ufd_ioas_iova_ranges(ufd, ioas,
+						  (struct iommu_iova_range *)sp->r,
+						  &n, &sp->align)) {
+				sp->known = true;
+				sp->n = n < T_MAX_RANGES ? n : T_MAX_RANGES;
+				probe_engine(cfg, ufd, fd, ioas, sp, d, broken,
+					     blen);
+			}
+			vfio_detach_pt(fd);
+		} else {
+			snprintf(broken, blen, "attaching a fresh IOAS: %s",
+				 strerror(-ret));
 		}
-		dma_vfio_io_free(&io);
+		ufd_destroy(ufd, ioas);
 	}
 	ret = 0;
 out:
@@ -466,35 +482,197 @@ out:
 	return ret;
 }
 
-static void add_note(struct target_caps *caps, const char *s)
-{
-	size_t n = strlen(caps->notes);
+/* --- the bounce window --------------------------------------------------- */
 
-	snprintf(caps->notes + n, sizeof(caps->notes) - n, "%s%s",
-		 n ? "; " : "", s);
+static bool inside_all(const struct dev_space *sp, unsigned ndev,
+		       uint64_t start, uint64_t last)
+{
+	for (unsigned i = 0; i < ndev; i++) {
+		bool in = !sp[i].known;
+
+		for (unsigned j = 0; j < sp[i].n && !in; j++)
+			in = start >= sp[i].r[j].start &&
+			     last <= sp[i].r[j].last;
+		if (!in)
+			return false;
+	}
+	return true;
 }
 
-int kt_discover(struct kt *k, const struct target_config *cfg, char *why,
-		size_t why_len, bool *skip)
+/*
+ * A page per DMA device (slot order = device order), WINDOW_GAP under the
+ * lowest reach of the engines or WINDOW_CEILING, stepping down 2 MiB at a
+ * time until it sits inside every device's IOVA space. 0 when there is no
+ * room: then DMA is off.
+ */
+static int place_window(struct kernel_facts *f, const struct dev_space *sp,
+			uint64_t reach)
 {
-	struct target_caps *caps;
-	struct utsname u;
-	char buf[64], pname[32], dropped[T_MAX_DEVS * 10] = "";
-	const char *prof;
-	int ret;
+	uint64_t pg = (uint64_t)sysconf(_SC_PAGESIZE), align = WINDOW_ALIGN;
+	uint64_t len, top, start;
+	unsigned ndma = 0;
+	size_t max_len = 0;
 
-	caps = &k->t.caps;
+	for (unsigned i = 0; i < f->ndev; i++) {
+		struct kdev_facts *d = &f->dev[i];
+
+		if (!d->engine)
+			continue;
+		d->slot = ndma++;
+		if (d->engine->limits.max_len > max_len)
+			max_len = d->engine->limits.max_len;
+		if (sp[i].align > align)
+			align = sp[i].align;
+	}
+	if (!ndma)
+		return 0;
+	f->slot_len = round_up(max_len, pg);
+	len = round_up(ndma * f->slot_len, align);
+	top = (reach < WINDOW_CEILING ? reach : WINDOW_CEILING) &
+	      ~(2 * MiB - 1);
+	for (; top >= WINDOW_FLOOR + WINDOW_GAP + len; top -= 2 * MiB) {
+		start = (top - WINDOW_GAP - len) & ~(align - 1);
+		if (inside_all(sp, f->ndev, start, start + len - 1)) {
+			f->window = (struct iova_range){ start,
+							 start + len - 1 };
+			return 0;
+		}
+	}
+	return -ENOSPC;
+}
+
+/* --- the discovery -------------------------------------------------------- */
+
+/* Leave device i out: the core could not claim it for user DMA. */
+static void drop_device(struct kernel_facts *f, struct target_caps *caps,
+			struct dev_space *sp, unsigned i)
+{
+	unsigned rest = f->ndev - i - 1;
+
+	memmove(&f->dev[i], &f->dev[i + 1], rest * sizeof(f->dev[0]));
+	memmove(&caps->dev[i], &caps->dev[i + 1], rest * sizeof(caps->dev[0]));
+	memmove(&sp[i], &sp[i + 1], rest * sizeof(sp[0]));
+	f->ndev--;
+	caps->ndev--;
+	caps->ndev_left_out++;
+}
+
+/* Caps and notes for the DMA the devices have, once the window is set. */
+static void dma_caps(struct kernel_facts *f, struct target_caps *caps,
+		     const struct dev_space *sp, const char *broken)
+{
+	const struct dma_engine_driver *first = NULL;
+	uint64_t reach = UINT64_MAX;
+	char note[sizeof(caps->notes)];
+
+	if (broken[0]) {
+		snprintf(note, sizeof(note), "no working DMA:%s", broken);
+		add_note(caps, note);
+	}
+	for (unsigned i = 0; i < f->ndev; i++) {
+		const struct kdev_facts *d = &f->dev[i];
+
+		if (d->matched)
+			copy_str(caps->dev[i].dma_engine,
+				 sizeof(caps->dev[i].dma_engine),
+				 d->matched->name);
+		caps->dev[i].dma_probe_landed_nowhere = d->landed_nowhere;
+		caps->dev[i].dma_probe_landed = d->probe_landed;
+	}
+	for (unsigned i = 0; i < f->ndev; i++) {
+		const struct kdev_facts *d = &f->dev[i];
+
+		if (!d->engine)
+			continue;
+		if (!first)
+			first = d->engine;
+		if (d->reach < reach)
+			reach = d->reach;
+		if (!caps->dma_max_len ||
+		    d->engine->limits.max_len < caps->dma_max_len)
+			caps->dma_max_len = d->engine->limits.max_len;
+	}
+	if (!first)
+		return;
+	if (place_window(f, sp, reach)) {
+		for (unsigned i = 0; i < f->ndev; i++)
+			f->dev[i].engine = NULL;
+		caps->dma_max_len = 0;
+		snprintf(note, sizeof(note), "no working DMA: no room below 0x%" PRIx64 " for the engines' bounce window in every device's IOVA ranges",
+			 reach);
+		add_note(caps, note);
+		return;
+	}
+	for (unsigned i = 0; i < f->ndev; i++) {
+		caps->dev[i].dma = f->dev[i].engine != NULL;
+		caps->dev[i].dma_pasid =
+			f->dev[i].engine && f->dev[i].engine->tags_pasid;
+	}
+	caps->dma = DMA_REAL;
+	caps->dma_iova_limit = reach;
+	caps->dma_window = f->window;
+	snprintf(note, sizeof(note), "DMA: %s, <=%zu B, IOVA < 0x%" PRIx64,
+		 first->name, caps->dma_max_len, reach);
+	add_note(caps, note);
+}
+
+static void free_facts(void *facts)
+{
+	free(facts);
+}
+
+int kernel_target_discover(const struct target_config *cfg,
+			   struct target_discovery *disc, char *why,
+			   size_t why_len, bool *skip)
+{
+	struct target_caps *caps = &disc->caps;
+	struct dev_space sp[T_MAX_DEVS] = { 0 };
+	struct iommu_names in = { 0 };
+	char buf[64], pname[32], dropped[T_MAX_DEVS * 10] = "";
+	char broken[T_MAX_DEVS * 130] = "";
+	struct kernel_facts *f;
+	const char *prof;
+	struct utsname u;
+	int ret, fd;
+
+	*skip = false;
+	if (!cfg->ndevices) {
+		kt_say(why, why_len, "error: the kernel target needs devices to test (PCI BDFs bound to vfio-pci)");
+		return -EINVAL;
+	}
+	if (cfg->ndevices > T_MAX_DEVS) {
+		kt_say(why, why_len, "error: at most %d devices", T_MAX_DEVS);
+		return -EINVAL;
+	}
+	if (cfg->dma_engine && !dma_engine_driver_find(cfg->dma_engine)) {
+		kt_say(why, why_len, "error: unknown DMA engine '%s'",
+		       cfg->dma_engine);
+		return -EINVAL;
+	}
+	if (access("/dev/iommu", F_OK)) {
+		kt_say(why, why_len, "error: /dev/iommu not found (kernel without CONFIG_IOMMUFD)");
+		*skip = true;
+		return -ENODEV;
+	}
+	f = calloc(1, sizeof(*f));
+	if (!f)
+		return -ENOMEM;
+	memset(caps, 0, sizeof(*caps));
 	caps->target = "kernel";
 	caps->pins_user_memory = true;
-	caps->hidden_objects = true; /* the DMA read-back's own IOAS */
-	k->ndev = caps->ndev = cfg->ndevices;
-	for (unsigned i = 0; i < k->ndev; i++) {
-		ret = discover(k, cfg, i, why, why_len, skip);
+	caps->hidden_objects = true;
+	f->ndev = caps->ndev = cfg->ndevices;
+	for (unsigned i = 0; i < f->ndev; i++) {
+		ret = discover_sysfs(f, &caps->dev[i], &in, cfg, i, why,
+				     why_len, skip);
 		if (ret)
 			goto fail;
 	}
-	for (unsigned i = 0; i < k->ndev;) {
-		ret = probe_bound(k, i, i == 0, why, why_len, skip);
+	for (unsigned i = 0; i < f->ndev;) {
+		char b[120] = "";
+
+		ret = probe_bound(cfg, &f->dev[i], &caps->dev[i], caps, i == 0,
+				  &sp[i], b, sizeof(b), why, why_len, skip);
 		if (ret == -ENODEV && strstr(why, "BIND_IOMMUFD")) {
 			/* The core could not claim the device for user DMA:
 			 * its IOMMU driver makes no paging domain for it
@@ -504,20 +682,19 @@ int kt_discover(struct kt *k, const struct target_config *cfg, char *why,
 			size_t l = strlen(dropped);
 
 			snprintf(dropped + l, sizeof(dropped) - l, " %s",
-				 k->dev[i].bdf + 5);
-			memmove(&k->dev[i], &k->dev[i + 1],
-				(k->ndev - i - 1) * sizeof(k->dev[0]));
-			memmove(&caps->dev[i], &caps->dev[i + 1],
-				(k->ndev - i - 1) * sizeof(caps->dev[0]));
-			k->ndev--;
-			caps->ndev--;
-			caps->ndev_left_out++;
-			k->dev[k->ndev].fd = -1;
+				 f->dev[i].bdf + 5);
+			drop_device(f, caps, sp, i);
 			why[0] = '\0';
 			continue;
 		}
 		if (ret)
 			goto fail;
+		if (b[0]) {
+			size_t l = strlen(broken);
+
+			snprintf(broken + l, sizeof(broken) - l, " %s (%s)",
+				 f->dev[i].bdf + 5, b);
+		}
 		i++;
 	}
 	if (dropped[0]) {
@@ -527,56 +704,15 @@ int kt_discover(struct kt *k, const struct target_config *cfg, char *why,
 			 "left out, BIND ENODEV (no paging domain):%s", dropped);
 		add_note(caps, note);
 	}
-	for (unsigned c = 0; c < KT_NCTX; c++) {
-		k->ufd[c] = ufd_open();
-		if (k->ufd[c] < 0) {
-			kt_say(why, why_len, "error: open /dev/iommu: %s",
-			       strerror(-k->ufd[c]));
-			goto fail;
-		}
-	}
 	caps->nctx = KT_NCTX;
-	for (unsigned i = 0; i < k->ndev; i++)
-		if (caps->dev[i].dma)
-			caps->dma = DMA_REAL;
-	if (caps->dma == DMA_REAL) {
-		caps->dma_max_len = EDU_MAX_LEN;
-		char bad[T_MAX_DEVS * 10] = "";
-
-		caps->dma_iova_limit = UINT64_MAX;
-		for (unsigned i = 0; i < k->ndev; i++) {
-			struct kdev *d = &k->dev[i];
-
-			if (!d->has_engine)
-				continue;
-			if (!d->dma_limit) {
-				size_t l = strlen(bad);
-
-				snprintf(bad + l, sizeof(bad) - l, " %s",
-					 d->bdf + 5);
-				continue;
-			}
-			if (d->dma_limit < caps->dma_iova_limit)
-				caps->dma_iova_limit = d->dma_limit;
-		}
-		if (caps->dma_iova_limit == UINT64_MAX)
-			caps->dma_iova_limit = EDU_IOVA_LIMIT;
-		if (bad[0]) {
-			char note[T_MAX_DEVS * 10 + 48];
-
-			snprintf(note, sizeof(note),
-				 "DMA probe blocked through a fresh IOAS:%s", bad);
-			add_note(caps, note);
-		}
-	}
-	prof = driver_profile(k->iommu_names[0], caps->dev[0].hw_info_type);
+	prof = driver_profile(in.name[0], caps->dev[0].hw_info_type);
 	if (!prof) {
-		parent_driver(k->iommu_names[0], pname, sizeof(pname));
+		parent_driver(in.name[0], pname, sizeof(pname));
 		prof = pname;
 	}
-	snprintf(k->profile, sizeof(k->profile), "%s", prof);
-	caps->profile = k->profile;
-	contract_expectations(k, caps);
+	snprintf(f->profile, sizeof(f->profile), "%s", prof);
+	caps->profile = f->profile;
+	contract_expectations(&in, caps);
 	if (!uname(&u))
 		copy_str(caps->kernel_release, sizeof(caps->kernel_release),
 			 u.release);
@@ -589,16 +725,17 @@ int kt_discover(struct kt *k, const struct target_config *cfg, char *why,
 	caps->pasid_uapi = false;
 	add_note(caps, "built without VFIO_DEVICE_ATTACH_PASID");
 #endif
-	if (!caps->pasid_uapi && k->ndev)
+	if (!caps->pasid_uapi && f->ndev)
 		add_note(caps, "kernel has no VFIO PASID attach");
-	if (caps->dma == DMA_REAL) {
-		snprintf(buf, sizeof(buf), "DMA: edu, <=4095 B, IOVA < 0x%llx",
-			 (unsigned long long)caps->dma_iova_limit);
-		add_note(caps, buf);
-	}
-	k->fail_nth_fd = fail_nth_open(NULL);
-	caps->fault_inject = k->fail_nth_fd >= 0;
+	dma_caps(f, caps, sp, broken);
+	fd = open("/proc/thread-self/fail-nth", O_RDWR | O_CLOEXEC);
+	caps->fault_inject = fd >= 0;
+	if (fd >= 0)
+		close(fd);
+	disc->facts = f;
+	disc->free_facts = free_facts;
 	return 0;
 fail:
-	return ret ? ret : -1;
+	free(f);
+	return ret;
 }

@@ -1,8 +1,26 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The kernel target's DMA: the engine of a bound device (src/dma), driven
- * through its VFIO device fd, and the bounce page it loads payloads from
- * and reads back through (see kernel.c's header for where it goes).
+ * The kernel target's DMA: one engine per bound device (src/dma), driven
+ * through its VFIO device fd, and the bounce window the engines load their
+ * payloads from and read back through.
+ *
+ * The window (kernel_facts.window) holds a page per DMA device. Every IOAS
+ * the target allocates gets it mapped at IOAS_ALLOC time and keeps it until
+ * the IOAS is destroyed, so a DMA op maps and unmaps nothing: between a
+ * scenario's warm-up and its transfer under test the only IOMMU operation
+ * is the scenario's own (a map can flush work a driver queued, an unmap can
+ * flush a whole domain: QEMU's AMD-Vi drops every IOTLB entry of the domain
+ * on any page invalidation). Scenarios never see the window: it lies inside
+ * every device's IOVA ranges (so no attach trips over it), caps.dma_window
+ * keeps the IOVA picker away from it, it is not reserved (IOVA_RANGES is
+ * unchanged), an unmap over it is split around it so it stays and the
+ * count is exact, and clearing HUGE_PAGES lifts it for the moment it would
+ * be in the way.
+ *
+ * A device without a translation for the window (detached, nested HWPT)
+ * gets no payload: its engine reports the bytes it wrote instead
+ * (src/dma/dma.h). A read-back after a transfer under test may still go
+ * through a private IOAS attached only then (bounce get_late).
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -15,11 +33,141 @@
 #include "../uapi/vfio_cdev.h"
 #include "kernel_int.h"
 
-/* --- bounce buffer for the DMA engine ------------------------------------ */
+#define MAP_RW (IOMMU_IOAS_MAP_FIXED_IOVA | IOMMU_IOAS_MAP_READABLE | \
+		IOMMU_IOAS_MAP_WRITEABLE)
+
+/* --- the window in every IOAS ------------------------------------------- */
+
+static bool have_window(const struct kt *k)
+{
+	return k->facts.window.last != 0;
+}
+
+static uint64_t window_len(const struct kt *k)
+{
+	return k->facts.window.last - k->facts.window.start + 1;
+}
+
+int kt_window_alloc(struct kt *k)
+{
+	void *m;
+
+	if (!have_window(k))
+		return 0;
+	m = mmap(NULL, window_len(k), PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+	if (m == MAP_FAILED)
+		return -ENOMEM;
+	k->win_mem = m;
+	k->win_len = window_len(k);
+	return 0;
+}
+
+static int window_map(struct kt *k, unsigned ctx, uint32_t raw)
+{
+	uint64_t iova = k->facts.window.start;
+
+	return ufd_ioas_map(k->ufd[ctx], raw, MAP_RW, k->win_mem, k->win_len,
+			    &iova);
+}
+
+static int window_unmap(struct kt *k, unsigned ctx, uint32_t raw)
+{
+	return ufd_ioas_unmap(k->ufd[ctx], raw, k->facts.window.start,
+			      k->win_len, NULL);
+}
+
+/* IOAS_ALLOC, then the window into the new IOAS. An IOAS the window could
+ * not go into still works; its devices' DMA just carries no payload. */
+int kt_ioas_alloc(struct kt *k, unsigned ctx, uint32_t *raw)
+{
+	int ret = ufd_ioas_alloc(k->ufd[ctx], raw);
+	struct kioas *io;
+
+	if (ret || k->nioas == KT_MAX_IOAS)
+		return ret;
+	io = &k->ioas[k->nioas++];
+	*io = (struct kioas){ .ctx = ctx, .id = *raw };
+	io->window = have_window(k) && !window_map(k, ctx, *raw);
+	return 0;
+}
+
+/* One piece of a split unmap: 0 with its bytes added, ENOENT as nothing. */
+static int unmap_piece(int fd, uint32_t raw, uint64_t start, uint64_t last,
+		       uint64_t *total)
+{
+	uint64_t n = 0;
+	int ret = ufd_ioas_unmap(fd, raw, start, last - start + 1, &n);
+
+	if (ret == -ENOENT)
+		return 0;
+	*total += n;
+	return ret;
+}
+
+/*
+ * IOAS_UNMAP as the IOAS without the window would answer it: a range over
+ * the window is unmapped in the pieces beside it (no mapping straddles the
+ * window, and the kernel unmaps area by area anyway), so the window stays
+ * and the count leaves it out. Nothing unmapped is ENOENT, except for
+ * unmap-all, which the kernel lets succeed on an empty IOAS. A piece that
+ * cuts a mapping (ENOENT) counts as nothing; no scenario cuts a mapping
+ * with a range that also covers the window.
+ */
+int kt_ioas_unmap(struct kt *k, unsigned ctx, uint32_t raw, uint64_t iova,
+		  uint64_t len, uint64_t *unmapped)
+{
+	const struct iova_range *w = &k->facts.window;
+	struct kioas *io = kt_ioas_find(k, ctx, raw);
+	int fd = k->ufd[ctx], ret = 0;
+	bool all = iova == 0 && len == UINT64_MAX;
+	uint64_t last = all ? UINT64_MAX : iova + len - 1, total = 0;
+
+	if (!io || !io->window || fd < 0 ||
+	    (!all && (!len || last < iova || iova >= UINT64_MAX ||
+		      len >= UINT64_MAX)) ||
+	    last < w->start || iova > w->last)
+		return ufd_ioas_unmap(fd, raw, iova, len, unmapped);
+	if (iova < w->start)
+		ret = unmap_piece(fd, raw, iova, w->start - 1, &total);
+	if (!ret && last > w->last)
+		ret = unmap_piece(fd, raw, w->last + 1, last, &total);
+	if (!ret && !total && !all)
+		ret = -ENOENT;
+	if (!ret && unmapped)
+		*unmapped = total;
+	return ret;
+}
+
+/*
+ * IOMMU_OPTION_HUGE_PAGES. Clearing it fails EINVAL on an IOAS with a
+ * domain and any mapping, the window included: then retry without the
+ * window, so the answer is the one for the scenario's own mappings, and
+ * put the window back. Only this op pays for it, never a DMA.
+ */
+int kt_option_huge_pages(struct kt *k, unsigned ctx, uint32_t raw, bool set,
+			 uint64_t *val)
+{
+	struct kioas *io = kt_ioas_find(k, ctx, raw);
+	int op = set ? IOMMU_OPTION_OP_SET : IOMMU_OPTION_OP_GET;
+	int fd = k->ufd[ctx];
+	int ret = ufd_option(fd, IOMMU_OPTION_HUGE_PAGES, op, raw, val);
+
+	if (ret != -EINVAL || !set || *val || !io || !io->window)
+		return ret;
+	if (window_unmap(k, ctx, raw))
+		return ret;
+	ret = ufd_option(fd, IOMMU_OPTION_HUGE_PAGES, op, raw, val);
+	io->window = !window_map(k, ctx, raw);
+	return ret;
+}
+
+/* --- the bounce page of one device --------------------------------------- */
 
 /* The IOAS the device's RID translates through now: its own attachment
  * or, iommu groups being attached as one, a group sibling's. */
-bool kt_rid_ioas(struct kt *k, struct kdev *d, unsigned *ctx, uint32_t *ioas)
+static bool rid_ioas(struct kt *k, struct kdev *d, unsigned *ctx,
+		     uint32_t *ioas)
 {
 	unsigned di = (unsigned)(d - k->dev);
 	const struct dev_caps *c = &k->t.caps.dev[di];
@@ -42,170 +190,99 @@ bool kt_rid_ioas(struct kt *k, struct kdev *d, unsigned *ctx, uint32_t *ioas)
 	return false;
 }
 
-/* Map the bounce page into ioas at a free IOVA below limit. */
-int kt_bounce_map(struct kdev *d, unsigned ctx, uint32_t ioas, size_t len,
-		  uint64_t limit, void **uva, uint64_t *iova, char *why,
-		  size_t why_len)
+static void slot_of(struct kdev *d, void **uva, uint64_t *iova)
 {
 	struct kt *k = d->kt;
-	struct iommu_iova_range r[T_MAX_RANGES];
-	uint32_t n = T_MAX_RANGES;
-	uint64_t align = 0, maplen, cand;
-	uintptr_t base;
-	long pg = sysconf(_SC_PAGESIZE);
-	int ret, fd;
+	size_t off = (size_t)d->f->slot * k->facts.slot_len;
 
-	fd = k->ufd[ctx];
-	ret = ufd_ioas_iova_ranges(fd, ioas, r, &n, &align);
-	if (ret) {
-		kt_say(why, why_len, "IOVA_RANGES for the bounce page: %d", ret);
-		return ret;
-	}
-	if (n > T_MAX_RANGES)
-		n = T_MAX_RANGES;
-	if (align < (uint64_t)pg)
-		align = pg;
-	maplen = (len + align - 1) / align * align;
-	if (d->blen < maplen) {
-		void *m;
-
-		if (d->bmem)
-			munmap(d->bmem, d->blen);
-		d->bmem = NULL;
-		m = mmap(NULL, maplen + align, PROT_READ | PROT_WRITE,
-			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
-		if (m == MAP_FAILED)
-			return -ENOMEM;
-		/* Keep the mapping simple: aligned start, whole length. */
-		d->bmem = m;
-		d->blen = maplen + align;
-	}
-	/* From the top of the engine's reach down, range by range: scenarios
-	 * pick IOVAs from the bottom up, and a collision only costs a step. */
-	base = ((uintptr_t)d->bmem + align - 1) & ~((uintptr_t)align - 1);
-	for (unsigned i = n; i-- > 0;) {
-		uint64_t top = r[i].last < limit - 1 ? r[i].last + 1 : limit;
-
-		if (top < r[i].start + maplen)
-			continue;
-		cand = (top - maplen) / align * align;
-		for (unsigned tries = 0; tries < 16 && cand >= r[i].start;
-		     tries++) {
-			uint64_t io = cand;
-
-			ret = ufd_ioas_map(fd, ioas,
-					   IOMMU_IOAS_MAP_FIXED_IOVA |
-						   IOMMU_IOAS_MAP_READABLE |
-						   IOMMU_IOAS_MAP_WRITEABLE,
-					   (void *)base, maplen, &io);
-			if (!ret) {
-				d->bmapped = true;
-				d->buva = (void *)base;
-				d->bctx = ctx;
-				d->bioas = ioas;
-				d->biova = cand;
-				d->bmaplen = maplen;
-				*uva = (void *)base;
-				*iova = cand;
-				return 0;
-			}
-			if (ret != -EEXIST && ret != -EADDRINUSE &&
-			    ret != -EINVAL) {
-				kt_say(why, why_len, "mapping the bounce page: %d",
-				       ret);
-				return ret;
-			}
-			if (cand < r[i].start + 0x100000)
-				break;
-			cand = (cand - 0x100000) / align * align;
-		}
-	}
-	kt_say(why, why_len, "no free IOVA for a bounce page below 0x%" PRIx64,
-	       limit);
-	return -ENOSPC;
+	*uva = (char *)k->win_mem + off;
+	*iova = k->facts.window.start + off;
 }
 
-static int bounce_get(void *arg, size_t len, uint64_t limit, void **uva,
-		      uint64_t *iova, char *why, size_t why_len)
+static int bounce_get(void *arg, size_t len, void **uva, uint64_t *iova,
+		      char *why, size_t why_len)
 {
 	struct kdev *d = arg;
+	struct kioas *io;
 	uint32_t ioas;
 	unsigned ctx;
 
-	if (d->bparked) {
-		if (len > d->bmaplen) {
-			kt_say(why, why_len, "parked bounce page too short");
-			return -ENOLINK;
-		}
-		*uva = d->buva;
-		*iova = d->biova;
-		return 0;
-	}
-	if (!kt_rid_ioas(d->kt, d, &ctx, &ioas)) {
+	if (!rid_ioas(d->kt, d, &ctx, &ioas)) {
 		kt_say(why, why_len, "device not attached: no translation");
 		return -ENOLINK;
 	}
 	if (!ioas) {
-		kt_say(why, why_len, "nested HWPT: no IOAS to map a bounce page");
+		kt_say(why, why_len, "nested HWPT: no IOAS holding the bounce page");
 		return -ENOLINK;
 	}
-	return kt_bounce_map(d, ctx, ioas, len, limit, uva, iova, why, why_len);
+	io = kt_ioas_find(d->kt, ctx, ioas);
+	if (!io || !io->window) {
+		kt_say(why, why_len, "IOAS %u does not hold the bounce window",
+		       ioas);
+		return -ENOLINK;
+	}
+	if (len > d->kt->facts.slot_len) {
+		kt_say(why, why_len, "bounce page too short");
+		return -ENOLINK;
+	}
+	slot_of(d, uva, iova);
+	return 0;
 }
 
 /*
- * After a read by a device without translation: attach it to a private
- * IOAS holding only the bounce page for the read-back, and detach again in
- * bounce_put. The device is blocked before and after, as it was.
+ * After a transfer under test by a device without translation: attach it
+ * to a private IOAS (window included) for the read-back, and detach again
+ * in bounce_put. The device is blocked before and after, as it was.
  */
-static int bounce_get_late(void *arg, size_t len, uint64_t limit,
-			   void **uva, uint64_t *iova, char *why,
-			   size_t why_len)
+static int bounce_get_late(void *arg, size_t len, void **uva,
+			   uint64_t *iova, char *why, size_t why_len)
 {
 	struct kdev *d = arg;
-	int fd = d->kt->ufd[d->ctx], ret;
+	struct kt *k = d->kt;
+	int fd = k->ufd[d->ctx], ret;
 	uint32_t ioas, pt;
 	unsigned ctx;
 
-	if (kt_rid_ioas(d->kt, d, &ctx, &pt))
-		return bounce_get(arg, len, limit, uva, iova, why, why_len);
+	if (rid_ioas(k, d, &ctx, &pt))
+		return bounce_get(arg, len, uva, iova, why, why_len);
+	if (fd < 0 || !have_window(k)) {
+		kt_say(why, why_len, "no context or window to lend a translation from");
+		return -ENOLINK;
+	}
 	ret = ufd_ioas_alloc(fd, &ioas);
 	if (ret) {
 		kt_say(why, why_len, "IOAS for the read-back: %d", ret);
 		return ret;
 	}
+	ret = window_map(k, d->ctx, ioas);
 	pt = ioas;
-	ret = vfio_attach_pt(d->fd, &pt);
+	if (!ret)
+		ret = vfio_attach_pt(d->fd, &pt);
 	if (ret) {
-		kt_say(why, why_len, "attach for the read-back: %d", ret);
+		kt_say(why, why_len, "lending a translation for the read-back: %d",
+		       ret);
 		ufd_destroy(fd, ioas);
 		return -ENOLINK;
 	}
-	ret = kt_bounce_map(d, d->ctx, ioas, len, limit, uva, iova, why,
-			 why_len);
-	if (ret) {
-		vfio_detach_pt(d->fd);
-		ufd_destroy(fd, ioas);
-		return ret;
-	}
-	d->btemp = true;
+	d->lent = true;
+	d->lent_ioas = ioas;
+	slot_of(d, uva, iova);
 	return 0;
 }
 
 static void bounce_put(void *arg)
 {
 	struct kdev *d = arg;
-	int fd = d->kt->ufd[d->bctx];
+	int fd = d->kt->ufd[d->ctx];
 
-	if (!d->bmapped || d->bparked)
+	if (!d->lent)
 		return;
-	ufd_ioas_unmap(fd, d->bioas, d->biova, d->bmaplen, NULL);
-	d->bmapped = false;
-	if (d->btemp) {
-		vfio_detach_pt(d->fd);
-		ufd_destroy(fd, d->bioas);
-		d->btemp = false;
-	}
+	vfio_detach_pt(d->fd);
+	ufd_destroy(fd, d->lent_ioas);
+	d->lent = false;
 }
+
+/* --- the engine ---------------------------------------------------------- */
 
 void kt_engine_drop(struct kdev *d)
 {
@@ -216,12 +293,28 @@ void kt_engine_drop(struct kdev *d)
 	d->have_io = false;
 }
 
+/* The engine of a bound device, set up on its first DMA (no transfer). */
+static int engine_of(struct kdev *d, char *ev, size_t evlen)
+{
+	struct dma_bounce b = { bounce_get, bounce_get_late, bounce_put, d };
+	int ret;
+
+	if (d->eng)
+		return 0;
+	if (!d->have_io) {
+		ret = dma_vfio_io(d->fd, &d->io);
+		if (ret)
+			return ret;
+		d->have_io = true;
+	}
+	return dma_engine_open(d->f->engine, &d->io, d->f->bdf, &b,
+			       DMA_WAIT_AUTO, d->f->reach, &d->eng, ev, evlen);
+}
+
 int kt_dma(struct target *t, unsigned dev, uint32_t pasid, enum dma_dir dir,
 	   uint64_t iova, void *buf, size_t len, char *ev, size_t evlen)
 {
 	struct kt *k = KT(t);
-	struct dma_bounce b = { bounce_get, bounce_get_late, bounce_put,
-				 NULL };
 	char why[160];
 	struct kdev *d;
 	int ret;
@@ -232,34 +325,22 @@ int kt_dma(struct target *t, unsigned dev, uint32_t pasid, enum dma_dir dir,
 		ev = why;
 		evlen = sizeof(why);
 	}
-	if (dev >= k->ndev || !k->dev[dev].has_engine)
+	if (dev >= k->ndev || !k->dev[dev].f->engine)
 		return -T_UNSUPPORTED;
 	d = &k->dev[dev];
-	if (pasid != T_NO_PASID && !k->t.caps.dev[dev].dma_pasid) {
-		snprintf(ev, evlen, "%s: its DMA engine cannot tag DMA with a PASID",
-			 d->bdf);
+	if (pasid != T_NO_PASID && !d->f->engine->tags_pasid) {
+		snprintf(ev, evlen, "%s: the %s engine cannot tag DMA with a PASID",
+			 d->f->bdf, d->f->engine->name);
 		return -T_UNSUPPORTED;
 	}
 	if (d->fd < 0) {
 		snprintf(ev, evlen, "%s: not bound, no device fd to drive DMA",
-			 d->bdf);
+			 d->f->bdf);
 		return -T_UNSUPPORTED;
 	}
-	if (!d->eng) {
-		b.arg = d;
-		if (!d->have_io) {
-			ret = dma_vfio_io(d->fd, &d->io);
-			if (ret)
-				return ret;
-			d->have_io = true;
-		}
-		ret = dma_engine_probe(&d->io, d->bdf, &b, DMA_WAIT_AUTO,
-				       &d->eng, ev, evlen);
-		if (ret)
-			return ret;
-		d->eng->iova_limit = d->dma_limit ? d->dma_limit :
-						    EDU_IOVA_LIMIT;
-	}
+	ret = engine_of(d, ev, evlen);
+	if (ret)
+		return ret;
 	d->eng->tag_pasid = pasid != T_NO_PASID;
 	d->eng->pasid = d->eng->tag_pasid ? pasid : 0;
 	if (dir == DMA_TO_MEMORY)
@@ -267,7 +348,6 @@ int kt_dma(struct target *t, unsigned dev, uint32_t pasid, enum dma_dir dir,
 	else
 		ret = dma_engine_read(d->eng, iova, buf, len, ev, evlen);
 	d->eng->tag_pasid = false;
-	/* No way to see what the device read: not a verdict, a limit. */
+	/* No way to know what the device moved: not a verdict, a limit. */
 	return ret == -ENOLINK ? -T_UNSUPPORTED : ret;
 }
-

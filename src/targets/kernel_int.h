@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Private to the kernel target: kernel.c (the ops, the open), kernel_dma.c
- * (the DMA engine and its bounce buffer), kernel_discover.c (what the
- * target is and can do, learnt at open).
+ * Private to the kernel target: kernel.c (the ops, the cheap open),
+ * kernel_dma.c (DMA engines and their bounce window), kernel_discover.c
+ * (what an open needs, learnt once: devices, caps, engines).
  */
 #ifndef IC_KERNEL_INT_H
 #define IC_KERNEL_INT_H
@@ -15,7 +15,38 @@
 #include "target.h"
 
 #define KT_MAX_HWPT 256
+#define KT_MAX_IOAS 256
 #define KT_NCTX 2
+
+/* What discovery learnt of one device. */
+struct kdev_facts {
+	char bdf[32];
+	char cdev[64];
+	/* Its engine (NULL: no working DMA) and how far it reaches. */
+	const struct dma_engine_driver *engine;
+	uint64_t reach;
+	/* The driver matched by PCI ID, and whether its discovery probe
+	 * landed (at the top page or its alias) or ran and landed nowhere
+	 * (engine is then NULL); neither when it moved nothing. */
+	const struct dma_engine_driver *matched;
+	bool probe_landed, landed_nowhere;
+	unsigned slot; /* its bounce page in the window */
+};
+
+/* Everything discovery learnt that the ops need besides the caps. */
+struct kernel_facts {
+	unsigned ndev;
+	struct kdev_facts dev[T_MAX_DEVS];
+	char profile[32];
+	/*
+	 * The bounce window: a page per DMA device, mapped at the same IOVAs
+	 * in every IOAS the target allocates and kept until the IOAS goes,
+	 * so no DMA op maps or unmaps anything of its own. Inside every
+	 * device's IOVA ranges, so no attach trips over it. last == 0: none.
+	 */
+	struct iova_range window;
+	size_t slot_len; /* bytes per device in the window */
+};
 
 /* What we know of an HWPT we allocated: where its mappings come from. */
 struct khwpt {
@@ -24,49 +55,49 @@ struct khwpt {
 	uint32_t ioas; /* raw IOAS its mappings follow; 0: none (nested) */
 };
 
+/* An IOAS we allocated, and whether it holds the bounce window. */
+struct kioas {
+	unsigned ctx;
+	uint32_t id; /* raw */
+	bool window;
+};
+
+struct kt;
+
 struct kdev {
-	char bdf[32];
-	char cdev[64];
+	const struct kdev_facts *f;
 	int fd; /* -1: not bound */
 	unsigned ctx;
 	uint32_t devid;
-	/* The RID's translation, for the DMA engine's bounce buffer. */
+	/* The RID's translation, for the DMA engine's bounce page. */
 	bool attached;
 	unsigned att_ctx;
 	uint32_t att_ioas; /* raw; 0 when it has no IOAS (nested) */
-	bool has_engine; /* the open-time probe found one */
-	uint64_t dma_limit; /* the engine reaches IOVAs below this */
 	bool have_io;
 	struct dma_dev_io io;
 	struct dma_engine *eng;
-	/* Bounce buffer: engine-owned memory, mapped per operation. */
-	void *bmem;
-	size_t blen;
-	bool bmapped;
-	bool btemp; /* bioas is a private IOAS attached for a read-back */
-	/* The bounce page stays mapped because the context's /dev/iommu was
-	 * closed (close_ctx): nothing can map or unmap in it any more. */
-	bool bparked;
-	void *buva;
-	unsigned bctx;
-	uint32_t bioas;
-	uint64_t biova, bmaplen;
+	/* A private IOAS lent for a read-back after the transfer under
+	 * test (bounce get_late), taken away by put. */
+	bool lent;
+	uint32_t lent_ioas;
 	struct kt *kt;
 };
 
 struct kt {
 	struct target t;
+	struct kernel_facts facts;
 	int ufd[KT_NCTX];
 	unsigned ndev;
 	struct kdev dev[T_MAX_DEVS];
 	struct khwpt hwpt[KT_MAX_HWPT];
 	unsigned nhwpt;
+	struct kioas ioas[KT_MAX_IOAS];
+	unsigned nioas;
 	/* close_ctx: ufd[c] closed while devices still hold the context;
 	 * reopened fresh when the last of them unbinds. */
 	bool ctx_closed[KT_NCTX];
-	char profile[32];
-	char iommu_names[T_MAX_DEVS][32];
-	unsigned niommu;
+	void *win_mem; /* the bounce pages, window-sized */
+	size_t win_len;
 	int fail_nth_fd;
 };
 
@@ -77,18 +108,17 @@ static inline struct kt *KT(struct target *t)
 
 void kt_say(char *why, size_t len, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+struct kioas *kt_ioas_find(struct kt *k, unsigned ctx, uint32_t raw);
 
 /* kernel_dma.c */
-bool kt_rid_ioas(struct kt *k, struct kdev *d, unsigned *ctx, uint32_t *ioas);
-int kt_bounce_map(struct kdev *d, unsigned ctx, uint32_t ioas, size_t len,
-		  uint64_t limit, void **uva, uint64_t *iova, char *why,
-		  size_t why_len);
-void kt_engine_drop(struct kdev *d);
+int kt_window_alloc(struct kt *k);
+int kt_ioas_alloc(struct kt *k, unsigned ctx, uint32_t *raw);
+int kt_ioas_unmap(struct kt *k, unsigned ctx, uint32_t raw, uint64_t iova,
+		  uint64_t len, uint64_t *unmapped);
+int kt_option_huge_pages(struct kt *k, unsigned ctx, uint32_t raw, bool set,
+			 uint64_t *val);
 int kt_dma(struct target *t, unsigned dev, uint32_t pasid, enum dma_dir dir,
 	   uint64_t iova, void *buf, size_t len, char *ev, size_t evlen);
-
-/* kernel_discover.c */
-int kt_discover(struct kt *k, const struct target_config *cfg, char *why,
-		size_t why_len, bool *skip);
+void kt_engine_drop(struct kdev *d);
 
 #endif

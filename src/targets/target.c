@@ -1,21 +1,22 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The table of targets: the one place that knows their names. The CLI's
- * --target check and usage text come from it; target_open() picks from
- * it.
+ * --target check and usage text come from it; target_open() and
+ * target_discover() pick from it.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "target.h"
 
 static const struct target_kind kinds[] = {
 	{ "model", "the reference model of the iommu core, in software (--profile)",
-	  model_target_open },
+	  model_target_open, NULL },
 	{ "mock", "the kernel's iommufd selftest driver (CONFIG_IOMMUFD_TEST)",
-	  mock_target_open },
+	  mock_target_open, NULL },
 	{ "kernel", "real IOMMU drivers through /dev/iommu and VFIO cdevs (--device)",
-	  kernel_target_open },
+	  kernel_target_open, kernel_target_discover },
 };
 
 #define NKINDS (sizeof(kinds) / sizeof(kinds[0]))
@@ -78,4 +79,46 @@ void t_note_op(const char *op)
 const char *t_last_op(void)
 {
 	return last_op;
+}
+
+struct target_discovery *target_discover(const struct target_config *cfg,
+					 char *why, size_t why_len,
+					 bool *skip)
+{
+	const struct target_kind *k = kind_of(cfg, why, why_len);
+	struct target_discovery *d;
+	struct target *t;
+
+	*skip = false;
+	if (!k)
+		return NULL;
+	d = calloc(1, sizeof(*d));
+	if (!d) {
+		snprintf(why, why_len, "out of memory");
+		return NULL;
+	}
+	d->kind = k;
+	if (k->discover) {
+		if (!k->discover(cfg, d, why, why_len, skip))
+			return d;
+		free(d);
+		return NULL;
+	}
+	t = k->open(cfg, why, why_len, skip);
+	if (!t) {
+		free(d);
+		return NULL;
+	}
+	d->caps = t->caps;
+	target_close(t);
+	return d;
+}
+
+void target_discovery_free(struct target_discovery *d)
+{
+	if (!d)
+		return;
+	if (d->free_facts)
+		d->free_facts(d->facts);
+	free(d);
 }

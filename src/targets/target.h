@@ -99,12 +99,15 @@ struct target_ops {
 	int (*detach)(struct target *t, unsigned dev, uint32_t pasid);
 
 	/* One DMA of len bytes from dev (tagged with pasid unless T_NO_PASID)
-	 * at iova. DMA_TO_MEMORY writes buf to memory; DMA_FROM_MEMORY reads
-	 * memory into buf. The return value only says whether the engine ran
-	 * the transfer: whether translation let it through is judged by the
-	 * caller from memory contents (a blocked read leaves buf untouched,
-	 * so fill it first). evidence (may be NULL) receives a short text for
-	 * the case log (e.g. engine, timing, fault seen). */
+	 * at iova. DMA_TO_MEMORY writes to memory the bytes buf holds after
+	 * the call: buf's own, or those the engine reports it wrote instead
+	 * (src/dma/dma.h, dma_engine_write). DMA_FROM_MEMORY reads memory
+	 * into buf. The return value only says whether the engine ran the
+	 * transfer and knows what it moved: whether translation let it
+	 * through is judged by the caller from memory contents (a blocked
+	 * read leaves buf untouched, so fill it first). evidence (may be
+	 * NULL) receives a short text for the case log (e.g. engine, timing,
+	 * fault seen). */
 	int (*dma)(struct target *t, unsigned dev, uint32_t pasid,
 		   enum dma_dir dir, uint64_t iova, void *buf, size_t len,
 		   char *evidence, size_t evidence_len);
@@ -156,6 +159,7 @@ void t_note_op(const char *op);
 const char *t_last_op(void);
 
 struct model_profile;
+struct target_discovery;
 
 /* Options a user gives on the command line, common to all targets. */
 struct target_config {
@@ -165,9 +169,15 @@ struct target_config {
 	const char *devices[T_MAX_DEVS]; /* BDFs for the kernel target */
 	bool allow_rebind;   /* bare metal: may unbind another driver */
 	unsigned mock_devices; /* mock: how many mock devices to create */
+	/* kernel: drive only this DMA engine (a dma_engine_drivers() name);
+	 * NULL: whichever drives the device's vendor:device. */
+	const char *dma_engine;
 	/* model: use this profile instead of looking up profile by name (the
 	 * explorer builds one that mirrors another target's geometry). */
 	const struct model_profile *model_profile;
+	/* What target_discover() learnt for this configuration: an open with
+	 * it skips discovery (no probing, no DMA). NULL: open discovers. */
+	const struct target_discovery *discovery;
 };
 
 typedef struct target *(*target_open_fn)(const struct target_config *cfg,
@@ -179,6 +189,24 @@ struct target_kind {
 	const char *name;
 	const char *description; /* one line, for the usage text */
 	target_open_fn open;
+	/* Optional: learn once what open needs into d (d->caps and the
+	 * target's own facts); open then reads cfg->discovery. Without it a
+	 * discovery is one open whose caps are kept. Same return and why/skip
+	 * conventions as open (0 or -errno). */
+	int (*discover)(const struct target_config *cfg,
+			struct target_discovery *d, char *why, size_t why_len,
+			bool *skip);
+};
+
+/*
+ * A discovery, made once in the parent and read by every later open of
+ * the same configuration (forked cases inherit it). Read-only once made.
+ */
+struct target_discovery {
+	const struct target_kind *kind;
+	struct target_caps caps;
+	void *facts; /* the target's own */
+	void (*free_facts)(void *facts);
 };
 
 const struct target_kind *target_kinds(unsigned *n);
@@ -194,11 +222,21 @@ struct target *target_open(const struct target_config *cfg, char *why,
 			   size_t why_len, bool *skip);
 void target_close(struct target *t);
 
+/* Discover cfg's target once (same errors as target_open); free with
+ * target_discovery_free once no configuration points to it. */
+struct target_discovery *target_discover(const struct target_config *cfg,
+					 char *why, size_t why_len,
+					 bool *skip);
+void target_discovery_free(struct target_discovery *d);
+
 /* Each target's constructor, used by target_open(). */
 struct target *model_target_open(const struct target_config *cfg, char *why,
 				 size_t why_len, bool *skip);
 struct target *kernel_target_open(const struct target_config *cfg, char *why,
 				  size_t why_len, bool *skip);
+int kernel_target_discover(const struct target_config *cfg,
+			   struct target_discovery *d, char *why,
+			   size_t why_len, bool *skip);
 struct target *mock_target_open(const struct target_config *cfg, char *why,
 				size_t why_len, bool *skip);
 

@@ -27,6 +27,7 @@ declare -A OUT_OF_REACH=(
 	[hw-info-no-zero-fill]="IOMMU_GET_HW_INFO: no hw_info step in the explorer"
 	[owner-ebusy]="ownership across iommufd contexts: the explorer binds to context 0 only"
 	[bind-identity]="DMA before attach lands at IOVA == physical address; the explorer's memory oracle sees only its own buffers"
+	[dev-dma-untranslated]="its device reports no DMA in the caps, as a failed discovery probe makes it, so the explorer drives no DMA from it; a discovery fact, checked by attach.discovery_dma_lands"
 	[msi-unisolated]="bind refused for MSI isolation on one device: needs allow_unsafe_interrupts semantics, not in the explorer"
 	[dma-contig-assumed]="DMA crossing a page boundary: the explorer's DMA window is 64 bytes inside one page"
 	[huge-first-page]="2 MiB mappings: the explorer maps at most two 4 KiB pages"

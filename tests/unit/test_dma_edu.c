@@ -1,140 +1,72 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The edu engine against a software edu with a toy IOMMU: payloads land,
- * blocked transfers are seen as blocked, a transfer the engine cannot
- * confirm is never reported as a clean success, a stuck device times out.
+ * blocked transfers are seen as blocked, a write reports the bytes it
+ * wrote when it could not load the payload and fails when it does not know
+ * them, a transfer the engine cannot confirm is never a clean success, a
+ * stuck device times out, the reach probe tells a wrapping DMA mask.
  */
 #include <errno.h>
 #include <string.h>
 
 #include "../../src/dma/dma.h"
+#include "edu_fake.h"
 #include "unit.h"
 
 #define F_BOUNCE_IOVA 0xfff000ull
+#define F_NMAP 8
+#define F_BOUNCE 7 /* the map slot of the bounce page */
 
 struct fake {
-	uint16_t ids[2];
-	uint16_t pci_cmd;
-	uint32_t live;
-	uint64_t src, dst, cnt, cmd;
-	unsigned char dbuf[4096];
-	bool stuck;
+	struct edu_fake hw; /* first: the registers' arg is the fake */
 	bool bounce_ok;	    /* bounce_get succeeds */
 	bool bounce_mapped; /* ...and really maps the page */
+	bool bounce_wo;	    /* ...but the device cannot read it */
+	uint64_t dma_mask;  /* 0: all bits */
 	unsigned transfers;
 	struct {
 		uint64_t iova;
 		unsigned char *p;
 		size_t len;
-	} map[4];
-	unsigned nmap;
+	} map[F_NMAP];
 	unsigned char bounce[4096];
 };
 
-static unsigned char *xlate(struct fake *f, uint64_t iova)
+static unsigned char *xlate(struct fake *f, uint64_t iova, bool dev_reads)
 {
-	for (unsigned i = 0; i < f->nmap; i++)
+	if (f->dma_mask)
+		iova &= f->dma_mask;
+	for (unsigned i = 0; i < F_NMAP; i++)
 		if (f->map[i].p && iova >= f->map[i].iova &&
-		    iova < f->map[i].iova + f->map[i].len)
+		    iova < f->map[i].iova + f->map[i].len &&
+		    !(i == F_BOUNCE && dev_reads && f->bounce_wo))
 			return f->map[i].p + (iova - f->map[i].iova);
 	return NULL;
 }
 
 /* Runs the pending transfer byte by byte: a fault reads as 0, drops a write. */
-static void run_dma(struct fake *f)
+static void run_dma(struct edu_fake *hw)
 {
-	bool to_ram = f->cmd & 2;
+	struct fake *f = (struct fake *)hw;
+	bool to_ram = hw->cmd & 2;
 
-	for (uint64_t i = 0; i < f->cnt; i++) {
+	for (uint64_t i = 0; i < hw->cnt; i++) {
 		unsigned char *p =
-			xlate(f, (to_ram ? f->dst : f->src) + i);
+			xlate(f, (to_ram ? hw->dst : hw->src) + i, !to_ram);
 
 		if (to_ram) {
 			if (p)
-				*p = f->dbuf[f->src - 0x40000 + i];
+				*p = hw->dbuf[hw->src - 0x40000 + i];
 		} else {
-			f->dbuf[f->dst - 0x40000 + i] = p ? *p : 0;
+			hw->dbuf[hw->dst - 0x40000 + i] = p ? *p : 0;
 		}
 	}
-	f->cmd &= ~1ull;
-	f->transfers++;
+	edu_fake_done(hw);
 }
 
-static int f_bar_read(void *arg, unsigned bar, uint64_t off, void *buf,
-		      size_t len)
-{
-	struct fake *f = arg;
-	uint64_t v = ~0ull;
-
-	switch (off) {
-	case 0x00:
-		v = 0x010000ed;
-		break;
-	case 0x04:
-		v = ~f->live & 0xffffffffu;
-		break;
-	case 0x98:
-		if ((f->cmd & 1) && !f->stuck)
-			run_dma(f);
-		v = f->cmd;
-		break;
-	}
-	memcpy(buf, &v, len);
-	return 0;
-}
-
-static int f_bar_write(void *arg, unsigned bar, uint64_t off,
-		       const void *buf, size_t len)
-{
-	struct fake *f = arg;
-	uint64_t v = 0;
-
-	memcpy(&v, buf, len);
-	if (off >= 0x80 && (f->cmd & 1))
-		return 0; /* busy: ignored, as QEMU does */
-	switch (off) {
-	case 0x04:
-		f->live = (uint32_t)v;
-		break;
-	case 0x80:
-		f->src = v;
-		break;
-	case 0x88:
-		f->dst = v;
-		break;
-	case 0x90:
-		f->cnt = v;
-		break;
-	case 0x98:
-		if (v & 1)
-			f->cmd = v;
-		break;
-	}
-	return 0;
-}
-
-static int f_cfg_read(void *arg, uint64_t off, void *buf, size_t len)
-{
-	struct fake *f = arg;
-
-	if (off == 0)
-		memcpy(buf, f->ids, len);
-	else if (off == 4)
-		memcpy(buf, &f->pci_cmd, len);
-	return 0;
-}
-
-static int f_cfg_write(void *arg, uint64_t off, const void *buf, size_t len)
-{
-	struct fake *f = arg;
-
-	if (off == 4)
-		memcpy(&f->pci_cmd, buf, len);
-	return 0;
-}
-
-static int f_bounce_get(void *arg, size_t len, uint64_t limit, void **uva,
-			uint64_t *iova, char *why, size_t why_len)
+/* The bounce page stays mapped (map[F_BOUNCE], set up by open_fake). */
+static int f_bounce_get(void *arg, size_t len, void **uva, uint64_t *iova,
+			char *why, size_t why_len)
 {
 	struct fake *f = arg;
 
@@ -142,49 +74,46 @@ static int f_bounce_get(void *arg, size_t len, uint64_t limit, void **uva,
 		snprintf(why, why_len, "device not attached");
 		return -ENOLINK;
 	}
-	if (f->bounce_mapped) {
-		f->map[3].iova = F_BOUNCE_IOVA;
-		f->map[3].p = f->bounce;
-		f->map[3].len = sizeof(f->bounce);
-		if (f->nmap < 4)
-			f->nmap = 4;
-	}
+	f->map[F_BOUNCE].p = f->bounce_mapped ? f->bounce : NULL;
 	*uva = f->bounce;
 	*iova = F_BOUNCE_IOVA;
 	return 0;
 }
 
+static unsigned nput;
 static void f_bounce_put(void *arg)
 {
 	struct fake *f = arg;
 
-	f->map[3].p = NULL;
+	nput++;
+	f->bounce_ok = false;
 }
 
 static struct fake fk;
 
+/* Memory the toy IOMMU translates iova to (map slot 0). */
+static void fake_map(uint64_t iova, unsigned char *p, size_t len)
+{
+	fk.map[0].iova = iova;
+	fk.map[0].p = p;
+	fk.map[0].len = len;
+}
+
 /* Lends a translation only after the transfer under test ran. */
 static unsigned late_seen_transfers;
-static int f_bounce_get_late(void *arg, size_t len, uint64_t limit,
-			     void **uva, uint64_t *iova, char *why,
-			     size_t why_len)
+static int f_bounce_get_late(void *arg, size_t len, void **uva,
+			     uint64_t *iova, char *why, size_t why_len)
 {
 	struct fake *f = arg;
 
-	late_seen_transfers = f->transfers;
+	late_seen_transfers = f->hw.transfers;
 	f->bounce_ok = true;
-	return f_bounce_get(arg, len, limit, uva, iova, why, why_len);
+	return f_bounce_get(arg, len, uva, iova, why, why_len);
 }
 
 static struct dma_engine *open_fake(void)
 {
-	struct dma_dev_io io = {
-		.bar_read = f_bar_read,
-		.bar_write = f_bar_write,
-		.cfg_read = f_cfg_read,
-		.cfg_write = f_cfg_write,
-		.arg = &fk,
-	};
+	struct dma_dev_io io;
 	struct dma_bounce b = {
 		.get = f_bounce_get,
 		.put = f_bounce_put,
@@ -194,13 +123,28 @@ static struct dma_engine *open_fake(void)
 	char why[128];
 
 	memset(&fk, 0, sizeof(fk));
-	fk.ids[0] = EDU_VENDOR;
-	fk.ids[1] = EDU_DEVICE;
+	fk.hw.run = run_dma;
+	edu_fake_io(&fk.hw, &io);
+	fk.hw.ids[0] = edu_driver.vendor;
+	fk.hw.ids[1] = edu_driver.device;
 	fk.bounce_ok = fk.bounce_mapped = true;
-	fk.nmap = 4;
+	fk.map[F_BOUNCE].iova = F_BOUNCE_IOVA;
+	fk.map[F_BOUNCE].p = fk.bounce;
+	fk.map[F_BOUNCE].len = sizeof(fk.bounce);
+	nput = 0;
 	EXPECT_EQ(dma_engine_probe(&io, "fake", &b, DMA_WAIT_AUTO, &e, why,
 				   sizeof(why)),
 		  0);
+	return e;
+}
+
+/* A device without translation, whose owner lends one for read-backs. */
+static struct dma_engine *open_fake_detached(void)
+{
+	struct dma_engine *e = open_fake();
+
+	e->bounce.get_late = f_bounce_get_late;
+	fk.bounce_ok = false;
 	return e;
 }
 
@@ -217,24 +161,27 @@ UNIT_TEST(dma_edu_probe)
 	EXPECT(e);
 	if (!e)
 		return;
-	EXPECT(fk.pci_cmd & 0x4); /* bus master */
-	EXPECT(fk.pci_cmd & 0x2); /* memory decode */
-	EXPECT_EQ(e->max_len, 4095);
-	EXPECT_EQ(e->iova_limit, 1ull << 28);
+	EXPECT(fk.hw.pci_cmd & 0x4); /* bus master */
+	EXPECT(fk.hw.pci_cmd & 0x2); /* memory decode */
+	EXPECT_EQ(e->limits.max_len, 4095);
+	EXPECT_EQ(e->limits.iova_limit, 1ull << 28);
+	EXPECT(e->drv == &edu_driver);
+	EXPECT(!e->drv->tags_pasid);
 	EXPECT_EQ(e->wait, DMA_WAIT_POLL); /* the fake has no interrupt */
 	dma_engine_close(e);
 }
 
 UNIT_TEST(dma_edu_probe_other_device)
 {
-	struct dma_dev_io io = { .bar_read = f_bar_read, .cfg_read = f_cfg_read,
-				 .arg = &fk };
+	struct dma_dev_io io;
 	struct dma_engine *e = (void *)1;
 	char why[128] = "";
 
 	memset(&fk, 0, sizeof(fk));
-	fk.ids[0] = 0x8086;
-	fk.ids[1] = 0x10d3;
+	fk.hw.run = run_dma;
+	edu_fake_io(&fk.hw, &io);
+	fk.hw.ids[0] = 0x8086;
+	fk.hw.ids[1] = 0x10d3;
 	EXPECT_EQ(dma_engine_probe(&io, "nic", NULL, DMA_WAIT_POLL, &e, why,
 				   sizeof(why)),
 		  -ENODEV);
@@ -250,9 +197,7 @@ UNIT_TEST(dma_edu_write_lands)
 
 	fill(mem, sizeof(mem), 1);
 	memcpy(ref, mem, sizeof(mem));
-	fk.map[0].iova = 0x200000;
-	fk.map[0].p = mem;
-	fk.map[0].len = sizeof(mem);
+	fake_map(0x200000, mem, sizeof(mem));
 	fill(buf, sizeof(buf), 2);
 	EXPECT_EQ(dma_engine_write(e, 0x200800, buf, sizeof(buf), ev,
 				   sizeof(ev)),
@@ -263,8 +208,8 @@ UNIT_TEST(dma_edu_write_lands)
 		       sizeof(mem) - 0x800 - 4095));
 	EXPECT(strstr(ev, "payload verified"));
 	EXPECT(strstr(ev, "iova=0x200800"));
-	EXPECT_EQ(fk.transfers, 3); /* load, transfer, check */
-	EXPECT(!fk.map[3].p);	    /* bounce released */
+	EXPECT_EQ(fk.hw.transfers, 3); /* load, transfer, check */
+	EXPECT_EQ(nput, 0);	    /* nothing lent, nothing to take away */
 	dma_engine_close(e);
 }
 
@@ -286,31 +231,82 @@ UNIT_TEST(dma_edu_write_blocked)
 	dma_engine_close(e);
 }
 
-UNIT_TEST(dma_edu_write_without_bounce_still_runs)
+/* The payload cannot go in and nothing says what the buffer holds: the
+ * transfer runs (a leak would show), but the write does not return 0. */
+UNIT_TEST(dma_edu_write_unknown_bytes_refused)
 {
 	struct dma_engine *e = open_fake();
-	unsigned char mem[4096], buf[256];
+	unsigned char mem[4096], buf[256], ref[256];
 	char ev[256];
 
 	fk.bounce_ok = false;
 	fill(mem, sizeof(mem), 5);
 	fill(buf, sizeof(buf), 6);
-	fk.map[0].iova = 0x200000;
-	fk.map[0].p = mem;
-	fk.map[0].len = sizeof(mem);
-	memset(fk.dbuf, 0xee, sizeof(fk.dbuf));
+	memcpy(ref, buf, sizeof(buf));
+	fake_map(0x200000, mem, sizeof(mem));
+	memset(fk.hw.dbuf, 0xee, sizeof(fk.hw.dbuf));
 	EXPECT_EQ(dma_engine_write(e, 0x200000, buf, sizeof(buf), ev,
 				   sizeof(ev)),
-		  0);
-	EXPECT_EQ(fk.transfers, 1);
-	/* A leak is visible: memory got the stale buffer, not buf. */
-	EXPECT_EQ(mem[0], 0xee);
-	EXPECT(strstr(ev, "payload NOT loaded"));
+		  -ENOLINK);
+	EXPECT_EQ(fk.hw.transfers, 1);
+	EXPECT(!memcmp(buf, ref, sizeof(buf)));
+	EXPECT(strstr(ev, "unknown"));
 	EXPECT(strstr(ev, "device not attached"));
 	dma_engine_close(e);
 }
 
-UNIT_TEST(dma_edu_write_bounce_blocked_is_reported)
+/* After a confirmed load the buffer is known: detached, the device writes
+ * it again, and the engine says so by handing those bytes back. */
+UNIT_TEST(dma_edu_write_reports_known_bytes)
+{
+	struct dma_engine *e = open_fake();
+	unsigned char mem[4096], first[256], buf[256];
+	char ev[256];
+
+	fake_map(0x200000, mem, sizeof(mem));
+	fill(first, sizeof(first), 13);
+	EXPECT_EQ(dma_engine_write(e, 0x200000, first, sizeof(first), ev,
+				   sizeof(ev)),
+		  0);
+	fk.bounce_ok = false; /* detached */
+	fill(mem, sizeof(mem), 14);
+	fill(buf, sizeof(buf), 15);
+	EXPECT_EQ(dma_engine_write(e, 0x200000, buf, 128, ev, sizeof(ev)), 0);
+	EXPECT(!memcmp(buf, first, 128));  /* reported: the known bytes */
+	EXPECT(!memcmp(mem, first, 128));  /* and that is what landed */
+	EXPECT(strstr(ev, "last confirmed load"));
+	/* Longer than what is known: not known. */
+	EXPECT_EQ(dma_engine_write(e, 0x200000, buf, 512, ev, sizeof(ev)),
+		  -ENOLINK);
+	dma_engine_close(e);
+}
+
+/* Unknown buffer, but a translation is lent after the transfer under test:
+ * the read-back tells what the device wrote. */
+UNIT_TEST(dma_edu_write_reports_bytes_read_back_late)
+{
+	struct dma_engine *e = open_fake_detached();
+	unsigned char mem[4096], buf[256];
+	char ev[256];
+
+	fake_map(0x200000, mem, sizeof(mem));
+	fill(mem, sizeof(mem), 16);
+	memset(fk.hw.dbuf, 0xee, sizeof(fk.hw.dbuf));
+	fill(buf, sizeof(buf), 17);
+	late_seen_transfers = 99;
+	EXPECT_EQ(dma_engine_write(e, 0x200000, buf, sizeof(buf), ev,
+				   sizeof(ev)),
+		  0);
+	EXPECT_EQ(late_seen_transfers, 1); /* the write ran first */
+	EXPECT_EQ(buf[0], 0xee);
+	EXPECT_EQ(buf[255], 0xee);
+	EXPECT_EQ(mem[0], 0xee);
+	EXPECT_EQ(nput, 1);
+	EXPECT(strstr(ev, "lent translation"));
+	dma_engine_close(e);
+}
+
+UNIT_TEST(dma_edu_write_bounce_blocked_is_refused)
 {
 	struct dma_engine *e = open_fake();
 	unsigned char buf[64];
@@ -320,9 +316,30 @@ UNIT_TEST(dma_edu_write_bounce_blocked_is_reported)
 	fill(buf, sizeof(buf), 7);
 	EXPECT_EQ(dma_engine_write(e, 0x200000, buf, sizeof(buf), ev,
 				   sizeof(ev)),
-		  0);
-	EXPECT(strstr(ev, "NOT"));
+		  -EIO);
+	EXPECT(strstr(ev, "NOT confirmed"));
 	EXPECT(!strstr(ev, "verified"));
+	dma_engine_close(e);
+}
+
+/* The load is blocked but the read-back lands: what the device wrote is
+ * what it held, and that is reported. */
+UNIT_TEST(dma_edu_write_load_blocked_reports_what_it_wrote)
+{
+	struct dma_engine *e = open_fake();
+	unsigned char mem[4096], buf[64];
+	char ev[256];
+
+	fk.bounce_wo = true;
+	fake_map(0x200000, mem, sizeof(mem));
+	fill(mem, sizeof(mem), 18);
+	fill(buf, sizeof(buf), 19);
+	EXPECT_EQ(dma_engine_write(e, 0x200000, buf, sizeof(buf), ev,
+				   sizeof(ev)),
+		  0);
+	EXPECT_EQ(buf[0], 0); /* the fake reads a fault as 0 */
+	EXPECT(!memcmp(mem, buf, sizeof(buf)));
+	EXPECT(strstr(ev, "NOT loaded"));
 	dma_engine_close(e);
 }
 
@@ -333,9 +350,7 @@ UNIT_TEST(dma_edu_read_lands_and_blocked)
 	char ev[256];
 
 	fill(mem, sizeof(mem), 8);
-	fk.map[0].iova = 0x300000;
-	fk.map[0].p = mem;
-	fk.map[0].len = sizeof(mem);
+	fake_map(0x300000, mem, sizeof(mem));
 	fill(buf, sizeof(buf), 9);
 	EXPECT_EQ(dma_engine_read(e, 0x300400, buf, sizeof(buf), ev,
 				  sizeof(ev)),
@@ -384,7 +399,7 @@ UNIT_TEST(dma_edu_stuck_times_out)
 	unsigned char buf[16] = { 0 };
 	char ev[256];
 
-	fk.stuck = true;
+	fk.hw.stuck = true;
 	e->timeout_ms = 20;
 	EXPECT_EQ(dma_engine_write(e, 0x200000, buf, sizeof(buf), ev,
 				   sizeof(ev)),
@@ -411,22 +426,18 @@ UNIT_TEST(dma_edu_limits)
 		  -ERANGE);
 	EXPECT_EQ(dma_engine_write(e, ~0ull - 4, buf, 16, ev, sizeof(ev)),
 		  -ERANGE);
-	EXPECT_EQ(fk.transfers, 0);
+	EXPECT_EQ(fk.hw.transfers, 0);
 	dma_engine_close(e);
 }
 
 UNIT_TEST(dma_edu_read_back_late)
 {
-	struct dma_engine *e = open_fake();
+	struct dma_engine *e = open_fake_detached();
 	unsigned char mem[4096], buf[256];
 	char ev[256];
 
-	e->bounce.get_late = f_bounce_get_late;
-	fk.bounce_ok = false;
 	fill(mem, sizeof(mem), 11);
-	fk.map[0].iova = 0x300000;
-	fk.map[0].p = mem;
-	fk.map[0].len = sizeof(mem);
+	fake_map(0x300000, mem, sizeof(mem));
 	fill(buf, sizeof(buf), 12);
 	late_seen_transfers = 99;
 	EXPECT_EQ(dma_engine_read(e, 0x300100, buf, sizeof(buf), ev,
@@ -434,8 +445,61 @@ UNIT_TEST(dma_edu_read_back_late)
 		  0);
 	/* The read under test ran before any translation was lent. */
 	EXPECT_EQ(late_seen_transfers, 1);
-	EXPECT_EQ(fk.transfers, 2);
+	EXPECT_EQ(fk.hw.transfers, 2);
 	EXPECT(!memcmp(buf, mem + 0x100, sizeof(buf)));
 	EXPECT(strstr(ev, "lent translation"));
+	EXPECT_EQ(nput, 1);
 	dma_engine_close(e);
+}
+
+/* The reach probe's translation: whatever the engine maps, at slots 0-2. */
+static unsigned nprobe_maps;
+static int f_probe_map(void *arg, void *uva, size_t len, uint64_t iova)
+{
+	struct fake *f = arg;
+
+	f->map[nprobe_maps].iova = iova;
+	f->map[nprobe_maps].p = uva;
+	f->map[nprobe_maps].len = len;
+	nprobe_maps++;
+	return 0;
+}
+
+static bool probe_landed;
+static uint64_t probe_reach(uint64_t mask, const struct iova_range *r,
+			    unsigned n)
+{
+	struct dma_engine *e = open_fake();
+	struct dma_reach_env env = { f_probe_map, r, n, &fk };
+	uint64_t reach = 7;
+	char why[128] = "";
+
+	nprobe_maps = 0;
+	fk.dma_mask = mask;
+	EXPECT_EQ(dma_engine_probe_reach(e, &env, &reach, &probe_landed, why,
+					 sizeof(why)),
+		  0);
+	dma_engine_close(e);
+	return reach;
+}
+
+UNIT_TEST(dma_edu_probe_reach)
+{
+	static const struct iova_range wide[] = {
+		{ 0, 0xfedfffff }, { 0xfef00000, 0xffffffffffffull } };
+	static const struct iova_range low[] = { { 0, 0x7ffffff } };
+
+	/* dma_mask raised: the top page is hit, the reach is 2^48. */
+	EXPECT_EQ(probe_reach(0, wide, 2), 1ull << 48);
+	EXPECT(probe_landed);
+	/* Default 28-bit mask: the write wraps to the alias. */
+	EXPECT_EQ(probe_reach((1ull << 28) - 1, wide, 2), 1ull << 28);
+	EXPECT(probe_landed);
+	/* Nothing above the default mask to tell apart: its limit, and no
+	 * transfer to show the engine works. */
+	EXPECT_EQ(probe_reach(0, low, 1), 1ull << 28);
+	EXPECT(!probe_landed);
+	/* Nothing lands at all: 0 (the device has no working DMA). */
+	EXPECT_EQ(probe_reach(0xfff, wide, 2), 0);
+	EXPECT(!probe_landed);
 }

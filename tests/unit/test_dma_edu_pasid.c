@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "../../src/dma/dma.h"
+#include "edu_fake.h"
 #include "unit.h"
 
 #define NO_TAG 0xffffffffu
@@ -22,14 +23,8 @@ struct fp_map {
 };
 
 struct fp {
-	uint16_t ids[2];
-	uint16_t pci_cmd;
-	uint32_t live;
-	uint64_t src, dst, cnt, cmd;
-	uint32_t pasid_reg, result;
+	struct edu_fake hw; /* first: the registers' arg is the fake */
 	bool pasid_enabled; /* the PASID capability's Enable bit */
-	bool drop_buf_writes;
-	unsigned char dbuf[4096];
 	struct fp_map map[4];
 	unsigned nmap;
 	unsigned transfers;
@@ -48,141 +43,47 @@ static unsigned char *xlate(struct fp *f, uint32_t tag, uint64_t iova)
 	return NULL;
 }
 
-static void run_dma(struct fp *f)
+static void run_dma(struct edu_fake *hw)
 {
-	bool to_ram = f->cmd & 2;
-	uint32_t tag = (f->pasid_reg >> 31) ? (f->pasid_reg & 0xfffff) :
-					      NO_TAG;
+	struct fp *f = (struct fp *)hw;
+	bool to_ram = hw->cmd & 2;
+	uint32_t tag = (hw->pasid_reg >> 31) ? (hw->pasid_reg & 0xfffff) :
+					       NO_TAG;
 
-	f->result = 0;
+	hw->result = 0;
 	f->last_tag = tag;
 	if (tag != NO_TAG && !f->pasid_enabled) {
-		f->result = 2;
+		hw->result = 2;
 	} else {
-		for (uint64_t i = 0; i < f->cnt; i++) {
+		for (uint64_t i = 0; i < hw->cnt; i++) {
 			unsigned char *p =
-				xlate(f, tag, (to_ram ? f->dst : f->src) + i);
+				xlate(f, tag, (to_ram ? hw->dst : hw->src) + i);
 
 			if (!p)
-				f->result = 1;
+				hw->result = 1;
 			if (to_ram) {
 				if (p)
-					*p = f->dbuf[f->src - 0x40000 + i];
+					*p = hw->dbuf[hw->src - 0x40000 + i];
 			} else {
-				f->dbuf[f->dst - 0x40000 + i] = p ? *p : 0;
+				hw->dbuf[hw->dst - 0x40000 + i] = p ? *p : 0;
 			}
 		}
 	}
-	f->cmd &= ~1ull;
-	f->transfers++;
-}
-
-static int f_bar_read(void *arg, unsigned bar, uint64_t off, void *buf,
-		      size_t len)
-{
-	struct fp *f = arg;
-	uint64_t v = ~0ull;
-
-	if (off >= 0x40000 && off + len <= 0x41000) {
-		memcpy(buf, f->dbuf + (off - 0x40000), len);
-		return 0;
-	}
-	switch (off) {
-	case 0x00:
-		v = 0x010000ed;
-		break;
-	case 0x04:
-		v = ~f->live & 0xffffffffu;
-		break;
-	case 0x98:
-		if (f->cmd & 1)
-			run_dma(f);
-		v = f->cmd;
-		break;
-	case 0xa0:
-		v = f->pasid_reg;
-		break;
-	case 0xa8:
-		v = f->result;
-		break;
-	}
-	memcpy(buf, &v, len);
-	return 0;
-}
-
-static int f_bar_write(void *arg, unsigned bar, uint64_t off,
-		       const void *buf, size_t len)
-{
-	struct fp *f = arg;
-	uint64_t v = 0;
-
-	if (off >= 0x40000 && off + len <= 0x41000) {
-		if (!f->drop_buf_writes)
-			memcpy(f->dbuf + (off - 0x40000), buf, len);
-		return 0;
-	}
-	memcpy(&v, buf, len < sizeof(v) ? len : sizeof(v));
-	if (off >= 0x80 && (f->cmd & 1))
-		return 0;
-	switch (off) {
-	case 0x04:
-		f->live = (uint32_t)v;
-		break;
-	case 0x80:
-		f->src = v;
-		break;
-	case 0x88:
-		f->dst = v;
-		break;
-	case 0x90:
-		f->cnt = v;
-		break;
-	case 0x98:
-		if (v & 1)
-			f->cmd = v;
-		break;
-	case 0xa0:
-		f->pasid_reg = (uint32_t)v;
-		break;
-	}
-	return 0;
-}
-
-static int f_cfg_read(void *arg, uint64_t off, void *buf, size_t len)
-{
-	struct fp *f = arg;
-
-	if (off == 0)
-		memcpy(buf, f->ids, len);
-	else if (off == 4)
-		memcpy(buf, &f->pci_cmd, len);
-	return 0;
-}
-
-static int f_cfg_write(void *arg, uint64_t off, const void *buf, size_t len)
-{
-	struct fp *f = arg;
-
-	if (off == 4)
-		memcpy(&f->pci_cmd, buf, len);
-	return 0;
+	edu_fake_done(hw);
 }
 
 static struct dma_engine *open_fp(void)
 {
-	struct dma_dev_io io = {
-		.bar_read = f_bar_read,
-		.bar_write = f_bar_write,
-		.cfg_read = f_cfg_read,
-		.cfg_write = f_cfg_write,
-		.arg = &fk,
-	};
+	struct dma_dev_io io;
 	struct dma_engine *e = NULL;
 	char why[128];
 
 	memset(&fk, 0, sizeof(fk));
-	fk.ids[0] = EDU_VENDOR;
-	fk.ids[1] = EDU_PASID_DEVICE;
+	fk.hw.run = run_dma;
+	edu_fake_io(&fk.hw, &io);
+	fk.hw.ids[0] = edu_pasid_driver.vendor;
+	fk.hw.ids[1] = edu_pasid_driver.device;
+	fk.hw.pasid = true;
 	fk.pasid_enabled = true;
 	EXPECT_EQ(dma_engine_probe(&io, "fake", NULL, DMA_WAIT_AUTO, &e, why,
 				   sizeof(why)),
@@ -209,33 +110,29 @@ UNIT_TEST(dma_edu_pasid_probe)
 	EXPECT(e);
 	if (!e)
 		return;
-	EXPECT(e->pasid_capable);
+	EXPECT(e->drv->tags_pasid);
 	EXPECT(!e->tag_pasid);
-	EXPECT_EQ(e->max_len, 4096);
-	EXPECT(fk.pci_cmd & 0x4);
-	EXPECT(strstr(e->ops->name, "edu-pasid"));
+	EXPECT_EQ(e->limits.max_len, 4096);
+	EXPECT(fk.hw.pci_cmd & 0x4);
+	EXPECT(strstr(e->drv->name, "edu-pasid"));
 	dma_engine_close(e);
 }
 
 UNIT_TEST(dma_edu_plain_is_not_pasid_capable)
 {
-	struct dma_dev_io io = {
-		.bar_read = f_bar_read,
-		.bar_write = f_bar_write,
-		.cfg_read = f_cfg_read,
-		.cfg_write = f_cfg_write,
-		.arg = &fk,
-	};
+	struct dma_dev_io io;
 	struct dma_engine *e = NULL;
 	char why[128];
 
 	memset(&fk, 0, sizeof(fk));
-	fk.ids[0] = EDU_VENDOR;
-	fk.ids[1] = EDU_DEVICE;
+	fk.hw.run = run_dma;
+	edu_fake_io(&fk.hw, &io);
+	fk.hw.ids[0] = edu_driver.vendor;
+	fk.hw.ids[1] = edu_driver.device;
 	EXPECT_EQ(dma_engine_probe(&io, "edu", NULL, DMA_WAIT_POLL, &e, why,
 				   sizeof(why)),
 		  0);
-	EXPECT(e && !e->pasid_capable);
+	EXPECT(e && !e->drv->tags_pasid);
 	dma_engine_close(e);
 }
 
@@ -265,7 +162,7 @@ UNIT_TEST(dma_edu_pasid_tagged_write_uses_its_table)
 	EXPECT_EQ(dma_engine_write(e, 0x100800, buf, sizeof(buf), ev,
 				   sizeof(ev)),
 		  0);
-	EXPECT_EQ(fk.transfers, 1); /* the transfer under test only */
+	EXPECT_EQ(fk.hw.transfers, 1); /* the transfer under test only */
 	EXPECT_EQ(fk.last_tag, 5);
 	EXPECT(!memcmp(p5_mem + 0x800, buf, sizeof(buf)));
 	EXPECT(!memcmp(rid_mem, rid_ref, sizeof(rid_mem)));
@@ -353,12 +250,12 @@ UNIT_TEST(dma_edu_pasid_payload_not_taken)
 	char ev[256];
 
 	two_tables();
-	fk.drop_buf_writes = true;
+	fk.hw.drop_buf_writes = true;
 	fill(buf, sizeof(buf), 4);
 	EXPECT_EQ(dma_engine_write(e, 0x100000, buf, sizeof(buf), ev,
 				   sizeof(ev)),
 		  -EIO);
-	EXPECT_EQ(fk.transfers, 0); /* nothing ran with a wrong payload */
+	EXPECT_EQ(fk.hw.transfers, 0); /* nothing ran with a wrong payload */
 	EXPECT(strstr(ev, "did not take"));
 	dma_engine_close(e);
 }
@@ -373,6 +270,41 @@ UNIT_TEST(dma_edu_pasid_too_wide)
 	EXPECT_EQ(dma_engine_write(e, 0x100000, buf, sizeof(buf), ev,
 				   sizeof(ev)),
 		  -EINVAL);
-	EXPECT_EQ(fk.transfers, 0);
+	EXPECT_EQ(fk.hw.transfers, 0);
 	dma_engine_close(e);
+}
+
+/* The reach probe's pages in the RID's table, or (drop) nowhere. */
+static bool probe_drop;
+static int fp_probe_map(void *arg, void *uva, size_t len, uint64_t iova)
+{
+	struct fp *f = arg;
+
+	if (!probe_drop && f->nmap < 4)
+		f->map[f->nmap++] = (struct fp_map){ NO_TAG, iova, uva, len };
+	return 0;
+}
+
+UNIT_TEST(dma_edu_pasid_probe_reach)
+{
+	static const struct iova_range wide[] = {
+		{ 0, 0xfedfffff }, { 0xfef00000, 0xffffffffffffull } };
+
+	for (int drop = 0; drop < 2; drop++) {
+		struct dma_engine *e = open_fp();
+		struct dma_reach_env env = { fp_probe_map, wide, 2, &fk };
+		uint64_t reach = 7;
+		bool landed = !drop;
+		char why[128] = "";
+
+		probe_drop = drop;
+		EXPECT_EQ(dma_engine_probe_reach(e, &env, &reach, &landed, why,
+						 sizeof(why)),
+			  0);
+		/* Its dma_mask is all 64 bits: the top page is hit. A
+		 * translation that never comes: it landed nowhere. */
+		EXPECT_EQ(reach, drop ? 0 : 1ull << 48);
+		EXPECT(landed == !drop);
+		dma_engine_close(e);
+	}
 }

@@ -224,8 +224,15 @@ static int cdev_of(const char *bdf, char *path, size_t len)
 	return path[0] ? 0 : -ENOENT;
 }
 
-static void bounce_none(void *arg)
+/* The second page of the test's memory, mapped at BOUNCE_IOVA. */
+#define BOUNCE_IOVA 0x500000ull
+
+static int bounce_page(void *arg, size_t len, void **uva, uint64_t *iova,
+		       char *why, size_t why_len)
 {
+	*uva = arg;
+	*iova = BOUNCE_IOVA;
+	return 0;
 }
 
 UNIT_TEST(dma_guest_wait_modes)
@@ -234,8 +241,8 @@ UNIT_TEST(dma_guest_wait_modes)
 	static const enum dma_wait modes[] = { DMA_WAIT_POLL, DMA_WAIT_IRQ };
 	char bdf[32], path[64], ev[256], why[160];
 	uint32_t devid, ioas, pt;
-	uint64_t iova = 0x400000;
-	unsigned char *mem, buf[256];
+	uint64_t iova = 0x400000, biova = BOUNCE_IOVA;
+	unsigned char *mem, buf[256] = { 0 };
 	int ufd, fd;
 
 	if (!env || !*env) {
@@ -251,27 +258,32 @@ UNIT_TEST(dma_guest_wait_modes)
 	EXPECT_EQ(ufd_ioas_alloc(ufd, &ioas), 0);
 	pt = ioas;
 	EXPECT_EQ(vfio_attach_pt(fd, &pt), 0);
-	mem = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
+	mem = mmap(NULL, 2 * 4096, PROT_READ | PROT_WRITE,
 		   MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
 	EXPECT_EQ(ufd_ioas_map(ufd, ioas, IOMMU_IOAS_MAP_FIXED_IOVA |
 			       IOMMU_IOAS_MAP_READABLE |
 			       IOMMU_IOAS_MAP_WRITEABLE, mem, 4096, &iova),
 		  0);
+	EXPECT_EQ(ufd_ioas_map(ufd, ioas, IOMMU_IOAS_MAP_FIXED_IOVA |
+			       IOMMU_IOAS_MAP_READABLE |
+			       IOMMU_IOAS_MAP_WRITEABLE, mem + 4096, 4096,
+			       &biova),
+		  0);
 	for (unsigned m = 0; m < 2; m++) {
-		struct dma_bounce none = { .put = bounce_none };
+		struct dma_bounce bounce = { .get = bounce_page,
+					     .arg = mem + 4096 };
 		struct dma_dev_io io;
 		struct dma_engine *e;
 		double wall = now_ms();
 
 		EXPECT_EQ(dma_vfio_io(fd, &io), 0);
-		if (dma_engine_probe(&io, bdf, &none, modes[m], &e, why,
+		if (dma_engine_probe(&io, bdf, &bounce, modes[m], &e, why,
 				     sizeof(why))) {
 			printf("# wait %s: %s\n", m ? "irq" : "poll", why);
 			dma_vfio_io_free(&io);
 			continue;
 		}
-		/* No bounce: each write is one transfer of whatever the
-		 * device buffer holds. */
+		/* Each write is three transfers: load, write, read-back. */
 		for (unsigned i = 0; i < 10; i++)
 			EXPECT_EQ(dma_engine_write(e, iova, buf, sizeof(buf),
 						   ev, sizeof(ev)),
@@ -285,5 +297,5 @@ UNIT_TEST(dma_guest_wait_modes)
 	}
 	close(fd);
 	close(ufd);
-	munmap(mem, 4096);
+	munmap(mem, 2 * 4096);
 }

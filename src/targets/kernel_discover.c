@@ -500,7 +500,8 @@ static bool inside_all(const struct dev_space *sp, unsigned ndev,
 }
 
 /*
- * A page per DMA device (slot order = device order), WINDOW_GAP under the
+ * A slot per DMA device (slot order = device order; each the largest of the
+ * engines' transfers and own regions, page-rounded), WINDOW_GAP under the
  * lowest reach of the engines or WINDOW_CEILING, stepping down 2 MiB at a
  * time until it sits inside every device's IOVA space. 0 when there is no
  * room: then DMA is off.
@@ -521,6 +522,8 @@ static int place_window(struct kernel_facts *f, const struct dev_space *sp,
 		d->slot = ndma++;
 		if (d->engine->limits.max_len > max_len)
 			max_len = d->engine->limits.max_len;
+		if (d->engine->own_len > max_len)
+			max_len = d->engine->own_len;
 		if (sp[i].align > align)
 			align = sp[i].align;
 	}

@@ -81,7 +81,7 @@
 #define IDENTIFY_LEN 4096
 
 /* Status field (completion dword 3 bits 31:17). */
-#define SC(st) ((st) & 0xff)
+#define SC(st) ((st)&0xff)
 #define SCT(st) (((st) >> 8) & 0x7)
 #define SC_INVALID_FIELD 0x02
 #define SC_DATA_XFER_ERROR 0x04
@@ -162,7 +162,7 @@ static int wr64(struct dma_engine *e, uint64_t off, uint64_t v)
 
 static void nap(void)
 {
-	struct timespec ts = { 0, 20000 };
+	struct timespec ts = {0, 20000};
 
 	nanosleep(&ts, NULL);
 }
@@ -245,10 +245,12 @@ static int queues(struct dma_engine *e, char *ev, size_t evlen)
 	int ret;
 
 	ret = e->bounce.get ? e->bounce.get(e->bounce.arg, OWN_LEN, &uva, &iova,
-					    why, sizeof(why)) :
-			      -ENOLINK;
+					    why, sizeof(why))
+			    : -ENOLINK;
 	if (ret) {
-		snprintf(ev, evlen, "%s: admin queues not reachable (%s): no command issued",
+		snprintf(ev, evlen,
+			 "%s: admin queues not reachable (%s): no command "
+			 "issued",
 			 e->name, why[0] ? why : "no region of its own");
 		return -ENOLINK;
 	}
@@ -370,22 +372,29 @@ static int check_shape(struct dma_engine *e, bool write, uint64_t iova,
 	struct nvme *n = e->priv;
 
 	if (iova & 3) {
-		snprintf(ev, evlen, "%s: iova 0x%" PRIx64 " not dword aligned (PRP)",
+		snprintf(ev, evlen,
+			 "%s: iova 0x%" PRIx64 " not dword aligned (PRP)",
 			 e->name, iova);
 		return -EINVAL;
 	}
 	if (write && len > LOG_MAX && len != IDENTIFY_LEN) {
-		snprintf(ev, evlen, "%s: a write is 4..%u B (Get Log Page) or %u B (Identify), not %zu",
+		snprintf(ev, evlen,
+			 "%s: a write is 4..%u B (Get Log Page) or %u B "
+			 "(Identify), not %zu",
 			 e->name, LOG_MAX, IDENTIFY_LEN, len);
 		return -EINVAL;
 	}
 	if (!write && len > HBS_LEN) {
-		snprintf(ev, evlen, "%s: a read is at most %u B (Host Behavior Support), not %zu",
+		snprintf(ev, evlen,
+			 "%s: a read is at most %u B (Host Behavior Support), "
+			 "not %zu",
 			 e->name, HBS_LEN, len);
 		return -EINVAL;
 	}
 	if (!write && !n->hbs_verbatim) {
-		snprintf(ev, evlen, "%s: reads need Host Behavior Support kept verbatim (QEMU's 1b36:0010 only)",
+		snprintf(ev, evlen,
+			 "%s: reads need Host Behavior Support kept verbatim "
+			 "(QEMU's 1b36:0010 only)",
 			 e->name);
 		return -ENOLINK;
 	}
@@ -397,16 +406,18 @@ static int failed(struct dma_engine *e, int ret, const char *what,
 {
 	snprintf(ev, evlen, "%s %s iova=0x%" PRIx64 " len=%zu: %s", e->name,
 		 what, iova, len,
-		 ret == -EIO ? "controller fatal status (CSTS.CFS: a queue fetch or completion post was refused); reset" :
-		 ret == -ETIMEDOUT ? "no completion in time; reset" :
-				     "device access failed");
+		 ret == -EIO ? "controller fatal status (CSTS.CFS: a queue "
+			       "fetch or completion post was refused); reset"
+		 : ret == -ETIMEDOUT ? "no completion in time; reset"
+				     : "device access failed");
 	return ret;
 }
 
 static const char *status_word(uint16_t st)
 {
-	return !st ? "ok" : data_refused(st) ? "data transfer refused" :
-					       "error";
+	return !st		  ? "ok"
+	       : data_refused(st) ? "data transfer refused"
+				  : "error";
 }
 
 /*
@@ -432,7 +443,9 @@ static int nvme_write(struct dma_engine *e, uint64_t iova, void *buf,
 	if (ret)
 		return failed(e, ret, "write", iova, len, ev, evlen);
 	if (st && !data_refused(st)) {
-		snprintf(ev, evlen, "%s write iova=0x%" PRIx64 " len=%zu: command failed, status 0x%03x",
+		snprintf(ev, evlen,
+			 "%s write iova=0x%" PRIx64
+			 " len=%zu: command failed, status 0x%03x",
 			 e->name, iova, len, st);
 		return -EIO;
 	}
@@ -442,12 +455,18 @@ static int nvme_write(struct dma_engine *e, uint64_t iova, void *buf,
 	if (ret)
 		return failed(e, ret, "write (report)", iova, len, ev, evlen);
 	if (cst) {
-		snprintf(ev, evlen, "%s write iova=0x%" PRIx64 " len=%zu: status 0x%03x (%s), but the same command into its own page failed (0x%03x): bytes unknown",
+		snprintf(ev, evlen,
+			 "%s write iova=0x%" PRIx64
+			 " len=%zu: status 0x%03x (%s), but the same command "
+			 "into its own page failed (0x%03x): bytes unknown",
 			 e->name, iova, len, st, status_word(st), cst);
 		return -EIO;
 	}
 	memcpy(buf, n->own + OWN_DATA, len);
-	snprintf(ev, evlen, "%s write iova=0x%" PRIx64 " len=%zu %.3fms status 0x%03x (%s); %s bytes reported (same command into its own page)",
+	snprintf(ev, evlen,
+		 "%s write iova=0x%" PRIx64
+		 " len=%zu %.3fms status 0x%03x (%s); %s bytes reported (same "
+		 "command into its own page)",
 		 e->name, iova, len, t / 1e6, st, status_word(st),
 		 len == IDENTIFY_LEN ? "Identify" : "firmware slot log");
 	return 0;
@@ -466,8 +485,8 @@ static int hbs_own(struct dma_engine *e, uint8_t opc, uint16_t *st)
 
 /* The device reads len bytes at iova (with HBS_LEN - len beyond, see the
  * top); buf gets what it read, as the controller gives it back. */
-static int nvme_read(struct dma_engine *e, uint64_t iova, void *buf,
-		     size_t len, char *ev, size_t evlen)
+static int nvme_read(struct dma_engine *e, uint64_t iova, void *buf, size_t len,
+		     char *ev, size_t evlen)
 {
 	struct nvme *n = e->priv;
 	unsigned char *d;
@@ -487,7 +506,9 @@ static int nvme_read(struct dma_engine *e, uint64_t iova, void *buf,
 	memcpy(d, buf, len);
 	ret = hbs_own(e, OPC_SET_FEATURES, &pst);
 	if (!ret && pst) {
-		snprintf(ev, evlen, "%s read: Set Features HBS from its own page failed (0x%03x): feature not kept",
+		snprintf(ev, evlen,
+			 "%s read: Set Features HBS from its own page failed "
+			 "(0x%03x): feature not kept",
 			 e->name, pst);
 		return -ENOLINK;
 	}
@@ -499,7 +520,9 @@ static int nvme_read(struct dma_engine *e, uint64_t iova, void *buf,
 	if (ret)
 		return failed(e, ret, "read", iova, len, ev, evlen);
 	if (st && !data_refused(st)) {
-		snprintf(ev, evlen, "%s read iova=0x%" PRIx64 " len=%zu: command failed, status 0x%03x",
+		snprintf(ev, evlen,
+			 "%s read iova=0x%" PRIx64
+			 " len=%zu: command failed, status 0x%03x",
 			 e->name, iova, len, st);
 		return -EIO;
 	}
@@ -508,12 +531,17 @@ static int nvme_read(struct dma_engine *e, uint64_t iova, void *buf,
 	if (ret)
 		return failed(e, ret, "read (read-back)", iova, len, ev, evlen);
 	if (gst) {
-		snprintf(ev, evlen, "%s read iova=0x%" PRIx64 " len=%zu: read-back failed (0x%03x)",
+		snprintf(ev, evlen,
+			 "%s read iova=0x%" PRIx64
+			 " len=%zu: read-back failed (0x%03x)",
 			 e->name, iova, len, gst);
 		return -ENOLINK;
 	}
 	memcpy(buf, d, len);
-	snprintf(ev, evlen, "%s read iova=0x%" PRIx64 " len=%zu %.3fms status 0x%03x (%s); Host Behavior Support read back",
+	snprintf(ev, evlen,
+		 "%s read iova=0x%" PRIx64
+		 " len=%zu %.3fms status 0x%03x (%s); Host Behavior Support "
+		 "read back",
 		 e->name, iova, len, t / 1e6, st, status_word(st));
 	return 0;
 }
@@ -534,7 +562,7 @@ static int nvme_probe_write(struct dma_engine *e, const void *payload,
 static int nvme_open(struct dma_engine *e, char *why, size_t why_len)
 {
 	struct nvme *n = calloc(1, sizeof(*n));
-	uint16_t ids[2] = { 0 };
+	uint16_t ids[2] = {0};
 	uint64_t cap = 0;
 	int ret;
 
@@ -549,7 +577,9 @@ static int nvme_open(struct dma_engine *e, char *why, size_t why_len)
 	if (!ret && !(cap & (CAP_CSS_NVM | CAP_CSS_ADMIN_ONLY)))
 		ret = -ENODEV;
 	if (ret) {
-		snprintf(why, why_len, "%s: NVMe registers do not answer as a controller with 4 KiB pages (CAP 0x%016" PRIx64 ", %d)",
+		snprintf(why, why_len,
+			 "%s: NVMe registers do not answer as a controller "
+			 "with 4 KiB pages (CAP 0x%016" PRIx64 ", %d)",
 			 e->name, cap, ret);
 		goto fail;
 	}
@@ -587,18 +617,21 @@ static void nvme_close(struct dma_engine *e)
 
 const struct dma_engine_driver nvme_driver = {
 	.name = "nvme",
-	.description = "NVMe admin queue (1b36:0010, class 010802): writes 4..512 B (log page) or 4096 B (Identify) it reports; reads <=512 B on 1b36:0010",
+	.description = "NVMe admin queue (1b36:0010, class 010802): writes "
+		       "4..512 B (log page) or 4096 B (Identify) it reports; "
+		       "reads <=512 B on 1b36:0010",
 	.vendor = NVME_VENDOR_QEMU,
 	.device = NVME_DEVICE_QEMU,
 	.pci_class = NVME_CLASS,
-	.limits = {
-		.max_len = IDENTIFY_LEN,
-		.min_len = 4,
-		.granularity = 4,
-		/* 64-bit DMA: this low claim makes the reach probe run (and
-		 * show the DMA lands) and measure the rest. */
-		.iova_limit = 1ull << 32,
-	},
+	.limits =
+		{
+			.max_len = IDENTIFY_LEN,
+			.min_len = 4,
+			.granularity = 4,
+			/* 64-bit DMA: this low claim makes the reach probe run
+			 * (and show the DMA lands) and measure the rest. */
+			.iova_limit = 1ull << 32,
+		},
 	.payload = DMA_WRITES_REPORTED_BYTES,
 	.tags_pasid = false,
 	.own_len = OWN_LEN,

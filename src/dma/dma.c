@@ -65,7 +65,8 @@ static uint64_t top_page(const struct dma_reach_env *env, uint64_t pg)
 	return hi;
 }
 
-static bool page_in(const struct dma_reach_env *env, uint64_t iova, uint64_t pg)
+static bool page_in(const struct dma_reach_env *env, uint64_t iova,
+		    uint64_t pg)
 {
 	for (unsigned i = 0; i < env->nranges; i++)
 		if (iova >= env->ranges[i].start &&
@@ -130,7 +131,7 @@ int dma_engine_probe_reach(struct dma_engine *e,
 	uint64_t pg = (uint64_t)sysconf(_SC_PAGESIZE), hi, lo, src = 0;
 	size_t own_len = (e->drv->own_len + pg - 1) / pg * pg;
 	struct dma_bounce saved = e->bounce;
-	struct probe_own own = {NULL, 0, own_len};
+	struct probe_own own = { NULL, 0, own_len };
 	unsigned char *m, payload[64];
 	bool hit_hi, hit_lo;
 	int ret;
@@ -147,7 +148,8 @@ int dma_engine_probe_reach(struct dma_engine *e,
 			src = c;
 	if (own_len)
 		own.iova = low_free(env, low, own_len, pg, lo, src);
-	if (hi < low || !page_in(env, lo, pg) || !src || (own_len && !own.iova))
+	if (hi < low || !page_in(env, lo, pg) || !src ||
+	    (own_len && !own.iova))
 		return 0; /* nothing above the limit to tell apart */
 	m = mmap(NULL, 3 * pg + own_len, PROT_READ | PROT_WRITE,
 		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
@@ -166,14 +168,13 @@ int dma_engine_probe_reach(struct dma_engine *e,
 	if (!ret && own_len)
 		ret = env->map(env->arg, own.uva, own_len, own.iova);
 	if (ret) {
-		snprintf(why, why_len,
-			 "%s: mapping the reach probe's pages: %d", e->name,
-			 ret);
+		snprintf(why, why_len, "%s: mapping the reach probe's pages: %d",
+			 e->name, ret);
 		goto out;
 	}
 	if (own_len)
-		e->bounce =
-			(struct dma_bounce){.get = probe_own_get, .arg = &own};
+		e->bounce = (struct dma_bounce){ .get = probe_own_get,
+						 .arg = &own };
 	ret = e->drv->probe_write(e, payload, plen, src, hi);
 	e->bounce = saved;
 	if (ret) {
@@ -196,31 +197,29 @@ out:
 }
 
 /* The one place a transfer is held to the engine's declared limits. */
-static int check_limits(const struct dma_engine *e, uint64_t iova, size_t len,
-			const char *what, char *ev, size_t evlen)
+static int check_limits(const struct dma_engine *e, uint64_t iova,
+			size_t len, const char *what, char *ev, size_t evlen)
 {
 	const struct dma_limits *l = &e->limits;
 
 	if (len < l->min_len || len > l->max_len ||
 	    (l->granularity > 1 && len % l->granularity)) {
-		snprintf(ev, evlen,
-			 "%s: %s len %zu outside %zu..%zu (in steps of %zu)",
+		snprintf(ev, evlen, "%s: %s len %zu outside %zu..%zu (in steps of %zu)",
 			 e->name, what, len, l->min_len, l->max_len,
 			 l->granularity ? l->granularity : 1);
 		return -EINVAL;
 	}
 	if (iova + len < iova || iova + len > l->iova_limit) {
 		snprintf(ev, evlen,
-			 "%s: %s iova 0x%" PRIx64
-			 "+%zu beyond the device's DMA limit 0x%" PRIx64,
+			 "%s: %s iova 0x%" PRIx64 "+%zu beyond the device's DMA limit 0x%" PRIx64,
 			 e->name, what, iova, len, l->iova_limit);
 		return -ERANGE;
 	}
 	return 0;
 }
 
-static int transfer(struct dma_engine *e, bool write, uint64_t iova, void *buf,
-		    size_t len, char *ev, size_t evlen)
+static int transfer(struct dma_engine *e, bool write, uint64_t iova,
+		    void *buf, size_t len, char *ev, size_t evlen)
 {
 	int ret;
 
@@ -232,14 +231,14 @@ static int transfer(struct dma_engine *e, bool write, uint64_t iova, void *buf,
 						      evlen);
 }
 
-int dma_engine_write(struct dma_engine *e, uint64_t iova, void *buf, size_t len,
-		     char *ev, size_t evlen)
+int dma_engine_write(struct dma_engine *e, uint64_t iova, void *buf,
+		     size_t len, char *ev, size_t evlen)
 {
 	return transfer(e, true, iova, buf, len, ev, evlen);
 }
 
-int dma_engine_read(struct dma_engine *e, uint64_t iova, void *buf, size_t len,
-		    char *ev, size_t evlen)
+int dma_engine_read(struct dma_engine *e, uint64_t iova, void *buf,
+		    size_t len, char *ev, size_t evlen)
 {
 	return transfer(e, false, iova, buf, len, ev, evlen);
 }
@@ -275,8 +274,8 @@ static int vio_bar_read(void *arg, unsigned bar, uint64_t off, void *buf,
 	return vfio_region_read(v->dfd, v->bar_off[bar], off, buf, len);
 }
 
-static int vio_bar_write(void *arg, unsigned bar, uint64_t off, const void *buf,
-			 size_t len)
+static int vio_bar_write(void *arg, unsigned bar, uint64_t off,
+			 const void *buf, size_t len)
 {
 	struct vfio_io *v = arg;
 
@@ -294,7 +293,8 @@ static int vio_cfg_read(void *arg, uint64_t off, void *buf, size_t len)
 	return vfio_region_read(v->dfd, v->cfg_off, off, buf, len);
 }
 
-static int vio_cfg_write(void *arg, uint64_t off, const void *buf, size_t len)
+static int vio_cfg_write(void *arg, uint64_t off, const void *buf,
+			 size_t len)
 {
 	struct vfio_io *v = arg;
 
@@ -355,8 +355,8 @@ int dma_vfio_io(int dfd, struct dma_dev_io *io)
 		v->cfg_off = ri.offset;
 	}
 	for (unsigned i = 0; i < VIO_NBARS; i++) {
-		if (vfio_device_get_region_info(
-			    dfd, VFIO_PCI_BAR0_REGION_INDEX + i, &ri))
+		if (vfio_device_get_region_info(dfd, VFIO_PCI_BAR0_REGION_INDEX + i,
+						&ri))
 			continue;
 		if (!(ri.flags & VFIO_REGION_INFO_FLAG_READ) ||
 		    !(ri.flags & VFIO_REGION_INFO_FLAG_WRITE))

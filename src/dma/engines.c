@@ -60,14 +60,11 @@ int dma_engine_match(const struct dma_dev_io *io, const char *devname,
 		}
 	}
 	if (only)
-		snprintf(why, why_len,
-			 "%s: %04x:%04x is not a device the %s engine drives "
-			 "(%04x:%04x)",
+		snprintf(why, why_len, "%s: %04x:%04x is not a device the %s engine drives (%04x:%04x)",
 			 devname, ids[0], ids[1], only->name, only->vendor,
 			 only->device);
 	else
-		snprintf(why, why_len,
-			 "%s: %04x:%04x is not a device with a DMA engine here",
+		snprintf(why, why_len, "%s: %04x:%04x is not a device with a DMA engine here",
 			 devname, ids[0], ids[1]);
 	return -ENODEV;
 }

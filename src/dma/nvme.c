@@ -359,6 +359,36 @@ static void hbs_cmd(struct sqe *c, uint8_t opc, uint64_t iova, size_t len,
 	set_prps(c, iova, len, HBS_LEN, spill);
 }
 
+/*
+ * Run c, whose data goes to the engine's data page, and tell whether the
+ * controller wrote its len bytes there: two pre-fills, as one of them
+ * could match what it wrote. 0 (also with an error *st), -ENOLINK when it
+ * wrote nothing, or submit's error.
+ */
+static int run_own(struct dma_engine *e, struct sqe *c, size_t len,
+		   uint16_t *st)
+{
+	struct nvme *n = e->priv;
+	unsigned char *d = n->own + OWN_DATA;
+	uint64_t t;
+	int ret;
+
+	for (unsigned pass = 0; pass < 2; pass++) {
+		unsigned char fill = pass ? 0xa5 : 0x5a;
+		size_t i;
+
+		memset(d, fill, len);
+		ret = submit(e, c, st, &t);
+		if (ret || *st)
+			return ret;
+		for (i = 0; i < len && d[i] == fill; i++)
+			;
+		if (i < len)
+			return 0;
+	}
+	return -ENOLINK;
+}
+
 /* A transfer the IOMMU refused ends with one of these. */
 static bool data_refused(uint16_t st)
 {
@@ -429,7 +459,7 @@ static int nvme_write(struct dma_engine *e, uint64_t iova, void *buf,
 {
 	struct nvme *n = e->priv;
 	uint16_t st, cst;
-	uint64_t t, t2;
+	uint64_t t;
 	struct sqe c;
 	int ret;
 
@@ -449,9 +479,13 @@ static int nvme_write(struct dma_engine *e, uint64_t iova, void *buf,
 			 e->name, iova, len, st);
 		return -EIO;
 	}
-	memset(n->own + OWN_DATA, 0x5a, len);
 	write_cmd(&c, n->queues_iova + OWN_DATA, len);
-	ret = submit(e, &c, &cst, &t2);
+	ret = run_own(e, &c, len, &cst);
+	if (ret == -ENOLINK) {
+		snprintf(ev, evlen, "%s write iova=0x%" PRIx64 " len=%zu: status 0x%03x (%s), but the same command wrote nothing into its own page: bytes unknown",
+			 e->name, iova, len, st, status_word(st));
+		return -EIO;
+	}
 	if (ret)
 		return failed(e, ret, "write (report)", iova, len, ev, evlen);
 	if (cst) {
@@ -526,8 +560,13 @@ static int nvme_read(struct dma_engine *e, uint64_t iova, void *buf, size_t len,
 			 e->name, iova, len, st);
 		return -EIO;
 	}
-	memset(d, 0x5a, HBS_LEN);
-	ret = hbs_own(e, OPC_GET_FEATURES, &gst);
+	hbs_cmd(&c, OPC_GET_FEATURES, n->queues_iova + OWN_DATA, HBS_LEN, 0);
+	ret = run_own(e, &c, HBS_LEN, &gst);
+	if (ret == -ENOLINK) {
+		snprintf(ev, evlen, "%s read iova=0x%" PRIx64 " len=%zu: status 0x%03x (%s), but Get Features wrote nothing into its own page: what it read is unknown",
+			 e->name, iova, len, st, status_word(st));
+		return -EIO;
+	}
 	if (ret)
 		return failed(e, ret, "read (read-back)", iova, len, ev, evlen);
 	if (gst) {

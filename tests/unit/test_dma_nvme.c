@@ -34,6 +34,9 @@ struct nfake {
 	bool own_mapped; /* the toy IOMMU translates the own region */
 	bool mem_mapped; /* ...and the caller's memory */
 	bool bounce_ok;	 /* the owner offers the region */
+	/* Engine controls: commands complete but move no data; or data
+	 * ignores the IOMMU (lands everywhere, as without translation). */
+	bool never_moves, lands_all;
 	unsigned char own[N_OWN_LEN];
 	unsigned char mem[N_MEM_LEN];
 };
@@ -48,6 +51,8 @@ static unsigned rmap_n;
 
 static const unsigned char fw_log_head[16] = {
 	1, 0, 0, 0, 0, 0, 0, 0, '1', '.', '0', ' ', ' ', ' ', ' ', ' '};
+
+static unsigned char lands_all_sink[N_MEM_LEN];
 
 static unsigned char *xl(uint64_t iova)
 {
@@ -75,6 +80,12 @@ static bool dma(uint64_t prp1, uint64_t prp2, unsigned char *dev, size_t len,
 		uint64_t a = i < first ? prp1 + i : prp2 + (i - first);
 		unsigned char *p = xl(a);
 
+		if (nf.never_moves)
+			continue;
+		if (!p && nf.lands_all)
+			p = (a >= N_MEM_IOVA && a < N_MEM_IOVA + N_MEM_LEN) ?
+				    nf.mem + (a - N_MEM_IOVA) :
+				    lands_all_sink;
 		if (!p) {
 			ok = false;
 			if (!to_mem)
@@ -506,4 +517,45 @@ UNIT_TEST(dma_nvme_probe_reach_maps_its_region)
 	dma_engine_close(e);
 	EXPECT_EQ(nf.cc & 1, 0); /* stopped before its region goes */
 	rmap_n = 0;
+}
+
+/* Engine controls: a controller that completes every command but moves
+ * nothing never yields a transfer the oracle could judge (an engine
+ * error, so a check that needs it fails); one that ignores the IOMMU is
+ * reported as landing where it landed, so a "blocked" check sees it. */
+UNIT_TEST(dma_nvme_control_never_moves)
+{
+	struct dma_engine *e = nf_open(0x1b36, 0x0010);
+	unsigned char buf[256];
+	char ev[256];
+
+	nf.never_moves = true;
+	memset(nf.mem, 0xa5, sizeof(nf.mem));
+	EXPECT_EQ(dma_engine_write(e, N_MEM_IOVA, buf, 256, ev, sizeof(ev)),
+		  -EIO);
+	EXPECT(strstr(ev, "wrote nothing"));
+	EXPECT_EQ(dma_engine_read(e, N_MEM_IOVA, buf, 256, ev, sizeof(ev)),
+		  -EIO);
+	dma_engine_close(e);
+}
+
+UNIT_TEST(dma_nvme_control_lands_all)
+{
+	struct dma_engine *e = nf_open(0x1b36, 0x0010);
+	unsigned char buf[256];
+	char ev[256];
+
+	nf.lands_all = true;
+	nf.mem_mapped = false; /* "unmapped", but the device ignores it */
+	memset(nf.mem, 0xa5, sizeof(nf.mem));
+	EXPECT_EQ(dma_engine_write(e, N_MEM_IOVA, buf, 256, ev, sizeof(ev)),
+		  0);
+	EXPECT(!memcmp(nf.mem, buf, 256)); /* memory shows it landed */
+	for (unsigned i = 0; i < sizeof(nf.mem); i++)
+		nf.mem[i] = (unsigned char)(i * 5 + 1);
+	EXPECT_EQ(dma_engine_read(e, N_MEM_IOVA + 0x80, buf, 256, ev,
+				  sizeof(ev)),
+		  0);
+	EXPECT(!memcmp(buf, nf.mem + 0x80, 256)); /* and the read saw it */
+	dma_engine_close(e);
 }

@@ -37,7 +37,7 @@ struct nfake {
 	/* Engine controls: commands complete but move no data; or data
 	 * ignores the IOMMU (lands everywhere, as without translation). */
 	bool never_moves, lands_all;
-	unsigned char own[N_OWN_LEN];
+	unsigned char own[N_OWN_LEN] __attribute__((aligned(4096)));
 	unsigned char mem[N_MEM_LEN];
 };
 

@@ -499,6 +499,7 @@ UNIT_TEST(dma_nvme_probe_reach_maps_its_region)
 	struct dma_dev_io io;
 	struct dma_engine *e;
 	uint64_t reach = 0;
+	bool landed = false;
 	char why[160];
 
 	nf_reset(0x1b36, 0x0010);
@@ -508,7 +509,10 @@ UNIT_TEST(dma_nvme_probe_reach_maps_its_region)
 				  DMA_WAIT_POLL, 0, &e, why, sizeof(why)),
 		  0);
 	nf.own_mapped = nf.mem_mapped = false;
-	EXPECT_EQ(dma_engine_probe_reach(e, &env, &reach, why, sizeof(why)), 0);
+	EXPECT_EQ(dma_engine_probe_reach(e, &env, &reach, &landed, why,
+					 sizeof(why)),
+		  0);
+	EXPECT(landed);
 	EXPECT_EQ(rmap_n, 4);
 	EXPECT_EQ(rmap_len[3], N_OWN_LEN);
 	EXPECT(rmap_iova[3] < (1ull << 32));

@@ -12,9 +12,12 @@
  *
  * Every access of the controller goes through the IOMMU: the submission
  * queue fetch, the PRPs' data, the completion post. A data transfer the
- * IOMMU refuses completes with an error status (QEMU: 02h Invalid Field
- * + DNR; real controllers: 04h Data Transfer Error); a refused queue fetch
- * or completion post sets CSTS.CFS instead, which only a reset clears. So
+ * IOMMU refuses completes normally (QEMU 7.2, measured on intel-nvme:
+ * status 0, memory untouched) or with an error status (newer QEMU checks
+ * the transfer's result: 02h Invalid Field + DNR; real controllers: 04h
+ * Data Transfer Error); either way memory contents decide, never the
+ * status. A refused queue fetch or completion post sets CSTS.CFS, which
+ * only a reset clears. So
  * the admin queues sit in a region the engine owns (own_len bytes) that
  * the owner keeps mapped in every translation it gives the device (the
  * kernel target's bounce window), and the engine never rings a doorbell

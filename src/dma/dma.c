@@ -83,6 +83,45 @@ static bool changed(const unsigned char *m, unsigned char fill, size_t len)
 	return false;
 }
 
+/* The driver's own region during the reach probe: one mapping made with
+ * the probe's, as the owner keeps it mapped later. */
+struct probe_own {
+	void *uva;
+	uint64_t iova;
+	size_t len;
+};
+
+static int probe_own_get(void *arg, size_t len, void **uva, uint64_t *iova,
+			 char *why, size_t why_len)
+{
+	struct probe_own *o = arg;
+
+	if (len > o->len) {
+		snprintf(why, why_len, "probe region too short");
+		return -ENOLINK;
+	}
+	*uva = o->uva;
+	*iova = o->iova;
+	return 0;
+}
+
+/* A low range of len bytes inside env's ranges, clear of [a, a + pg) and
+ * [b, b + pg); 0 when none. */
+static uint64_t low_free(const struct dma_reach_env *env, uint64_t limit,
+			 uint64_t len, uint64_t pg, uint64_t a, uint64_t b)
+{
+	for (uint64_t c = 0x100000; c + len <= limit; c += 0x100000) {
+		bool in = true;
+
+		for (uint64_t o = 0; o < len && in; o += pg)
+			in = page_in(env, c + o, pg);
+		if (in && (a + pg <= c || a >= c + len) &&
+		    (b + pg <= c || b >= c + len))
+			return c;
+	}
+	return 0;
+}
+
 int dma_engine_probe_reach(struct dma_engine *e,
 			   const struct dma_reach_env *env, uint64_t *reach,
 			   bool *landed, char *why, size_t why_len)
@@ -90,6 +129,9 @@ int dma_engine_probe_reach(struct dma_engine *e,
 	const uint64_t low = e->drv->limits.iova_limit;
 	const size_t plen = 64;
 	uint64_t pg = (uint64_t)sysconf(_SC_PAGESIZE), hi, lo, src = 0;
+	size_t own_len = (e->drv->own_len + pg - 1) / pg * pg;
+	struct dma_bounce saved = e->bounce;
+	struct probe_own own = { NULL, 0, own_len };
 	unsigned char *m, payload[64];
 	bool hit_hi, hit_lo;
 	int ret;
@@ -104,12 +146,16 @@ int dma_engine_probe_reach(struct dma_engine *e,
 	for (uint64_t c = 0x100000; c < low && !src; c += 0x100000)
 		if (c != lo && page_in(env, c, pg))
 			src = c;
-	if (hi < low || !page_in(env, lo, pg) || !src)
+	if (own_len)
+		own.iova = low_free(env, low, own_len, pg, lo, src);
+	if (hi < low || !page_in(env, lo, pg) || !src ||
+	    (own_len && !own.iova))
 		return 0; /* nothing above the limit to tell apart */
-	m = mmap(NULL, 3 * pg, PROT_READ | PROT_WRITE,
+	m = mmap(NULL, 3 * pg + own_len, PROT_READ | PROT_WRITE,
 		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
 	if (m == MAP_FAILED)
 		return -ENOMEM;
+	own.uva = m + 3 * pg;
 	memset(m, 0xa5, 2 * pg);
 	for (size_t i = 0; i < plen; i++)
 		payload[i] = (unsigned char)(0x3c + 7 * i);
@@ -119,12 +165,18 @@ int dma_engine_probe_reach(struct dma_engine *e,
 		ret = env->map(env->arg, m + pg, pg, lo);
 	if (!ret)
 		ret = env->map(env->arg, m + 2 * pg, pg, src);
+	if (!ret && own_len)
+		ret = env->map(env->arg, own.uva, own_len, own.iova);
 	if (ret) {
 		snprintf(why, why_len, "%s: mapping the reach probe's pages: %d",
 			 e->name, ret);
 		goto out;
 	}
+	if (own_len)
+		e->bounce = (struct dma_bounce){ .get = probe_own_get,
+						 .arg = &own };
 	ret = e->drv->probe_write(e, payload, plen, src, hi);
+	e->bounce = saved;
 	if (ret) {
 		snprintf(why, why_len, "%s: reach probe transfer failed (%d)",
 			 e->name, ret);
@@ -140,7 +192,7 @@ int dma_engine_probe_reach(struct dma_engine *e,
 	else if (!hit_hi && !hit_lo)
 		*reach = 0;
 out:
-	munmap(m, 3 * pg);
+	munmap(m, 3 * pg + own_len);
 	return ret;
 }
 

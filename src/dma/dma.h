@@ -117,11 +117,16 @@ struct dma_engine_driver {
 	const char *name;
 	const char *description; /* one line, for the usage text */
 	uint16_t vendor, device; /* PCI IDs it drives */
+	uint32_t pci_class;	 /* and any device of this class code; 0: none */
 	/* limits.iova_limit is what the device reaches unless the reach
 	 * probe finds more. */
 	struct dma_limits limits;
 	enum dma_payload payload;
 	bool tags_pasid; /* can issue DMA tagged with a PASID */
+	/* Bytes of memory of its own (queues, data pages) the engine needs
+	 * reachable through every translation the device gets: asked of
+	 * bounce.get with this length. 0: only bounces of a transfer's len. */
+	size_t own_len;
 
 	/* Set up an engine on a device of this driver's vendor:device:
 	 * check it answers, enable bus mastering. 0 or -errno + why. */
@@ -165,8 +170,8 @@ const struct dma_engine_driver *const *dma_engine_drivers(unsigned *n);
 const struct dma_engine_driver *dma_engine_driver_find(const char *name);
 
 /*
- * The driver for the device behind io, by its vendor:device: any in the
- * table, or only `only` when given. -ENODEV and a one-line reason when no
+ * The driver for the device behind io, by its vendor:device (or class
+ * code, for a driver that names one): any in the table, or only `only` when given. -ENODEV and a one-line reason when no
  * driver drives it.
  */
 int dma_engine_match(const struct dma_dev_io *io, const char *devname,
@@ -223,5 +228,6 @@ int dma_enable_bus_master(const struct dma_dev_io *io);
 /* The drivers (engines.c lists them). */
 extern const struct dma_engine_driver edu_driver;	/* src/dma/edu.c */
 extern const struct dma_engine_driver edu_pasid_driver; /* edu_pasid.c */
+extern const struct dma_engine_driver nvme_driver;	/* nvme.c */
 
 #endif

@@ -13,6 +13,7 @@
 static const struct dma_engine_driver *const drivers[] = {
 	&edu_driver,
 	&edu_pasid_driver,
+	&nvme_driver,
 };
 
 const struct dma_engine_driver *const *dma_engine_drivers(unsigned *n)
@@ -35,11 +36,14 @@ int dma_engine_match(const struct dma_dev_io *io, const char *devname,
 		     const struct dma_engine_driver **drv, char *why,
 		     size_t why_len)
 {
+	uint32_t rev_class = 0;
 	uint16_t ids[2];
 	int ret;
 
 	*drv = NULL;
 	ret = io->cfg_read(io->arg, 0, ids, sizeof(ids));
+	if (!ret)
+		ret = io->cfg_read(io->arg, 8, &rev_class, sizeof(rev_class));
 	if (ret) {
 		snprintf(why, why_len, "%s: config space read failed (%d)",
 			 devname, ret);
@@ -48,8 +52,9 @@ int dma_engine_match(const struct dma_dev_io *io, const char *devname,
 	for (unsigned i = 0; i < sizeof(drivers) / sizeof(drivers[0]); i++) {
 		const struct dma_engine_driver *d = drivers[i];
 
-		if ((!only || d == only) && d->vendor == ids[0] &&
-		    d->device == ids[1]) {
+		if ((!only || d == only) &&
+		    ((d->vendor == ids[0] && d->device == ids[1]) ||
+		     (d->pci_class && d->pci_class == rev_class >> 8))) {
 			*drv = d;
 			return 0;
 		}

@@ -605,6 +605,8 @@ struct target *kernel_target_open(const struct target_config *cfg, char *why,
 	if (kernel_target_discover(cfg, &own, why, why_len, skip))
 		return NULL;
 	t = open_discovered(&own, why, why_len);
+	/* The devices stay vfio-pci's while this target is open. */
+	((struct kernel_facts *)own.facts)->nrebound = 0;
 	own.free_facts(own.facts);
 	return t;
 }

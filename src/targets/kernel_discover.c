@@ -71,18 +71,6 @@ static int read_text(const char *path, char *buf, size_t len)
 	return 0;
 }
 
-static int write_text(const char *path, const char *s)
-{
-	int fd = open(path, O_WRONLY | O_CLOEXEC);
-	ssize_t n;
-
-	if (fd < 0)
-		return -errno;
-	n = write(fd, s, strlen(s));
-	close(fd);
-	return n < 0 ? -errno : 0;
-}
-
 /* Basename of a symlink's target into out; -errno if no link. */
 static int link_base(const char *path, char *out, size_t len)
 {
@@ -188,45 +176,6 @@ static void normalise_bdf(const char *in, char *out, size_t len)
 		snprintf(out, len, "%s", in);
 }
 
-/* The device's driver must be vfio-pci; with allow_rebind, make it so. */
-static int ensure_vfio_pci(const struct target_config *cfg, const char *bdf,
-			   char *why, size_t why_len)
-{
-	char path[PATH_MAX], drv[64] = "";
-	int ret;
-
-	snprintf(path, sizeof(path), SYS_PCI "/%s/driver", bdf);
-	link_base(path, drv, sizeof(drv));
-	if (!strcmp(drv, "vfio-pci"))
-		return 0;
-	if (!cfg->allow_rebind) {
-		if (drv[0])
-			kt_say(why, why_len, "error: %s is bound to %s, not vfio-pci (bind it to vfio-pci, or allow rebinding)",
-			    bdf, drv);
-		else
-			kt_say(why, why_len, "error: %s is not bound to vfio-pci (bind it, or allow rebinding)",
-			    bdf);
-		return -EBUSY;
-	}
-	snprintf(path, sizeof(path), SYS_PCI "/%s/driver_override", bdf);
-	ret = write_text(path, "vfio-pci");
-	if (!ret && drv[0]) {
-		snprintf(path, sizeof(path), SYS_PCI "/%s/driver/unbind", bdf);
-		ret = write_text(path, bdf);
-	}
-	if (!ret)
-		ret = write_text("/sys/bus/pci/drivers_probe", bdf);
-	drv[0] = '\0';
-	snprintf(path, sizeof(path), SYS_PCI "/%s/driver", bdf);
-	link_base(path, drv, sizeof(drv));
-	if (strcmp(drv, "vfio-pci")) {
-		kt_say(why, why_len, "error: could not bind %s to vfio-pci (%s; is CONFIG_VFIO_PCI on?)",
-		    bdf, ret ? strerror(-ret) : "no driver took it");
-		return ret ? ret : -ENODEV;
-	}
-	return 0;
-}
-
 static void read_reserved(struct dev_caps *dc, unsigned group)
 {
 	char path[PATH_MAX], line[160], type[40];
@@ -258,8 +207,10 @@ static int discover_sysfs(struct kernel_facts *f, struct dev_caps *dc,
 			  char *why, size_t why_len, bool *skip)
 {
 	struct kdev_facts *d = &f->dev[i];
-	char path[PATH_MAX], name[64];
+	char path[PATH_MAX], name[64], named_buf[T_MAX_DEVS][32];
+	const char *named[T_MAX_DEVS];
 	struct dirent *de;
+	bool took;
 	unsigned j;
 	DIR *dir;
 	int ret;
@@ -285,7 +236,15 @@ static int discover_sysfs(struct kernel_facts *f, struct dev_caps *dc,
 		return -ENODEV;
 	}
 	dc->group = strtoul(name, NULL, 10);
-	ret = ensure_vfio_pci(cfg, d->bdf, why, why_len);
+	for (j = 0; j < cfg->ndevices && j < T_MAX_DEVS; j++) {
+		normalise_bdf(cfg->devices[j], named_buf[j],
+			      sizeof(named_buf[j]));
+		named[j] = named_buf[j];
+	}
+	ret = kt_claim_device("", d->bdf, named, j, cfg->allow_rebind,
+			      &f->rebound[f->nrebound], &took, why, why_len);
+	if (took)
+		f->nrebound++;
 	if (ret)
 		return ret;
 	snprintf(path, sizeof(path), SYS_PCI "/%s/vfio-dev", d->bdf);
@@ -500,7 +459,8 @@ static bool inside_all(const struct dev_space *sp, unsigned ndev,
 }
 
 /*
- * A page per DMA device (slot order = device order), WINDOW_GAP under the
+ * A slot per DMA device (slot order = device order; each the largest of the
+ * engines' transfers and own regions, page-rounded), WINDOW_GAP under the
  * lowest reach of the engines or WINDOW_CEILING, stepping down 2 MiB at a
  * time until it sits inside every device's IOVA space. 0 when there is no
  * room: then DMA is off.
@@ -521,6 +481,8 @@ static int place_window(struct kernel_facts *f, const struct dev_space *sp,
 		d->slot = ndma++;
 		if (d->engine->limits.max_len > max_len)
 			max_len = d->engine->limits.max_len;
+		if (d->engine->own_len > max_len)
+			max_len = d->engine->own_len;
 		if (sp[i].align > align)
 			align = sp[i].align;
 	}
@@ -616,8 +578,13 @@ static void dma_caps(struct kernel_facts *f, struct target_caps *caps,
 	add_note(caps, note);
 }
 
+/* The end of the run: give back what discovery unbound, then forget. */
 static void free_facts(void *facts)
 {
+	struct kernel_facts *f = facts;
+
+	for (unsigned i = 0; f && i < f->nrebound; i++)
+		kt_release_device("", &f->rebound[i]);
 	free(facts);
 }
 
@@ -736,6 +703,6 @@ int kernel_target_discover(const struct target_config *cfg,
 	disc->free_facts = free_facts;
 	return 0;
 fail:
-	free(f);
+	free_facts(f);
 	return ret;
 }

@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "../dma/dma.h"
+#include "kernel_safety.h"
 #include "target.h"
 
 #define KT_MAX_HWPT 256
@@ -46,6 +47,10 @@ struct kernel_facts {
 	 */
 	struct iova_range window;
 	size_t slot_len; /* bytes per device in the window */
+	/* Devices discovery unbound from their driver (allow_rebind): given
+	 * back when the facts are freed, at the end of the run. */
+	struct kt_rebound rebound[T_MAX_DEVS];
+	unsigned nrebound;
 };
 
 /* What we know of an HWPT we allocated: where its mappings come from. */

@@ -86,6 +86,8 @@ struct dev_caps {
 	bool hw_info_known;
 	uint32_t hw_info_type_expected;
 	uint32_t hw_info_len_expected;
+	/* Kconfig option without which the driver reports NONE, 0 (a GAP). */
+	const char *hw_info_gated_by;
 };
 
 struct target_caps {

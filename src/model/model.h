@@ -197,8 +197,10 @@ const struct model_profile *model_profile_of(const struct model *m);
 unsigned model_contract_resv(const char *driver, struct iova_range *out,
 			     const char **why, unsigned max);
 /* The GET_HW_INFO type and data length the uAPI fixes for `driver`;
- * false when the suite does not know the driver. */
-bool model_contract_hw_info(const char *driver, uint32_t *type, uint32_t *len);
+ * false when the suite does not know the driver. *gated_by: the Kconfig
+ * option without which the driver has no hw_info op (NONE, 0), or NULL. */
+bool model_contract_hw_info(const char *driver, uint32_t *type, uint32_t *len,
+			    const char **gated_by);
 /* Capabilities as a target reports them (target "model"). */
 void model_caps(const struct model *m, struct target_caps *caps);
 

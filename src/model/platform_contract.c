@@ -70,28 +70,40 @@ unsigned model_contract_resv(const char *driver, struct iova_range *out,
 	return n;
 }
 
-/* The uAPI's one type per driver with a hw_info op, and its blob. */
+/*
+ * The uAPI's one type per driver with a hw_info op, and its blob. Where the
+ * op is built only with a Kconfig option (the driver's iommufd part), a
+ * kernel without it reports NONE and length 0: an allowed difference
+ * (GAP) that names the option, not a failure.
+ */
 static const struct {
 	const char *driver;
 	uint32_t type, len;
+	const char *gated_by;
 } hw_infos[] = {
 	{ "intel-vtd", IOMMU_HW_INFO_TYPE_INTEL_VTD,
-	  sizeof(struct iommu_hw_info_vtd) },
-	{ "amd-vi", IOMMU_HW_INFO_TYPE_AMD, sizeof(struct iommu_hw_info_amd) },
+	  sizeof(struct iommu_hw_info_vtd), NULL },
+	/* drivers/iommu/amd/iommufd.h: amd_iommufd_hw_info is NULL without
+	 * it. */
+	{ "amd-vi", IOMMU_HW_INFO_TYPE_AMD, sizeof(struct iommu_hw_info_amd),
+	  "CONFIG_AMD_IOMMU_IOMMUFD" },
+	/* arm_smmu_hw_info lives in arm-smmu-v3-iommufd.c. */
 	{ "arm-smmu-v3", IOMMU_HW_INFO_TYPE_ARM_SMMUV3,
-	  sizeof(struct iommu_hw_info_arm_smmuv3) },
+	  sizeof(struct iommu_hw_info_arm_smmuv3), "CONFIG_ARM_SMMU_V3_IOMMUFD" },
 	/* No hw_info op: iommufd_get_hw_info() reports NONE and length 0. */
-	{ "virtio-iommu", IOMMU_HW_INFO_TYPE_NONE, 0 },
-	{ "arm-smmu", IOMMU_HW_INFO_TYPE_NONE, 0 },
+	{ "virtio-iommu", IOMMU_HW_INFO_TYPE_NONE, 0, NULL },
+	{ "arm-smmu", IOMMU_HW_INFO_TYPE_NONE, 0, NULL },
 };
 
-bool model_contract_hw_info(const char *driver, uint32_t *type, uint32_t *len)
+bool model_contract_hw_info(const char *driver, uint32_t *type, uint32_t *len,
+			    const char **gated_by)
 {
 	for (unsigned i = 0; driver && i < sizeof(hw_infos) / sizeof(hw_infos[0]);
 	     i++)
 		if (!strcmp(hw_infos[i].driver, driver)) {
 			*type = hw_infos[i].type;
 			*len = hw_infos[i].len;
+			*gated_by = hw_infos[i].gated_by;
 			return true;
 		}
 	return false;

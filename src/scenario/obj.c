@@ -636,7 +636,12 @@ SCENARIO(obj, hw_info_report,
 	       full_len, (unsigned long long)caps, pasid);
 	/* The type and length the uAPI fixes for this driver, known from
 	 * its identity, not from an earlier GET_HW_INFO. */
-	if (dc->hw_info_known) {
+	if (dc->hw_info_known && dc->hw_info_gated_by &&
+	    dc->hw_info_type == IOMMU_HW_INFO_TYPE_NONE && full_len == 0) {
+		type = dc->hw_info_type;
+		tc_gap(c, "OBJ-11", "the driver's hw_info op is not built (%s off): type NONE, length 0",
+		       dc->hw_info_gated_by);
+	} else if (dc->hw_info_known) {
 		type = dc->hw_info_type;
 		tc_check(c, "OBJ-11", full_len == dc->hw_info_len_expected,
 			 "data_len %u, but this driver's blob is %u bytes",

@@ -143,7 +143,7 @@ static void contract_expectations(const struct iommu_names *in,
 			T_MAX_RESV_REQUIRED);
 		dc->hw_info_known = model_contract_hw_info(
 			drv, &dc->hw_info_type_expected,
-			&dc->hw_info_len_expected);
+			&dc->hw_info_len_expected, &dc->hw_info_gated_by);
 	}
 }
 

@@ -37,7 +37,7 @@
  * past its end, from the engine's own page. Set Features Timestamp reads
  * 8 bytes too, but Get Features returns it plus the milliseconds elapsed
  * and rewrites its attribute byte, so it cannot tell what was read: not
- * used. A controller without HBS reads nothing (-ENOLINK: the case skips).
+ * used. A controller without HBS reads nothing (-EOPNOTSUPP: the case skips).
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -429,7 +429,7 @@ static int check_shape(struct dma_engine *e, bool write, uint64_t iova,
 			 "%s: reads need Host Behavior Support kept verbatim "
 			 "(QEMU's 1b36:0010 only)",
 			 e->name);
-		return -ENOLINK;
+		return -EOPNOTSUPP;
 	}
 	return 0;
 }
@@ -547,7 +547,7 @@ static int nvme_read(struct dma_engine *e, uint64_t iova, void *buf, size_t len,
 			 "%s read: Set Features HBS from its own page failed "
 			 "(0x%03x): feature not kept",
 			 e->name, pst);
-		return -ENOLINK;
+		return -EOPNOTSUPP;
 	}
 	if (!ret) {
 		hbs_cmd(&c, OPC_SET_FEATURES, iova, len,

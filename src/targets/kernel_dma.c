@@ -190,6 +190,19 @@ static bool rid_ioas(struct kt *k, struct kdev *d, unsigned *ctx,
 	return false;
 }
 
+/* Is the RID attached to an IOAS that holds this target's bounce window? */
+static bool window_in_attached_ioas(struct kt *k, struct kdev *d)
+{
+	struct kioas *io;
+	uint32_t ioas;
+	unsigned ctx;
+
+	if (!rid_ioas(k, d, &ctx, &ioas) || !ioas)
+		return false;
+	io = kt_ioas_find(k, ctx, ioas);
+	return io && io->window;
+}
+
 static void slot_of(struct kdev *d, void **uva, uint64_t *iova)
 {
 	struct kt *k = d->kt;
@@ -348,6 +361,19 @@ int kt_dma(struct target *t, unsigned dev, uint32_t pasid, enum dma_dir dir,
 	else
 		ret = dma_engine_read(d->eng, iova, buf, len, ev, evlen);
 	d->eng->tag_pasid = false;
-	/* No way to know what the device moved: not a verdict, a limit. */
-	return ret == -ENOLINK ? -T_UNSUPPORTED : ret;
+	if (ret == -ENOLINK && window_in_attached_ioas(k, d)) {
+		/* The engine's own page is mapped in the IOAS the RID is
+		 * attached to, and still did not translate: that is a
+		 * translation failure of the driver, not a limit. */
+		size_t n = strlen(ev);
+
+		snprintf(ev + n, evlen - n,
+			 "%sthe engine's window page, mapped in the attached IOAS, did not translate",
+			 n ? "; " : "");
+		return -EIO;
+	}
+	/* Nothing ran, the engine cannot do this transfer (-EOPNOTSUPP), or
+	 * what the device moved cannot be known here (no translation to load
+	 * or read back through): a limit, not a verdict. */
+	return ret == -ENOLINK || ret == -EOPNOTSUPP ? -T_UNSUPPORTED : ret;
 }

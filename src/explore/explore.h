@@ -46,6 +46,8 @@ enum xabi {
 	XA_RANGES_RSV, /* IOAS_IOVA_RANGES, __reserved set: EOPNOTSUPP */
 	XA_UNKNOWN,    /* an ioctl number iommufd does not have: ENOTTY */
 	XA_RANGES_SHORT, /* IOVA_RANGES with room for none: EMSGSIZE */
+	XA_UNKNOWN_NULL, /* a number past the table, NULL argument: ENOTTY */
+	XA_WRONG_ENC_NULL, /* a table number, wrong encoding, NULL: EFAULT */
 	XA_NCASES
 };
 

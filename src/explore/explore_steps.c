@@ -27,6 +27,8 @@ static const char *const abi_names[XA_NCASES] = {
 	[XA_TAIL] = "tail", [XA_ZERO_TAIL] = "zero-tail",
 	[XA_FLAGS] = "flags", [XA_RANGES_RSV] = "ranges-rsv",
 	[XA_UNKNOWN] = "unknown-ioctl", [XA_RANGES_SHORT] = "ranges-short",
+	[XA_UNKNOWN_NULL] = "unknown-ioctl-null",
+	[XA_WRONG_ENC_NULL] = "wrong-encoding-null",
 };
 
 /* Cases naming an IOAS slot. */
@@ -218,6 +220,15 @@ static int exec_abi(struct side *s, const struct xop *op)
 		 * know it either (ENOIOCTLCMD, ENOTTY to user space). */
 		cmd = _IO(IOMMUFD_TYPE, 0xfe);
 		break;
+	case XA_UNKNOWN_NULL:
+		/* Past the table nothing is read from the argument. */
+		return T_CALL(t, raw_ioctl, 0, _IO(IOMMUFD_TYPE, 0xfe), NULL);
+	case XA_WRONG_ENC_NULL:
+		/* In the table the size is read before the encoding test. */
+		return T_CALL(t, raw_ioctl, 0,
+			      _IOWR(IOMMUFD_TYPE, IOMMUFD_CMD_IOAS_ALLOC,
+				    struct iommu_ioas_alloc),
+			      NULL);
 	case XA_RANGES_SHORT: {
 		struct iova_range rg[1];
 		unsigned n = 0;

@@ -15,6 +15,7 @@
 #include <linux/vfio.h>
 #include <stddef.h>
 #include <string.h>
+#include <sys/ioctl.h>
 
 #include "model.h"
 
@@ -374,6 +375,14 @@ static bool vfio_compat_cmd(unsigned long cmd)
 	return false;
 }
 
+/* The numbers iommufd_ioctl_ops[] spans (without IOMMU_TEST_CMD, which a
+ * CONFIG_IOMMUFD_TEST kernel adds at 0xa0): _IOC_NR only, any type. */
+static bool in_cmd_table(unsigned long cmd)
+{
+	return _IOC_NR(cmd) >= IOMMUFD_CMD_BASE &&
+	       _IOC_NR(cmd) <= IOMMUFD_CMD_HW_QUEUE_ALLOC;
+}
+
 /* iommufd_fops_ioctl() */
 int model_raw_ioctl(struct model *m, unsigned ctx, unsigned long cmd,
 		    void *arg)
@@ -390,11 +399,19 @@ int model_raw_ioctl(struct model *m, unsigned ctx, unsigned long cmd,
 		if (abi_ops[i].cmd == cmd)
 			op = &abi_ops[i];
 	if (!op) {
-		/* in range with the wrong encoding: -ENOIOCTLCMD; outside:
-		 * the compat handler, -ENOIOCTLCMD for what it does not
-		 * know. The VFS turns -ENOIOCTLCMD into -ENOTTY. */
+		/* Outside the table: the compat handler, before anything
+		 * is read, -ENOIOCTLCMD for what it does not know. In the
+		 * table with the wrong encoding: the size is read first
+		 * (get_user(): EFAULT), then -ENOIOCTLCMD. The VFS turns
+		 * -ENOIOCTLCMD into -ENOTTY. */
 		if (model_profile_of(m)->bug == MB_UNKNOWN_IOCTL_EINVAL)
 			return -EINVAL; /* a handler that answers everything */
+		/* MB_UNKNOWN_IOCTL_READS_SIZE: every number reads the size
+		 * first (OBJ-2) */
+		if (!arg && (in_cmd_table(cmd) ||
+			     model_profile_of(m)->bug ==
+				     MB_UNKNOWN_IOCTL_READS_SIZE))
+			return -EFAULT;
 		return vfio_compat_cmd(cmd) ? -T_UNSUPPORTED : -ENOTTY;
 	}
 	if (!arg)

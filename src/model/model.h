@@ -131,6 +131,7 @@ enum model_bug {
 	MB_ENGINE_TIMES_OUT,	  /* never completes */
 	MB_SECOND_FD_BIND_OK,	  /* OWN-7 */
 	MB_CLOSE_CTX_TEARDOWN,	  /* OBJ-10 */
+	MB_UNKNOWN_IOCTL_READS_SIZE, /* OBJ-2 */
 	MB_COUNT
 };
 

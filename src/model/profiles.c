@@ -440,6 +440,9 @@ static const struct model_profile profiles[] = {
 	NEG("close-ctx-teardown",
 	    "negative control: closing /dev/iommu blocks the devices still bound to it at once",
 	    "OBJ-10", MB_CLOSE_CTX_TEARDOWN),
+	NEG("unknown-ioctl-reads-size",
+	    "negative control: every ioctl number reads the size field first, so an unknown number with a bad pointer gives EFAULT",
+	    "OBJ-2", MB_UNKNOWN_IOCTL_READS_SIZE),
 	/* The engine controls: a broken DMA engine on a correct IOMMU. They
 	 * break the evidence, not a rule, so every DMA invariant must lose
 	 * its PASS (tests/engine-controls.sh); DMA-1 is the one declared. */

@@ -1133,6 +1133,11 @@ static long p_close_ctx(struct model *m)
 	return lands(m, 0, RID, 0x100000, 0);
 }
 
+static long p_unknown_null(struct model *m)
+{
+	return model_raw_ioctl(m, 0, _IO(IOMMUFD_TYPE, 0xff), NULL);
+}
+
 static const struct probe {
 	const char *profile;
 	long (*fn)(struct model *m);
@@ -1209,6 +1214,7 @@ static const struct probe {
 	{ "pasid-nosupport-einval", p_pasid_nosupport, -EOPNOTSUPP, -EINVAL }, /* PASID-10 */
 	{ "second-fd-bind-ok", p_second_fd, -EINVAL, 0 },	 /* OWN-7 */
 	{ "close-ctx-teardown", p_close_ctx, 1, 0 },		 /* OBJ-10 */
+	{ "unknown-ioctl-reads-size", p_unknown_null, -ENOTTY, -EFAULT }, /* OBJ-2 */
 };
 
 UNIT_TEST(model_prof_narrow_controls)

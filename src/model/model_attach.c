@@ -568,6 +568,11 @@ static int auto_get_domain(struct model *m, unsigned d, uint32_t pasid,
 		return 0;
 	}
 	rc = model_paging_alloc(m, a, d, pasid, 0, immediate, false, &h);
+	/* MB_REPLACE_FAULT_BLOCKS: a replace whose new domain cannot be
+	 * filled leaves the RID blocked (ATTACH-4) */
+	if (rc == -EFAULT && !immediate && pasid == T_NO_PASID &&
+	    bug(m, MB_REPLACE_FAULT_BLOCKS))
+		m->group[m->dev[d].gi].rid_hw = ref_of(NULL);
 	if (rc)
 		return rc;
 	if (!immediate) {

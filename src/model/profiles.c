@@ -443,6 +443,9 @@ static const struct model_profile profiles[] = {
 	NEG("unknown-ioctl-reads-size",
 	    "negative control: every ioctl number reads the size field first, so an unknown number with a bad pointer gives EFAULT",
 	    "OBJ-2", MB_UNKNOWN_IOCTL_READS_SIZE),
+	NEG("replace-fault-blocks",
+	    "negative control: a replace onto an IOAS whose mapping cannot be pinned fails EFAULT but leaves the device blocked",
+	    "ATTACH-4", MB_REPLACE_FAULT_BLOCKS),
 	/* The engine controls: a broken DMA engine on a correct IOMMU. They
 	 * break the evidence, not a rule, so every DMA invariant must lose
 	 * its PASS (tests/engine-controls.sh); DMA-1 is the one declared. */

@@ -14,20 +14,6 @@
 
 #include "fixture.h"
 
-/* A page-sized user address that was just unmapped: a real hole where the
- * target pins real memory (not the model, which has no address space). */
-static void *unmapped_user_page(struct tc *c)
-{
-	size_t p = tc_page_size();
-	void *hole = mmap(NULL, p, PROT_READ | PROT_WRITE,
-			  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-
-	if (hole == MAP_FAILED)
-		tc_skip(c, "mmap failed");
-	munmap(hole, p);
-	return hole;
-}
-
 /* --- IOAS-1: MAP argument checks ------------------------------------------ */
 
 SCENARIO(ioas, map_argument_checks,
@@ -63,7 +49,7 @@ SCENARIO(ioas, map_bad_user_address,
 	/* With a domain attached the pages are pinned at MAP time. */
 	attached_setup(c, "IOAS-1", &f, 0, NULL);
 	iova = tc_pick_iova(c, f.ioas, p, 0, 0);
-	hole = unmapped_user_page(c);
+	hole = tc_unpinnable_page(c);
 	/* Pinning fails: EFAULT in practice, ENOMEM allowed. Page 0 is
 	 * never mapped (mmap_min_addr); a freshly unmapped page is a real
 	 * hole only where the target pins real memory (not the model). */
@@ -89,9 +75,7 @@ SCENARIO(ioas, map_bad_user_address_bare,
 	bind_dev(c, "IOAS-1", 0, 0);
 	ioas = new_ioas(c, "IOAS-1", 0);
 	iova = tc_pick_iova(c, ioas, p, 0, 0);
-	hole = unmapped_user_page(c);
-	if (!c->caps->pins_user_memory)
-		hole = NULL; /* the target cannot tell a real hole */
+	hole = tc_unpinnable_page(c);
 	/* Nothing is pinned without a domain: accepted. */
 	CHECK_OK(c, "IOAS-1", map_fixed_rc(c, ioas, hole, p, iova, RW));
 	CHECK_RET(c, "IOAS-1", T_CALL(c->t, attach, 0, T_NO_PASID, ioas, NULL),

@@ -1138,6 +1138,21 @@ static long p_unknown_null(struct model *m)
 	return model_raw_ioctl(m, 0, _IO(IOMMUFD_TYPE, 0xff), NULL);
 }
 
+/* A replace onto an IOAS holding an unpinnable (NULL) lazy mapping. */
+static long p_replace_fault(struct model *m)
+{
+	uint32_t a, b;
+	uint64_t iova = 0x200000;
+
+	DEV0_ATTACHED(m, a);
+	map_at(m, a, 0x100000, 0, RW);
+	model_ioas_alloc(m, 0, &b);
+	EXPECT_EQ(model_ioas_map(m, b, RW | T_MAP_FIXED_IOVA, NULL, PG, &iova),
+		  0);
+	EXPECT_EQ(model_attach(m, 0, RID, b, NULL), -EFAULT);
+	return lands(m, 0, RID, 0x100000, 0);
+}
+
 static const struct probe {
 	const char *profile;
 	long (*fn)(struct model *m);
@@ -1215,6 +1230,7 @@ static const struct probe {
 	{ "second-fd-bind-ok", p_second_fd, -EINVAL, 0 },	 /* OWN-7 */
 	{ "close-ctx-teardown", p_close_ctx, 1, 0 },		 /* OBJ-10 */
 	{ "unknown-ioctl-reads-size", p_unknown_null, -ENOTTY, -EFAULT }, /* OBJ-2 */
+	{ "replace-fault-blocks", p_replace_fault, 1, 0 },	 /* ATTACH-4 */
 };
 
 UNIT_TEST(model_prof_narrow_controls)

@@ -528,6 +528,17 @@ SCENARIO(ioas, iova_wrap_eoverflow,
 				       RW | T_MAP_FIXED_IOVA, x, UINT64_MAX,
 				       &got), EOVERFLOW);
 	expect_mapped_bytes(c, "IOAS-11", dst, 0, "refused wrapping COPYs");
+	/* A length of ~0 overflows from any IOVA but 0: iova 0 with
+	 * U64_MAX is unmap-all, tested before the overflow rule. */
+	CHECK_RET(c, "IOAS-11", T_CALL(c->t, ioas_unmap, b.ioas, p, UINT64_MAX,
+				       &n), EOVERFLOW);
+	n = 0;
+	CHECK_OK(c, "IOAS-11",
+		 T_CALL(c->t, ioas_unmap, b.ioas, 0, UINT64_MAX, &n));
+	tc_check(c, "IOAS-11", n == 2 * p,
+		 "UNMAP iova 0 length ~0 (unmap-all) reported %llu bytes, %llu were mapped",
+		 (unsigned long long)n, (unsigned long long)(2 * p));
+	expect_mapped_bytes(c, "IOAS-11", b.ioas, 0, "unmap-all");
 }
 
 /* --- IOAS-12: a mapping a new domain cannot honour ------------------------ */

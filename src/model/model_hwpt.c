@@ -30,6 +30,9 @@ static int nested_alloc(struct model *m, unsigned d, struct m_hwpt *parent,
 	struct m_hwpt *h;
 	int rc;
 
+	/* MB_NEST_NODATA_EINVAL: no driver data refused as invalid (NEST-1) */
+	if (!data_len && parent->nest_parent && bug(m, MB_NEST_NODATA_EINVAL))
+		return -EINVAL;
 	if ((flags & ~(IOMMU_HWPT_FAULT_ID_VALID | IOMMU_HWPT_ALLOC_PASID)) ||
 	    !data_len || !io->nested_data_type)
 		return -EOPNOTSUPP;

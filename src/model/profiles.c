@@ -446,6 +446,9 @@ static const struct model_profile profiles[] = {
 	NEG("replace-fault-blocks",
 	    "negative control: a replace onto an IOAS whose mapping cannot be pinned fails EFAULT but leaves the device blocked",
 	    "ATTACH-4", MB_REPLACE_FAULT_BLOCKS),
+	NEG("nest-nodata-einval",
+	    "negative control: a nested HWPT_ALLOC on a NEST_PARENT HWPT without driver data gives EINVAL, not EOPNOTSUPP",
+	    "NEST-1", MB_NEST_NODATA_EINVAL),
 	/* The engine controls: a broken DMA engine on a correct IOMMU. They
 	 * break the evidence, not a rule, so every DMA invariant must lose
 	 * its PASS (tests/engine-controls.sh); DMA-1 is the one declared. */

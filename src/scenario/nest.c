@@ -13,6 +13,9 @@
 
 #include "fixture.h"
 
+/* The mock's GET_HW_INFO type (drivers/iommu/iommufd/iommufd_test.h). */
+#define HW_INFO_TYPE_SELFTEST 0xfeedbeefu
+
 /* The nested data type this device's driver would take; VT-d's otherwise. */
 static uint32_t nested_type(const struct dev_caps *dc)
 {
@@ -26,13 +29,28 @@ static uint32_t nested_type(const struct dev_caps *dc)
 	}
 }
 
-/* A nested allocation on parent must fail EINVAL (bad parent) or, on a
- * driver without nesting, EOPNOTSUPP; both leave no object. */
+/*
+ * Whether the driver has domain_alloc_nested, which decides the errno of a
+ * refused parent: iommufd_hwpt_nested_alloc() answers EOPNOTSUPP for a
+ * driver without it before it looks at the parent. In 7.2 only intel-iommu
+ * and the selftest mock have it; amd and arm-smmu-v3 nest through a vIOMMU
+ * only, virtio-iommu not at all.
+ */
+static bool has_domain_alloc_nested(const struct dev_caps *dc)
+{
+	return dc->hw_info_type == IOMMU_HW_INFO_TYPE_INTEL_VTD ||
+	       dc->hw_info_type == HW_INFO_TYPE_SELFTEST;
+}
+
+/* A nested allocation on a bad parent fails EINVAL, or EOPNOTSUPP on a
+ * driver without domain_alloc_nested; either leaves no object. */
 static void nested_on(struct tc *c, unsigned dev, uint32_t parent,
 		      const char *what)
 {
 	uint64_t data[8];
 	uint32_t type = nested_type(&c->caps->dev[dev]), hwpt = 0;
+	const int want = has_domain_alloc_nested(&c->caps->dev[dev]) ?
+				 EINVAL : EOPNOTSUPP;
 	int ret;
 
 	memset(data, 0, sizeof(data));
@@ -42,8 +60,7 @@ static void nested_on(struct tc *c, unsigned dev, uint32_t parent,
 		tc_skip(c, "target cannot allocate nested HWPTs");
 	tc_log(c, "nested alloc (data type %u) on %s %u: %s", type, what,
 	       parent, ret ? errno_name(ret) : "0 (created)");
-	tc_check_ret(c, "NEST-1", what, ret,
-		     (const int[]){ EINVAL, EOPNOTSUPP }, 2);
+	tc_check_ret(c, "NEST-1", what, ret, &want, 1);
 	if (!ret)
 		T_CALL(c->t, destroy, hwpt);
 }
@@ -82,9 +99,10 @@ SCENARIO(nest, parent_without_data,
 			c->caps->dev[0].name, errno_name(ret));
 	tc_log(c, "dev 0 (%s): NEST_PARENT HWPT %u allocated",
 	       c->caps->dev[0].name, parent);
-	/* data_type NONE with no data: no nested domain can be made. */
+	/* data_type NONE with no data passes iommufd_hwpt_alloc()'s
+	 * type/length test and is refused by !user_data->len. */
 	CHECK_RET(c, "NEST-1", T_CALL(c->t, hwpt_alloc, 0, parent, 0, 0, NULL,
-				      0, &hwpt), EOPNOTSUPP, EINVAL);
+				      0, &hwpt), EOPNOTSUPP);
 	/* ... and none was: the parent, then the IOAS, are free. */
 	CHECK_OK(c, "NEST-1", T_CALL(c->t, destroy, parent));
 	CHECK_OK(c, "NEST-1", T_CALL(c->t, destroy, ioas));

@@ -1153,6 +1153,17 @@ static long p_replace_fault(struct model *m)
 	return lands(m, 0, RID, 0x100000, 0);
 }
 
+/* A nested allocation without data on a NEST_PARENT HWPT. */
+static long p_nest_nodata(struct model *m)
+{
+	uint32_t a, parent, h;
+
+	model_ioas_alloc(m, 0, &a);
+	EXPECT_EQ(model_bind(m, 0, 0), 0);
+	parent = hwpt(m, 0, a, IOMMU_HWPT_ALLOC_NEST_PARENT);
+	return model_hwpt_alloc(m, 0, parent, 0, 0, NULL, 0, &h);
+}
+
 static const struct probe {
 	const char *profile;
 	long (*fn)(struct model *m);
@@ -1231,6 +1242,7 @@ static const struct probe {
 	{ "close-ctx-teardown", p_close_ctx, 1, 0 },		 /* OBJ-10 */
 	{ "unknown-ioctl-reads-size", p_unknown_null, -ENOTTY, -EFAULT }, /* OBJ-2 */
 	{ "replace-fault-blocks", p_replace_fault, 1, 0 },	 /* ATTACH-4 */
+	{ "nest-nodata-einval", p_nest_nodata, -EOPNOTSUPP, -EINVAL }, /* NEST-1 */
 };
 
 UNIT_TEST(model_prof_narrow_controls)

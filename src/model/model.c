@@ -464,6 +464,16 @@ int model_destroy(struct model *m, uint32_t id)
 		model_hwpt_free(m, h);
 		return op_end(m, 0);
 	}
+	case MO_FAULT: {
+		struct m_fault *f = &m->fault[o->idx];
+
+		/* an HWPT holds a user reference (iommufd_hwpt_alloc()) */
+		if (f->users)
+			return op_end(m, -EBUSY);
+		model_obj_free(m, ctx, f->raw);
+		f->used = false;
+		return op_end(m, 0);
+	}
 	default:
 		/* iommufd_device_bind() holds a user reference (OBJ-7);
 		 * MB_DESTROY_DEVICE_OK: reports success, removes nothing */
@@ -539,6 +549,11 @@ const char *model_check(const struct model *m)
 			     m->hwpt[o->idx].nested !=
 				     (o->type == MO_HWPT_NESTED)))
 				return "object table names a free HWPT";
+			if (o->type == MO_FAULT &&
+			    (!m->fault[o->idx].used ||
+			     m->fault[o->idx].raw != i ||
+			     m->fault[o->idx].ctx != c))
+				return "object table names a free fault queue";
 			if (o->type == MO_DEVICE &&
 			    (m->dev[o->idx].ctx != (int)c ||
 			     m->dev[o->idx].raw != i))
@@ -621,6 +636,15 @@ const char *model_check(const struct model *m)
 					return "HWPT maps what its IOAS does not";
 			}
 		}
+	}
+	for (unsigned i = 0; i < M_MAX_FAULT; i++) {
+		unsigned users = 0;
+
+		for (unsigned k = 0; k < M_MAX_HWPT; k++)
+			users += m->hwpt[k].used && m->hwpt[k].fault ==
+							   &m->fault[i];
+		if (users != m->fault[i].users)
+			return "fault queue refcount wrong";
 	}
 	for (unsigned g = 0; g < m->ngroup; g++) {
 		const struct m_group *gr = &m->group[g];

@@ -134,6 +134,7 @@ enum model_bug {
 	MB_UNKNOWN_IOCTL_READS_SIZE, /* OBJ-2 */
 	MB_REPLACE_FAULT_BLOCKS,  /* ATTACH-4 */
 	MB_NEST_NODATA_EINVAL,	  /* NEST-1 */
+	MB_FAULT_FLAG_UNMASKED,	  /* HWPT-4 */
 	MB_COUNT
 };
 
@@ -212,6 +213,13 @@ int model_hwpt_alloc(struct model *m, unsigned dev, uint32_t pt_id,
 int model_hwpt_invalidate(struct model *m, uint32_t hwpt_id,
 			  uint32_t data_type, const void *reqs,
 			  uint32_t entry_len, uint32_t *entry_num);
+/* IOMMU_FAULT_QUEUE_ALLOC (its fd closed at once) and HWPT_ALLOC naming a
+ * fault queue (fault_id with T_HWPT_FAULT_ID_VALID in flags). */
+int model_fault_queue_alloc(struct model *m, unsigned ctx,
+			    uint32_t *fault_id);
+int model_hwpt_alloc_fault(struct model *m, unsigned dev, uint32_t pt_id,
+			   uint32_t flags, uint32_t fault_id,
+			   uint32_t *hwpt_id);
 int model_hw_info(struct model *m, unsigned dev, void *data,
 		  uint32_t *data_len, uint64_t *caps, uint8_t *max_pasid_log2);
 int model_ioas_option_huge_pages(struct model *m, uint32_t ioas_id, bool set,

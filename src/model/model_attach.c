@@ -14,6 +14,9 @@
 
 void model_hwpt_free(struct model *m, struct m_hwpt *h)
 {
+	if (h->fault)
+		h->fault->users--;
+	h->fault = NULL;
 	if (h->nested) {
 		h->parent->children--;
 	} else {
@@ -450,7 +453,12 @@ static int drv_alloc_paging(struct model *m, unsigned d, uint32_t flags,
 {
 	const struct model_iommu *io = iommu_of(m, d);
 
-	flags &= ~IOMMU_HWPT_FAULT_ID_VALID;
+	/* MB_FAULT_FLAG_UNMASKED: the core hands FAULT_ID_VALID to the
+	 * driver, which refuses a flag it does not know (HWPT-4) */
+	if (!bug(m, MB_FAULT_FLAG_UNMASKED))
+		flags &= ~IOMMU_HWPT_FAULT_ID_VALID;
+	else if (flags & IOMMU_HWPT_FAULT_ID_VALID)
+		return -EOPNOTSUPP;
 	if (user_data)
 		return -EOPNOTSUPP;
 	if ((flags & IOMMU_HWPT_ALLOC_NEST_PARENT) && !io->nest_parent)
@@ -743,6 +751,9 @@ static void ctx_release(struct model *m, unsigned ctx)
 	for (unsigned i = 0; i < M_MAX_IOAS; i++)
 		if (m->ioas[i].used && m->ioas[i].ctx == ctx)
 			m->ioas[i].used = false;
+	for (unsigned i = 0; i < M_MAX_FAULT; i++)
+		if (m->fault[i].used && m->fault[i].ctx == ctx)
+			m->fault[i].used = false;
 	memset(m->obj[ctx], 0, sizeof(m->obj[ctx]));
 	memset(m->tomb[ctx], 0, sizeof(m->tomb[ctx]));
 	m->closed[ctx] = false;

@@ -20,10 +20,24 @@ static int dev_check(const struct model *m, unsigned d)
 	return 0;
 }
 
+/* iommufd_hwpt_alloc() with FAULT_ID_VALID: iommufd_get_fault() after the
+ * domain exists; ENOENT for a missing or wrong-typed ID. */
+static int take_fault(struct model *m, struct m_hwpt *h, uint32_t fault_id)
+{
+	const struct m_obj *o = obj_get(m, h->ctx, fault_id & 0xffffff);
+
+	if (!o || o->type != MO_FAULT)
+		return -ENOENT;
+	h->fault = &m->fault[o->idx];
+	h->fault->users++;
+	return 0;
+}
+
 /* iommufd_hwpt_nested_alloc() + the driver's domain_alloc_nested() */
 static int nested_alloc(struct model *m, unsigned d, struct m_hwpt *parent,
 			uint32_t flags, uint32_t data_type, const void *data,
-			uint32_t data_len, uint32_t *hwpt_id)
+			uint32_t data_len, uint32_t fault_id,
+			uint32_t *hwpt_id)
 {
 	const struct model_iommu *io = iommu_of(m, d);
 	unsigned ctx = (unsigned)m->dev[d].ctx;
@@ -67,7 +81,7 @@ static int nested_alloc(struct model *m, unsigned d, struct m_hwpt *parent,
 	else if (should_fail(m))
 		rc = M_INJ_RC;
 	if (!rc && (flags & IOMMU_HWPT_FAULT_ID_VALID))
-		rc = -ENOENT; /* no fault objects are modelled: fault_id 0 */
+		rc = take_fault(m, h, fault_id);
 	if (rc) {
 		model_hwpt_free(m, h);
 		return rc;
@@ -77,9 +91,9 @@ static int nested_alloc(struct model *m, unsigned d, struct m_hwpt *parent,
 }
 
 /* iommufd_hwpt_alloc() */
-int model_hwpt_alloc(struct model *m, unsigned dev, uint32_t pt_id,
-		     uint32_t flags, uint32_t data_type, const void *data,
-		     uint32_t data_len, uint32_t *hwpt_id)
+static int hwpt_alloc(struct model *m, unsigned dev, uint32_t pt_id,
+		      uint32_t flags, uint32_t data_type, const void *data,
+		      uint32_t data_len, uint32_t fault_id, uint32_t *hwpt_id)
 {
 	const struct m_obj *o;
 	struct m_hwpt *h;
@@ -104,9 +118,11 @@ int model_hwpt_alloc(struct model *m, unsigned dev, uint32_t pt_id,
 		if (rc)
 			return op_end(m, rc);
 		if (flags & IOMMU_HWPT_FAULT_ID_VALID) {
-			/* iommufd_get_fault(): no fault objects modelled */
-			model_hwpt_free(m, h);
-			return op_end(m, -ENOENT);
+			rc = take_fault(m, h, fault_id);
+			if (rc) {
+				model_hwpt_free(m, h);
+				return op_end(m, rc);
+			}
 		}
 		*hwpt_id = obj_id(ctx, h->raw);
 		return op_end(m, 0);
@@ -114,8 +130,49 @@ int model_hwpt_alloc(struct model *m, unsigned dev, uint32_t pt_id,
 	if (o->type == MO_HWPT_PAGING)
 		return op_end(m, nested_alloc(m, dev, &m->hwpt[o->idx], flags,
 					      data_type, data, data_len,
-					      hwpt_id));
+					      fault_id, hwpt_id));
 	return op_end(m, bug(m, MB_PT_ID_ENOENT) ? -ENOENT : -EINVAL);
+}
+
+int model_hwpt_alloc(struct model *m, unsigned dev, uint32_t pt_id,
+		     uint32_t flags, uint32_t data_type, const void *data,
+		     uint32_t data_len, uint32_t *hwpt_id)
+{
+	/* fault_id 0 is never an object */
+	return hwpt_alloc(m, dev, pt_id, flags, data_type, data, data_len, 0,
+			  hwpt_id);
+}
+
+int model_hwpt_alloc_fault(struct model *m, unsigned dev, uint32_t pt_id,
+			   uint32_t flags, uint32_t fault_id,
+			   uint32_t *hwpt_id)
+{
+	return hwpt_alloc(m, dev, pt_id, flags, IOMMU_HWPT_DATA_NONE, NULL, 0,
+			  fault_id, hwpt_id);
+}
+
+/* iommufd_fault_alloc() */
+int model_fault_queue_alloc(struct model *m, unsigned ctx, uint32_t *fault_id)
+{
+	struct m_fault *f = NULL;
+	int rc;
+
+	if (ctx >= m->p->nctx || ctx_closed(m, ctx))
+		return op_end(m, -EBADF);
+	for (unsigned i = 0; i < M_MAX_FAULT && !f; i++)
+		if (!m->fault[i].used)
+			f = &m->fault[i];
+	if (!f)
+		return op_end(m, -ENOMEM);
+	rc = model_obj_alloc(m, ctx, MO_FAULT, (unsigned)(f - m->fault),
+			     &f->raw);
+	if (rc)
+		return op_end(m, rc);
+	f->used = true;
+	f->ctx = ctx;
+	f->users = 0;
+	*fault_id = obj_id(ctx, f->raw);
+	return op_end(m, 0);
 }
 
 /* iommufd_hwpt_invalidate() */

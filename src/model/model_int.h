@@ -23,10 +23,20 @@
 #define M_MAX_PTE 96
 #define M_MAX_DIRTY 256
 #define M_MAX_PSLOT 8		/* PASID attachments per group */
+#define M_MAX_FAULT 4		/* fault queue objects */
 #define M_MAX_USED (M_MAX_AREA + 2 * M_MAX_HWPT + T_MAX_DEVS * MODEL_MAX_RESV)
 #define M_INJ_RC (-ENOMEM)	/* what a failed kernel allocation returns */
 
-enum { MO_FREE, MO_IOAS, MO_HWPT_PAGING, MO_HWPT_NESTED, MO_DEVICE };
+enum { MO_FREE, MO_IOAS, MO_HWPT_PAGING, MO_HWPT_NESTED, MO_DEVICE, MO_FAULT };
+
+/* IOMMU_FAULT_QUEUE_ALLOC's object; its fd is closed at once (the model
+ * delivers no faults), so only HWPTs hold it. */
+struct m_fault {
+	bool used;
+	unsigned ctx;
+	uint32_t raw;
+	unsigned users; /* HWPTs allocated with FAULT_ID_VALID on it */
+};
 
 struct m_area {
 	uint64_t iova, len;
@@ -69,6 +79,7 @@ struct m_hwpt {
 	unsigned iommu;
 	struct m_ioas *ioas;	 /* paging */
 	struct m_hwpt *parent; /* nested */
+	struct m_fault *fault; /* FAULT_ID_VALID: its fault queue */
 	unsigned users;	   /* device attachments (RID and PASID) */
 	unsigned children; /* nested HWPTs on it */
 	unsigned npte;
@@ -126,6 +137,7 @@ struct model {
 	struct m_obj obj[T_MAX_CTX][M_MAX_OBJ];
 	struct m_ioas ioas[M_MAX_IOAS];
 	struct m_hwpt hwpt[M_MAX_HWPT];
+	struct m_fault fault[M_MAX_FAULT];
 	bool tomb[T_MAX_CTX][M_MAX_OBJ]; /* freed IDs (MB_DESTROY_TWICE_OK) */
 	bool identity[T_MAX_DEVS];	  /* per group: MB_BIND_IDENTITY */
 	/* The context's /dev/iommu fd was closed while devices held it

@@ -449,6 +449,9 @@ static const struct model_profile profiles[] = {
 	NEG("nest-nodata-einval",
 	    "negative control: a nested HWPT_ALLOC on a NEST_PARENT HWPT without driver data gives EINVAL, not EOPNOTSUPP",
 	    "NEST-1", MB_NEST_NODATA_EINVAL),
+	NEG("fault-flag-unmasked",
+	    "negative control: HWPT_ALLOC hands FAULT_ID_VALID to the driver, which refuses it even with a valid fault queue",
+	    "HWPT-4", MB_FAULT_FLAG_UNMASKED),
 	/* The engine controls: a broken DMA engine on a correct IOMMU. They
 	 * break the evidence, not a rule, so every DMA invariant must lose
 	 * its PASS (tests/engine-controls.sh); DMA-1 is the one declared. */

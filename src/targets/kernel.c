@@ -560,6 +560,8 @@ static const struct target_ops kernel_ops = {
 	.bind_second_fd = k_bind_second_fd,
 	.inject_fail_nth = k_inject_fail_nth,
 	.close = k_close,
+	.fault_queue_alloc = kt_fault_queue_alloc,
+	.hwpt_alloc_fault = kt_hwpt_alloc_fault,
 };
 
 struct target *kernel_target_open(const struct target_config *cfg, char *why,

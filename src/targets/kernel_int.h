@@ -91,4 +91,9 @@ int kt_dma(struct target *t, unsigned dev, uint32_t pasid, enum dma_dir dir,
 int kt_discover(struct kt *k, const struct target_config *cfg, char *why,
 		size_t why_len, bool *skip);
 
+/* kernel_uapi2.c: the ops appended for issue 15 */
+int kt_fault_queue_alloc(struct target *t, unsigned ctx, uint32_t *fault_id);
+int kt_hwpt_alloc_fault(struct target *t, unsigned dev, uint32_t pt_id,
+			uint32_t flags, uint32_t fault_id, uint32_t *hwpt_id);
+
 #endif

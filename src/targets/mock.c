@@ -283,6 +283,42 @@ static int m_hwpt_alloc(struct target *t, unsigned dev, uint32_t pt_id,
 	return ret;
 }
 
+static int m_hwpt_alloc_fault(struct target *t, unsigned dev, uint32_t pt_id,
+			      uint32_t flags, uint32_t fault_id,
+			      uint32_t *hwpt_id)
+{
+	struct mdev *d = mdev_of(t, dev);
+	uint32_t raw;
+	int ret;
+
+	if (!d || !d->bound)
+		return -T_UNSUPPORTED;
+	ret = ufd_hwpt_alloc(M(t)->fd[d->ctx], flags, d->idev, raw_id(t, pt_id),
+			     IOMMU_HWPT_DATA_NONE, NULL, 0, raw_id(t, fault_id),
+			     &raw);
+	if (!ret) {
+		note_hwpt(t, d->ctx, raw);
+		*hwpt_id = T_ID_MAKE(d->ctx, raw);
+	}
+	return ret;
+}
+
+static int m_fault_queue_alloc(struct target *t, unsigned ctx,
+			       uint32_t *fault_id)
+{
+	uint32_t raw;
+	int fd, ret;
+
+	if (ctx >= t->caps.nctx)
+		return -T_UNSUPPORTED;
+	ret = ufd_fault_queue_alloc(M(t)->fd[ctx], &raw, &fd);
+	if (ret)
+		return ret;
+	close(fd);
+	*fault_id = T_ID_MAKE(ctx, raw);
+	return 0;
+}
+
 static int m_hwpt_invalidate(struct target *t, uint32_t hwpt_id,
 			     uint32_t data_type, const void *reqs,
 			     uint32_t entry_len, uint32_t *entry_num)
@@ -656,6 +692,8 @@ static const struct target_ops mock_ops = {
 	.inject_fail_nth = m_inject_fail_nth,
 	.probe = m_probe,
 	.close = m_close,
+	.fault_queue_alloc = m_fault_queue_alloc,
+	.hwpt_alloc_fault = m_hwpt_alloc_fault,
 };
 
 /* --- open ------------------------------------------------------------------ */

@@ -64,6 +64,20 @@ static int mt_hwpt_alloc(struct target *t, unsigned dev, uint32_t pt_id,
 				data_len, hwpt_id);
 }
 
+static int mt_hwpt_alloc_fault(struct target *t, unsigned dev, uint32_t pt_id,
+			       uint32_t flags, uint32_t fault_id,
+			       uint32_t *hwpt_id)
+{
+	return model_hwpt_alloc_fault(M(t), dev, pt_id, flags, fault_id,
+				      hwpt_id);
+}
+
+static int mt_fault_queue_alloc(struct target *t, unsigned ctx,
+				uint32_t *fault_id)
+{
+	return model_fault_queue_alloc(M(t), ctx, fault_id);
+}
+
 static int mt_hwpt_invalidate(struct target *t, uint32_t hwpt_id,
 			      uint32_t data_type, const void *reqs,
 			      uint32_t entry_len, uint32_t *entry_num)
@@ -187,6 +201,8 @@ static const struct target_ops model_ops = {
 	.inject_fail_nth = mt_inject_fail_nth,
 	.reset = mt_reset,
 	.close = mt_close,
+	.fault_queue_alloc = mt_fault_queue_alloc,
+	.hwpt_alloc_fault = mt_hwpt_alloc_fault,
 };
 
 struct target *model_target_open(const struct target_config *cfg, char *why,

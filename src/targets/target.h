@@ -139,6 +139,19 @@ struct target_ops {
 	int (*reset)(struct target *t);
 
 	void (*close)(struct target *t);
+
+	/* Appended for issue 15 (all optional). */
+
+	/* IOMMU_FAULT_QUEUE_ALLOC on context ctx. The target closes the
+	 * fault fd at once (nothing reads faults through it), so only the
+	 * HWPTs naming the queue hold it until DESTROY. */
+	int (*fault_queue_alloc)(struct target *t, unsigned ctx,
+				 uint32_t *fault_id);
+	/* HWPT_ALLOC of a paging HWPT (no driver data) with fault_id in
+	 * the command; it counts with T_HWPT_FAULT_ID_VALID in flags. */
+	int (*hwpt_alloc_fault)(struct target *t, unsigned dev, uint32_t pt_id,
+				uint32_t flags, uint32_t fault_id,
+				uint32_t *hwpt_id);
 };
 
 struct target {

@@ -290,3 +290,15 @@ int ufd_viommu_alloc(int fd, uint32_t type, uint32_t dev_id,
 		*viommu_id = cmd.out_viommu_id;
 	return ret;
 }
+
+int ufd_fault_queue_alloc(int fd, uint32_t *fault_id, int *fault_fd)
+{
+	struct iommu_fault_alloc cmd = { .size = sizeof(cmd) };
+	int ret = xioctl(fd, IOMMU_FAULT_QUEUE_ALLOC, &cmd);
+
+	if (!ret) {
+		*fault_id = cmd.out_fault_id;
+		*fault_fd = (int)cmd.out_fault_fd;
+	}
+	return ret;
+}

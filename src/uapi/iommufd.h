@@ -81,6 +81,10 @@ int ufd_viommu_alloc(int fd, uint32_t type, uint32_t dev_id,
 		     uint32_t hwpt_id, const void *data, uint32_t data_len,
 		     uint32_t *viommu_id);
 
+/* IOMMU_FAULT_QUEUE_ALLOC: the fault object's ID and its fd (the caller
+ * closes it). */
+int ufd_fault_queue_alloc(int fd, uint32_t *fault_id, int *fault_fd);
+
 /* Any ioctl on fd as given: 0 or -errno. */
 int ufd_raw(int fd, unsigned long cmd, void *arg);
 

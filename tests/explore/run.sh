@@ -49,6 +49,7 @@ declare -A OUT_OF_REACH=(
 	[second-fd-bind-ok]="a second iommufd context: the explorer binds to context 0 only"
 	[close-ctx-teardown]="closing an iommufd context: the explorer keeps one context open"
 	[nest-nodata-einval]="nested HWPTs: no nested allocation step in the explorer"
+	[fault-flag-unmasked]="fault queues: no fault queue step in the explorer"
 	[replace-fault-blocks]="a mapping of unpinnable user memory: the explorer maps only its own populated buffers"
 )
 # Profiles whose minimal witness is longer than MAX_STEPS, and why.

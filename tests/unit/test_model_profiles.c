@@ -1164,6 +1164,20 @@ static long p_nest_nodata(struct model *m)
 	return model_hwpt_alloc(m, 0, parent, 0, 0, NULL, 0, &h);
 }
 
+/* DIRTY_TRACKING with FAULT_ID_VALID naming a real fault queue. */
+static long p_fault_unmasked(struct model *m)
+{
+	uint32_t a, f, h;
+
+	model_ioas_alloc(m, 0, &a);
+	EXPECT_EQ(model_bind(m, 0, 0), 0);
+	EXPECT_EQ(model_fault_queue_alloc(m, 0, &f), 0);
+	return model_hwpt_alloc_fault(m, 0, a,
+				      IOMMU_HWPT_ALLOC_DIRTY_TRACKING |
+					      IOMMU_HWPT_FAULT_ID_VALID,
+				      f, &h);
+}
+
 static const struct probe {
 	const char *profile;
 	long (*fn)(struct model *m);
@@ -1243,6 +1257,7 @@ static const struct probe {
 	{ "unknown-ioctl-reads-size", p_unknown_null, -ENOTTY, -EFAULT }, /* OBJ-2 */
 	{ "replace-fault-blocks", p_replace_fault, 1, 0 },	 /* ATTACH-4 */
 	{ "nest-nodata-einval", p_nest_nodata, -EOPNOTSUPP, -EINVAL }, /* NEST-1 */
+	{ "fault-flag-unmasked", p_fault_unmasked, 0, -EOPNOTSUPP }, /* HWPT-4 */
 };
 
 UNIT_TEST(model_prof_narrow_controls)

@@ -1,0 +1,72 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The kernel target's ops appended for issue 15 (target.h, "Appended"):
+ * the newer iommufd objects and options. Kept apart from kernel.c so the
+ * engine and discovery code can change without touching these.
+ */
+#include <errno.h>
+#include <unistd.h>
+
+#include "../uapi/iommufd.h"
+#include "kernel_int.h"
+
+/* Context and raw kernel ID of a target ID (as kernel.c's id_fd()). */
+static int fd_of(struct kt *k, uint32_t id, uint32_t *raw, unsigned *ctx)
+{
+	unsigned c = T_ID_CTX(id);
+
+	if (c < KT_NCTX) {
+		*raw = id & 0xffffffu;
+	} else {
+		c = 0;
+		*raw = id;
+	}
+	if (ctx)
+		*ctx = c;
+	return k->ufd[c];
+}
+
+int kt_fault_queue_alloc(struct target *t, unsigned ctx, uint32_t *fault_id)
+{
+	struct kt *k = KT(t);
+	uint32_t raw;
+	int fd, ret;
+
+	if (ctx >= KT_NCTX)
+		return -EINVAL;
+	ret = ufd_fault_queue_alloc(k->ufd[ctx], &raw, &fd);
+	if (ret)
+		return ret;
+	close(fd);
+	*fault_id = T_ID_MAKE(ctx, raw);
+	return 0;
+}
+
+int kt_hwpt_alloc_fault(struct target *t, unsigned dev, uint32_t pt_id,
+			uint32_t flags, uint32_t fault_id, uint32_t *hwpt_id)
+{
+	struct kt *k = KT(t);
+	uint32_t raw, fraw, out, ioas;
+	unsigned ctx;
+	int ret;
+
+	if (dev >= k->ndev || k->dev[dev].fd < 0)
+		return -T_UNSUPPORTED;
+	ctx = k->dev[dev].ctx;
+	fd_of(k, pt_id, &raw, NULL);
+	fd_of(k, fault_id, &fraw, NULL);
+	ret = ufd_hwpt_alloc(k->ufd[ctx], flags, k->dev[dev].devid, raw,
+			     IOMMU_HWPT_DATA_NONE, NULL, 0, fraw, &out);
+	if (ret)
+		return ret;
+	*hwpt_id = T_ID_MAKE(ctx, out);
+	/* The DMA engine's bounce buffer follows the HWPT's IOAS. */
+	ioas = raw;
+	for (unsigned i = 0; i < k->nhwpt; i++)
+		if (k->hwpt[i].ctx == ctx && k->hwpt[i].id == raw)
+			ioas = k->hwpt[i].ioas;
+	if (k->nhwpt < KT_MAX_HWPT)
+		k->hwpt[k->nhwpt++] =
+			(struct khwpt){ .ctx = ctx, .id = out, .ioas = ioas };
+	return 0;
+}

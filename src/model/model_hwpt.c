@@ -28,6 +28,9 @@ static int take_fault(struct model *m, struct m_hwpt *h, uint32_t fault_id)
 
 	if (!o || o->type != MO_FAULT)
 		return -ENOENT;
+	/* MB_FAULT_QUEUE_UNHELD: the HWPT takes no reference (FAULT-1) */
+	if (bug(m, MB_FAULT_QUEUE_UNHELD))
+		return 0;
 	h->fault = &m->fault[o->idx];
 	h->fault->users++;
 	return 0;

@@ -452,6 +452,9 @@ static const struct model_profile profiles[] = {
 	NEG("fault-flag-unmasked",
 	    "negative control: HWPT_ALLOC hands FAULT_ID_VALID to the driver, which refuses it even with a valid fault queue",
 	    "HWPT-4", MB_FAULT_FLAG_UNMASKED),
+	NEG("fault-queue-unheld",
+	    "negative control: an HWPT allocated with FAULT_ID_VALID takes no reference on its fault queue, so DESTROY of the queue succeeds",
+	    "FAULT-1", MB_FAULT_QUEUE_UNHELD),
 	/* The engine controls: a broken DMA engine on a correct IOMMU. They
 	 * break the evidence, not a rule, so every DMA invariant must lose
 	 * its PASS (tests/engine-controls.sh); DMA-1 is the one declared. */

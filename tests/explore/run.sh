@@ -50,6 +50,7 @@ declare -A OUT_OF_REACH=(
 	[close-ctx-teardown]="closing an iommufd context: the explorer keeps one context open"
 	[nest-nodata-einval]="nested HWPTs: no nested allocation step in the explorer"
 	[fault-flag-unmasked]="fault queues: no fault queue step in the explorer"
+	[fault-queue-unheld]="fault queues: no fault queue step in the explorer"
 	[replace-fault-blocks]="a mapping of unpinnable user memory: the explorer maps only its own populated buffers"
 )
 # Profiles whose minimal witness is longer than MAX_STEPS, and why.

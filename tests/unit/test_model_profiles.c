@@ -1178,6 +1178,20 @@ static long p_fault_unmasked(struct model *m)
 				      f, &h);
 }
 
+/* DESTROY of a fault queue an HWPT names. */
+static long p_fault_unheld(struct model *m)
+{
+	uint32_t a, f, h;
+
+	model_ioas_alloc(m, 0, &a);
+	EXPECT_EQ(model_bind(m, 0, 0), 0);
+	EXPECT_EQ(model_fault_queue_alloc(m, 0, &f), 0);
+	EXPECT_EQ(model_hwpt_alloc_fault(m, 0, a, IOMMU_HWPT_FAULT_ID_VALID, f,
+					 &h),
+		  0);
+	return model_destroy(m, f);
+}
+
 static const struct probe {
 	const char *profile;
 	long (*fn)(struct model *m);
@@ -1258,6 +1272,7 @@ static const struct probe {
 	{ "replace-fault-blocks", p_replace_fault, 1, 0 },	 /* ATTACH-4 */
 	{ "nest-nodata-einval", p_nest_nodata, -EOPNOTSUPP, -EINVAL }, /* NEST-1 */
 	{ "fault-flag-unmasked", p_fault_unmasked, 0, -EOPNOTSUPP }, /* HWPT-4 */
+	{ "fault-queue-unheld", p_fault_unheld, -EBUSY, 0 },	 /* FAULT-1 */
 };
 
 UNIT_TEST(model_prof_narrow_controls)

@@ -194,15 +194,18 @@ static int x_option(struct abi_ctx *x, union abi_buf *b)
 		/* iommufd_option_rlimit_mode(); the model runs as root */
 		if (o->object_id)
 			return -EOPNOTSUPP;
-		if (o->op == IOMMU_OPTION_OP_GET) {
-			o->val64 = 0;
-			return 0;
-		}
-		if (o->op != IOMMU_OPTION_OP_SET)
+		if (o->op != IOMMU_OPTION_OP_GET &&
+		    o->op != IOMMU_OPTION_OP_SET)
 			return -EOPNOTSUPP;
-		if (!model_ctx_empty(x->m, x->ctx))
-			return -EBUSY;
-		return o->val64 > 1 ? -EINVAL : 0;
+		{
+			uint64_t val = o->val64;
+			int rc = model_option_rlimit_mode(
+				x->m, x->ctx, o->op == IOMMU_OPTION_OP_SET,
+				&val);
+
+			o->val64 = val;
+			return rc;
+		}
 	case IOMMU_OPTION_HUGE_PAGES: {
 		uint64_t val = o->val64;
 		uint32_t id = enc(x, o->object_id);

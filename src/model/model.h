@@ -136,6 +136,7 @@ enum model_bug {
 	MB_NEST_NODATA_EINVAL,	  /* NEST-1 */
 	MB_FAULT_FLAG_UNMASKED,	  /* HWPT-4 */
 	MB_FAULT_QUEUE_UNHELD,	  /* FAULT-1 */
+	MB_RLIMIT_MODE_LAX,	  /* IOAS-14 */
 	MB_COUNT
 };
 
@@ -221,6 +222,11 @@ int model_fault_queue_alloc(struct model *m, unsigned ctx,
 int model_hwpt_alloc_fault(struct model *m, unsigned dev, uint32_t pt_id,
 			   uint32_t flags, uint32_t fault_id,
 			   uint32_t *hwpt_id);
+/* IOMMU_OPTION_RLIMIT_MODE of context ctx (object_id 0): set when *val is
+ * an input, read into *val otherwise. The model runs with
+ * CAP_SYS_RESOURCE. */
+int model_option_rlimit_mode(struct model *m, unsigned ctx, bool set,
+			     uint64_t *val);
 int model_hw_info(struct model *m, unsigned dev, void *data,
 		  uint32_t *data_len, uint64_t *caps, uint8_t *max_pasid_log2);
 int model_ioas_option_huge_pages(struct model *m, uint32_t ioas_id, bool set,

@@ -755,6 +755,7 @@ static void ctx_release(struct model *m, unsigned ctx)
 		if (m->fault[i].used && m->fault[i].ctx == ctx)
 			m->fault[i].used = false;
 	memset(m->obj[ctx], 0, sizeof(m->obj[ctx]));
+	m->rlimit_mm[ctx] = false;
 	memset(m->tomb[ctx], 0, sizeof(m->tomb[ctx]));
 	m->closed[ctx] = false;
 }

@@ -143,6 +143,8 @@ struct model {
 	/* The context's /dev/iommu fd was closed while devices held it
 	 * (OBJ-10): its IDs answer EBADF until the last one unbinds. */
 	bool closed[T_MAX_CTX];
+	/* IOMMU_OPTION_RLIMIT_MODE: 1 = IOPT_PAGES_ACCOUNT_MM */
+	bool rlimit_mm[T_MAX_CTX];
 	unsigned fail_nth; /* armed fault injection, 0: off */
 	uint32_t seq;
 };

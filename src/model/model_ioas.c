@@ -544,3 +544,24 @@ int model_ioas_option_huge_pages(struct model *m, uint32_t ioas_id, bool set,
 	a->no_large = true;
 	return op_end(m, 0);
 }
+
+/* iommufd_option_rlimit_mode() */
+int model_option_rlimit_mode(struct model *m, unsigned ctx, bool set,
+			     uint64_t *val)
+{
+	if (ctx >= m->p->nctx || ctx_closed(m, ctx))
+		return op_end(m, -EBADF);
+	if (!set) {
+		*val = m->rlimit_mm[ctx];
+		return op_end(m, 0);
+	}
+	/* MB_RLIMIT_MODE_LAX: the mode changes under existing objects, so
+	 * their pages are charged in one mode and released in the other
+	 * (IOAS-14) */
+	if (!model_ctx_empty(m, ctx) && !bug(m, MB_RLIMIT_MODE_LAX))
+		return op_end(m, -EBUSY);
+	if (*val > 1)
+		return op_end(m, -EINVAL);
+	m->rlimit_mm[ctx] = *val;
+	return op_end(m, 0);
+}

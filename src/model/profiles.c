@@ -455,6 +455,9 @@ static const struct model_profile profiles[] = {
 	NEG("fault-queue-unheld",
 	    "negative control: an HWPT allocated with FAULT_ID_VALID takes no reference on its fault queue, so DESTROY of the queue succeeds",
 	    "FAULT-1", MB_FAULT_QUEUE_UNHELD),
+	NEG("rlimit-mode-lax",
+	    "negative control: IOMMU_OPTION_RLIMIT_MODE can be changed while the context holds objects",
+	    "IOAS-14", MB_RLIMIT_MODE_LAX),
 	/* The engine controls: a broken DMA engine on a correct IOMMU. They
 	 * break the evidence, not a rule, so every DMA invariant must lose
 	 * its PASS (tests/engine-controls.sh); DMA-1 is the one declared. */

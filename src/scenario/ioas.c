@@ -718,3 +718,83 @@ SCENARIO(ioas, huge_pages_refused_in_use,
 	CHECK_RET(c, "IOAS-13", huge_pages_set_rc(c, f.ioas, 0), EINVAL);
 	expect_huge_pages(c, f.ioas, 1, "after a refused clear");
 }
+
+/* --- IOAS-14: IOMMU_OPTION_RLIMIT_MODE ------------------------------------ */
+
+/* OPTION(RLIMIT_MODE) sent raw on context ctx with the given fields. */
+static int rlimit_raw(struct tc *c, unsigned ctx, uint32_t object_id,
+		      uint16_t op)
+{
+	struct iommu_option o;
+
+	memset(&o, 0, sizeof(o));
+	o.size = sizeof(o);
+	o.option_id = IOMMU_OPTION_RLIMIT_MODE;
+	o.op = op;
+	o.object_id = object_id;
+	return T_CALL(c->t, raw_ioctl, ctx, IOMMU_OPTION, &o);
+}
+
+/* The mode reads back as want. */
+static void expect_rlimit_mode(struct tc *c, unsigned ctx, uint64_t want,
+			       const char *after)
+{
+	uint64_t v = 0xdead;
+
+	if (!CHECK_OK(c, "IOAS-14", T_CALL(c->t, option_rlimit_mode, ctx,
+					   false, &v)))
+		return;
+	tc_check(c, "IOAS-14", v == want,
+		 "RLIMIT_MODE reads %llu after %s, expected %llu",
+		 (unsigned long long)v, after, (unsigned long long)want);
+}
+
+static int set_rlimit_mode(struct tc *c, unsigned ctx, uint64_t val)
+{
+	return T_CALL(c->t, option_rlimit_mode, ctx, true, &val);
+}
+
+SCENARIO(ioas, rlimit_mode_option,
+	 .title = "IOMMU_OPTION_RLIMIT_MODE: per-user by default, settable only on an empty context, 0 or 1",
+	 .invariants = "IOAS-14", .requires = REQ_2CTX)
+{
+	const unsigned ctx = 1;
+	uint64_t v;
+	uint32_t ioas;
+	int ret;
+
+	/* A context nobody has used: closing it hands back a fresh one. */
+	ret = T_CALL(c->t, close_ctx, ctx);
+	if (ret && ret != -T_UNSUPPORTED)
+		REQUIRE(c, "IOAS-14", ret);
+	ret = T_CALL(c->t, option_rlimit_mode, ctx, false, &v);
+	if (ret == -T_UNSUPPORTED)
+		tc_skip(c, "target cannot reach IOMMU_OPTION_RLIMIT_MODE");
+	expect_rlimit_mode(c, ctx, 0, "open (a /dev/iommu context)");
+	CHECK_OK(c, "IOAS-14", set_rlimit_mode(c, ctx, 1));
+	expect_rlimit_mode(c, ctx, 1, "SET 1");
+	CHECK_OK(c, "IOAS-14", set_rlimit_mode(c, ctx, 0));
+	expect_rlimit_mode(c, ctx, 0, "SET 0");
+	CHECK_RET(c, "IOAS-14", set_rlimit_mode(c, ctx, 2), EINVAL);
+	expect_rlimit_mode(c, ctx, 0, "a refused SET 2");
+	/* The option belongs to the context: object_id must be 0; an op
+	 * other than GET/SET is unsupported. */
+	ret = rlimit_raw(c, ctx, 1, IOMMU_OPTION_OP_GET);
+	if (ret != -T_UNSUPPORTED)
+		CHECK_RET(c, "IOAS-14", ret, EOPNOTSUPP);
+	ret = rlimit_raw(c, ctx, 0, 3);
+	if (ret != -T_UNSUPPORTED)
+		CHECK_RET(c, "IOAS-14", ret, EOPNOTSUPP);
+	/* Once the context holds an object the mode is fixed. */
+	REQUIRE(c, "IOAS-14", T_CALL(c->t, ioas_alloc, ctx, &ioas));
+	CHECK_RET(c, "IOAS-14", set_rlimit_mode(c, ctx, 1), EBUSY);
+	expect_rlimit_mode(c, ctx, 0, "a SET refused EBUSY");
+	destroy_obj(c, "IOAS-14", ioas);
+	/* Empty again, it can change. */
+	CHECK_OK(c, "IOAS-14", set_rlimit_mode(c, ctx, 1));
+	expect_rlimit_mode(c, ctx, 1, "SET 1 on the emptied context");
+	/* A bound device is an object of the context too. */
+	bind_dev(c, "IOAS-14", 0, ctx);
+	CHECK_RET(c, "IOAS-14", set_rlimit_mode(c, ctx, 0), EBUSY);
+	expect_rlimit_mode(c, ctx, 1, "a SET refused with a bound device");
+}

@@ -562,6 +562,7 @@ static const struct target_ops kernel_ops = {
 	.close = k_close,
 	.fault_queue_alloc = kt_fault_queue_alloc,
 	.hwpt_alloc_fault = kt_hwpt_alloc_fault,
+	.option_rlimit_mode = kt_option_rlimit_mode,
 };
 
 struct target *kernel_target_open(const struct target_config *cfg, char *why,

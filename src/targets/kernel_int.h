@@ -95,5 +95,7 @@ int kt_discover(struct kt *k, const struct target_config *cfg, char *why,
 int kt_fault_queue_alloc(struct target *t, unsigned ctx, uint32_t *fault_id);
 int kt_hwpt_alloc_fault(struct target *t, unsigned dev, uint32_t pt_id,
 			uint32_t flags, uint32_t fault_id, uint32_t *hwpt_id);
+int kt_option_rlimit_mode(struct target *t, unsigned ctx, bool set,
+			  uint64_t *val);
 
 #endif

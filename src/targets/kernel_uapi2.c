@@ -70,3 +70,13 @@ int kt_hwpt_alloc_fault(struct target *t, unsigned dev, uint32_t pt_id,
 			(struct khwpt){ .ctx = ctx, .id = out, .ioas = ioas };
 	return 0;
 }
+
+int kt_option_rlimit_mode(struct target *t, unsigned ctx, bool set,
+			  uint64_t *val)
+{
+	if (ctx >= KT_NCTX)
+		return -EINVAL;
+	return ufd_option(KT(t)->ufd[ctx], IOMMU_OPTION_RLIMIT_MODE,
+			  set ? IOMMU_OPTION_OP_SET : IOMMU_OPTION_OP_GET, 0,
+			  val);
+}

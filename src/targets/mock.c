@@ -319,6 +319,16 @@ static int m_fault_queue_alloc(struct target *t, unsigned ctx,
 	return 0;
 }
 
+static int m_option_rlimit_mode(struct target *t, unsigned ctx, bool set,
+				uint64_t *val)
+{
+	if (ctx >= t->caps.nctx)
+		return -T_UNSUPPORTED;
+	return ufd_option(M(t)->fd[ctx], IOMMU_OPTION_RLIMIT_MODE,
+			  set ? IOMMU_OPTION_OP_SET : IOMMU_OPTION_OP_GET, 0,
+			  val);
+}
+
 static int m_hwpt_invalidate(struct target *t, uint32_t hwpt_id,
 			     uint32_t data_type, const void *reqs,
 			     uint32_t entry_len, uint32_t *entry_num)
@@ -694,6 +704,7 @@ static const struct target_ops mock_ops = {
 	.close = m_close,
 	.fault_queue_alloc = m_fault_queue_alloc,
 	.hwpt_alloc_fault = m_hwpt_alloc_fault,
+	.option_rlimit_mode = m_option_rlimit_mode,
 };
 
 /* --- open ------------------------------------------------------------------ */

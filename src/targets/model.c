@@ -78,6 +78,12 @@ static int mt_fault_queue_alloc(struct target *t, unsigned ctx,
 	return model_fault_queue_alloc(M(t), ctx, fault_id);
 }
 
+static int mt_option_rlimit_mode(struct target *t, unsigned ctx, bool set,
+				 uint64_t *val)
+{
+	return model_option_rlimit_mode(M(t), ctx, set, val);
+}
+
 static int mt_hwpt_invalidate(struct target *t, uint32_t hwpt_id,
 			      uint32_t data_type, const void *reqs,
 			      uint32_t entry_len, uint32_t *entry_num)
@@ -203,6 +209,7 @@ static const struct target_ops model_ops = {
 	.close = mt_close,
 	.fault_queue_alloc = mt_fault_queue_alloc,
 	.hwpt_alloc_fault = mt_hwpt_alloc_fault,
+	.option_rlimit_mode = mt_option_rlimit_mode,
 };
 
 struct target *model_target_open(const struct target_config *cfg, char *why,

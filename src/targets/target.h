@@ -152,6 +152,10 @@ struct target_ops {
 	int (*hwpt_alloc_fault)(struct target *t, unsigned dev, uint32_t pt_id,
 				uint32_t flags, uint32_t fault_id,
 				uint32_t *hwpt_id);
+	/* IOMMU_OPTION_RLIMIT_MODE of context ctx (object_id 0): set when
+	 * *val is an input (set=true), read into *val otherwise. */
+	int (*option_rlimit_mode)(struct target *t, unsigned ctx, bool set,
+				  uint64_t *val);
 };
 
 struct target {

@@ -51,6 +51,7 @@ declare -A OUT_OF_REACH=(
 	[nest-nodata-einval]="nested HWPTs: no nested allocation step in the explorer"
 	[fault-flag-unmasked]="fault queues: no fault queue step in the explorer"
 	[fault-queue-unheld]="fault queues: no fault queue step in the explorer"
+	[rlimit-mode-lax]="IOMMU_OPTION_RLIMIT_MODE: no option step in the explorer"
 	[replace-fault-blocks]="a mapping of unpinnable user memory: the explorer maps only its own populated buffers"
 )
 # Profiles whose minimal witness is longer than MAX_STEPS, and why.

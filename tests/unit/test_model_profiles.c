@@ -1192,6 +1192,16 @@ static long p_fault_unheld(struct model *m)
 	return model_destroy(m, f);
 }
 
+/* RLIMIT_MODE SET on a context holding an IOAS. */
+static long p_rlimit_lax(struct model *m)
+{
+	uint64_t one = 1;
+	uint32_t a;
+
+	model_ioas_alloc(m, 0, &a);
+	return model_option_rlimit_mode(m, 0, true, &one);
+}
+
 static const struct probe {
 	const char *profile;
 	long (*fn)(struct model *m);
@@ -1273,6 +1283,7 @@ static const struct probe {
 	{ "nest-nodata-einval", p_nest_nodata, -EOPNOTSUPP, -EINVAL }, /* NEST-1 */
 	{ "fault-flag-unmasked", p_fault_unmasked, 0, -EOPNOTSUPP }, /* HWPT-4 */
 	{ "fault-queue-unheld", p_fault_unheld, -EBUSY, 0 },	 /* FAULT-1 */
+	{ "rlimit-mode-lax", p_rlimit_lax, -EBUSY, 0 },	 /* IOAS-14 */
 };
 
 UNIT_TEST(model_prof_narrow_controls)

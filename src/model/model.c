@@ -293,9 +293,12 @@ int model_add_domain(struct model *m, struct m_hwpt *h, bool skip_fill)
 	    reserve_ok(a, io->aperture_end + 1, UINT64_MAX))
 		return -EADDRINUSE;
 	/* Filling pins the user pages: a bad user VA faults here. */
-	for (unsigned i = 0; i < a->narea; i++)
+	for (unsigned i = 0; i < a->narea; i++) {
+		if (a->area[i].pin_err)
+			return a->area[i].pin_err;
 		if (!a->area[i].uva)
 			return -EFAULT;
+	}
 	h->npte = 0;
 	/* MB_HWPT_NOT_PREFILLED: a manual HWPT starts empty (ATTACH-11). */
 	for (unsigned i = 0; i < a->narea && !skip_fill; i++)

@@ -43,6 +43,13 @@ struct m_area {
 	uintptr_t uva;
 	uint32_t prot;	     /* T_MAP_READABLE | T_MAP_WRITEABLE */
 	bool pages_writable; /* iopt_pages->writable of the original MAP */
+	/* IOMMU_IOAS_MAP_FILE: uva is the model's own shared mapping of the
+	 * file; file_start the file offset at iova (IOVA allocation aligns
+	 * to it, as iopt_alloc_area_pages() does); pin_err what pinning
+	 * returns for a file memfd_pin_folios() refuses (0: pinnable). */
+	int pin_err;
+	bool file;
+	uint64_t file_start;
 };
 
 struct m_pte {

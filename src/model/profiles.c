@@ -458,6 +458,9 @@ static const struct model_profile profiles[] = {
 	NEG("rlimit-mode-lax",
 	    "negative control: IOMMU_OPTION_RLIMIT_MODE can be changed while the context holds objects",
 	    "IOAS-14", MB_RLIMIT_MODE_LAX),
+	NEG("map-file-at-zero",
+	    "negative control: IOMMU_IOAS_MAP_FILE maps the file from offset 0, ignoring start",
+	    "IOAS-15", MB_MAP_FILE_AT_ZERO),
 	/* The engine controls: a broken DMA engine on a correct IOMMU. They
 	 * break the evidence, not a rule, so every DMA invariant must lose
 	 * its PASS (tests/engine-controls.sh); DMA-1 is the one declared. */

@@ -7,6 +7,7 @@
  * io_pagetable.c (iopt_check_iova, iopt_alloc_iova, iopt_insert_area,
  * iopt_unmap_iova_range, iopt_table_add_domain, iopt_disable_large_pages).
  */
+#include <errno.h>
 #include <linux/iommufd.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -797,4 +798,126 @@ SCENARIO(ioas, rlimit_mode_option,
 	bind_dev(c, "IOAS-14", 0, ctx);
 	CHECK_RET(c, "IOAS-14", set_rlimit_mode(c, ctx, 0), EBUSY);
 	expect_rlimit_mode(c, ctx, 1, "a SET refused with a bound device");
+}
+
+/* --- IOAS-15: IOMMU_IOAS_MAP_FILE ----------------------------------------- */
+
+/* A memfd of npages pages, or SKIP; its fd is closed at case exit with
+ * the process. */
+static int new_memfd(struct tc *c, unsigned npages)
+{
+	int fd = memfd_create("iommu-conformance", MFD_CLOEXEC);
+
+	if (fd < 0)
+		tc_skip(c, "memfd_create failed: %s", strerror(errno));
+	if (ftruncate(fd, (off_t)(npages * PG)))
+		tc_skip(c, "ftruncate of the memfd failed: %s", strerror(errno));
+	return fd;
+}
+
+/* The file's pages as this process sees them. */
+static uint8_t *memfd_view(struct tc *c, int fd, unsigned npages)
+{
+	void *v = mmap(NULL, npages * PG, PROT_READ | PROT_WRITE, MAP_SHARED,
+		       fd, 0);
+
+	if (v == MAP_FAILED)
+		tc_skip(c, "mmap of the memfd failed: %s", strerror(errno));
+	return v;
+}
+
+static int map_file_rc(struct tc *c, uint32_t ioas, uint32_t flags, int fd,
+		       uint64_t start, uint64_t len, uint64_t iova)
+{
+	int ret = T_CALL(c->t, ioas_map_file, ioas, flags | T_MAP_FIXED_IOVA,
+			 fd, start, len, &iova);
+
+	if (ret == -T_UNSUPPORTED)
+		tc_skip(c, "target cannot send IOMMU_IOAS_MAP_FILE");
+	if (ret == -ENOTTY)
+		tc_skip(c, "kernel without IOMMU_IOAS_MAP_FILE (before 6.14)");
+	return ret;
+}
+
+SCENARIO(ioas, map_file_memfd_dma,
+	 .title = "MAP_FILE of a memfd range translates to the file's pages at that offset",
+	 .invariants = "IOAS-15,DMA-1", .requires = REQ_DMA)
+{
+	const uint64_t off = PG; /* file offset of the mapping */
+	struct attached f;
+	uint8_t *view;
+	uint64_t iova;
+	uint32_t seed;
+	int fd;
+
+	attached_setup(c, "IOAS-15", &f, need_dma_dev(c),
+		       &(struct attached_opts){ .len = PG, .warm = true });
+	fd = new_memfd(c, 3);
+	view = memfd_view(c, fd, 3);
+	iova = tc_pick_iova(c, f.ioas, PG, PG, 1);
+	CHECK_OK(c, "IOAS-15", map_file_rc(c, f.ioas, RW, fd, off, PG, iova));
+	/* The page before the mapped range must stay as it is. */
+	seed = mem_mark(c, view, off);
+	tc_dma_write(c, "IOAS-15", f.dev, T_NO_PASID, iova, view + off,
+		     DMA_LEN, true);
+	mem_unchanged(c, "IOAS-15", view, off, seed,
+		      "the file page before the mapped offset");
+	/* And the device reads what the file holds there. */
+	tc_dma_read(c, "IOAS-15", f.dev, T_NO_PASID, iova, view + off,
+		    DMA_LEN, true);
+	expect_mapped_bytes(c, "IOAS-15", f.ioas, 2 * PG,
+			    "a MAP and a MAP_FILE of a page each");
+}
+
+SCENARIO(ioas, map_file_argument_checks,
+	 .title = "MAP_FILE follows MAP's argument rules and refuses a bad fd (EBADF)",
+	 .invariants = "IOAS-15")
+{
+	struct bare_ioas b;
+	int fd;
+
+	bare_ioas_setup(c, "IOAS-15", &b, 1, 4);
+	fd = new_memfd(c, 2);
+	CHECK_RET(c, "IOAS-15", map_file_rc(c, b.ioas, 0, fd, 0, PG, b.iova),
+		  EINVAL);
+	CHECK_RET(c, "IOAS-15", map_file_rc(c, b.ioas, RW, fd, 0, 0, b.iova),
+		  EINVAL);
+	CHECK_RET(c, "IOAS-15",
+		  map_file_rc(c, b.ioas, RW | (1u << 12), fd, 0, PG, b.iova),
+		  EOPNOTSUPP);
+	CHECK_RET(c, "IOAS-15", map_file_rc(c, b.ioas, RW, -1, 0, PG, b.iova),
+		  EBADF);
+	CHECK_RET(c, "IOAS-15",
+		  map_file_rc(c, b.ioas, RW, fd, UINT64_MAX - PG + 1, 2 * PG,
+			      b.iova),
+		  EOVERFLOW);
+	expect_mapped_bytes(c, "IOAS-15", b.ioas, 0, "refused MAP_FILEs");
+	CHECK_OK(c, "IOAS-15", map_file_rc(c, b.ioas, RW, fd, 0, 2 * PG,
+					   b.iova));
+	expect_mapped_bytes(c, "IOAS-15", b.ioas, 2 * PG, "a 2-page MAP_FILE");
+}
+
+SCENARIO(ioas, map_file_unpinnable_fails_at_attach,
+	 .title = "MAP_FILE of a file memfd_pin_folios() refuses maps lazily; the attach that pins it fails EINVAL",
+	 .invariants = "IOAS-15")
+{
+	uint32_t ioas;
+	uint64_t iova;
+	int p[2];
+
+	if (pipe(p))
+		tc_skip(c, "pipe failed");
+	bind_dev(c, "IOAS-15", 0, 0);
+	ioas = new_ioas(c, "IOAS-15", 0);
+	iova = tc_pick_iova(c, ioas, PG, 0, 0);
+	/* No domain: nothing is pinned, so a pipe maps. */
+	CHECK_OK(c, "IOAS-15", map_file_rc(c, ioas, RW, p[0], 0, PG, iova));
+	CHECK_RET(c, "IOAS-15", T_CALL(c->t, attach, 0, T_NO_PASID, ioas, NULL),
+		  EINVAL);
+	unmap_exact(c, "IOAS-15", ioas, iova, PG);
+	CHECK_OK(c, "IOAS-15", T_CALL(c->t, attach, 0, T_NO_PASID, ioas, NULL));
+	/* With the domain there, the same MAP_FILE fails at once. */
+	CHECK_RET(c, "IOAS-15", map_file_rc(c, ioas, RW, p[0], 0, PG, iova),
+		  EINVAL);
+	expect_mapped_bytes(c, "IOAS-15", ioas, 0, "a refused MAP_FILE");
 }

@@ -563,6 +563,7 @@ static const struct target_ops kernel_ops = {
 	.fault_queue_alloc = kt_fault_queue_alloc,
 	.hwpt_alloc_fault = kt_hwpt_alloc_fault,
 	.option_rlimit_mode = kt_option_rlimit_mode,
+	.ioas_map_file = kt_ioas_map_file,
 };
 
 struct target *kernel_target_open(const struct target_config *cfg, char *why,

@@ -80,3 +80,12 @@ int kt_option_rlimit_mode(struct target *t, unsigned ctx, bool set,
 			  set ? IOMMU_OPTION_OP_SET : IOMMU_OPTION_OP_GET, 0,
 			  val);
 }
+
+int kt_ioas_map_file(struct target *t, uint32_t ioas_id, uint32_t flags,
+		     int fd, uint64_t start, uint64_t len, uint64_t *iova)
+{
+	uint32_t raw;
+	int ufd = fd_of(KT(t), ioas_id, &raw, NULL);
+
+	return ufd_ioas_map_file(ufd, raw, flags, fd, start, len, iova);
+}

@@ -38,6 +38,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/utsname.h>
 #include <unistd.h>
@@ -327,6 +328,28 @@ static int m_option_rlimit_mode(struct target *t, unsigned ctx, bool set,
 	return ufd_option(M(t)->fd[ctx], IOMMU_OPTION_RLIMIT_MODE,
 			  set ? IOMMU_OPTION_OP_SET : IOMMU_OPTION_OP_GET, 0,
 			  val);
+}
+
+/* The probe finds a translation by the user page it maps to: a shared
+ * mapping of the file gives its pages a user address to compare against
+ * (and to copy the probe's bytes through). */
+static int m_ioas_map_file(struct target *t, uint32_t ioas_id, uint32_t flags,
+			   int fd, uint64_t start, uint64_t len, uint64_t *iova)
+{
+	const uint64_t off = start % PG;
+	void *view;
+	int ret;
+
+	ret = ufd_ioas_map_file(ctx_fd(t, ioas_id), raw_id(t, ioas_id), flags,
+				fd, start, len, iova);
+	if (ret)
+		return ret;
+	view = mmap(NULL, len + off, PROT_READ | PROT_WRITE, MAP_SHARED, fd,
+		    (off_t)(start - off));
+	if (view != MAP_FAILED)
+		add_rec(t, id_ctx(t, ioas_id), raw_id(t, ioas_id), *iova, len,
+			(uintptr_t)view + off, flags);
+	return 0;
 }
 
 static int m_hwpt_invalidate(struct target *t, uint32_t hwpt_id,
@@ -705,6 +728,7 @@ static const struct target_ops mock_ops = {
 	.fault_queue_alloc = m_fault_queue_alloc,
 	.hwpt_alloc_fault = m_hwpt_alloc_fault,
 	.option_rlimit_mode = m_option_rlimit_mode,
+	.ioas_map_file = m_ioas_map_file,
 };
 
 /* --- open ------------------------------------------------------------------ */

@@ -84,6 +84,13 @@ static int mt_option_rlimit_mode(struct target *t, unsigned ctx, bool set,
 	return model_option_rlimit_mode(M(t), ctx, set, val);
 }
 
+static int mt_ioas_map_file(struct target *t, uint32_t ioas_id,
+			    uint32_t flags, int fd, uint64_t start,
+			    uint64_t len, uint64_t *iova)
+{
+	return model_ioas_map_file(M(t), ioas_id, flags, fd, start, len, iova);
+}
+
 static int mt_hwpt_invalidate(struct target *t, uint32_t hwpt_id,
 			      uint32_t data_type, const void *reqs,
 			      uint32_t entry_len, uint32_t *entry_num)
@@ -210,6 +217,7 @@ static const struct target_ops model_ops = {
 	.fault_queue_alloc = mt_fault_queue_alloc,
 	.hwpt_alloc_fault = mt_hwpt_alloc_fault,
 	.option_rlimit_mode = mt_option_rlimit_mode,
+	.ioas_map_file = mt_ioas_map_file,
 };
 
 struct target *model_target_open(const struct target_config *cfg, char *why,

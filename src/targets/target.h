@@ -156,6 +156,11 @@ struct target_ops {
 	 * *val is an input (set=true), read into *val otherwise. */
 	int (*option_rlimit_mode)(struct target *t, unsigned ctx, bool set,
 				  uint64_t *val);
+	/* IOMMU_IOAS_MAP_FILE: map [start, start+len) of the file fd (a
+	 * memfd); flags and *iova as for ioas_map. */
+	int (*ioas_map_file)(struct target *t, uint32_t ioas_id,
+			     uint32_t flags, int fd, uint64_t start,
+			     uint64_t len, uint64_t *iova);
 };
 
 struct target {

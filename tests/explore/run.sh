@@ -52,6 +52,7 @@ declare -A OUT_OF_REACH=(
 	[fault-flag-unmasked]="fault queues: no fault queue step in the explorer"
 	[fault-queue-unheld]="fault queues: no fault queue step in the explorer"
 	[rlimit-mode-lax]="IOMMU_OPTION_RLIMIT_MODE: no option step in the explorer"
+	[map-file-at-zero]="IOMMU_IOAS_MAP_FILE: the explorer maps anonymous buffers only"
 	[replace-fault-blocks]="a mapping of unpinnable user memory: the explorer maps only its own populated buffers"
 )
 # Profiles whose minimal witness is longer than MAX_STEPS, and why.

@@ -8,7 +8,9 @@
 #include <linux/iommufd.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "../../src/model/model.h"
 #include "unit.h"
@@ -1202,6 +1204,25 @@ static long p_rlimit_lax(struct model *m)
 	return model_option_rlimit_mode(m, 0, true, &one);
 }
 
+/* A DMA to a MAP_FILE of the second page of a memfd: does it land there? */
+static long p_map_file_zero(struct model *m)
+{
+	int fd = memfd_create("probe", MFD_CLOEXEC);
+	uint64_t iova = 0x300000;
+	uint32_t a, v = 0x5a5a5a5a, got = 0;
+	long ret;
+
+	EXPECT(fd >= 0 && !ftruncate(fd, 2 * PG));
+	DEV0_ATTACHED(m, a);
+	EXPECT_EQ(model_ioas_map_file(m, a, RW | T_MAP_FIXED_IOVA, fd, PG, PG,
+				      &iova),
+		  0);
+	model_dma(m, 0, RID, DMA_TO_MEMORY, iova, &v, 4, NULL, 0);
+	ret = pread(fd, &got, 4, PG) == 4 && got == v;
+	close(fd);
+	return ret;
+}
+
 static const struct probe {
 	const char *profile;
 	long (*fn)(struct model *m);
@@ -1284,6 +1305,7 @@ static const struct probe {
 	{ "fault-flag-unmasked", p_fault_unmasked, 0, -EOPNOTSUPP }, /* HWPT-4 */
 	{ "fault-queue-unheld", p_fault_unheld, -EBUSY, 0 },	 /* FAULT-1 */
 	{ "rlimit-mode-lax", p_rlimit_lax, -EBUSY, 0 },	 /* IOAS-14 */
+	{ "map-file-at-zero", p_map_file_zero, 1, 0 },	 /* IOAS-15 */
 };
 
 UNIT_TEST(model_prof_narrow_controls)

@@ -36,6 +36,7 @@ union abi_buf {
 	struct iommu_hwpt_set_dirty_tracking set_dirty;
 	struct iommu_hwpt_get_dirty_bitmap get_dirty;
 	struct iommu_hwpt_invalidate invalidate;
+	struct iommu_ioas_change_process change_process;
 	uint8_t bytes[128];
 };
 
@@ -324,6 +325,14 @@ static int x_invalidate(struct abi_ctx *x, union abi_buf *b)
 	return rc;
 }
 
+/* iommufd_ioas_change_process() */
+static int x_change_process(struct abi_ctx *x, union abi_buf *b)
+{
+	if (rsv(x, b->change_process.__reserved))
+		return -EOPNOTSUPP;
+	return model_ioas_change_process(x->m, x->ctx);
+}
+
 #define OP(c, t, last, fn) { c, sizeof(t), OFFSETOFEND(t, last), fn }
 
 /* iommufd_ioctl_ops[] of drivers/iommu/iommufd/main.c */
@@ -346,7 +355,7 @@ static const struct abi_op abi_ops[] = {
 	OP(IOMMU_IOAS_ALLOW_IOVAS, struct iommu_ioas_allow_iovas,
 	   allowed_iovas, x_allow),
 	OP(IOMMU_IOAS_CHANGE_PROCESS, struct iommu_ioas_change_process,
-	   __reserved, NULL),
+	   __reserved, x_change_process),
 	OP(IOMMU_IOAS_COPY, struct iommu_ioas_copy, src_iova, x_copy),
 	OP(IOMMU_IOAS_IOVA_RANGES, struct iommu_ioas_iova_ranges,
 	   out_iova_alignment, x_ranges),

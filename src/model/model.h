@@ -138,6 +138,7 @@ enum model_bug {
 	MB_FAULT_QUEUE_UNHELD,	  /* FAULT-1 */
 	MB_RLIMIT_MODE_LAX,	  /* IOAS-14 */
 	MB_MAP_FILE_AT_ZERO,	  /* IOAS-15 */
+	MB_CHANGE_PROCESS_USER_MAPS, /* IOAS-16 */
 	MB_COUNT
 };
 
@@ -203,6 +204,8 @@ int model_ioas_map(struct model *m, uint32_t ioas_id, uint32_t flags,
 /* IOMMU_IOAS_MAP_FILE of [start, start+len) of the file fd. */
 int model_ioas_map_file(struct model *m, uint32_t ioas_id, uint32_t flags,
 			int fd, uint64_t start, uint64_t len, uint64_t *iova);
+/* IOMMU_IOAS_CHANGE_PROCESS on ctx (the same answer from any process). */
+int model_ioas_change_process(struct model *m, unsigned ctx);
 int model_ioas_unmap(struct model *m, uint32_t ioas_id, uint64_t iova,
 		     uint64_t len, uint64_t *unmapped);
 int model_ioas_copy(struct model *m, uint32_t dst_ioas, uint32_t src_ioas,

@@ -638,3 +638,24 @@ int model_ioas_map_file(struct model *m, uint32_t ioas_id, uint32_t flags,
 	return op_end(m, map_pieces(m, a, &pc, 1, len,
 				    flags & T_MAP_FIXED_IOVA, iova, NULL));
 }
+
+/* iommufd_ioas_change_process(): only MAP_FILE areas can move, in every
+ * IOAS of the context; otherwise nothing changes. */
+int model_ioas_change_process(struct model *m, unsigned ctx)
+{
+	if (ctx >= m->p->nctx || ctx_closed(m, ctx))
+		return op_end(m, -EBADF);
+	for (unsigned i = 0; i < M_MAX_IOAS; i++) {
+		const struct m_ioas *a = &m->ioas[i];
+
+		if (!a->used || a->ctx != ctx)
+			continue;
+		/* MB_CHANGE_PROCESS_USER_MAPS: user-VA maps are not
+		 * refused (IOAS-16) */
+		for (unsigned k = 0; k < a->narea; k++)
+			if (!a->area[k].file &&
+			    !bug(m, MB_CHANGE_PROCESS_USER_MAPS))
+				return op_end(m, -EINVAL);
+	}
+	return op_end(m, 0);
+}

@@ -461,6 +461,9 @@ static const struct model_profile profiles[] = {
 	NEG("map-file-at-zero",
 	    "negative control: IOMMU_IOAS_MAP_FILE maps the file from offset 0, ignoring start",
 	    "IOAS-15", MB_MAP_FILE_AT_ZERO),
+	NEG("change-process-user-maps",
+	    "negative control: IOMMU_IOAS_CHANGE_PROCESS succeeds while a user-VA mapping exists",
+	    "IOAS-16", MB_CHANGE_PROCESS_USER_MAPS),
 	/* The engine controls: a broken DMA engine on a correct IOMMU. They
 	 * break the evidence, not a rule, so every DMA invariant must lose
 	 * its PASS (tests/engine-controls.sh); DMA-1 is the one declared. */

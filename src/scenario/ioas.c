@@ -921,3 +921,74 @@ SCENARIO(ioas, map_file_unpinnable_fails_at_attach,
 		  EINVAL);
 	expect_mapped_bytes(c, "IOAS-15", ioas, 0, "a refused MAP_FILE");
 }
+
+/* --- IOAS-16: IOMMU_IOAS_CHANGE_PROCESS ----------------------------------- */
+
+static int change_process_rc(struct tc *c, unsigned ctx, bool in_child)
+{
+	int ret = T_CALL(c->t, ioas_change_process, ctx, in_child);
+
+	if (ret == -T_UNSUPPORTED)
+		tc_skip(c, "target cannot send IOMMU_IOAS_CHANGE_PROCESS");
+	if (ret == -ENOTTY)
+		tc_skip(c, "kernel without IOMMU_IOAS_CHANGE_PROCESS (before 6.14)");
+	return ret;
+}
+
+SCENARIO(ioas, change_process_file_maps_only,
+	 .title = "CHANGE_PROCESS moves a context holding only MAP_FILE mappings; a user-VA mapping anywhere refuses it EINVAL",
+	 .invariants = "IOAS-16,DMA-1")
+{
+	const unsigned dev = dma_dev_or_first(c);
+	const bool dma = dev_has_dma(c, dev);
+	uint64_t iova, uiova;
+	uint32_t ioas, other;
+	uint8_t *view;
+	int fd;
+
+	bind_dev(c, "IOAS-16", dev, 0);
+	ioas = new_ioas(c, "IOAS-16", 0);
+	attach_rid(c, "IOAS-16", dev, ioas);
+	/* An empty context's worth: nothing to move, nothing refused. */
+	CHECK_OK(c, "IOAS-16", change_process_rc(c, 0, true));
+	fd = new_memfd(c, 1);
+	view = memfd_view(c, fd, 1);
+	iova = tc_pick_iova(c, ioas, PG, PG, 1);
+	REQUIRE(c, "IOAS-16", map_file_rc(c, ioas, RW, fd, 0, PG, iova));
+	CHECK_OK(c, "IOAS-16", change_process_rc(c, 0, true));
+	CHECK_OK(c, "IOAS-16", change_process_rc(c, 0, false));
+	/* The moved mapping still translates to the file. */
+	if (dma)
+		tc_dma_write(c, "IOAS-16", dev, T_NO_PASID, iova, view,
+			     DMA_LEN, true);
+	/* A user-VA mapping in another IOAS of the context blocks it. */
+	other = new_ioas(c, "IOAS-16", 0);
+	uiova = tc_pick_iova(c, other, PG, 0, 0);
+	map_fixed(c, "IOAS-16", other, tc_alloc(c, PG), PG, uiova, RW);
+	CHECK_RET(c, "IOAS-16", change_process_rc(c, 0, true), EINVAL);
+	CHECK_RET(c, "IOAS-16", change_process_rc(c, 0, false), EINVAL);
+	if (dma)
+		tc_dma_write(c, "IOAS-16", dev, T_NO_PASID, iova, view,
+			     DMA_LEN, true);
+	/* Gone again, the move works again. */
+	unmap_exact(c, "IOAS-16", other, uiova, PG);
+	CHECK_OK(c, "IOAS-16", change_process_rc(c, 0, true));
+}
+
+SCENARIO(ioas, change_process_reserved_field,
+	 .title = "CHANGE_PROCESS with a non-zero __reserved gives EOPNOTSUPP",
+	 .invariants = "IOAS-16")
+{
+	struct iommu_ioas_change_process cp = { .size = sizeof(cp),
+						.__reserved = 1 };
+	int ret = T_CALL(c->t, raw_ioctl, 0, IOMMU_IOAS_CHANGE_PROCESS, &cp);
+
+	if (ret == -T_UNSUPPORTED)
+		tc_skip(c, "target cannot send raw IOMMU_IOAS_CHANGE_PROCESS");
+	if (ret == -ENOTTY)
+		tc_skip(c, "kernel without IOMMU_IOAS_CHANGE_PROCESS (before 6.14)");
+	CHECK_RET(c, "IOAS-16", ret, EOPNOTSUPP);
+	cp.__reserved = 0;
+	CHECK_OK(c, "IOAS-16",
+		 T_CALL(c->t, raw_ioctl, 0, IOMMU_IOAS_CHANGE_PROCESS, &cp));
+}

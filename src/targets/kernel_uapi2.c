@@ -89,3 +89,14 @@ int kt_ioas_map_file(struct target *t, uint32_t ioas_id, uint32_t flags,
 
 	return ufd_ioas_map_file(ufd, raw, flags, fd, start, len, iova);
 }
+
+int kt_ioas_change_process(struct target *t, unsigned ctx, bool in_child)
+{
+	int fd;
+
+	if (ctx >= KT_NCTX)
+		return -EINVAL;
+	fd = KT(t)->ufd[ctx];
+	return in_child ? ufd_ioas_change_process_in_child(fd) :
+			  ufd_ioas_change_process(fd);
+}

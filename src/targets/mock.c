@@ -352,6 +352,14 @@ static int m_ioas_map_file(struct target *t, uint32_t ioas_id, uint32_t flags,
 	return 0;
 }
 
+static int m_ioas_change_process(struct target *t, unsigned ctx, bool in_child)
+{
+	if (ctx >= t->caps.nctx)
+		return -T_UNSUPPORTED;
+	return in_child ? ufd_ioas_change_process_in_child(M(t)->fd[ctx]) :
+			  ufd_ioas_change_process(M(t)->fd[ctx]);
+}
+
 static int m_hwpt_invalidate(struct target *t, uint32_t hwpt_id,
 			     uint32_t data_type, const void *reqs,
 			     uint32_t entry_len, uint32_t *entry_num)
@@ -729,6 +737,7 @@ static const struct target_ops mock_ops = {
 	.hwpt_alloc_fault = m_hwpt_alloc_fault,
 	.option_rlimit_mode = m_option_rlimit_mode,
 	.ioas_map_file = m_ioas_map_file,
+	.ioas_change_process = m_ioas_change_process,
 };
 
 /* --- open ------------------------------------------------------------------ */

@@ -91,6 +91,12 @@ static int mt_ioas_map_file(struct target *t, uint32_t ioas_id,
 	return model_ioas_map_file(M(t), ioas_id, flags, fd, start, len, iova);
 }
 
+static int mt_ioas_change_process(struct target *t, unsigned ctx,
+				  bool in_child)
+{
+	return model_ioas_change_process(M(t), ctx);
+}
+
 static int mt_hwpt_invalidate(struct target *t, uint32_t hwpt_id,
 			      uint32_t data_type, const void *reqs,
 			      uint32_t entry_len, uint32_t *entry_num)
@@ -218,6 +224,7 @@ static const struct target_ops model_ops = {
 	.hwpt_alloc_fault = mt_hwpt_alloc_fault,
 	.option_rlimit_mode = mt_option_rlimit_mode,
 	.ioas_map_file = mt_ioas_map_file,
+	.ioas_change_process = mt_ioas_change_process,
 };
 
 struct target *model_target_open(const struct target_config *cfg, char *why,

@@ -161,6 +161,11 @@ struct target_ops {
 	int (*ioas_map_file)(struct target *t, uint32_t ioas_id,
 			     uint32_t flags, int fd, uint64_t start,
 			     uint64_t len, uint64_t *iova);
+	/* IOMMU_IOAS_CHANGE_PROCESS on context ctx, sent by this process or,
+	 * with in_child, by a forked child that inherited the fd (the way a
+	 * VMM hands a device to its successor); returns what it returned. */
+	int (*ioas_change_process)(struct target *t, unsigned ctx,
+				   bool in_child);
 };
 
 struct target {

@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "iommufd.h"
@@ -300,5 +301,38 @@ int ufd_fault_queue_alloc(int fd, uint32_t *fault_id, int *fault_fd)
 		*fault_id = cmd.out_fault_id;
 		*fault_fd = (int)cmd.out_fault_fd;
 	}
+	return ret;
+}
+
+int ufd_ioas_change_process(int fd)
+{
+	struct iommu_ioas_change_process cmd = { .size = sizeof(cmd) };
+
+	return xioctl(fd, IOMMU_IOAS_CHANGE_PROCESS, &cmd);
+}
+
+int ufd_ioas_change_process_in_child(int fd)
+{
+	int p[2], ret = -ECHILD, status;
+	pid_t pid;
+
+	if (pipe(p))
+		return -errno;
+	pid = fork();
+	if (pid < 0) {
+		ret = -errno;
+		close(p[0]);
+		close(p[1]);
+		return ret;
+	}
+	if (!pid) {
+		ret = ufd_ioas_change_process(fd);
+		_exit(write(p[1], &ret, sizeof(ret)) == sizeof(ret) ? 0 : 1);
+	}
+	close(p[1]);
+	if (read(p[0], &ret, sizeof(ret)) != sizeof(ret))
+		ret = -ECHILD;
+	close(p[0]);
+	waitpid(pid, &status, 0);
 	return ret;
 }

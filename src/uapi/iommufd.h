@@ -85,6 +85,12 @@ int ufd_viommu_alloc(int fd, uint32_t type, uint32_t dev_id,
  * closes it). */
 int ufd_fault_queue_alloc(int fd, uint32_t *fault_id, int *fault_fd);
 
+/* IOMMU_IOAS_CHANGE_PROCESS: the context's pinned-page charges move to the
+ * calling process. */
+int ufd_ioas_change_process(int fd);
+/* The same, sent by a forked child that inherited fd; its result. */
+int ufd_ioas_change_process_in_child(int fd);
+
 /* Any ioctl on fd as given: 0 or -errno. */
 int ufd_raw(int fd, unsigned long cmd, void *arg);
 

@@ -1223,6 +1223,16 @@ static long p_map_file_zero(struct model *m)
 	return ret;
 }
 
+/* CHANGE_PROCESS with an anonymous mapping in an IOAS of the context. */
+static long p_change_process(struct model *m)
+{
+	uint32_t a;
+
+	model_ioas_alloc(m, 0, &a);
+	map_at(m, a, 0x100000, 0, RW);
+	return model_ioas_change_process(m, 0);
+}
+
 static const struct probe {
 	const char *profile;
 	long (*fn)(struct model *m);
@@ -1306,6 +1316,7 @@ static const struct probe {
 	{ "fault-queue-unheld", p_fault_unheld, -EBUSY, 0 },	 /* FAULT-1 */
 	{ "rlimit-mode-lax", p_rlimit_lax, -EBUSY, 0 },	 /* IOAS-14 */
 	{ "map-file-at-zero", p_map_file_zero, 1, 0 },	 /* IOAS-15 */
+	{ "change-process-user-maps", p_change_process, -EINVAL, 0 }, /* IOAS-16 */
 };
 
 UNIT_TEST(model_prof_narrow_controls)

@@ -189,7 +189,9 @@ int model_hwpt_invalidate(struct model *m, uint32_t hwpt_id,
 
 	*entry_num = 0;
 	CLOSED_CHECK(m, hwpt_id);
-	if (num && (!reqs || !entry_len || entry_len > M_PAGE ||
+	/* MB_INVALIDATE_UNBOUNDED: no cap on entry_len (NEST-3) */
+	if (num && (!reqs || !entry_len ||
+		    (entry_len > M_PAGE && !bug(m, MB_INVALIDATE_UNBOUNDED)) ||
 		    num > (1u << 19)))
 		return op_end(m, -EINVAL);
 	o = obj_get(m, T_ID_CTX(hwpt_id), hwpt_id & 0xffffff);

@@ -464,6 +464,9 @@ static const struct model_profile profiles[] = {
 	NEG("change-process-user-maps",
 	    "negative control: IOMMU_IOAS_CHANGE_PROCESS succeeds while a user-VA mapping exists",
 	    "IOAS-16", MB_CHANGE_PROCESS_USER_MAPS),
+	NEG("invalidate-unbounded",
+	    "negative control: HWPT_INVALIDATE takes an entry_len above PAGE_SIZE",
+	    "NEST-3", MB_INVALIDATE_UNBOUNDED),
 	/* The engine controls: a broken DMA engine on a correct IOMMU. They
 	 * break the evidence, not a rule, so every DMA invariant must lose
 	 * its PASS (tests/engine-controls.sh); DMA-1 is the one declared. */

@@ -140,3 +140,49 @@ SCENARIO(nest, invalidate_paging_einval,
 	/* A manual paging HWPT is no better. */
 	invalidate_refused(c, new_hwpt(c, "NEST-2", 0, ioas, 0), 1);
 }
+
+/* --- NEST-3: HWPT_INVALIDATE's bounds, before any lookup ------------------ */
+
+/* HWPT_INVALIDATE of n entries of len bytes at reqs on id; entry_num
+ * must read back 0 whatever the answer. */
+static void invalidate_expect(struct tc *c, uint32_t id, const void *reqs,
+			      uint32_t len, uint32_t n, int want,
+			      const char *what)
+{
+	uint32_t num = n;
+	int ret = T_CALL(c->t, hwpt_invalidate, id,
+			 IOMMU_HWPT_INVALIDATE_DATA_VTD_S1, reqs, len, &num);
+
+	tc_check_ret(c, "NEST-3", what, ret, &want, 1);
+	tc_check(c, "NEST-3", num == 0,
+		 "%s: entry_num reads %u, no entry was handled", what, num);
+}
+
+SCENARIO(nest, invalidate_bounds_before_lookup,
+	 .title = "HWPT_INVALIDATE refuses entry_len 0 or above PAGE_SIZE, entry_num above 2^19 and a NULL array EINVAL, before the ID is looked up",
+	 .invariants = "NEST-3")
+{
+	const size_t big = 2 * tc_page_size();
+	void *reqs = tc_alloc(c, big);
+	uint32_t missing = T_ID_MAKE(0, 0x00fffff0u), ioas;
+
+	/* With no entries the ID is looked up: a missing one is ENOENT. */
+	invalidate_expect(c, missing, NULL, 0, 0, ENOENT,
+			  "no entries, a missing ID");
+	/* With entries the bounds come first, on any ID. */
+	invalidate_expect(c, missing, reqs, tc_page_size() + 8, 1, EINVAL,
+			  "entry_len PAGE_SIZE + 8, a missing ID");
+	invalidate_expect(c, missing, reqs, 0, 1, EINVAL,
+			  "entry_len 0, a missing ID");
+	invalidate_expect(c, missing, reqs, 8, (1u << 19) + 1, EINVAL,
+			  "entry_num 2^19 + 1, a missing ID");
+	invalidate_expect(c, missing, NULL, 8, 1, EINVAL,
+			  "a NULL array, a missing ID");
+	/* An IOAS is no nested HWPT: within the bounds, EINVAL for the
+	 * type; PAGE_SIZE itself is within them. */
+	ioas = new_ioas(c, "NEST-3", 0);
+	invalidate_expect(c, ioas, reqs, (uint32_t)tc_page_size(), 1, EINVAL,
+			  "entry_len PAGE_SIZE on an IOAS");
+	invalidate_expect(c, ioas, reqs, 8, 1u << 19, EINVAL,
+			  "entry_num 2^19 on an IOAS");
+}

@@ -54,6 +54,7 @@ declare -A OUT_OF_REACH=(
 	[rlimit-mode-lax]="IOMMU_OPTION_RLIMIT_MODE: no option step in the explorer"
 	[map-file-at-zero]="IOMMU_IOAS_MAP_FILE: the explorer maps anonymous buffers only"
 	[change-process-user-maps]="IOMMU_IOAS_CHANGE_PROCESS: no change-process step in the explorer"
+	[invalidate-unbounded]="HWPT_INVALIDATE: no invalidate step in the explorer"
 	[replace-fault-blocks]="a mapping of unpinnable user memory: the explorer maps only its own populated buffers"
 )
 # Profiles whose minimal witness is longer than MAX_STEPS, and why.

@@ -1233,6 +1233,14 @@ static long p_change_process(struct model *m)
 	return model_ioas_change_process(m, 0);
 }
 
+/* HWPT_INVALIDATE with an entry of 2 pages on a missing ID. */
+static long p_invalidate_unbounded(struct model *m)
+{
+	uint32_t num = 1;
+
+	return model_hwpt_invalidate(m, 0x00fffff0u, 0, mem, 2 * PG, &num);
+}
+
 static const struct probe {
 	const char *profile;
 	long (*fn)(struct model *m);
@@ -1317,6 +1325,7 @@ static const struct probe {
 	{ "rlimit-mode-lax", p_rlimit_lax, -EBUSY, 0 },	 /* IOAS-14 */
 	{ "map-file-at-zero", p_map_file_zero, 1, 0 },	 /* IOAS-15 */
 	{ "change-process-user-maps", p_change_process, -EINVAL, 0 }, /* IOAS-16 */
+	{ "invalidate-unbounded", p_invalidate_unbounded, -EINVAL, -ENOENT }, /* NEST-3 */
 };
 
 UNIT_TEST(model_prof_narrow_controls)

@@ -116,6 +116,11 @@ static int drv_attach_dev(struct model *m, struct m_hwpt *h, unsigned d,
 		return -EINVAL;
 	if (pasid != T_NO_PASID && pg->dirty_cap && !io->dirty_on_pasid)
 		return -EINVAL;
+	if (pasid == M_FAULT_PASID && m->pasid_fault[d]) {
+		m->pasid_fault_next[d] = !m->pasid_fault_next[d];
+		if (!m->pasid_fault_next[d])
+			return -ENOMEM;
+	}
 	if (should_fail(m))
 		return M_INJ_RC;
 	return 0;
@@ -900,4 +905,14 @@ int model_detach(struct model *m, unsigned dev, uint32_t pasid)
 	hwpt_detach(m, dev, pasid, false);
 	d->pasid[i] = d->pasid[--d->npasid];
 	return op_end(m, 0);
+}
+
+int model_pasid_replace_fault(struct model *m, unsigned dev, uint32_t *pasid)
+{
+	if (dev >= m->p->ndev || m->p->dev[dev].max_pasid_log2 <= 10)
+		return -T_UNSUPPORTED;
+	m->pasid_fault[dev] = true;
+	m->pasid_fault_next[dev] = false;
+	*pasid = M_FAULT_PASID;
+	return 0;
 }

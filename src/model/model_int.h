@@ -24,6 +24,7 @@
 #define M_MAX_DIRTY 256
 #define M_MAX_PSLOT 8		/* PASID attachments per group */
 #define M_MAX_FAULT 4		/* fault queue objects */
+#define M_FAULT_PASID 1024	/* selftest.c: mock_domain_set_dev_pasid_nop() */
 #define M_MAX_USED (M_MAX_AREA + 2 * M_MAX_HWPT + T_MAX_DEVS * MODEL_MAX_RESV)
 #define M_INJ_RC (-ENOMEM)	/* what a failed kernel allocation returns */
 
@@ -150,6 +151,10 @@ struct model {
 	/* The context's /dev/iommu fd was closed while devices held it
 	 * (OBJ-10): its IDs answer EBADF until the last one unbinds. */
 	bool closed[T_MAX_CTX];
+	/* model_pasid_replace_fault(): the driver fakes ENOMEM on every
+	 * second set_dev_pasid of PASID M_FAULT_PASID, as the mock does */
+	bool pasid_fault[T_MAX_DEVS];
+	bool pasid_fault_next[T_MAX_DEVS];
 	/* IOMMU_OPTION_RLIMIT_MODE: 1 = IOPT_PAGES_ACCOUNT_MM */
 	bool rlimit_mm[T_MAX_CTX];
 	unsigned fail_nth; /* armed fault injection, 0: off */

@@ -360,6 +360,17 @@ static int m_ioas_change_process(struct target *t, unsigned ctx, bool in_child)
 			  ufd_ioas_change_process(M(t)->fd[ctx]);
 }
 
+/* selftest.c: mock_domain_set_dev_pasid_nop() fakes ENOMEM on the second
+ * set_dev_pasid of PASID 1024 after the first. */
+static int m_pasid_replace_fault(struct target *t, unsigned dev,
+				 uint32_t *pasid)
+{
+	if (dev >= t->caps.ndev || t->caps.dev[dev].max_pasid_log2 <= 10)
+		return -T_UNSUPPORTED;
+	*pasid = 1024;
+	return 0;
+}
+
 static int m_hwpt_invalidate(struct target *t, uint32_t hwpt_id,
 			     uint32_t data_type, const void *reqs,
 			     uint32_t entry_len, uint32_t *entry_num)
@@ -738,6 +749,7 @@ static const struct target_ops mock_ops = {
 	.option_rlimit_mode = m_option_rlimit_mode,
 	.ioas_map_file = m_ioas_map_file,
 	.ioas_change_process = m_ioas_change_process,
+	.pasid_replace_fault = m_pasid_replace_fault,
 };
 
 /* --- open ------------------------------------------------------------------ */

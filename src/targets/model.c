@@ -97,6 +97,12 @@ static int mt_ioas_change_process(struct target *t, unsigned ctx,
 	return model_ioas_change_process(M(t), ctx);
 }
 
+static int mt_pasid_replace_fault(struct target *t, unsigned dev,
+				  uint32_t *pasid)
+{
+	return model_pasid_replace_fault(M(t), dev, pasid);
+}
+
 static int mt_hwpt_invalidate(struct target *t, uint32_t hwpt_id,
 			      uint32_t data_type, const void *reqs,
 			      uint32_t entry_len, uint32_t *entry_num)
@@ -225,6 +231,7 @@ static const struct target_ops model_ops = {
 	.option_rlimit_mode = mt_option_rlimit_mode,
 	.ioas_map_file = mt_ioas_map_file,
 	.ioas_change_process = mt_ioas_change_process,
+	.pasid_replace_fault = mt_pasid_replace_fault,
 };
 
 struct target *model_target_open(const struct target_config *cfg, char *why,

@@ -166,6 +166,11 @@ struct target_ops {
 	 * VMM hands a device to its successor); returns what it returned. */
 	int (*ioas_change_process)(struct target *t, unsigned ctx,
 				   bool in_child);
+	/* A PASID of dev on which the driver fails the replace that follows
+	 * an attach (ENOMEM): the mock's PASID 1024, whose set_dev_pasid
+	 * fakes an error on every second call. Optional. */
+	int (*pasid_replace_fault)(struct target *t, unsigned dev,
+				   uint32_t *pasid);
 };
 
 struct target {

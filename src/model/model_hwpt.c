@@ -308,6 +308,14 @@ int model_get_dirty_bitmap(struct model *m, uint32_t hwpt_id, uint64_t iova,
 		return op_end(m, -EINVAL);
 	if (!h->dirty_cap)
 		return op_end(m, -EOPNOTSUPP);
+	/* MB_DIRTY_BITMAP_LOST: 7.2's iommu_read_and_clear_dirty(): the
+	 * bits are cleared, the unwritable bitmap is skipped silently and 0
+	 * comes back (DIRTY-4, F4) */
+	if (!bitmap && bug(m, MB_DIRTY_BITMAP_LOST)) {
+		if (!(flags & IOMMU_HWPT_GET_DIRTY_BITMAP_NO_CLEAR))
+			h->ndirty = 0;
+		return op_end(m, 0);
+	}
 	if (!bitmap)
 		return op_end(m, -EFAULT); /* the bitmap cannot be pinned */
 	/*

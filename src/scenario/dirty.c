@@ -246,3 +246,32 @@ SCENARIO(dirty, bitmap_range_checks,
 		       errno_name(ret));
 	}
 }
+
+/*
+ * F4 (docs/findings.md): a bitmap the kernel cannot write. 7.2 pins the
+ * user bitmap lazily in iova_bitmap_set(), which returns silently when the
+ * pin fails, after the driver's read_and_clear_dirty() has cleared the bit;
+ * and iommu_read_and_clear_dirty() never looks at what
+ * iova_bitmap_for_each() returned. The contract: the read fails EFAULT and
+ * the dirty bits stay for the next read.
+ */
+SCENARIO(dirty, unwritable_bitmap_keeps_bits,
+	 .title = "GET_DIRTY_BITMAP into a bitmap the kernel cannot write fails EFAULT and clears nothing",
+	 .invariants = "DIRTY-4",
+	 .requires = REQ_DIRTY | REQ_DMA | REQ_BUS_DMA | REQ_HWPT_ALLOC)
+{
+	const uint64_t p = tc_page_size();
+	struct attached f;
+	uint64_t bits;
+
+	dirty_setup(c, "DIRTY-4", &f);
+	REQUIRE(c, "DIRTY-4", T_CALL(c->t, set_dirty_tracking, f.pt, true));
+	dirty_page(c, "DIRTY-4", &f, 2);
+	/* NULL: never mapped (mmap_min_addr), on every target. */
+	CHECK_RET(c, "DIRTY-4", T_CALL(c->t, get_dirty_bitmap, f.pt, f.iova,
+				       NPAGES * p, p, 0, NULL), EFAULT);
+	bits = read_bits(c, "DIRTY-4", &f, IOMMU_HWPT_GET_DIRTY_BITMAP_NO_CLEAR);
+	tc_check(c, "DIRTY-4", bits == 1ull << 2,
+		 "after a refused read into an unwritable bitmap the bitmap is 0x%llx, expected 0x4 (page 2 written): the dirty bit was lost",
+		 (unsigned long long)bits);
+}

@@ -1241,6 +1241,18 @@ static long p_invalidate_unbounded(struct model *m)
 	return model_hwpt_invalidate(m, 0x00fffff0u, 0, mem, 2 * PG, &num);
 }
 
+/* GET_DIRTY_BITMAP into NULL on a tracked HWPT. */
+static long p_dirty_lost(struct model *m)
+{
+	uint32_t a, h;
+
+	model_ioas_alloc(m, 0, &a);
+	EXPECT_EQ(model_bind(m, 0, 0), 0);
+	h = hwpt(m, 0, a, IOMMU_HWPT_ALLOC_DIRTY_TRACKING);
+	EXPECT_EQ(model_set_dirty_tracking(m, h, true), 0);
+	return model_get_dirty_bitmap(m, h, 0, PG, PG, 0, NULL);
+}
+
 static const struct probe {
 	const char *profile;
 	long (*fn)(struct model *m);
@@ -1326,6 +1338,7 @@ static const struct probe {
 	{ "map-file-at-zero", p_map_file_zero, 1, 0 },	 /* IOAS-15 */
 	{ "change-process-user-maps", p_change_process, -EINVAL, 0 }, /* IOAS-16 */
 	{ "invalidate-unbounded", p_invalidate_unbounded, -EINVAL, -ENOENT }, /* NEST-3 */
+	{ "dirty-bitmap-lost", p_dirty_lost, -EFAULT, 0 },	 /* DIRTY-4 */
 };
 
 UNIT_TEST(model_prof_narrow_controls)

@@ -256,7 +256,9 @@ int model_dma(struct model *m, unsigned dev, uint32_t pasid, enum dma_dir dir,
 	      uint64_t iova, void *buf, size_t len, char *evidence,
 	      size_t evidence_len);
 int model_inject_fail_nth(struct model *m, unsigned nth);
-/* The optional target op pasid_replace_fault (target.h). */
+/* The optional target ops mark_dirty and pasid_replace_fault (target.h). */
+int model_mark_dirty(struct model *m, uint32_t hwpt_id, uint64_t iova,
+		     uint64_t len);
 int model_pasid_replace_fault(struct model *m, unsigned dev, uint32_t *pasid);
 /* abi.c: a few /dev/iommu commands decoded with the size/reserved rules. */
 int model_raw_ioctl(struct model *m, unsigned ctx, unsigned long cmd,

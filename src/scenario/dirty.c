@@ -257,16 +257,25 @@ SCENARIO(dirty, bitmap_range_checks,
  */
 SCENARIO(dirty, unwritable_bitmap_keeps_bits,
 	 .title = "GET_DIRTY_BITMAP into a bitmap the kernel cannot write fails EFAULT and clears nothing",
-	 .invariants = "DIRTY-4",
-	 .requires = REQ_DIRTY | REQ_DMA | REQ_BUS_DMA | REQ_HWPT_ALLOC)
+	 .invariants = "DIRTY-4", .requires = REQ_DIRTY | REQ_DMA | REQ_HWPT_ALLOC)
 {
 	const uint64_t p = tc_page_size();
 	struct attached f;
 	uint64_t bits;
+	int ret;
 
 	dirty_setup(c, "DIRTY-4", &f);
 	REQUIRE(c, "DIRTY-4", T_CALL(c->t, set_dirty_tracking, f.pt, true));
-	dirty_page(c, "DIRTY-4", &f, 2);
+	/* The rule is the core's, about bits the IOMMU logged: the mock
+	 * logs them on request; elsewhere a DMA the IOMMU sees does. */
+	ret = T_CALL(c->t, mark_dirty, f.pt, f.iova + 2 * p, p);
+	if (ret == -T_UNSUPPORTED) {
+		if (c->caps->dma != DMA_REAL && c->caps->dma != DMA_MODELLED)
+			tc_skip(c, "needs DMA the IOMMU sees or a dirty-log op");
+		dirty_page(c, "DIRTY-4", &f, 2);
+	} else {
+		REQUIRE(c, "DIRTY-4", ret);
+	}
 	/* NULL: never mapped (mmap_min_addr), on every target. */
 	CHECK_RET(c, "DIRTY-4", T_CALL(c->t, get_dirty_bitmap, f.pt, f.iova,
 				       NPAGES * p, p, 0, NULL), EFAULT);

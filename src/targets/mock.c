@@ -371,6 +371,20 @@ static int m_pasid_replace_fault(struct target *t, unsigned dev,
 	return 0;
 }
 
+/* IOMMU_TEST_OP_DIRTY: the mock domain logs the pages as written. */
+static int m_mark_dirty(struct target *t, uint32_t hwpt_id, uint64_t iova,
+			uint64_t len)
+{
+	uint64_t bitmap[8];
+	uint64_t n = len / PG;
+
+	if (!n || n > 64 * 8 || len % PG)
+		return -T_UNSUPPORTED;
+	memset(bitmap, 0xff, sizeof(bitmap));
+	return mock_cmd_dirty(ctx_fd(t, hwpt_id), raw_id(t, hwpt_id), iova, len,
+			      PG, bitmap, NULL);
+}
+
 static int m_hwpt_invalidate(struct target *t, uint32_t hwpt_id,
 			     uint32_t data_type, const void *reqs,
 			     uint32_t entry_len, uint32_t *entry_num)
@@ -750,6 +764,7 @@ static const struct target_ops mock_ops = {
 	.ioas_map_file = m_ioas_map_file,
 	.ioas_change_process = m_ioas_change_process,
 	.pasid_replace_fault = m_pasid_replace_fault,
+	.mark_dirty = m_mark_dirty,
 };
 
 /* --- open ------------------------------------------------------------------ */

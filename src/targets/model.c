@@ -103,6 +103,12 @@ static int mt_pasid_replace_fault(struct target *t, unsigned dev,
 	return model_pasid_replace_fault(M(t), dev, pasid);
 }
 
+static int mt_mark_dirty(struct target *t, uint32_t hwpt_id, uint64_t iova,
+			 uint64_t len)
+{
+	return model_mark_dirty(M(t), hwpt_id, iova, len);
+}
+
 static int mt_hwpt_invalidate(struct target *t, uint32_t hwpt_id,
 			      uint32_t data_type, const void *reqs,
 			      uint32_t entry_len, uint32_t *entry_num)
@@ -232,6 +238,7 @@ static const struct target_ops model_ops = {
 	.ioas_map_file = mt_ioas_map_file,
 	.ioas_change_process = mt_ioas_change_process,
 	.pasid_replace_fault = mt_pasid_replace_fault,
+	.mark_dirty = mt_mark_dirty,
 };
 
 struct target *model_target_open(const struct target_config *cfg, char *why,

@@ -171,6 +171,13 @@ struct target_ops {
 	 * fakes an error on every second call. Optional. */
 	int (*pasid_replace_fault)(struct target *t, unsigned dev,
 				   uint32_t *pasid);
+	/* The IOMMU's own record of a device write to [iova, iova+len) of a
+	 * dirty-tracking HWPT, as its hardware would log it: the mock's
+	 * IOMMU_TEST_OP_DIRTY, the model's dirty log. Not a DMA (nothing is
+	 * written), so it proves no translation. Optional: a real IOMMU
+	 * logs only real DMA. */
+	int (*mark_dirty)(struct target *t, uint32_t hwpt_id, uint64_t iova,
+			  uint64_t len);
 };
 
 struct target {

@@ -51,10 +51,7 @@ declare -A OUT_OF_REACH=(
 	[nest-nodata-einval]="nested HWPTs: no nested allocation step in the explorer"
 	[fault-flag-unmasked]="fault queues: no fault queue step in the explorer"
 	[fault-queue-unheld]="fault queues: no fault queue step in the explorer"
-	[rlimit-mode-lax]="IOMMU_OPTION_RLIMIT_MODE: no option step in the explorer"
 	[map-file-at-zero]="IOMMU_IOAS_MAP_FILE: the explorer maps anonymous buffers only"
-	[change-process-user-maps]="IOMMU_IOAS_CHANGE_PROCESS: no change-process step in the explorer"
-	[invalidate-unbounded]="HWPT_INVALIDATE: no invalidate step in the explorer"
 	[dirty-bitmap-lost]="dirty tracking: the explorer has no get_dirty_bitmap step"
 	[replace-fault-blocks]="a mapping of unpinnable user memory: the explorer maps only its own populated buffers"
 )

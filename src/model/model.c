@@ -457,7 +457,7 @@ int model_destroy(struct model *m, uint32_t id)
 	case MO_HWPT_NESTED: {
 		struct m_hwpt *h = &m->hwpt[o->idx];
 
-		if (h->users || h->children) {
+		if (h->users || h->children || h->viommus) {
 			/* MB_DESTROY_BUSY_TEARDOWN: the page table is torn
 			 * down before the refcount check fails (OBJ-6) */
 			if (bug(m, MB_DESTROY_BUSY_TEARDOWN) && !h->nested)
@@ -465,6 +465,15 @@ int model_destroy(struct model *m, uint32_t id)
 			return op_end(m, -EBUSY);
 		}
 		model_hwpt_free(m, h);
+		return op_end(m, 0);
+	}
+	case MO_VIOMMU: {
+		struct m_viommu *v = &m->viommu[o->idx];
+
+		if (v->parent)
+			v->parent->viommus--;
+		model_obj_free(m, ctx, v->raw);
+		v->used = false;
 		return op_end(m, 0);
 	}
 	case MO_FAULT: {
@@ -620,6 +629,15 @@ const char *model_check(const struct model *m)
 				children++;
 		if (users != h->users || children != h->children)
 			return "HWPT refcounts wrong";
+		{
+			unsigned nv = 0;
+
+			for (unsigned j = 0; j < M_MAX_VIOMMU; j++)
+				nv += m->viommu[j].used &&
+				      m->viommu[j].parent == h;
+			if (nv != h->viommus)
+				return "HWPT vIOMMU count wrong";
+		}
 		if (h->auto_domain && !h->users && !bug(m, MB_AUTO_HWPT_LEAK))
 			return "an unused auto HWPT survived";
 		if (conforming && !h->nested && h->linked) {

@@ -141,6 +141,7 @@ enum model_bug {
 	MB_CHANGE_PROCESS_USER_MAPS, /* IOAS-16 */
 	MB_INVALIDATE_UNBOUNDED,  /* NEST-3 */
 	MB_DIRTY_BITMAP_LOST,	  /* DIRTY-4 (F4) */
+	MB_VIOMMU_PARENT_UNHELD,  /* NEST-4 */
 	MB_COUNT
 };
 
@@ -158,6 +159,7 @@ struct model_iommu {
 	uint32_t inv_data_type;	    /* IOMMU_HWPT_INVALIDATE_DATA_* */
 	uint32_t hw_info_type;	    /* IOMMU_HW_INFO_TYPE_* */
 	uint32_t hw_info_len;	    /* driver blob length */
+	uint32_t viommu_type;	    /* IOMMU_VIOMMU_TYPE_*; 0: no vIOMMU */
 	unsigned nresv;		    /* reserved regions of its devices */
 	struct iova_range resv[MODEL_MAX_RESV];
 };
@@ -236,6 +238,9 @@ int model_hwpt_alloc_fault(struct model *m, unsigned dev, uint32_t pt_id,
  * CAP_SYS_RESOURCE. */
 int model_option_rlimit_mode(struct model *m, unsigned ctx, bool set,
 			     uint64_t *val);
+/* IOMMU_VIOMMU_ALLOC on the NEST_PARENT paging HWPT hwpt_id, for dev. */
+int model_viommu_alloc(struct model *m, unsigned dev, uint32_t hwpt_id,
+		       uint32_t type, uint32_t flags, uint32_t *viommu_id);
 int model_hw_info(struct model *m, unsigned dev, void *data,
 		  uint32_t *data_len, uint64_t *caps, uint8_t *max_pasid_log2);
 int model_ioas_option_huge_pages(struct model *m, uint32_t ioas_id, bool set,

@@ -746,6 +746,12 @@ static void ctx_release(struct model *m, unsigned ctx)
 	for (unsigned d = 0; d < m->p->ndev; d++)
 		if (m->dev[d].ctx == (int)ctx)
 			return;
+	for (unsigned i = 0; i < M_MAX_VIOMMU; i++)
+		if (m->viommu[i].used && m->viommu[i].ctx == ctx) {
+			if (m->viommu[i].parent)
+				m->viommu[i].parent->viommus--;
+			m->viommu[i].used = false;
+		}
 	for (int pass = 0; pass < 2; pass++)
 		for (unsigned i = 0; i < M_MAX_HWPT; i++) {
 			struct m_hwpt *h = &m->hwpt[i];

@@ -355,3 +355,48 @@ int model_get_dirty_bitmap(struct model *m, uint32_t hwpt_id, uint64_t iova,
 	}
 	return op_end(m, 0);
 }
+
+/* iommufd_viommu_alloc_ioctl() */
+int model_viommu_alloc(struct model *m, unsigned dev, uint32_t hwpt_id,
+		       uint32_t type, uint32_t flags, uint32_t *viommu_id)
+{
+	const struct model_iommu *io;
+	struct m_viommu *v = NULL;
+	struct m_hwpt *h;
+	unsigned ctx;
+	int rc;
+
+	CLOSED_CHECK(m, hwpt_id);
+	if (flags || type == IOMMU_VIOMMU_TYPE_DEFAULT)
+		return op_end(m, -EOPNOTSUPP);
+	rc = dev_check(m, dev);
+	if (rc)
+		return op_end(m, rc);
+	ctx = (unsigned)m->dev[dev].ctx;
+	io = iommu_of(m, dev);
+	/* ops->get_viommu_size() answers 0 for a type it does not have */
+	if (!io->viommu_type || type != io->viommu_type)
+		return op_end(m, -EOPNOTSUPP);
+	h = get_hwpt_paging(m, hwpt_id);
+	if (!h || h->ctx != ctx)
+		return op_end(m, -ENOENT);
+	if (!h->nest_parent)
+		return op_end(m, -EINVAL);
+	for (unsigned i = 0; i < M_MAX_VIOMMU && !v; i++)
+		if (!m->viommu[i].used)
+			v = &m->viommu[i];
+	if (!v)
+		return op_end(m, -ENOMEM);
+	rc = model_obj_alloc(m, ctx, MO_VIOMMU, (unsigned)(v - m->viommu),
+			     &v->raw);
+	if (rc)
+		return op_end(m, rc);
+	v->used = true;
+	v->ctx = ctx;
+	/* MB_VIOMMU_PARENT_UNHELD: no reference on the parent (NEST-4) */
+	v->parent = bug(m, MB_VIOMMU_PARENT_UNHELD) ? NULL : h;
+	if (v->parent)
+		h->viommus++;
+	*viommu_id = obj_id(ctx, v->raw);
+	return op_end(m, 0);
+}

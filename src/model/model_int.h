@@ -24,11 +24,21 @@
 #define M_MAX_DIRTY 256
 #define M_MAX_PSLOT 8		/* PASID attachments per group */
 #define M_MAX_FAULT 4		/* fault queue objects */
+#define M_MAX_VIOMMU 4
 #define M_FAULT_PASID 1024	/* selftest.c: mock_domain_set_dev_pasid_nop() */
 #define M_MAX_USED (M_MAX_AREA + 2 * M_MAX_HWPT + T_MAX_DEVS * MODEL_MAX_RESV)
 #define M_INJ_RC (-ENOMEM)	/* what a failed kernel allocation returns */
 
-enum { MO_FREE, MO_IOAS, MO_HWPT_PAGING, MO_HWPT_NESTED, MO_DEVICE, MO_FAULT };
+enum { MO_FREE, MO_IOAS, MO_HWPT_PAGING, MO_HWPT_NESTED, MO_DEVICE, MO_FAULT,
+       MO_VIOMMU };
+
+/* IOMMU_VIOMMU_ALLOC's object: it holds its NEST_PARENT HWPT. */
+struct m_viommu {
+	bool used;
+	unsigned ctx;
+	uint32_t raw;
+	struct m_hwpt *parent; /* NULL with MB_VIOMMU_PARENT_UNHELD */
+};
 
 /* IOMMU_FAULT_QUEUE_ALLOC's object; its fd is closed at once (the model
  * delivers no faults), so only HWPTs hold it. */
@@ -90,6 +100,7 @@ struct m_hwpt {
 	struct m_fault *fault; /* FAULT_ID_VALID: its fault queue */
 	unsigned users;	   /* device attachments (RID and PASID) */
 	unsigned children; /* nested HWPTs on it */
+	unsigned viommus;  /* vIOMMUs on it */
 	unsigned npte;
 	struct m_pte pte[M_MAX_PTE];
 	unsigned ndirty;
@@ -146,6 +157,7 @@ struct model {
 	struct m_ioas ioas[M_MAX_IOAS];
 	struct m_hwpt hwpt[M_MAX_HWPT];
 	struct m_fault fault[M_MAX_FAULT];
+	struct m_viommu viommu[M_MAX_VIOMMU];
 	bool tomb[T_MAX_CTX][M_MAX_OBJ]; /* freed IDs (MB_DESTROY_TWICE_OK) */
 	bool identity[T_MAX_DEVS];	  /* per group: MB_BIND_IDENTITY */
 	/* The context's /dev/iommu fd was closed while devices held it

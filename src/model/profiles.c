@@ -60,6 +60,23 @@
 		{ .group = 4, .iommu = 1, .max_pasid_log2 = 0 },            \
 	}
 
+/*
+ * SMMUv3-like instances (arm_smmu_get_resv_regions(): SW MSI at 0x8000000;
+ * arm_smmu_domain_alloc_paging_flags(): NEST_PARENT only alone; nesting
+ * through a vIOMMU of type ARM_SMMUV3, arm_vsmmu_init()).
+ */
+#define SMMU_IOMMU(has_dirty)                                               \
+	{                                                                   \
+		.aperture_end = BITS(48), .dirty = (has_dirty),             \
+		.pasid_paging = true, .nest_parent = true,                  \
+		.nest_parent_alone = true,                                  \
+		.dirty_with_pasid = true, .dirty_on_pasid = true,           \
+		.hw_info_type = IOMMU_HW_INFO_TYPE_ARM_SMMUV3,              \
+		.hw_info_len = sizeof(struct iommu_hw_info_arm_smmuv3),     \
+		.viommu_type = IOMMU_VIOMMU_TYPE_ARM_SMMUV3,                \
+		.nresv = 1, .resv = { SW_MSI_ARM },                         \
+	}
+
 #define DEFAULT_BODY                                                        \
 	.nctx = T_MAX_CTX, SIX_DEVS(20), .niommu = 2,                       \
 	.iommu = { X86_IOMMU0, X86_IOMMU1 }
@@ -151,26 +168,7 @@ static const struct model_profile profiles[] = {
 		.nctx = T_MAX_CTX,
 		SIX_DEVS(20),
 		.niommu = 2,
-		.iommu = {
-			{
-				.aperture_end = BITS(48), .dirty = true,
-				.pasid_paging = true, .nest_parent = true,
-				.nest_parent_alone = true,
-				.dirty_with_pasid = true, .dirty_on_pasid = true,
-				.hw_info_type = IOMMU_HW_INFO_TYPE_ARM_SMMUV3,
-				.hw_info_len = sizeof(struct iommu_hw_info_arm_smmuv3),
-				.nresv = 1, .resv = { SW_MSI_ARM },
-			},
-			{
-				.aperture_end = BITS(48), .dirty = false,
-				.pasid_paging = true, .nest_parent = true,
-				.nest_parent_alone = true,
-				.dirty_with_pasid = true, .dirty_on_pasid = true,
-				.hw_info_type = IOMMU_HW_INFO_TYPE_ARM_SMMUV3,
-				.hw_info_len = sizeof(struct iommu_hw_info_arm_smmuv3),
-				.nresv = 1, .resv = { SW_MSI_ARM },
-			},
-		},
+		.iommu = { SMMU_IOMMU(true), SMMU_IOMMU(false) },
 	},
 	{
 		/* viommu_domain_alloc_paging(): 64-bit input range, no
@@ -490,6 +488,16 @@ static const struct model_profile profiles[] = {
 		.breaks = "PASID-10",
 		AMD_BODY,
 		.bug = MB_PASID_NOSUPPORT_EINVAL,
+	},
+	{
+		.name = "viommu-parent-unheld",
+		.description = "negative control: SMMUv3-like, a vIOMMU takes no reference on its NEST_PARENT HWPT",
+		.breaks = "NEST-4",
+		.nctx = T_MAX_CTX,
+		SIX_DEVS(20),
+		.niommu = 2,
+		.iommu = { SMMU_IOMMU(true), SMMU_IOMMU(false) },
+		.bug = MB_VIOMMU_PARENT_UNHELD,
 	},
 };
 

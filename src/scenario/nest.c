@@ -186,3 +186,59 @@ SCENARIO(nest, invalidate_bounds_before_lookup,
 	invalidate_expect(c, ioas, reqs, 8, 1u << 19, EINVAL,
 			  "entry_num 2^19 on an IOAS");
 }
+
+/* --- NEST-4: vIOMMU allocation --------------------------------------------- */
+
+/* The vIOMMU type of dev's driver (7.2); another non-default type where
+ * it has none, which such a driver refuses as unsupported. */
+#define VIOMMU_TYPE_SELFTEST 0xdeadbeefu /* iommufd_test.h */
+static uint32_t viommu_type(const struct dev_caps *dc)
+{
+	return dc->hw_info_type == HW_INFO_TYPE_SELFTEST ?
+		       VIOMMU_TYPE_SELFTEST :
+		       IOMMU_VIOMMU_TYPE_ARM_SMMUV3;
+}
+
+SCENARIO(nest, viommu_needs_nest_parent,
+	 .title = "VIOMMU_ALLOC: flags and the default type refused, a NEST_PARENT paging HWPT required, and held while the vIOMMU lives",
+	 .invariants = "NEST-4", .requires = REQ_HWPT_ALLOC)
+{
+	const uint32_t type = viommu_type(&c->caps->dev[0]);
+	uint32_t ioas, plain, parent = 0, viommu = 0;
+	int ret;
+
+	bind_dev(c, "NEST-4", 0, 0);
+	ioas = new_ioas(c, "NEST-4", 0);
+	plain = new_hwpt(c, "NEST-4", 0, ioas, 0);
+	/* Refused before the device or the driver is looked at. */
+	ret = T_CALL(c->t, viommu_alloc, 0, plain, type, 1, &viommu);
+	if (ret == -T_UNSUPPORTED)
+		tc_skip(c, "target cannot allocate vIOMMUs");
+	if (ret == -ENOTTY)
+		tc_skip(c, "kernel without IOMMU_VIOMMU_ALLOC (before 6.13)");
+	CHECK_RET(c, "NEST-4", ret, EOPNOTSUPP);
+	CHECK_RET(c, "NEST-4", T_CALL(c->t, viommu_alloc, 0, plain,
+				      IOMMU_VIOMMU_TYPE_DEFAULT, 0, &viommu),
+		  EOPNOTSUPP);
+	/* A driver without this vIOMMU type answers before the HWPT. */
+	ret = T_CALL(c->t, viommu_alloc, 0, plain, type, 0, &viommu);
+	if (ret == -EOPNOTSUPP)
+		tc_skip(c, "dev 0 (%s) has no vIOMMU of type 0x%x: driver capability",
+			c->caps->dev[0].name, type);
+	CHECK_RET(c, "NEST-4", ret, EINVAL);
+	/* An IOAS is no paging HWPT: the typed lookup fails. */
+	CHECK_RET(c, "NEST-4", T_CALL(c->t, viommu_alloc, 0, ioas, type, 0,
+				      &viommu), ENOENT);
+	ret = T_CALL(c->t, hwpt_alloc, 0, ioas, T_HWPT_NEST_PARENT, 0, NULL, 0,
+		     &parent);
+	if (ret)
+		tc_skip(c, "dev 0 cannot be a nest parent (%s): driver capability",
+			errno_name(ret));
+	CHECK_OK(c, "NEST-4", T_CALL(c->t, viommu_alloc, 0, parent, type, 0,
+				     &viommu));
+	/* The vIOMMU holds its parent. */
+	CHECK_RET(c, "NEST-4", T_CALL(c->t, destroy, parent), EBUSY);
+	CHECK_OK(c, "NEST-4", T_CALL(c->t, destroy, viommu));
+	CHECK_OK(c, "NEST-4", T_CALL(c->t, destroy, parent));
+	CHECK_OK(c, "NEST-4", T_CALL(c->t, destroy, plain));
+}

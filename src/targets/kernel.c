@@ -565,6 +565,7 @@ static const struct target_ops kernel_ops = {
 	.option_rlimit_mode = kt_option_rlimit_mode,
 	.ioas_map_file = kt_ioas_map_file,
 	.ioas_change_process = kt_ioas_change_process,
+	.viommu_alloc = kt_viommu_alloc,
 };
 
 struct target *kernel_target_open(const struct target_config *cfg, char *why,

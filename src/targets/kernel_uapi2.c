@@ -100,3 +100,20 @@ int kt_ioas_change_process(struct target *t, unsigned ctx, bool in_child)
 	return in_child ? ufd_ioas_change_process_in_child(fd) :
 			  ufd_ioas_change_process(fd);
 }
+
+int kt_viommu_alloc(struct target *t, unsigned dev, uint32_t hwpt_id,
+		    uint32_t type, uint32_t flags, uint32_t *viommu_id)
+{
+	struct kt *k = KT(t);
+	uint32_t raw, out;
+	int ret;
+
+	if (dev >= k->ndev || k->dev[dev].fd < 0)
+		return -T_UNSUPPORTED;
+	fd_of(k, hwpt_id, &raw, NULL);
+	ret = ufd_viommu_alloc_flags(k->ufd[k->dev[dev].ctx], flags, type,
+				     k->dev[dev].devid, raw, &out);
+	if (!ret)
+		*viommu_id = T_ID_MAKE(k->dev[dev].ctx, out);
+	return ret;
+}

@@ -385,6 +385,22 @@ static int m_mark_dirty(struct target *t, uint32_t hwpt_id, uint64_t iova,
 			      PG, bitmap, NULL);
 }
 
+static int m_viommu_alloc(struct target *t, unsigned dev, uint32_t hwpt_id,
+			  uint32_t type, uint32_t flags, uint32_t *viommu_id)
+{
+	struct mdev *d = mdev_of(t, dev);
+	uint32_t raw;
+	int ret;
+
+	if (!d || !d->bound)
+		return -T_UNSUPPORTED;
+	ret = ufd_viommu_alloc_flags(M(t)->fd[d->ctx], flags, type, d->idev,
+				     raw_id(t, hwpt_id), &raw);
+	if (!ret)
+		*viommu_id = T_ID_MAKE(d->ctx, raw);
+	return ret;
+}
+
 static int m_hwpt_invalidate(struct target *t, uint32_t hwpt_id,
 			     uint32_t data_type, const void *reqs,
 			     uint32_t entry_len, uint32_t *entry_num)
@@ -765,6 +781,7 @@ static const struct target_ops mock_ops = {
 	.ioas_change_process = m_ioas_change_process,
 	.pasid_replace_fault = m_pasid_replace_fault,
 	.mark_dirty = m_mark_dirty,
+	.viommu_alloc = m_viommu_alloc,
 };
 
 /* --- open ------------------------------------------------------------------ */

@@ -109,6 +109,12 @@ static int mt_mark_dirty(struct target *t, uint32_t hwpt_id, uint64_t iova,
 	return model_mark_dirty(M(t), hwpt_id, iova, len);
 }
 
+static int mt_viommu_alloc(struct target *t, unsigned dev, uint32_t hwpt_id,
+			   uint32_t type, uint32_t flags, uint32_t *viommu_id)
+{
+	return model_viommu_alloc(M(t), dev, hwpt_id, type, flags, viommu_id);
+}
+
 static int mt_hwpt_invalidate(struct target *t, uint32_t hwpt_id,
 			      uint32_t data_type, const void *reqs,
 			      uint32_t entry_len, uint32_t *entry_num)
@@ -239,6 +245,7 @@ static const struct target_ops model_ops = {
 	.ioas_change_process = mt_ioas_change_process,
 	.pasid_replace_fault = mt_pasid_replace_fault,
 	.mark_dirty = mt_mark_dirty,
+	.viommu_alloc = mt_viommu_alloc,
 };
 
 struct target *model_target_open(const struct target_config *cfg, char *why,

@@ -178,6 +178,10 @@ struct target_ops {
 	 * logs only real DMA. */
 	int (*mark_dirty)(struct target *t, uint32_t hwpt_id, uint64_t iova,
 			  uint64_t len);
+	/* IOMMU_VIOMMU_ALLOC of type (IOMMU_VIOMMU_TYPE_*) for dev (bound)
+	 * on the paging HWPT hwpt_id, no driver data. */
+	int (*viommu_alloc)(struct target *t, unsigned dev, uint32_t hwpt_id,
+			    uint32_t type, uint32_t flags, uint32_t *viommu_id);
 };
 
 struct target {

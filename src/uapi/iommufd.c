@@ -336,3 +336,21 @@ int ufd_ioas_change_process_in_child(int fd)
 	waitpid(pid, &status, 0);
 	return ret;
 }
+
+int ufd_viommu_alloc_flags(int fd, uint32_t flags, uint32_t type,
+			   uint32_t dev_id, uint32_t hwpt_id,
+			   uint32_t *viommu_id)
+{
+	struct iommu_viommu_alloc cmd = {
+		.size = sizeof(cmd),
+		.flags = flags,
+		.type = type,
+		.dev_id = dev_id,
+		.hwpt_id = hwpt_id,
+	};
+	int ret = xioctl(fd, IOMMU_VIOMMU_ALLOC, &cmd);
+
+	if (!ret && viommu_id)
+		*viommu_id = cmd.out_viommu_id;
+	return ret;
+}

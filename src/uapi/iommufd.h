@@ -77,6 +77,9 @@ int ufd_hwpt_get_dirty_bitmap(int fd, uint32_t hwpt_id, uint32_t flags,
 int ufd_hwpt_invalidate(int fd, uint32_t hwpt_id, uint32_t data_type,
 			const void *reqs, uint32_t entry_len,
 			uint32_t *entry_num);
+int ufd_viommu_alloc_flags(int fd, uint32_t flags, uint32_t type,
+			   uint32_t dev_id, uint32_t hwpt_id,
+			   uint32_t *viommu_id);
 int ufd_viommu_alloc(int fd, uint32_t type, uint32_t dev_id,
 		     uint32_t hwpt_id, const void *data, uint32_t data_len,
 		     uint32_t *viommu_id);

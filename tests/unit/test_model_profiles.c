@@ -1253,6 +1253,20 @@ static long p_dirty_lost(struct model *m)
 	return model_get_dirty_bitmap(m, h, 0, PG, PG, 0, NULL);
 }
 
+/* DESTROY of the parent of a vIOMMU (SMMUv3-like geometry). */
+static long p_viommu_unheld(struct model *m)
+{
+	uint32_t a, parent, v;
+
+	model_ioas_alloc(m, 0, &a);
+	EXPECT_EQ(model_bind(m, 0, 0), 0);
+	parent = hwpt(m, 0, a, IOMMU_HWPT_ALLOC_NEST_PARENT);
+	EXPECT_EQ(model_viommu_alloc(m, 0, parent, IOMMU_VIOMMU_TYPE_ARM_SMMUV3,
+				     0, &v),
+		  0);
+	return model_destroy(m, parent);
+}
+
 static const struct probe {
 	const char *profile;
 	long (*fn)(struct model *m);
@@ -1380,4 +1394,16 @@ UNIT_TEST(model_prof_narrow_controls)
 		covered += found;
 	}
 	EXPECT_EQ(covered, sizeof(probes) / sizeof(probes[0]));
+}
+
+/* NEST-4's control needs a geometry with a vIOMMU: SMMUv3-like. */
+UNIT_TEST(model_prof_viommu_parent_unheld)
+{
+	struct model *m = mk("smmuv3-like");
+
+	EXPECT_EQ(p_viommu_unheld(m), -EBUSY);
+	model_free(m);
+	m = mk("viommu-parent-unheld");
+	EXPECT_EQ(p_viommu_unheld(m), 0);
+	model_free(m);
 }

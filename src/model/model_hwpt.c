@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <linux/iommufd.h>
+#include <stddef.h>
 #include <string.h>
 
 #include "model_int.h"
@@ -208,6 +209,38 @@ int model_hwpt_invalidate(struct model *m, uint32_t hwpt_id,
 	/* intel_nested_cache_invalidate_user(): wrong type is EINVAL */
 	if (data_type != m->p->iommu[h->iommu].inv_data_type)
 		return op_end(m, -EINVAL);
+	/* Entry by entry, stopping at the first refused one; entry_num
+	 * says how many were handled (iommu_copy_struct_from_user_array():
+	 * an entry shorter than its last field is EINVAL). */
+	for (uint32_t i = 0; i < num; i++) {
+		struct iommu_hwpt_vtd_s1_invalidate e;
+
+		memset(&e, 0, sizeof(e));
+		if (entry_len < offsetof(struct iommu_hwpt_vtd_s1_invalidate,
+					 __reserved) + sizeof(e.__reserved)) {
+			*entry_num = i;
+			return op_end(m, -EINVAL);
+		}
+		memcpy(&e, (const uint8_t *)reqs + (size_t)i * entry_len,
+		       entry_len < sizeof(e) ? entry_len : sizeof(e));
+		/* copy_struct_from_user(): a longer entry has a zero tail */
+		for (uint32_t k = sizeof(e); k < entry_len; k++)
+			if (((const uint8_t *)reqs)[(size_t)i * entry_len + k]) {
+				*entry_num = i;
+				return op_end(m, -E2BIG);
+			}
+		if ((e.flags & ~IOMMU_VTD_INV_FLAGS_LEAF) || e.__reserved) {
+			/* MB_INVALIDATE_COUNT_ASKED: entry_num echoes the
+			 * request on a partial failure (NEST-5) */
+			*entry_num = bug(m, MB_INVALIDATE_COUNT_ASKED) ? num : i;
+			return op_end(m, -EOPNOTSUPP);
+		}
+		if (e.addr & (M_PAGE - 1) ||
+		    (e.npages == UINT64_MAX && e.addr)) {
+			*entry_num = bug(m, MB_INVALIDATE_COUNT_ASKED) ? num : i;
+			return op_end(m, -EINVAL);
+		}
+	}
 	*entry_num = num;
 	return op_end(m, 0);
 }

@@ -468,6 +468,9 @@ static const struct model_profile profiles[] = {
 	NEG("dirty-bitmap-lost",
 	    "negative control (7.2's behaviour, F4): GET_DIRTY_BITMAP into an unwritable bitmap clears the bits and returns 0",
 	    "DIRTY-4", MB_DIRTY_BITMAP_LOST),
+	NEG("invalidate-count-asked",
+	    "negative control: a HWPT_INVALIDATE that stops at a refused entry reports every entry handled",
+	    "NEST-5", MB_INVALIDATE_COUNT_ASKED),
 	/* The engine controls: a broken DMA engine on a correct IOMMU. They
 	 * break the evidence, not a rule, so every DMA invariant must lose
 	 * its PASS (tests/engine-controls.sh); DMA-1 is the one declared. */

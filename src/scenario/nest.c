@@ -242,3 +242,90 @@ SCENARIO(nest, viommu_needs_nest_parent,
 	CHECK_OK(c, "NEST-4", T_CALL(c->t, destroy, parent));
 	CHECK_OK(c, "NEST-4", T_CALL(c->t, destroy, plain));
 }
+
+/* --- NEST-5: invalidation stops at the first refused entry ---------------- */
+
+/* iommufd_test.h: the mock's nested data and invalidation formats. */
+#define HWPT_DATA_SELFTEST 0xdeadu
+#define INVALIDATE_DATA_SELFTEST 0xdeadbeefu
+#define TEST_IOTLB_DEFAULT 0xbadbeefu
+
+struct inv_fmt {
+	uint32_t data_type, inv_type;
+	uint32_t data[8];	/* the nested HWPT's driver data */
+	uint32_t data_len;
+	uint32_t entry_len;
+	unsigned flags_word;	/* u32 index of an entry's flags */
+	unsigned valid_word;	/* u32 index that must be non-zero (VT-d npages) */
+};
+
+/* The driver's nested formats: the mock's, else VT-d's (the model's). */
+static void inv_fmt(const struct dev_caps *dc, struct inv_fmt *f)
+{
+	memset(f, 0, sizeof(*f));
+	if (dc->hw_info_type == HW_INFO_TYPE_SELFTEST) {
+		f->data_type = HWPT_DATA_SELFTEST;
+		f->inv_type = INVALIDATE_DATA_SELFTEST;
+		f->data[0] = TEST_IOTLB_DEFAULT; /* struct iommu_hwpt_selftest */
+		f->data_len = 8;
+		f->entry_len = 8;   /* { flags, iotlb_id } */
+		f->flags_word = 0;
+		f->valid_word = 8;  /* none */
+	} else {
+		f->data_type = IOMMU_HWPT_DATA_VTD_S1;
+		f->inv_type = IOMMU_HWPT_INVALIDATE_DATA_VTD_S1;
+		f->data_len = sizeof(struct iommu_hwpt_vtd_s1);
+		f->entry_len = sizeof(struct iommu_hwpt_vtd_s1_invalidate);
+		f->flags_word = 4;  /* addr, npages, flags, __reserved */
+		f->valid_word = 2;  /* npages = 1 */
+	}
+}
+
+SCENARIO(nest, invalidate_stops_at_bad_entry,
+	 .title = "HWPT_INVALIDATE handles entries in order, stops at the first the driver refuses, and entry_num counts the handled ones",
+	 .invariants = "NEST-5", .requires = REQ_HWPT_ALLOC)
+{
+	uint32_t reqs[3 * 8], ioas, parent = 0, nested = 0, num;
+	struct inv_fmt f;
+	int ret;
+
+	inv_fmt(&c->caps->dev[0], &f);
+	bind_dev(c, "NEST-5", 0, 0);
+	ioas = new_ioas(c, "NEST-5", 0);
+	ret = T_CALL(c->t, hwpt_alloc, 0, ioas, T_HWPT_NEST_PARENT, 0, NULL, 0,
+		     &parent);
+	if (ret)
+		tc_skip(c, "dev 0 cannot be a nest parent (%s): driver capability",
+			errno_name(ret));
+	ret = T_CALL(c->t, hwpt_alloc, 0, parent, 0, f.data_type, f.data,
+		     f.data_len, &nested);
+	if (ret)
+		tc_skip(c, "dev 0 (%s) makes no nested HWPT of type 0x%x (%s): driver capability",
+			c->caps->dev[0].name, f.data_type, errno_name(ret));
+	/* Entries sit entry_len bytes apart: word w of entry i is
+	 * reqs[i * entry_len / 4 + w]. */
+	memset(reqs, 0, sizeof(reqs));
+	for (unsigned i = 0; i < 3; i++)
+		if (f.valid_word < 8)
+			reqs[i * f.entry_len / 4 + f.valid_word] = 1;
+	/* The second entry carries a flag no driver knows. */
+	reqs[f.entry_len / 4 + f.flags_word] = 1u << 30;
+	num = 3;
+	ret = T_CALL(c->t, hwpt_invalidate, nested, f.inv_type, reqs,
+		     f.entry_len, &num);
+	CHECK_RET(c, "NEST-5", ret, EOPNOTSUPP);
+	tc_check(c, "NEST-5", num == 1,
+		 "entry 1 of 3 refused: entry_num reads %u, 1 entry was handled",
+		 num);
+	/* Without it, all three go through. */
+	reqs[f.entry_len / 4 + f.flags_word] = 0;
+	num = 3;
+	CHECK_OK(c, "NEST-5", T_CALL(c->t, hwpt_invalidate, nested, f.inv_type,
+				     reqs, f.entry_len, &num));
+	tc_check(c, "NEST-5", num == 3,
+		 "three valid entries: entry_num reads %u", num);
+	/* A nested HWPT holds its parent. */
+	CHECK_RET(c, "NEST-5", T_CALL(c->t, destroy, parent), EBUSY);
+	CHECK_OK(c, "NEST-5", T_CALL(c->t, destroy, nested));
+	CHECK_OK(c, "NEST-5", T_CALL(c->t, destroy, parent));
+}

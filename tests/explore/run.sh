@@ -54,6 +54,7 @@ declare -A OUT_OF_REACH=(
 	[map-file-at-zero]="IOMMU_IOAS_MAP_FILE: the explorer maps anonymous buffers only"
 	[dirty-bitmap-lost]="dirty tracking: the explorer has no get_dirty_bitmap step"
 	[viommu-parent-unheld]="vIOMMUs: no vIOMMU step in the explorer"
+	[invalidate-count-asked]="nested HWPTs: no nested allocation or invalidate step in the explorer"
 	[replace-fault-blocks]="a mapping of unpinnable user memory: the explorer maps only its own populated buffers"
 )
 # Profiles whose minimal witness is longer than MAX_STEPS, and why.

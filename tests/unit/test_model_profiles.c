@@ -1267,6 +1267,28 @@ static long p_viommu_unheld(struct model *m)
 	return model_destroy(m, parent);
 }
 
+/* Three VT-d invalidation entries, the second with an unknown flag: how
+ * many does entry_num say were handled? */
+static long p_invalidate_count(struct model *m)
+{
+	struct iommu_hwpt_vtd_s1 s1 = { 0 };
+	struct iommu_hwpt_vtd_s1_invalidate e[3] = { { .npages = 1 },
+						     { .npages = 1, .flags = 1u << 30 },
+						     { .npages = 1 } };
+	uint32_t a, parent, n, num = 3;
+
+	model_ioas_alloc(m, 0, &a);
+	EXPECT_EQ(model_bind(m, 0, 0), 0);
+	parent = hwpt(m, 0, a, IOMMU_HWPT_ALLOC_NEST_PARENT);
+	EXPECT_EQ(model_hwpt_alloc(m, 0, parent, 0, IOMMU_HWPT_DATA_VTD_S1, &s1,
+				   sizeof(s1), &n),
+		  0);
+	EXPECT_EQ(model_hwpt_invalidate(m, n, IOMMU_HWPT_INVALIDATE_DATA_VTD_S1,
+					e, sizeof(e[0]), &num),
+		  -EOPNOTSUPP);
+	return num;
+}
+
 static const struct probe {
 	const char *profile;
 	long (*fn)(struct model *m);
@@ -1353,6 +1375,7 @@ static const struct probe {
 	{ "change-process-user-maps", p_change_process, -EINVAL, 0 }, /* IOAS-16 */
 	{ "invalidate-unbounded", p_invalidate_unbounded, -EINVAL, -ENOENT }, /* NEST-3 */
 	{ "dirty-bitmap-lost", p_dirty_lost, -EFAULT, 0 },	 /* DIRTY-4 */
+	{ "invalidate-count-asked", p_invalidate_count, 1, 3 },	 /* NEST-5 */
 };
 
 UNIT_TEST(model_prof_narrow_controls)

@@ -758,11 +758,32 @@ out:
 
 /* --- explore / replay ------------------------------------------------------ */
 
+/* The conforming profile with p's geometry (devices, IOMMUs, contexts),
+ * "default" when none has it. */
+static const char *conforming_twin(const struct model_profile *p)
+{
+	unsigned n;
+	const struct model_profile *all = model_profiles(&n);
+
+	for (unsigned i = 0; i < n; i++) {
+		const struct model_profile *q = &all[i];
+
+		if (q->breaks && q->breaks[0])
+			continue;
+		if (q->nctx == p->nctx && q->ndev == p->ndev &&
+		    q->niommu == p->niommu &&
+		    !memcmp(q->dev, p->dev, sizeof(q->dev)) &&
+		    !memcmp(q->iommu, p->iommu, sizeof(q->iommu)))
+			return q->name;
+	}
+	return "default";
+}
+
 /*
  * The oracle: a conforming model. For a model target it is --oracle, else
- * the target's own profile when that conforms, else "default" (every
- * negative control shares the default geometry). For a kernel or mock target
- * it mirrors the target's discovered geometry.
+ * the target's own profile when that conforms, else the conforming profile
+ * of its geometry (most negative controls share the default geometry). For
+ * a kernel or mock target it mirrors the target's discovered geometry.
  */
 static int oracle_config(const struct target_config *tcfg, const char *oracle,
 			 struct target_config *ocfg, struct model_profile *mirror)
@@ -785,7 +806,8 @@ static int oracle_config(const struct target_config *tcfg, const char *oracle,
 		if (!p)
 			return usage_error("unknown model profile '%s' (see list --profiles)",
 					   tcfg->profile);
-		ocfg->profile = p->breaks && p->breaks[0] ? "default" : p->name;
+		ocfg->profile = p->breaks && p->breaks[0] ? conforming_twin(p) :
+							    p->name;
 		return 0;
 	}
 	{

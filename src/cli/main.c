@@ -794,6 +794,8 @@ out:
 
 /* --- explore / replay ------------------------------------------------------ */
 
+/* The conforming profile with p's geometry (devices, IOMMUs, contexts),
+ * "default" when none has it. */
 /*
  * explore and replay: the target is discovered once, here; the explorer
  * opens it from that discovery for every sequence, and the oracle follows

@@ -46,6 +46,11 @@ enum xabi {
 	XA_RANGES_RSV, /* IOAS_IOVA_RANGES, __reserved set: EOPNOTSUPP */
 	XA_UNKNOWN,    /* an ioctl number iommufd does not have: ENOTTY */
 	XA_RANGES_SHORT, /* IOVA_RANGES with room for none: EMSGSIZE */
+	XA_UNKNOWN_NULL, /* a number past the table, NULL argument: ENOTTY */
+	XA_WRONG_ENC_NULL, /* a table number, wrong encoding, NULL: EFAULT */
+	XA_RLIMIT_SET,	   /* OPTION RLIMIT_MODE SET 0: EBUSY once objects exist */
+	XA_CHANGE_PROCESS, /* IOAS_CHANGE_PROCESS: EINVAL with a user-VA map */
+	XA_INVALIDATE_BIG, /* HWPT_INVALIDATE, entry_len > PAGE_SIZE: EINVAL */
 	XA_NCASES
 };
 

@@ -27,6 +27,10 @@ static const char *const abi_names[XA_NCASES] = {
 	[XA_TAIL] = "tail", [XA_ZERO_TAIL] = "zero-tail",
 	[XA_FLAGS] = "flags", [XA_RANGES_RSV] = "ranges-rsv",
 	[XA_UNKNOWN] = "unknown-ioctl", [XA_RANGES_SHORT] = "ranges-short",
+	[XA_UNKNOWN_NULL] = "unknown-ioctl-null",
+	[XA_WRONG_ENC_NULL] = "wrong-encoding-null",
+	[XA_RLIMIT_SET] = "rlimit-set", [XA_CHANGE_PROCESS] = "change-process",
+	[XA_INVALIDATE_BIG] = "invalidate-big",
 };
 
 /* Cases naming an IOAS slot. */
@@ -194,6 +198,9 @@ static int exec_abi(struct side *s, const struct xop *op)
 	union {
 		struct iommu_ioas_alloc alloc;
 		struct iommu_ioas_iova_ranges ranges;
+		struct iommu_option option;
+		struct iommu_ioas_change_process change;
+		struct iommu_hwpt_invalidate inv;
 		uint8_t bytes[64];
 	} b;
 	unsigned long cmd = IOMMU_IOAS_ALLOC;
@@ -223,6 +230,42 @@ static int exec_abi(struct side *s, const struct xop *op)
 		 * know it either (ENOIOCTLCMD, ENOTTY to user space). */
 		cmd = _IO(IOMMUFD_TYPE, 0xfe);
 		break;
+	case XA_UNKNOWN_NULL:
+		/* Past the table nothing is read from the argument. */
+		return T_CALL(t, raw_ioctl, 0, _IO(IOMMUFD_TYPE, 0xfe), NULL);
+	case XA_WRONG_ENC_NULL:
+		/* In the table the size is read before the encoding test. */
+		return T_CALL(t, raw_ioctl, 0,
+			      _IOWR(IOMMUFD_TYPE, IOMMUFD_CMD_IOAS_ALLOC,
+				    struct iommu_ioas_alloc),
+			      NULL);
+	case XA_RLIMIT_SET:
+	case XA_CHANGE_PROCESS:
+		/* Both answers depend on every object and mapping of the
+		 * context: not comparable where the target has its own. */
+		if (t->caps.hidden_objects)
+			return -T_UNSUPPORTED;
+		if (op->arg % XA_NCASES == XA_CHANGE_PROCESS) {
+			cmd = IOMMU_IOAS_CHANGE_PROCESS;
+			b.change.size = sizeof(b.change);
+			break;
+		}
+		cmd = IOMMU_OPTION;
+		b.option.size = sizeof(b.option);
+		b.option.option_id = IOMMU_OPTION_RLIMIT_MODE;
+		b.option.op = IOMMU_OPTION_OP_SET;
+		break;
+	case XA_INVALIDATE_BIG: {
+		/* The bounds come before the lookup: ID 0 names nothing. */
+		static uint8_t reqs[8192];
+
+		cmd = IOMMU_HWPT_INVALIDATE;
+		b.inv.size = sizeof(b.inv);
+		b.inv.data_uptr = (uintptr_t)reqs;
+		b.inv.entry_len = 4096 + 8;
+		b.inv.entry_num = 1;
+		break;
+	}
 	case XA_RANGES_SHORT: {
 		struct iova_range rg[1];
 		unsigned n = 0;

@@ -69,6 +69,27 @@ void mirror_profile(struct model_profile *p, const struct target_caps *caps)
 	}
 }
 
+/* The conforming profile with p's geometry: a negative control's oracle
+ * differs from it only by the bug. */
+static const char *conforming_twin(const struct model_profile *p)
+{
+	unsigned n;
+	const struct model_profile *all = model_profiles(&n);
+
+	for (unsigned i = 0; i < n; i++) {
+		const struct model_profile *q = &all[i];
+
+		if (q->breaks && q->breaks[0])
+			continue;
+		if (q->nctx == p->nctx && q->ndev == p->ndev &&
+		    q->niommu == p->niommu &&
+		    !memcmp(q->dev, p->dev, sizeof(q->dev)) &&
+		    !memcmp(q->iommu, p->iommu, sizeof(q->iommu)))
+			return q->name;
+	}
+	return "default";
+}
+
 int explore_oracle(const struct target_caps *caps, const char *oracle,
 		   struct target_config *ocfg, struct model_profile *mirror,
 		   char *why, size_t why_len)
@@ -89,7 +110,8 @@ int explore_oracle(const struct target_caps *caps, const char *oracle,
 			 name);
 		return -1;
 	}
-	ocfg->profile = oracle || !p->breaks || !p->breaks[0] ? p->name :
-								"default";
+	ocfg->profile = oracle || !p->breaks || !p->breaks[0] ?
+				p->name :
+				conforming_twin(p);
 	return 0;
 }

@@ -15,6 +15,7 @@
 #include <linux/vfio.h>
 #include <stddef.h>
 #include <string.h>
+#include <sys/ioctl.h>
 
 #include "model.h"
 
@@ -35,6 +36,7 @@ union abi_buf {
 	struct iommu_hwpt_set_dirty_tracking set_dirty;
 	struct iommu_hwpt_get_dirty_bitmap get_dirty;
 	struct iommu_hwpt_invalidate invalidate;
+	struct iommu_ioas_change_process change_process;
 	uint8_t bytes[128];
 };
 
@@ -193,15 +195,18 @@ static int x_option(struct abi_ctx *x, union abi_buf *b)
 		/* iommufd_option_rlimit_mode(); the model runs as root */
 		if (o->object_id)
 			return -EOPNOTSUPP;
-		if (o->op == IOMMU_OPTION_OP_GET) {
-			o->val64 = 0;
-			return 0;
-		}
-		if (o->op != IOMMU_OPTION_OP_SET)
+		if (o->op != IOMMU_OPTION_OP_GET &&
+		    o->op != IOMMU_OPTION_OP_SET)
 			return -EOPNOTSUPP;
-		if (!model_ctx_empty(x->m, x->ctx))
-			return -EBUSY;
-		return o->val64 > 1 ? -EINVAL : 0;
+		{
+			uint64_t val = o->val64;
+			int rc = model_option_rlimit_mode(
+				x->m, x->ctx, o->op == IOMMU_OPTION_OP_SET,
+				&val);
+
+			o->val64 = val;
+			return rc;
+		}
 	case IOMMU_OPTION_HUGE_PAGES: {
 		uint64_t val = o->val64;
 		uint32_t id = enc(x, o->object_id);
@@ -320,6 +325,14 @@ static int x_invalidate(struct abi_ctx *x, union abi_buf *b)
 	return rc;
 }
 
+/* iommufd_ioas_change_process() */
+static int x_change_process(struct abi_ctx *x, union abi_buf *b)
+{
+	if (rsv(x, b->change_process.__reserved))
+		return -EOPNOTSUPP;
+	return model_ioas_change_process(x->m, x->ctx);
+}
+
 #define OP(c, t, last, fn) { c, sizeof(t), OFFSETOFEND(t, last), fn }
 
 /* iommufd_ioctl_ops[] of drivers/iommu/iommufd/main.c */
@@ -342,7 +355,7 @@ static const struct abi_op abi_ops[] = {
 	OP(IOMMU_IOAS_ALLOW_IOVAS, struct iommu_ioas_allow_iovas,
 	   allowed_iovas, x_allow),
 	OP(IOMMU_IOAS_CHANGE_PROCESS, struct iommu_ioas_change_process,
-	   __reserved, NULL),
+	   __reserved, x_change_process),
 	OP(IOMMU_IOAS_COPY, struct iommu_ioas_copy, src_iova, x_copy),
 	OP(IOMMU_IOAS_IOVA_RANGES, struct iommu_ioas_iova_ranges,
 	   out_iova_alignment, x_ranges),
@@ -374,6 +387,14 @@ static bool vfio_compat_cmd(unsigned long cmd)
 	return false;
 }
 
+/* The numbers iommufd_ioctl_ops[] spans (without IOMMU_TEST_CMD, which a
+ * CONFIG_IOMMUFD_TEST kernel adds at 0xa0): _IOC_NR only, any type. */
+static bool in_cmd_table(unsigned long cmd)
+{
+	return _IOC_NR(cmd) >= IOMMUFD_CMD_BASE &&
+	       _IOC_NR(cmd) <= IOMMUFD_CMD_HW_QUEUE_ALLOC;
+}
+
 /* iommufd_fops_ioctl() */
 int model_raw_ioctl(struct model *m, unsigned ctx, unsigned long cmd,
 		    void *arg)
@@ -390,11 +411,19 @@ int model_raw_ioctl(struct model *m, unsigned ctx, unsigned long cmd,
 		if (abi_ops[i].cmd == cmd)
 			op = &abi_ops[i];
 	if (!op) {
-		/* in range with the wrong encoding: -ENOIOCTLCMD; outside:
-		 * the compat handler, -ENOIOCTLCMD for what it does not
-		 * know. The VFS turns -ENOIOCTLCMD into -ENOTTY. */
+		/* Outside the table: the compat handler, before anything
+		 * is read, -ENOIOCTLCMD for what it does not know. In the
+		 * table with the wrong encoding: the size is read first
+		 * (get_user(): EFAULT), then -ENOIOCTLCMD. The VFS turns
+		 * -ENOIOCTLCMD into -ENOTTY. */
 		if (model_profile_of(m)->bug == MB_UNKNOWN_IOCTL_EINVAL)
 			return -EINVAL; /* a handler that answers everything */
+		/* MB_UNKNOWN_IOCTL_READS_SIZE: every number reads the size
+		 * first (OBJ-2) */
+		if (!arg && (in_cmd_table(cmd) ||
+			     model_profile_of(m)->bug ==
+				     MB_UNKNOWN_IOCTL_READS_SIZE))
+			return -EFAULT;
 		return vfio_compat_cmd(cmd) ? -T_UNSUPPORTED : -ENOTTY;
 	}
 	if (!arg)

@@ -294,9 +294,12 @@ int model_add_domain(struct model *m, struct m_hwpt *h, bool skip_fill)
 	    reserve_ok(a, io->aperture_end + 1, UINT64_MAX))
 		return -EADDRINUSE;
 	/* Filling pins the user pages: a bad user VA faults here. */
-	for (unsigned i = 0; i < a->narea; i++)
+	for (unsigned i = 0; i < a->narea; i++) {
+		if (a->area[i].pin_err)
+			return a->area[i].pin_err;
 		if (!a->area[i].uva)
 			return -EFAULT;
+	}
 	h->npte = 0;
 	/* MB_HWPT_NOT_PREFILLED: a manual HWPT starts empty (ATTACH-11). */
 	for (unsigned i = 0; i < a->narea && !skip_fill; i++)
@@ -471,7 +474,7 @@ int model_destroy(struct model *m, uint32_t id)
 	case MO_HWPT_NESTED: {
 		struct m_hwpt *h = &m->hwpt[o->idx];
 
-		if (h->users || h->children) {
+		if (h->users || h->children || h->viommus) {
 			/* MB_DESTROY_BUSY_TEARDOWN: the page table is torn
 			 * down before the refcount check fails (OBJ-6) */
 			if (bug(m, MB_DESTROY_BUSY_TEARDOWN) && !h->nested)
@@ -479,6 +482,25 @@ int model_destroy(struct model *m, uint32_t id)
 			return op_end(m, -EBUSY);
 		}
 		model_hwpt_free(m, h);
+		return op_end(m, 0);
+	}
+	case MO_VIOMMU: {
+		struct m_viommu *v = &m->viommu[o->idx];
+
+		if (v->parent)
+			v->parent->viommus--;
+		model_obj_free(m, ctx, v->raw);
+		v->used = false;
+		return op_end(m, 0);
+	}
+	case MO_FAULT: {
+		struct m_fault *f = &m->fault[o->idx];
+
+		/* an HWPT holds a user reference (iommufd_hwpt_alloc()) */
+		if (f->users)
+			return op_end(m, -EBUSY);
+		model_obj_free(m, ctx, f->raw);
+		f->used = false;
 		return op_end(m, 0);
 	}
 	default:
@@ -556,6 +578,11 @@ const char *model_check(const struct model *m)
 			     m->hwpt[o->idx].nested !=
 				     (o->type == MO_HWPT_NESTED)))
 				return "object table names a free HWPT";
+			if (o->type == MO_FAULT &&
+			    (!m->fault[o->idx].used ||
+			     m->fault[o->idx].raw != i ||
+			     m->fault[o->idx].ctx != c))
+				return "object table names a free fault queue";
 			if (o->type == MO_DEVICE &&
 			    (m->dev[o->idx].ctx != (int)c ||
 			     m->dev[o->idx].raw != i))
@@ -619,6 +646,15 @@ const char *model_check(const struct model *m)
 				children++;
 		if (users != h->users || children != h->children)
 			return "HWPT refcounts wrong";
+		{
+			unsigned nv = 0;
+
+			for (unsigned j = 0; j < M_MAX_VIOMMU; j++)
+				nv += m->viommu[j].used &&
+				      m->viommu[j].parent == h;
+			if (nv != h->viommus)
+				return "HWPT vIOMMU count wrong";
+		}
 		if (h->auto_domain && !h->users && !bug(m, MB_AUTO_HWPT_LEAK))
 			return "an unused auto HWPT survived";
 		if (conforming && !h->nested && h->linked) {
@@ -638,6 +674,15 @@ const char *model_check(const struct model *m)
 					return "HWPT maps what its IOAS does not";
 			}
 		}
+	}
+	for (unsigned i = 0; i < M_MAX_FAULT; i++) {
+		unsigned users = 0;
+
+		for (unsigned k = 0; k < M_MAX_HWPT; k++)
+			users += m->hwpt[k].used && m->hwpt[k].fault ==
+							   &m->fault[i];
+		if (users != m->fault[i].users)
+			return "fault queue refcount wrong";
 	}
 	for (unsigned g = 0; g < m->ngroup; g++) {
 		const struct m_group *gr = &m->group[g];

@@ -136,6 +136,18 @@ enum model_bug {
 	MB_DEV_DMA_UNTRANSLATED,  /* ATTACH-12: the last device's DMA never
 				   * translates (F2), so its discovery probe
 				   * lands nowhere */
+	MB_UNKNOWN_IOCTL_READS_SIZE, /* OBJ-2 */
+	MB_REPLACE_FAULT_BLOCKS,  /* ATTACH-4 */
+	MB_NEST_NODATA_EINVAL,	  /* NEST-1 */
+	MB_FAULT_FLAG_UNMASKED,	  /* HWPT-4 */
+	MB_FAULT_QUEUE_UNHELD,	  /* FAULT-1 */
+	MB_RLIMIT_MODE_LAX,	  /* IOAS-14 */
+	MB_MAP_FILE_AT_ZERO,	  /* IOAS-15 */
+	MB_CHANGE_PROCESS_USER_MAPS, /* IOAS-16 */
+	MB_INVALIDATE_UNBOUNDED,  /* NEST-3 */
+	MB_DIRTY_BITMAP_LOST,	  /* DIRTY-4 (F5) */
+	MB_VIOMMU_PARENT_UNHELD,  /* NEST-4 */
+	MB_INVALIDATE_COUNT_ASKED, /* NEST-5 */
 	MB_COUNT
 };
 
@@ -153,6 +165,7 @@ struct model_iommu {
 	uint32_t inv_data_type;	    /* IOMMU_HWPT_INVALIDATE_DATA_* */
 	uint32_t hw_info_type;	    /* IOMMU_HW_INFO_TYPE_* */
 	uint32_t hw_info_len;	    /* driver blob length */
+	uint32_t viommu_type;	    /* IOMMU_VIOMMU_TYPE_*; 0: no vIOMMU */
 	unsigned nresv;		    /* reserved regions of its devices */
 	struct iova_range resv[MODEL_MAX_RESV];
 };
@@ -209,6 +222,11 @@ int model_ioas_alloc(struct model *m, unsigned ctx, uint32_t *ioas_id);
 int model_destroy(struct model *m, uint32_t id);
 int model_ioas_map(struct model *m, uint32_t ioas_id, uint32_t flags,
 		   void *uva, uint64_t len, uint64_t *iova);
+/* IOMMU_IOAS_MAP_FILE of [start, start+len) of the file fd. */
+int model_ioas_map_file(struct model *m, uint32_t ioas_id, uint32_t flags,
+			int fd, uint64_t start, uint64_t len, uint64_t *iova);
+/* IOMMU_IOAS_CHANGE_PROCESS on ctx (the same answer from any process). */
+int model_ioas_change_process(struct model *m, unsigned ctx);
 int model_ioas_unmap(struct model *m, uint32_t ioas_id, uint64_t iova,
 		     uint64_t len, uint64_t *unmapped);
 int model_ioas_copy(struct model *m, uint32_t dst_ioas, uint32_t src_ioas,
@@ -225,6 +243,21 @@ int model_hwpt_alloc(struct model *m, unsigned dev, uint32_t pt_id,
 int model_hwpt_invalidate(struct model *m, uint32_t hwpt_id,
 			  uint32_t data_type, const void *reqs,
 			  uint32_t entry_len, uint32_t *entry_num);
+/* IOMMU_FAULT_QUEUE_ALLOC (its fd closed at once) and HWPT_ALLOC naming a
+ * fault queue (fault_id with T_HWPT_FAULT_ID_VALID in flags). */
+int model_fault_queue_alloc(struct model *m, unsigned ctx,
+			    uint32_t *fault_id);
+int model_hwpt_alloc_fault(struct model *m, unsigned dev, uint32_t pt_id,
+			   uint32_t flags, uint32_t fault_id,
+			   uint32_t *hwpt_id);
+/* IOMMU_OPTION_RLIMIT_MODE of context ctx (object_id 0): set when *val is
+ * an input, read into *val otherwise. The model runs with
+ * CAP_SYS_RESOURCE. */
+int model_option_rlimit_mode(struct model *m, unsigned ctx, bool set,
+			     uint64_t *val);
+/* IOMMU_VIOMMU_ALLOC on the NEST_PARENT paging HWPT hwpt_id, for dev. */
+int model_viommu_alloc(struct model *m, unsigned dev, uint32_t hwpt_id,
+		       uint32_t type, uint32_t flags, uint32_t *viommu_id);
 int model_hw_info(struct model *m, unsigned dev, void *data,
 		  uint32_t *data_len, uint64_t *caps, uint8_t *max_pasid_log2);
 int model_ioas_option_huge_pages(struct model *m, uint32_t ioas_id, bool set,
@@ -245,6 +278,10 @@ int model_dma(struct model *m, unsigned dev, uint32_t pasid, enum dma_dir dir,
 	      uint64_t iova, void *buf, size_t len, char *evidence,
 	      size_t evidence_len);
 int model_inject_fail_nth(struct model *m, unsigned nth);
+/* The optional target ops mark_dirty and pasid_replace_fault (target.h). */
+int model_mark_dirty(struct model *m, uint32_t hwpt_id, uint64_t iova,
+		     uint64_t len);
+int model_pasid_replace_fault(struct model *m, unsigned dev, uint32_t *pasid);
 /* abi.c: a few /dev/iommu commands decoded with the size/reserved rules. */
 int model_raw_ioctl(struct model *m, unsigned ctx, unsigned long cmd,
 		    void *arg);

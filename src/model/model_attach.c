@@ -14,6 +14,9 @@
 
 void model_hwpt_free(struct model *m, struct m_hwpt *h)
 {
+	if (h->fault)
+		h->fault->users--;
+	h->fault = NULL;
 	if (h->nested) {
 		h->parent->children--;
 	} else {
@@ -113,6 +116,11 @@ static int drv_attach_dev(struct model *m, struct m_hwpt *h, unsigned d,
 		return -EINVAL;
 	if (pasid != T_NO_PASID && pg->dirty_cap && !io->dirty_on_pasid)
 		return -EINVAL;
+	if (pasid == M_FAULT_PASID && m->pasid_fault[d]) {
+		m->pasid_fault_next[d] = !m->pasid_fault_next[d];
+		if (!m->pasid_fault_next[d])
+			return -ENOMEM;
+	}
 	if (should_fail(m))
 		return M_INJ_RC;
 	return 0;
@@ -450,7 +458,12 @@ static int drv_alloc_paging(struct model *m, unsigned d, uint32_t flags,
 {
 	const struct model_iommu *io = iommu_of(m, d);
 
-	flags &= ~IOMMU_HWPT_FAULT_ID_VALID;
+	/* MB_FAULT_FLAG_UNMASKED: the core hands FAULT_ID_VALID to the
+	 * driver, which refuses a flag it does not know (HWPT-4) */
+	if (!bug(m, MB_FAULT_FLAG_UNMASKED))
+		flags &= ~IOMMU_HWPT_FAULT_ID_VALID;
+	else if (flags & IOMMU_HWPT_FAULT_ID_VALID)
+		return -EOPNOTSUPP;
 	if (user_data)
 		return -EOPNOTSUPP;
 	if ((flags & IOMMU_HWPT_ALLOC_NEST_PARENT) && !io->nest_parent)
@@ -568,6 +581,11 @@ static int auto_get_domain(struct model *m, unsigned d, uint32_t pasid,
 		return 0;
 	}
 	rc = model_paging_alloc(m, a, d, pasid, 0, immediate, false, &h);
+	/* MB_REPLACE_FAULT_BLOCKS: a replace whose new domain cannot be
+	 * filled leaves the RID blocked (ATTACH-4) */
+	if (rc == -EFAULT && !immediate && pasid == T_NO_PASID &&
+	    bug(m, MB_REPLACE_FAULT_BLOCKS))
+		m->group[m->dev[d].gi].rid_hw = ref_of(NULL);
 	if (rc)
 		return rc;
 	if (!immediate) {
@@ -728,6 +746,12 @@ static void ctx_release(struct model *m, unsigned ctx)
 	for (unsigned d = 0; d < m->p->ndev; d++)
 		if (m->dev[d].ctx == (int)ctx)
 			return;
+	for (unsigned i = 0; i < M_MAX_VIOMMU; i++)
+		if (m->viommu[i].used && m->viommu[i].ctx == ctx) {
+			if (m->viommu[i].parent)
+				m->viommu[i].parent->viommus--;
+			m->viommu[i].used = false;
+		}
 	for (int pass = 0; pass < 2; pass++)
 		for (unsigned i = 0; i < M_MAX_HWPT; i++) {
 			struct m_hwpt *h = &m->hwpt[i];
@@ -738,7 +762,11 @@ static void ctx_release(struct model *m, unsigned ctx)
 	for (unsigned i = 0; i < M_MAX_IOAS; i++)
 		if (m->ioas[i].used && m->ioas[i].ctx == ctx)
 			m->ioas[i].used = false;
+	for (unsigned i = 0; i < M_MAX_FAULT; i++)
+		if (m->fault[i].used && m->fault[i].ctx == ctx)
+			m->fault[i].used = false;
 	memset(m->obj[ctx], 0, sizeof(m->obj[ctx]));
+	m->rlimit_mm[ctx] = false;
 	memset(m->tomb[ctx], 0, sizeof(m->tomb[ctx]));
 	m->closed[ctx] = false;
 }
@@ -883,4 +911,14 @@ int model_detach(struct model *m, unsigned dev, uint32_t pasid)
 	hwpt_detach(m, dev, pasid, false);
 	d->pasid[i] = d->pasid[--d->npasid];
 	return op_end(m, 0);
+}
+
+int model_pasid_replace_fault(struct model *m, unsigned dev, uint32_t *pasid)
+{
+	if (dev >= m->p->ndev || m->p->dev[dev].max_pasid_log2 <= 10)
+		return -T_UNSUPPORTED;
+	m->pasid_fault[dev] = true;
+	m->pasid_fault_next[dev] = false;
+	*pasid = M_FAULT_PASID;
+	return 0;
 }

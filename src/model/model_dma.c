@@ -292,3 +292,20 @@ int model_dma(struct model *m, unsigned dev, uint32_t pasid, enum dma_dir dir,
 			 moved < len ? " (rest blocked)" : "");
 	return op_end(m, 0);
 }
+
+/* The optional target op mark_dirty: pages of [iova, iova+len) mapped in
+ * the HWPT are logged dirty as a device write would log them. */
+int model_mark_dirty(struct model *m, uint32_t hwpt_id, uint64_t iova,
+		     uint64_t len)
+{
+	struct m_hwpt *h = get_hwpt_paging(m, hwpt_id);
+
+	if (!h)
+		return -ENOENT;
+	/* iommufd_test_dirty(): tracking must be on */
+	if (!h->dirty_on)
+		return -EINVAL;
+	for (uint64_t a = iova & ~(M_PAGE - 1); a < iova + len; a += M_PAGE)
+		mark_dirty(m, h, a);
+	return 0;
+}

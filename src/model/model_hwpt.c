@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <linux/iommufd.h>
+#include <stddef.h>
 #include <string.h>
 
 #include "model_int.h"
@@ -20,16 +21,36 @@ static int dev_check(const struct model *m, unsigned d)
 	return 0;
 }
 
+/* iommufd_hwpt_alloc() with FAULT_ID_VALID: iommufd_get_fault() after the
+ * domain exists; ENOENT for a missing or wrong-typed ID. */
+static int take_fault(struct model *m, struct m_hwpt *h, uint32_t fault_id)
+{
+	const struct m_obj *o = obj_get(m, h->ctx, fault_id & 0xffffff);
+
+	if (!o || o->type != MO_FAULT)
+		return -ENOENT;
+	/* MB_FAULT_QUEUE_UNHELD: the HWPT takes no reference (FAULT-1) */
+	if (bug(m, MB_FAULT_QUEUE_UNHELD))
+		return 0;
+	h->fault = &m->fault[o->idx];
+	h->fault->users++;
+	return 0;
+}
+
 /* iommufd_hwpt_nested_alloc() + the driver's domain_alloc_nested() */
 static int nested_alloc(struct model *m, unsigned d, struct m_hwpt *parent,
 			uint32_t flags, uint32_t data_type, const void *data,
-			uint32_t data_len, uint32_t *hwpt_id)
+			uint32_t data_len, uint32_t fault_id,
+			uint32_t *hwpt_id)
 {
 	const struct model_iommu *io = iommu_of(m, d);
 	unsigned ctx = (unsigned)m->dev[d].ctx;
 	struct m_hwpt *h;
 	int rc;
 
+	/* MB_NEST_NODATA_EINVAL: no driver data refused as invalid (NEST-1) */
+	if (!data_len && parent->nest_parent && bug(m, MB_NEST_NODATA_EINVAL))
+		return -EINVAL;
 	if ((flags & ~(IOMMU_HWPT_FAULT_ID_VALID | IOMMU_HWPT_ALLOC_PASID)) ||
 	    !data_len || !io->nested_data_type)
 		return -EOPNOTSUPP;
@@ -64,7 +85,7 @@ static int nested_alloc(struct model *m, unsigned d, struct m_hwpt *parent,
 	else if (should_fail(m))
 		rc = M_INJ_RC;
 	if (!rc && (flags & IOMMU_HWPT_FAULT_ID_VALID))
-		rc = -ENOENT; /* no fault objects are modelled: fault_id 0 */
+		rc = take_fault(m, h, fault_id);
 	if (rc) {
 		model_hwpt_free(m, h);
 		return rc;
@@ -74,9 +95,9 @@ static int nested_alloc(struct model *m, unsigned d, struct m_hwpt *parent,
 }
 
 /* iommufd_hwpt_alloc() */
-int model_hwpt_alloc(struct model *m, unsigned dev, uint32_t pt_id,
-		     uint32_t flags, uint32_t data_type, const void *data,
-		     uint32_t data_len, uint32_t *hwpt_id)
+static int hwpt_alloc(struct model *m, unsigned dev, uint32_t pt_id,
+		      uint32_t flags, uint32_t data_type, const void *data,
+		      uint32_t data_len, uint32_t fault_id, uint32_t *hwpt_id)
 {
 	const struct m_obj *o;
 	struct m_hwpt *h;
@@ -101,9 +122,11 @@ int model_hwpt_alloc(struct model *m, unsigned dev, uint32_t pt_id,
 		if (rc)
 			return op_end(m, rc);
 		if (flags & IOMMU_HWPT_FAULT_ID_VALID) {
-			/* iommufd_get_fault(): no fault objects modelled */
-			model_hwpt_free(m, h);
-			return op_end(m, -ENOENT);
+			rc = take_fault(m, h, fault_id);
+			if (rc) {
+				model_hwpt_free(m, h);
+				return op_end(m, rc);
+			}
 		}
 		*hwpt_id = obj_id(ctx, h->raw);
 		return op_end(m, 0);
@@ -111,8 +134,49 @@ int model_hwpt_alloc(struct model *m, unsigned dev, uint32_t pt_id,
 	if (o->type == MO_HWPT_PAGING)
 		return op_end(m, nested_alloc(m, dev, &m->hwpt[o->idx], flags,
 					      data_type, data, data_len,
-					      hwpt_id));
+					      fault_id, hwpt_id));
 	return op_end(m, bug(m, MB_PT_ID_ENOENT) ? -ENOENT : -EINVAL);
+}
+
+int model_hwpt_alloc(struct model *m, unsigned dev, uint32_t pt_id,
+		     uint32_t flags, uint32_t data_type, const void *data,
+		     uint32_t data_len, uint32_t *hwpt_id)
+{
+	/* fault_id 0 is never an object */
+	return hwpt_alloc(m, dev, pt_id, flags, data_type, data, data_len, 0,
+			  hwpt_id);
+}
+
+int model_hwpt_alloc_fault(struct model *m, unsigned dev, uint32_t pt_id,
+			   uint32_t flags, uint32_t fault_id,
+			   uint32_t *hwpt_id)
+{
+	return hwpt_alloc(m, dev, pt_id, flags, IOMMU_HWPT_DATA_NONE, NULL, 0,
+			  fault_id, hwpt_id);
+}
+
+/* iommufd_fault_alloc() */
+int model_fault_queue_alloc(struct model *m, unsigned ctx, uint32_t *fault_id)
+{
+	struct m_fault *f = NULL;
+	int rc;
+
+	if (ctx >= m->p->nctx || ctx_closed(m, ctx))
+		return op_end(m, -EBADF);
+	for (unsigned i = 0; i < M_MAX_FAULT && !f; i++)
+		if (!m->fault[i].used)
+			f = &m->fault[i];
+	if (!f)
+		return op_end(m, -ENOMEM);
+	rc = model_obj_alloc(m, ctx, MO_FAULT, (unsigned)(f - m->fault),
+			     &f->raw);
+	if (rc)
+		return op_end(m, rc);
+	f->used = true;
+	f->ctx = ctx;
+	f->users = 0;
+	*fault_id = obj_id(ctx, f->raw);
+	return op_end(m, 0);
 }
 
 /* iommufd_hwpt_invalidate() */
@@ -126,7 +190,9 @@ int model_hwpt_invalidate(struct model *m, uint32_t hwpt_id,
 
 	*entry_num = 0;
 	CLOSED_CHECK(m, hwpt_id);
-	if (num && (!reqs || !entry_len || entry_len > M_PAGE ||
+	/* MB_INVALIDATE_UNBOUNDED: no cap on entry_len (NEST-3) */
+	if (num && (!reqs || !entry_len ||
+		    (entry_len > M_PAGE && !bug(m, MB_INVALIDATE_UNBOUNDED)) ||
 		    num > (1u << 19)))
 		return op_end(m, -EINVAL);
 	o = obj_get(m, T_ID_CTX(hwpt_id), hwpt_id & 0xffffff);
@@ -143,6 +209,38 @@ int model_hwpt_invalidate(struct model *m, uint32_t hwpt_id,
 	/* intel_nested_cache_invalidate_user(): wrong type is EINVAL */
 	if (data_type != m->p->iommu[h->iommu].inv_data_type)
 		return op_end(m, -EINVAL);
+	/* Entry by entry, stopping at the first refused one; entry_num
+	 * says how many were handled (iommu_copy_struct_from_user_array():
+	 * an entry shorter than its last field is EINVAL). */
+	for (uint32_t i = 0; i < num; i++) {
+		struct iommu_hwpt_vtd_s1_invalidate e;
+
+		memset(&e, 0, sizeof(e));
+		if (entry_len < offsetof(struct iommu_hwpt_vtd_s1_invalidate,
+					 __reserved) + sizeof(e.__reserved)) {
+			*entry_num = i;
+			return op_end(m, -EINVAL);
+		}
+		memcpy(&e, (const uint8_t *)reqs + (size_t)i * entry_len,
+		       entry_len < sizeof(e) ? entry_len : sizeof(e));
+		/* copy_struct_from_user(): a longer entry has a zero tail */
+		for (uint32_t k = sizeof(e); k < entry_len; k++)
+			if (((const uint8_t *)reqs)[(size_t)i * entry_len + k]) {
+				*entry_num = i;
+				return op_end(m, -E2BIG);
+			}
+		if ((e.flags & ~IOMMU_VTD_INV_FLAGS_LEAF) || e.__reserved) {
+			/* MB_INVALIDATE_COUNT_ASKED: entry_num echoes the
+			 * request on a partial failure (NEST-5) */
+			*entry_num = bug(m, MB_INVALIDATE_COUNT_ASKED) ? num : i;
+			return op_end(m, -EOPNOTSUPP);
+		}
+		if (e.addr & (M_PAGE - 1) ||
+		    (e.npages == UINT64_MAX && e.addr)) {
+			*entry_num = bug(m, MB_INVALIDATE_COUNT_ASKED) ? num : i;
+			return op_end(m, -EINVAL);
+		}
+	}
 	*entry_num = num;
 	return op_end(m, 0);
 }
@@ -243,6 +341,14 @@ int model_get_dirty_bitmap(struct model *m, uint32_t hwpt_id, uint64_t iova,
 		return op_end(m, -EINVAL);
 	if (!h->dirty_cap)
 		return op_end(m, -EOPNOTSUPP);
+	/* MB_DIRTY_BITMAP_LOST: 7.2's iommu_read_and_clear_dirty(): the
+	 * bits are cleared, the unwritable bitmap is skipped silently and 0
+	 * comes back (DIRTY-4, F4) */
+	if (!bitmap && bug(m, MB_DIRTY_BITMAP_LOST)) {
+		if (!(flags & IOMMU_HWPT_GET_DIRTY_BITMAP_NO_CLEAR))
+			h->ndirty = 0;
+		return op_end(m, 0);
+	}
 	if (!bitmap)
 		return op_end(m, -EFAULT); /* the bitmap cannot be pinned */
 	/*
@@ -280,5 +386,50 @@ int model_get_dirty_bitmap(struct model *m, uint32_t hwpt_id, uint64_t iova,
 			break;
 		cur = al + 1;
 	}
+	return op_end(m, 0);
+}
+
+/* iommufd_viommu_alloc_ioctl() */
+int model_viommu_alloc(struct model *m, unsigned dev, uint32_t hwpt_id,
+		       uint32_t type, uint32_t flags, uint32_t *viommu_id)
+{
+	const struct model_iommu *io;
+	struct m_viommu *v = NULL;
+	struct m_hwpt *h;
+	unsigned ctx;
+	int rc;
+
+	CLOSED_CHECK(m, hwpt_id);
+	if (flags || type == IOMMU_VIOMMU_TYPE_DEFAULT)
+		return op_end(m, -EOPNOTSUPP);
+	rc = dev_check(m, dev);
+	if (rc)
+		return op_end(m, rc);
+	ctx = (unsigned)m->dev[dev].ctx;
+	io = iommu_of(m, dev);
+	/* ops->get_viommu_size() answers 0 for a type it does not have */
+	if (!io->viommu_type || type != io->viommu_type)
+		return op_end(m, -EOPNOTSUPP);
+	h = get_hwpt_paging(m, hwpt_id);
+	if (!h || h->ctx != ctx)
+		return op_end(m, -ENOENT);
+	if (!h->nest_parent)
+		return op_end(m, -EINVAL);
+	for (unsigned i = 0; i < M_MAX_VIOMMU && !v; i++)
+		if (!m->viommu[i].used)
+			v = &m->viommu[i];
+	if (!v)
+		return op_end(m, -ENOMEM);
+	rc = model_obj_alloc(m, ctx, MO_VIOMMU, (unsigned)(v - m->viommu),
+			     &v->raw);
+	if (rc)
+		return op_end(m, rc);
+	v->used = true;
+	v->ctx = ctx;
+	/* MB_VIOMMU_PARENT_UNHELD: no reference on the parent (NEST-4) */
+	v->parent = bug(m, MB_VIOMMU_PARENT_UNHELD) ? NULL : h;
+	if (v->parent)
+		h->viommus++;
+	*viommu_id = obj_id(ctx, v->raw);
 	return op_end(m, 0);
 }

@@ -23,16 +23,44 @@
 #define M_MAX_PTE 96
 #define M_MAX_DIRTY 256
 #define M_MAX_PSLOT 8		/* PASID attachments per group */
+#define M_MAX_FAULT 4		/* fault queue objects */
+#define M_MAX_VIOMMU 4
+#define M_FAULT_PASID 1024	/* selftest.c: mock_domain_set_dev_pasid_nop() */
 #define M_MAX_USED (M_MAX_AREA + 2 * M_MAX_HWPT + T_MAX_DEVS * MODEL_MAX_RESV)
 #define M_INJ_RC (-ENOMEM)	/* what a failed kernel allocation returns */
 
-enum { MO_FREE, MO_IOAS, MO_HWPT_PAGING, MO_HWPT_NESTED, MO_DEVICE };
+enum { MO_FREE, MO_IOAS, MO_HWPT_PAGING, MO_HWPT_NESTED, MO_DEVICE, MO_FAULT,
+       MO_VIOMMU };
+
+/* IOMMU_VIOMMU_ALLOC's object: it holds its NEST_PARENT HWPT. */
+struct m_viommu {
+	bool used;
+	unsigned ctx;
+	uint32_t raw;
+	struct m_hwpt *parent; /* NULL with MB_VIOMMU_PARENT_UNHELD */
+};
+
+/* IOMMU_FAULT_QUEUE_ALLOC's object; its fd is closed at once (the model
+ * delivers no faults), so only HWPTs hold it. */
+struct m_fault {
+	bool used;
+	unsigned ctx;
+	uint32_t raw;
+	unsigned users; /* HWPTs allocated with FAULT_ID_VALID on it */
+};
 
 struct m_area {
 	uint64_t iova, len;
 	uintptr_t uva;
 	uint32_t prot;	     /* T_MAP_READABLE | T_MAP_WRITEABLE */
 	bool pages_writable; /* iopt_pages->writable of the original MAP */
+	/* IOMMU_IOAS_MAP_FILE: uva is the model's own shared mapping of the
+	 * file; file_start the file offset at iova (IOVA allocation aligns
+	 * to it, as iopt_alloc_area_pages() does); pin_err what pinning
+	 * returns for a file memfd_pin_folios() refuses (0: pinnable). */
+	int pin_err;
+	bool file;
+	uint64_t file_start;
 };
 
 struct m_pte {
@@ -69,8 +97,10 @@ struct m_hwpt {
 	unsigned iommu;
 	struct m_ioas *ioas;	 /* paging */
 	struct m_hwpt *parent; /* nested */
+	struct m_fault *fault; /* FAULT_ID_VALID: its fault queue */
 	unsigned users;	   /* device attachments (RID and PASID) */
 	unsigned children; /* nested HWPTs on it */
+	unsigned viommus;  /* vIOMMUs on it */
 	unsigned npte;
 	struct m_pte pte[M_MAX_PTE];
 	unsigned ndirty;
@@ -126,11 +156,19 @@ struct model {
 	struct m_obj obj[T_MAX_CTX][M_MAX_OBJ];
 	struct m_ioas ioas[M_MAX_IOAS];
 	struct m_hwpt hwpt[M_MAX_HWPT];
+	struct m_fault fault[M_MAX_FAULT];
+	struct m_viommu viommu[M_MAX_VIOMMU];
 	bool tomb[T_MAX_CTX][M_MAX_OBJ]; /* freed IDs (MB_DESTROY_TWICE_OK) */
 	bool identity[T_MAX_DEVS];	  /* per group: MB_BIND_IDENTITY */
 	/* The context's /dev/iommu fd was closed while devices held it
 	 * (OBJ-10): its IDs answer EBADF until the last one unbinds. */
 	bool closed[T_MAX_CTX];
+	/* model_pasid_replace_fault(): the driver fakes ENOMEM on every
+	 * second set_dev_pasid of PASID M_FAULT_PASID, as the mock does */
+	bool pasid_fault[T_MAX_DEVS];
+	bool pasid_fault_next[T_MAX_DEVS];
+	/* IOMMU_OPTION_RLIMIT_MODE: 1 = IOPT_PAGES_ACCOUNT_MM */
+	bool rlimit_mm[T_MAX_CTX];
 	unsigned fail_nth; /* armed fault injection, 0: off */
 	uint32_t seq;
 };

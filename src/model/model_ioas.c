@@ -6,6 +6,11 @@
 #include <errno.h>
 #include <string.h>
 
+#include <fcntl.h>
+#include <linux/magic.h>
+#include <sys/mman.h>
+#include <sys/statfs.h>
+
 #include "model_int.h"
 
 /* --- public: IOAS ----------------------------------------------------------*/
@@ -183,7 +188,10 @@ static int map_pieces(struct model *m, struct m_ioas *a, struct m_area *pc,
 	if (a->narea + npc > M_MAX_AREA)
 		return -ENOMEM;
 	if (!fixed)
-		rc = alloc_iova(m, a, pc[0].uva, len, iova);
+		rc = alloc_iova(m, a,
+				pc[0].file ? (uintptr_t)pc[0].file_start :
+					     pc[0].uva,
+				len, iova);
 	else
 		rc = check_iova(m, a, *iova, len);
 	if (rc)
@@ -195,6 +203,8 @@ static int map_pieces(struct model *m, struct m_ioas *a, struct m_area *pc,
 		    !bug(m, MB_MAP_UNALIGNED_OK))
 			return -EINVAL;
 		/* pinning for the domains: a bad user VA faults */
+		if (a->nlinked && pc[i].pin_err)
+			return pc[i].pin_err;
 		if (a->nlinked && !pc[i].uva)
 			return -EFAULT;
 	}
@@ -238,9 +248,9 @@ int model_ioas_map(struct model *m, uint32_t ioas_id, uint32_t flags,
 		return op_end(m, e_overflow(m));
 	if (len == 0 || len > UINT64_MAX - M_PAGE)
 		return op_end(m, -EINVAL);
-	pc = (struct m_area){ 0, len, (uintptr_t)uva,
-			      flags & (T_MAP_READABLE | T_MAP_WRITEABLE),
-			      (flags & T_MAP_WRITEABLE) != 0 };
+	pc = (struct m_area){ .len = len, .uva = (uintptr_t)uva,
+			      .prot = flags & (T_MAP_READABLE | T_MAP_WRITEABLE),
+			      .pages_writable = (flags & T_MAP_WRITEABLE) != 0 };
 	return op_end(m, map_pieces(m, a, &pc, 1, len,
 				    flags & T_MAP_FIXED_IOVA, iova, NULL));
 }
@@ -284,6 +294,7 @@ static int unmap_range(struct model *m, struct m_ioas *a, uint64_t start,
 			tail.iova = ce + 1;
 			tail.len = al - ce;
 			tail.uva = ar->uva + (uintptr_t)(ce + 1 - ar->iova);
+			tail.file_start = ar->file_start + (ce + 1 - ar->iova);
 			bytes += ce - cs + 1;
 			model_area_remove(m, a, i);
 			if (head.len) {
@@ -391,7 +402,9 @@ int model_ioas_copy(struct model *m, uint32_t dst_ioas, uint32_t src_ioas,
 			flags & (T_MAP_READABLE | T_MAP_WRITEABLE),
 			/* MB_COPY_IGNORES_WRITABLE (IOAS-10) */
 			ar->pages_writable ||
-				bug(m, MB_COPY_IGNORES_WRITABLE) };
+				bug(m, MB_COPY_IGNORES_WRITABLE),
+			ar->pin_err, ar->file,
+			ar->file_start + (cur - ar->iova) };
 		covered += pl - cur + 1;
 		if (pl == last)
 			break;
@@ -542,5 +555,107 @@ int model_ioas_option_huge_pages(struct model *m, uint32_t ioas_id, bool set,
 				return op_end(m, -EADDRINUSE);
 	}
 	a->no_large = true;
+	return op_end(m, 0);
+}
+
+/* iommufd_option_rlimit_mode() */
+int model_option_rlimit_mode(struct model *m, unsigned ctx, bool set,
+			     uint64_t *val)
+{
+	if (ctx >= m->p->nctx || ctx_closed(m, ctx))
+		return op_end(m, -EBADF);
+	if (!set) {
+		*val = m->rlimit_mm[ctx];
+		return op_end(m, 0);
+	}
+	/* MB_RLIMIT_MODE_LAX: the mode changes under existing objects, so
+	 * their pages are charged in one mode and released in the other
+	 * (IOAS-14) */
+	if (!model_ctx_empty(m, ctx) && !bug(m, MB_RLIMIT_MODE_LAX))
+		return op_end(m, -EBUSY);
+	if (*val > 1)
+		return op_end(m, -EINVAL);
+	m->rlimit_mm[ctx] = *val;
+	return op_end(m, 0);
+}
+
+/*
+ * iommufd_ioas_map_file() + iopt_map_file_pages(). The file's pages are
+ * reached through a shared mapping the model makes of it, so DMA lands in
+ * the file as it does when the kernel pins its folios. Pinning is lazy:
+ * a file memfd_pin_folios() refuses (not shmem or hugetlbfs) maps, and the
+ * first domain that must be filled fails EINVAL.
+ */
+int model_ioas_map_file(struct model *m, uint32_t ioas_id, uint32_t flags,
+			int fd, uint64_t start, uint64_t len, uint64_t *iova)
+{
+	const uint32_t valid = T_MAP_FIXED_IOVA | T_MAP_WRITEABLE |
+			       T_MAP_READABLE;
+	const uint64_t start_byte = start % M_PAGE;
+	struct m_ioas *a;
+	struct m_area pc;
+	struct statfs sfs;
+	uint64_t last;
+	void *map;
+
+	CLOSED_CHECK(m, ioas_id);
+	if (flags & ~valid)
+		return op_end(m, -EOPNOTSUPP);
+	if (((flags & T_MAP_FIXED_IOVA) && *iova >= UINT64_MAX) ||
+	    len >= UINT64_MAX)
+		return op_end(m, e_overflow(m));
+	if (!(flags & (T_MAP_WRITEABLE | T_MAP_READABLE)))
+		return op_end(m, -EINVAL);
+	a = get_ioas(m, ioas_id);
+	if (!a)
+		return op_end(m, model_lookup_err(m, ioas_id));
+	if (!len)
+		return op_end(m, -EINVAL);
+	if (__builtin_add_overflow(start, len - 1, &last))
+		return op_end(m, e_overflow(m));
+	if (fcntl(fd, F_GETFD) < 0)
+		return op_end(m, -EBADF);
+	pc = (struct m_area){ .len = len,
+			      .prot = flags & (T_MAP_READABLE | T_MAP_WRITEABLE),
+			      .pages_writable = (flags & T_MAP_WRITEABLE) != 0,
+			      .file = true, .file_start = start };
+	if (fstatfs(fd, &sfs) ||
+	    (sfs.f_type != TMPFS_MAGIC && sfs.f_type != HUGETLBFS_MAGIC)) {
+		pc.pin_err = -EINVAL;
+	} else {
+		/* MB_MAP_FILE_AT_ZERO: the range starts at file offset 0,
+		 * whatever start says (IOAS-15) */
+		map = mmap(NULL, len + start_byte, PROT_READ | PROT_WRITE,
+			   MAP_SHARED, fd,
+			   bug(m, MB_MAP_FILE_AT_ZERO) ?
+				   0 :
+				   (off_t)(start - start_byte));
+		if (map == MAP_FAILED)
+			pc.pin_err = -EINVAL;
+		else
+			pc.uva = (uintptr_t)map + start_byte;
+	}
+	return op_end(m, map_pieces(m, a, &pc, 1, len,
+				    flags & T_MAP_FIXED_IOVA, iova, NULL));
+}
+
+/* iommufd_ioas_change_process(): only MAP_FILE areas can move, in every
+ * IOAS of the context; otherwise nothing changes. */
+int model_ioas_change_process(struct model *m, unsigned ctx)
+{
+	if (ctx >= m->p->nctx || ctx_closed(m, ctx))
+		return op_end(m, -EBADF);
+	for (unsigned i = 0; i < M_MAX_IOAS; i++) {
+		const struct m_ioas *a = &m->ioas[i];
+
+		if (!a->used || a->ctx != ctx)
+			continue;
+		/* MB_CHANGE_PROCESS_USER_MAPS: user-VA maps are not
+		 * refused (IOAS-16) */
+		for (unsigned k = 0; k < a->narea; k++)
+			if (!a->area[k].file &&
+			    !bug(m, MB_CHANGE_PROCESS_USER_MAPS))
+				return op_end(m, -EINVAL);
+	}
 	return op_end(m, 0);
 }

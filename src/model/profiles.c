@@ -60,6 +60,23 @@
 		{ .group = 4, .iommu = 1, .max_pasid_log2 = 0 },            \
 	}
 
+/*
+ * SMMUv3-like instances (arm_smmu_get_resv_regions(): SW MSI at 0x8000000;
+ * arm_smmu_domain_alloc_paging_flags(): NEST_PARENT only alone; nesting
+ * through a vIOMMU of type ARM_SMMUV3, arm_vsmmu_init()).
+ */
+#define SMMU_IOMMU(has_dirty)                                               \
+	{                                                                   \
+		.aperture_end = BITS(48), .dirty = (has_dirty),             \
+		.pasid_paging = true, .nest_parent = true,                  \
+		.nest_parent_alone = true,                                  \
+		.dirty_with_pasid = true, .dirty_on_pasid = true,           \
+		.hw_info_type = IOMMU_HW_INFO_TYPE_ARM_SMMUV3,              \
+		.hw_info_len = sizeof(struct iommu_hw_info_arm_smmuv3),     \
+		.viommu_type = IOMMU_VIOMMU_TYPE_ARM_SMMUV3,                \
+		.nresv = 1, .resv = { SW_MSI_ARM },                         \
+	}
+
 #define DEFAULT_BODY                                                        \
 	.nctx = T_MAX_CTX, SIX_DEVS(20), .niommu = 2,                       \
 	.iommu = { X86_IOMMU0, X86_IOMMU1 }
@@ -151,26 +168,7 @@ static const struct model_profile profiles[] = {
 		.nctx = T_MAX_CTX,
 		SIX_DEVS(20),
 		.niommu = 2,
-		.iommu = {
-			{
-				.aperture_end = BITS(48), .dirty = true,
-				.pasid_paging = true, .nest_parent = true,
-				.nest_parent_alone = true,
-				.dirty_with_pasid = true, .dirty_on_pasid = true,
-				.hw_info_type = IOMMU_HW_INFO_TYPE_ARM_SMMUV3,
-				.hw_info_len = sizeof(struct iommu_hw_info_arm_smmuv3),
-				.nresv = 1, .resv = { SW_MSI_ARM },
-			},
-			{
-				.aperture_end = BITS(48), .dirty = false,
-				.pasid_paging = true, .nest_parent = true,
-				.nest_parent_alone = true,
-				.dirty_with_pasid = true, .dirty_on_pasid = true,
-				.hw_info_type = IOMMU_HW_INFO_TYPE_ARM_SMMUV3,
-				.hw_info_len = sizeof(struct iommu_hw_info_arm_smmuv3),
-				.nresv = 1, .resv = { SW_MSI_ARM },
-			},
-		},
+		.iommu = { SMMU_IOMMU(true), SMMU_IOMMU(false) },
 	},
 	{
 		/* viommu_domain_alloc_paging(): 64-bit input range, no
@@ -449,6 +447,39 @@ static const struct model_profile profiles[] = {
 	NEG("dev-dma-untranslated",
 	    "negative control: the last device's DMA never translates, even through its attached IOAS (as docs/findings.md F2)",
 	    "ATTACH-12", MB_DEV_DMA_UNTRANSLATED),
+	NEG("unknown-ioctl-reads-size",
+	    "negative control: every ioctl number reads the size field first, so an unknown number with a bad pointer gives EFAULT",
+	    "OBJ-2", MB_UNKNOWN_IOCTL_READS_SIZE),
+	NEG("replace-fault-blocks",
+	    "negative control: a replace onto an IOAS whose mapping cannot be pinned fails EFAULT but leaves the device blocked",
+	    "ATTACH-4", MB_REPLACE_FAULT_BLOCKS),
+	NEG("nest-nodata-einval",
+	    "negative control: a nested HWPT_ALLOC on a NEST_PARENT HWPT without driver data gives EINVAL, not EOPNOTSUPP",
+	    "NEST-1", MB_NEST_NODATA_EINVAL),
+	NEG("fault-flag-unmasked",
+	    "negative control: HWPT_ALLOC hands FAULT_ID_VALID to the driver, which refuses it even with a valid fault queue",
+	    "HWPT-4", MB_FAULT_FLAG_UNMASKED),
+	NEG("fault-queue-unheld",
+	    "negative control: an HWPT allocated with FAULT_ID_VALID takes no reference on its fault queue, so DESTROY of the queue succeeds",
+	    "FAULT-1", MB_FAULT_QUEUE_UNHELD),
+	NEG("rlimit-mode-lax",
+	    "negative control: IOMMU_OPTION_RLIMIT_MODE can be changed while the context holds objects",
+	    "IOAS-14", MB_RLIMIT_MODE_LAX),
+	NEG("map-file-at-zero",
+	    "negative control: IOMMU_IOAS_MAP_FILE maps the file from offset 0, ignoring start",
+	    "IOAS-15", MB_MAP_FILE_AT_ZERO),
+	NEG("change-process-user-maps",
+	    "negative control: IOMMU_IOAS_CHANGE_PROCESS succeeds while a user-VA mapping exists",
+	    "IOAS-16", MB_CHANGE_PROCESS_USER_MAPS),
+	NEG("invalidate-unbounded",
+	    "negative control: HWPT_INVALIDATE takes an entry_len above PAGE_SIZE",
+	    "NEST-3", MB_INVALIDATE_UNBOUNDED),
+	NEG("dirty-bitmap-lost",
+	    "negative control (7.2's behaviour, F5): GET_DIRTY_BITMAP into an unwritable bitmap clears the bits and returns 0",
+	    "DIRTY-4", MB_DIRTY_BITMAP_LOST),
+	NEG("invalidate-count-asked",
+	    "negative control: a HWPT_INVALIDATE that stops at a refused entry reports every entry handled",
+	    "NEST-5", MB_INVALIDATE_COUNT_ASKED),
 	/* The engine controls: a broken DMA engine on a correct IOMMU. They
 	 * break the evidence, not a rule, so every DMA invariant must lose
 	 * its PASS (tests/engine-controls.sh); DMA-1 is the one declared. */
@@ -469,6 +500,16 @@ static const struct model_profile profiles[] = {
 		.breaks = "PASID-10",
 		AMD_BODY,
 		.bug = MB_PASID_NOSUPPORT_EINVAL,
+	},
+	{
+		.name = "viommu-parent-unheld",
+		.description = "negative control: SMMUv3-like, a vIOMMU takes no reference on its NEST_PARENT HWPT",
+		.breaks = "NEST-4",
+		.nctx = T_MAX_CTX,
+		SIX_DEVS(20),
+		.niommu = 2,
+		.iommu = { SMMU_IOMMU(true), SMMU_IOMMU(false) },
+		.bug = MB_VIOMMU_PARENT_UNHELD,
 	},
 };
 

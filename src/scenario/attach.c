@@ -170,6 +170,34 @@ SCENARIO(attach, replace_failed_keeps_old,
 				"a failed replace (the target IOAS)");
 }
 
+SCENARIO(attach, replace_unpinnable_keeps_old,
+	 .title = "a replace onto an IOAS whose lazy mapping cannot be pinned fails EFAULT and keeps the old IOAS",
+	 .invariants = "ATTACH-4,DMA-1")
+{
+	struct keep_old k;
+	struct ranges rb;
+	uint64_t iova;
+	uint32_t iob;
+
+	keep_old_arrange(c, &k, dma_dev_or_first(c));
+	iob = new_ioas(c, "ATTACH-4", 0);
+	iova = tc_pick_iova(c, iob, PG, PG, 1);
+	/* B has no domain, so nothing is pinned yet: the MAP succeeds. */
+	map_fixed(c, "ATTACH-4", iob, tc_unpinnable_page(c), PG, iova, RW);
+	read_ranges(c, "ATTACH-4", iob, &rb);
+	/* iopt_table_add_domain() -> iopt_fill_domain() pins B's pages for
+	 * the new domain, and that fails. */
+	if (!CHECK_RET(c, "ATTACH-4",
+		       T_CALL(c->t, attach, k.f.dev, T_NO_PASID, iob, NULL),
+		       EFAULT))
+		tc_end(c);
+	keep_old_assert(c, &k, true);
+	expect_ranges_unchanged(c, "ATTACH-4", iob, &rb, false,
+				"a failed replace (the target IOAS)");
+	/* B took no reference: nothing is attached to it. */
+	CHECK_OK(c, "ATTACH-4", T_CALL(c->t, destroy, iob));
+}
+
 SCENARIO(attach, replace_other_iommu_keeps_old,
 	 .title = "a replace onto an HWPT of another IOMMU instance fails EINVAL and keeps the old IOAS",
 	 .invariants = "ATTACH-4,DMA-1,HWPT-5",

@@ -246,3 +246,47 @@ SCENARIO(dirty, bitmap_range_checks,
 		       errno_name(ret));
 	}
 }
+
+/*
+ * F5 (docs/findings.md): a bitmap the kernel cannot write. 7.2 pins the
+ * user bitmap lazily in iova_bitmap_set(), which returns silently when the
+ * pin fails, after the driver's read_and_clear_dirty() has cleared the bit;
+ * and iommu_read_and_clear_dirty() never looks at what
+ * iova_bitmap_for_each() returned. The contract: the read fails EFAULT and
+ * the dirty bits stay for the next read.
+ */
+SCENARIO(dirty, unwritable_bitmap_keeps_bits,
+	 .title = "GET_DIRTY_BITMAP into a bitmap the kernel cannot write fails EFAULT and clears nothing",
+	 .invariants = "DIRTY-4", .requires = REQ_DIRTY | REQ_DMA | REQ_HWPT_ALLOC)
+{
+	const uint64_t p = tc_page_size();
+	struct attached f;
+	uint64_t bits;
+	int ret;
+
+	dirty_setup(c, "DIRTY-4", &f);
+	REQUIRE(c, "DIRTY-4", T_CALL(c->t, set_dirty_tracking, f.pt, true));
+	/* The rule is the core's, about bits the IOMMU logged: the mock
+	 * logs them on request; elsewhere a DMA the IOMMU sees does. */
+	ret = T_CALL(c->t, mark_dirty, f.pt, f.iova + 2 * p, p);
+	if (ret == -T_UNSUPPORTED) {
+		if (c->caps->dma != DMA_REAL && c->caps->dma != DMA_MODELLED)
+			tc_skip(c, "needs DMA the IOMMU sees or a dirty-log op");
+		dirty_page(c, "DIRTY-4", &f, 2);
+	} else {
+		REQUIRE(c, "DIRTY-4", ret);
+	}
+	/* The bit is there right before the read under test. */
+	bits = read_bits(c, "DIRTY-4", &f, IOMMU_HWPT_GET_DIRTY_BITMAP_NO_CLEAR);
+	tc_log(c, "NO_CLEAR read before: bitmap 0x%llx", (unsigned long long)bits);
+	if (bits != 1ull << 2)
+		tc_skip(c, "page 2 was not logged dirty (bitmap 0x%llx): no positive control",
+			(unsigned long long)bits);
+	/* NULL: never mapped (mmap_min_addr), on every target. */
+	CHECK_RET(c, "DIRTY-4", T_CALL(c->t, get_dirty_bitmap, f.pt, f.iova,
+				       NPAGES * p, p, 0, NULL), EFAULT);
+	bits = read_bits(c, "DIRTY-4", &f, IOMMU_HWPT_GET_DIRTY_BITMAP_NO_CLEAR);
+	tc_check(c, "DIRTY-4", bits == 1ull << 2,
+		 "after a refused read into an unwritable bitmap the bitmap is 0x%llx, expected 0x4 (page 2 written): the dirty bit was lost",
+		 (unsigned long long)bits);
+}

@@ -36,6 +36,10 @@ size_t tc_page_size(void);
 void *tc_alloc(struct tc *c, size_t len);
 /* Same, backed by a huge page when possible; NULL if none available. */
 void *tc_alloc_huge(struct tc *c, size_t len);
+/* A page of user address space that cannot be pinned: a hole just
+ * unmapped where the target pins real memory, else NULL (the model has no
+ * address space, and treats NULL as unpinnable). */
+void *tc_unpinnable_page(struct tc *c);
 
 /* Deterministic byte pattern; a fresh seed per call of tc_new_seed(). */
 uint32_t tc_new_seed(struct tc *c);

@@ -122,10 +122,17 @@ SCENARIO(hwpt, bad_pt_id,
 
 /* --- HWPT-4 ------------------------------------------------------------- */
 
-/* What the contract allows HWPT_ALLOC(flags) to answer on dc. */
+/*
+ * What the contract allows HWPT_ALLOC(flags) to answer on dc. res[] holds
+ * the answers to the smaller flag values; fault says whether FAULT_ID_VALID
+ * named a real fault queue.
+ */
 static void check_flags_answer(struct tc *c, const struct dev_caps *dc,
-			       uint32_t f, const char *names, int ret)
+			       uint32_t f, const char *names, int ret,
+			       const int *res, bool fault)
 {
+	const uint32_t base = f & ~T_HWPT_FAULT_ID_VALID;
+
 	if ((f & T_HWPT_FAULT_ID_VALID) && (f & T_HWPT_NEST_PARENT)) {
 		/* Refused by the core whatever the driver does. */
 		tc_check_ret(c, "HWPT-1", names, ret,
@@ -133,6 +140,18 @@ static void check_flags_answer(struct tc *c, const struct dev_caps *dc,
 	} else if ((f & T_HWPT_DIRTY_TRACKING) && !dc->dirty_tracking) {
 		tc_check_ret(c, "HWPT-2", names, ret,
 			     (const int[]){ EOPNOTSUPP }, 1);
+	} else if ((f & T_HWPT_FAULT_ID_VALID) && fault && base) {
+		/* iommufd_hwpt_paging_alloc() hands the driver the flags
+		 * without FAULT_ID_VALID, and the queue exists: the same
+		 * answer as without the flag. */
+		tc_check(c, "HWPT-4", ret == res[base],
+			 "%swith a valid fault queue: %s, the same flags without FAULT_ID_VALID: %s",
+			 names, errno_name(ret), errno_name(res[base]));
+	} else if ((f & T_HWPT_FAULT_ID_VALID) && fault) {
+		/* Alone it reaches the driver as flags 0 where it has
+		 * domain_alloc_paging_flags, and is refused where not. */
+		tc_check_ret(c, "HWPT-4", names, ret,
+			     (const int[]){ 0, EOPNOTSUPP }, 2);
 	} else if (f & T_HWPT_FAULT_ID_VALID) {
 		/*
 		 * The ops table cannot make a fault queue, so FAULT_ID_VALID
@@ -157,11 +176,21 @@ SCENARIO(hwpt, flag_sweep,
 {
 	const struct dev_caps *dc = &c->caps->dev[0];
 	char names[80], works[512] = "";
+	int res[ALL_FLAGS + 1];
+	bool any_flag_works = false;
+	uint32_t ioas, fault = 0;
 	size_t used = 0;
-	uint32_t ioas;
+	int fret;
 
 	bind_dev(c, "HWPT-4", 0, 0);
 	ioas = new_ioas(c, "HWPT-4", 0);
+	/* A real fault queue for FAULT_ID_VALID, where the target has one. */
+	fret = T_CALL(c->t, fault_queue_alloc, 0, &fault);
+	if (fret && fret != -T_UNSUPPORTED)
+		tc_skip(c, "IOMMU_FAULT_QUEUE_ALLOC failed (%s): kernel without fault queues",
+			errno_name(fret));
+	tc_log(c, "FAULT_ID_VALID names %s", fret ? "fault ID 0 (no fault queue op)" :
+						   "a fault queue");
 	for (uint32_t f = 0; f <= ALL_FLAGS; f++) {
 		uint32_t hwpt = 0, probe, again;
 		int ret;
@@ -170,13 +199,21 @@ SCENARIO(hwpt, flag_sweep,
 		 * taken (IDs are lowest-free-first). */
 		probe = new_ioas(c, "HWPT-4", 0);
 		destroy_obj(c, "HWPT-4", probe);
-		ret = T_CALL(c->t, hwpt_alloc, 0, ioas, f, 0, NULL, 0, &hwpt);
+		if (!fret && (f & T_HWPT_FAULT_ID_VALID))
+			ret = T_CALL(c->t, hwpt_alloc_fault, 0, ioas, f, fault,
+				     &hwpt);
+		else
+			ret = T_CALL(c->t, hwpt_alloc, 0, ioas, f, 0, NULL, 0,
+				     &hwpt);
 		if (ret == -T_UNSUPPORTED)
 			tc_skip(c, "target cannot allocate HWPTs");
+		res[f] = ret;
+		if (!ret && f && !(f & T_HWPT_FAULT_ID_VALID))
+			any_flag_works = true;
 		tc_log(c, "dev 0 (%s) flags %s: %s", dc->name,
 		       flag_names(f, names, sizeof(names)),
 		       ret ? errno_name(ret) : "works");
-		check_flags_answer(c, dc, f, names, ret);
+		check_flags_answer(c, dc, f, names, ret, res, !fret);
 		if (ret) {
 			again = new_ioas(c, "HWPT-4", 0);
 			tc_check(c, "HWPT-4", again == probe,
@@ -193,6 +230,13 @@ SCENARIO(hwpt, flag_sweep,
 	}
 	tc_log(c, "dev 0 (%s) accepts paging flags: %s", dc->name,
 	       works[0] ? works : "(none)");
+	/* FAULT_ID_VALID alone is refused only by a driver without
+	 * domain_alloc_paging_flags, which refuses every other flag too. */
+	if (!fret)
+		tc_check(c, "HWPT-4",
+			 !(res[T_HWPT_FAULT_ID_VALID] && any_flag_works),
+			 "FAULT_ID_VALID alone refused (%s) while other paging flags work",
+			 errno_name(res[T_HWPT_FAULT_ID_VALID]));
 	/* Every refused combination left nothing on the IOAS. */
 	CHECK_OK(c, "HWPT-4", T_CALL(c->t, destroy, ioas));
 }

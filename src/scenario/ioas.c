@@ -7,26 +7,13 @@
  * io_pagetable.c (iopt_check_iova, iopt_alloc_iova, iopt_insert_area,
  * iopt_unmap_iova_range, iopt_table_add_domain, iopt_disable_large_pages).
  */
+#include <errno.h>
 #include <linux/iommufd.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
 #include "fixture.h"
-
-/* A page-sized user address that was just unmapped: a real hole where the
- * target pins real memory (not the model, which has no address space). */
-static void *unmapped_user_page(struct tc *c)
-{
-	size_t p = tc_page_size();
-	void *hole = mmap(NULL, p, PROT_READ | PROT_WRITE,
-			  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-
-	if (hole == MAP_FAILED)
-		tc_skip(c, "mmap failed");
-	munmap(hole, p);
-	return hole;
-}
 
 /* --- IOAS-1: MAP argument checks ------------------------------------------ */
 
@@ -63,7 +50,7 @@ SCENARIO(ioas, map_bad_user_address,
 	/* With a domain attached the pages are pinned at MAP time. */
 	attached_setup(c, "IOAS-1", &f, 0, NULL);
 	iova = tc_pick_iova(c, f.ioas, p, 0, 0);
-	hole = unmapped_user_page(c);
+	hole = tc_unpinnable_page(c);
 	/* Pinning fails: EFAULT in practice, ENOMEM allowed. Page 0 is
 	 * never mapped (mmap_min_addr); a freshly unmapped page is a real
 	 * hole only where the target pins real memory (not the model). */
@@ -89,9 +76,7 @@ SCENARIO(ioas, map_bad_user_address_bare,
 	bind_dev(c, "IOAS-1", 0, 0);
 	ioas = new_ioas(c, "IOAS-1", 0);
 	iova = tc_pick_iova(c, ioas, p, 0, 0);
-	hole = unmapped_user_page(c);
-	if (!c->caps->pins_user_memory)
-		hole = NULL; /* the target cannot tell a real hole */
+	hole = tc_unpinnable_page(c);
 	/* Nothing is pinned without a domain: accepted. */
 	CHECK_OK(c, "IOAS-1", map_fixed_rc(c, ioas, hole, p, iova, RW));
 	CHECK_RET(c, "IOAS-1", T_CALL(c->t, attach, 0, T_NO_PASID, ioas, NULL),
@@ -544,6 +529,17 @@ SCENARIO(ioas, iova_wrap_eoverflow,
 				       RW | T_MAP_FIXED_IOVA, x, UINT64_MAX,
 				       &got), EOVERFLOW);
 	expect_mapped_bytes(c, "IOAS-11", dst, 0, "refused wrapping COPYs");
+	/* A length of ~0 overflows from any IOVA but 0: iova 0 with
+	 * U64_MAX is unmap-all, tested before the overflow rule. */
+	CHECK_RET(c, "IOAS-11", T_CALL(c->t, ioas_unmap, b.ioas, p, UINT64_MAX,
+				       &n), EOVERFLOW);
+	n = 0;
+	CHECK_OK(c, "IOAS-11",
+		 T_CALL(c->t, ioas_unmap, b.ioas, 0, UINT64_MAX, &n));
+	tc_check(c, "IOAS-11", n == 2 * p,
+		 "UNMAP iova 0 length ~0 (unmap-all) reported %llu bytes, %llu were mapped",
+		 (unsigned long long)n, (unsigned long long)(2 * p));
+	expect_mapped_bytes(c, "IOAS-11", b.ioas, 0, "unmap-all");
 }
 
 /* --- IOAS-12: a mapping a new domain cannot honour ------------------------ */
@@ -722,4 +718,277 @@ SCENARIO(ioas, huge_pages_refused_in_use,
 		  tc_pick_iova(c, f.ioas, p, 0, 0), RW);
 	CHECK_RET(c, "IOAS-13", huge_pages_set_rc(c, f.ioas, 0), EINVAL);
 	expect_huge_pages(c, f.ioas, 1, "after a refused clear");
+}
+
+/* --- IOAS-14: IOMMU_OPTION_RLIMIT_MODE ------------------------------------ */
+
+/* OPTION(RLIMIT_MODE) sent raw on context ctx with the given fields. */
+static int rlimit_raw(struct tc *c, unsigned ctx, uint32_t object_id,
+		      uint16_t op)
+{
+	struct iommu_option o;
+
+	memset(&o, 0, sizeof(o));
+	o.size = sizeof(o);
+	o.option_id = IOMMU_OPTION_RLIMIT_MODE;
+	o.op = op;
+	o.object_id = object_id;
+	return T_CALL(c->t, raw_ioctl, ctx, IOMMU_OPTION, &o);
+}
+
+/* The mode reads back as want. */
+static void expect_rlimit_mode(struct tc *c, unsigned ctx, uint64_t want,
+			       const char *after)
+{
+	uint64_t v = 0xdead;
+
+	if (!CHECK_OK(c, "IOAS-14", T_CALL(c->t, option_rlimit_mode, ctx,
+					   false, &v)))
+		return;
+	tc_check(c, "IOAS-14", v == want,
+		 "RLIMIT_MODE reads %llu after %s, expected %llu",
+		 (unsigned long long)v, after, (unsigned long long)want);
+}
+
+static int set_rlimit_mode(struct tc *c, unsigned ctx, uint64_t val)
+{
+	return T_CALL(c->t, option_rlimit_mode, ctx, true, &val);
+}
+
+SCENARIO(ioas, rlimit_mode_option,
+	 .title = "IOMMU_OPTION_RLIMIT_MODE: per-user by default, settable only on an empty context, 0 or 1",
+	 .invariants = "IOAS-14", .requires = REQ_2CTX)
+{
+	const unsigned ctx = 1;
+	uint64_t v;
+	uint32_t ioas;
+	int ret;
+
+	/* A context nobody has used: closing it hands back a fresh one. */
+	ret = T_CALL(c->t, close_ctx, ctx);
+	if (ret && ret != -T_UNSUPPORTED)
+		REQUIRE(c, "IOAS-14", ret);
+	ret = T_CALL(c->t, option_rlimit_mode, ctx, false, &v);
+	if (ret == -T_UNSUPPORTED)
+		tc_skip(c, "target cannot reach IOMMU_OPTION_RLIMIT_MODE");
+	expect_rlimit_mode(c, ctx, 0, "open (a /dev/iommu context)");
+	CHECK_OK(c, "IOAS-14", set_rlimit_mode(c, ctx, 1));
+	expect_rlimit_mode(c, ctx, 1, "SET 1");
+	CHECK_OK(c, "IOAS-14", set_rlimit_mode(c, ctx, 0));
+	expect_rlimit_mode(c, ctx, 0, "SET 0");
+	CHECK_RET(c, "IOAS-14", set_rlimit_mode(c, ctx, 2), EINVAL);
+	expect_rlimit_mode(c, ctx, 0, "a refused SET 2");
+	/* The option belongs to the context: object_id must be 0; an op
+	 * other than GET/SET is unsupported. */
+	ret = rlimit_raw(c, ctx, 1, IOMMU_OPTION_OP_GET);
+	if (ret != -T_UNSUPPORTED)
+		CHECK_RET(c, "IOAS-14", ret, EOPNOTSUPP);
+	ret = rlimit_raw(c, ctx, 0, 3);
+	if (ret != -T_UNSUPPORTED)
+		CHECK_RET(c, "IOAS-14", ret, EOPNOTSUPP);
+	/* Once the context holds an object the mode is fixed. */
+	REQUIRE(c, "IOAS-14", T_CALL(c->t, ioas_alloc, ctx, &ioas));
+	CHECK_RET(c, "IOAS-14", set_rlimit_mode(c, ctx, 1), EBUSY);
+	expect_rlimit_mode(c, ctx, 0, "a SET refused EBUSY");
+	destroy_obj(c, "IOAS-14", ioas);
+	/* Empty again, it can change. */
+	CHECK_OK(c, "IOAS-14", set_rlimit_mode(c, ctx, 1));
+	expect_rlimit_mode(c, ctx, 1, "SET 1 on the emptied context");
+	/* A bound device is an object of the context too. */
+	bind_dev(c, "IOAS-14", 0, ctx);
+	CHECK_RET(c, "IOAS-14", set_rlimit_mode(c, ctx, 0), EBUSY);
+	expect_rlimit_mode(c, ctx, 1, "a SET refused with a bound device");
+}
+
+/* --- IOAS-15: IOMMU_IOAS_MAP_FILE ----------------------------------------- */
+
+/* A memfd of npages pages, or SKIP; its fd is closed at case exit with
+ * the process. */
+static int new_memfd(struct tc *c, unsigned npages)
+{
+	int fd = memfd_create("iommu-conformance", MFD_CLOEXEC);
+
+	if (fd < 0)
+		tc_skip(c, "memfd_create failed: %s", strerror(errno));
+	if (ftruncate(fd, (off_t)(npages * PG)))
+		tc_skip(c, "ftruncate of the memfd failed: %s", strerror(errno));
+	return fd;
+}
+
+/* The file's pages as this process sees them. */
+static uint8_t *memfd_view(struct tc *c, int fd, unsigned npages)
+{
+	void *v = mmap(NULL, npages * PG, PROT_READ | PROT_WRITE, MAP_SHARED,
+		       fd, 0);
+
+	if (v == MAP_FAILED)
+		tc_skip(c, "mmap of the memfd failed: %s", strerror(errno));
+	return v;
+}
+
+static int map_file_rc(struct tc *c, uint32_t ioas, uint32_t flags, int fd,
+		       uint64_t start, uint64_t len, uint64_t iova)
+{
+	int ret = T_CALL(c->t, ioas_map_file, ioas, flags | T_MAP_FIXED_IOVA,
+			 fd, start, len, &iova);
+
+	if (ret == -T_UNSUPPORTED)
+		tc_skip(c, "target cannot send IOMMU_IOAS_MAP_FILE");
+	if (ret == -ENOTTY)
+		tc_skip(c, "kernel without IOMMU_IOAS_MAP_FILE (before 6.14)");
+	return ret;
+}
+
+SCENARIO(ioas, map_file_memfd_dma,
+	 .title = "MAP_FILE of a memfd range translates to the file's pages at that offset",
+	 .invariants = "IOAS-15,DMA-1", .requires = REQ_DMA)
+{
+	const uint64_t off = PG; /* file offset of the mapping */
+	struct attached f;
+	uint8_t *view;
+	uint64_t iova;
+	uint32_t seed;
+	int fd;
+
+	attached_setup(c, "IOAS-15", &f, need_dma_dev(c),
+		       &(struct attached_opts){ .len = PG, .warm = true });
+	fd = new_memfd(c, 3);
+	view = memfd_view(c, fd, 3);
+	iova = tc_pick_iova(c, f.ioas, PG, PG, 1);
+	CHECK_OK(c, "IOAS-15", map_file_rc(c, f.ioas, RW, fd, off, PG, iova));
+	/* The page before the mapped range must stay as it is. */
+	seed = mem_mark(c, view, off);
+	tc_dma_write(c, "IOAS-15", f.dev, T_NO_PASID, iova, view + off,
+		     DMA_LEN, true);
+	mem_unchanged(c, "IOAS-15", view, off, seed,
+		      "the file page before the mapped offset");
+	/* And the device reads what the file holds there. */
+	tc_dma_read(c, "IOAS-15", f.dev, T_NO_PASID, iova, view + off,
+		    DMA_LEN, true);
+	expect_mapped_bytes(c, "IOAS-15", f.ioas, 2 * PG,
+			    "a MAP and a MAP_FILE of a page each");
+}
+
+SCENARIO(ioas, map_file_argument_checks,
+	 .title = "MAP_FILE follows MAP's argument rules and refuses a bad fd (EBADF)",
+	 .invariants = "IOAS-15")
+{
+	struct bare_ioas b;
+	int fd;
+
+	bare_ioas_setup(c, "IOAS-15", &b, 1, 4);
+	fd = new_memfd(c, 2);
+	CHECK_RET(c, "IOAS-15", map_file_rc(c, b.ioas, 0, fd, 0, PG, b.iova),
+		  EINVAL);
+	CHECK_RET(c, "IOAS-15", map_file_rc(c, b.ioas, RW, fd, 0, 0, b.iova),
+		  EINVAL);
+	CHECK_RET(c, "IOAS-15",
+		  map_file_rc(c, b.ioas, RW | (1u << 12), fd, 0, PG, b.iova),
+		  EOPNOTSUPP);
+	CHECK_RET(c, "IOAS-15", map_file_rc(c, b.ioas, RW, -1, 0, PG, b.iova),
+		  EBADF);
+	CHECK_RET(c, "IOAS-15",
+		  map_file_rc(c, b.ioas, RW, fd, UINT64_MAX - PG + 1, 2 * PG,
+			      b.iova),
+		  EOVERFLOW);
+	expect_mapped_bytes(c, "IOAS-15", b.ioas, 0, "refused MAP_FILEs");
+	CHECK_OK(c, "IOAS-15", map_file_rc(c, b.ioas, RW, fd, 0, 2 * PG,
+					   b.iova));
+	expect_mapped_bytes(c, "IOAS-15", b.ioas, 2 * PG, "a 2-page MAP_FILE");
+}
+
+SCENARIO(ioas, map_file_unpinnable_fails_at_attach,
+	 .title = "MAP_FILE of a file memfd_pin_folios() refuses maps lazily; the attach that pins it fails EINVAL",
+	 .invariants = "IOAS-15")
+{
+	uint32_t ioas;
+	uint64_t iova;
+	int p[2];
+
+	if (pipe(p))
+		tc_skip(c, "pipe failed");
+	bind_dev(c, "IOAS-15", 0, 0);
+	ioas = new_ioas(c, "IOAS-15", 0);
+	iova = tc_pick_iova(c, ioas, PG, 0, 0);
+	/* No domain: nothing is pinned, so a pipe maps. */
+	CHECK_OK(c, "IOAS-15", map_file_rc(c, ioas, RW, p[0], 0, PG, iova));
+	CHECK_RET(c, "IOAS-15", T_CALL(c->t, attach, 0, T_NO_PASID, ioas, NULL),
+		  EINVAL);
+	unmap_exact(c, "IOAS-15", ioas, iova, PG);
+	CHECK_OK(c, "IOAS-15", T_CALL(c->t, attach, 0, T_NO_PASID, ioas, NULL));
+	/* With the domain there, the same MAP_FILE fails at once. */
+	CHECK_RET(c, "IOAS-15", map_file_rc(c, ioas, RW, p[0], 0, PG, iova),
+		  EINVAL);
+	expect_mapped_bytes(c, "IOAS-15", ioas, 0, "a refused MAP_FILE");
+}
+
+/* --- IOAS-16: IOMMU_IOAS_CHANGE_PROCESS ----------------------------------- */
+
+static int change_process_rc(struct tc *c, unsigned ctx, bool in_child)
+{
+	int ret = T_CALL(c->t, ioas_change_process, ctx, in_child);
+
+	if (ret == -T_UNSUPPORTED)
+		tc_skip(c, "target cannot send IOMMU_IOAS_CHANGE_PROCESS");
+	if (ret == -ENOTTY)
+		tc_skip(c, "kernel without IOMMU_IOAS_CHANGE_PROCESS (before 6.14)");
+	return ret;
+}
+
+SCENARIO(ioas, change_process_file_maps_only,
+	 .title = "CHANGE_PROCESS moves a context holding only MAP_FILE mappings; a user-VA mapping anywhere refuses it EINVAL",
+	 .invariants = "IOAS-16,DMA-1")
+{
+	const unsigned dev = dma_dev_or_first(c);
+	const bool dma = dev_has_dma(c, dev);
+	uint64_t iova, uiova;
+	uint32_t ioas, other;
+	uint8_t *view;
+	int fd;
+
+	bind_dev(c, "IOAS-16", dev, 0);
+	ioas = new_ioas(c, "IOAS-16", 0);
+	attach_rid(c, "IOAS-16", dev, ioas);
+	/* An empty context's worth: nothing to move, nothing refused. */
+	CHECK_OK(c, "IOAS-16", change_process_rc(c, 0, true));
+	fd = new_memfd(c, 1);
+	view = memfd_view(c, fd, 1);
+	iova = tc_pick_iova(c, ioas, PG, PG, 1);
+	REQUIRE(c, "IOAS-16", map_file_rc(c, ioas, RW, fd, 0, PG, iova));
+	CHECK_OK(c, "IOAS-16", change_process_rc(c, 0, true));
+	CHECK_OK(c, "IOAS-16", change_process_rc(c, 0, false));
+	/* The moved mapping still translates to the file. */
+	if (dma)
+		tc_dma_write(c, "IOAS-16", dev, T_NO_PASID, iova, view,
+			     DMA_LEN, true);
+	/* A user-VA mapping in another IOAS of the context blocks it. */
+	other = new_ioas(c, "IOAS-16", 0);
+	uiova = tc_pick_iova(c, other, PG, 0, 0);
+	map_fixed(c, "IOAS-16", other, tc_alloc(c, PG), PG, uiova, RW);
+	CHECK_RET(c, "IOAS-16", change_process_rc(c, 0, true), EINVAL);
+	CHECK_RET(c, "IOAS-16", change_process_rc(c, 0, false), EINVAL);
+	if (dma)
+		tc_dma_write(c, "IOAS-16", dev, T_NO_PASID, iova, view,
+			     DMA_LEN, true);
+	/* Gone again, the move works again. */
+	unmap_exact(c, "IOAS-16", other, uiova, PG);
+	CHECK_OK(c, "IOAS-16", change_process_rc(c, 0, true));
+}
+
+SCENARIO(ioas, change_process_reserved_field,
+	 .title = "CHANGE_PROCESS with a non-zero __reserved gives EOPNOTSUPP",
+	 .invariants = "IOAS-16")
+{
+	struct iommu_ioas_change_process cp = { .size = sizeof(cp),
+						.__reserved = 1 };
+	int ret = T_CALL(c->t, raw_ioctl, 0, IOMMU_IOAS_CHANGE_PROCESS, &cp);
+
+	if (ret == -T_UNSUPPORTED)
+		tc_skip(c, "target cannot send raw IOMMU_IOAS_CHANGE_PROCESS");
+	if (ret == -ENOTTY)
+		tc_skip(c, "kernel without IOMMU_IOAS_CHANGE_PROCESS (before 6.14)");
+	CHECK_RET(c, "IOAS-16", ret, EOPNOTSUPP);
+	cp.__reserved = 0;
+	CHECK_OK(c, "IOAS-16",
+		 T_CALL(c->t, raw_ioctl, 0, IOMMU_IOAS_CHANGE_PROCESS, &cp));
 }

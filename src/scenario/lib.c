@@ -67,6 +67,21 @@ void *tc_alloc(struct tc *c, size_t len)
 	return case_buf(p, sz);
 }
 
+void *tc_unpinnable_page(struct tc *c)
+{
+	size_t p = tc_page_size();
+	void *hole;
+
+	if (!c->caps->pins_user_memory)
+		return NULL;
+	hole = mmap(NULL, p, PROT_READ | PROT_WRITE,
+		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (hole == MAP_FAILED)
+		tc_skip(c, "mmap failed");
+	munmap(hole, p);
+	return hole;
+}
+
 /* kB of anonymous huge pages backing the VMA that holds addr (smaps). */
 static unsigned long thp_kb(const void *addr)
 {

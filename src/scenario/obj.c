@@ -160,6 +160,25 @@ SCENARIO(obj, unknown_ioctl_enotty,
 	skip_if_none(c, ran);
 }
 
+SCENARIO(obj, unknown_ioctl_null_arg,
+	 .title = "a number outside iommufd's table is ENOTTY before the argument is read; inside it the size is read first",
+	 .invariants = "OBJ-2")
+{
+	unsigned ran = 0;
+
+	/* iommufd_fops_ioctl() hands numbers past the table to
+	 * iommufd_vfio_ioctl() before get_user() of the size, so even a
+	 * NULL argument is "not a typewriter". */
+	raw_expect(c, "OBJ-2", "_IO(';', 0xff), NULL argument",
+		   _IO(IOMMUFD_TYPE, 0xff), NULL, ENOTTY, &ran);
+	/* A number inside the table reads the size before it compares
+	 * the encoding: the NULL argument faults first. */
+	raw_expect(c, "OBJ-2", "_IOWR(';', IOAS_ALLOC nr, struct), NULL argument",
+		   _IOWR(IOMMUFD_TYPE, IOMMUFD_CMD_IOAS_ALLOC,
+			 struct iommu_ioas_alloc), NULL, EFAULT, &ran);
+	skip_if_none(c, ran);
+}
+
 /* --- OBJ-3: reserved fields and unknown flags ----------------------------- */
 
 SCENARIO(obj, reserved_fields_ioas,

@@ -212,6 +212,32 @@ SCENARIO(pasid, failed_replace_keeps_old,
 	CHECK_OK(c, "PASID-7", T_CALL(c->t, destroy, p.pasid.hwpt));
 }
 
+SCENARIO(pasid, driver_failed_replace_keeps_old,
+	 .title = "a PASID replace the driver fails (mock PASID 1024) keeps the old domain on that PASID",
+	 .invariants = "PASID-7", .requires = REQ_PASID | REQ_HWPT_ALLOC)
+{
+	struct pasid_dev p;
+	uint32_t fp;
+	int ret;
+
+	pasid_dev_setup(c, "PASID-7", &p, 0);
+	ret = T_CALL(c->t, pasid_replace_fault, p.dev, &fp);
+	if (ret == -T_UNSUPPORTED)
+		tc_skip(c, "target cannot make the driver fail a PASID replace");
+	REQUIRE(c, "PASID-7", ret);
+	attach_pasid(c, "PASID-7", p.dev, fp, p.pasid.hwpt);
+	pasid_dma(c, "PASID-7", &p, fp, &p.pasid, true);
+	/* The driver's own error comes back, and nothing moved. */
+	CHECK_RET(c, "PASID-7", T_CALL(c->t, attach, p.dev, fp, p.pasid2.hwpt,
+				       NULL), ENOMEM);
+	pasid_dma(c, "PASID-7", &p, fp, &p.pasid, true);
+	/* The old HWPT is still held by that PASID, the new one by none. */
+	CHECK_RET(c, "PASID-7", T_CALL(c->t, destroy, p.pasid.hwpt), EBUSY);
+	CHECK_OK(c, "PASID-7", T_CALL(c->t, destroy, p.pasid2.hwpt));
+	detach_pasid(c, "PASID-7", p.dev, fp);
+	CHECK_OK(c, "PASID-7", T_CALL(c->t, destroy, p.pasid.hwpt));
+}
+
 SCENARIO(pasid, detach_one_pasid_only,
 	 .title = "detaching a PASID blocks that PASID only; the RID and other PASIDs keep translating",
 	 .invariants = "PASID-8", .requires = REQ_PASID | REQ_HWPT_ALLOC)

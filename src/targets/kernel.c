@@ -505,6 +505,8 @@ static void k_close(struct target *t)
 	}
 	if (k->win_mem)
 		munmap(k->win_mem, k->win_len);
+	if (k->win_fd >= 0)
+		close(k->win_fd);
 	for (unsigned c = 0; c < KT_NCTX; c++)
 		if (k->ufd[c] >= 0)
 			close(k->ufd[c]);
@@ -538,6 +540,12 @@ static const struct target_ops kernel_ops = {
 	.bind_second_fd = k_bind_second_fd,
 	.inject_fail_nth = k_inject_fail_nth,
 	.close = k_close,
+	.fault_queue_alloc = kt_fault_queue_alloc,
+	.hwpt_alloc_fault = kt_hwpt_alloc_fault,
+	.option_rlimit_mode = kt_option_rlimit_mode,
+	.ioas_map_file = kt_ioas_map_file,
+	.ioas_change_process = kt_ioas_change_process,
+	.viommu_alloc = kt_viommu_alloc,
 };
 
 
@@ -559,6 +567,7 @@ static struct target *open_discovered(const struct target_discovery *disc,
 	k->facts = *f;
 	k->t.caps.profile = k->facts.profile;
 	k->fail_nth_fd = -1;
+	k->win_fd = -1;
 	for (unsigned c = 0; c < KT_NCTX; c++)
 		k->ufd[c] = -1;
 	k->ndev = f->ndev;

@@ -54,8 +54,19 @@ int kt_window_alloc(struct kt *k)
 
 	if (!have_window(k))
 		return 0;
-	m = mmap(NULL, window_len(k), PROT_READ | PROT_WRITE,
-		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+	/* A memfd, so the window can go in by IOAS_MAP_FILE: a context
+	 * holding only file mappings may CHANGE_PROCESS (IOAS-16), and the
+	 * suite's own pages must not change what a scenario observes. */
+	k->win_fd = memfd_create("ic-dma-window", MFD_CLOEXEC);
+	if (k->win_fd >= 0 && ftruncate(k->win_fd, (off_t)window_len(k))) {
+		close(k->win_fd);
+		k->win_fd = -1;
+	}
+	m = k->win_fd >= 0 ?
+		    mmap(NULL, window_len(k), PROT_READ | PROT_WRITE,
+			 MAP_SHARED | MAP_POPULATE, k->win_fd, 0) :
+		    mmap(NULL, window_len(k), PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
 	if (m == MAP_FAILED)
 		return -ENOMEM;
 	k->win_mem = m;
@@ -66,9 +77,16 @@ int kt_window_alloc(struct kt *k)
 static int window_map(struct kt *k, unsigned ctx, uint32_t raw)
 {
 	uint64_t iova = k->facts.window.start;
+	int ret = -EOPNOTSUPP;
 
-	return ufd_ioas_map(k->ufd[ctx], raw, MAP_RW, k->win_mem, k->win_len,
-			    &iova);
+	if (k->win_fd >= 0)
+		ret = ufd_ioas_map_file(k->ufd[ctx], raw, MAP_RW, k->win_fd, 0,
+					k->win_len, &iova);
+	/* A kernel before IOAS_MAP_FILE (6.13): a user-VA mapping. */
+	if (ret == -ENOTTY || ret == -EOPNOTSUPP)
+		ret = ufd_ioas_map(k->ufd[ctx], raw, MAP_RW, k->win_mem,
+				   k->win_len, &iova);
+	return ret;
 }
 
 static int window_unmap(struct kt *k, unsigned ctx, uint32_t raw)

@@ -103,6 +103,7 @@ struct kt {
 	bool ctx_closed[KT_NCTX];
 	void *win_mem; /* the bounce pages, window-sized */
 	size_t win_len;
+	int win_fd;    /* the memfd behind win_mem; -1: anonymous memory */
 	int fail_nth_fd;
 };
 
@@ -125,5 +126,17 @@ int kt_option_huge_pages(struct kt *k, unsigned ctx, uint32_t raw, bool set,
 int kt_dma(struct target *t, unsigned dev, uint32_t pasid, enum dma_dir dir,
 	   uint64_t iova, void *buf, size_t len, char *ev, size_t evlen);
 void kt_engine_drop(struct kdev *d);
+
+/* kernel_uapi2.c: the ops appended for issue 15 */
+int kt_fault_queue_alloc(struct target *t, unsigned ctx, uint32_t *fault_id);
+int kt_hwpt_alloc_fault(struct target *t, unsigned dev, uint32_t pt_id,
+			uint32_t flags, uint32_t fault_id, uint32_t *hwpt_id);
+int kt_option_rlimit_mode(struct target *t, unsigned ctx, bool set,
+			  uint64_t *val);
+int kt_viommu_alloc(struct target *t, unsigned dev, uint32_t hwpt_id,
+		    uint32_t type, uint32_t flags, uint32_t *viommu_id);
+int kt_ioas_change_process(struct target *t, unsigned ctx, bool in_child);
+int kt_ioas_map_file(struct target *t, uint32_t ioas_id, uint32_t flags,
+		     int fd, uint64_t start, uint64_t len, uint64_t *iova);
 
 #endif

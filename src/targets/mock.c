@@ -42,6 +42,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/utsname.h>
 #include <unistd.h>
@@ -285,6 +286,123 @@ static int m_hwpt_alloc(struct target *t, unsigned dev, uint32_t pt_id,
 		note_hwpt(t, d->ctx, raw);
 		*hwpt_id = T_ID_MAKE(d->ctx, raw);
 	}
+	return ret;
+}
+
+static int m_hwpt_alloc_fault(struct target *t, unsigned dev, uint32_t pt_id,
+			      uint32_t flags, uint32_t fault_id,
+			      uint32_t *hwpt_id)
+{
+	struct mdev *d = mdev_of(t, dev);
+	uint32_t raw;
+	int ret;
+
+	if (!d || !d->bound)
+		return -T_UNSUPPORTED;
+	ret = ufd_hwpt_alloc(M(t)->fd[d->ctx], flags, d->idev, raw_id(t, pt_id),
+			     IOMMU_HWPT_DATA_NONE, NULL, 0, raw_id(t, fault_id),
+			     &raw);
+	if (!ret) {
+		note_hwpt(t, d->ctx, raw);
+		*hwpt_id = T_ID_MAKE(d->ctx, raw);
+	}
+	return ret;
+}
+
+static int m_fault_queue_alloc(struct target *t, unsigned ctx,
+			       uint32_t *fault_id)
+{
+	uint32_t raw;
+	int fd, ret;
+
+	if (ctx >= t->caps.nctx)
+		return -T_UNSUPPORTED;
+	ret = ufd_fault_queue_alloc(M(t)->fd[ctx], &raw, &fd);
+	if (ret)
+		return ret;
+	close(fd);
+	*fault_id = T_ID_MAKE(ctx, raw);
+	return 0;
+}
+
+static int m_option_rlimit_mode(struct target *t, unsigned ctx, bool set,
+				uint64_t *val)
+{
+	if (ctx >= t->caps.nctx)
+		return -T_UNSUPPORTED;
+	return ufd_option(M(t)->fd[ctx], IOMMU_OPTION_RLIMIT_MODE,
+			  set ? IOMMU_OPTION_OP_SET : IOMMU_OPTION_OP_GET, 0,
+			  val);
+}
+
+/* The probe finds a translation by the user page it maps to: a shared
+ * mapping of the file gives its pages a user address to compare against
+ * (and to copy the probe's bytes through). */
+static int m_ioas_map_file(struct target *t, uint32_t ioas_id, uint32_t flags,
+			   int fd, uint64_t start, uint64_t len, uint64_t *iova)
+{
+	const uint64_t off = start % PG;
+	void *view;
+	int ret;
+
+	ret = ufd_ioas_map_file(ctx_fd(t, ioas_id), raw_id(t, ioas_id), flags,
+				fd, start, len, iova);
+	if (ret)
+		return ret;
+	view = mmap(NULL, len + off, PROT_READ | PROT_WRITE, MAP_SHARED, fd,
+		    (off_t)(start - off));
+	if (view != MAP_FAILED)
+		add_rec(t, id_ctx(t, ioas_id), raw_id(t, ioas_id), *iova, len,
+			(uintptr_t)view + off, flags);
+	return 0;
+}
+
+static int m_ioas_change_process(struct target *t, unsigned ctx, bool in_child)
+{
+	if (ctx >= t->caps.nctx)
+		return -T_UNSUPPORTED;
+	return in_child ? ufd_ioas_change_process_in_child(M(t)->fd[ctx]) :
+			  ufd_ioas_change_process(M(t)->fd[ctx]);
+}
+
+/* selftest.c: mock_domain_set_dev_pasid_nop() fakes ENOMEM on the second
+ * set_dev_pasid of PASID 1024 after the first. */
+static int m_pasid_replace_fault(struct target *t, unsigned dev,
+				 uint32_t *pasid)
+{
+	if (dev >= t->caps.ndev || t->caps.dev[dev].max_pasid_log2 <= 10)
+		return -T_UNSUPPORTED;
+	*pasid = 1024;
+	return 0;
+}
+
+/* IOMMU_TEST_OP_DIRTY: the mock domain logs the pages as written. */
+static int m_mark_dirty(struct target *t, uint32_t hwpt_id, uint64_t iova,
+			uint64_t len)
+{
+	uint64_t bitmap[8];
+	uint64_t n = len / PG;
+
+	if (!n || n > 64 * 8 || len % PG)
+		return -T_UNSUPPORTED;
+	memset(bitmap, 0xff, sizeof(bitmap));
+	return mock_cmd_dirty(ctx_fd(t, hwpt_id), raw_id(t, hwpt_id), iova, len,
+			      PG, bitmap, NULL);
+}
+
+static int m_viommu_alloc(struct target *t, unsigned dev, uint32_t hwpt_id,
+			  uint32_t type, uint32_t flags, uint32_t *viommu_id)
+{
+	struct mdev *d = mdev_of(t, dev);
+	uint32_t raw;
+	int ret;
+
+	if (!d || !d->bound)
+		return -T_UNSUPPORTED;
+	ret = ufd_viommu_alloc_flags(M(t)->fd[d->ctx], flags, type, d->idev,
+				     raw_id(t, hwpt_id), &raw);
+	if (!ret)
+		*viommu_id = T_ID_MAKE(d->ctx, raw);
 	return ret;
 }
 
@@ -661,6 +779,14 @@ static const struct target_ops mock_ops = {
 	.inject_fail_nth = m_inject_fail_nth,
 	.probe = m_probe,
 	.close = m_close,
+	.fault_queue_alloc = m_fault_queue_alloc,
+	.hwpt_alloc_fault = m_hwpt_alloc_fault,
+	.option_rlimit_mode = m_option_rlimit_mode,
+	.ioas_map_file = m_ioas_map_file,
+	.ioas_change_process = m_ioas_change_process,
+	.pasid_replace_fault = m_pasid_replace_fault,
+	.mark_dirty = m_mark_dirty,
+	.viommu_alloc = m_viommu_alloc,
 };
 
 /* --- open ------------------------------------------------------------------ */

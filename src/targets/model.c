@@ -64,6 +64,57 @@ static int mt_hwpt_alloc(struct target *t, unsigned dev, uint32_t pt_id,
 				data_len, hwpt_id);
 }
 
+static int mt_hwpt_alloc_fault(struct target *t, unsigned dev, uint32_t pt_id,
+			       uint32_t flags, uint32_t fault_id,
+			       uint32_t *hwpt_id)
+{
+	return model_hwpt_alloc_fault(M(t), dev, pt_id, flags, fault_id,
+				      hwpt_id);
+}
+
+static int mt_fault_queue_alloc(struct target *t, unsigned ctx,
+				uint32_t *fault_id)
+{
+	return model_fault_queue_alloc(M(t), ctx, fault_id);
+}
+
+static int mt_option_rlimit_mode(struct target *t, unsigned ctx, bool set,
+				 uint64_t *val)
+{
+	return model_option_rlimit_mode(M(t), ctx, set, val);
+}
+
+static int mt_ioas_map_file(struct target *t, uint32_t ioas_id,
+			    uint32_t flags, int fd, uint64_t start,
+			    uint64_t len, uint64_t *iova)
+{
+	return model_ioas_map_file(M(t), ioas_id, flags, fd, start, len, iova);
+}
+
+static int mt_ioas_change_process(struct target *t, unsigned ctx,
+				  bool in_child)
+{
+	return model_ioas_change_process(M(t), ctx);
+}
+
+static int mt_pasid_replace_fault(struct target *t, unsigned dev,
+				  uint32_t *pasid)
+{
+	return model_pasid_replace_fault(M(t), dev, pasid);
+}
+
+static int mt_mark_dirty(struct target *t, uint32_t hwpt_id, uint64_t iova,
+			 uint64_t len)
+{
+	return model_mark_dirty(M(t), hwpt_id, iova, len);
+}
+
+static int mt_viommu_alloc(struct target *t, unsigned dev, uint32_t hwpt_id,
+			   uint32_t type, uint32_t flags, uint32_t *viommu_id)
+{
+	return model_viommu_alloc(M(t), dev, hwpt_id, type, flags, viommu_id);
+}
+
 static int mt_hwpt_invalidate(struct target *t, uint32_t hwpt_id,
 			      uint32_t data_type, const void *reqs,
 			      uint32_t entry_len, uint32_t *entry_num)
@@ -187,6 +238,14 @@ static const struct target_ops model_ops = {
 	.inject_fail_nth = mt_inject_fail_nth,
 	.reset = mt_reset,
 	.close = mt_close,
+	.fault_queue_alloc = mt_fault_queue_alloc,
+	.hwpt_alloc_fault = mt_hwpt_alloc_fault,
+	.option_rlimit_mode = mt_option_rlimit_mode,
+	.ioas_map_file = mt_ioas_map_file,
+	.ioas_change_process = mt_ioas_change_process,
+	.pasid_replace_fault = mt_pasid_replace_fault,
+	.mark_dirty = mt_mark_dirty,
+	.viommu_alloc = mt_viommu_alloc,
 };
 
 struct target *model_target_open(const struct target_config *cfg, char *why,

@@ -142,6 +142,49 @@ struct target_ops {
 	int (*reset)(struct target *t);
 
 	void (*close)(struct target *t);
+
+	/* Appended for issue 15 (all optional). */
+
+	/* IOMMU_FAULT_QUEUE_ALLOC on context ctx. The target closes the
+	 * fault fd at once (nothing reads faults through it), so only the
+	 * HWPTs naming the queue hold it until DESTROY. */
+	int (*fault_queue_alloc)(struct target *t, unsigned ctx,
+				 uint32_t *fault_id);
+	/* HWPT_ALLOC of a paging HWPT (no driver data) with fault_id in
+	 * the command; it counts with T_HWPT_FAULT_ID_VALID in flags. */
+	int (*hwpt_alloc_fault)(struct target *t, unsigned dev, uint32_t pt_id,
+				uint32_t flags, uint32_t fault_id,
+				uint32_t *hwpt_id);
+	/* IOMMU_OPTION_RLIMIT_MODE of context ctx (object_id 0): set when
+	 * *val is an input (set=true), read into *val otherwise. */
+	int (*option_rlimit_mode)(struct target *t, unsigned ctx, bool set,
+				  uint64_t *val);
+	/* IOMMU_IOAS_MAP_FILE: map [start, start+len) of the file fd (a
+	 * memfd); flags and *iova as for ioas_map. */
+	int (*ioas_map_file)(struct target *t, uint32_t ioas_id,
+			     uint32_t flags, int fd, uint64_t start,
+			     uint64_t len, uint64_t *iova);
+	/* IOMMU_IOAS_CHANGE_PROCESS on context ctx, sent by this process or,
+	 * with in_child, by a forked child that inherited the fd (the way a
+	 * VMM hands a device to its successor); returns what it returned. */
+	int (*ioas_change_process)(struct target *t, unsigned ctx,
+				   bool in_child);
+	/* A PASID of dev on which the driver fails the replace that follows
+	 * an attach (ENOMEM): the mock's PASID 1024, whose set_dev_pasid
+	 * fakes an error on every second call. Optional. */
+	int (*pasid_replace_fault)(struct target *t, unsigned dev,
+				   uint32_t *pasid);
+	/* The IOMMU's own record of a device write to [iova, iova+len) of a
+	 * dirty-tracking HWPT, as its hardware would log it: the mock's
+	 * IOMMU_TEST_OP_DIRTY, the model's dirty log. Not a DMA (nothing is
+	 * written), so it proves no translation. Optional: a real IOMMU
+	 * logs only real DMA. */
+	int (*mark_dirty)(struct target *t, uint32_t hwpt_id, uint64_t iova,
+			  uint64_t len);
+	/* IOMMU_VIOMMU_ALLOC of type (IOMMU_VIOMMU_TYPE_*) for dev (bound)
+	 * on the paging HWPT hwpt_id, no driver data. */
+	int (*viommu_alloc)(struct target *t, unsigned dev, uint32_t hwpt_id,
+			    uint32_t type, uint32_t flags, uint32_t *viommu_id);
 };
 
 struct target {

@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "iommufd.h"
@@ -283,6 +284,69 @@ int ufd_viommu_alloc(int fd, uint32_t type, uint32_t dev_id,
 		.hwpt_id = hwpt_id,
 		.data_len = data_len,
 		.data_uptr = (uintptr_t)data,
+	};
+	int ret = xioctl(fd, IOMMU_VIOMMU_ALLOC, &cmd);
+
+	if (!ret && viommu_id)
+		*viommu_id = cmd.out_viommu_id;
+	return ret;
+}
+
+int ufd_fault_queue_alloc(int fd, uint32_t *fault_id, int *fault_fd)
+{
+	struct iommu_fault_alloc cmd = { .size = sizeof(cmd) };
+	int ret = xioctl(fd, IOMMU_FAULT_QUEUE_ALLOC, &cmd);
+
+	if (!ret) {
+		*fault_id = cmd.out_fault_id;
+		*fault_fd = (int)cmd.out_fault_fd;
+	}
+	return ret;
+}
+
+int ufd_ioas_change_process(int fd)
+{
+	struct iommu_ioas_change_process cmd = { .size = sizeof(cmd) };
+
+	return xioctl(fd, IOMMU_IOAS_CHANGE_PROCESS, &cmd);
+}
+
+int ufd_ioas_change_process_in_child(int fd)
+{
+	int p[2], ret = -ECHILD, status;
+	pid_t pid;
+
+	if (pipe(p))
+		return -errno;
+	pid = fork();
+	if (pid < 0) {
+		ret = -errno;
+		close(p[0]);
+		close(p[1]);
+		return ret;
+	}
+	if (!pid) {
+		ret = ufd_ioas_change_process(fd);
+		_exit(write(p[1], &ret, sizeof(ret)) == sizeof(ret) ? 0 : 1);
+	}
+	close(p[1]);
+	if (read(p[0], &ret, sizeof(ret)) != sizeof(ret))
+		ret = -ECHILD;
+	close(p[0]);
+	waitpid(pid, &status, 0);
+	return ret;
+}
+
+int ufd_viommu_alloc_flags(int fd, uint32_t flags, uint32_t type,
+			   uint32_t dev_id, uint32_t hwpt_id,
+			   uint32_t *viommu_id)
+{
+	struct iommu_viommu_alloc cmd = {
+		.size = sizeof(cmd),
+		.flags = flags,
+		.type = type,
+		.dev_id = dev_id,
+		.hwpt_id = hwpt_id,
 	};
 	int ret = xioctl(fd, IOMMU_VIOMMU_ALLOC, &cmd);
 

@@ -77,9 +77,22 @@ int ufd_hwpt_get_dirty_bitmap(int fd, uint32_t hwpt_id, uint32_t flags,
 int ufd_hwpt_invalidate(int fd, uint32_t hwpt_id, uint32_t data_type,
 			const void *reqs, uint32_t entry_len,
 			uint32_t *entry_num);
+int ufd_viommu_alloc_flags(int fd, uint32_t flags, uint32_t type,
+			   uint32_t dev_id, uint32_t hwpt_id,
+			   uint32_t *viommu_id);
 int ufd_viommu_alloc(int fd, uint32_t type, uint32_t dev_id,
 		     uint32_t hwpt_id, const void *data, uint32_t data_len,
 		     uint32_t *viommu_id);
+
+/* IOMMU_FAULT_QUEUE_ALLOC: the fault object's ID and its fd (the caller
+ * closes it). */
+int ufd_fault_queue_alloc(int fd, uint32_t *fault_id, int *fault_fd);
+
+/* IOMMU_IOAS_CHANGE_PROCESS: the context's pinned-page charges move to the
+ * calling process. */
+int ufd_ioas_change_process(int fd);
+/* The same, sent by a forked child that inherited fd; its result. */
+int ufd_ioas_change_process_in_child(int fd);
 
 /* Any ioctl on fd as given: 0 or -errno. */
 int ufd_raw(int fd, unsigned long cmd, void *arg);

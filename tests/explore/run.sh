@@ -49,6 +49,14 @@ declare -A OUT_OF_REACH=(
 	[dirty-unaligned-ok]="dirty tracking: no get_dirty_bitmap step in the explorer"
 	[second-fd-bind-ok]="a second iommufd context: the explorer binds to context 0 only"
 	[close-ctx-teardown]="closing an iommufd context: the explorer keeps one context open"
+	[nest-nodata-einval]="nested HWPTs: no nested allocation step in the explorer"
+	[fault-flag-unmasked]="fault queues: no fault queue step in the explorer"
+	[fault-queue-unheld]="fault queues: no fault queue step in the explorer"
+	[map-file-at-zero]="IOMMU_IOAS_MAP_FILE: the explorer maps anonymous buffers only"
+	[dirty-bitmap-lost]="dirty tracking: the explorer has no get_dirty_bitmap step"
+	[viommu-parent-unheld]="vIOMMUs: no vIOMMU step in the explorer"
+	[invalidate-count-asked]="nested HWPTs: no nested allocation or invalidate step in the explorer"
+	[replace-fault-blocks]="a mapping of unpinnable user memory: the explorer maps only its own populated buffers"
 )
 # Profiles whose minimal witness is longer than MAX_STEPS, and why.
 declare -A LONGER=(

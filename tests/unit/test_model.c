@@ -628,10 +628,20 @@ UNIT_TEST(model_hwpt_alloc_rules)
 					IOMMU_HWPT_INVALIDATE_DATA_VTD_S1, &s1,
 					16, &num), -EINVAL);
 	EXPECT_EQ(num, 0);
+	/* An entry shorter than its last field: EINVAL, none handled
+	 * (iommu_copy_struct_from_user_array()); a whole zero entry is
+	 * valid. */
 	num = 1;
 	EXPECT_EQ(model_hwpt_invalidate(t.m, n,
 					IOMMU_HWPT_INVALIDATE_DATA_VTD_S1, &s1,
-					16, &num), 0);
+					16, &num), -EINVAL);
+	EXPECT_EQ(num, 0);
+	memset(&s1, 0, sizeof(s1));
+	num = 1;
+	EXPECT_EQ(model_hwpt_invalidate(t.m, n,
+					IOMMU_HWPT_INVALIDATE_DATA_VTD_S1, &s1,
+					sizeof(struct iommu_hwpt_vtd_s1_invalidate),
+					&num), 0);
 	EXPECT_EQ(num, 1);
 	EXPECT_EQ(model_destroy(t.m, n), 0);
 	EXPECT_EQ(model_destroy(t.m, np), 0);

@@ -8,7 +8,9 @@
 #include <linux/iommufd.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "../../src/model/model.h"
 #include "unit.h"
@@ -1133,6 +1135,160 @@ static long p_close_ctx(struct model *m)
 	return lands(m, 0, RID, 0x100000, 0);
 }
 
+static long p_unknown_null(struct model *m)
+{
+	return model_raw_ioctl(m, 0, _IO(IOMMUFD_TYPE, 0xff), NULL);
+}
+
+/* A replace onto an IOAS holding an unpinnable (NULL) lazy mapping. */
+static long p_replace_fault(struct model *m)
+{
+	uint32_t a, b;
+	uint64_t iova = 0x200000;
+
+	DEV0_ATTACHED(m, a);
+	map_at(m, a, 0x100000, 0, RW);
+	model_ioas_alloc(m, 0, &b);
+	EXPECT_EQ(model_ioas_map(m, b, RW | T_MAP_FIXED_IOVA, NULL, PG, &iova),
+		  0);
+	EXPECT_EQ(model_attach(m, 0, RID, b, NULL), -EFAULT);
+	return lands(m, 0, RID, 0x100000, 0);
+}
+
+/* A nested allocation without data on a NEST_PARENT HWPT. */
+static long p_nest_nodata(struct model *m)
+{
+	uint32_t a, parent, h;
+
+	model_ioas_alloc(m, 0, &a);
+	EXPECT_EQ(model_bind(m, 0, 0), 0);
+	parent = hwpt(m, 0, a, IOMMU_HWPT_ALLOC_NEST_PARENT);
+	return model_hwpt_alloc(m, 0, parent, 0, 0, NULL, 0, &h);
+}
+
+/* DIRTY_TRACKING with FAULT_ID_VALID naming a real fault queue. */
+static long p_fault_unmasked(struct model *m)
+{
+	uint32_t a, f, h;
+
+	model_ioas_alloc(m, 0, &a);
+	EXPECT_EQ(model_bind(m, 0, 0), 0);
+	EXPECT_EQ(model_fault_queue_alloc(m, 0, &f), 0);
+	return model_hwpt_alloc_fault(m, 0, a,
+				      IOMMU_HWPT_ALLOC_DIRTY_TRACKING |
+					      IOMMU_HWPT_FAULT_ID_VALID,
+				      f, &h);
+}
+
+/* DESTROY of a fault queue an HWPT names. */
+static long p_fault_unheld(struct model *m)
+{
+	uint32_t a, f, h;
+
+	model_ioas_alloc(m, 0, &a);
+	EXPECT_EQ(model_bind(m, 0, 0), 0);
+	EXPECT_EQ(model_fault_queue_alloc(m, 0, &f), 0);
+	EXPECT_EQ(model_hwpt_alloc_fault(m, 0, a, IOMMU_HWPT_FAULT_ID_VALID, f,
+					 &h),
+		  0);
+	return model_destroy(m, f);
+}
+
+/* RLIMIT_MODE SET on a context holding an IOAS. */
+static long p_rlimit_lax(struct model *m)
+{
+	uint64_t one = 1;
+	uint32_t a;
+
+	model_ioas_alloc(m, 0, &a);
+	return model_option_rlimit_mode(m, 0, true, &one);
+}
+
+/* A DMA to a MAP_FILE of the second page of a memfd: does it land there? */
+static long p_map_file_zero(struct model *m)
+{
+	int fd = memfd_create("probe", MFD_CLOEXEC);
+	uint64_t iova = 0x300000;
+	uint32_t a, v = 0x5a5a5a5a, got = 0;
+	long ret;
+
+	EXPECT(fd >= 0 && !ftruncate(fd, 2 * PG));
+	DEV0_ATTACHED(m, a);
+	EXPECT_EQ(model_ioas_map_file(m, a, RW | T_MAP_FIXED_IOVA, fd, PG, PG,
+				      &iova),
+		  0);
+	model_dma(m, 0, RID, DMA_TO_MEMORY, iova, &v, 4, NULL, 0);
+	ret = pread(fd, &got, 4, PG) == 4 && got == v;
+	close(fd);
+	return ret;
+}
+
+/* CHANGE_PROCESS with an anonymous mapping in an IOAS of the context. */
+static long p_change_process(struct model *m)
+{
+	uint32_t a;
+
+	model_ioas_alloc(m, 0, &a);
+	map_at(m, a, 0x100000, 0, RW);
+	return model_ioas_change_process(m, 0);
+}
+
+/* HWPT_INVALIDATE with an entry of 2 pages on a missing ID. */
+static long p_invalidate_unbounded(struct model *m)
+{
+	uint32_t num = 1;
+
+	return model_hwpt_invalidate(m, 0x00fffff0u, 0, mem, 2 * PG, &num);
+}
+
+/* GET_DIRTY_BITMAP into NULL on a tracked HWPT. */
+static long p_dirty_lost(struct model *m)
+{
+	uint32_t a, h;
+
+	model_ioas_alloc(m, 0, &a);
+	EXPECT_EQ(model_bind(m, 0, 0), 0);
+	h = hwpt(m, 0, a, IOMMU_HWPT_ALLOC_DIRTY_TRACKING);
+	EXPECT_EQ(model_set_dirty_tracking(m, h, true), 0);
+	return model_get_dirty_bitmap(m, h, 0, PG, PG, 0, NULL);
+}
+
+/* DESTROY of the parent of a vIOMMU (SMMUv3-like geometry). */
+static long p_viommu_unheld(struct model *m)
+{
+	uint32_t a, parent, v;
+
+	model_ioas_alloc(m, 0, &a);
+	EXPECT_EQ(model_bind(m, 0, 0), 0);
+	parent = hwpt(m, 0, a, IOMMU_HWPT_ALLOC_NEST_PARENT);
+	EXPECT_EQ(model_viommu_alloc(m, 0, parent, IOMMU_VIOMMU_TYPE_ARM_SMMUV3,
+				     0, &v),
+		  0);
+	return model_destroy(m, parent);
+}
+
+/* Three VT-d invalidation entries, the second with an unknown flag: how
+ * many does entry_num say were handled? */
+static long p_invalidate_count(struct model *m)
+{
+	struct iommu_hwpt_vtd_s1 s1 = { 0 };
+	struct iommu_hwpt_vtd_s1_invalidate e[3] = { { .npages = 1 },
+						     { .npages = 1, .flags = 1u << 30 },
+						     { .npages = 1 } };
+	uint32_t a, parent, n, num = 3;
+
+	model_ioas_alloc(m, 0, &a);
+	EXPECT_EQ(model_bind(m, 0, 0), 0);
+	parent = hwpt(m, 0, a, IOMMU_HWPT_ALLOC_NEST_PARENT);
+	EXPECT_EQ(model_hwpt_alloc(m, 0, parent, 0, IOMMU_HWPT_DATA_VTD_S1, &s1,
+				   sizeof(s1), &n),
+		  0);
+	EXPECT_EQ(model_hwpt_invalidate(m, n, IOMMU_HWPT_INVALIDATE_DATA_VTD_S1,
+					e, sizeof(e[0]), &num),
+		  -EOPNOTSUPP);
+	return num;
+}
+
 static const struct probe {
 	const char *profile;
 	long (*fn)(struct model *m);
@@ -1209,6 +1365,17 @@ static const struct probe {
 	{ "pasid-nosupport-einval", p_pasid_nosupport, -EOPNOTSUPP, -EINVAL }, /* PASID-10 */
 	{ "second-fd-bind-ok", p_second_fd, -EINVAL, 0 },	 /* OWN-7 */
 	{ "close-ctx-teardown", p_close_ctx, 1, 0 },		 /* OBJ-10 */
+	{ "unknown-ioctl-reads-size", p_unknown_null, -ENOTTY, -EFAULT }, /* OBJ-2 */
+	{ "replace-fault-blocks", p_replace_fault, 1, 0 },	 /* ATTACH-4 */
+	{ "nest-nodata-einval", p_nest_nodata, -EOPNOTSUPP, -EINVAL }, /* NEST-1 */
+	{ "fault-flag-unmasked", p_fault_unmasked, 0, -EOPNOTSUPP }, /* HWPT-4 */
+	{ "fault-queue-unheld", p_fault_unheld, -EBUSY, 0 },	 /* FAULT-1 */
+	{ "rlimit-mode-lax", p_rlimit_lax, -EBUSY, 0 },	 /* IOAS-14 */
+	{ "map-file-at-zero", p_map_file_zero, 1, 0 },	 /* IOAS-15 */
+	{ "change-process-user-maps", p_change_process, -EINVAL, 0 }, /* IOAS-16 */
+	{ "invalidate-unbounded", p_invalidate_unbounded, -EINVAL, -ENOENT }, /* NEST-3 */
+	{ "dirty-bitmap-lost", p_dirty_lost, -EFAULT, 0 },	 /* DIRTY-4 */
+	{ "invalidate-count-asked", p_invalidate_count, 1, 3 },	 /* NEST-5 */
 };
 
 UNIT_TEST(model_prof_narrow_controls)
@@ -1250,4 +1417,16 @@ UNIT_TEST(model_prof_narrow_controls)
 		covered += found;
 	}
 	EXPECT_EQ(covered, sizeof(probes) / sizeof(probes[0]));
+}
+
+/* NEST-4's control needs a geometry with a vIOMMU: SMMUv3-like. */
+UNIT_TEST(model_prof_viommu_parent_unheld)
+{
+	struct model *m = mk("smmuv3-like");
+
+	EXPECT_EQ(p_viommu_unheld(m), -EBUSY);
+	model_free(m);
+	m = mk("viommu-parent-unheld");
+	EXPECT_EQ(p_viommu_unheld(m), 0);
+	model_free(m);
 }

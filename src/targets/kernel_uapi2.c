@@ -1,0 +1,119 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The kernel target's ops appended for issue 15 (target.h, "Appended"):
+ * the newer iommufd objects and options. Kept apart from kernel.c so the
+ * engine and discovery code can change without touching these.
+ */
+#include <errno.h>
+#include <unistd.h>
+
+#include "../uapi/iommufd.h"
+#include "kernel_int.h"
+
+/* Context and raw kernel ID of a target ID (as kernel.c's id_fd()). */
+static int fd_of(struct kt *k, uint32_t id, uint32_t *raw, unsigned *ctx)
+{
+	unsigned c = T_ID_CTX(id);
+
+	if (c < KT_NCTX) {
+		*raw = id & 0xffffffu;
+	} else {
+		c = 0;
+		*raw = id;
+	}
+	if (ctx)
+		*ctx = c;
+	return k->ufd[c];
+}
+
+int kt_fault_queue_alloc(struct target *t, unsigned ctx, uint32_t *fault_id)
+{
+	struct kt *k = KT(t);
+	uint32_t raw;
+	int fd, ret;
+
+	if (ctx >= KT_NCTX)
+		return -EINVAL;
+	ret = ufd_fault_queue_alloc(k->ufd[ctx], &raw, &fd);
+	if (ret)
+		return ret;
+	close(fd);
+	*fault_id = T_ID_MAKE(ctx, raw);
+	return 0;
+}
+
+int kt_hwpt_alloc_fault(struct target *t, unsigned dev, uint32_t pt_id,
+			uint32_t flags, uint32_t fault_id, uint32_t *hwpt_id)
+{
+	struct kt *k = KT(t);
+	uint32_t raw, fraw, out, ioas;
+	unsigned ctx;
+	int ret;
+
+	if (dev >= k->ndev || k->dev[dev].fd < 0)
+		return -T_UNSUPPORTED;
+	ctx = k->dev[dev].ctx;
+	fd_of(k, pt_id, &raw, NULL);
+	fd_of(k, fault_id, &fraw, NULL);
+	ret = ufd_hwpt_alloc(k->ufd[ctx], flags, k->dev[dev].devid, raw,
+			     IOMMU_HWPT_DATA_NONE, NULL, 0, fraw, &out);
+	if (ret)
+		return ret;
+	*hwpt_id = T_ID_MAKE(ctx, out);
+	/* The DMA engine's bounce buffer follows the HWPT's IOAS. */
+	ioas = raw;
+	for (unsigned i = 0; i < k->nhwpt; i++)
+		if (k->hwpt[i].ctx == ctx && k->hwpt[i].id == raw)
+			ioas = k->hwpt[i].ioas;
+	if (k->nhwpt < KT_MAX_HWPT)
+		k->hwpt[k->nhwpt++] =
+			(struct khwpt){ .ctx = ctx, .id = out, .ioas = ioas };
+	return 0;
+}
+
+int kt_option_rlimit_mode(struct target *t, unsigned ctx, bool set,
+			  uint64_t *val)
+{
+	if (ctx >= KT_NCTX)
+		return -EINVAL;
+	return ufd_option(KT(t)->ufd[ctx], IOMMU_OPTION_RLIMIT_MODE,
+			  set ? IOMMU_OPTION_OP_SET : IOMMU_OPTION_OP_GET, 0,
+			  val);
+}
+
+int kt_ioas_map_file(struct target *t, uint32_t ioas_id, uint32_t flags,
+		     int fd, uint64_t start, uint64_t len, uint64_t *iova)
+{
+	uint32_t raw;
+	int ufd = fd_of(KT(t), ioas_id, &raw, NULL);
+
+	return ufd_ioas_map_file(ufd, raw, flags, fd, start, len, iova);
+}
+
+int kt_ioas_change_process(struct target *t, unsigned ctx, bool in_child)
+{
+	int fd;
+
+	if (ctx >= KT_NCTX)
+		return -EINVAL;
+	fd = KT(t)->ufd[ctx];
+	return in_child ? ufd_ioas_change_process_in_child(fd) :
+			  ufd_ioas_change_process(fd);
+}
+
+int kt_viommu_alloc(struct target *t, unsigned dev, uint32_t hwpt_id,
+		    uint32_t type, uint32_t flags, uint32_t *viommu_id)
+{
+	struct kt *k = KT(t);
+	uint32_t raw, out;
+	int ret;
+
+	if (dev >= k->ndev || k->dev[dev].fd < 0)
+		return -T_UNSUPPORTED;
+	fd_of(k, hwpt_id, &raw, NULL);
+	ret = ufd_viommu_alloc_flags(k->ufd[k->dev[dev].ctx], flags, type,
+				     k->dev[dev].devid, raw, &out);
+	if (!ret)
+		*viommu_id = T_ID_MAKE(k->dev[dev].ctx, out);
+	return ret;
+}

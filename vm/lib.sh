@@ -24,6 +24,24 @@ apt_update_once() {
 	fi
 }
 
+# apt_install_missing PHASE-PREFIX PKG...: apt-get install those of PKG that
+# are not installed (root needed only then); the phase line starts with
+# PHASE-PREFIX.
+apt_install_missing() {
+	local prefix=$1 p missing=()
+	shift
+	for p in "$@"; do
+		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||
+			missing+=("$p")
+	done
+	[ ${#missing[@]} -gt 0 ] || return 0
+	[ "$(id -u)" = 0 ] ||
+		die "missing packages: ${missing[*]}; run as root or: apt-get install ${missing[*]}"
+	phase "${prefix}apt-get install ${missing[*]}"
+	apt_update_once
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}" >&2
+}
+
 # The mirror URI the system already uses for Debian's main archive.
 debian_mirror_uri() {
 	local f uri=""

@@ -7,6 +7,23 @@
  */
 #include "fixture.h"
 
+/*
+ * SEED-A's start: p with DMA, the RID attached to its d1, and d2, a PASID
+ * HWPT mapping another IOVA (returned) than d1: a PASID transfer that fell
+ * back to the RID's domain could not land.
+ */
+static uint64_t rid_attached_and_d2(struct tc *c, struct pasid_dev *p,
+				    struct mapped_hwpt *d2)
+{
+	uint64_t iova2;
+
+	pasid_dev_setup(c, "SEED-A", p, PASID_DEV_NEED_DMA);
+	iova2 = fresh_ioas_iova(c, "SEED-A", 1);
+	mapped_hwpt_setup(c, "SEED-A", d2, p->dev, T_HWPT_PASID, iova2);
+	attach_rid(c, "SEED-A", p->dev, p->rid.hwpt);
+	return iova2;
+}
+
 SCENARIO(seed, a_rid_detach_keeps_pasid,
 	 .title = "RID->d1, PASID p->d2, detach the RID: p still lands through d2, RID DMA blocked",
 	 .invariants = "SEED-A,ATTACH-6",
@@ -14,14 +31,8 @@ SCENARIO(seed, a_rid_detach_keeps_pasid,
 {
 	struct mapped_hwpt d2;
 	struct pasid_dev p;
-	uint64_t iova2;
+	uint64_t iova2 = rid_attached_and_d2(c, &p, &d2);
 
-	pasid_dev_setup(c, "SEED-A", &p, PASID_DEV_NEED_DMA);
-	/* d2 maps another IOVA than the RID's d1: a PASID transfer that
-	 * fell back to the RID's domain could not land. */
-	iova2 = fresh_ioas_iova(c, "SEED-A", 1);
-	mapped_hwpt_setup(c, "SEED-A", &d2, p.dev, T_HWPT_PASID, iova2);
-	attach_rid(c, "SEED-A", p.dev, p.rid.hwpt);
 	attach_pasid(c, "SEED-A", p.dev, p.p1, d2.hwpt);
 	tc_dma_write(c, "SEED-A", p.dev, T_NO_PASID, p.iova, p.rid.mem, DMA_LEN,
 		     true);
@@ -52,17 +63,10 @@ SCENARIO(seed, a_pasid_after_rid_detach,
 {
 	struct mapped_hwpt d2;
 	struct pasid_dev p;
-	uint64_t iova2;
-	unsigned bits;
-	uint32_t top;
+	uint64_t iova2 = rid_attached_and_d2(c, &p, &d2);
+	unsigned bits = c->caps->dev[p.dev].max_pasid_log2;
+	uint32_t top = bits >= 20 ? 0xfffff : (1u << bits) - 1;
 
-	pasid_dev_setup(c, "SEED-A", &p, PASID_DEV_NEED_DMA);
-	bits = c->caps->dev[p.dev].max_pasid_log2;
-	top = bits >= 20 ? 0xfffff : (1u << bits) - 1;
-	/* d2 maps another IOVA than the RID's d1, as in the case above. */
-	iova2 = fresh_ioas_iova(c, "SEED-A", 1);
-	mapped_hwpt_setup(c, "SEED-A", &d2, p.dev, T_HWPT_PASID, iova2);
-	attach_rid(c, "SEED-A", p.dev, p.rid.hwpt);
 	/* The RID translates: the positive control of the blocked check. */
 	tc_dma_write(c, "SEED-A", p.dev, T_NO_PASID, p.iova, p.rid.mem, DMA_LEN,
 		     true);

@@ -91,12 +91,6 @@ static struct dma_engine *open_fp(void)
 	return e;
 }
 
-static void fill(unsigned char *p, size_t n, unsigned char seed)
-{
-	for (size_t i = 0; i < n; i++)
-		p[i] = (unsigned char)(i * 7 + seed);
-}
-
 static void tag(struct dma_engine *e, uint32_t pasid)
 {
 	e->tag_pasid = pasid != NO_TAG;
@@ -141,8 +135,8 @@ static unsigned char rid_mem[8192], p5_mem[8192];
 
 static void two_tables(void)
 {
-	fill(rid_mem, sizeof(rid_mem), 1);
-	fill(p5_mem, sizeof(p5_mem), 2);
+	edu_fake_fill(rid_mem, sizeof(rid_mem), 1);
+	edu_fake_fill(p5_mem, sizeof(p5_mem), 2);
 	fk.map[0] = (struct fp_map){ NO_TAG, 0x100000, rid_mem,
 				     sizeof(rid_mem) };
 	fk.map[1] = (struct fp_map){ 5, 0x100000, p5_mem, sizeof(p5_mem) };
@@ -157,11 +151,9 @@ UNIT_TEST(dma_edu_pasid_tagged_write_uses_its_table)
 
 	two_tables();
 	memcpy(rid_ref, rid_mem, sizeof(rid_mem));
-	fill(buf, sizeof(buf), 9);
+	edu_fake_fill(buf, sizeof(buf), 9);
 	tag(e, 5);
-	EXPECT_EQ(dma_engine_write(e, 0x100800, buf, sizeof(buf), ev,
-				   sizeof(ev)),
-		  0);
+	EXPECT_EQ(WRITE_ALL(e, 0x100800, buf, ev), 0);
 	EXPECT_EQ(fk.hw.transfers, 1); /* the transfer under test only */
 	EXPECT_EQ(fk.last_tag, 5);
 	EXPECT(!memcmp(p5_mem + 0x800, buf, sizeof(buf)));
@@ -179,10 +171,8 @@ UNIT_TEST(dma_edu_pasid_untagged_write_uses_the_rid)
 
 	two_tables();
 	memcpy(p5_ref, p5_mem, sizeof(p5_mem));
-	fill(buf, sizeof(buf), 3);
-	EXPECT_EQ(dma_engine_write(e, 0x100000, buf, sizeof(buf), ev,
-				   sizeof(ev)),
-		  0);
+	edu_fake_fill(buf, sizeof(buf), 3);
+	EXPECT_EQ(WRITE_ALL(e, 0x100000, buf, ev), 0);
 	EXPECT_EQ(fk.last_tag, NO_TAG);
 	EXPECT(!memcmp(rid_mem, buf, sizeof(buf)));
 	EXPECT(!memcmp(p5_mem, p5_ref, sizeof(p5_mem)));
@@ -199,9 +189,7 @@ UNIT_TEST(dma_edu_pasid_tagged_read)
 	two_tables();
 	memset(buf, 0xee, sizeof(buf));
 	tag(e, 5);
-	EXPECT_EQ(dma_engine_read(e, 0x100010, buf, sizeof(buf), ev,
-				  sizeof(ev)),
-		  0);
+	EXPECT_EQ(READ_ALL(e, 0x100010, buf, ev), 0);
 	EXPECT(!memcmp(buf, p5_mem + 0x10, sizeof(buf)));
 	dma_engine_close(e);
 }
@@ -215,11 +203,9 @@ UNIT_TEST(dma_edu_pasid_blocked_write_is_not_an_error)
 	two_tables();
 	memcpy(rid_ref, rid_mem, sizeof(rid_mem));
 	memcpy(p5_ref, p5_mem, sizeof(p5_mem));
-	fill(buf, sizeof(buf), 4);
+	edu_fake_fill(buf, sizeof(buf), 4);
 	tag(e, 6); /* PASID 6 has no table: the IOMMU blocks it */
-	EXPECT_EQ(dma_engine_write(e, 0x100000, buf, sizeof(buf), ev,
-				   sizeof(ev)),
-		  0);
+	EXPECT_EQ(WRITE_ALL(e, 0x100000, buf, ev), 0);
 	EXPECT(!memcmp(rid_mem, rid_ref, sizeof(rid_mem)));
 	EXPECT(!memcmp(p5_mem, p5_ref, sizeof(p5_mem)));
 	EXPECT(strstr(ev, "bus error"));
@@ -234,11 +220,9 @@ UNIT_TEST(dma_edu_pasid_refused_is_an_engine_error)
 
 	two_tables();
 	fk.pasid_enabled = false;
-	fill(buf, sizeof(buf), 4);
+	edu_fake_fill(buf, sizeof(buf), 4);
 	tag(e, 5);
-	EXPECT_EQ(dma_engine_write(e, 0x100000, buf, sizeof(buf), ev,
-				   sizeof(ev)),
-		  -EIO);
+	EXPECT_EQ(WRITE_ALL(e, 0x100000, buf, ev), -EIO);
 	EXPECT(strstr(ev, "refused"));
 	dma_engine_close(e);
 }
@@ -251,10 +235,8 @@ UNIT_TEST(dma_edu_pasid_payload_not_taken)
 
 	two_tables();
 	fk.hw.drop_buf_writes = true;
-	fill(buf, sizeof(buf), 4);
-	EXPECT_EQ(dma_engine_write(e, 0x100000, buf, sizeof(buf), ev,
-				   sizeof(ev)),
-		  -EIO);
+	edu_fake_fill(buf, sizeof(buf), 4);
+	EXPECT_EQ(WRITE_ALL(e, 0x100000, buf, ev), -EIO);
 	EXPECT_EQ(fk.hw.transfers, 0); /* nothing ran with a wrong payload */
 	EXPECT(strstr(ev, "did not take"));
 	dma_engine_close(e);
@@ -267,9 +249,7 @@ UNIT_TEST(dma_edu_pasid_too_wide)
 	char ev[256];
 
 	tag(e, 1u << 20);
-	EXPECT_EQ(dma_engine_write(e, 0x100000, buf, sizeof(buf), ev,
-				   sizeof(ev)),
-		  -EINVAL);
+	EXPECT_EQ(WRITE_ALL(e, 0x100000, buf, ev), -EINVAL);
 	EXPECT_EQ(fk.hw.transfers, 0);
 	dma_engine_close(e);
 }

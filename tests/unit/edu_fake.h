@@ -39,11 +39,4 @@ void edu_fake_done(struct edu_fake *f);
 /* Test data: p[i] = i * 7 + seed. */
 void edu_fake_fill(unsigned char *p, size_t n, unsigned char seed);
 
-/* The engine's write (read) of all of the array buf at iova, its evidence
- * in the array ev. */
-#define WRITE_ALL(e, iova, buf, ev) \
-	dma_engine_write(e, iova, buf, sizeof(buf), ev, sizeof(ev))
-#define READ_ALL(e, iova, buf, ev) \
-	dma_engine_read(e, iova, buf, sizeof(buf), ev, sizeof(ev))
-
 #endif

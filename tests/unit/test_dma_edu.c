@@ -11,6 +11,7 @@
 
 #include "../../src/dma/dma.h"
 #include "edu_fake.h"
+#include "engine_calls.h"
 #include "unit.h"
 
 #define F_BOUNCE_IOVA 0xfff000ull

@@ -144,41 +144,47 @@ static void two_tables(void)
 	fk.nmap = 2;
 }
 
-UNIT_TEST(dma_edu_pasid_tagged_write_uses_its_table)
+/*
+ * A write of len bytes (pattern seed) tagged with pasid (NO_TAG: untagged)
+ * at 0x100000 + off over two_tables(): it is the one transfer, it lands in
+ * the table lands_in (NULL: blocked, nowhere) and nowhere else, and ev says
+ * says (and says_too, unless NULL).
+ */
+static void check_write(uint32_t pasid, size_t off, size_t len,
+			unsigned char seed, unsigned char *lands_in,
+			const char *says, const char *says_too)
 {
 	struct dma_engine *e = open_fp();
-	unsigned char buf[4096], rid_ref[8192];
+	unsigned char buf[4096], rid_want[8192], p5_want[8192];
 	char ev[256];
 
 	two_tables();
-	memcpy(rid_ref, rid_mem, sizeof(rid_mem));
-	edu_fake_fill(buf, sizeof(buf), 9);
-	tag(e, 5);
-	EXPECT_EQ(WRITE_ALL(e, 0x100800, buf, ev), 0);
+	memcpy(rid_want, rid_mem, sizeof(rid_mem));
+	memcpy(p5_want, p5_mem, sizeof(p5_mem));
+	edu_fake_fill(buf, len, seed);
+	if (lands_in)
+		memcpy((lands_in == rid_mem ? rid_want : p5_want) + off, buf,
+		       len);
+	tag(e, pasid);
+	EXPECT_EQ(dma_engine_write(e, 0x100000 + off, buf, len, ev, sizeof(ev)),
+		  0);
 	EXPECT_EQ(fk.hw.transfers, 1); /* the transfer under test only */
-	EXPECT_EQ(fk.last_tag, 5);
-	EXPECT(!memcmp(p5_mem + 0x800, buf, sizeof(buf)));
-	EXPECT(!memcmp(rid_mem, rid_ref, sizeof(rid_mem)));
-	EXPECT(strstr(ev, "pasid 0x5"));
-	EXPECT(strstr(ev, "verified"));
+	EXPECT_EQ(fk.last_tag, pasid);
+	EXPECT(!memcmp(rid_mem, rid_want, sizeof(rid_mem)));
+	EXPECT(!memcmp(p5_mem, p5_want, sizeof(p5_mem)));
+	EXPECT(strstr(ev, says));
+	EXPECT(!says_too || strstr(ev, says_too));
 	dma_engine_close(e);
+}
+
+UNIT_TEST(dma_edu_pasid_tagged_write_uses_its_table)
+{
+	check_write(5, 0x800, 4096, 9, p5_mem, "pasid 0x5", "verified");
 }
 
 UNIT_TEST(dma_edu_pasid_untagged_write_uses_the_rid)
 {
-	struct dma_engine *e = open_fp();
-	unsigned char buf[256], p5_ref[8192];
-	char ev[256];
-
-	two_tables();
-	memcpy(p5_ref, p5_mem, sizeof(p5_mem));
-	edu_fake_fill(buf, sizeof(buf), 3);
-	EXPECT_EQ(WRITE_ALL(e, 0x100000, buf, ev), 0);
-	EXPECT_EQ(fk.last_tag, NO_TAG);
-	EXPECT(!memcmp(rid_mem, buf, sizeof(buf)));
-	EXPECT(!memcmp(p5_mem, p5_ref, sizeof(p5_mem)));
-	EXPECT(strstr(ev, "no pasid"));
-	dma_engine_close(e);
+	check_write(NO_TAG, 0, 256, 3, rid_mem, "no pasid", NULL);
 }
 
 UNIT_TEST(dma_edu_pasid_tagged_read)
@@ -197,20 +203,8 @@ UNIT_TEST(dma_edu_pasid_tagged_read)
 
 UNIT_TEST(dma_edu_pasid_blocked_write_is_not_an_error)
 {
-	struct dma_engine *e = open_fp();
-	unsigned char buf[64], rid_ref[8192], p5_ref[8192];
-	char ev[256];
-
-	two_tables();
-	memcpy(rid_ref, rid_mem, sizeof(rid_mem));
-	memcpy(p5_ref, p5_mem, sizeof(p5_mem));
-	edu_fake_fill(buf, sizeof(buf), 4);
-	tag(e, 6); /* PASID 6 has no table: the IOMMU blocks it */
-	EXPECT_EQ(WRITE_ALL(e, 0x100000, buf, ev), 0);
-	EXPECT(!memcmp(rid_mem, rid_ref, sizeof(rid_mem)));
-	EXPECT(!memcmp(p5_mem, p5_ref, sizeof(p5_mem)));
-	EXPECT(strstr(ev, "bus error"));
-	dma_engine_close(e);
+	/* PASID 6 has no table: the IOMMU blocks it. */
+	check_write(6, 0, 64, 4, NULL, "bus error", NULL);
 }
 
 UNIT_TEST(dma_edu_pasid_refused_is_an_engine_error)

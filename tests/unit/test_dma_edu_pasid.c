@@ -73,7 +73,10 @@ static void run_dma(struct edu_fake *hw)
 	edu_fake_done(hw);
 }
 
-static struct dma_engine *open_fp(void)
+/* The fake with drv's IDs (and, for edu-pasid, its PASID registers and
+ * the PASID capability enabled), probed as name with wait. */
+static struct dma_engine *open_as(const struct dma_engine_driver *drv,
+				  const char *name, enum dma_wait wait)
 {
 	struct dma_dev_io io;
 	struct dma_engine *e = NULL;
@@ -82,14 +85,17 @@ static struct dma_engine *open_fp(void)
 	memset(&fk, 0, sizeof(fk));
 	fk.hw.run = run_dma;
 	edu_fake_io(&fk.hw, &io);
-	fk.hw.ids[0] = edu_pasid_driver.vendor;
-	fk.hw.ids[1] = edu_pasid_driver.device;
-	fk.hw.pasid = true;
-	fk.pasid_enabled = true;
-	EXPECT_EQ(dma_engine_probe(&io, "fake", NULL, DMA_WAIT_AUTO, &e, why,
-				   sizeof(why)),
+	fk.hw.ids[0] = drv->vendor;
+	fk.hw.ids[1] = drv->device;
+	fk.hw.pasid = fk.pasid_enabled = drv == &edu_pasid_driver;
+	EXPECT_EQ(dma_engine_probe(&io, name, NULL, wait, &e, why, sizeof(why)),
 		  0);
 	return e;
+}
+
+static struct dma_engine *open_fp(void)
+{
+	return open_as(&edu_pasid_driver, "fake", DMA_WAIT_AUTO);
 }
 
 static void tag(struct dma_engine *e, uint32_t pasid)
@@ -115,18 +121,8 @@ UNIT_TEST(dma_edu_pasid_probe)
 
 UNIT_TEST(dma_edu_plain_is_not_pasid_capable)
 {
-	struct dma_dev_io io;
-	struct dma_engine *e = NULL;
-	char why[128];
+	struct dma_engine *e = open_as(&edu_driver, "edu", DMA_WAIT_POLL);
 
-	memset(&fk, 0, sizeof(fk));
-	fk.hw.run = run_dma;
-	edu_fake_io(&fk.hw, &io);
-	fk.hw.ids[0] = edu_driver.vendor;
-	fk.hw.ids[1] = edu_driver.device;
-	EXPECT_EQ(dma_engine_probe(&io, "edu", NULL, DMA_WAIT_POLL, &e, why,
-				   sizeof(why)),
-		  0);
 	EXPECT(e && !e->drv->tags_pasid);
 	dma_engine_close(e);
 }

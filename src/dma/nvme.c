@@ -453,6 +453,15 @@ static const char *status_word(uint16_t st)
 				  : "error";
 }
 
+/* The engine can do a transfer of this shape, and its queues are up. */
+static int transfer_ready(struct dma_engine *e, bool to_memory, uint64_t iova,
+			  size_t len, char *ev, size_t evlen)
+{
+	int ret = check_shape(e, to_memory, iova, len, ev, evlen);
+
+	return ret ? ret : queues(e, ev, evlen);
+}
+
 /* The transfer under test completed with an error other than a refused
  * data transfer: the command itself was wrong. */
 static int command_failed(struct dma_engine *e, const char *what,
@@ -492,9 +501,7 @@ static int nvme_write(struct dma_engine *e, uint64_t iova, void *buf,
 	struct sqe c;
 	int ret;
 
-	ret = check_shape(e, true, iova, len, ev, evlen);
-	if (!ret)
-		ret = queues(e, ev, evlen);
+	ret = transfer_ready(e, true, iova, len, ev, evlen);
 	if (ret)
 		return ret;
 	write_cmd(&c, iova, len);
@@ -552,9 +559,7 @@ static int nvme_read(struct dma_engine *e, uint64_t iova, void *buf, size_t len,
 	struct sqe c;
 	int ret;
 
-	ret = check_shape(e, false, iova, len, ev, evlen);
-	if (!ret)
-		ret = queues(e, ev, evlen);
+	ret = transfer_ready(e, false, iova, len, ev, evlen);
 	if (ret)
 		return ret;
 	d = n->own + OWN_DATA;

@@ -35,6 +35,30 @@ ksft_install() {
 		TARGETS=iommu-conformance INSTALL_PATH="$inst" -j"$(nproc)" "$@" install
 }
 
+# The tests' ok / not ok counting: check DESCRIPTION COMMAND... runs the
+# command and counts its verdict; finish prints the totals and exits.
+npass=0 nfail=0
+ok() { echo "ok $*"; npass=$((npass + 1)); }
+not_ok() { echo "not ok $*"; nfail=$((nfail + 1)); }
+check() { # description command...
+	local what=$1
+	shift
+	if "$@"; then ok "$what"; else not_ok "$what"; fi
+}
+finish() {
+	echo "$npass passed, $nfail failed"
+	[ "$nfail" = 0 ]
+	exit
+}
+
+# ksft_begin: find the kernel source (ksft_sources) or end the test there.
+ksft_begin() {
+	if ! ksft_sources; then
+		not_ok "kernel source, uAPI headers and kunit.py found (vm/kernel-source.sh)"
+		finish
+	fi
+}
+
 # The kernel source and its uAPI headers, as the suite's build finds them.
 ksft_sources() { # sets KSRC, UAPI_INC, KUNIT_PY
 	KSRC=${KERNEL_SRC:-$("$TOP/vm/kernel-source.sh")} || return 1

@@ -21,24 +21,7 @@ work=$TOP/build/kselftest-test
 rm -rf "$work"
 mkdir -p "$work"
 
-npass=0 nfail=0
-ok() { echo "ok $*"; npass=$((npass + 1)); }
-not_ok() { echo "not ok $*"; nfail=$((nfail + 1)); }
-check() { # description command...
-	local what=$1
-	shift
-	if "$@"; then ok "$what"; else not_ok "$what"; fi
-}
-finish() {
-	echo "$npass passed, $nfail failed"
-	[ "$nfail" = 0 ]
-	exit
-}
-
-if ! ksft_sources; then
-	not_ok "kernel source, uAPI headers and kunit.py found (vm/kernel-source.sh)"
-	finish
-fi
+ksft_begin
 
 # kunit.py on a KTAP file must agree with its "# Totals:" line.
 kunit_agrees() { # file what [expected "P F S", default the Totals line]

@@ -32,17 +32,7 @@ need_root() {
 	fi
 }
 
-missing=()
-for p in "${want_pkgs[@]}"; do
-	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||
-		missing+=("$p")
-done
-if [ ${#missing[@]} -gt 0 ]; then
-	need_root "${missing[@]}"
-	phase "apt-get install ${missing[*]}"
-	apt_update_once
-	DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}" >&2
-fi
+apt_install_missing "" "${want_pkgs[@]}"
 
 # A static arm64 busybox for the arm64 initramfs: Debian's busybox-static:arm64,
 # downloaded and unpacked into the cache (not installed on the host).

@@ -24,6 +24,24 @@ apt_update_once() {
 	fi
 }
 
+# apt_install_missing PHASE-PREFIX PKG...: apt-get install those of PKG that
+# are not installed (root needed only then); the phase line starts with
+# PHASE-PREFIX.
+apt_install_missing() {
+	local prefix=$1 p missing=()
+	shift
+	for p in "$@"; do
+		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||
+			missing+=("$p")
+	done
+	[ ${#missing[@]} -gt 0 ] || return 0
+	[ "$(id -u)" = 0 ] ||
+		die "missing packages: ${missing[*]}; run as root or: apt-get install ${missing[*]}"
+	phase "${prefix}apt-get install ${missing[*]}"
+	apt_update_once
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}" >&2
+}
+
 # The mirror URI the system already uses for Debian's main archive.
 debian_mirror_uri() {
 	local f uri=""
@@ -49,23 +67,13 @@ ensure_unstable_suite() {
 	if [ -e "$UNSTABLE_LIST" ]; then
 		return
 	fi
-	[ "$(id -u)" = 0 ] || die "the kernel source comes from Debian unstable; run as root once, or set KERNEL_SRC=/path/to/linux"
-	local uri
-	uri=$(debian_mirror_uri)
-	phase "adding Debian unstable (pin 50) from $uri"
-	cat >"$UNSTABLE_LIST" <<SRC
-Types: deb
-URIs: $uri
-Suites: unstable
-Components: main
-Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
-SRC
+	add_unstable_sources "$UNSTABLE_LIST" deb "Debian unstable (pin 50)" \
+		"the kernel source comes from Debian unstable; run as root once, or set KERNEL_SRC=/path/to/linux"
 	cat >"$UNSTABLE_PIN" <<PIN
 Package: *
 Pin: release a=unstable
 Pin-Priority: 50
 PIN
-	rm -f "$APT_STAMP"
 }
 
 # Source packages of Debian unstable (deb-src, the same mirror): the patched
@@ -76,12 +84,20 @@ ensure_unstable_sources() {
 	if [ -e "$UNSTABLE_SRC_LIST" ]; then
 		return
 	fi
-	[ "$(id -u)" = 0 ] || die "the patched QEMU's source comes from Debian unstable; run as root once, or set QEMU=/path/to/qemu-system-x86_64"
-	local uri
+	add_unstable_sources "$UNSTABLE_SRC_LIST" deb-src "Debian unstable source packages (deb-src)" \
+		"the patched QEMU's source comes from Debian unstable; run as root once, or set QEMU=/path/to/qemu-system-x86_64"
+}
+
+# add_unstable_sources FILE TYPE WHAT NOT-ROOT-MESSAGE: as root, FILE lists
+# Debian unstable from the system's mirror for apt TYPE (deb or deb-src);
+# the next apt use updates.
+add_unstable_sources() {
+	local file=$1 type=$2 what=$3 not_root=$4 uri
+	[ "$(id -u)" = 0 ] || die "$not_root"
 	uri=$(debian_mirror_uri)
-	phase "adding Debian unstable source packages (deb-src) from $uri"
-	cat >"$UNSTABLE_SRC_LIST" <<SRC
-Types: deb-src
+	phase "adding $what from $uri"
+	cat >"$file" <<SRC
+Types: $type
 URIs: $uri
 Suites: unstable
 Components: main

@@ -106,16 +106,7 @@ build_pkgs=(gcc make ninja-build pkg-config flex bison python3 python3-venv
 	    python3-distlib python3-setuptools libglib2.0-dev libpixman-1-dev
 	    zlib1g-dev libfdt-dev device-tree-compiler dpkg-dev xz-utils seabios
 	    qemu-system-data)
-missing=()
-for p in "${build_pkgs[@]}"; do
-	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||
-		missing+=("$p")
-done
-if [ ${#missing[@]} -gt 0 ]; then
-	phase "qemu: apt-get install ${missing[*]}"
-	apt_update_once
-	DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}" >&2
-fi
+apt_install_missing "qemu: " "${build_pkgs[@]}"
 
 ensure_unstable_sources
 apt_update_once

@@ -300,6 +300,25 @@ static int help_only(const char *cmd)
 	return 0;
 }
 
+/*
+ * The keys an option loop of a command without operands answers alike: a
+ * bad option (-2: exit 2), an operand (0), --help. True with *ret the exit
+ * status for one of them.
+ */
+static bool common_key(const struct optstate *s, int key, const char *cmd,
+		       int *ret)
+{
+	if (key == -2)
+		*ret = 2;
+	else if (key == 0)
+		*ret = usage_error("%s takes no operand '%s'", cmd, s->operand);
+	else if (key == O_HELP)
+		*ret = help_only(cmd);
+	else
+		return false;
+	return true;
+}
+
 /* --- list ------------------------------------------------------------------ */
 
 static const struct {
@@ -376,15 +395,11 @@ static int cmd_list(int argc, char **argv)
 	size_t w = 8, rw = 1;
 	char why[256];
 	unsigned n;
-	int key;
+	int key, done;
 
 	while ((key = next_opt(&s, opts)) != -1) {
-		if (key == -2)
-			return 2;
-		if (key == 0)
-			return usage_error("list takes no operand '%s'", s.operand);
-		if (key == O_HELP)
-			return help_only("list");
+		if (common_key(&s, key, "list", &done))
+			return done;
 		if (key == O_PROFILES) {
 			profiles = true;
 			continue;
@@ -565,16 +580,12 @@ static int cmd_run(int argc, char **argv)
 	FILE *out = stdout;
 	char why[256];
 	bool skip;
-	int key;
+	int key, done;
 
 	while ((key = next_opt(&s, opts)) != -1) {
+		if (common_key(&s, key, "run", &done))
+			return done;
 		switch (key) {
-		case -2:
-			return 2;
-		case 0:
-			return usage_error("run takes no operand '%s'", s.operand);
-		case O_HELP:
-			return help_only("run");
 		case O_FILTER:
 			ro.filter = s.arg;
 			break;
@@ -847,16 +858,12 @@ static int cmd_explore(int argc, char **argv)
 	const char *oracle = NULL;
 	char why[256] = "";
 	unsigned v;
-	int key, ret;
+	int key, ret, done;
 
 	while ((key = next_opt(&s, opts)) != -1) {
+		if (common_key(&s, key, "explore", &done))
+			return done;
 		switch (key) {
-		case -2:
-			return 2;
-		case 0:
-			return usage_error("explore takes no operand '%s'", s.operand);
-		case O_HELP:
-			return help_only("explore");
 		case O_ORACLE:
 			oracle = s.arg;
 			break;

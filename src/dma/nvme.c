@@ -453,6 +453,41 @@ static const char *status_word(uint16_t st)
 				  : "error";
 }
 
+/* The engine can do a transfer of this shape, and its queues are up. */
+static int transfer_ready(struct dma_engine *e, bool to_memory, uint64_t iova,
+			  size_t len, char *ev, size_t evlen)
+{
+	int ret = check_shape(e, to_memory, iova, len, ev, evlen);
+
+	return ret ? ret : queues(e, ev, evlen);
+}
+
+/* The transfer under test completed with an error other than a refused
+ * data transfer: the command itself was wrong. */
+static int command_failed(struct dma_engine *e, const char *what,
+			  uint64_t iova, size_t len, uint16_t st, char *ev,
+			  size_t evlen)
+{
+	snprintf(ev, evlen,
+		 "%s %s iova=0x%" PRIx64 " len=%zu: command failed, status 0x%03x",
+		 e->name, what, iova, len, st);
+	return -EIO;
+}
+
+/* The own-page command (CMD) after the transfer under test wrote nothing
+ * into the engine's page: what the transfer did is not known. */
+static int own_page_silent(struct dma_engine *e, const char *what,
+			   uint64_t iova, size_t len, uint16_t st,
+			   const char *cmd, const char *unknown, char *ev,
+			   size_t evlen)
+{
+	snprintf(ev, evlen,
+		 "%s %s iova=0x%" PRIx64 " len=%zu: status 0x%03x (%s), but %s "
+		 "wrote nothing into its own page: %s",
+		 e->name, what, iova, len, st, status_word(st), cmd, unknown);
+	return -EIO;
+}
+
 /*
  * The device writes its own bytes (see the top) at iova; buf gets them,
  * from the same command run into the engine's data page afterwards.
@@ -466,29 +501,21 @@ static int nvme_write(struct dma_engine *e, uint64_t iova, void *buf,
 	struct sqe c;
 	int ret;
 
-	ret = check_shape(e, true, iova, len, ev, evlen);
-	if (!ret)
-		ret = queues(e, ev, evlen);
+	ret = transfer_ready(e, true, iova, len, ev, evlen);
 	if (ret)
 		return ret;
 	write_cmd(&c, iova, len);
 	ret = submit(e, &c, &st, &t);
 	if (ret)
 		return failed(e, ret, "write", iova, len, ev, evlen);
-	if (st && !data_refused(st)) {
-		snprintf(ev, evlen,
-			 "%s write iova=0x%" PRIx64
-			 " len=%zu: command failed, status 0x%03x",
-			 e->name, iova, len, st);
-		return -EIO;
-	}
+	if (st && !data_refused(st))
+		return command_failed(e, "write", iova, len, st, ev, evlen);
 	write_cmd(&c, n->queues_iova + OWN_DATA, len);
 	ret = run_own(e, &c, len, &cst);
-	if (ret == -ENOLINK) {
-		snprintf(ev, evlen, "%s write iova=0x%" PRIx64 " len=%zu: status 0x%03x (%s), but the same command wrote nothing into its own page: bytes unknown",
-			 e->name, iova, len, st, status_word(st));
-		return -EIO;
-	}
+	if (ret == -ENOLINK)
+		return own_page_silent(e, "write", iova, len, st,
+				       "the same command", "bytes unknown", ev,
+				       evlen);
 	if (ret)
 		return failed(e, ret, "write (report)", iova, len, ev, evlen);
 	if (cst) {
@@ -532,9 +559,7 @@ static int nvme_read(struct dma_engine *e, uint64_t iova, void *buf, size_t len,
 	struct sqe c;
 	int ret;
 
-	ret = check_shape(e, false, iova, len, ev, evlen);
-	if (!ret)
-		ret = queues(e, ev, evlen);
+	ret = transfer_ready(e, false, iova, len, ev, evlen);
 	if (ret)
 		return ret;
 	d = n->own + OWN_DATA;
@@ -556,20 +581,13 @@ static int nvme_read(struct dma_engine *e, uint64_t iova, void *buf, size_t len,
 	}
 	if (ret)
 		return failed(e, ret, "read", iova, len, ev, evlen);
-	if (st && !data_refused(st)) {
-		snprintf(ev, evlen,
-			 "%s read iova=0x%" PRIx64
-			 " len=%zu: command failed, status 0x%03x",
-			 e->name, iova, len, st);
-		return -EIO;
-	}
+	if (st && !data_refused(st))
+		return command_failed(e, "read", iova, len, st, ev, evlen);
 	hbs_cmd(&c, OPC_GET_FEATURES, n->queues_iova + OWN_DATA, HBS_LEN, 0);
 	ret = run_own(e, &c, HBS_LEN, &gst);
-	if (ret == -ENOLINK) {
-		snprintf(ev, evlen, "%s read iova=0x%" PRIx64 " len=%zu: status 0x%03x (%s), but Get Features wrote nothing into its own page: what it read is unknown",
-			 e->name, iova, len, st, status_word(st));
-		return -EIO;
-	}
+	if (ret == -ENOLINK)
+		return own_page_silent(e, "read", iova, len, st, "Get Features",
+				       "what it read is unknown", ev, evlen);
 	if (ret)
 		return failed(e, ret, "read (read-back)", iova, len, ev, evlen);
 	if (gst) {

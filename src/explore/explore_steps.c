@@ -280,6 +280,18 @@ static int exec_abi(struct side *s, const struct xop *op)
 	return ret;
 }
 
+/* Destroys the object in *slot, and forgets its ID where the universe
+ * says so (forget_destroyed: a freed ID's reuse is not contract). */
+static int destroy_slot(const struct universe *u, struct target *t,
+			uint32_t *slot)
+{
+	int ret = T_CALL(t, destroy, *slot);
+
+	if (!ret && u->forget_destroyed)
+		*slot = 0;
+	return ret;
+}
+
 void explore_exec_step(const struct universe *u, struct side *s,
 		       const struct xop *op, struct xres *r)
 {
@@ -307,9 +319,7 @@ void explore_exec_step(const struct universe *u, struct side *s,
 			s->ioas[op->ioas] = id;
 		break;
 	case X_DESTROY_IOAS:
-		r->ret = T_CALL(t, destroy, s->ioas[op->ioas]);
-		if (!r->ret && u->forget_destroyed)
-			s->ioas[op->ioas] = 0;
+		r->ret = destroy_slot(u, t, &s->ioas[op->ioas]);
 		break;
 	case X_HWPT_ALLOC:
 		r->ret = T_CALL(t, hwpt_alloc, dev, s->ioas[op->ioas], op->arg,
@@ -318,9 +328,7 @@ void explore_exec_step(const struct universe *u, struct side *s,
 			s->hwpt[op->hwpt] = id;
 		break;
 	case X_DESTROY_HWPT:
-		r->ret = T_CALL(t, destroy, s->hwpt[op->hwpt]);
-		if (!r->ret && u->forget_destroyed)
-			s->hwpt[op->hwpt] = 0;
+		r->ret = destroy_slot(u, t, &s->hwpt[op->hwpt]);
 		break;
 	case X_MAP:
 		val = u->iova[op->iova];

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Text escaping for the XML and JSON writers, and small shared helpers. */
+#include <stdbool.h>
 #include <string.h>
 
 #include "report.h"
@@ -47,7 +48,13 @@ static unsigned utf8_len(const unsigned char *s)
 	return n;
 }
 
-void xml_escape(FILE *f, const char *s)
+/*
+ * Writes s to f as valid UTF-8: an invalid byte becomes BAD; every ASCII byte
+ * goes to ESC first, which writes its escape and returns true, or returns
+ * false for a byte that stands as it is.
+ */
+static void write_escaped(FILE *f, const char *s, const char *bad,
+			  bool (*esc)(FILE *f, unsigned char c))
 {
 	const unsigned char *p = (const unsigned char *)(s ? s : "");
 
@@ -55,57 +62,61 @@ void xml_escape(FILE *f, const char *s)
 		unsigned n = utf8_len(p);
 
 		if (!n) {
-			fputs("\xef\xbf\xbd", f); /* U+FFFD */
+			fputs(bad, f);
 			p++;
 			continue;
 		}
-		switch (*p) {
-		case '&': fputs("&amp;", f); break;
-		case '<': fputs("&lt;", f); break;
-		case '>': fputs("&gt;", f); break;
-		case '"': fputs("&quot;", f); break;
-		case '\'': fputs("&apos;", f); break;
-		case '\t': fputs("&#9;", f); break;
-		case '\n': fputs("&#10;", f); break;
-		case '\r': fputs("&#13;", f); break;
-		default:
-			if (*p < 0x20 || *p == 0x7f)
-				fputc('?', f); /* not representable in XML 1.0 */
-			else
-				fwrite(p, 1, n, f);
-		}
+		if (n > 1 || !esc(f, *p))
+			fwrite(p, 1, n, f);
 		p += n;
 	}
 }
 
+static bool xml_char(FILE *f, unsigned char c)
+{
+	switch (c) {
+	case '&': fputs("&amp;", f); break;
+	case '<': fputs("&lt;", f); break;
+	case '>': fputs("&gt;", f); break;
+	case '"': fputs("&quot;", f); break;
+	case '\'': fputs("&apos;", f); break;
+	case '\t': fputs("&#9;", f); break;
+	case '\n': fputs("&#10;", f); break;
+	case '\r': fputs("&#13;", f); break;
+	default:
+		if (c >= 0x20 && c != 0x7f)
+			return false;
+		fputc('?', f); /* not representable in XML 1.0 */
+	}
+	return true;
+}
+
+void xml_escape(FILE *f, const char *s)
+{
+	write_escaped(f, s, "\xef\xbf\xbd" /* U+FFFD */, xml_char);
+}
+
+static bool json_char(FILE *f, unsigned char c)
+{
+	switch (c) {
+	case '"': fputs("\\\"", f); break;
+	case '\\': fputs("\\\\", f); break;
+	case '\b': fputs("\\b", f); break;
+	case '\f': fputs("\\f", f); break;
+	case '\n': fputs("\\n", f); break;
+	case '\r': fputs("\\r", f); break;
+	case '\t': fputs("\\t", f); break;
+	default:
+		if (c >= 0x20 && c != 0x7f)
+			return false;
+		fprintf(f, "\\u%04x", c);
+	}
+	return true;
+}
+
 void json_string(FILE *f, const char *s)
 {
-	const unsigned char *p = (const unsigned char *)(s ? s : "");
-
 	fputc('"', f);
-	while (*p) {
-		unsigned n = utf8_len(p);
-
-		if (!n) {
-			fputs("\\ufffd", f);
-			p++;
-			continue;
-		}
-		switch (*p) {
-		case '"': fputs("\\\"", f); break;
-		case '\\': fputs("\\\\", f); break;
-		case '\b': fputs("\\b", f); break;
-		case '\f': fputs("\\f", f); break;
-		case '\n': fputs("\\n", f); break;
-		case '\r': fputs("\\r", f); break;
-		case '\t': fputs("\\t", f); break;
-		default:
-			if (*p < 0x20 || *p == 0x7f)
-				fprintf(f, "\\u%04x", *p);
-			else
-				fwrite(p, 1, n, f);
-		}
-		p += n;
-	}
+	write_escaped(f, s, "\\ufffd", json_char);
 	fputc('"', f);
 }

@@ -10,28 +10,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "../base/xalloc.h"
 #include "report.h"
-
-static void *xrealloc(void *p, size_t n)
-{
-	p = realloc(p, n ? n : 1);
-	if (!p) {
-		fprintf(stderr, "error: out of memory\n");
-		exit(2);
-	}
-	return p;
-}
-
-static char *xstrdup(const char *s)
-{
-	char *d = strdup(s);
-
-	if (!d) {
-		fprintf(stderr, "error: out of memory\n");
-		exit(2);
-	}
-	return d;
-}
 
 struct pending {
 	struct inv_outcome *v;

@@ -26,29 +26,13 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../base/xalloc.h"
 #include "../scenario/tc_protocol.h"
 #include "run.h"
 
 /* Child exit code: its own target_open() failed (not a missing feature). */
 #define CHILD_EXIT_OPEN 4
 #define MAX_LINE 4096
-
-static void *xrealloc(void *p, size_t n)
-{
-	p = realloc(p, n ? n : 1);
-	if (!p) {
-		fprintf(stderr, "error: out of memory\n");
-		exit(2);
-	}
-	return p;
-}
-
-static char *xstrdup(const char *s)
-{
-	size_t n = strlen(s) + 1;
-
-	return memcpy(xrealloc(NULL, n), s, n);
-}
 
 static double now(void)
 {

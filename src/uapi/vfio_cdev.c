@@ -90,36 +90,40 @@ int vfio_detach_pasid_pt(int dfd, uint32_t pasid)
 #endif
 }
 
+/* A GET_*_INFO ioctl on a copy IN of LEN bytes: the caller's OUT is written
+ * only when the kernel answered. */
+static int get_info(int dfd, unsigned long cmd, void *in, void *out,
+		    size_t len)
+{
+	int ret = xioctl(dfd, cmd, in);
+
+	if (!ret)
+		memcpy(out, in, len);
+	return ret;
+}
+
 int vfio_device_get_info(int dfd, struct vfio_device_info *info)
 {
 	struct vfio_device_info in = { .argsz = sizeof(in) };
-	int ret = xioctl(dfd, VFIO_DEVICE_GET_INFO, &in);
 
-	if (!ret)
-		*info = in;
-	return ret;
+	return get_info(dfd, VFIO_DEVICE_GET_INFO, &in, info, sizeof(in));
 }
 
 int vfio_device_get_region_info(int dfd, uint32_t index,
 				struct vfio_region_info *info)
 {
 	struct vfio_region_info in = { .argsz = sizeof(in), .index = index };
-	int ret = xioctl(dfd, VFIO_DEVICE_GET_REGION_INFO, &in);
 
-	if (!ret)
-		*info = in;
-	return ret;
+	return get_info(dfd, VFIO_DEVICE_GET_REGION_INFO, &in, info,
+			sizeof(in));
 }
 
 int vfio_device_get_irq_info(int dfd, uint32_t index,
 			     struct vfio_irq_info *info)
 {
 	struct vfio_irq_info in = { .argsz = sizeof(in), .index = index };
-	int ret = xioctl(dfd, VFIO_DEVICE_GET_IRQ_INFO, &in);
 
-	if (!ret)
-		*info = in;
-	return ret;
+	return get_info(dfd, VFIO_DEVICE_GET_IRQ_INFO, &in, info, sizeof(in));
 }
 
 int vfio_device_reset(int dfd)

@@ -121,3 +121,9 @@ void edu_fake_done(struct edu_fake *f)
 	f->cmd &= ~1ull;
 	f->transfers++;
 }
+
+void edu_fake_fill(unsigned char *p, size_t n, unsigned char seed)
+{
+	for (size_t i = 0; i < n; i++)
+		p[i] = (unsigned char)(i * 7 + seed);
+}

@@ -9,6 +9,7 @@
 #define IC_TEST_EDU_FAKE_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "../../src/dma/dma.h"
@@ -34,5 +35,8 @@ struct edu_fake {
 void edu_fake_io(struct edu_fake *f, struct dma_dev_io *io);
 /* The end of a transfer, for run. */
 void edu_fake_done(struct edu_fake *f);
+
+/* Test data: p[i] = i * 7 + seed. */
+void edu_fake_fill(unsigned char *p, size_t n, unsigned char seed);
 
 #endif

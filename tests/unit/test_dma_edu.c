@@ -11,6 +11,7 @@
 
 #include "../../src/dma/dma.h"
 #include "edu_fake.h"
+#include "engine_calls.h"
 #include "unit.h"
 
 #define F_BOUNCE_IOVA 0xfff000ull
@@ -148,12 +149,6 @@ static struct dma_engine *open_fake_detached(void)
 	return e;
 }
 
-static void fill(unsigned char *p, size_t n, unsigned char seed)
-{
-	for (size_t i = 0; i < n; i++)
-		p[i] = (unsigned char)(i * 7 + seed);
-}
-
 UNIT_TEST(dma_edu_probe)
 {
 	struct dma_engine *e = open_fake();
@@ -195,13 +190,11 @@ UNIT_TEST(dma_edu_write_lands)
 	unsigned char mem[8192], buf[4095], ref[8192];
 	char ev[256];
 
-	fill(mem, sizeof(mem), 1);
+	edu_fake_fill(mem, sizeof(mem), 1);
 	memcpy(ref, mem, sizeof(mem));
 	fake_map(0x200000, mem, sizeof(mem));
-	fill(buf, sizeof(buf), 2);
-	EXPECT_EQ(dma_engine_write(e, 0x200800, buf, sizeof(buf), ev,
-				   sizeof(ev)),
-		  0);
+	edu_fake_fill(buf, sizeof(buf), 2);
+	EXPECT_EQ(WRITE_ALL(e, 0x200800, buf, ev), 0);
 	EXPECT(!memcmp(mem + 0x800, buf, sizeof(buf)));
 	EXPECT(!memcmp(mem, ref, 0x800));
 	EXPECT(!memcmp(mem + 0x800 + 4095, ref + 0x800 + 4095,
@@ -219,13 +212,11 @@ UNIT_TEST(dma_edu_write_blocked)
 	unsigned char mem[4096], ref[4096], buf[512];
 	char ev[256];
 
-	fill(mem, sizeof(mem), 3);
+	edu_fake_fill(mem, sizeof(mem), 3);
 	memcpy(ref, mem, sizeof(mem));
-	fill(buf, sizeof(buf), 4);
+	edu_fake_fill(buf, sizeof(buf), 4);
 	/* mem exists but nothing maps 0x200000 */
-	EXPECT_EQ(dma_engine_write(e, 0x200000, buf, sizeof(buf), ev,
-				   sizeof(ev)),
-		  0);
+	EXPECT_EQ(WRITE_ALL(e, 0x200000, buf, ev), 0);
 	EXPECT(!memcmp(mem, ref, sizeof(mem)));
 	EXPECT(strstr(ev, "payload verified"));
 	dma_engine_close(e);
@@ -240,14 +231,12 @@ UNIT_TEST(dma_edu_write_unknown_bytes_refused)
 	char ev[256];
 
 	fk.bounce_ok = false;
-	fill(mem, sizeof(mem), 5);
-	fill(buf, sizeof(buf), 6);
+	edu_fake_fill(mem, sizeof(mem), 5);
+	edu_fake_fill(buf, sizeof(buf), 6);
 	memcpy(ref, buf, sizeof(buf));
 	fake_map(0x200000, mem, sizeof(mem));
 	memset(fk.hw.dbuf, 0xee, sizeof(fk.hw.dbuf));
-	EXPECT_EQ(dma_engine_write(e, 0x200000, buf, sizeof(buf), ev,
-				   sizeof(ev)),
-		  -ENOLINK);
+	EXPECT_EQ(WRITE_ALL(e, 0x200000, buf, ev), -ENOLINK);
 	EXPECT_EQ(fk.hw.transfers, 1);
 	EXPECT(!memcmp(buf, ref, sizeof(buf)));
 	EXPECT(strstr(ev, "unknown"));
@@ -264,13 +253,11 @@ UNIT_TEST(dma_edu_write_reports_known_bytes)
 	char ev[256];
 
 	fake_map(0x200000, mem, sizeof(mem));
-	fill(first, sizeof(first), 13);
-	EXPECT_EQ(dma_engine_write(e, 0x200000, first, sizeof(first), ev,
-				   sizeof(ev)),
-		  0);
+	edu_fake_fill(first, sizeof(first), 13);
+	EXPECT_EQ(WRITE_ALL(e, 0x200000, first, ev), 0);
 	fk.bounce_ok = false; /* detached */
-	fill(mem, sizeof(mem), 14);
-	fill(buf, sizeof(buf), 15);
+	edu_fake_fill(mem, sizeof(mem), 14);
+	edu_fake_fill(buf, sizeof(buf), 15);
 	EXPECT_EQ(dma_engine_write(e, 0x200000, buf, 128, ev, sizeof(ev)), 0);
 	EXPECT(!memcmp(buf, first, 128));  /* reported: the known bytes */
 	EXPECT(!memcmp(mem, first, 128));  /* and that is what landed */
@@ -290,13 +277,11 @@ UNIT_TEST(dma_edu_write_reports_bytes_read_back_late)
 	char ev[256];
 
 	fake_map(0x200000, mem, sizeof(mem));
-	fill(mem, sizeof(mem), 16);
+	edu_fake_fill(mem, sizeof(mem), 16);
 	memset(fk.hw.dbuf, 0xee, sizeof(fk.hw.dbuf));
-	fill(buf, sizeof(buf), 17);
+	edu_fake_fill(buf, sizeof(buf), 17);
 	late_seen_transfers = 99;
-	EXPECT_EQ(dma_engine_write(e, 0x200000, buf, sizeof(buf), ev,
-				   sizeof(ev)),
-		  0);
+	EXPECT_EQ(WRITE_ALL(e, 0x200000, buf, ev), 0);
 	EXPECT_EQ(late_seen_transfers, 1); /* the write ran first */
 	EXPECT_EQ(buf[0], 0xee);
 	EXPECT_EQ(buf[255], 0xee);
@@ -313,10 +298,8 @@ UNIT_TEST(dma_edu_write_bounce_blocked_is_refused)
 	char ev[256];
 
 	fk.bounce_mapped = false; /* the owner thinks it mapped; it did not */
-	fill(buf, sizeof(buf), 7);
-	EXPECT_EQ(dma_engine_write(e, 0x200000, buf, sizeof(buf), ev,
-				   sizeof(ev)),
-		  -EIO);
+	edu_fake_fill(buf, sizeof(buf), 7);
+	EXPECT_EQ(WRITE_ALL(e, 0x200000, buf, ev), -EIO);
 	EXPECT(strstr(ev, "NOT confirmed"));
 	EXPECT(!strstr(ev, "verified"));
 	dma_engine_close(e);
@@ -332,11 +315,9 @@ UNIT_TEST(dma_edu_write_load_blocked_reports_what_it_wrote)
 
 	fk.bounce_wo = true;
 	fake_map(0x200000, mem, sizeof(mem));
-	fill(mem, sizeof(mem), 18);
-	fill(buf, sizeof(buf), 19);
-	EXPECT_EQ(dma_engine_write(e, 0x200000, buf, sizeof(buf), ev,
-				   sizeof(ev)),
-		  0);
+	edu_fake_fill(mem, sizeof(mem), 18);
+	edu_fake_fill(buf, sizeof(buf), 19);
+	EXPECT_EQ(WRITE_ALL(e, 0x200000, buf, ev), 0);
 	EXPECT_EQ(buf[0], 0); /* the fake reads a fault as 0 */
 	EXPECT(!memcmp(mem, buf, sizeof(buf)));
 	EXPECT(strstr(ev, "NOT loaded"));
@@ -349,20 +330,16 @@ UNIT_TEST(dma_edu_read_lands_and_blocked)
 	unsigned char mem[4096], buf[1024];
 	char ev[256];
 
-	fill(mem, sizeof(mem), 8);
+	edu_fake_fill(mem, sizeof(mem), 8);
 	fake_map(0x300000, mem, sizeof(mem));
-	fill(buf, sizeof(buf), 9);
-	EXPECT_EQ(dma_engine_read(e, 0x300400, buf, sizeof(buf), ev,
-				  sizeof(ev)),
-		  0);
+	edu_fake_fill(buf, sizeof(buf), 9);
+	EXPECT_EQ(READ_ALL(e, 0x300400, buf, ev), 0);
 	EXPECT(!memcmp(buf, mem + 0x400, sizeof(buf)));
 
 	/* Unmapped: the device reads what the bus returns, never memory. */
 	fk.map[0].p = NULL;
-	fill(buf, sizeof(buf), 9);
-	EXPECT_EQ(dma_engine_read(e, 0x300400, buf, sizeof(buf), ev,
-				  sizeof(ev)),
-		  0);
+	edu_fake_fill(buf, sizeof(buf), 9);
+	EXPECT_EQ(READ_ALL(e, 0x300400, buf, ev), 0);
 	EXPECT(memcmp(buf, mem + 0x400, sizeof(buf)));
 	EXPECT_EQ(buf[0], 0);
 	dma_engine_close(e);
@@ -374,20 +351,16 @@ UNIT_TEST(dma_edu_read_needs_read_back)
 	unsigned char buf[128], ref[128];
 	char ev[256];
 
-	fill(buf, sizeof(buf), 10);
+	edu_fake_fill(buf, sizeof(buf), 10);
 	memcpy(ref, buf, sizeof(buf));
 	fk.bounce_ok = false;
-	EXPECT_EQ(dma_engine_read(e, 0x300000, buf, sizeof(buf), ev,
-				  sizeof(ev)),
-		  -ENOLINK);
+	EXPECT_EQ(READ_ALL(e, 0x300000, buf, ev), -ENOLINK);
 	EXPECT(!memcmp(buf, ref, sizeof(buf)));
 	EXPECT(strstr(ev, "cannot read back"));
 
 	fk.bounce_ok = true;
 	fk.bounce_mapped = false;
-	EXPECT_EQ(dma_engine_read(e, 0x300000, buf, sizeof(buf), ev,
-				  sizeof(ev)),
-		  -ENOLINK);
+	EXPECT_EQ(READ_ALL(e, 0x300000, buf, ev), -ENOLINK);
 	EXPECT(!memcmp(buf, ref, sizeof(buf)));
 	EXPECT(strstr(ev, "blocked"));
 	dma_engine_close(e);
@@ -401,13 +374,9 @@ UNIT_TEST(dma_edu_stuck_times_out)
 
 	fk.hw.stuck = true;
 	e->timeout_ms = 20;
-	EXPECT_EQ(dma_engine_write(e, 0x200000, buf, sizeof(buf), ev,
-				   sizeof(ev)),
-		  -ETIMEDOUT);
+	EXPECT_EQ(WRITE_ALL(e, 0x200000, buf, ev), -ETIMEDOUT);
 	EXPECT(strstr(ev, "did not complete"));
-	EXPECT_EQ(dma_engine_read(e, 0x200000, buf, sizeof(buf), ev,
-				  sizeof(ev)),
-		  -ETIMEDOUT);
+	EXPECT_EQ(READ_ALL(e, 0x200000, buf, ev), -ETIMEDOUT);
 	dma_engine_close(e);
 }
 
@@ -436,13 +405,11 @@ UNIT_TEST(dma_edu_read_back_late)
 	unsigned char mem[4096], buf[256];
 	char ev[256];
 
-	fill(mem, sizeof(mem), 11);
+	edu_fake_fill(mem, sizeof(mem), 11);
 	fake_map(0x300000, mem, sizeof(mem));
-	fill(buf, sizeof(buf), 12);
+	edu_fake_fill(buf, sizeof(buf), 12);
 	late_seen_transfers = 99;
-	EXPECT_EQ(dma_engine_read(e, 0x300100, buf, sizeof(buf), ev,
-				  sizeof(ev)),
-		  0);
+	EXPECT_EQ(READ_ALL(e, 0x300100, buf, ev), 0);
 	/* The read under test ran before any translation was lent. */
 	EXPECT_EQ(late_seen_transfers, 1);
 	EXPECT_EQ(fk.hw.transfers, 2);

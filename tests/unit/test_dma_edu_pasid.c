@@ -11,6 +11,7 @@
 
 #include "../../src/dma/dma.h"
 #include "edu_fake.h"
+#include "engine_calls.h"
 #include "unit.h"
 
 #define NO_TAG 0xffffffffu
@@ -72,7 +73,10 @@ static void run_dma(struct edu_fake *hw)
 	edu_fake_done(hw);
 }
 
-static struct dma_engine *open_fp(void)
+/* The fake with drv's IDs (and, for edu-pasid, its PASID registers and
+ * the PASID capability enabled), probed as name with wait. */
+static struct dma_engine *open_as(const struct dma_engine_driver *drv,
+				  const char *name, enum dma_wait wait)
 {
 	struct dma_dev_io io;
 	struct dma_engine *e = NULL;
@@ -81,20 +85,17 @@ static struct dma_engine *open_fp(void)
 	memset(&fk, 0, sizeof(fk));
 	fk.hw.run = run_dma;
 	edu_fake_io(&fk.hw, &io);
-	fk.hw.ids[0] = edu_pasid_driver.vendor;
-	fk.hw.ids[1] = edu_pasid_driver.device;
-	fk.hw.pasid = true;
-	fk.pasid_enabled = true;
-	EXPECT_EQ(dma_engine_probe(&io, "fake", NULL, DMA_WAIT_AUTO, &e, why,
-				   sizeof(why)),
+	fk.hw.ids[0] = drv->vendor;
+	fk.hw.ids[1] = drv->device;
+	fk.hw.pasid = fk.pasid_enabled = drv == &edu_pasid_driver;
+	EXPECT_EQ(dma_engine_probe(&io, name, NULL, wait, &e, why, sizeof(why)),
 		  0);
 	return e;
 }
 
-static void fill(unsigned char *p, size_t n, unsigned char seed)
+static struct dma_engine *open_fp(void)
 {
-	for (size_t i = 0; i < n; i++)
-		p[i] = (unsigned char)(i * 7 + seed);
+	return open_as(&edu_pasid_driver, "fake", DMA_WAIT_AUTO);
 }
 
 static void tag(struct dma_engine *e, uint32_t pasid)
@@ -120,18 +121,8 @@ UNIT_TEST(dma_edu_pasid_probe)
 
 UNIT_TEST(dma_edu_plain_is_not_pasid_capable)
 {
-	struct dma_dev_io io;
-	struct dma_engine *e = NULL;
-	char why[128];
+	struct dma_engine *e = open_as(&edu_driver, "edu", DMA_WAIT_POLL);
 
-	memset(&fk, 0, sizeof(fk));
-	fk.hw.run = run_dma;
-	edu_fake_io(&fk.hw, &io);
-	fk.hw.ids[0] = edu_driver.vendor;
-	fk.hw.ids[1] = edu_driver.device;
-	EXPECT_EQ(dma_engine_probe(&io, "edu", NULL, DMA_WAIT_POLL, &e, why,
-				   sizeof(why)),
-		  0);
 	EXPECT(e && !e->drv->tags_pasid);
 	dma_engine_close(e);
 }
@@ -141,53 +132,55 @@ static unsigned char rid_mem[8192], p5_mem[8192];
 
 static void two_tables(void)
 {
-	fill(rid_mem, sizeof(rid_mem), 1);
-	fill(p5_mem, sizeof(p5_mem), 2);
+	edu_fake_fill(rid_mem, sizeof(rid_mem), 1);
+	edu_fake_fill(p5_mem, sizeof(p5_mem), 2);
 	fk.map[0] = (struct fp_map){ NO_TAG, 0x100000, rid_mem,
 				     sizeof(rid_mem) };
 	fk.map[1] = (struct fp_map){ 5, 0x100000, p5_mem, sizeof(p5_mem) };
 	fk.nmap = 2;
 }
 
-UNIT_TEST(dma_edu_pasid_tagged_write_uses_its_table)
+/*
+ * A write of len bytes (pattern seed) tagged with pasid (NO_TAG: untagged)
+ * at 0x100000 + off over two_tables(): it is the one transfer, it lands in
+ * the table lands_in (NULL: blocked, nowhere) and nowhere else, and ev says
+ * says (and says_too, unless NULL).
+ */
+static void check_write(uint32_t pasid, size_t off, size_t len,
+			unsigned char seed, unsigned char *lands_in,
+			const char *says, const char *says_too)
 {
 	struct dma_engine *e = open_fp();
-	unsigned char buf[4096], rid_ref[8192];
+	unsigned char buf[4096], rid_want[8192], p5_want[8192];
 	char ev[256];
 
 	two_tables();
-	memcpy(rid_ref, rid_mem, sizeof(rid_mem));
-	fill(buf, sizeof(buf), 9);
-	tag(e, 5);
-	EXPECT_EQ(dma_engine_write(e, 0x100800, buf, sizeof(buf), ev,
-				   sizeof(ev)),
+	memcpy(rid_want, rid_mem, sizeof(rid_mem));
+	memcpy(p5_want, p5_mem, sizeof(p5_mem));
+	edu_fake_fill(buf, len, seed);
+	if (lands_in)
+		memcpy((lands_in == rid_mem ? rid_want : p5_want) + off, buf,
+		       len);
+	tag(e, pasid);
+	EXPECT_EQ(dma_engine_write(e, 0x100000 + off, buf, len, ev, sizeof(ev)),
 		  0);
 	EXPECT_EQ(fk.hw.transfers, 1); /* the transfer under test only */
-	EXPECT_EQ(fk.last_tag, 5);
-	EXPECT(!memcmp(p5_mem + 0x800, buf, sizeof(buf)));
-	EXPECT(!memcmp(rid_mem, rid_ref, sizeof(rid_mem)));
-	EXPECT(strstr(ev, "pasid 0x5"));
-	EXPECT(strstr(ev, "verified"));
+	EXPECT_EQ(fk.last_tag, pasid);
+	EXPECT(!memcmp(rid_mem, rid_want, sizeof(rid_mem)));
+	EXPECT(!memcmp(p5_mem, p5_want, sizeof(p5_mem)));
+	EXPECT(strstr(ev, says));
+	EXPECT(!says_too || strstr(ev, says_too));
 	dma_engine_close(e);
+}
+
+UNIT_TEST(dma_edu_pasid_tagged_write_uses_its_table)
+{
+	check_write(5, 0x800, 4096, 9, p5_mem, "pasid 0x5", "verified");
 }
 
 UNIT_TEST(dma_edu_pasid_untagged_write_uses_the_rid)
 {
-	struct dma_engine *e = open_fp();
-	unsigned char buf[256], p5_ref[8192];
-	char ev[256];
-
-	two_tables();
-	memcpy(p5_ref, p5_mem, sizeof(p5_mem));
-	fill(buf, sizeof(buf), 3);
-	EXPECT_EQ(dma_engine_write(e, 0x100000, buf, sizeof(buf), ev,
-				   sizeof(ev)),
-		  0);
-	EXPECT_EQ(fk.last_tag, NO_TAG);
-	EXPECT(!memcmp(rid_mem, buf, sizeof(buf)));
-	EXPECT(!memcmp(p5_mem, p5_ref, sizeof(p5_mem)));
-	EXPECT(strstr(ev, "no pasid"));
-	dma_engine_close(e);
+	check_write(NO_TAG, 0, 256, 3, rid_mem, "no pasid", NULL);
 }
 
 UNIT_TEST(dma_edu_pasid_tagged_read)
@@ -199,31 +192,15 @@ UNIT_TEST(dma_edu_pasid_tagged_read)
 	two_tables();
 	memset(buf, 0xee, sizeof(buf));
 	tag(e, 5);
-	EXPECT_EQ(dma_engine_read(e, 0x100010, buf, sizeof(buf), ev,
-				  sizeof(ev)),
-		  0);
+	EXPECT_EQ(READ_ALL(e, 0x100010, buf, ev), 0);
 	EXPECT(!memcmp(buf, p5_mem + 0x10, sizeof(buf)));
 	dma_engine_close(e);
 }
 
 UNIT_TEST(dma_edu_pasid_blocked_write_is_not_an_error)
 {
-	struct dma_engine *e = open_fp();
-	unsigned char buf[64], rid_ref[8192], p5_ref[8192];
-	char ev[256];
-
-	two_tables();
-	memcpy(rid_ref, rid_mem, sizeof(rid_mem));
-	memcpy(p5_ref, p5_mem, sizeof(p5_mem));
-	fill(buf, sizeof(buf), 4);
-	tag(e, 6); /* PASID 6 has no table: the IOMMU blocks it */
-	EXPECT_EQ(dma_engine_write(e, 0x100000, buf, sizeof(buf), ev,
-				   sizeof(ev)),
-		  0);
-	EXPECT(!memcmp(rid_mem, rid_ref, sizeof(rid_mem)));
-	EXPECT(!memcmp(p5_mem, p5_ref, sizeof(p5_mem)));
-	EXPECT(strstr(ev, "bus error"));
-	dma_engine_close(e);
+	/* PASID 6 has no table: the IOMMU blocks it. */
+	check_write(6, 0, 64, 4, NULL, "bus error", NULL);
 }
 
 UNIT_TEST(dma_edu_pasid_refused_is_an_engine_error)
@@ -234,11 +211,9 @@ UNIT_TEST(dma_edu_pasid_refused_is_an_engine_error)
 
 	two_tables();
 	fk.pasid_enabled = false;
-	fill(buf, sizeof(buf), 4);
+	edu_fake_fill(buf, sizeof(buf), 4);
 	tag(e, 5);
-	EXPECT_EQ(dma_engine_write(e, 0x100000, buf, sizeof(buf), ev,
-				   sizeof(ev)),
-		  -EIO);
+	EXPECT_EQ(WRITE_ALL(e, 0x100000, buf, ev), -EIO);
 	EXPECT(strstr(ev, "refused"));
 	dma_engine_close(e);
 }
@@ -251,10 +226,8 @@ UNIT_TEST(dma_edu_pasid_payload_not_taken)
 
 	two_tables();
 	fk.hw.drop_buf_writes = true;
-	fill(buf, sizeof(buf), 4);
-	EXPECT_EQ(dma_engine_write(e, 0x100000, buf, sizeof(buf), ev,
-				   sizeof(ev)),
-		  -EIO);
+	edu_fake_fill(buf, sizeof(buf), 4);
+	EXPECT_EQ(WRITE_ALL(e, 0x100000, buf, ev), -EIO);
 	EXPECT_EQ(fk.hw.transfers, 0); /* nothing ran with a wrong payload */
 	EXPECT(strstr(ev, "did not take"));
 	dma_engine_close(e);
@@ -267,9 +240,7 @@ UNIT_TEST(dma_edu_pasid_too_wide)
 	char ev[256];
 
 	tag(e, 1u << 20);
-	EXPECT_EQ(dma_engine_write(e, 0x100000, buf, sizeof(buf), ev,
-				   sizeof(ev)),
-		  -EINVAL);
+	EXPECT_EQ(WRITE_ALL(e, 0x100000, buf, ev), -EINVAL);
 	EXPECT_EQ(fk.hw.transfers, 0);
 	dma_engine_close(e);
 }

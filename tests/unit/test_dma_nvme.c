@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "../../src/dma/dma.h"
+#include "engine_calls.h"
 #include "unit.h"
 
 #define N_OWN_IOVA 0x800000ull
@@ -331,9 +332,7 @@ UNIT_TEST(dma_nvme_write_lands_and_reports)
 
 	memset(nf.mem, 0xa5, sizeof(nf.mem));
 	memset(buf, 0xcc, sizeof(buf));
-	EXPECT_EQ(dma_engine_write(e, N_MEM_IOVA + 0x100, buf, 256, ev,
-				   sizeof(ev)),
-		  0);
+	EXPECT_EQ(WRITE_ALL(e, N_MEM_IOVA + 0x100, buf, ev), 0);
 	EXPECT(!memcmp(buf, fw_log_head, sizeof(fw_log_head)));
 	EXPECT(!memcmp(nf.mem + 0x100, buf, 256));
 	EXPECT_EQ(nf.mem[0xff], 0xa5);
@@ -341,9 +340,7 @@ UNIT_TEST(dma_nvme_write_lands_and_reports)
 	EXPECT(strstr(ev, "status 0x000"));
 	/* Across a page: PRP2 is the next page. */
 	memset(nf.mem, 0xa5, sizeof(nf.mem));
-	EXPECT_EQ(dma_engine_write(e, N_MEM_IOVA + 4096 - 128, buf, 256, ev,
-				   sizeof(ev)),
-		  0);
+	EXPECT_EQ(WRITE_ALL(e, N_MEM_IOVA + 4096 - 128, buf, ev), 0);
 	EXPECT(!memcmp(nf.mem + 4096 - 128, buf, 256));
 	/* Identify: 4 KiB. */
 	{
@@ -369,7 +366,7 @@ UNIT_TEST(dma_nvme_write_refused_completes_with_error)
 
 	memset(nf.mem, 0xa5, sizeof(nf.mem));
 	nf.mem_mapped = false;
-	EXPECT_EQ(dma_engine_write(e, N_MEM_IOVA, buf, 256, ev, sizeof(ev)), 0);
+	EXPECT_EQ(WRITE_ALL(e, N_MEM_IOVA, buf, ev), 0);
 	EXPECT(strstr(ev, "refused"));
 	EXPECT(!memcmp(buf, fw_log_head, sizeof(fw_log_head)));
 	EXPECT_EQ(nf.mem[0], 0xa5);
@@ -384,10 +381,8 @@ UNIT_TEST(dma_nvme_no_doorbell_without_queues)
 	char ev[256];
 
 	nf.bounce_ok = false;
-	EXPECT_EQ(dma_engine_write(e, N_MEM_IOVA, buf, 256, ev, sizeof(ev)),
-		  -ENOLINK);
-	EXPECT_EQ(dma_engine_read(e, N_MEM_IOVA, buf, 256, ev, sizeof(ev)),
-		  -ENOLINK);
+	EXPECT_EQ(WRITE_ALL(e, N_MEM_IOVA, buf, ev), -ENOLINK);
+	EXPECT_EQ(READ_ALL(e, N_MEM_IOVA, buf, ev), -ENOLINK);
 	EXPECT_EQ(nf.doorbells, 0);
 	EXPECT_EQ(nf.enables, 0);
 	dma_engine_close(e);
@@ -400,15 +395,14 @@ UNIT_TEST(dma_nvme_fatal_status_resets)
 	char ev[256];
 
 	e->timeout_ms = 200;
-	EXPECT_EQ(dma_engine_write(e, N_MEM_IOVA, buf, 256, ev, sizeof(ev)), 0);
+	EXPECT_EQ(WRITE_ALL(e, N_MEM_IOVA, buf, ev), 0);
 	/* The region is offered but its translation is gone: the fetch is
 	 * refused, CFS. */
 	nf.own_mapped = false;
-	EXPECT_EQ(dma_engine_write(e, N_MEM_IOVA, buf, 256, ev, sizeof(ev)),
-		  -EIO);
+	EXPECT_EQ(WRITE_ALL(e, N_MEM_IOVA, buf, ev), -EIO);
 	EXPECT(strstr(ev, "CSTS.CFS"));
 	nf.own_mapped = true;
-	EXPECT_EQ(dma_engine_write(e, N_MEM_IOVA, buf, 256, ev, sizeof(ev)), 0);
+	EXPECT_EQ(WRITE_ALL(e, N_MEM_IOVA, buf, ev), 0);
 	EXPECT_EQ(nf.enables, 2); /* reset and enabled again */
 	dma_engine_close(e);
 }
@@ -423,20 +417,18 @@ UNIT_TEST(dma_nvme_read_lands_and_refused)
 		nf.mem[i] = (unsigned char)(i * 7 + 3);
 	memset(buf, 0xee, sizeof(buf));
 	EXPECT_EQ(
-		dma_engine_read(e, N_MEM_IOVA + 0x40, buf, 256, ev, sizeof(ev)),
+		READ_ALL(e, N_MEM_IOVA + 0x40, buf, ev),
 		0);
 	EXPECT(!memcmp(buf, nf.mem + 0x40, 256));
 	/* Near a page end: the part past the caller's range comes from the
 	 * engine's own page, the caller's bytes from its own. */
 	memset(buf, 0xee, sizeof(buf));
-	EXPECT_EQ(dma_engine_read(e, N_MEM_IOVA + 2 * 4096 - 256, buf, 256, ev,
-				  sizeof(ev)),
-		  0);
+	EXPECT_EQ(READ_ALL(e, N_MEM_IOVA + 2 * 4096 - 256, buf, ev), 0);
 	EXPECT(!memcmp(buf, nf.mem + 2 * 4096 - 256, 256));
 	nf.mem_mapped = false;
 	memset(buf, 0xee, sizeof(buf));
 	EXPECT_EQ(
-		dma_engine_read(e, N_MEM_IOVA + 0x40, buf, 256, ev, sizeof(ev)),
+		READ_ALL(e, N_MEM_IOVA + 0x40, buf, ev),
 		0);
 	EXPECT(strstr(ev, "refused"));
 	for (unsigned i = 0; i < 256; i++)
@@ -455,10 +447,9 @@ UNIT_TEST(dma_nvme_reads_only_on_qemu)
 	EXPECT(e != NULL);
 	if (!e)
 		return;
-	EXPECT_EQ(dma_engine_read(e, N_MEM_IOVA, buf, 256, ev, sizeof(ev)),
-		  -EOPNOTSUPP);
+	EXPECT_EQ(READ_ALL(e, N_MEM_IOVA, buf, ev), -EOPNOTSUPP);
 	EXPECT_EQ(nf.doorbells, 0);
-	EXPECT_EQ(dma_engine_write(e, N_MEM_IOVA, buf, 256, ev, sizeof(ev)), 0);
+	EXPECT_EQ(WRITE_ALL(e, N_MEM_IOVA, buf, ev), 0);
 	dma_engine_close(e);
 }
 
@@ -535,11 +526,9 @@ UNIT_TEST(dma_nvme_control_never_moves)
 
 	nf.never_moves = true;
 	memset(nf.mem, 0xa5, sizeof(nf.mem));
-	EXPECT_EQ(dma_engine_write(e, N_MEM_IOVA, buf, 256, ev, sizeof(ev)),
-		  -EIO);
+	EXPECT_EQ(WRITE_ALL(e, N_MEM_IOVA, buf, ev), -EIO);
 	EXPECT(strstr(ev, "wrote nothing"));
-	EXPECT_EQ(dma_engine_read(e, N_MEM_IOVA, buf, 256, ev, sizeof(ev)),
-		  -EIO);
+	EXPECT_EQ(READ_ALL(e, N_MEM_IOVA, buf, ev), -EIO);
 	dma_engine_close(e);
 }
 
@@ -552,14 +541,11 @@ UNIT_TEST(dma_nvme_control_lands_all)
 	nf.lands_all = true;
 	nf.mem_mapped = false; /* "unmapped", but the device ignores it */
 	memset(nf.mem, 0xa5, sizeof(nf.mem));
-	EXPECT_EQ(dma_engine_write(e, N_MEM_IOVA, buf, 256, ev, sizeof(ev)),
-		  0);
+	EXPECT_EQ(WRITE_ALL(e, N_MEM_IOVA, buf, ev), 0);
 	EXPECT(!memcmp(nf.mem, buf, 256)); /* memory shows it landed */
 	for (unsigned i = 0; i < sizeof(nf.mem); i++)
 		nf.mem[i] = (unsigned char)(i * 5 + 1);
-	EXPECT_EQ(dma_engine_read(e, N_MEM_IOVA + 0x80, buf, 256, ev,
-				  sizeof(ev)),
-		  0);
+	EXPECT_EQ(READ_ALL(e, N_MEM_IOVA + 0x80, buf, ev), 0);
 	EXPECT(!memcmp(buf, nf.mem + 0x80, 256)); /* and the read saw it */
 	dma_engine_close(e);
 }

@@ -31,15 +31,21 @@ static void pathf(char *out, const char *fmt, va_list ap)
 		out[0] = '\0';
 }
 
+/* out = root/<fmt, ...>, from the arguments of the variadic caller. */
+#define ROOT_PATH(out, fmt)           \
+	do {                          \
+		va_list ap_;          \
+		va_start(ap_, fmt);   \
+		pathf(out, fmt, ap_); \
+		va_end(ap_);          \
+	} while (0)
+
 /* mkdir -p of root/<fmt> */
 static void mkdirs(const char *fmt, ...)
 {
 	char p[PATH_MAX];
-	va_list ap;
 
-	va_start(ap, fmt);
-	pathf(p, fmt, ap);
-	va_end(ap);
+	ROOT_PATH(p, fmt);
 	for (char *s = p + strlen(root) + 1; *s; s++)
 		if (*s == '/') {
 			*s = '\0';
@@ -52,12 +58,9 @@ static void mkdirs(const char *fmt, ...)
 static void put(const char *text, const char *fmt, ...)
 {
 	char p[PATH_MAX];
-	va_list ap;
 	FILE *f;
 
-	va_start(ap, fmt);
-	pathf(p, fmt, ap);
-	va_end(ap);
+	ROOT_PATH(p, fmt);
 	f = fopen(p, "w");
 	if (f) {
 		fputs(text, f);
@@ -68,12 +71,9 @@ static void put(const char *text, const char *fmt, ...)
 static void get(char *buf, size_t len, const char *fmt, ...)
 {
 	char p[PATH_MAX];
-	va_list ap;
 	FILE *f;
 
-	va_start(ap, fmt);
-	pathf(p, fmt, ap);
-	va_end(ap);
+	ROOT_PATH(p, fmt);
 	buf[0] = '\0';
 	f = fopen(p, "r");
 	if (f) {
@@ -87,11 +87,8 @@ static void get(char *buf, size_t len, const char *fmt, ...)
 static void lnk(const char *target, const char *fmt, ...)
 {
 	char p[PATH_MAX];
-	va_list ap;
 
-	va_start(ap, fmt);
-	pathf(p, fmt, ap);
-	va_end(ap);
+	ROOT_PATH(p, fmt);
 	unlink(p);
 	if (symlink(target, p))
 		unit_fail(__FILE__, __LINE__, "symlink %s", p);

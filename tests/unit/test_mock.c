@@ -87,31 +87,44 @@ UNIT_TEST(mock_live_caps)
 	t->ops->close(t);
 }
 
+/*
+ * The live mock with DEV bound and one page (0xaa) mapped read-write at
+ * IOVA in a fresh IOAS; NULL (the test skipped) without the live driver.
+ */
+static struct target *open_live_mapped(unsigned dev, uint64_t iova,
+				       char **mem, uint32_t *ioas)
+{
+	struct target *t = open_live();
+
+	if (!t) {
+		unit_skip("no live mock driver (/sys/bus/iommufd_mock)");
+		return NULL;
+	}
+	*mem = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
+		    MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+	EXPECT(*mem != MAP_FAILED);
+	memset(*mem, 0xaa, 4096);
+	EXPECT_EQ(T_CALL(t, bind, dev, 0), 0);
+	EXPECT_EQ(T_CALL(t, ioas_alloc, 0, ioas), 0);
+	EXPECT_EQ(T_CALL(t, ioas_map, *ioas,
+			 T_MAP_FIXED_IOVA | T_MAP_READABLE | T_MAP_WRITEABLE,
+			 *mem, 4096, &iova), 0);
+	return t;
+}
+
 /* bind -> blocked; attach + map -> lands on the mapped page; unmap ->
  * blocked again; detach -> blocked. */
 UNIT_TEST(mock_live_rid_probe)
 {
-	struct target *t = open_live();
+	uint64_t iova = MOCK_IOVA_START + 0x100000; /* in the mock aperture */
 	uint32_t ioas, hwpt = 0;
-	uint64_t iova = 0;
 	char ev[160], buf[64];
 	char *mem;
+	struct target *t = open_live_mapped(0, iova, &mem, &ioas);
 
-	if (!t) {
-		unit_skip("no live mock driver (/sys/bus/iommufd_mock)");
+	if (!t)
 		return;
-	}
-	mem = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
-		   MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
-	EXPECT(mem != MAP_FAILED);
-	memset(mem, 0xaa, 4096);
 	memset(buf, 0x55, sizeof(buf));
-	EXPECT_EQ(T_CALL(t, bind, 0, 0), 0);
-	EXPECT_EQ(T_CALL(t, ioas_alloc, 0, &ioas), 0);
-	iova = MOCK_IOVA_START + 0x100000; /* inside the mock aperture */
-	EXPECT_EQ(T_CALL(t, ioas_map, ioas,
-			 T_MAP_FIXED_IOVA | T_MAP_READABLE | T_MAP_WRITEABLE,
-			 mem, 4096, &iova), 0);
 	EXPECT_EQ(T_CALL(t, dma, 0, T_NO_PASID, DMA_TO_MEMORY, iova + 8, buf,
 			 sizeof(buf), ev, sizeof(ev)), 0);
 	EXPECT((unsigned char)mem[8] == 0xaa); /* bound, not attached */
@@ -143,26 +156,15 @@ UNIT_TEST(mock_live_rid_probe)
 /* A PASID keeps translating after the RID detaches (SEED-A's shape). */
 UNIT_TEST(mock_live_pasid_probe)
 {
-	struct target *t = open_live();
+	uint64_t iova = MOCK_IOVA_START + 0x200000;
 	uint32_t ioas, hwpt, out = 0;
-	uint64_t iova = 0;
 	char ev[160], buf[32];
 	char *mem;
+	struct target *t = open_live_mapped(1, iova, &mem, &ioas);
 
-	if (!t) {
-		unit_skip("no live mock driver (/sys/bus/iommufd_mock)");
+	if (!t)
 		return;
-	}
-	mem = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
-		   MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
-	memset(mem, 0xaa, 4096);
 	memset(buf, 0x66, sizeof(buf));
-	EXPECT_EQ(T_CALL(t, bind, 1, 0), 0);
-	EXPECT_EQ(T_CALL(t, ioas_alloc, 0, &ioas), 0);
-	iova = MOCK_IOVA_START + 0x200000;
-	EXPECT_EQ(T_CALL(t, ioas_map, ioas,
-			 T_MAP_FIXED_IOVA | T_MAP_READABLE | T_MAP_WRITEABLE,
-			 mem, 4096, &iova), 0);
 	EXPECT_EQ(T_CALL(t, hwpt_alloc, 1, ioas, T_HWPT_PASID, 0, NULL, 0,
 			 &hwpt), 0);
 	EXPECT_EQ(T_CALL(t, attach, 1, T_NO_PASID, hwpt, NULL), 0);

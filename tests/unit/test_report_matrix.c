@@ -154,6 +154,20 @@ static bool row_is(const char *table, const char *want)
 	return false;
 }
 
+/* Every one of the rows is a line of table (row_is). */
+#define EXPECT_ROWS(table, ...)            \
+	expect_rows(__FILE__, __LINE__, table, \
+		    (const char *const[]){ __VA_ARGS__, NULL })
+
+static void expect_rows(const char *file, int line, const char *table,
+			const char *const *rows)
+{
+	for (; *rows; rows++)
+		if (!row_is(table, *rows))
+			unit_fail(file, line, "no row \"%s\" in the table",
+				  *rows);
+}
+
 UNIT_TEST(matrix_by_invariant)
 {
 	struct ktap_file k[3];
@@ -165,13 +179,13 @@ UNIT_TEST(matrix_by_invariant)
 	EXPECT_EQ(parse(clean, "smmu", &k[2]), 0);
 	table = run_matrix(k, 3, MATRIX_BY_INVARIANT, &ret, &json);
 	EXPECT_EQ(ret, 1);
-	EXPECT(row_is(table, "invariant vtd amd smmu"));
-	EXPECT(row_is(table, "OBJ-1 FAIL - PASS"));
-	EXPECT(row_is(table, "OBJ-2 PASS - PASS"));
-	EXPECT(row_is(table, "DMA-1 PASS PASS PASS"));
-	EXPECT(row_is(table, "PASID-1 skip - skip"));
-	EXPECT(row_is(table, "kernel health ok panic -"));
-	EXPECT(row_is(table, "totals p/f/s 1/1/1 1/0/0 2/0/0"));
+	EXPECT_ROWS(table, "invariant vtd amd smmu",
+		    "OBJ-1 FAIL - PASS",
+		    "OBJ-2 PASS - PASS",
+		    "DMA-1 PASS PASS PASS",
+		    "PASID-1 skip - skip",
+		    "kernel health ok panic -",
+		    "totals p/f/s 1/1/1 1/0/0 2/0/0");
 	EXPECT(table && strstr(table, "# amd: vm panic: Kernel panic"));
 	EXPECT(table && strstr(table, "# amd: incomplete (1 of 3 results)"));
 	/* OBJ-1 before DMA-1: contract order. */
@@ -187,8 +201,8 @@ UNIT_TEST(matrix_by_invariant)
 	/* The clean configuration alone is all green. */
 	table = run_matrix(&k[2], 1, MATRIX_BY_SCENARIO, &ret, &json);
 	EXPECT_EQ(ret, 0);
-	EXPECT(row_is(table, "dma.map_basic PASS"));
-	EXPECT(row_is(table, "obj.size PASS"));
+	EXPECT_ROWS(table, "dma.map_basic PASS",
+		    "obj.size PASS");
 	EXPECT(json && strstr(json, "\"ok\": true"));
 	free(table);
 	free(json);
@@ -206,10 +220,10 @@ UNIT_TEST(matrix_by_scenario)
 	EXPECT_EQ(parse(crashed, "amd", &k[1]), 0);
 	table = run_matrix(k, 2, MATRIX_BY_SCENARIO, &ret, &json);
 	EXPECT_EQ(ret, 1);
-	EXPECT(row_is(table, "scenario vtd amd"));
-	EXPECT(row_is(table, "dma.map_basic PASS PASS"));
-	EXPECT(row_is(table, "obj.size FAIL -"));
-	EXPECT(row_is(table, "pasid.attach skip -"));
+	EXPECT_ROWS(table, "scenario vtd amd",
+		    "dma.map_basic PASS PASS",
+		    "obj.size FAIL -",
+		    "pasid.attach skip -");
 	free(table);
 	free(json);
 	ktap_file_free(&k[0]);

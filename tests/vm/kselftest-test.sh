@@ -22,24 +22,7 @@ TOP=$(cd "$here/../.." && pwd)
 CONFIG=${CONFIG:-intel}
 work=$TOP/build/kselftest-vm
 
-npass=0 nfail=0
-ok() { echo "ok $*"; npass=$((npass + 1)); }
-not_ok() { echo "not ok $*"; nfail=$((nfail + 1)); }
-check() { # description command...
-	local what=$1
-	shift
-	if "$@"; then ok "$what"; else not_ok "$what"; fi
-}
-finish() {
-	echo "$npass passed, $nfail failed"
-	[ "$nfail" = 0 ]
-	exit
-}
-
-if ! ksft_sources; then
-	not_ok "kernel source, uAPI headers and kunit.py found (vm/kernel-source.sh)"
-	finish
-fi
+ksft_begin
 # Install, boot, run: leaves $work/$CONFIG.ktap, .console, .times, run.txt
 # and rc.
 install_and_boot() {

@@ -20,11 +20,12 @@
  * nesting; instance 1: same driver, no dirty tracking (so HWPT-2 and the
  * dirty/instance compatibility rules have a subject).
  */
-#define X86_IOMMU0                                                          \
+#define VTD_IOMMU(aperture_bits, has_dirty, dirty_on_pasid_ok)              \
 	{                                                                   \
-		.aperture_start = 0, .aperture_end = BITS(48), .dirty = true, \
-		.pasid_paging = true, .nest_parent = true,                  \
-		.dirty_with_pasid = true, .dirty_on_pasid = true,           \
+		.aperture_start = 0, .aperture_end = BITS(aperture_bits),   \
+		.dirty = (has_dirty), .pasid_paging = true,                 \
+		.nest_parent = true, .dirty_with_pasid = true,              \
+		.dirty_on_pasid = (dirty_on_pasid_ok),                      \
 		.nested_data_type = IOMMU_HWPT_DATA_VTD_S1,                 \
 		.nested_data_len = sizeof(struct iommu_hwpt_vtd_s1),        \
 		.inv_data_type = IOMMU_HWPT_INVALIDATE_DATA_VTD_S1,         \
@@ -32,18 +33,8 @@
 		.hw_info_len = sizeof(struct iommu_hw_info_vtd),            \
 		.nresv = 1, .resv = { MSI_X86 },                            \
 	}
-#define X86_IOMMU1                                                          \
-	{                                                                   \
-		.aperture_start = 0, .aperture_end = BITS(48),              \
-		.dirty = false, .pasid_paging = true, .nest_parent = true,  \
-		.dirty_with_pasid = true, .dirty_on_pasid = true,           \
-		.nested_data_type = IOMMU_HWPT_DATA_VTD_S1,                 \
-		.nested_data_len = sizeof(struct iommu_hwpt_vtd_s1),        \
-		.inv_data_type = IOMMU_HWPT_INVALIDATE_DATA_VTD_S1,         \
-		.hw_info_type = IOMMU_HW_INFO_TYPE_INTEL_VTD,               \
-		.hw_info_len = sizeof(struct iommu_hw_info_vtd),            \
-		.nresv = 1, .resv = { MSI_X86 },                            \
-	}
+#define X86_IOMMU0 VTD_IOMMU(48, true, true)
+#define X86_IOMMU1 VTD_IOMMU(48, false, true)
 
 /*
  * Six devices: two alone in their groups on IOMMU 0, a two-device group on
@@ -77,6 +68,10 @@
 		.nresv = 1, .resv = { SW_MSI_ARM },                         \
 	}
 
+#define SMMU_BODY                                                           \
+	.nctx = T_MAX_CTX, SIX_DEVS(20), .niommu = 2,                       \
+	.iommu = { SMMU_IOMMU(true), SMMU_IOMMU(false) }
+
 #define DEFAULT_BODY                                                        \
 	.nctx = T_MAX_CTX, SIX_DEVS(20), .niommu = 2,                       \
 	.iommu = { X86_IOMMU0, X86_IOMMU1 }
@@ -100,98 +95,57 @@
 		.hw_info_len = sizeof(struct iommu_hw_info_amd),            \
 		.nresv = 2, .resv = { MSI_X86, AMD_HT_HOLE },               \
 	}
+/* virtio-iommu-like instance: 64-bit input range, no dirty, PASID, nesting
+ * or hw_info op. */
+#define VIRTIO_IOMMU                                                        \
+	{                                                                   \
+		.aperture_end = UINT64_MAX,                                 \
+		.hw_info_type = IOMMU_HW_INFO_TYPE_NONE,                    \
+		.nresv = 1, .resv = { MSI_X86 },                            \
+	}
 #define AMD_BODY                                                            \
 	.nctx = T_MAX_CTX, SIX_DEVS(16), .niommu = 2,                       \
 	.iommu = { AMD_IOMMU(true), AMD_IOMMU(false) }
 
+#define INTEL_BODY                                                          \
+	.nctx = T_MAX_CTX, SIX_DEVS(20), .niommu = 2,                       \
+	.iommu = { VTD_IOMMU(39, true, false), VTD_IOMMU(39, false, false) }
+#define VIRTIO_BODY                                                         \
+	.nctx = T_MAX_CTX, SIX_DEVS(0), .niommu = 2,                        \
+	.iommu = { VIRTIO_IOMMU, VIRTIO_IOMMU }
+
+/* A conforming profile: it must break nothing. */
+#define CONFORMING(nm, desc, body)                                          \
+	{ .name = nm, .description = desc, .breaks = "", body }
+
 static const struct model_profile profiles[] = {
-	{
-		.name = "default",
-		.description = "x86-like: 48-bit aperture, MSI window, 20-bit PASID, dirty tracking, 2 IOMMUs, 6 devices",
-		.breaks = "",
-		DEFAULT_BODY,
-	},
-	{
-		/* intel_iommu_domain_alloc_paging_flags(): 39-bit second
-		 * stage; a dirty domain cannot go on a PASID
-		 * (intel_iommu_set_dev_pasid -> EINVAL). */
-		.name = "intel-like",
-		.description = "VT-d-like: 39-bit aperture, MSI window, no dirty tracking on PASIDs",
-		.breaks = "",
-		.nctx = T_MAX_CTX,
-		SIX_DEVS(20),
-		.niommu = 2,
-		.iommu = {
-			{
-				.aperture_end = BITS(39), .dirty = true,
-				.pasid_paging = true, .nest_parent = true,
-				.dirty_with_pasid = true,
-				.dirty_on_pasid = false,
-				.nested_data_type = IOMMU_HWPT_DATA_VTD_S1,
-				.nested_data_len = sizeof(struct iommu_hwpt_vtd_s1),
-				.inv_data_type = IOMMU_HWPT_INVALIDATE_DATA_VTD_S1,
-				.hw_info_type = IOMMU_HW_INFO_TYPE_INTEL_VTD,
-				.hw_info_len = sizeof(struct iommu_hw_info_vtd),
-				.nresv = 1, .resv = { MSI_X86 },
-			},
-			{
-				.aperture_end = BITS(39), .dirty = false,
-				.pasid_paging = true, .nest_parent = true,
-				.dirty_with_pasid = true,
-				.dirty_on_pasid = false,
-				.nested_data_type = IOMMU_HWPT_DATA_VTD_S1,
-				.nested_data_len = sizeof(struct iommu_hwpt_vtd_s1),
-				.inv_data_type = IOMMU_HWPT_INVALIDATE_DATA_VTD_S1,
-				.hw_info_type = IOMMU_HW_INFO_TYPE_INTEL_VTD,
-				.hw_info_len = sizeof(struct iommu_hw_info_vtd),
-				.nresv = 1, .resv = { MSI_X86 },
-			},
-		},
-	},
-	{
-		/* amd_iommu_domain_alloc_paging_flags(): no NEST_PARENT,
-		 * DIRTY|PASID refused; paging domains have no set_dev_pasid
-		 * so PASID attach is EOPNOTSUPP (iommu_attach_device_pasid);
-		 * amd_iommu_get_resv_regions(): MSI + HyperTransport hole. */
-		.name = "amd-like",
-		.description = "AMD-like: MSI window + HT hole, no PASID attach on paging domains, no NEST_PARENT",
-		.breaks = "",
-		AMD_BODY,
-	},
-	{
-		/* arm_smmu_get_resv_regions(): SW MSI at 0x8000000;
-		 * arm_smmu_domain_alloc_paging_flags(): NEST_PARENT only
-		 * alone; nesting goes through a vIOMMU (not modelled). */
-		.name = "smmuv3-like",
-		.description = "SMMUv3-like: SW MSI 0x8000000-0x80fffff, NEST_PARENT alone, nesting only via vIOMMU",
-		.breaks = "",
-		.nctx = T_MAX_CTX,
-		SIX_DEVS(20),
-		.niommu = 2,
-		.iommu = { SMMU_IOMMU(true), SMMU_IOMMU(false) },
-	},
-	{
-		/* viommu_domain_alloc_paging(): 64-bit input range, no
-		 * dirty, no PASID, no nesting, no hw_info op. */
-		.name = "virtio-like",
-		.description = "virtio-iommu-like: 64-bit input range, MSI window, no PASID, no dirty tracking, no nesting",
-		.breaks = "",
-		.nctx = T_MAX_CTX,
-		SIX_DEVS(0),
-		.niommu = 2,
-		.iommu = {
-			{
-				.aperture_end = UINT64_MAX,
-				.hw_info_type = IOMMU_HW_INFO_TYPE_NONE,
-				.nresv = 1, .resv = { MSI_X86 },
-			},
-			{
-				.aperture_end = UINT64_MAX,
-				.hw_info_type = IOMMU_HW_INFO_TYPE_NONE,
-				.nresv = 1, .resv = { MSI_X86 },
-			},
-		},
-	},
+	CONFORMING("default",
+		   "x86-like: 48-bit aperture, MSI window, 20-bit PASID, dirty tracking, 2 IOMMUs, 6 devices",
+		   DEFAULT_BODY),
+	/* intel_iommu_domain_alloc_paging_flags(): 39-bit second stage; a
+	 * dirty domain cannot go on a PASID (intel_iommu_set_dev_pasid ->
+	 * EINVAL). */
+	CONFORMING("intel-like",
+		   "VT-d-like: 39-bit aperture, MSI window, no dirty tracking on PASIDs",
+		   INTEL_BODY),
+	/* amd_iommu_domain_alloc_paging_flags(): no NEST_PARENT, DIRTY|PASID
+	 * refused; paging domains have no set_dev_pasid so PASID attach is
+	 * EOPNOTSUPP (iommu_attach_device_pasid); amd_iommu_get_resv_regions():
+	 * MSI + HyperTransport hole. */
+	CONFORMING("amd-like",
+		   "AMD-like: MSI window + HT hole, no PASID attach on paging domains, no NEST_PARENT",
+		   AMD_BODY),
+	/* arm_smmu_get_resv_regions(): SW MSI at 0x8000000;
+	 * arm_smmu_domain_alloc_paging_flags(): NEST_PARENT only alone;
+	 * nesting goes through a vIOMMU (not modelled). */
+	CONFORMING("smmuv3-like",
+		   "SMMUv3-like: SW MSI 0x8000000-0x80fffff, NEST_PARENT alone, nesting only via vIOMMU",
+		   SMMU_BODY),
+	/* viommu_domain_alloc_paging(): 64-bit input range, no dirty, no
+	 * PASID, no nesting, no hw_info op. */
+	CONFORMING("virtio-like",
+		   "virtio-iommu-like: 64-bit input range, MSI window, no PASID, no dirty tracking, no nesting",
+		   VIRTIO_BODY),
 	NEG("detach-drops-pasids",
 	    "negative control: RID detach also tears down the PASID attachments",
 	    "SEED-A", MB_DETACH_DROPS_PASIDS),
@@ -505,10 +459,7 @@ static const struct model_profile profiles[] = {
 		.name = "viommu-parent-unheld",
 		.description = "negative control: SMMUv3-like, a vIOMMU takes no reference on its NEST_PARENT HWPT",
 		.breaks = "NEST-4",
-		.nctx = T_MAX_CTX,
-		SIX_DEVS(20),
-		.niommu = 2,
-		.iommu = { SMMU_IOMMU(true), SMMU_IOMMU(false) },
+		SMMU_BODY,
 		.bug = MB_VIOMMU_PARENT_UNHELD,
 	},
 };

@@ -49,6 +49,34 @@ static bool lands(struct model *m, unsigned dev, uint32_t pasid,
 	return got == v;
 }
 
+/*
+ * Runs a check on the default profile (broken false) and on the negative
+ * control `profile` (broken true), each on a fresh model.
+ */
+static void against_default(const char *profile,
+			    void (*check)(struct model *m, bool broken))
+{
+	const char *names[] = { "default", profile };
+
+	for (unsigned i = 0; i < 2; i++) {
+		struct model *m = mk(names[i]);
+
+		check(m, i == 1);
+		model_free(m);
+	}
+}
+
+/* A fresh IOAS with dev 0 bound and its RID attached to it. */
+static uint32_t dev0_on_new_ioas(struct model *m)
+{
+	uint32_t ioas;
+
+	model_ioas_alloc(m, 0, &ioas);
+	model_bind(m, 0, 0);
+	model_attach(m, 0, RID, ioas, NULL);
+	return ioas;
+}
+
 /* Dev 0: RID and PASID 5 on PASID-compatible HWPTs over one IOAS. */
 static uint32_t rid_and_pasid(struct model *m, uint32_t *ioas)
 {
@@ -64,19 +92,18 @@ static uint32_t rid_and_pasid(struct model *m, uint32_t *ioas)
 	return p;
 }
 
+static void detach_drops_pasids_check(struct model *m, bool broken)
+{
+	uint32_t a;
+
+	rid_and_pasid(m, &a);
+	EXPECT_EQ(model_detach(m, 0, RID), 0);
+	EXPECT_EQ(lands(m, 0, 5, 0x100000, 0), !broken); /* SEED-A */
+}
+
 UNIT_TEST(model_prof_detach_drops_pasids)
 {
-	const char *names[] = { "default", "detach-drops-pasids" };
-
-	for (unsigned i = 0; i < 2; i++) {
-		struct model *m = mk(names[i]);
-		uint32_t a;
-
-		rid_and_pasid(m, &a);
-		EXPECT_EQ(model_detach(m, 0, RID), 0);
-		EXPECT_EQ(lands(m, 0, 5, 0x100000, 0), i == 0); /* SEED-A */
-		model_free(m);
-	}
+	against_default("detach-drops-pasids", detach_drops_pasids_check);
 }
 
 UNIT_TEST(model_prof_detach_refuses)
@@ -92,179 +119,165 @@ UNIT_TEST(model_prof_detach_refuses)
 	model_free(m);
 }
 
+static void shared_pasid_table_check(struct model *m, bool broken)
+{
+	uint32_t a, h, x;
+
+	model_ioas_alloc(m, 0, &a);
+	map_at(m, a, 0x100000, 0, RW);
+	model_bind(m, 0, 0);
+	model_bind(m, 1, 0);
+	model_hwpt_alloc(m, 0, a, APASID, 0, NULL, 0, &h);
+	model_hwpt_alloc(m, 0, a, APASID, 0, NULL, 0, &x);
+	model_attach(m, 0, RID, h, NULL);
+	model_attach(m, 1, RID, h, NULL);
+	EXPECT_EQ(model_attach(m, 0, 7, x, NULL), 0);
+	/* SEED-C: device 1 never attached PASID 7 */
+	EXPECT_EQ(lands(m, 1, 7, 0x100000, 0), broken);
+	EXPECT(lands(m, 0, 7, 0x100000, 0));
+}
+
 UNIT_TEST(model_prof_shared_pasid_table)
 {
-	const char *names[] = { "default", "shared-pasid-table" };
+	against_default("shared-pasid-table", shared_pasid_table_check);
+}
 
-	for (unsigned i = 0; i < 2; i++) {
-		struct model *m = mk(names[i]);
-		uint32_t a, h, x;
+static void release_keeps_pasids_check(struct model *m, bool broken)
+{
+	uint32_t a, p;
 
-		model_ioas_alloc(m, 0, &a);
-		map_at(m, a, 0x100000, 0, RW);
-		model_bind(m, 0, 0);
-		model_bind(m, 1, 0);
-		model_hwpt_alloc(m, 0, a, APASID, 0, NULL, 0, &h);
-		model_hwpt_alloc(m, 0, a, APASID, 0, NULL, 0, &x);
-		model_attach(m, 0, RID, h, NULL);
-		model_attach(m, 1, RID, h, NULL);
-		EXPECT_EQ(model_attach(m, 0, 7, x, NULL), 0);
-		/* SEED-C: device 1 never attached PASID 7 */
-		EXPECT_EQ(lands(m, 1, 7, 0x100000, 0), i == 1);
-		EXPECT(lands(m, 0, 7, 0x100000, 0));
-		model_free(m);
-	}
+	p = rid_and_pasid(m, &a);
+	EXPECT_EQ(model_unbind(m, 0), 0);
+	/* the bookkeeping is released in both */
+	EXPECT_EQ(model_destroy(m, p), 0);
+	EXPECT_EQ(model_bind(m, 0, 1), 0);
+	EXPECT_EQ(lands(m, 0, 5, 0x100000, 0), broken); /* SEED-B */
+	EXPECT(!lands(m, 0, RID, 0x100000, 0));
 }
 
 UNIT_TEST(model_prof_release_keeps_pasids)
 {
-	const char *names[] = { "default", "release-keeps-pasids" };
+	against_default("release-keeps-pasids", release_keeps_pasids_check);
+}
 
-	for (unsigned i = 0; i < 2; i++) {
-		struct model *m = mk(names[i]);
-		uint32_t a, p;
+static void stale_unmap_check(struct model *m, bool broken)
+{
+	uint32_t a;
+	uint64_t n;
 
-		p = rid_and_pasid(m, &a);
-		EXPECT_EQ(model_unbind(m, 0), 0);
-		/* the bookkeeping is released in both */
-		EXPECT_EQ(model_destroy(m, p), 0);
-		EXPECT_EQ(model_bind(m, 0, 1), 0);
-		EXPECT_EQ(lands(m, 0, 5, 0x100000, 0), i == 1); /* SEED-B */
-		EXPECT(!lands(m, 0, RID, 0x100000, 0));
-		model_free(m);
-	}
+	a = dev0_on_new_ioas(m);
+	map_at(m, a, 0x100000, 0, RW);
+	EXPECT(lands(m, 0, RID, 0x100000, 0));
+	EXPECT_EQ(model_ioas_unmap(m, a, 0x100000, PG, &n), 0);
+	EXPECT_EQ(lands(m, 0, RID, 0x100000, 0), broken); /* DMA-4 */
+	/* a remap overwrites the stale entry (DMA-6 holds) */
+	map_at(m, a, 0x100000, 1, RW);
+	EXPECT(lands(m, 0, RID, 0x100000, 1));
 }
 
 UNIT_TEST(model_prof_stale_unmap)
 {
-	const char *names[] = { "default", "stale-unmap" };
+	against_default("stale-unmap", stale_unmap_check);
+}
 
-	for (unsigned i = 0; i < 2; i++) {
-		struct model *m = mk(names[i]);
-		uint32_t a;
-		uint64_t n;
+static void non_atomic_replace_check(struct model *m, bool broken)
+{
+	uint32_t a, h, h4, p2;
 
-		model_ioas_alloc(m, 0, &a);
-		model_bind(m, 0, 0);
-		model_attach(m, 0, RID, a, NULL);
-		map_at(m, a, 0x100000, 0, RW);
-		EXPECT(lands(m, 0, RID, 0x100000, 0));
-		EXPECT_EQ(model_ioas_unmap(m, a, 0x100000, PG, &n), 0);
-		EXPECT_EQ(lands(m, 0, RID, 0x100000, 0), i == 1); /* DMA-4 */
-		/* a remap overwrites the stale entry (DMA-6 holds) */
-		map_at(m, a, 0x100000, 1, RW);
-		EXPECT(lands(m, 0, RID, 0x100000, 1));
-		model_free(m);
-	}
+	p2 = rid_and_pasid(m, &a);
+	(void)p2;
+	model_bind(m, 4, 0);
+	model_hwpt_alloc(m, 4, a, APASID, 0, NULL, 0, &h4);
+	/* ATTACH-4: the driver refuses another instance's domain */
+	EXPECT_EQ(model_attach(m, 0, RID, h4, NULL), -EINVAL);
+	EXPECT_EQ(lands(m, 0, RID, 0x100000, 0), !broken);
+	/* PASID-7 */
+	EXPECT_EQ(model_attach(m, 0, 5, h4, NULL), -EINVAL);
+	EXPECT_EQ(lands(m, 0, 5, 0x100000, 0), !broken);
+	/* a refusal before the driver (PASID compat) is atomic */
+	model_hwpt_alloc(m, 0, a, 0, 0, NULL, 0, &h);
 }
 
 UNIT_TEST(model_prof_non_atomic_replace)
 {
-	const char *names[] = { "default", "non-atomic-replace" };
+	against_default("non-atomic-replace", non_atomic_replace_check);
+}
 
-	for (unsigned i = 0; i < 2; i++) {
-		struct model *m = mk(names[i]);
-		uint32_t a, h, h4, p2;
+static void ro_writable_check(struct model *m, bool broken)
+{
+	uint32_t a;
 
-		p2 = rid_and_pasid(m, &a);
-		(void)p2;
-		model_bind(m, 4, 0);
-		model_hwpt_alloc(m, 4, a, APASID, 0, NULL, 0, &h4);
-		/* ATTACH-4: the driver refuses another instance's domain */
-		EXPECT_EQ(model_attach(m, 0, RID, h4, NULL), -EINVAL);
-		EXPECT_EQ(lands(m, 0, RID, 0x100000, 0), i == 0);
-		/* PASID-7 */
-		EXPECT_EQ(model_attach(m, 0, 5, h4, NULL), -EINVAL);
-		EXPECT_EQ(lands(m, 0, 5, 0x100000, 0), i == 0);
-		/* a refusal before the driver (PASID compat) is atomic */
-		model_hwpt_alloc(m, 0, a, 0, 0, NULL, 0, &h);
-		model_free(m);
-	}
+	a = dev0_on_new_ioas(m);
+	map_at(m, a, 0x100000, 0, T_MAP_READABLE);
+	EXPECT_EQ(lands(m, 0, RID, 0x100000, 0), broken); /* DMA-2 */
 }
 
 UNIT_TEST(model_prof_ro_writable)
 {
-	const char *names[] = { "default", "ro-writable" };
+	against_default("ro-writable", ro_writable_check);
+}
 
-	for (unsigned i = 0; i < 2; i++) {
-		struct model *m = mk(names[i]);
-		uint32_t a;
+static void resv_unreported_check(struct model *m, bool broken)
+{
+	struct target_caps caps;
+	struct iova_range r[4];
+	unsigned n = 4;
+	uint32_t a;
+	uint64_t iova = MSI;
 
-		model_ioas_alloc(m, 0, &a);
-		model_bind(m, 0, 0);
-		model_attach(m, 0, RID, a, NULL);
-		map_at(m, a, 0x100000, 0, T_MAP_READABLE);
-		EXPECT_EQ(lands(m, 0, RID, 0x100000, 0), i == 1); /* DMA-2 */
-		model_free(m);
-	}
+	model_caps(m, &caps);
+	EXPECT_EQ(caps.dev[0].nresv, 1); /* sysfs still shows it */
+	a = dev0_on_new_ioas(m);
+	model_iova_ranges(m, a, r, &n, NULL);
+	EXPECT_EQ(n, !broken ? 2 : 1); /* RANGE-3 */
+	EXPECT_EQ(model_ioas_map(m, a, RW | T_MAP_FIXED_IOVA, mem, PG,
+				 &iova), !broken ? -EINVAL : 0);
 }
 
 UNIT_TEST(model_prof_resv_unreported)
 {
-	const char *names[] = { "default", "resv-unreported" };
+	against_default("resv-unreported", resv_unreported_check);
+}
 
-	for (unsigned i = 0; i < 2; i++) {
-		struct model *m = mk(names[i]);
-		struct target_caps caps;
-		struct iova_range r[4];
-		unsigned n = 4;
-		uint32_t a;
-		uint64_t iova = MSI;
+static void replace_keeps_old_check(struct model *m, bool broken)
+{
+	uint32_t a, b;
 
-		model_caps(m, &caps);
-		EXPECT_EQ(caps.dev[0].nresv, 1); /* sysfs still shows it */
-		model_ioas_alloc(m, 0, &a);
-		model_bind(m, 0, 0);
-		model_attach(m, 0, RID, a, NULL);
-		model_iova_ranges(m, a, r, &n, NULL);
-		EXPECT_EQ(n, i == 0 ? 2 : 1); /* RANGE-3 */
-		EXPECT_EQ(model_ioas_map(m, a, RW | T_MAP_FIXED_IOVA, mem, PG,
-					 &iova), i == 0 ? -EINVAL : 0);
-		model_free(m);
-	}
+	model_ioas_alloc(m, 0, &a);
+	model_ioas_alloc(m, 0, &b);
+	map_at(m, a, 0x100000, 0, RW);
+	map_at(m, b, 0x200000, 1, RW);
+	model_bind(m, 0, 0);
+	model_attach(m, 0, RID, a, NULL);
+	EXPECT_EQ(model_attach(m, 0, RID, b, NULL), 0);
+	EXPECT(lands(m, 0, RID, 0x200000, 1));
+	EXPECT_EQ(lands(m, 0, RID, 0x100000, 0), broken); /* ATTACH-5 */
 }
 
 UNIT_TEST(model_prof_replace_keeps_old)
 {
-	const char *names[] = { "default", "replace-keeps-old" };
+	against_default("replace-keeps-old", replace_keeps_old_check);
+}
 
-	for (unsigned i = 0; i < 2; i++) {
-		struct model *m = mk(names[i]);
-		uint32_t a, b;
+static void detach_identity_check(struct model *m, bool broken)
+{
+	uint32_t a;
 
-		model_ioas_alloc(m, 0, &a);
-		model_ioas_alloc(m, 0, &b);
-		map_at(m, a, 0x100000, 0, RW);
-		map_at(m, b, 0x200000, 1, RW);
-		model_bind(m, 0, 0);
-		model_attach(m, 0, RID, a, NULL);
-		EXPECT_EQ(model_attach(m, 0, RID, b, NULL), 0);
-		EXPECT(lands(m, 0, RID, 0x200000, 1));
-		EXPECT_EQ(lands(m, 0, RID, 0x100000, 0), i == 1); /* ATTACH-5 */
-		model_free(m);
-	}
+	model_ioas_alloc(m, 0, &a);
+	map_at(m, a, 0x100000, 0, RW);
+	model_bind(m, 0, 0);
+	model_attach(m, 0, RID, a, NULL);
+	EXPECT_EQ(model_detach(m, 0, RID), 0);
+	EXPECT_EQ(lands(m, 0, RID, 0x100000, 0), broken); /* ATTACH-6 */
+	/* ownership release still blocks (OWN-5 holds) */
+	model_unbind(m, 0);
+	model_bind(m, 0, 0);
+	EXPECT(!lands(m, 0, RID, 0x100000, 0));
 }
 
 UNIT_TEST(model_prof_detach_identity)
 {
-	const char *names[] = { "default", "detach-identity" };
-
-	for (unsigned i = 0; i < 2; i++) {
-		struct model *m = mk(names[i]);
-		uint32_t a;
-
-		model_ioas_alloc(m, 0, &a);
-		map_at(m, a, 0x100000, 0, RW);
-		model_bind(m, 0, 0);
-		model_attach(m, 0, RID, a, NULL);
-		EXPECT_EQ(model_detach(m, 0, RID), 0);
-		EXPECT_EQ(lands(m, 0, RID, 0x100000, 0), i == 1); /* ATTACH-6 */
-		/* ownership release still blocks (OWN-5 holds) */
-		model_unbind(m, 0);
-		model_bind(m, 0, 0);
-		EXPECT(!lands(m, 0, RID, 0x100000, 0));
-		model_free(m);
-	}
+	against_default("detach-identity", detach_identity_check);
 }
 
 UNIT_TEST(model_prof_geometries)
@@ -292,9 +305,7 @@ UNIT_TEST(model_prof_geometries)
 	model_free(m);
 
 	m = mk("smmuv3-like");
-	model_ioas_alloc(m, 0, &a);
-	model_bind(m, 0, 0);
-	model_attach(m, 0, RID, a, NULL);
+	a = dev0_on_new_ioas(m);
 	n = 4;
 	model_iova_ranges(m, a, r, &n, NULL);
 	EXPECT_EQ(n, 2);
@@ -304,9 +315,7 @@ UNIT_TEST(model_prof_geometries)
 	model_free(m);
 
 	m = mk("intel-like");
-	model_ioas_alloc(m, 0, &a);
-	model_bind(m, 0, 0);
-	model_attach(m, 0, RID, a, NULL);
+	a = dev0_on_new_ioas(m);
 	n = 4;
 	model_iova_ranges(m, a, r, &n, NULL);
 	EXPECT_EQ(r[1].last, (1ull << 39) - 1);
@@ -318,9 +327,7 @@ UNIT_TEST(model_prof_geometries)
 	model_free(m);
 
 	m = mk("virtio-like");
-	model_ioas_alloc(m, 0, &a);
-	model_bind(m, 0, 0);
-	model_attach(m, 0, RID, a, NULL);
+	a = dev0_on_new_ioas(m);
 	n = 4;
 	model_iova_ranges(m, a, r, &n, NULL);
 	EXPECT_EQ(n, 2);

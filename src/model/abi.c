@@ -137,16 +137,22 @@ static int x_allow(struct abi_ctx *x, union abi_buf *b)
 				 b->allow.num_iovas);
 }
 
+/* MB_LAX_ABI: MAP and COPY drop unknown flag bits instead of refusing them. */
+static uint32_t lax_map_flags(const struct abi_ctx *x, uint32_t flags)
+{
+	if (x->lax)
+		flags &= T_MAP_FIXED_IOVA | T_MAP_WRITEABLE | T_MAP_READABLE;
+	return flags;
+}
+
 /* iommufd_ioas_map() */
 static int x_map(struct abi_ctx *x, union abi_buf *b)
 {
 	uint64_t iova = b->map.iova;
-	uint32_t flags = b->map.flags;
+	uint32_t flags = lax_map_flags(x, b->map.flags);
 	int rc;
 
-	if (x->lax)
-		flags &= T_MAP_FIXED_IOVA | T_MAP_WRITEABLE | T_MAP_READABLE;
-	else if (b->map.__reserved)
+	if (!x->lax && b->map.__reserved)
 		return -EOPNOTSUPP;
 	rc = model_ioas_map(x->m, enc(x, b->map.ioas_id), flags,
 			    (void *)(uintptr_t)b->map.user_va, b->map.length,
@@ -170,11 +176,9 @@ static int x_unmap(struct abi_ctx *x, union abi_buf *b)
 static int x_copy(struct abi_ctx *x, union abi_buf *b)
 {
 	uint64_t iova = b->copy.dst_iova;
-	uint32_t flags = b->copy.flags;
+	uint32_t flags = lax_map_flags(x, b->copy.flags);
 	int rc;
 
-	if (x->lax)
-		flags &= T_MAP_FIXED_IOVA | T_MAP_WRITEABLE | T_MAP_READABLE;
 	rc = model_ioas_copy(x->m, enc(x, b->copy.dst_ioas_id),
 			     enc(x, b->copy.src_ioas_id), flags,
 			     b->copy.src_iova, b->copy.length, &iova);

@@ -220,26 +220,44 @@ static int map_pieces(struct model *m, struct m_ioas *a, struct m_area *pc,
 	return 0;
 }
 
+/*
+ * The checks MAP, MAP_FILE and COPY open with, in the kernel's order:
+ * unknown flags (EOPNOTSUPP), an IOVA or length past the 64-bit space
+ * (`overflows`), no access asked (EINVAL; MB_MAP_NOPROT_OK lets it pass
+ * where `noprot_bug_applies`, IOAS-1). 0 when all pass.
+ */
+static int map_flags_err(struct model *m, uint32_t flags, bool overflows,
+			 bool noprot_bug_applies)
+{
+	const uint32_t valid = T_MAP_FIXED_IOVA | T_MAP_WRITEABLE |
+			       T_MAP_READABLE;
+
+	if (flags & ~valid)
+		return -EOPNOTSUPP;
+	if (overflows)
+		return e_overflow(m);
+	if (!(flags & (T_MAP_WRITEABLE | T_MAP_READABLE)) &&
+	    !(noprot_bug_applies && bug(m, MB_MAP_NOPROT_OK)))
+		return -EINVAL;
+	return 0;
+}
+
 /* iommufd_ioas_map() */
 int model_ioas_map(struct model *m, uint32_t ioas_id, uint32_t flags,
 		   void *uva, uint64_t len, uint64_t *iova)
 {
-	const uint32_t valid = T_MAP_FIXED_IOVA | T_MAP_WRITEABLE |
-			       T_MAP_READABLE;
 	struct m_ioas *a;
 	struct m_area pc;
 	uint64_t end;
+	int ret;
 
 	CLOSED_CHECK(m, ioas_id);
-	if (flags & ~valid)
-		return op_end(m, -EOPNOTSUPP);
-	if (((flags & T_MAP_FIXED_IOVA) && *iova >= UINT64_MAX) ||
-	    len >= UINT64_MAX)
-		return op_end(m, e_overflow(m));
-	/* MB_MAP_NOPROT_OK: a mapping without access accepted (IOAS-1) */
-	if (!(flags & (T_MAP_WRITEABLE | T_MAP_READABLE)) &&
-	    !bug(m, MB_MAP_NOPROT_OK))
-		return op_end(m, -EINVAL);
+	ret = map_flags_err(m, flags,
+			    ((flags & T_MAP_FIXED_IOVA) && *iova >= UINT64_MAX) ||
+				    len >= UINT64_MAX,
+			    true);
+	if (ret)
+		return op_end(m, ret);
 	a = get_ioas(m, ioas_id);
 	if (!a)
 		return op_end(m, model_lookup_err(m, ioas_id));
@@ -361,24 +379,22 @@ int model_ioas_copy(struct model *m, uint32_t dst_ioas, uint32_t src_ioas,
 		    uint32_t flags, uint64_t src_iova, uint64_t len,
 		    uint64_t *dst_iova)
 {
-	const uint32_t valid = T_MAP_FIXED_IOVA | T_MAP_WRITEABLE |
-			       T_MAP_READABLE;
 	struct m_area pc[M_MAX_AREA];
 	struct m_ioas *src, *dst;
 	uint64_t last, cur, covered = 0;
 	unsigned npc = 0;
 	bool at_src;
+	int ret;
 
 	CLOSED_CHECK(m, dst_ioas);
 	CLOSED_CHECK(m, src_ioas);
-	if (flags & ~valid)
-		return op_end(m, -EOPNOTSUPP);
-	if (len >= UINT64_MAX || src_iova >= UINT64_MAX ||
-	    ((flags & T_MAP_FIXED_IOVA) && *dst_iova >= UINT64_MAX))
-		return op_end(m, e_overflow(m));
-	if (!(flags & (T_MAP_WRITEABLE | T_MAP_READABLE)) &&
-	    !bug(m, MB_MAP_NOPROT_OK))
-		return op_end(m, -EINVAL);
+	ret = map_flags_err(m, flags,
+			    len >= UINT64_MAX || src_iova >= UINT64_MAX ||
+				    ((flags & T_MAP_FIXED_IOVA) &&
+				     *dst_iova >= UINT64_MAX),
+			    true);
+	if (ret)
+		return op_end(m, ret);
 	src = get_ioas(m, src_ioas);
 	if (!src)
 		return op_end(m, model_lookup_err(m, src_ioas));
@@ -589,23 +605,21 @@ int model_option_rlimit_mode(struct model *m, unsigned ctx, bool set,
 int model_ioas_map_file(struct model *m, uint32_t ioas_id, uint32_t flags,
 			int fd, uint64_t start, uint64_t len, uint64_t *iova)
 {
-	const uint32_t valid = T_MAP_FIXED_IOVA | T_MAP_WRITEABLE |
-			       T_MAP_READABLE;
 	const uint64_t start_byte = start % M_PAGE;
 	struct m_ioas *a;
 	struct m_area pc;
 	struct statfs sfs;
 	uint64_t last;
 	void *map;
+	int ret;
 
 	CLOSED_CHECK(m, ioas_id);
-	if (flags & ~valid)
-		return op_end(m, -EOPNOTSUPP);
-	if (((flags & T_MAP_FIXED_IOVA) && *iova >= UINT64_MAX) ||
-	    len >= UINT64_MAX)
-		return op_end(m, e_overflow(m));
-	if (!(flags & (T_MAP_WRITEABLE | T_MAP_READABLE)))
-		return op_end(m, -EINVAL);
+	ret = map_flags_err(m, flags,
+			    ((flags & T_MAP_FIXED_IOVA) && *iova >= UINT64_MAX) ||
+				    len >= UINT64_MAX,
+			    false);
+	if (ret)
+		return op_end(m, ret);
 	a = get_ioas(m, ioas_id);
 	if (!a)
 		return op_end(m, model_lookup_err(m, ioas_id));

@@ -23,22 +23,33 @@ static uint32_t new_fault_queue(struct tc *c, const char *inv)
 	return fault;
 }
 
-SCENARIO(fault, queue_held_by_hwpt,
-	 .title = "a fault queue named by an HWPT cannot be destroyed until the HWPT is gone",
-	 .invariants = "FAULT-1", .requires = REQ_HWPT_ALLOC)
+/*
+ * Dev 0 bound, a new IOAS and fault queue, and an HWPT over the IOAS naming
+ * the queue with FAULT_ID_VALID; SKIP when the driver takes no such flag.
+ */
+static uint32_t new_fault_hwpt(struct tc *c, uint32_t *ioas, uint32_t *fault)
 {
-	uint32_t ioas, fault, hwpt = 0;
+	uint32_t hwpt = 0;
 	int ret;
 
 	bind_dev(c, "FAULT-1", 0, 0);
-	ioas = new_ioas(c, "FAULT-1", 0);
-	fault = new_fault_queue(c, "FAULT-1");
-	ret = T_CALL(c->t, hwpt_alloc_fault, 0, ioas, T_HWPT_FAULT_ID_VALID,
-		     fault, &hwpt);
+	*ioas = new_ioas(c, "FAULT-1", 0);
+	*fault = new_fault_queue(c, "FAULT-1");
+	ret = T_CALL(c->t, hwpt_alloc_fault, 0, *ioas, T_HWPT_FAULT_ID_VALID,
+		     *fault, &hwpt);
 	if (ret == -EOPNOTSUPP)
 		tc_skip(c, "dev 0 (%s) takes no FAULT_ID_VALID (no domain_alloc_paging_flags): driver capability",
 			c->caps->dev[0].name);
 	REQUIRE(c, "FAULT-1", ret);
+	return hwpt;
+}
+
+SCENARIO(fault, queue_held_by_hwpt,
+	 .title = "a fault queue named by an HWPT cannot be destroyed until the HWPT is gone",
+	 .invariants = "FAULT-1", .requires = REQ_HWPT_ALLOC)
+{
+	uint32_t ioas, fault, hwpt = new_fault_hwpt(c, &ioas, &fault);
+
 	/* The HWPT holds a user reference on the queue. */
 	CHECK_RET(c, "FAULT-1", T_CALL(c->t, destroy, fault), EBUSY);
 	CHECK_OK(c, "FAULT-1", T_CALL(c->t, destroy, hwpt));
@@ -50,19 +61,9 @@ SCENARIO(fault, fault_id_must_name_a_queue,
 	 .title = "FAULT_ID_VALID with an ID that is no fault queue fails ENOENT and leaves nothing",
 	 .invariants = "FAULT-1", .requires = REQ_HWPT_ALLOC)
 {
-	uint32_t ioas, fault, hwpt = 0;
-	int ret;
-
-	bind_dev(c, "FAULT-1", 0, 0);
-	ioas = new_ioas(c, "FAULT-1", 0);
-	fault = new_fault_queue(c, "FAULT-1");
 	/* The driver must take the flag at all, or ENOENT is never reached. */
-	ret = T_CALL(c->t, hwpt_alloc_fault, 0, ioas, T_HWPT_FAULT_ID_VALID,
-		     fault, &hwpt);
-	if (ret == -EOPNOTSUPP)
-		tc_skip(c, "dev 0 (%s) takes no FAULT_ID_VALID: driver capability",
-			c->caps->dev[0].name);
-	REQUIRE(c, "FAULT-1", ret);
+	uint32_t ioas, fault, hwpt = new_fault_hwpt(c, &ioas, &fault);
+
 	destroy_obj(c, "FAULT-1", hwpt);
 	/* An IOAS is no fault queue: the typed lookup fails. */
 	CHECK_RET(c, "FAULT-1", T_CALL(c->t, hwpt_alloc_fault, 0, ioas,

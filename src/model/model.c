@@ -55,7 +55,7 @@ int model_lookup_err(const struct model *m, uint32_t id)
 	return -ENOENT;
 }
 
-struct m_hwpt *model_hwpt_alloc_slot(struct model *m)
+static struct m_hwpt *hwpt_alloc_slot(struct model *m)
 {
 	for (unsigned i = 0; i < M_MAX_HWPT; i++) {
 		struct m_hwpt *h = &m->hwpt[i];
@@ -73,6 +73,28 @@ struct m_hwpt *model_hwpt_alloc_slot(struct model *m)
 		}
 	}
 	return NULL;
+}
+
+/*
+ * A free HWPT slot registered as object `type` of context `ctx`: -ENOMEM
+ * when no slot is free, or model_obj_alloc()'s error (the slot is released).
+ */
+int model_hwpt_new(struct model *m, unsigned ctx, uint8_t type,
+		   struct m_hwpt **out)
+{
+	struct m_hwpt *h = hwpt_alloc_slot(m);
+	int rc;
+
+	if (!h)
+		return -ENOMEM;
+	rc = model_obj_alloc(m, ctx, type, hwpt_idx(m, h), &h->raw);
+	if (rc) {
+		h->used = false;
+		return rc;
+	}
+	h->ctx = ctx;
+	*out = h;
+	return 0;
 }
 
 /* --- reserved ranges ------------------------------------------------------ */

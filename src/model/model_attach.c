@@ -497,15 +497,9 @@ int model_paging_alloc(struct model *m, struct m_ioas *a, unsigned d,
 	rc = paging_flag_checks(m, d, flags);
 	if (rc)
 		return rc;
-	h = model_hwpt_alloc_slot(m);
-	if (!h)
-		return -ENOMEM;
-	rc = model_obj_alloc(m, ctx, MO_HWPT_PAGING, hwpt_idx(m, h), &h->raw);
-	if (rc) {
-		h->used = false;
+	rc = model_hwpt_new(m, ctx, MO_HWPT_PAGING, &h);
+	if (rc)
 		return rc;
-	}
-	h->ctx = ctx;
 	h->iommu = m->p->dev[d].iommu;
 	h->ioas = a;
 	a->nref++;

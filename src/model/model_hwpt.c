@@ -58,15 +58,9 @@ static int nested_alloc(struct model *m, unsigned d, struct m_hwpt *parent,
 	if (parent->auto_domain ||
 	    (!parent->nest_parent && !bug(m, MB_NEST_ANY_PARENT)))
 		return -EINVAL;
-	h = model_hwpt_alloc_slot(m);
-	if (!h)
-		return -ENOMEM;
-	rc = model_obj_alloc(m, ctx, MO_HWPT_NESTED, hwpt_idx(m, h), &h->raw);
-	if (rc) {
-		h->used = false;
+	rc = model_hwpt_new(m, ctx, MO_HWPT_NESTED, &h);
+	if (rc)
 		return rc;
-	}
-	h->ctx = ctx;
 	h->nested = true;
 	h->parent = parent;
 	parent->children++;

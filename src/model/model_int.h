@@ -301,7 +301,8 @@ int model_obj_alloc(struct model *m, unsigned ctx, uint8_t type, unsigned idx,
 		    uint32_t *raw);
 void model_obj_free(struct model *m, unsigned ctx, uint32_t raw);
 int model_lookup_err(const struct model *m, uint32_t id);
-struct m_hwpt *model_hwpt_alloc_slot(struct model *m);
+int model_hwpt_new(struct model *m, unsigned ctx, uint8_t type,
+		   struct m_hwpt **out);
 
 /* model.c: reserved ranges */
 unsigned model_collect_resv(const struct model *m, const struct m_ioas *a,

@@ -201,6 +201,12 @@ static inline int unmap_all_rc(struct tc *c, uint32_t ioas, uint64_t *bytes)
 	return T_CALL(c->t, ioas_unmap, ioas, 0, UINT64_MAX, bytes);
 }
 
+struct iommu_option;
+/* An IOMMU_OPTION command for raw_ioctl: size set, option_id with op on
+ * object_id, every other field zero (lib.c). */
+void option_cmd(struct iommu_option *o, uint32_t option_id, uint16_t op,
+		uint32_t object_id);
+
 /* ... and their require forms. */
 static inline void map_fixed(struct tc *c, const char *inv, uint32_t ioas,
 			     void *mem, uint64_t len, uint64_t iova,

@@ -728,11 +728,7 @@ static int rlimit_raw(struct tc *c, unsigned ctx, uint32_t object_id,
 {
 	struct iommu_option o;
 
-	memset(&o, 0, sizeof(o));
-	o.size = sizeof(o);
-	o.option_id = IOMMU_OPTION_RLIMIT_MODE;
-	o.op = op;
-	o.object_id = object_id;
+	option_cmd(&o, IOMMU_OPTION_RLIMIT_MODE, op, object_id);
 	return T_CALL(c->t, raw_ioctl, ctx, IOMMU_OPTION, &o);
 }
 

@@ -5,6 +5,7 @@
  * forked child, so memory handed out here is released when the child exits.
  */
 #include <errno.h>
+#include <linux/iommufd.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -15,6 +16,16 @@
 #define HUGE_2M (2ul << 20)
 /* Where tc_pick_iova starts looking: low, but not at IOVA 0. */
 #define IOVA_BASE 0x100000ull
+
+void option_cmd(struct iommu_option *o, uint32_t option_id, uint16_t op,
+		uint32_t object_id)
+{
+	memset(o, 0, sizeof(*o));
+	o->size = sizeof(*o);
+	o->option_id = option_id;
+	o->op = op;
+	o->object_id = object_id;
+}
 
 size_t tc_page_size(void)
 {

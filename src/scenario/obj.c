@@ -65,11 +65,7 @@ static struct iommu_option huge_pages_cmd(uint32_t ioas, uint16_t op)
 {
 	struct iommu_option o;
 
-	memset(&o, 0, sizeof(o));
-	o.size = sizeof(o);
-	o.option_id = IOMMU_OPTION_HUGE_PAGES;
-	o.op = op;
-	o.object_id = ioas;
+	option_cmd(&o, IOMMU_OPTION_HUGE_PAGES, op, ioas);
 	return o;
 }
 

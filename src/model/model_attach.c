@@ -828,6 +828,20 @@ static int dev_find_pasid(const struct m_dev *d, uint32_t pasid)
 	return -1;
 }
 
+/*
+ * The bound device an ATTACH or DETACH names: EINVAL for no such device;
+ * on a cdev fd before BIND EINVAL, or ENODEV with MB_PREBIND_ENODEV (OWN-2).
+ */
+static int bound_dev(struct model *m, unsigned dev, struct m_dev **d)
+{
+	if (dev >= m->p->ndev)
+		return -EINVAL;
+	*d = &m->dev[dev];
+	if ((*d)->ctx < 0)
+		return bug(m, MB_PREBIND_ENODEV) ? -ENODEV : -EINVAL;
+	return 0;
+}
+
 int model_attach(struct model *m, unsigned dev, uint32_t pasid,
 		 uint32_t pt_id, uint32_t *out_pt)
 {
@@ -835,12 +849,9 @@ int model_attach(struct model *m, unsigned dev, uint32_t pasid,
 	uint32_t id = pt_id;
 	int rc;
 
-	if (dev >= m->p->ndev)
-		return op_end(m, -EINVAL);
-	d = &m->dev[dev];
-	if (d->ctx < 0)
-		/* cdev fd before BIND; MB_PREBIND_ENODEV (OWN-2) */
-		return op_end(m, bug(m, MB_PREBIND_ENODEV) ? -ENODEV : -EINVAL);
+	rc = bound_dev(m, dev, &d);
+	if (rc)
+		return op_end(m, rc);
 	if (pasid != T_NO_PASID && !m->p->dev[dev].max_pasid_log2 &&
 	    bug(m, MB_PASID_ON_RID)) {
 		/* MB_PASID_ON_RID: a PASID attach on a device without PASID
@@ -876,13 +887,11 @@ int model_attach(struct model *m, unsigned dev, uint32_t pasid,
 int model_detach(struct model *m, unsigned dev, uint32_t pasid)
 {
 	struct m_dev *d;
-	int i;
+	int i, rc;
 
-	if (dev >= m->p->ndev)
-		return op_end(m, -EINVAL);
-	d = &m->dev[dev];
-	if (d->ctx < 0)
-		return op_end(m, bug(m, MB_PREBIND_ENODEV) ? -ENODEV : -EINVAL);
+	rc = bound_dev(m, dev, &d);
+	if (rc)
+		return op_end(m, rc);
 	if (pasid == T_NO_PASID) {
 		/* vfio_iommufd_physical_detach_ioas();
 		 * MB_DETACH_UNATTACHED_EINVAL (ATTACH-7) */

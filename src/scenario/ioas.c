@@ -822,17 +822,26 @@ static uint8_t *memfd_view(struct tc *c, int fd, unsigned npages)
 	return v;
 }
 
+/* ret, after a SKIP when the target cannot send `ioctl` or the kernel
+ * predates it (ENOTTY). */
+static int skip_if_unsent(struct tc *c, int ret, const char *ioctl,
+			  const char *since)
+{
+	if (ret == -T_UNSUPPORTED)
+		tc_skip(c, "target cannot send %s", ioctl);
+	if (ret == -ENOTTY)
+		tc_skip(c, "kernel without %s (before %s)", ioctl, since);
+	return ret;
+}
+
 static int map_file_rc(struct tc *c, uint32_t ioas, uint32_t flags, int fd,
 		       uint64_t start, uint64_t len, uint64_t iova)
 {
-	int ret = T_CALL(c->t, ioas_map_file, ioas, flags | T_MAP_FIXED_IOVA,
-			 fd, start, len, &iova);
-
-	if (ret == -T_UNSUPPORTED)
-		tc_skip(c, "target cannot send IOMMU_IOAS_MAP_FILE");
-	if (ret == -ENOTTY)
-		tc_skip(c, "kernel without IOMMU_IOAS_MAP_FILE (before 6.14)");
-	return ret;
+	return skip_if_unsent(c,
+			      T_CALL(c->t, ioas_map_file, ioas,
+				     flags | T_MAP_FIXED_IOVA, fd, start, len,
+				     &iova),
+			      "IOMMU_IOAS_MAP_FILE", "6.14");
 }
 
 SCENARIO(ioas, map_file_memfd_dma,
@@ -922,13 +931,8 @@ SCENARIO(ioas, map_file_unpinnable_fails_at_attach,
 
 static int change_process_rc(struct tc *c, unsigned ctx, bool in_child)
 {
-	int ret = T_CALL(c->t, ioas_change_process, ctx, in_child);
-
-	if (ret == -T_UNSUPPORTED)
-		tc_skip(c, "target cannot send IOMMU_IOAS_CHANGE_PROCESS");
-	if (ret == -ENOTTY)
-		tc_skip(c, "kernel without IOMMU_IOAS_CHANGE_PROCESS (before 6.14)");
-	return ret;
+	return skip_if_unsent(c, T_CALL(c->t, ioas_change_process, ctx, in_child),
+			      "IOMMU_IOAS_CHANGE_PROCESS", "6.14");
 }
 
 SCENARIO(ioas, change_process_file_maps_only,

@@ -222,23 +222,42 @@ static int map_pieces(struct model *m, struct m_ioas *a, struct m_area *pc,
 
 /*
  * The checks MAP, MAP_FILE and COPY open with, in the kernel's order:
- * unknown flags (EOPNOTSUPP), an IOVA or length past the 64-bit space
- * (`overflows`), no access asked (EINVAL; MB_MAP_NOPROT_OK lets it pass
- * where `noprot_bug_applies`, IOAS-1). 0 when all pass.
+ * unknown flags (EOPNOTSUPP); an IOVA or length past the 64-bit space, the
+ * fixed *iova, len, or what `other_overflow` says (EOVERFLOW); no access
+ * asked (EINVAL; MB_MAP_NOPROT_OK lets it pass where `noprot_bug_applies`,
+ * IOAS-1); then the lookup of IOAS `ioas_id` into *a. 0 when all pass.
  */
-static int map_flags_err(struct model *m, uint32_t flags, bool overflows,
-			 bool noprot_bug_applies)
+static int map_checks(struct model *m, uint32_t flags, const uint64_t *iova,
+		      uint64_t len, bool other_overflow,
+		      bool noprot_bug_applies, uint32_t ioas_id,
+		      struct m_ioas **a)
 {
 	const uint32_t valid = T_MAP_FIXED_IOVA | T_MAP_WRITEABLE |
 			       T_MAP_READABLE;
 
 	if (flags & ~valid)
 		return -EOPNOTSUPP;
-	if (overflows)
+	if (other_overflow || len >= UINT64_MAX ||
+	    ((flags & T_MAP_FIXED_IOVA) && *iova >= UINT64_MAX))
 		return e_overflow(m);
 	if (!(flags & (T_MAP_WRITEABLE | T_MAP_READABLE)) &&
 	    !(noprot_bug_applies && bug(m, MB_MAP_NOPROT_OK)))
 		return -EINVAL;
+	*a = get_ioas(m, ioas_id);
+	if (!*a)
+		return model_lookup_err(m, ioas_id);
+	return 0;
+}
+
+/* *last of a non-empty start..+len: EINVAL when empty, the overflow error
+ * when it wraps. */
+static int last_of(struct model *m, uint64_t start, uint64_t len,
+		   uint64_t *last)
+{
+	if (!len)
+		return -EINVAL;
+	if (__builtin_add_overflow(start, len - 1, last))
+		return e_overflow(m);
 	return 0;
 }
 
@@ -252,15 +271,9 @@ int model_ioas_map(struct model *m, uint32_t ioas_id, uint32_t flags,
 	int ret;
 
 	CLOSED_CHECK(m, ioas_id);
-	ret = map_flags_err(m, flags,
-			    ((flags & T_MAP_FIXED_IOVA) && *iova >= UINT64_MAX) ||
-				    len >= UINT64_MAX,
-			    true);
+	ret = map_checks(m, flags, iova, len, false, true, ioas_id, &a);
 	if (ret)
 		return op_end(m, ret);
-	a = get_ioas(m, ioas_id);
-	if (!a)
-		return op_end(m, model_lookup_err(m, ioas_id));
 	/* iopt_alloc_user_pages() / iopt_alloc_pages() */
 	if (__builtin_add_overflow((uint64_t)(uintptr_t)uva, len, &end))
 		return op_end(m, e_overflow(m));
@@ -388,20 +401,13 @@ int model_ioas_copy(struct model *m, uint32_t dst_ioas, uint32_t src_ioas,
 
 	CLOSED_CHECK(m, dst_ioas);
 	CLOSED_CHECK(m, src_ioas);
-	ret = map_flags_err(m, flags,
-			    len >= UINT64_MAX || src_iova >= UINT64_MAX ||
-				    ((flags & T_MAP_FIXED_IOVA) &&
-				     *dst_iova >= UINT64_MAX),
-			    true);
+	ret = map_checks(m, flags, dst_iova, len, src_iova >= UINT64_MAX, true,
+			 src_ioas, &src);
 	if (ret)
 		return op_end(m, ret);
-	src = get_ioas(m, src_ioas);
-	if (!src)
-		return op_end(m, model_lookup_err(m, src_ioas));
-	if (!len)
-		return op_end(m, -EINVAL);
-	if (__builtin_add_overflow(src_iova, len - 1, &last))
-		return op_end(m, e_overflow(m));
+	ret = last_of(m, src_iova, len, &last);
+	if (ret)
+		return op_end(m, ret);
 	/* iopt_for_each_contig_area(): contiguous areas from src_iova */
 	cur = src_iova;
 	for (unsigned i = 0; i < src->narea; i++) {
@@ -614,19 +620,12 @@ int model_ioas_map_file(struct model *m, uint32_t ioas_id, uint32_t flags,
 	int ret;
 
 	CLOSED_CHECK(m, ioas_id);
-	ret = map_flags_err(m, flags,
-			    ((flags & T_MAP_FIXED_IOVA) && *iova >= UINT64_MAX) ||
-				    len >= UINT64_MAX,
-			    false);
+	ret = map_checks(m, flags, iova, len, false, false, ioas_id, &a);
 	if (ret)
 		return op_end(m, ret);
-	a = get_ioas(m, ioas_id);
-	if (!a)
-		return op_end(m, model_lookup_err(m, ioas_id));
-	if (!len)
-		return op_end(m, -EINVAL);
-	if (__builtin_add_overflow(start, len - 1, &last))
-		return op_end(m, e_overflow(m));
+	ret = last_of(m, start, len, &last);
+	if (ret)
+		return op_end(m, ret);
 	if (fcntl(fd, F_GETFD) < 0)
 		return op_end(m, -EBADF);
 	pc = (struct m_area){ .len = len,

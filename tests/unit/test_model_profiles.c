@@ -66,6 +66,16 @@ static void against_default(const char *profile,
 	}
 }
 
+/* A fresh IOAS with page 0 mapped read-write at IOVA 0x100000. */
+static uint32_t ioas_with_page0(struct model *m)
+{
+	uint32_t ioas;
+
+	model_ioas_alloc(m, 0, &ioas);
+	map_at(m, ioas, 0x100000, 0, RW);
+	return ioas;
+}
+
 /* A fresh IOAS with dev 0 bound and its RID attached to it. */
 static uint32_t dev0_on_new_ioas(struct model *m)
 {
@@ -123,8 +133,7 @@ static void shared_pasid_table_check(struct model *m, bool broken)
 {
 	uint32_t a, h, x;
 
-	model_ioas_alloc(m, 0, &a);
-	map_at(m, a, 0x100000, 0, RW);
+	a = ioas_with_page0(m);
 	model_bind(m, 0, 0);
 	model_bind(m, 1, 0);
 	model_hwpt_alloc(m, 0, a, APASID, 0, NULL, 0, &h);
@@ -263,8 +272,7 @@ static void detach_identity_check(struct model *m, bool broken)
 {
 	uint32_t a;
 
-	model_ioas_alloc(m, 0, &a);
-	map_at(m, a, 0x100000, 0, RW);
+	a = ioas_with_page0(m);
 	model_bind(m, 0, 0);
 	model_attach(m, 0, RID, a, NULL);
 	EXPECT_EQ(model_detach(m, 0, RID), 0);
@@ -410,8 +418,7 @@ static long p_map_overlap(struct model *m)
 	uint32_t a;
 	uint64_t iova = 0x100000;
 
-	model_ioas_alloc(m, 0, &a);
-	map_at(m, a, 0x100000, 0, RW);
+	a = ioas_with_page0(m);
 	return model_ioas_map(m, a, RW | T_MAP_FIXED_IOVA, mem + PG, PG, &iova);
 }
 
@@ -570,10 +577,7 @@ static long p_owner(struct model *m)
 
 static long p_bind_identity(struct model *m)
 {
-	uint32_t a;
-
-	model_ioas_alloc(m, 0, &a);
-	map_at(m, a, 0x100000, 0, RW);
+	ioas_with_page0(m);
 	model_bind(m, 0, 0);
 	return lands(m, 0, RID, (uintptr_t)mem, 0);
 }
@@ -640,8 +644,7 @@ static long p_not_prefilled(struct model *m)
 {
 	uint32_t a, h;
 
-	model_ioas_alloc(m, 0, &a);
-	map_at(m, a, 0x100000, 0, RW);
+	a = ioas_with_page0(m);
 	model_bind(m, 0, 0);
 	h = hwpt(m, 0, a, 0);
 	model_attach(m, 0, RID, h, NULL);
@@ -788,8 +791,7 @@ static long p_unmap_bytes(struct model *m)
 	uint32_t a;
 	uint64_t n = 0;
 
-	model_ioas_alloc(m, 0, &a);
-	map_at(m, a, 0x100000, 0, RW);
+	a = ioas_with_page0(m);
 	model_ioas_unmap(m, a, 0x100000, 2 * PG, &n);
 	return (long)n;
 }
@@ -1015,8 +1017,7 @@ static long p_group_detach(struct model *m)
 {
 	uint32_t a;
 
-	model_ioas_alloc(m, 0, &a);
-	map_at(m, a, 0x100000, 0, RW);
+	a = ioas_with_page0(m);
 	model_bind(m, 2, 0);
 	model_bind(m, 3, 0);
 	model_attach(m, 2, RID, a, NULL);
@@ -1099,8 +1100,7 @@ static long p_group_unattached(struct model *m)
 {
 	uint32_t a;
 
-	model_ioas_alloc(m, 0, &a);
-	map_at(m, a, 0x100000, 0, RW);
+	a = ioas_with_page0(m);
 	model_bind(m, 2, 0);
 	model_bind(m, 3, 0);
 	model_attach(m, 2, RID, a, NULL);
@@ -1233,10 +1233,7 @@ static long p_map_file_zero(struct model *m)
 /* CHANGE_PROCESS with an anonymous mapping in an IOAS of the context. */
 static long p_change_process(struct model *m)
 {
-	uint32_t a;
-
-	model_ioas_alloc(m, 0, &a);
-	map_at(m, a, 0x100000, 0, RW);
+	ioas_with_page0(m);
 	return model_ioas_change_process(m, 0);
 }
 

@@ -82,8 +82,8 @@ static uint32_t dev0_on_new_ioas(struct model *m)
 	uint32_t ioas;
 
 	model_ioas_alloc(m, 0, &ioas);
-	model_bind(m, 0, 0);
-	model_attach(m, 0, RID, ioas, NULL);
+	EXPECT_EQ(model_bind(m, 0, 0), 0);
+	EXPECT_EQ(model_attach(m, 0, RID, ioas, NULL), 0);
 	return ioas;
 }
 
@@ -387,13 +387,6 @@ UNIT_TEST(model_throughput)
  * and on the profile; each returns what it observed (an errno or a flag),
  * which must differ exactly as the row says.
  */
-#define DEV0_ATTACHED(m, a)                                                 \
-	do {                                                                \
-		model_ioas_alloc(m, 0, &(a));                               \
-		EXPECT_EQ(model_bind(m, 0, 0), 0);                          \
-		EXPECT_EQ(model_attach(m, 0, RID, a, NULL), 0);             \
-	} while (0)
-
 static uint32_t hwpt(struct model *m, unsigned dev, uint32_t ioas,
 		     uint32_t flags)
 {
@@ -476,7 +469,7 @@ static long p_auto_leak(struct model *m)
 {
 	uint32_t a;
 
-	DEV0_ATTACHED(m, a);
+	a = dev0_on_new_ioas(m);
 	model_detach(m, 0, RID);
 	return model_destroy(m, a);
 }
@@ -487,7 +480,7 @@ static long p_emsgsize(struct model *m)
 	struct iova_range r[1];
 	unsigned n = 1;
 
-	DEV0_ATTACHED(m, a);
+	a = dev0_on_new_ioas(m);
 	return model_iova_ranges(m, a, r, &n, NULL);
 }
 
@@ -496,7 +489,7 @@ static long p_huge_lax(struct model *m)
 	uint32_t a;
 	uint64_t v = 0;
 
-	DEV0_ATTACHED(m, a);
+	a = dev0_on_new_ioas(m);
 	map_at(m, a, 0x100000, 0, RW);
 	return model_ioas_option_huge_pages(m, a, true, &v);
 }
@@ -586,7 +579,7 @@ static long p_release_keeps_rid(struct model *m)
 {
 	uint32_t a;
 
-	DEV0_ATTACHED(m, a);
+	a = dev0_on_new_ioas(m);
 	map_at(m, a, 0x100000, 0, RW);
 	model_unbind(m, 0);
 	model_bind(m, 0, 0);
@@ -612,7 +605,7 @@ static long p_auto_exclusive(struct model *m)
 {
 	uint32_t a;
 
-	DEV0_ATTACHED(m, a);
+	a = dev0_on_new_ioas(m);
 	model_bind(m, 1, 0);
 	return model_attach(m, 1, RID, a, NULL);
 }
@@ -670,7 +663,7 @@ static long p_contig(struct model *m)
 {
 	uint32_t a, v = 0x12345678, got;
 
-	DEV0_ATTACHED(m, a);
+	a = dev0_on_new_ioas(m);
 	map_at(m, a, 0x100000, 1, RW); /* IOVA page 0 -> user page 1 */
 	map_at(m, a, 0x101000, 0, RW); /* IOVA page 1 -> user page 0 */
 	memset(mem, 0, 2 * PG);
@@ -683,7 +676,7 @@ static long p_wo(struct model *m)
 {
 	uint32_t a;
 
-	DEV0_ATTACHED(m, a);
+	a = dev0_on_new_ioas(m);
 	map_at(m, a, 0x100000, 0, T_MAP_WRITEABLE);
 	return lands(m, 0, RID, 0x100000, 0);
 }
@@ -693,7 +686,7 @@ static long p_stale_remap(struct model *m)
 	uint32_t a;
 	uint64_t n;
 
-	DEV0_ATTACHED(m, a);
+	a = dev0_on_new_ioas(m);
 	map_at(m, a, 0x100000, 0, RW);
 	model_ioas_unmap(m, a, 0x100000, PG, &n);
 	map_at(m, a, 0x100000, 1, RW);
@@ -708,7 +701,7 @@ static long p_huge_first(struct model *m)
 	uint64_t iova = 0x40000000;
 
 	memset(big, 0, H);
-	DEV0_ATTACHED(m, a);
+	a = dev0_on_new_ioas(m);
 	model_ioas_map(m, a, RW | T_MAP_FIXED_IOVA, big, H, &iova);
 	model_dma(m, 0, RID, DMA_TO_MEMORY, 0x40000000 + 5 * PG, &v, 4, NULL,
 		  0);
@@ -721,7 +714,7 @@ static long p_aperture(struct model *m)
 {
 	uint32_t a;
 
-	DEV0_ATTACHED(m, a);
+	a = dev0_on_new_ioas(m);
 	map_at(m, a, (1ull << 48) - PG, 0, RW);
 	return lands(m, 0, RID, (1ull << 48) - PG, 0);
 }
@@ -731,7 +724,7 @@ static long p_copy_at_src(struct model *m)
 	uint32_t a, b;
 	uint64_t dst = 0x100000;
 
-	DEV0_ATTACHED(m, a);
+	a = dev0_on_new_ioas(m);
 	model_ioas_alloc(m, 0, &b);
 	map_at(m, b, 0x500000, 0, RW);
 	model_ioas_copy(m, a, b, RW | T_MAP_FIXED_IOVA, 0x500000, PG, &dst);
@@ -742,7 +735,7 @@ static long p_shared_not_installed(struct model *m)
 {
 	uint32_t a;
 
-	DEV0_ATTACHED(m, a);
+	a = dev0_on_new_ioas(m);
 	model_bind(m, 1, 0);
 	model_attach(m, 1, RID, a, NULL);
 	map_at(m, a, 0x100000, 0, RW);
@@ -763,7 +756,7 @@ static long p_unaligned(struct model *m)
 	uint32_t a;
 	uint64_t iova = 0x100800;
 
-	DEV0_ATTACHED(m, a);
+	a = dev0_on_new_ioas(m);
 	return model_ioas_map(m, a, RW | T_MAP_FIXED_IOVA, mem, PG, &iova);
 }
 
@@ -867,7 +860,7 @@ static long p_unsorted(struct model *m)
 	struct iova_range r[4];
 	unsigned n = 4;
 
-	DEV0_ATTACHED(m, a);
+	a = dev0_on_new_ioas(m);
 	model_iova_ranges(m, a, r, &n, NULL);
 	return r[0].start == 0;
 }
@@ -1136,7 +1129,7 @@ static long p_close_ctx(struct model *m)
 {
 	uint32_t a;
 
-	DEV0_ATTACHED(m, a);
+	a = dev0_on_new_ioas(m);
 	map_at(m, a, 0x100000, 0, RW);
 	EXPECT_EQ(model_close_ctx(m, 0), 0);
 	return lands(m, 0, RID, 0x100000, 0);
@@ -1153,7 +1146,7 @@ static long p_replace_fault(struct model *m)
 	uint32_t a, b;
 	uint64_t iova = 0x200000;
 
-	DEV0_ATTACHED(m, a);
+	a = dev0_on_new_ioas(m);
 	map_at(m, a, 0x100000, 0, RW);
 	model_ioas_alloc(m, 0, &b);
 	EXPECT_EQ(model_ioas_map(m, b, RW | T_MAP_FIXED_IOVA, NULL, PG, &iova),
@@ -1220,7 +1213,7 @@ static long p_map_file_zero(struct model *m)
 	long ret;
 
 	EXPECT(fd >= 0 && !ftruncate(fd, 2 * PG));
-	DEV0_ATTACHED(m, a);
+	a = dev0_on_new_ioas(m);
 	EXPECT_EQ(model_ioas_map_file(m, a, RW | T_MAP_FIXED_IOVA, fd, PG, PG,
 				      &iova),
 		  0);

@@ -76,6 +76,16 @@ static uint32_t ioas_with_page0(struct model *m)
 	return ioas;
 }
 
+/* A fresh IOAS and dev 0 bound (not attached). */
+static uint32_t ioas_and_dev0(struct model *m)
+{
+	uint32_t ioas;
+
+	model_ioas_alloc(m, 0, &ioas);
+	model_bind(m, 0, 0);
+	return ioas;
+}
+
 /* A fresh IOAS with dev 0 bound and its RID attached to it. */
 static uint32_t dev0_on_new_ioas(struct model *m)
 {
@@ -296,8 +306,7 @@ UNIT_TEST(model_prof_geometries)
 	uint32_t a, h;
 
 	m = mk("amd-like");
-	model_ioas_alloc(m, 0, &a);
-	model_bind(m, 0, 0);
+	a = ioas_and_dev0(m);
 	EXPECT_EQ(model_hwpt_alloc(m, 0, a, IOMMU_HWPT_ALLOC_NEST_PARENT, 0,
 				   NULL, 0, &h), -EOPNOTSUPP);
 	EXPECT_EQ(model_hwpt_alloc(m, 0, a, APASID |
@@ -419,8 +428,7 @@ static long dirty_setup(struct model *m, uint32_t *h)
 {
 	uint32_t a;
 
-	model_ioas_alloc(m, 0, &a);
-	model_bind(m, 0, 0);
+	a = ioas_and_dev0(m);
 	*h = hwpt(m, 0, a, IOMMU_HWPT_ALLOC_DIRTY_TRACKING);
 	model_attach(m, 0, RID, *h, NULL);
 	map_at(m, a, 0x100000, 0, RW);
@@ -506,8 +514,7 @@ static long p_lookup_type(struct model *m)
 	uint32_t a, h = 0;
 	uint64_t iova = 0x100000;
 
-	model_ioas_alloc(m, 0, &a);
-	model_bind(m, 0, 0);
+	a = ioas_and_dev0(m);
 	model_attach(m, 0, RID, a, &h);
 	return model_ioas_map(m, h, RW | T_MAP_FIXED_IOVA, mem, PG, &iova);
 }
@@ -516,8 +523,7 @@ static long p_destroy_busy(struct model *m)
 {
 	uint32_t a, h;
 
-	model_ioas_alloc(m, 0, &a);
-	model_bind(m, 0, 0);
+	a = ioas_and_dev0(m);
 	h = hwpt(m, 0, a, 0);
 	model_attach(m, 0, RID, h, NULL);
 	map_at(m, a, 0x100000, 0, RW);
@@ -595,8 +601,7 @@ static long p_pt_writeback(struct model *m)
 {
 	uint32_t a, out = 0;
 
-	model_ioas_alloc(m, 0, &a);
-	model_bind(m, 0, 0);
+	a = ioas_and_dev0(m);
 	model_attach(m, 0, RID, a, &out);
 	return out == a;
 }
@@ -614,8 +619,7 @@ static long p_replace_same(struct model *m)
 {
 	uint32_t a, h;
 
-	model_ioas_alloc(m, 0, &a);
-	model_bind(m, 0, 0);
+	a = ioas_and_dev0(m);
 	h = hwpt(m, 0, a, 0);
 	model_attach(m, 0, RID, h, NULL);
 	return model_attach(m, 0, RID, h, NULL);
@@ -648,8 +652,7 @@ static long p_first_domain(struct model *m)
 {
 	uint32_t a, h0, h1;
 
-	model_ioas_alloc(m, 0, &a);
-	model_bind(m, 0, 0);
+	a = ioas_and_dev0(m);
 	model_bind(m, 1, 0);
 	h0 = hwpt(m, 0, a, 0);
 	h1 = hwpt(m, 1, a, 0);
@@ -869,8 +872,7 @@ static long p_flags_ignored(struct model *m)
 {
 	uint32_t a, h;
 
-	model_ioas_alloc(m, 0, &a);
-	model_bind(m, 0, 0);
+	a = ioas_and_dev0(m);
 	return model_hwpt_alloc(m, 0, a, 1u << 30, 0, NULL, 0, &h);
 }
 
@@ -886,8 +888,7 @@ static long p_combo(struct model *m)
 {
 	uint32_t a, h;
 
-	model_ioas_alloc(m, 0, &a);
-	model_bind(m, 0, 0);
+	a = ioas_and_dev0(m);
 	return model_hwpt_alloc(m, 0, a, IOMMU_HWPT_ALLOC_NEST_PARENT |
 				IOMMU_HWPT_ALLOC_DIRTY_TRACKING, 0, NULL, 0,
 				&h);
@@ -897,8 +898,7 @@ static long p_incompat(struct model *m)
 {
 	uint32_t a, h4;
 
-	model_ioas_alloc(m, 0, &a);
-	model_bind(m, 0, 0);
+	a = ioas_and_dev0(m);
 	model_bind(m, 4, 0);
 	h4 = hwpt(m, 4, a, 0);
 	return model_attach(m, 0, RID, h4, NULL);
@@ -908,8 +908,7 @@ static long p_pasid_any(struct model *m)
 {
 	uint32_t a, h;
 
-	model_ioas_alloc(m, 0, &a);
-	model_bind(m, 0, 0);
+	a = ioas_and_dev0(m);
 	h = hwpt(m, 0, a, 0);
 	return model_attach(m, 0, 5, h, NULL);
 }
@@ -927,8 +926,7 @@ static long p_pasid_ignores_rid(struct model *m)
 {
 	uint32_t a, h, p;
 
-	model_ioas_alloc(m, 0, &a);
-	model_bind(m, 0, 0);
+	a = ioas_and_dev0(m);
 	h = hwpt(m, 0, a, 0);
 	p = hwpt(m, 0, a, APASID);
 	model_attach(m, 0, RID, h, NULL);
@@ -954,8 +952,7 @@ static long p_pasid_range(struct model *m)
 {
 	uint32_t a, p;
 
-	model_ioas_alloc(m, 0, &a);
-	model_bind(m, 0, 0);
+	a = ioas_and_dev0(m);
 	p = hwpt(m, 0, a, APASID);
 	return model_attach(m, 0, 1u << 20, p, NULL);
 }
@@ -1023,8 +1020,7 @@ static long p_dirty_nocap(struct model *m)
 {
 	uint32_t a, h;
 
-	model_ioas_alloc(m, 0, &a);
-	model_bind(m, 0, 0);
+	a = ioas_and_dev0(m);
 	h = hwpt(m, 0, a, 0);
 	return model_set_dirty_tracking(m, h, true);
 }
@@ -1034,8 +1030,7 @@ static long p_nest_any(struct model *m)
 	struct iommu_hwpt_vtd_s1 d = { 0 };
 	uint32_t a, h, n;
 
-	model_ioas_alloc(m, 0, &a);
-	model_bind(m, 0, 0);
+	a = ioas_and_dev0(m);
 	h = hwpt(m, 0, a, 0);
 	return model_hwpt_alloc(m, 0, h, 0, IOMMU_HWPT_DATA_VTD_S1, &d,
 				sizeof(d), &n);
@@ -1045,8 +1040,7 @@ static long p_invalidate(struct model *m)
 {
 	uint32_t a, h, num = 0;
 
-	model_ioas_alloc(m, 0, &a);
-	model_bind(m, 0, 0);
+	a = ioas_and_dev0(m);
 	h = hwpt(m, 0, a, 0);
 	return model_hwpt_invalidate(m, h, IOMMU_HWPT_INVALIDATE_DATA_VTD_S1,
 				     NULL, 0, &num);
@@ -1057,8 +1051,7 @@ static long p_fail_unreserves(struct model *m)
 	uint32_t a, ha, hb;
 	uint64_t iova = MSI;
 
-	model_ioas_alloc(m, 0, &a);
-	model_bind(m, 0, 0);
+	a = ioas_and_dev0(m);
 	model_bind(m, 4, 0);
 	ha = hwpt(m, 0, a, 0);
 	model_attach(m, 0, RID, ha, NULL);
@@ -1110,8 +1103,7 @@ static long p_pasid_nosupport(struct model *m)
 
 	if (!strcmp(model_profile_of(m)->name, "default"))
 		m = x = model_new(model_profile_find("amd-like"));
-	model_ioas_alloc(m, 0, &a);
-	model_bind(m, 0, 0);
+	a = ioas_and_dev0(m);
 	EXPECT_EQ(model_hwpt_alloc(m, 0, a, APASID, 0, NULL, 0, &h), 0);
 	rc = model_attach(m, 0, 1, h, NULL);
 	if (x)

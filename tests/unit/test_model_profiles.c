@@ -792,28 +792,28 @@ static long p_unmap_bytes(struct model *m)
 	return (long)n;
 }
 
-static long p_copy_partial(struct model *m)
+/* COPY (RW) of len from 0x500000 of a source IOAS, where one page is mapped
+ * with src_prot, to 0x100000 of another. */
+static long copy_probe(struct model *m, uint32_t src_prot, uint64_t len)
 {
 	uint32_t a, b;
 	uint64_t dst = 0x100000;
 
 	model_ioas_alloc(m, 0, &a);
 	model_ioas_alloc(m, 0, &b);
-	map_at(m, b, 0x500000, 0, RW);
-	return model_ioas_copy(m, a, b, RW | T_MAP_FIXED_IOVA, 0x500000,
-			       2 * PG, &dst);
+	map_at(m, b, 0x500000, 0, src_prot);
+	return model_ioas_copy(m, a, b, RW | T_MAP_FIXED_IOVA, 0x500000, len,
+			       &dst);
+}
+
+static long p_copy_partial(struct model *m)
+{
+	return copy_probe(m, RW, 2 * PG);
 }
 
 static long p_copy_writable(struct model *m)
 {
-	uint32_t a, b;
-	uint64_t dst = 0x100000;
-
-	model_ioas_alloc(m, 0, &a);
-	model_ioas_alloc(m, 0, &b);
-	map_at(m, b, 0x500000, 0, T_MAP_READABLE);
-	return model_ioas_copy(m, a, b, RW | T_MAP_FIXED_IOVA, 0x500000, PG,
-			       &dst);
+	return copy_probe(m, T_MAP_READABLE, PG);
 }
 
 static long p_wrap(struct model *m)

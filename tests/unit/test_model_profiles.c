@@ -76,6 +76,13 @@ static uint32_t ioas_with_page0(struct model *m)
 	return ioas;
 }
 
+/* Devs 2 and 3, the two-device group, bound to context 0. */
+static void bind_group2(struct model *m)
+{
+	model_bind(m, 2, 0);
+	model_bind(m, 3, 0);
+}
+
 /* A fresh IOAS and dev 0 bound (not attached). */
 static uint32_t ioas_and_dev0(struct model *m)
 {
@@ -982,8 +989,7 @@ static long p_group_split(struct model *m)
 	uint32_t a, h1, h2;
 
 	model_ioas_alloc(m, 0, &a);
-	model_bind(m, 2, 0);
-	model_bind(m, 3, 0);
+	bind_group2(m);
 	h1 = hwpt(m, 2, a, 0);
 	h2 = hwpt(m, 2, a, 0);
 	model_attach(m, 2, RID, h1, NULL);
@@ -996,8 +1002,7 @@ static long p_group_replace(struct model *m)
 
 	model_ioas_alloc(m, 0, &a);
 	model_ioas_alloc(m, 0, &b);
-	model_bind(m, 2, 0);
-	model_bind(m, 3, 0);
+	bind_group2(m);
 	model_attach(m, 2, RID, a, NULL);
 	model_attach(m, 3, RID, a, NULL);
 	return model_attach(m, 2, RID, b, NULL);
@@ -1008,8 +1013,7 @@ static long p_group_detach(struct model *m)
 	uint32_t a;
 
 	a = ioas_with_page0(m);
-	model_bind(m, 2, 0);
-	model_bind(m, 3, 0);
+	bind_group2(m);
 	model_attach(m, 2, RID, a, NULL);
 	model_attach(m, 3, RID, a, NULL);
 	model_detach(m, 2, RID);
@@ -1087,8 +1091,7 @@ static long p_group_unattached(struct model *m)
 	uint32_t a;
 
 	a = ioas_with_page0(m);
-	model_bind(m, 2, 0);
-	model_bind(m, 3, 0);
+	bind_group2(m);
 	model_attach(m, 2, RID, a, NULL);
 	return lands(m, 3, RID, 0x100000, 0);
 }

@@ -931,7 +931,8 @@ SCENARIO(ioas, map_file_unpinnable_fails_at_attach,
 
 static int change_process_rc(struct tc *c, unsigned ctx, bool in_child)
 {
-	return skip_if_unsent(c, T_CALL(c->t, ioas_change_process, ctx, in_child),
+	return skip_if_unsent(c,
+			      T_CALL(c->t, ioas_change_process, ctx, in_child),
 			      "IOMMU_IOAS_CHANGE_PROCESS", "6.14");
 }
 

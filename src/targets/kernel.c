@@ -43,7 +43,7 @@ void kt_say(char *why, size_t len, const char *fmt, ...)
 
 /* Context and raw kernel ID of a target ID. An ID whose top byte names no
  * context goes to context 0 unchanged, so the kernel judges it. */
-static int id_fd(struct kt *k, uint32_t id, uint32_t *raw, unsigned *ctx)
+int kt_id_fd(struct kt *k, uint32_t id, uint32_t *raw, unsigned *ctx)
 {
 	unsigned c = T_ID_CTX(id);
 
@@ -104,7 +104,7 @@ static int k_destroy(struct target *t, uint32_t id)
 	struct kt *k = KT(t);
 	unsigned ctx;
 	uint32_t raw;
-	int fd = id_fd(k, id, &raw, &ctx), ret;
+	int fd = kt_id_fd(k, id, &raw, &ctx), ret;
 	struct khwpt *h;
 	struct kioas *io;
 
@@ -120,7 +120,7 @@ static int k_ioas_map(struct target *t, uint32_t ioas_id, uint32_t flags,
 		      void *uva, uint64_t len, uint64_t *iova)
 {
 	uint32_t raw;
-	int fd = id_fd(KT(t), ioas_id, &raw, NULL);
+	int fd = kt_id_fd(KT(t), ioas_id, &raw, NULL);
 
 	return ufd_ioas_map(fd, raw, flags, uva, len, iova);
 }
@@ -131,7 +131,7 @@ static int k_ioas_unmap(struct target *t, uint32_t ioas_id, uint64_t iova,
 	unsigned ctx;
 	uint32_t raw;
 
-	id_fd(KT(t), ioas_id, &raw, &ctx);
+	kt_id_fd(KT(t), ioas_id, &raw, &ctx);
 	return kt_ioas_unmap(KT(t), ctx, raw, iova, len, unmapped);
 }
 
@@ -140,9 +140,9 @@ static int k_ioas_copy(struct target *t, uint32_t dst_ioas, uint32_t src_ioas,
 		       uint64_t *dst_iova)
 {
 	uint32_t draw, sraw;
-	int fd = id_fd(KT(t), dst_ioas, &draw, NULL);
+	int fd = kt_id_fd(KT(t), dst_ioas, &draw, NULL);
 
-	id_fd(KT(t), src_ioas, &sraw, NULL);
+	kt_id_fd(KT(t), src_ioas, &sraw, NULL);
 	return ufd_ioas_copy(fd, draw, sraw, flags, src_iova, len, dst_iova);
 }
 
@@ -151,7 +151,7 @@ static int k_iova_ranges(struct target *t, uint32_t ioas_id,
 			 uint64_t *alignment)
 {
 	uint32_t raw, num = *n;
-	int fd = id_fd(KT(t), ioas_id, &raw, NULL), ret;
+	int fd = kt_id_fd(KT(t), ioas_id, &raw, NULL), ret;
 
 	ret = ufd_ioas_iova_ranges(fd, raw, (struct iommu_iova_range *)ranges,
 				   &num, alignment);
@@ -164,7 +164,7 @@ static int k_allow_iovas(struct target *t, uint32_t ioas_id,
 			 const struct iova_range *ranges, unsigned n)
 {
 	uint32_t raw;
-	int fd = id_fd(KT(t), ioas_id, &raw, NULL);
+	int fd = kt_id_fd(KT(t), ioas_id, &raw, NULL);
 
 	return ufd_ioas_allow_iovas(fd, raw,
 				    (const struct iommu_iova_range *)ranges,
@@ -179,7 +179,7 @@ static int k_hwpt_alloc(struct target *t, unsigned dev, uint32_t pt_id,
 	struct khwpt *parent;
 	unsigned ctx;
 	uint32_t raw, out, devid = 0;
-	int fd = id_fd(k, pt_id, &raw, &ctx), ret;
+	int fd = kt_id_fd(k, pt_id, &raw, &ctx), ret;
 
 	if (!dev_ok(k, dev))
 		return -T_UNSUPPORTED;
@@ -211,7 +211,7 @@ static int k_hwpt_invalidate(struct target *t, uint32_t hwpt_id,
 			     uint32_t entry_len, uint32_t *entry_num)
 {
 	uint32_t raw;
-	int fd = id_fd(KT(t), hwpt_id, &raw, NULL);
+	int fd = kt_id_fd(KT(t), hwpt_id, &raw, NULL);
 
 	return ufd_hwpt_invalidate(fd, raw, data_type, reqs, entry_len,
 				   entry_num);
@@ -247,7 +247,7 @@ static int k_option_huge_pages(struct target *t, uint32_t ioas_id, bool set,
 	unsigned ctx;
 	uint32_t raw;
 
-	id_fd(KT(t), ioas_id, &raw, &ctx);
+	kt_id_fd(KT(t), ioas_id, &raw, &ctx);
 	return kt_option_huge_pages(KT(t), ctx, raw, set, val);
 }
 
@@ -255,7 +255,7 @@ static int k_set_dirty_tracking(struct target *t, uint32_t hwpt_id,
 				bool enable)
 {
 	uint32_t raw;
-	int fd = id_fd(KT(t), hwpt_id, &raw, NULL);
+	int fd = kt_id_fd(KT(t), hwpt_id, &raw, NULL);
 
 	return ufd_hwpt_set_dirty_tracking(fd, raw, enable);
 }
@@ -265,7 +265,7 @@ static int k_get_dirty_bitmap(struct target *t, uint32_t hwpt_id,
 			      uint32_t flags, uint64_t *bitmap)
 {
 	uint32_t raw;
-	int fd = id_fd(KT(t), hwpt_id, &raw, NULL);
+	int fd = kt_id_fd(KT(t), hwpt_id, &raw, NULL);
 
 	return ufd_hwpt_get_dirty_bitmap(fd, raw, flags, iova, len, page_size,
 					 bitmap);
@@ -409,7 +409,7 @@ static int k_attach(struct target *t, unsigned dev, uint32_t pasid,
 	if (!dev_ok(k, dev))
 		return -T_UNSUPPORTED;
 	d = &k->dev[dev];
-	id_fd(k, pt_id, &raw, &ctx);
+	kt_id_fd(k, pt_id, &raw, &ctx);
 	pt = raw;
 	if (d->fd < 0) {
 		/* Not bound: ask through a cdev fd opened without BIND, as

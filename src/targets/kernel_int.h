@@ -139,4 +139,8 @@ int kt_ioas_change_process(struct target *t, unsigned ctx, bool in_child);
 int kt_ioas_map_file(struct target *t, uint32_t ioas_id, uint32_t flags,
 		     int fd, uint64_t start, uint64_t len, uint64_t *iova);
 
+/* The iommufd of the context an object ID belongs to; *raw: the kernel's
+ * ID, *ctx (may be NULL): the context. */
+int kt_id_fd(struct kt *k, uint32_t id, uint32_t *raw, unsigned *ctx);
+
 #endif

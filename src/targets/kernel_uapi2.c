@@ -10,22 +10,6 @@
 #include "../uapi/iommufd.h"
 #include "kernel_int.h"
 
-/* Context and raw kernel ID of a target ID (as kernel.c's id_fd()). */
-static int fd_of(struct kt *k, uint32_t id, uint32_t *raw, unsigned *ctx)
-{
-	unsigned c = T_ID_CTX(id);
-
-	if (c < KT_NCTX) {
-		*raw = id & 0xffffffu;
-	} else {
-		c = 0;
-		*raw = id;
-	}
-	if (ctx)
-		*ctx = c;
-	return k->ufd[c];
-}
-
 int kt_fault_queue_alloc(struct target *t, unsigned ctx, uint32_t *fault_id)
 {
 	struct kt *k = KT(t);
@@ -53,8 +37,8 @@ int kt_hwpt_alloc_fault(struct target *t, unsigned dev, uint32_t pt_id,
 	if (dev >= k->ndev || k->dev[dev].fd < 0)
 		return -T_UNSUPPORTED;
 	ctx = k->dev[dev].ctx;
-	fd_of(k, pt_id, &raw, NULL);
-	fd_of(k, fault_id, &fraw, NULL);
+	kt_id_fd(k, pt_id, &raw, NULL);
+	kt_id_fd(k, fault_id, &fraw, NULL);
 	ret = ufd_hwpt_alloc(k->ufd[ctx], flags, k->dev[dev].devid, raw,
 			     IOMMU_HWPT_DATA_NONE, NULL, 0, fraw, &out);
 	if (ret)
@@ -85,7 +69,7 @@ int kt_ioas_map_file(struct target *t, uint32_t ioas_id, uint32_t flags,
 		     int fd, uint64_t start, uint64_t len, uint64_t *iova)
 {
 	uint32_t raw;
-	int ufd = fd_of(KT(t), ioas_id, &raw, NULL);
+	int ufd = kt_id_fd(KT(t), ioas_id, &raw, NULL);
 
 	return ufd_ioas_map_file(ufd, raw, flags, fd, start, len, iova);
 }
@@ -110,7 +94,7 @@ int kt_viommu_alloc(struct target *t, unsigned dev, uint32_t hwpt_id,
 
 	if (dev >= k->ndev || k->dev[dev].fd < 0)
 		return -T_UNSUPPORTED;
-	fd_of(k, hwpt_id, &raw, NULL);
+	kt_id_fd(k, hwpt_id, &raw, NULL);
 	ret = ufd_viommu_alloc_flags(k->ufd[k->dev[dev].ctx], flags, type,
 				     k->dev[dev].devid, raw, &out);
 	if (!ret)

@@ -5,7 +5,8 @@
 #   1. make                    2. make asan
 #   3. unit tests, both builds 4. model suite, both builds
 #   5. negative controls, invariant coverage, the CLI's exit statuses, the
-#      explorer, the kselftest collection (tests/kselftest-test.sh)
+#      explorer, the kselftest collection (tests/kselftest-test.sh), the
+#      report formats (tests/junit-schema.sh)
 #   6. VM parts (tests/vm/run.sh, make vm-check judged per case by
 #      tests/vm/check-results.sh against vm/known-findings.txt)
 #
@@ -17,6 +18,8 @@
 #   - invariant coverage: each invariant checked on the model (the
 #     "invariant-coverage:" line; failed = no negative control)
 #   - CLI exit statuses: each check
+#   - the step-5 scripts (engine controls, layering, explorer, kselftest,
+#     JUnit schema): their own "N passed, N failed" line
 #   - VM cases: each case of each configuration (a known finding that
 #     reproduces counts as passed; see tests/vm/check-results.sh)
 #   - VM parts: a script's own "N passed, N failed[, N skipped]" line if it
@@ -257,6 +260,12 @@ script_step explorer "explorer" '^not ok' plain \
 # part (tests/vm/kselftest-test.sh).
 script_step kselftest "kselftest collection" '^not ok' plain \
 	"${bin_env[@]}" tests/kselftest-test.sh
+
+# --- 5e. report formats (issue 16) -----------------------------------------
+# JUnit: the model runs' files validate against the strict Ant schema
+# (tests/schema/ant-junit.xsd), which rejects each of a set of broken ones.
+script_step junit-schema "JUnit schema" '^not ok' plain \
+	"${bin_env[@]}" tests/junit-schema.sh
 
 # --- 6. VM parts ------------------------------------------------------------
 # Counts a VM step from its log (see the header comment).

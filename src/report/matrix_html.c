@@ -284,7 +284,12 @@ static void cell(const struct html *h, unsigned fi, unsigned ri)
 	esc(f, row);
 	fputs(" on ", f);
 	esc(f, k->name);
-	fputs("\"><a href=\"", f);
+	fputc('"', f);
+	if (c == CELL_MISSING) { /* no result: nothing to link to */
+		fprintf(f, ">%s</td>", verdict_text(c));
+		return;
+	}
+	fputs("><a href=\"", f);
 	cell_anchor(f, k, fi, ri, h->by, row);
 	fprintf(f, "\">%s", verdict_text(c));
 	if (kf) {
@@ -459,8 +464,13 @@ static void log_block(FILE *f, const struct ktap_case *c)
 	fputs("<pre>", f);
 	for (unsigned i = 0; i < c->nlog; i++) {
 		const char *l = c->log[i];
-		const char *cls = !strncmp(l, "dma ", 4) ? "dma" :
-				  !strncmp(l, "FAIL", 4) ? "bad" : NULL;
+		const char *cls = NULL;
+
+		/* "dma write dev 0 ...: landed (expected landed); ..." */
+		if (!strncmp(l, "dma", 3) && (l[3] == ' ' || l[3] == ':'))
+			cls = "dma";
+		else if (!strncmp(l, "FAIL", 4) || !strncmp(l, "INCONCL", 7))
+			cls = "bad";
 
 		if (cls)
 			fprintf(f, "<span class=\"%s\">", cls);

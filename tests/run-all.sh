@@ -6,7 +6,7 @@
 #   3. unit tests, both builds 4. model suite, both builds
 #   5. negative controls, invariant coverage, the CLI's exit statuses, the
 #      explorer, the kselftest collection (tests/kselftest-test.sh), the
-#      report formats (tests/junit-schema.sh)
+#      report formats (tests/junit-schema.sh, tests/html-matrix.sh)
 #   6. VM parts (tests/vm/run.sh, make vm-check judged per case by
 #      tests/vm/check-results.sh against vm/known-findings.txt)
 #
@@ -19,7 +19,8 @@
 #     "invariant-coverage:" line; failed = no negative control)
 #   - CLI exit statuses: each check
 #   - the step-5 scripts (engine controls, layering, explorer, kselftest,
-#     JUnit schema): their own "N passed, N failed" line
+#     JUnit schema, HTML matrix): their own "N passed, N failed[, N
+#     skipped]" line
 #   - VM cases: each case of each configuration (a known finding that
 #     reproduces counts as passed; see tests/vm/check-results.sh)
 #   - VM parts: a script's own "N passed, N failed[, N skipped]" line if it
@@ -148,11 +149,12 @@ for b in plain asan; do
 	fi
 done
 
-# A step that is a script ending with "[WORD: ]N passed, N failed": runs it
+# A step that is a script ending with "[WORD: ]N passed, N failed[, N
+# skipped]": runs it
 # (needing the plain build unless need=-), shows the lines matching show,
 # and counts from that line; a failing exit with nothing failed is 1 failure.
 script_step() { # name what show need command...
-	local name=$1 what=$2 show=$3 need=$4 rc line p f
+	local name=$1 what=$2 show=$3 need=$4 rc line p f s
 	shift 4
 	phase "$what ($*)"
 	if [ "$need" != - ] && [ "${built[plain]}" != 1 ]; then
@@ -165,8 +167,9 @@ script_step() { # name what show need command...
 	line=$(grep -E '^([a-z-]+: )?[0-9]+ passed, [0-9]+ failed' "$logs/$name.log" | tail -n1)
 	if [ -n "$line" ]; then
 		read -r p f < <(sed -E 's/^([a-z-]+: )?([0-9]+) passed, ([0-9]+) failed.*/\2 \3/' <<<"$line")
+		s=$(sed -nE 's/.* failed, ([0-9]+) skipped.*/\1/p' <<<"$line")
 		[ $rc -ne 0 ] && [ "$f" -eq 0 ] && f=1
-		count "$p" "$f" 0 "$what"
+		count "$p" "$f" "${s:-0}" "$what"
 	else
 		show_tail "$logs/$name.log"
 		count 0 1 0 "$what: exit $rc"
@@ -266,6 +269,11 @@ script_step kselftest "kselftest collection" '^not ok' plain \
 # (tests/schema/ant-junit.xsd), which rejects each of a set of broken ones.
 script_step junit-schema "JUnit schema" '^not ok' plain \
 	"${bin_env[@]}" tests/junit-schema.sh
+# The HTML matrix rendered by headless Chromium (installs Debian's chromium
+# when missing and root; skipped with the reason otherwise): the DOM and
+# the screenshot show every configuration column and the FAIL cells.
+script_step html-matrix "HTML matrix" '^(not ok|ok .*# SKIP|# .*png)' plain \
+	"${bin_env[@]}" tests/html-matrix.sh
 
 # --- 6. VM parts ------------------------------------------------------------
 # Counts a VM step from its log (see the header comment).

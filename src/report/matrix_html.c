@@ -308,7 +308,7 @@ static void table(const struct html *h)
 	head_row(h);
 	fputs("<tbody>\n", f);
 	for (unsigned ri = 0; ri < h->rows.n; ri++) {
-		fputs("<tr><th class=\"row\">", f);
+		fprintf(f, "<tr id=\"r-%u\"><th class=\"row\">", ri);
 		esc(f, h->rows.id[ri]);
 		fputs("</th>", f);
 		for (unsigned fi = 0; fi < h->n; fi++)

@@ -240,6 +240,11 @@ cli_checks() {
 	check 1 "matrix, panic" "$bin" matrix a="$tmp/ok.ktap" b="$tmp/panic.ktap"
 	check 2 "matrix, missing file" "$bin" matrix a="$tmp/none.ktap"
 	check 2 "matrix, bad NAME=FILE" "$bin" matrix "$tmp/ok.ktap"
+	check 0 "matrix --html --known" "$bin" matrix --html "$tmp/m.html" \
+		--known vm/known-findings.txt a="$tmp/ok.ktap"
+	check 2 "matrix --html, unwritable" "$bin" matrix --html "$tmp/no/m.html" a="$tmp/ok.ktap"
+	printf 'intel only-two-fields\n' >"$tmp/bad-known.txt"
+	check 2 "matrix --known, bad line" "$bin" matrix --known "$tmp/bad-known.txt" a="$tmp/ok.ktap"
 	rm -rf "$tmp"
 	count "$p" "$f" 0 "CLI exit statuses"
 }

@@ -26,14 +26,16 @@ int known_findings_parse(FILE *in, struct known_findings *kf, char *why,
 
 		lineno++;
 		line[strcspn(line, "\r\n")] = '\0';
-		if (line[strspn(line, " \t")] == '#' || !line[strspn(line, " \t")])
+		if (line[strspn(line, " \t")] == '#' ||
+		    !line[strspn(line, " \t")])
 			continue;
 		invs[0] = '\0';
 		n = sscanf(line, "%63s %127s %31s %255s %1s", cfg, id, finding,
 			   invs, extra);
 		if (n < 3 || n > 4) {
 			snprintf(why, why_len,
-				 "line %u: want CONFIG CASE FINDING [INVARIANTS]",
+				 "line %u: want CONFIG CASE FINDING "
+				 "[INVARIANTS]",
 				 lineno);
 			free(line);
 			known_findings_free(kf);

@@ -236,7 +236,8 @@ int matrix_report(const struct ktap_file *files, unsigned n, enum matrix_by by,
 			json_string(json, rows.id[i]);
 			fputs(", \"cells\": {", json);
 			for (unsigned f = 0; f < n; f++) {
-				cell_t c = matrix_cell(&files[f], by, rows.id[i]);
+				cell_t c =
+					matrix_cell(&files[f], by, rows.id[i]);
 
 				fputs(f ? ", " : "", json);
 				json_string(json, files[f].name);

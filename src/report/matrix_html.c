@@ -23,37 +23,44 @@
 #include "report.h"
 
 static const char css[] =
-	"body{font:14px/1.4 sans-serif;margin:16px;color:#111;background:#fff}\n"
-	"h1{font-size:20px;margin:0 0 8px}h2{font-size:17px;margin:24px 0 8px}\n"
-	"h3{font-size:15px;margin:16px 0 4px}h4{font-size:14px;margin:10px 0 2px}\n"
+	"body{font:14px/1.4 sans-serif;margin:16px;color:#111;"
+	"background:#fff}\n"
+	"h1{font-size:20px;margin:0 0 8px}\n"
+	"h2{font-size:17px;margin:24px 0 8px}\n"
+	"h3{font-size:15px;margin:16px 0 4px}\n"
+	"h4{font-size:14px;margin:10px 0 2px}\n"
 	"code,pre,.id{font-family:monospace}\n"
 	"table.matrix{border-collapse:collapse}\n"
 	".matrix th,.matrix td{border:1px solid #999;padding:2px 6px;"
 	"text-align:center;white-space:nowrap}\n"
-	".matrix th.row{text-align:left;font-family:monospace;font-weight:normal}\n"
-	".matrix thead th{background:#263238;color:#fff;position:sticky;top:0}\n"
+	".matrix th.row{text-align:left;font-family:monospace;"
+	"font-weight:normal}\n"
+	".matrix thead th{background:#263238;color:#fff;"
+	"position:sticky;top:0}\n"
 	".matrix thead th a{color:#fff}\n"
 	".matrix td a{color:inherit;text-decoration:none;display:block}\n"
 	".v-pass{background:#a5d6a7}\n"
 	".v-fail{background:#c62828;color:#fff;font-weight:bold}\n"
-	".v-fail.known{background:repeating-linear-gradient(135deg,#c62828 0 6px,"
-	"#e57373 6px 12px)}\n"
+	".v-fail.known{background:repeating-linear-gradient(135deg,"
+	"#c62828 0 6px,#e57373 6px 12px)}\n"
 	".v-inconclusive{background:#ef6c00;color:#fff;font-weight:bold}\n"
 	".v-gap{background:#fff176}\n"
 	".v-not-observable{background:#ce93d8}\n"
 	".v-skip{background:#e0e0e0;color:#444}\n"
 	".v-missing{background:#fff;color:#999}\n"
-	".health-ok{background:#a5d6a7}.health-bad{background:#c62828;color:#fff;"
-	"font-weight:bold}\n"
+	".health-ok{background:#a5d6a7}\n"
+	".health-bad{background:#c62828;color:#fff;font-weight:bold}\n"
 	".badge{display:inline-block;padding:0 6px;border-radius:3px;"
 	"min-width:3em;text-align:center}\n"
 	"sup{font-size:10px;margin-left:2px}\n"
 	"ul.failing li{margin:2px 0}\n"
-	".ev,.case{border-left:4px solid #ccc;padding:2px 8px;margin:6px 0}\n"
+	".ev,.case{border-left:4px solid #ccc;padding:2px 8px;"
+	"margin:6px 0}\n"
 	":target{outline:3px solid #1565c0;background:#e3f2fd}\n"
-	"pre{background:#f5f5f5;padding:6px;overflow-x:auto;margin:4px 0;"
-	"font-size:12px}\n"
-	"pre .dma{color:#0d47a1}pre .bad{color:#b71c1c;font-weight:bold}\n"
+	"pre{background:#f5f5f5;padding:6px;overflow-x:auto;"
+	"margin:4px 0;font-size:12px}\n"
+	"pre .dma{color:#0d47a1}\n"
+	"pre .bad{color:#b71c1c;font-weight:bold}\n"
 	".legend td{padding:2px 8px}\n";
 
 static void esc(FILE *f, const char *s)
@@ -137,11 +144,8 @@ static char *console_of(const char *ktap)
 
 	if (n < 5 || strcmp(ktap + n - 5, ".ktap"))
 		return NULL;
-	c = malloc(n + 3);
-	if (!c)
+	if (asprintf(&c, "%.*s.console", (int)(n - 5), ktap) < 0)
 		return NULL;
-	memcpy(c, ktap, n - 5);
-	strcpy(c + n - 5, ".console");
 	if (access(c, R_OK)) {
 		free(c);
 		return NULL;
@@ -163,8 +167,8 @@ static const struct inv_outcome *case_inv(const struct ktap_case *c,
 static bool case_in_cell(const struct ktap_case *c, enum matrix_by by,
 			 const char *row)
 {
-	return by == MATRIX_BY_SCENARIO ? !strcmp(c->id, row) :
-					  case_inv(c, row) != NULL;
+	return by == MATRIX_BY_SCENARIO ? !strcmp(c->id, row)
+					: case_inv(c, row) != NULL;
 }
 
 static bool failed_in_cell(const struct ktap_case *c, enum matrix_by by,
@@ -214,15 +218,22 @@ static void cell_anchor(FILE *f, const struct ktap_file *k, unsigned fi,
 	fprintf(f, "#e-%u-%u", fi, ri);
 }
 
-static void badge(FILE *f, int cell, const struct known_finding *kf)
+/* The verdict's text, with the known finding's name raised after it. */
+static void verdict_mark(FILE *f, int cell, const struct known_finding *kf)
 {
-	fprintf(f, "<span class=\"badge %s%s\">%s", verdict_class(cell),
-		kf ? " known" : "", verdict_text(cell));
+	fputs(verdict_text(cell), f);
 	if (kf) {
 		fputs("<sup>", f);
 		esc(f, kf->finding);
 		fputs("</sup>", f);
 	}
+}
+
+static void badge(FILE *f, int cell, const struct known_finding *kf)
+{
+	fprintf(f, "<span class=\"badge %s%s\">", verdict_class(cell),
+		kf ? " known" : "");
+	verdict_mark(f, cell, kf);
 	fputs("</span>", f);
 }
 
@@ -245,7 +256,8 @@ static void head_row(const struct html *h)
 	for (unsigned fi = 0; fi < h->n; fi++) {
 		const struct ktap_file *k = &h->files[fi];
 
-		fprintf(f, "<th class=\"config\" id=\"col-%u\" data-config=\"", fi);
+		fprintf(f, "<th class=\"config\" id=\"col-%u\" data-config=\"",
+			fi);
 		esc(f, k->name);
 		fputs("\" title=\"", f);
 		esc(f, k->header ? k->header : k->path);
@@ -258,14 +270,26 @@ static void head_row(const struct html *h)
 	fputs("</tr></thead>\n", f);
 }
 
+/* The cell of row ri and configuration fi, and in *kf the known finding
+ * that explains it when it fails as one. */
+static int cell_verdict(const struct html *h, unsigned fi, unsigned ri,
+			const struct known_finding **kf)
+{
+	const struct ktap_file *k = &h->files[fi];
+	int c = matrix_cell(k, h->by, h->rows.id[ri]);
+
+	*kf = NULL;
+	if (c != CELL_MISSING && outcome_failed(c))
+		*kf = cell_known(k, h->by, h->rows.id[ri], h->known);
+	return c;
+}
+
 static void cell(const struct html *h, unsigned fi, unsigned ri)
 {
 	const struct ktap_file *k = &h->files[fi];
 	const char *row = h->rows.id[ri];
-	int c = matrix_cell(k, h->by, row);
-	const struct known_finding *kf =
-		c != CELL_MISSING && outcome_failed(c) ?
-			cell_known(k, h->by, row, h->known) : NULL;
+	const struct known_finding *kf;
+	int c = cell_verdict(h, fi, ri, &kf);
 	FILE *f = h->f;
 
 	fprintf(f, "<td class=\"cell %s%s\" data-config=\"", verdict_class(c),
@@ -291,12 +315,8 @@ static void cell(const struct html *h, unsigned fi, unsigned ri)
 	}
 	fputs("><a href=\"", f);
 	cell_anchor(f, k, fi, ri, h->by, row);
-	fprintf(f, "\">%s", verdict_text(c));
-	if (kf) {
-		fputs("<sup>", f);
-		esc(f, kf->finding);
-		fputs("</sup>", f);
-	}
+	fputs("\">", f);
+	verdict_mark(f, c, kf);
 	fputs("</a></td>", f);
 }
 
@@ -345,12 +365,11 @@ static void failing(const struct html *h)
 		for (unsigned fi = 0; fi < h->n; fi++) {
 			const struct ktap_file *k = &h->files[fi];
 			const char *row = h->rows.id[ri];
-			int c = matrix_cell(k, h->by, row);
 			const struct known_finding *kf;
+			int c = cell_verdict(h, fi, ri, &kf);
 
 			if (c == CELL_MISSING || !outcome_failed(c))
 				continue;
-			kf = cell_known(k, h->by, row, h->known);
 			if (!nfail++)
 				fputs("<ul class=\"failing\">\n", f);
 			nknown += kf != NULL;
@@ -367,41 +386,62 @@ static void failing(const struct html *h)
 		}
 	if (nfail)
 		fputs("</ul>\n", f);
-	fprintf(f, "<p class=\"summary\" data-fail=\"%u\" data-known=\"%u\">"
-		   "%u failing cell(s): %u known finding(s), %u new.</p>\n",
+	fprintf(f,
+		"<p class=\"summary\" data-fail=\"%u\" data-known=\"%u\">"
+		"%u failing cell(s): %u known finding(s), %u new.</p>\n",
 		nfail, nknown, nfail, nknown, nfail - nknown);
 }
+
+/* What became of a listed known finding's case that does not match it. */
+static const char *listed_status(const struct ktap_case *c)
+{
+	if (!c)
+		return "did not run";
+	if (outcome_failed(c->outcome))
+		return "fails other invariants than listed";
+	return "no longer fails: update vm/known-findings.txt";
+}
+
+/* One note item: "<li><b>NAME</b>: " then each text in turn, the odd ones
+ * (counting from 0) escaped, then "</li>". */
+static void note(FILE *f, const char *config, const char *const *text)
+{
+	fputs("<li><b>", f);
+	esc(f, config);
+	fputs("</b>: ", f);
+	for (unsigned i = 0; text[i]; i++) {
+		if (i % 2)
+			esc(f, text[i]);
+		else
+			fputs(text[i], f);
+	}
+	fputs("</li>\n", f);
+}
+
+#define NOTE(f, config, ...) \
+	note(f, config, (const char *const[]){__VA_ARGS__, NULL})
 
 static void notes(const struct html *h)
 {
 	FILE *f = h->f;
+	char buf[64];
 
 	fputs("<ul class=\"notes\">\n", f);
 	for (unsigned fi = 0; fi < h->n; fi++) {
 		const struct ktap_file *k = &h->files[fi];
 
-		if (k->has_health && k->health_detail && k->health_detail[0]) {
-			fputs("<li><b>", f);
-			esc(f, k->name);
-			fputs("</b>: vm ", f);
-			esc(f, k->health);
-			fputs(": ", f);
-			esc(f, k->health_detail);
-			fputs("</li>\n", f);
-		}
+		if (k->has_health && k->health_detail && k->health_detail[0])
+			NOTE(f, k->name, "vm ", k->health, ": ",
+			     k->health_detail);
 		if (!ktap_complete(k)) {
-			fputs("<li><b>", f);
-			esc(f, k->name);
-			fprintf(f, "</b>: incomplete (%u of %u results)</li>\n",
-				k->ncases, k->plan);
+			snprintf(buf, sizeof(buf), "%u of %u results",
+				 k->ncases, k->plan);
+			NOTE(f, k->name, "incomplete (", buf, ")");
 		}
-		if (k->header && strstr(k->header, " dma=probed")) {
-			fputs("<li><b>", f);
-			esc(f, k->name);
-			fputs("</b>: DMA cells are translation probes (the mock's "
-			      "MD_CHECK_MAP / PASID_CHECK_HWPT), not DMA</li>\n",
-			      f);
-		}
+		if (k->header && strstr(k->header, " dma=probed"))
+			NOTE(f, k->name,
+			     "DMA cells are translation probes (the mock's "
+			     "MD_CHECK_MAP / PASID_CHECK_HWPT), not DMA");
 		/* A listed finding that did not fail as listed. */
 		for (unsigned i = 0; h->known && i < h->known->n; i++) {
 			const struct known_finding *kf = &h->known->v[i];
@@ -414,17 +454,9 @@ static void notes(const struct html *h)
 					c = &k->cases[j];
 			if (c && known_finding_matches(kf, c))
 				continue;
-			fputs("<li><b>", f);
-			esc(f, k->name);
-			fputs("</b>: known finding ", f);
-			esc(f, kf->finding);
-			fputs(" (<code>", f);
-			esc(f, kf->case_id);
-			fprintf(f, "</code>) %s</li>\n",
-				!c ? "did not run" :
-				outcome_failed(c->outcome) ?
-				     "fails other invariants than listed" :
-				     "no longer fails: update vm/known-findings.txt");
+			NOTE(f, k->name, "known finding ", kf->finding,
+			     " (<code>", kf->case_id, "</code>) ",
+			     listed_status(c));
 		}
 	}
 	fputs("</ul>\n", f);
@@ -436,16 +468,16 @@ static void legend(FILE *f)
 		int cell;
 		const char *what;
 	} v[] = {
-		{ OUT_PASS, "an assertion of it ran and held" },
-		{ OUT_FAIL, "an assertion failed, or the case crashed "
-			    "(striped, with the finding: a known finding)" },
-		{ OUT_INCONCLUSIVE, "a blocked DMA without a landed transfer "
-				    "before it: proves nothing, fails" },
-		{ OUT_GAP, "a difference the contract allows was observed" },
-		{ OUT_NOBS, "not observable on this target (the reason is in "
-			    "the case)" },
-		{ OUT_SKIP, "not checked: requirements unmet" },
-		{ CELL_MISSING, "no result (the run ended first)" },
+		{OUT_PASS, "an assertion of it ran and held"},
+		{OUT_FAIL, "an assertion failed, or the case crashed "
+			   "(striped, with the finding: a known finding)"},
+		{OUT_INCONCLUSIVE, "a blocked DMA without a landed transfer "
+				   "before it: proves nothing, fails"},
+		{OUT_GAP, "a difference the contract allows was observed"},
+		{OUT_NOBS, "not observable on this target (the reason is in "
+			   "the case)"},
+		{OUT_SKIP, "not checked: requirements unmet"},
+		{CELL_MISSING, "no result (the run ended first)"},
 	};
 
 	fputs("<table class=\"legend\">\n", f);
@@ -484,8 +516,8 @@ static void case_block(const struct html *h, unsigned fi, unsigned i)
 {
 	const struct ktap_file *k = &h->files[fi];
 	const struct ktap_case *c = &k->cases[i];
-	const struct known_finding *kf = known_finding_of(h->known, k->name,
-							  c->id);
+	const struct known_finding *kf =
+		known_finding_of(h->known, k->name, c->id);
 	FILE *f = h->f;
 
 	if (!known_finding_matches(kf, c))
@@ -519,10 +551,8 @@ static void cell_block(const struct html *h, unsigned fi, unsigned ri)
 {
 	const struct ktap_file *k = &h->files[fi];
 	const char *row = h->rows.id[ri];
-	int c = matrix_cell(k, h->by, row);
-	const struct known_finding *kf =
-		c != CELL_MISSING && outcome_failed(c) ?
-			cell_known(k, h->by, row, h->known) : NULL;
+	const struct known_finding *kf;
+	int c = cell_verdict(h, fi, ri, &kf);
 	unsigned ncases = 0;
 	FILE *f = h->f;
 
@@ -547,7 +577,8 @@ static void cell_block(const struct html *h, unsigned fi, unsigned ri)
 	}
 	if (!ncases)
 		fputs("<li>no case line checked it here: the cell is the run's "
-		      "roll-up of the cases that declare it</li>\n", f);
+		      "roll-up of the cases that declare it</li>\n",
+		      f);
 	fputs("</ul></div>\n", f);
 }
 
@@ -560,8 +591,10 @@ static void evidence(const struct html *h)
 		const struct ktap_file *k = &h->files[fi];
 		char *console = console_of(k->path);
 
-		fprintf(f, "<section class=\"config-evidence\" id=\"cfg-%u\" "
-			   "data-config=\"", fi);
+		fprintf(f,
+			"<section class=\"config-evidence\" id=\"cfg-%u\" "
+			"data-config=\"",
+			fi);
 		esc(f, k->name);
 		fputs("\">\n<h3>", f);
 		esc(f, k->name);
@@ -596,7 +629,7 @@ void matrix_html(const struct ktap_file *files, unsigned n, enum matrix_by by,
 		 const struct known_findings *known, const char *html_dir,
 		 FILE *out)
 {
-	struct html h = { out, files, n, by, known, html_dir, { NULL, 0 } };
+	struct html h = {out, files, n, by, known, html_dir, {NULL, 0}};
 	const char *what = by == MATRIX_BY_INVARIANT ? "invariant" : "scenario";
 
 	matrix_rows(files, n, by, &h.rows);

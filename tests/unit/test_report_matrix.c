@@ -310,7 +310,8 @@ UNIT_TEST(matrix_known_findings)
 
 	EXPECT_EQ(parse_known("# comment\n\nvtd obj.size F7 OBJ-1\n"
 			      "  # indented comment\nvtd dma.map_basic F8\n",
-			      &kf), 0);
+			      &kf),
+		  0);
 	EXPECT_EQ(kf.n, 2);
 	EXPECT(kf.n == 2 && !strcmp(kf.v[0].invariants, "OBJ-1") &&
 	       !kf.v[1].invariants[0]);
@@ -319,9 +320,8 @@ UNIT_TEST(matrix_known_findings)
 	EXPECT(known_finding_matches(known_finding_of(&kf, "vtd", "obj.size"),
 				     &k.cases[1]));
 	/* Listed, but it passed: not a reproduced finding. */
-	EXPECT(!known_finding_matches(known_finding_of(&kf, "vtd",
-						       "dma.map_basic"),
-				      &k.cases[0]));
+	EXPECT(!known_finding_matches(
+		known_finding_of(&kf, "vtd", "dma.map_basic"), &k.cases[0]));
 	EXPECT(!known_finding_of(&kf, "amd", "obj.size"));
 	known_findings_free(&kf);
 	/* Listed with other invariants than it fails: not known. */
@@ -402,53 +402,78 @@ UNIT_TEST(matrix_html_page)
 	EXPECT(s && strstr(s, "</html>\n"));
 	/* Self-contained: inline style, no script, nothing fetched. */
 	EXPECT(s && strstr(s, "<style>") && !strstr(s, "<script") &&
-	       !strstr(s, "src=") && !strstr(s, "://") &&
-	       !strstr(s, "<link") && !strstr(s, "@import"));
+	       !strstr(s, "src=") && !strstr(s, "://") && !strstr(s, "<link") &&
+	       !strstr(s, "@import"));
 	/* A column per configuration, names escaped. */
-	EXPECT(s && strstr(s, "<th class=\"config\" id=\"col-0\" data-config=\"vtd\""));
+	EXPECT(s &&
+	       strstr(s,
+		      "<th class=\"config\" id=\"col-0\" data-config=\"vtd\""));
 	EXPECT(s && strstr(s, "id=\"col-1\" data-config=\"amd\""));
 	EXPECT(s && strstr(s, "id=\"col-2\" data-config=\"smmu\""));
 	EXPECT(s && strstr(s, "id=\"col-3\" data-config=\"a&lt;b\""));
 	/* The cells: a class per verdict, the FAIL linked to its evidence. */
-	EXPECT(s && strstr(s, "<td class=\"cell v-fail\" data-config=\"vtd\" data-row=\"OBJ-1\" data-verdict=\"fail\""));
-	EXPECT(s && strstr(s, "<td class=\"cell v-missing\" data-config=\"amd\" data-row=\"OBJ-1\" data-verdict=\"missing\""));
-	EXPECT(s && strstr(s, "<td class=\"cell v-pass\" data-config=\"smmu\" data-row=\"OBJ-1\""));
-	EXPECT(s && strstr(s, "<td class=\"cell v-skip\" data-config=\"vtd\" data-row=\"PASID-1\""));
-	EXPECT(s && strstr(s, "<td class=\"cell v-gap\" data-config=\"a&lt;b\" data-row=\"DMA-1\""));
+	EXPECT(s && strstr(s, "<td class=\"cell v-fail\" data-config=\"vtd\" "
+			      "data-row=\"OBJ-1\" data-verdict=\"fail\""));
+	EXPECT(s &&
+	       strstr(s, "<td class=\"cell v-missing\" data-config=\"amd\" "
+			 "data-row=\"OBJ-1\" data-verdict=\"missing\""));
+	EXPECT(s && strstr(s, "<td class=\"cell v-pass\" data-config=\"smmu\" "
+			      "data-row=\"OBJ-1\""));
+	EXPECT(s && strstr(s, "<td class=\"cell v-skip\" data-config=\"vtd\" "
+			      "data-row=\"PASID-1\""));
+	EXPECT(s && strstr(s, "<td class=\"cell v-gap\" data-config=\"a&lt;b\" "
+			      "data-row=\"DMA-1\""));
 	EXPECT_EQ(count(s, "<td class=\"cell v-fail"), 1);
 	EXPECT(s && strstr(s, "data-fail=\"1\" data-known=\"0\""));
 	/* Health: the panic is bad, and said. */
-	EXPECT(s && strstr(s, "<td class=\"health-bad\" data-config=\"amd\">panic</td>"));
-	EXPECT(s && strstr(s, "<td class=\"health-ok\" data-config=\"vtd\">ok</td>"));
+	EXPECT(s && strstr(s, "<td class=\"health-bad\" "
+			      "data-config=\"amd\">panic</td>"));
+	EXPECT(s &&
+	       strstr(s,
+		      "<td class=\"health-ok\" data-config=\"vtd\">ok</td>"));
 	EXPECT(s && strstr(s, "vm panic: Kernel panic - not syncing"));
 	EXPECT(s && strstr(s, "incomplete (1 of 3 results)"));
 	/* Evidence: the case's log, its DMA line marked, escaped. */
-	EXPECT(s && strstr(s, "<span class=\"dma\">dma: wrote 64 bytes, landed</span>"));
-	EXPECT(s && strstr(s, "<span class=\"bad\">FAIL OBJ-1: got E2BIG</span>"));
-	EXPECT(s && strstr(s, "dma write dev 0 &lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;q&quot;"));
+	EXPECT(s && strstr(s, "<span class=\"dma\">dma: wrote 64 bytes, "
+			      "landed</span>"));
+	EXPECT(s &&
+	       strstr(s, "<span class=\"bad\">FAIL OBJ-1: got E2BIG</span>"));
+	EXPECT(s &&
+	       strstr(s,
+		      "dma write dev 0 &lt;script&gt;alert(1)&lt;/script&gt; "
+		      "&amp; &quot;q&quot;"));
 	EXPECT(s && anchors_resolve(s));
 	free(s);
 
 	/* A known finding marks the cell and its case, still a FAIL. */
 	EXPECT_EQ(parse_known("vtd obj.size F7 OBJ-1\n"
-			      "smmu obj.size F9 OBJ-1\n", &kf), 0);
+			      "smmu obj.size F9 OBJ-1\n",
+			      &kf),
+		  0);
 	s = render_html(k, 4, MATRIX_BY_INVARIANT, &kf, NULL);
-	EXPECT(s && strstr(s, "<td class=\"cell v-fail known\" data-config=\"vtd\" data-row=\"OBJ-1\" data-verdict=\"fail\" data-finding=\"F7\""));
+	EXPECT(s && strstr(s, "<td class=\"cell v-fail known\" "
+			      "data-config=\"vtd\" data-row=\"OBJ-1\" "
+			      "data-verdict=\"fail\" data-finding=\"F7\""));
 	EXPECT(s && strstr(s, "data-fail=\"1\" data-known=\"1\""));
-	EXPECT(s && strstr(s, "known finding F9 (<code>obj.size</code>) no longer fails"));
+	EXPECT(s && strstr(s, "known finding F9 (<code>obj.size</code>) no "
+			      "longer fails"));
 	EXPECT(s && anchors_resolve(s));
 	free(s);
 	known_findings_free(&kf);
 	/* Listed for other invariants: a new failure. */
 	EXPECT_EQ(parse_known("vtd obj.size F7 OBJ-2\n", &kf), 0);
 	s = render_html(k, 4, MATRIX_BY_INVARIANT, &kf, NULL);
-	EXPECT(s && strstr(s, "<td class=\"cell v-fail\" data-config=\"vtd\" data-row=\"OBJ-1\""));
+	EXPECT(s && strstr(s, "<td class=\"cell v-fail\" data-config=\"vtd\" "
+			      "data-row=\"OBJ-1\""));
 	EXPECT(s && strstr(s, "fails other invariants than listed"));
 	free(s);
 
 	/* By scenario, a cell links to its case. */
 	s = render_html(k, 4, MATRIX_BY_SCENARIO, &kf, NULL);
-	EXPECT(s && strstr(s, "data-row=\"obj.size\" data-verdict=\"fail\" title=\"obj.size on vtd\"><a href=\"#c-0-1\">FAIL</a>"));
+	EXPECT(s &&
+	       strstr(s,
+		      "data-row=\"obj.size\" data-verdict=\"fail\" "
+		      "title=\"obj.size on vtd\"><a href=\"#c-0-1\">FAIL</a>"));
 	EXPECT(s && anchors_resolve(s));
 	free(s);
 	known_findings_free(&kf);

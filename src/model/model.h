@@ -148,6 +148,9 @@ enum model_bug {
 	MB_DIRTY_BITMAP_LOST,	  /* DIRTY-4 (F5) */
 	MB_VIOMMU_PARENT_UNHELD,  /* NEST-4 */
 	MB_INVALIDATE_COUNT_ASKED, /* NEST-5 */
+	MB_HW_INFO_WRONG_TYPE,	  /* OBJ-11: another driver's type */
+	MB_HW_INFO_SHORT_LEN,	  /* OBJ-11: data_len 8 bytes short */
+	MB_HW_INFO_DIRTY_UNBACKED, /* OBJ-11: dirty cap, no dirty domain */
 	MB_COUNT
 };
 

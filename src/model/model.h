@@ -280,6 +280,8 @@ int model_detach(struct model *m, unsigned dev, uint32_t pasid);
 int model_dma(struct model *m, unsigned dev, uint32_t pasid, enum dma_dir dir,
 	      uint64_t iova, void *buf, size_t len, char *evidence,
 	      size_t evidence_len);
+/* dev's RID translates through a paging HWPT (an IOAS) now. */
+bool model_rid_on_paging(const struct model *m, unsigned dev);
 int model_inject_fail_nth(struct model *m, unsigned nth);
 /* The optional target ops mark_dirty and pasid_replace_fault (target.h). */
 int model_mark_dirty(struct model *m, uint32_t hwpt_id, uint64_t iova,

@@ -395,6 +395,10 @@ void model_caps(const struct model *m, struct target_caps *caps)
 		dc->iommu = p->dev[d].iommu;
 		dc->max_pasid_log2 = p->dev[d].max_pasid_log2;
 		dc->dirty_tracking = io->dirty;
+		/* The profile is the device's specification. */
+		dc->pasid_known = dc->dirty_known = true;
+		dc->max_pasid_log2_expected = p->dev[d].max_pasid_log2;
+		dc->dirty_expected = io->dirty;
 		/* As a kernel target's discovery probe would find it. */
 		snprintf(dc->dma_engine, sizeof(dc->dma_engine), "model");
 		dc->dma_probe_landed_nowhere =

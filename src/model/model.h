@@ -215,6 +215,9 @@ unsigned model_contract_resv(const char *driver, struct iova_range *out,
 /* The GET_HW_INFO type and data length the uAPI fixes for `driver`;
  * false when the suite does not know the driver. *gated_by: the Kconfig
  * option without which the driver has no hw_info op (NONE, 0), or NULL. */
+/* Whether the contract knows driver's dirty capability independently of
+ * the hardware (*dirty then says it), or not. */
+bool model_contract_dirty(const char *driver, bool *dirty);
 bool model_contract_hw_info(const char *driver, uint32_t *type, uint32_t *len,
 			    const char **gated_by);
 /* Capabilities as a target reports them (target "model"). */

@@ -126,6 +126,14 @@ int kt_option_huge_pages(struct kt *k, unsigned ctx, uint32_t raw, bool set,
 int kt_dma(struct target *t, unsigned dev, uint32_t pasid, enum dma_dir dir,
 	   uint64_t iova, void *buf, size_t len, char *ev, size_t evlen);
 /*
+ * The Max PASID Width of a PCI device's PASID capability, from the n bytes
+ * of its config space (what pci_max_pasids() reads, not the IOMMU
+ * driver): 0 when it has none (256 bytes: a conventional PCI device has no
+ * extended capabilities at all), -1 when the extended space was not read
+ * (sysfs gives 64 bytes to non-root).
+ */
+int kt_pci_pasid_width(const uint8_t *cfg, size_t n);
+/*
  * kt_dma's answer to an engine's: -ENOLINK from a device whose RID is
  * attached to an IOAS holding the window (window_attached) is a
  * translation failure (-EIO, said in ev); any other -ENOLINK, and

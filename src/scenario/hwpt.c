@@ -118,8 +118,10 @@ SCENARIO(hwpt, bad_pt_id,
 	 * last branch, also EINVAL. */
 	if (c->t->ops->fault_queue_alloc &&
 	    !T_CALL(c->t, fault_queue_alloc, 0, &fault)) {
-		CHECK_RET(c, "HWPT-3", T_CALL(c->t, hwpt_alloc, 0, fault, 0, 0,
-					      NULL, 0, &hwpt), EINVAL);
+		CHECK_RET(c, "HWPT-3",
+			  T_CALL(c->t, hwpt_alloc, 0, fault, 0, 0, NULL, 0,
+				 &hwpt),
+			  EINVAL);
 		CHECK_OK(c, "HWPT-3", T_CALL(c->t, destroy, fault));
 	}
 	/* A destroyed IOAS is as good as missing (no allocation since). */

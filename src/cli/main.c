@@ -541,6 +541,9 @@ static void explore_case(const struct target_config *tcfg,
 	if (explore_oracle(caps, NULL, &ocfg, &mirror, why, sizeof(why))) {
 		rc = 2;
 	} else {
+		if (ocfg.model_profile)
+			fprintf(mem, "oracle: %s\n",
+				ocfg.model_profile->description);
 		rc = explore_run(tcfg, &ocfg, &o, &st, mem, why, sizeof(why));
 		fprintf(mem, "explore: %llu sequences, %llu steps (%llu DMA), "
 			     "%.1f s, %.0f steps/s\n",
@@ -993,6 +996,8 @@ static int cmd_explore(int argc, char **argv)
 	if (o.exhaustive)
 		printf(", %llu distinct observable states\n",
 		       (unsigned long long)st.states);
+	if (ocfg.model_profile)
+		printf("# oracle: %s\n", ocfg.model_profile->description);
 	if (st.divergences)
 		printf("# divergence shrunk to %u steps in %.2f s\n",
 		       st.shrunk_len, st.shrink_seconds);

@@ -148,6 +148,9 @@ enum model_bug {
 	MB_DIRTY_BITMAP_LOST,	  /* DIRTY-4 (F5) */
 	MB_VIOMMU_PARENT_UNHELD,  /* NEST-4 */
 	MB_INVALIDATE_COUNT_ASKED, /* NEST-5 */
+	MB_HW_INFO_WRONG_TYPE,	  /* OBJ-11: another driver's type */
+	MB_HW_INFO_SHORT_LEN,	  /* OBJ-11: data_len 8 bytes short */
+	MB_HW_INFO_DIRTY_UNBACKED, /* OBJ-11: dirty cap, no dirty domain */
 	MB_COUNT
 };
 
@@ -212,6 +215,9 @@ unsigned model_contract_resv(const char *driver, struct iova_range *out,
 /* The GET_HW_INFO type and data length the uAPI fixes for `driver`;
  * false when the suite does not know the driver. *gated_by: the Kconfig
  * option without which the driver has no hw_info op (NONE, 0), or NULL. */
+/* Whether the contract knows driver's dirty capability independently of
+ * the hardware (*dirty then says it), or not. */
+bool model_contract_dirty(const char *driver, bool *dirty);
 bool model_contract_hw_info(const char *driver, uint32_t *type, uint32_t *len,
 			    const char **gated_by);
 /* Capabilities as a target reports them (target "model"). */
@@ -277,6 +283,8 @@ int model_detach(struct model *m, unsigned dev, uint32_t pasid);
 int model_dma(struct model *m, unsigned dev, uint32_t pasid, enum dma_dir dir,
 	      uint64_t iova, void *buf, size_t len, char *evidence,
 	      size_t evidence_len);
+/* dev's RID translates through a paging HWPT (an IOAS) now. */
+bool model_rid_on_paging(const struct model *m, unsigned dev);
 int model_inject_fail_nth(struct model *m, unsigned nth);
 /* The optional target ops mark_dirty and pasid_replace_fault (target.h). */
 int model_mark_dirty(struct model *m, uint32_t hwpt_id, uint64_t iova,

@@ -255,6 +255,10 @@ int model_hw_info(struct model *m, unsigned dev, void *data,
 		return op_end(m, -EBADF);
 	io = iommu_of(m, dev);
 	len = io->hw_info_len;
+	/* MB_HW_INFO_SHORT_LEN: the driver reports its blob 8 bytes short
+	 * (OBJ-11) */
+	if (bug(m, MB_HW_INFO_SHORT_LEN) && len >= 8)
+		len -= 8;
 	if (!data && *data_len)
 		return op_end(m, -EFAULT); /* copy_to_user() */
 	/* A fixed, recognisable driver blob: the first byte names the
@@ -270,7 +274,9 @@ int model_hw_info(struct model *m, unsigned dev, void *data,
 	*data_len = len;
 	if (caps) {
 		*caps = IOMMU_HW_CAP_PCI_ATS_NOT_SUPPORTED;
-		if (io->dirty)
+		/* MB_HW_INFO_DIRTY_UNBACKED: the bit whatever the
+		 * instance can do (OBJ-11) */
+		if (io->dirty || bug(m, MB_HW_INFO_DIRTY_UNBACKED))
 			*caps |= IOMMU_HW_CAP_DIRTY_TRACKING;
 	}
 	if (max_pasid_log2)

@@ -434,6 +434,9 @@ static const struct model_profile profiles[] = {
 	NEG("invalidate-count-asked",
 	    "negative control: a HWPT_INVALIDATE that stops at a refused entry reports every entry handled",
 	    "NEST-5", MB_INVALIDATE_COUNT_ASKED),
+	NEG("hw-info-short-len",
+	    "negative control: GET_HW_INFO reports the driver's blob 8 bytes short",
+	    "OBJ-11", MB_HW_INFO_SHORT_LEN),
 	/* The engine controls: a broken DMA engine on a correct IOMMU. They
 	 * break the evidence, not a rule, so every DMA invariant must lose
 	 * its PASS (tests/engine-controls.sh); DMA-1 is the one declared. */
@@ -454,6 +457,26 @@ static const struct model_profile profiles[] = {
 		.breaks = "PASID-10",
 		AMD_BODY,
 		.bug = MB_PASID_NOSUPPORT_EINVAL,
+	},
+	/* virtio-like: a driver without a hw_info op whose GET_HW_INFO
+	 * claims another driver's type; no nesting either way, so only the
+	 * type is wrong. */
+	{
+		.name = "hw-info-wrong-type",
+		.description = "negative control: virtio-like, GET_HW_INFO reports the AMD type instead of NONE",
+		.breaks = "OBJ-11",
+		VIRTIO_BODY,
+		.bug = MB_HW_INFO_WRONG_TYPE,
+	},
+	/* Device 0 on the instance without dirty tracking, which still
+	 * reports IOMMU_HW_CAP_DIRTY_TRACKING. */
+	{
+		.name = "hw-info-dirty-unbacked",
+		.description = "negative control: GET_HW_INFO reports the dirty capability on an IOMMU whose DIRTY_TRACKING allocation fails",
+		.breaks = "OBJ-11",
+		.nctx = T_MAX_CTX, SIX_DEVS(20), .niommu = 2,
+		.iommu = { X86_IOMMU1, X86_IOMMU0 },
+		.bug = MB_HW_INFO_DIRTY_UNBACKED,
 	},
 	{
 		.name = "viommu-parent-unheld",

@@ -925,6 +925,13 @@ struct target *mock_target_open(const struct target_config *cfg, char *why,
 		dc->hw_info_known = true;
 		dc->hw_info_type_expected = MOCK_HW_INFO_TYPE;
 		dc->hw_info_len_expected = MOCK_HW_INFO_LEN;
+		/* selftest.c: a MOCK_FLAGS_DEVICE_PASID device has
+		 * pasid-num-bits MOCK_PASID_WIDTH (the mock IOMMU allows as
+		 * many), any other none; only MOCK_FLAGS_DEVICE_NO_DIRTY
+		 * takes IOMMU_CAP_DIRTY_TRACKING away (mock_domain_capable). */
+		dc->pasid_known = dc->dirty_known = true;
+		dc->max_pasid_log2_expected = plain ? 0 : MOCK_PASID_WIDTH_BITS;
+		dc->dirty_expected = !plain;
 		m->dev[i].dev_flags = plain ? MOCK_DEV_NO_DIRTY : MOCK_DEV_PASID;
 	}
 	t->caps.dma = DMA_PROBED;

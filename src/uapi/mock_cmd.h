@@ -23,6 +23,9 @@
 #define MOCK_HW_INFO_TYPE 0xfeedbeefu
 #define MOCK_HW_INFO_LEN 8u
 
+/* MOCK_PASID_WIDTH: pasid-num-bits of a MOCK_FLAGS_DEVICE_PASID device. */
+#define MOCK_PASID_WIDTH_BITS 20u
+
 /* The mock's default aperture (MOCK_APERTURE_START/LAST). */
 #define MOCK_IOVA_START (1ull << 24)
 #define MOCK_IOVA_LAST ((1ull << 31) - 1)

@@ -564,6 +564,36 @@ static long p_hw_info(struct model *m)
 	return buf[sizeof(buf) - 1];
 }
 
+/* The data_len of a length query. */
+static long p_hw_info_len(struct model *m)
+{
+	uint32_t len = 0;
+
+	model_bind(m, 0, 0);
+	model_hw_info(m, 0, NULL, &len, NULL, NULL);
+	return len;
+}
+
+static long p_hw_info_type(struct model *m)
+{
+	return model_hw_info_type(m, 0);
+}
+
+/* A reported dirty bit must be honoured: the DIRTY_TRACKING allocation. */
+static long p_hw_info_dirty(struct model *m)
+{
+	uint64_t caps = 0;
+	uint32_t len = 0, a, h;
+
+	model_ioas_alloc(m, 0, &a);
+	model_bind(m, 0, 0);
+	model_hw_info(m, 0, NULL, &len, &caps, NULL);
+	if (!(caps & IOMMU_HW_CAP_DIRTY_TRACKING))
+		return 1;
+	return model_hwpt_alloc(m, 0, a, IOMMU_HWPT_ALLOC_DIRTY_TRACKING, 0,
+				NULL, 0, &h);
+}
+
 static long p_bind_twice(struct model *m)
 {
 	model_bind(m, 0, 0);
@@ -1300,6 +1330,12 @@ static const struct probe {
 	{ "destroy-device-ok", p_destroy_device, -EBUSY, 0 },	 /* OBJ-7 */
 	{ "destroy-twice-ok", p_destroy_twice, -ENOENT, 0 },	 /* OBJ-9 */
 	{ "hw-info-no-zero-fill", p_hw_info, 0, 0xff },		 /* OBJ-11 */
+	{ "hw-info-short-len", p_hw_info_len,
+	  sizeof(struct iommu_hw_info_vtd),
+	  sizeof(struct iommu_hw_info_vtd) - 8 },		 /* OBJ-11 */
+	{ "hw-info-wrong-type", p_hw_info_type, IOMMU_HW_INFO_TYPE_INTEL_VTD,
+	  IOMMU_HW_INFO_TYPE_AMD },				 /* OBJ-11 */
+	{ "hw-info-dirty-unbacked", p_hw_info_dirty, 0, -EOPNOTSUPP }, /* OBJ-11 */
 	{ "bind-twice-ebusy", p_bind_twice, -EINVAL, -EBUSY },	 /* OWN-1 */
 	{ "prebind-enodev", p_prebind, -EINVAL, -ENODEV },	 /* OWN-2 */
 	{ "owner-ebusy", p_owner, -EPERM, -EBUSY },		 /* OWN-3 */

@@ -4,7 +4,8 @@
 #   0. host packages (vm/host-deps.sh; needs root on a fresh machine)
 #   1. make                    2. make asan
 #   3. unit tests, both builds 4. model suite, both builds
-#   5. negative controls, invariant coverage, the CLI's exit statuses, the
+#   5. negative controls, invariant coverage, the contract's generated
+#      Targets lines (tests/contract-targets.sh), the CLI's exit statuses, the
 #      explorer, the kselftest collection (tests/kselftest-test.sh), the
 #      report formats (tests/junit-schema.sh, tests/html-matrix.sh)
 #   6. VM parts (tests/vm/run.sh, make vm-check judged per case by
@@ -17,6 +18,8 @@
 #   - negative controls: each profile (the "negative-controls:" line)
 #   - invariant coverage: each invariant checked on the model (the
 #     "invariant-coverage:" line; failed = no negative control)
+#   - contract Targets lines: each invariant's line, and each configuration
+#     of the record compared with this run (the "contract-targets:" line)
 #   - CLI exit statuses: each check
 #   - the step-5 scripts (engine controls, layering, explorer, kselftest,
 #     JUnit schema, HTML matrix): their own "N passed, N failed[, N
@@ -189,6 +192,13 @@ script_step invariant-coverage "invariant coverage" '^(checked|never|broken)' pl
 	"${bin_env[@]}" tests/invariant-coverage.sh
 script_step engine-controls "engine controls" '^(not )?ok' plain \
 	"${bin_env[@]}" tests/engine-controls.sh
+# The contract's Targets lines: generated from a recorded run
+# (docs/targets-run.txt); the script's own test, then the contract against
+# the record and the record's model column against this model run.
+script_step contract-targets-test "contract Targets script" '^not ok' - \
+	tests/contract-targets-test.sh
+script_step contract-targets "contract Targets lines" '^not ok' plain \
+	"${bin_env[@]}" tests/contract-targets.sh check
 script_step layering "layering" '^not ok' - tests/layering.sh
 planted=$(mktemp -d)
 cp -r src "$planted/"
@@ -331,6 +341,10 @@ else
 		note "make vm-check exit status ${PIPESTATUS[0]}; judging per case"
 		tests/vm/check-results.sh build/vm 2>&1 | tee "$logs/vm-results.log" | sed 's/^/    /'
 		count_vm "$logs/vm-results.log" "${PIPESTATUS[0]}" "VM cases (make vm-check)"
+		# Every configuration's column of docs/targets-run.txt is what
+		# this run shows (else re-record and write the Targets lines).
+		script_step contract-targets-vm "contract Targets lines against this run" \
+			'^not ok' plain "${bin_env[@]}" tests/contract-targets.sh check --all
 	else
 		note "vm/vm-check.sh does not exist yet: skipped"
 		count 0 0 1 "make vm-check: not present"

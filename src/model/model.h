@@ -151,6 +151,7 @@ enum model_bug {
 	MB_HW_INFO_WRONG_TYPE,	  /* OBJ-11: another driver's type */
 	MB_HW_INFO_SHORT_LEN,	  /* OBJ-11: data_len 8 bytes short */
 	MB_HW_INFO_DIRTY_UNBACKED, /* OBJ-11: dirty cap, no dirty domain */
+	MB_UNMAP_ALL_OVERFLOW,	  /* IOAS-11 */
 	MB_COUNT
 };
 

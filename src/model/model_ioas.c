@@ -360,7 +360,9 @@ int model_ioas_unmap(struct model *m, uint32_t ioas_id, uint64_t iova,
 	CLOSED_CHECK(m, ioas_id);
 	if (!a)
 		return op_end(m, model_lookup_err(m, ioas_id));
-	if (iova == 0 && len == UINT64_MAX) {
+	/* MB_UNMAP_ALL_OVERFLOW (IOAS-11): the overflow rule before the
+	 * unmap-all exception, as the contract once read. */
+	if (iova == 0 && len == UINT64_MAX && !bug(m, MB_UNMAP_ALL_OVERFLOW)) {
 		/* iopt_unmap_all(): succeeds even when empty */
 		unmap_range(m, a, 0, UINT64_MAX, &bytes);
 		if (unmapped)

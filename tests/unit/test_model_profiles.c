@@ -1311,6 +1311,16 @@ static long p_invalidate_count(struct model *m)
 	return num;
 }
 
+/* IOAS-11: iova 0, length ~0 is unmap-all, not an overflow. */
+static long p_unmap_all(struct model *m)
+{
+	uint64_t n = 0;
+	uint32_t a = ioas_with_page0(m);
+	long ret = model_ioas_unmap(m, a, 0, UINT64_MAX, &n);
+
+	return ret ? ret : (long)n;
+}
+
 static const struct probe {
 	const char *profile;
 	long (*fn)(struct model *m);
@@ -1404,6 +1414,7 @@ static const struct probe {
 	{ "invalidate-unbounded", p_invalidate_unbounded, -EINVAL, -ENOENT }, /* NEST-3 */
 	{ "dirty-bitmap-lost", p_dirty_lost, -EFAULT, 0 },	 /* DIRTY-4 */
 	{ "invalidate-count-asked", p_invalidate_count, 1, 3 },	 /* NEST-5 */
+	{ "unmap-all-overflow", p_unmap_all, (long)PG, -EOVERFLOW }, /* IOAS-11 */
 };
 
 UNIT_TEST(model_prof_narrow_controls)

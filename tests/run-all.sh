@@ -5,7 +5,9 @@
 #   1. make                    2. make asan
 #   3. unit tests, both builds 4. model suite, both builds
 #   5. negative controls, invariant coverage, the CLI's exit statuses, the
-#      explorer, the kselftest collection (tests/kselftest-test.sh)
+#      explorer, the kselftest collection (tests/kselftest-test.sh), the
+#      vm/configs.cfg reader against vm/cfg.sh, a short run of each fuzz
+#      target (make fuzz, tests/fuzz/run.sh)
 #   6. VM parts (tests/vm/run.sh, make vm-check judged per case by
 #      tests/vm/check-results.sh against vm/known-findings.txt)
 #
@@ -17,6 +19,9 @@
 #   - invariant coverage: each invariant checked on the model (the
 #     "invariant-coverage:" line; failed = no negative control)
 #   - CLI exit statuses: each check
+#   - configs reader: each check (the "configs:" line)
+#   - fuzz targets: each target, 8 s from its seeds with no crash, leak or
+#     broken property (the "fuzz:" line); make fuzz failing is 1 failed
 #   - VM cases: each case of each configuration (a known finding that
 #     reproduces counts as passed; see tests/vm/check-results.sh)
 #   - VM parts: a script's own "N passed, N failed[, N skipped]" line if it
@@ -257,6 +262,22 @@ script_step explorer "explorer" '^not ok' plain \
 # part (tests/vm/kselftest-test.sh).
 script_step kselftest "kselftest collection" '^not ok' plain \
 	"${bin_env[@]}" tests/kselftest-test.sh
+
+# --- 5e. inputs from elsewhere (issue 16): vm/configs.cfg, fuzzing ---------
+# The suite's vm/configs.cfg reader agrees with vm/cfg.sh on the real file
+# and refuses what awk misreads; then each libFuzzer target (KTAP + matrix,
+# replay files, vm/configs.cfg) runs a few seconds from real files. The
+# 10M-execution runs are a benchmark (bench/fuzz.sh).
+script_step configs "configs reader" '^not ok' plain \
+	"${bin_env[@]}" tests/configs-test.sh
+phase "make fuzz (clang, ASan + UBSan)"
+if logged make-fuzz make fuzz -j"$(nproc)"; then
+	script_step fuzz "fuzz targets" '^(not )?ok' plain \
+		"${bin_env[@]}" tests/fuzz/run.sh --seconds 8
+else
+	show_tail "$logs/make-fuzz.log"
+	count 0 1 0 "make fuzz"
+fi
 
 # --- 6. VM parts ------------------------------------------------------------
 # Counts a VM step from its log (see the header comment).

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../base/lines.h"
 #include "../base/xalloc.h"
 #include "configs.h"
 
@@ -159,41 +160,46 @@ static int key_line(struct cfg_file *c, const char *p, size_t len,
 	return 0;
 }
 
+struct cfg_read {
+	struct cfg_file *c;
+	const char *name;
+	char *why;
+	size_t why_len;
+	unsigned lineno; /* the last line read */
+};
+
+static int cfg_line(void *arg, char *buf, size_t len, unsigned lineno)
+{
+	struct cfg_read *rd = arg;
+	size_t lead = strspn(buf, BLANKS);
+
+	rd->lineno = lineno;
+	if (strlen(buf) != len)
+		return fail(rd->why, rd->why_len, rd->name, lineno,
+			    "a NUL byte");
+	if (memchr(buf, '\r', len))
+		return fail(rd->why, rd->why_len, rd->name, lineno,
+			    "a carriage return (CRLF line endings?)");
+	if (lead == len || buf[lead] == '#')
+		return 0;
+	if (buf[0] == '[')
+		return stanza_line(rd->c, buf, len, rd->name, lineno, rd->why,
+				   rd->why_len);
+	return key_line(rd->c, buf, len, rd->name, lineno, rd->why,
+			rd->why_len);
+}
+
 int cfg_parse(FILE *in, const char *name, struct cfg_file *c, char *why,
 	      size_t why_len)
 {
-	char *buf = NULL;
-	size_t cap = 0;
-	ssize_t got;
-	unsigned line = 0;
-	int rc = 0;
+	struct cfg_read rd = {c, name, why, why_len, 0};
 
 	memset(c, 0, sizeof(*c));
-	while (!rc && (got = getline(&buf, &cap, in)) >= 0) {
-		size_t len = (size_t)got, lead;
-
-		line++;
-		if (len && buf[len - 1] == '\n')
-			buf[--len] = '\0';
-		if (strlen(buf) != len)
-			rc = fail(why, why_len, name, line, "a NUL byte");
-		else if (memchr(buf, '\r', len))
-			rc = fail(why, why_len, name, line,
-				  "a carriage return (CRLF line endings?)");
-		if (rc)
-			break;
-		lead = strspn(buf, BLANKS);
-		if (lead == len || buf[lead] == '#')
-			continue;
-		if (buf[0] == '[')
-			rc = stanza_line(c, buf, len, name, line, why, why_len);
-		else
-			rc = key_line(c, buf, len, name, line, why, why_len);
-	}
-	free(buf);
-	if (!rc && ferror(in))
-		rc = fail(why, why_len, name, line, "read error");
-	return rc;
+	if (line_each(in, cfg_line, &rd))
+		return -1;
+	if (ferror(in))
+		return fail(why, why_len, name, rd.lineno, "read error");
+	return 0;
 }
 
 void cfg_free(struct cfg_file *c)

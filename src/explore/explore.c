@@ -27,6 +27,7 @@
 #include <sys/mman.h>
 #include <time.h>
 
+#include "../base/lines.h"
 #include "explore_int.h"
 
 /* --- running sequences in lockstep -------------------------------------- */
@@ -297,53 +298,56 @@ int explore_run(const struct target_config *target,
 	return rc;
 }
 
+struct replay_read {
+	const char *name;
+	struct xseq *seq;
+	char *why;
+	size_t why_len;
+};
+
 /*
  * A replay file is lines ending at '\n' (or "\r\n"); a line that is blank
  * or whose first non-blank byte is '#' is skipped, every other one is one
  * step (xop_parse). Lines have no length limit, and a NUL byte in a step
  * line makes it no step (so nothing after it is silently dropped).
  */
+static int replay_line(void *arg, char *line, size_t n, unsigned lineno)
+{
+	struct replay_read *rd = arg;
+	struct xseq *seq = rd->seq;
+	const char *what = NULL;
+	size_t skip;
+	char *p;
+
+	if (n && line[n - 1] == '\r')
+		line[--n] = '\0';
+	skip = strspn(line, " \t");
+	p = line + skip;
+	n -= skip;
+	if (*p == '#' || strspn(p, " \t\r") == n)
+		return 0;
+	if (strlen(p) != n)
+		what = "a NUL byte in a step";
+	else if (seq->n == X_MAX_OPS)
+		what = "too many steps";
+	else if (!xop_parse(p, &seq->op[seq->n]))
+		what = "not a step";
+	if (what) {
+		snprintf(rd->why, rd->why_len, "%s:%u: %s: %.60s", rd->name,
+			 lineno, what, p);
+		return 2;
+	}
+	seq->n++;
+	return 0;
+}
+
 int explore_replay_read(FILE *f, const char *name, struct xseq *seq, char *why,
 			size_t why_len)
 {
-	char *line = NULL;
-	size_t cap = 0;
-	ssize_t len;
-	unsigned lineno = 0;
-	int rc = 0;
+	struct replay_read rd = {name, seq, why, why_len};
 
 	seq->n = 0;
-	while ((len = getline(&line, &cap, f)) >= 0) {
-		size_t n = (size_t)len, skip;
-		const char *what = NULL;
-		char *p;
-
-		lineno++;
-		if (n && line[n - 1] == '\n')
-			line[--n] = '\0';
-		if (n && line[n - 1] == '\r')
-			line[--n] = '\0';
-		skip = strspn(line, " \t");
-		p = line + skip;
-		n -= skip;
-		if (*p == '#' || strspn(p, " \t\r") == n)
-			continue;
-		if (strlen(p) != n)
-			what = "a NUL byte in a step";
-		else if (seq->n == X_MAX_OPS)
-			what = "too many steps";
-		else if (!xop_parse(p, &seq->op[seq->n]))
-			what = "not a step";
-		if (what) {
-			snprintf(why, why_len, "%s:%u: %s: %.60s", name, lineno,
-				 what, p);
-			rc = 2;
-			break;
-		}
-		seq->n++;
-	}
-	free(line);
-	return rc;
+	return line_each(f, replay_line, &rd);
 }
 
 int explore_replay(const char *path, const struct target_config *target,

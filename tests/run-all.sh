@@ -239,6 +239,12 @@ cli_checks() {
 	check 1 "matrix, panic" "$bin" matrix a="$tmp/ok.ktap" b="$tmp/panic.ktap"
 	check 2 "matrix, missing file" "$bin" matrix a="$tmp/none.ktap"
 	check 2 "matrix, bad NAME=FILE" "$bin" matrix "$tmp/ok.ktap"
+	printf '[a]\nviomu = x\n' >"$tmp/bad.cfg"
+	check 0 "configs, vm/configs.cfg" "$bin" configs vm/configs.cfg
+	check 0 "configs, a value" "$bin" configs vm/configs.cfg intel viommu
+	check 2 "configs, unknown key in the file" "$bin" configs "$tmp/bad.cfg"
+	check 2 "configs, missing file" "$bin" configs "$tmp/none.cfg"
+	check 2 "configs, no such configuration" "$bin" configs vm/configs.cfg none arch
 	rm -rf "$tmp"
 	count "$p" "$f" 0 "CLI exit statuses"
 }

@@ -7,7 +7,9 @@
 #   5. negative controls, invariant coverage, the contract's generated
 #      Targets lines (tests/contract-targets.sh), the CLI's exit statuses, the
 #      explorer, the kselftest collection (tests/kselftest-test.sh), the
-#      report formats (tests/junit-schema.sh, tests/html-matrix.sh)
+#      report formats (tests/junit-schema.sh, tests/html-matrix.sh), the
+#      vm/configs.cfg reader against vm/cfg.sh, a short run of each fuzz
+#      target (make fuzz, tests/fuzz/run.sh)
 #   6. VM parts (tests/vm/run.sh, make vm-check judged per case by
 #      tests/vm/check-results.sh against vm/known-findings.txt)
 #
@@ -24,6 +26,9 @@
 #   - the step-5 scripts (engine controls, layering, explorer, kselftest,
 #     JUnit schema, HTML matrix): their own "N passed, N failed[, N
 #     skipped]" line
+#   - configs reader: each check (the "configs:" line)
+#   - fuzz targets: each target, 8 s from its seeds with no crash, leak or
+#     broken property (the "fuzz:" line); make fuzz failing is 1 failed
 #   - VM cases: each case of each configuration (a known finding that
 #     reproduces counts as passed; see tests/vm/check-results.sh)
 #   - VM parts: a script's own "N passed, N failed[, N skipped]" line if it
@@ -255,6 +260,12 @@ cli_checks() {
 	check 2 "matrix --html, unwritable" "$bin" matrix --html "$tmp/no/m.html" a="$tmp/ok.ktap"
 	printf 'intel only-two-fields\n' >"$tmp/bad-known.txt"
 	check 2 "matrix --known, bad line" "$bin" matrix --known "$tmp/bad-known.txt" a="$tmp/ok.ktap"
+	printf '[a]\nviomu = x\n' >"$tmp/bad.cfg"
+	check 0 "configs, vm/configs.cfg" "$bin" configs vm/configs.cfg
+	check 0 "configs, a value" "$bin" configs vm/configs.cfg intel viommu
+	check 2 "configs, unknown key in the file" "$bin" configs "$tmp/bad.cfg"
+	check 2 "configs, missing file" "$bin" configs "$tmp/none.cfg"
+	check 2 "configs, no such configuration" "$bin" configs vm/configs.cfg none arch
 	rm -rf "$tmp"
 	count "$p" "$f" 0 "CLI exit statuses"
 }
@@ -289,6 +300,21 @@ script_step junit-schema "JUnit schema" '^not ok' plain \
 # the screenshot show every configuration column and the FAIL cells.
 script_step html-matrix "HTML matrix" '^(not ok|ok .*# SKIP|# .*png)' plain \
 	"${bin_env[@]}" tests/html-matrix.sh
+# --- 5f. inputs from elsewhere (issue 16): vm/configs.cfg, fuzzing ---------
+# The suite's vm/configs.cfg reader agrees with vm/cfg.sh on the real file
+# and refuses what awk misreads; then each libFuzzer target (KTAP + matrix,
+# replay files, vm/configs.cfg) runs a few seconds from real files. The
+# 10M-execution runs are a benchmark (bench/fuzz.sh).
+script_step configs "configs reader" '^not ok' plain \
+	"${bin_env[@]}" tests/configs-test.sh
+phase "make fuzz (clang, ASan + UBSan)"
+if logged make-fuzz make fuzz -j"$(nproc)"; then
+	script_step fuzz "fuzz targets" '^(not )?ok' plain \
+		"${bin_env[@]}" tests/fuzz/run.sh --seconds 8
+else
+	show_tail "$logs/make-fuzz.log"
+	count 0 1 0 "make fuzz"
+fi
 
 # --- 6. VM parts ------------------------------------------------------------
 # Counts a VM step from its log (see the header comment).

@@ -19,6 +19,14 @@ set -euo pipefail
 . "$VM_DIR/cfg.sh"
 
 OUT_DIR=${OUT_DIR:-$TOP_DIR/build/vm}
+
+# The file first: cfg.sh's awk skips a stray line, takes the last of a
+# repeated key and reads a misspelt key as unset; the suite's reader
+# (`iommu-conformance configs`, src/cli/configs.c) refuses all of them.
+cfg_bin=${MATRIX_BIN:-$TOP_DIR/build/iommu-conformance}
+if [ -x "$cfg_bin" ]; then
+	"$cfg_bin" configs "$CONFIGS_CFG" >/dev/null || die "$CONFIGS_CFG does not read cleanly (above)"
+fi
 VM_JOBS=${VM_JOBS:-4}
 case $VM_JOBS in '' | *[!0-9]* | 0) die "VM_JOBS=$VM_JOBS is not a positive number" ;; esac
 

@@ -25,6 +25,7 @@
 #include "../report/report.h"
 #include "../run/run.h"
 #include "../scenario/scenario.h"
+#include "configs.h"
 
 #if __has_include("../model/model.h")
 #include "../model/model.h"
@@ -260,6 +261,10 @@ static const char usage_text[] =
 "      also writes the matrix as one self-contained HTML page, each cell\n"
 "      linked to its cases' logs; --known (vm/known-findings.txt) marks\n"
 "      the FAIL cells that are known findings.\n"
+"  configs FILE [NAME KEY]\n"
+"      check a vm/configs.cfg file (exit 2 on its first error: unknown or\n"
+"      repeated keys, stray lines, ...) and print its configuration names,\n"
+"      or NAME's KEY ([defaults]'s when NAME sets none), as vm/cfg.sh reads.\n"
 "\n"
 "target options:\n"
 "  --target NAME                default model; one of:\n";
@@ -1052,6 +1057,57 @@ static int cmd_replay(int argc, char **argv)
 	return ret;
 }
 
+/* --- configs --------------------------------------------------------------- */
+
+static int cmd_configs(int argc, char **argv)
+{
+	static const struct opt opts[] = {
+		{ "--help", false, O_HELP },
+		{ NULL, 0, 0 },
+	};
+	struct optstate s = { argc, argv, 1, NULL, NULL };
+	const char *arg[3] = { NULL, NULL, NULL };
+	struct cfg_file c;
+	unsigned n = 0;
+	char why[256];
+	FILE *in;
+	int key, ret = 0;
+
+	while ((key = next_opt(&s, opts)) != -1) {
+		if (key == -2)
+			return 2;
+		if (key == O_HELP)
+			return help_only("configs");
+		if (n == 3)
+			return usage_error("configs takes FILE [NAME KEY]");
+		arg[n++] = s.operand;
+	}
+	if (n != 1 && n != 3)
+		return usage_error("configs takes FILE [NAME KEY]");
+	in = fopen(arg[0], "r");
+	if (!in)
+		return usage_error("cannot read %s: %s", arg[0], strerror(errno));
+	if (cfg_parse(in, arg[0], &c, why, sizeof(why))) {
+		ret = usage_error("%s", why);
+	} else if (n == 1) {
+		for (unsigned i = 0; i < c.n; i++)
+			if (strcmp(c.s[i].name, CFG_DEFAULTS))
+				printf("%s\n", c.s[i].name);
+	} else if (!cfg_stanza(&c, arg[1])) {
+		ret = usage_error("%s: no configuration [%s]", arg[0], arg[1]);
+	} else if (!cfg_known_key(arg[2])) {
+		ret = usage_error("unknown key '%s'", arg[2]);
+	} else {
+		const char *v = cfg_get(&c, arg[1], arg[2]);
+
+		if (v)
+			printf("%s\n", v);
+	}
+	fclose(in);
+	cfg_free(&c);
+	return ret;
+}
+
 /* --- dispatch -------------------------------------------------------------- */
 
 struct subcommand {
@@ -1067,6 +1123,7 @@ static const struct subcommand subcommands[] = {
 	{ "matrix", cmd_matrix },
 	{ "explore", cmd_explore },
 	{ "replay", cmd_replay },
+	{ "configs", cmd_configs },
 };
 
 int main(int argc, char **argv)

@@ -129,6 +129,10 @@ static int hwpt_alloc(struct model *m, unsigned dev, uint32_t pt_id,
 		return op_end(m, nested_alloc(m, dev, &m->hwpt[o->idx], flags,
 					      data_type, data, data_len,
 					      fault_id, hwpt_id));
+	if (o->type == MO_VIOMMU)
+		return op_end(m, model_nested_on_viommu(m, dev, o->idx, flags,
+							data_type, data,
+							data_len, hwpt_id));
 	return op_end(m, bug(m, MB_PT_ID_ENOENT) ? -ENOENT : -EINVAL);
 }
 
@@ -169,6 +173,8 @@ int model_fault_queue_alloc(struct model *m, unsigned ctx, uint32_t *fault_id)
 	f->used = true;
 	f->ctx = ctx;
 	f->users = 0;
+	f->fd_open = false;
+	f->n = 0;
 	*fault_id = obj_id(ctx, f->raw);
 	return op_end(m, 0);
 }

@@ -65,6 +65,9 @@
 		.hw_info_type = IOMMU_HW_INFO_TYPE_ARM_SMMUV3,              \
 		.hw_info_len = sizeof(struct iommu_hw_info_arm_smmuv3),     \
 		.viommu_type = IOMMU_VIOMMU_TYPE_ARM_SMMUV3,                \
+		.viommu_nested_type = IOMMU_HWPT_DATA_ARM_SMMUV3,           \
+		.viommu_nested_len = sizeof(struct iommu_hwpt_arm_smmuv3),  \
+		.veventq_type = IOMMU_VEVENTQ_TYPE_ARM_SMMUV3,              \
 		.nresv = 1, .resv = { SW_MSI_ARM },                         \
 	}
 
@@ -431,6 +434,12 @@ static const struct model_profile profiles[] = {
 	NEG("dirty-bitmap-lost",
 	    "negative control (7.2's behaviour, F5): GET_DIRTY_BITMAP into an unwritable bitmap clears the bits and returns 0",
 	    "DIRTY-4", MB_DIRTY_BITMAP_LOST),
+	NEG("fault-response-any-code",
+	    "negative control: a page response with a code other than SUCCESS/INVALID is taken",
+	    "FAULT-2", MB_FAULT_RESPONSE_ANY_CODE),
+	NEG("detach-keeps-faults",
+	    "negative control: detaching an HWPT leaves its page requests queued and answerable (no automatic response)",
+	    "FAULT-3", MB_DETACH_KEEPS_FAULTS),
 	NEG("invalidate-count-asked",
 	    "negative control: a HWPT_INVALIDATE that stops at a refused entry reports every entry handled",
 	    "NEST-5", MB_INVALIDATE_COUNT_ASKED),
@@ -461,6 +470,27 @@ static const struct model_profile profiles[] = {
 		.breaks = "NEST-4",
 		SMMU_BODY,
 		.bug = MB_VIOMMU_PARENT_UNHELD,
+	},
+	{
+		.name = "vdev-virt-id-shared",
+		.description = "negative control: SMMUv3-like, VDEVICE_ALLOC gives a second device a virt_id the vIOMMU already has",
+		.breaks = "VIOMMU-1",
+		SMMU_BODY,
+		.bug = MB_VDEV_VIRT_ID_SHARED,
+	},
+	{
+		.name = "vdev-no-tombstone",
+		.description = "negative control: SMMUv3-like, unbind destroys the device's vDEVICE and frees its ID for the next object",
+		.breaks = "VIOMMU-2",
+		SMMU_BODY,
+		.bug = MB_VDEV_NO_TOMBSTONE,
+	},
+	{
+		.name = "vevent-lost-unmarked",
+		.description = "negative control: SMMUv3-like, an event past the vEVENTQ depth is dropped without the lost-events record",
+		.breaks = "VIOMMU-3",
+		SMMU_BODY,
+		.bug = MB_VEVENT_LOST_UNMARKED,
 	},
 };
 

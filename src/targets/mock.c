@@ -61,6 +61,7 @@
 #define MAX_RECS 4096
 #define MAX_PASIDS 32
 #define MAX_HWPTS 512
+#define MAX_EQS 16
 #define PG 4096ull
 
 /* One mapping this target made (map or copy), kept after unmap so that a
@@ -92,6 +93,9 @@ struct mock {
 	/* HWPT IDs seen per context: candidates for PASID_CHECK_HWPT. */
 	unsigned nhwpt[T_MAX_CTX];
 	uint32_t hwpt[T_MAX_CTX][MAX_HWPTS];
+	/* Event queue fds kept open (veventq_alloc, fault_queue_open). */
+	unsigned neq;
+	struct { uint32_t id; int fd; } eq[MAX_EQS];
 };
 
 static struct mock *M(struct target *t)
@@ -404,6 +408,126 @@ static int m_viommu_alloc(struct target *t, unsigned dev, uint32_t hwpt_id,
 	if (!ret)
 		*viommu_id = T_ID_MAKE(d->ctx, raw);
 	return ret;
+}
+
+static int m_vdevice_alloc(struct target *t, uint32_t viommu_id, unsigned dev,
+			   uint64_t virt_id, uint32_t *vdev_id)
+{
+	struct mdev *d = mdev_of(t, dev);
+	uint32_t raw;
+	int ret;
+
+	if (!d || !d->bound)
+		return -T_UNSUPPORTED;
+	ret = ufd_vdevice_alloc(M(t)->fd[d->ctx], raw_id(t, viommu_id),
+				d->idev, virt_id, &raw);
+	if (!ret)
+		*vdev_id = T_ID_MAKE(d->ctx, raw);
+	return ret;
+}
+
+/* Keep an event queue's fd; one the table has no room for is closed
+ * (the queue then works as fault_queue_alloc's does). */
+static void eq_keep(struct target *t, uint32_t id, int fd)
+{
+	struct mock *m = M(t);
+
+	if (m->neq == MAX_EQS) {
+		close(fd);
+		return;
+	}
+	m->eq[m->neq].id = id;
+	m->eq[m->neq++].fd = fd;
+}
+
+static int eq_fd(struct target *t, uint32_t id)
+{
+	for (unsigned i = 0; i < M(t)->neq; i++)
+		if (M(t)->eq[i].id == id)
+			return M(t)->eq[i].fd;
+	return -1;
+}
+
+static int m_veventq_alloc(struct target *t, uint32_t viommu_id, uint32_t type,
+			   uint32_t depth, uint32_t *veventq_id)
+{
+	uint32_t raw;
+	int fd, ret;
+
+	ret = ufd_veventq_alloc(ctx_fd(t, viommu_id), raw_id(t, viommu_id),
+				type, depth, &raw, &fd);
+	if (ret)
+		return ret;
+	*veventq_id = T_ID_MAKE(id_ctx(t, viommu_id), raw);
+	eq_keep(t, *veventq_id, fd);
+	return 0;
+}
+
+static int m_fault_queue_open(struct target *t, unsigned ctx,
+			      uint32_t *fault_id)
+{
+	uint32_t raw;
+	int fd, ret;
+
+	if (ctx >= t->caps.nctx)
+		return -T_UNSUPPORTED;
+	ret = ufd_fault_queue_alloc(M(t)->fd[ctx], &raw, &fd);
+	if (ret)
+		return ret;
+	*fault_id = T_ID_MAKE(ctx, raw);
+	eq_keep(t, *fault_id, fd);
+	return 0;
+}
+
+static int m_eventq_read(struct target *t, uint32_t eventq_id, void *buf,
+			 size_t len, size_t *n)
+{
+	int fd = eq_fd(t, eventq_id);
+
+	return fd < 0 ? -T_UNSUPPORTED : ufd_eventq_read(fd, buf, len, n);
+}
+
+static int m_eventq_write(struct target *t, uint32_t eventq_id,
+			  const void *buf, size_t len, size_t *n)
+{
+	int fd = eq_fd(t, eventq_id);
+
+	return fd < 0 ? -T_UNSUPPORTED : ufd_eventq_write(fd, buf, len, n);
+}
+
+static int m_eventq_close(struct target *t, uint32_t eventq_id)
+{
+	struct mock *m = M(t);
+
+	for (unsigned i = 0; i < m->neq; i++) {
+		if (m->eq[i].id != eventq_id)
+			continue;
+		close(m->eq[i].fd);
+		m->eq[i] = m->eq[--m->neq];
+		return 0;
+	}
+	return -T_UNSUPPORTED;
+}
+
+static int m_trigger_iopf(struct target *t, unsigned dev, uint32_t pasid,
+			  uint32_t grpid, uint32_t perm, uint64_t addr)
+{
+	struct mdev *d = mdev_of(t, dev);
+
+	if (!d || !d->bound)
+		return -T_UNSUPPORTED;
+	return mock_cmd_trigger_iopf(M(t)->fd[d->ctx], d->idev,
+				     pasid == T_NO_PASID ? 0 : pasid, grpid,
+				     perm, addr);
+}
+
+static int m_trigger_vevent(struct target *t, unsigned dev)
+{
+	struct mdev *d = mdev_of(t, dev);
+
+	if (!d || !d->bound)
+		return -T_UNSUPPORTED;
+	return mock_cmd_trigger_vevent(M(t)->fd[d->ctx], d->idev);
 }
 
 static int m_hwpt_invalidate(struct target *t, uint32_t hwpt_id,
@@ -747,6 +871,8 @@ static void m_close(struct target *t)
 	for (unsigned i = 0; i < t->caps.ndev; i++)
 		if (m->dev[i].bound)
 			m_unbind(t, i);
+	for (unsigned i = 0; i < m->neq; i++)
+		close(m->eq[i].fd);
 	for (unsigned i = 0; i < t->caps.nctx; i++)
 		close(m->fd[i]);
 	if (m->nth_fd >= 0)
@@ -787,6 +913,14 @@ static const struct target_ops mock_ops = {
 	.pasid_replace_fault = m_pasid_replace_fault,
 	.mark_dirty = m_mark_dirty,
 	.viommu_alloc = m_viommu_alloc,
+	.vdevice_alloc = m_vdevice_alloc,
+	.veventq_alloc = m_veventq_alloc,
+	.fault_queue_open = m_fault_queue_open,
+	.eventq_read = m_eventq_read,
+	.eventq_write = m_eventq_write,
+	.eventq_close = m_eventq_close,
+	.trigger_iopf = m_trigger_iopf,
+	.trigger_vevent = m_trigger_vevent,
 };
 
 /* --- open ------------------------------------------------------------------ */

@@ -158,6 +158,26 @@ int mock_cmd_pasid_check_hwpt(int fd, uint32_t stdev_id, uint32_t pasid,
 	return test_cmd(fd, &cmd, IOMMU_TEST_OP_PASID_CHECK_HWPT, stdev_id);
 }
 
+int mock_cmd_trigger_iopf(int fd, uint32_t idev_id, uint32_t pasid,
+			  uint32_t grpid, uint32_t perm, uint64_t addr)
+{
+	struct iommu_test_cmd cmd = {
+		.trigger_iopf = { .dev_id = idev_id, .pasid = pasid,
+				  .grpid = grpid, .perm = perm, .addr = addr },
+	};
+
+	return test_cmd(fd, &cmd, IOMMU_TEST_OP_TRIGGER_IOPF, 0);
+}
+
+int mock_cmd_trigger_vevent(int fd, uint32_t idev_id)
+{
+	struct iommu_test_cmd cmd = {
+		.trigger_vevent = { .dev_id = idev_id },
+	};
+
+	return test_cmd(fd, &cmd, IOMMU_TEST_OP_TRIGGER_VEVENT, 0);
+}
+
 #else /* !HAVE_IOMMUFD_TEST_H */
 
 bool mock_cmd_available(void)
@@ -219,6 +239,17 @@ int mock_cmd_pasid_detach(int fd, uint32_t stdev_id, uint32_t pasid)
 
 int mock_cmd_pasid_check_hwpt(int fd, uint32_t stdev_id, uint32_t pasid,
 			      uint32_t hwpt_id)
+{
+	return -T_UNSUPPORTED;
+}
+
+int mock_cmd_trigger_iopf(int fd, uint32_t idev_id, uint32_t pasid,
+			  uint32_t grpid, uint32_t perm, uint64_t addr)
+{
+	return -T_UNSUPPORTED;
+}
+
+int mock_cmd_trigger_vevent(int fd, uint32_t idev_id)
 {
 	return -T_UNSUPPORTED;
 }

@@ -74,4 +74,14 @@ int mock_cmd_pasid_detach(int fd, uint32_t stdev_id, uint32_t pasid);
 int mock_cmd_pasid_check_hwpt(int fd, uint32_t stdev_id, uint32_t pasid,
 			      uint32_t hwpt_id);
 
+/* IOMMU_TEST_OP_TRIGGER_IOPF: the mock device idev_id reports a page
+ * request (last page of group grpid; PASID-tagged unless pasid is 0, as
+ * IOMMU_NO_PASID) through iommu_report_device_fault(). */
+int mock_cmd_trigger_iopf(int fd, uint32_t idev_id, uint32_t pasid,
+			  uint32_t grpid, uint32_t perm, uint64_t addr);
+/* IOMMU_TEST_OP_TRIGGER_VEVENT: the mock IOMMU reports a selftest vEVENT
+ * (its data: the device's virt_id) on the vIOMMU of the nested domain
+ * idev_id is attached to. */
+int mock_cmd_trigger_vevent(int fd, uint32_t idev_id);
+
 #endif

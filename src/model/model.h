@@ -153,6 +153,7 @@ enum model_bug {
 	MB_VEVENT_LOST_UNMARKED,  /* VIOMMU-3 */
 	MB_FAULT_RESPONSE_ANY_CODE, /* FAULT-2 */
 	MB_DETACH_KEEPS_FAULTS,	  /* FAULT-3 */
+	MB_INVALIDATE_NOOP,	  /* NEST-6 */
 	MB_COUNT
 };
 
@@ -282,6 +283,10 @@ int model_eventq_close(struct model *m, uint32_t eventq_id);
 int model_trigger_iopf(struct model *m, unsigned dev, uint32_t pasid,
 		       uint32_t grpid, uint32_t perm, uint64_t addr);
 int model_trigger_vevent(struct model *m, unsigned dev);
+/* The nested HWPT's IOTLB: entry i tags the IOVA page i (VT-d entries
+ * invalidate by page range); 0 when its state is valid, -EINVAL else. */
+int model_nested_cache_check(struct model *m, uint32_t hwpt_id,
+			     unsigned entry, bool valid);
 int model_hw_info(struct model *m, unsigned dev, void *data,
 		  uint32_t *data_len, uint64_t *caps, uint8_t *max_pasid_log2);
 int model_ioas_option_huge_pages(struct model *m, uint32_t ioas_id, bool set,

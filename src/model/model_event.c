@@ -477,6 +477,7 @@ int model_nested_on_viommu(struct model *m, unsigned dev, unsigned idx,
 	if (rc)
 		return rc;
 	h->nested = true;
+	h->iotlb_valid = 0xf;
 	h->parent = v->parent;
 	v->parent->children++;
 	h->viommu = v;

@@ -154,6 +154,7 @@ struct m_hwpt {
 	struct m_hwpt *parent; /* nested */
 	struct m_fault *fault; /* FAULT_ID_VALID: its fault queue */
 	struct m_viommu *viommu; /* nested on a vIOMMU */
+	uint8_t iotlb_valid;	 /* nested: IOTLB entries 0..3 still valid */
 	unsigned users;	   /* device attachments (RID and PASID) */
 	unsigned children; /* nested HWPTs on it */
 	unsigned viommus;  /* vIOMMUs on it */

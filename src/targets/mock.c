@@ -530,6 +530,13 @@ static int m_trigger_vevent(struct target *t, unsigned dev)
 	return mock_cmd_trigger_vevent(M(t)->fd[d->ctx], d->idev);
 }
 
+static int m_nested_cache_check(struct target *t, uint32_t hwpt_id,
+				unsigned entry, bool valid)
+{
+	return mock_cmd_check_iotlb(ctx_fd(t, hwpt_id), raw_id(t, hwpt_id),
+				    entry, valid ? MOCK_IOTLB_DEFAULT : 0);
+}
+
 static int m_hwpt_invalidate(struct target *t, uint32_t hwpt_id,
 			     uint32_t data_type, const void *reqs,
 			     uint32_t entry_len, uint32_t *entry_num)
@@ -921,6 +928,7 @@ static const struct target_ops mock_ops = {
 	.eventq_close = m_eventq_close,
 	.trigger_iopf = m_trigger_iopf,
 	.trigger_vevent = m_trigger_vevent,
+	.nested_cache_check = m_nested_cache_check,
 };
 
 /* --- open ------------------------------------------------------------------ */

@@ -258,6 +258,12 @@ static int mt_trigger_vevent(struct target *t, unsigned dev)
 	return model_trigger_vevent(M(t), dev);
 }
 
+static int mt_nested_cache_check(struct target *t, uint32_t hwpt_id,
+				 unsigned entry, bool valid)
+{
+	return model_nested_cache_check(M(t), hwpt_id, entry, valid);
+}
+
 static const struct target_ops model_ops = {
 	.name = "model",
 	.ioas_alloc = mt_ioas_alloc,
@@ -300,6 +306,7 @@ static const struct target_ops model_ops = {
 	.eventq_close = mt_eventq_close,
 	.trigger_iopf = mt_trigger_iopf,
 	.trigger_vevent = mt_trigger_vevent,
+	.nested_cache_check = mt_nested_cache_check,
 };
 
 struct target *model_target_open(const struct target_config *cfg, char *why,

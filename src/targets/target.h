@@ -222,6 +222,12 @@ struct target_ops {
 	 * mock's IOMMU_TEST_OP_TRIGGER_VEVENT (struct
 	 * iommu_viommu_event_selftest). */
 	int (*trigger_vevent)(struct target *t, unsigned dev);
+	/* Whether entry (0..3) of the nested HWPT's IOTLB is still valid
+	 * (valid) or invalidated (!valid): 0 when it is, -EINVAL when not.
+	 * The mock's IOMMU_TEST_OP_MD_CHECK_IOTLB (valid: the default tag
+	 * the HWPT was allocated with, IOMMU_TEST_IOTLB_DEFAULT). */
+	int (*nested_cache_check)(struct target *t, uint32_t hwpt_id,
+				  unsigned entry, bool valid);
 };
 
 struct target {

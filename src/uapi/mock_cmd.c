@@ -20,6 +20,7 @@ _Static_assert(MOCK_HW_INFO_TYPE == IOMMU_HW_INFO_TYPE_SELFTEST, "type");
 _Static_assert(MOCK_HW_INFO_LEN == sizeof(struct iommu_test_hw_info), "len");
 _Static_assert(MOCK_IOVA_START == MOCK_APERTURE_START, "aperture");
 _Static_assert(MOCK_IOVA_LAST == MOCK_APERTURE_LAST, "aperture");
+_Static_assert(MOCK_IOTLB_DEFAULT == IOMMU_TEST_IOTLB_DEFAULT, "iotlb");
 
 bool mock_cmd_available(void)
 {
@@ -178,6 +179,16 @@ int mock_cmd_trigger_vevent(int fd, uint32_t idev_id)
 	return test_cmd(fd, &cmd, IOMMU_TEST_OP_TRIGGER_VEVENT, 0);
 }
 
+int mock_cmd_check_iotlb(int fd, uint32_t hwpt_id, uint32_t iotlb_id,
+			 uint32_t value)
+{
+	struct iommu_test_cmd cmd = {
+		.check_iotlb = { .id = iotlb_id, .iotlb = value },
+	};
+
+	return test_cmd(fd, &cmd, IOMMU_TEST_OP_MD_CHECK_IOTLB, hwpt_id);
+}
+
 #else /* !HAVE_IOMMUFD_TEST_H */
 
 bool mock_cmd_available(void)
@@ -250,6 +261,12 @@ int mock_cmd_trigger_iopf(int fd, uint32_t idev_id, uint32_t pasid,
 }
 
 int mock_cmd_trigger_vevent(int fd, uint32_t idev_id)
+{
+	return -T_UNSUPPORTED;
+}
+
+int mock_cmd_check_iotlb(int fd, uint32_t hwpt_id, uint32_t iotlb_id,
+			 uint32_t value)
 {
 	return -T_UNSUPPORTED;
 }

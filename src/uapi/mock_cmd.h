@@ -83,5 +83,12 @@ int mock_cmd_trigger_iopf(int fd, uint32_t idev_id, uint32_t pasid,
  * (its data: the device's virt_id) on the vIOMMU of the nested domain
  * idev_id is attached to. */
 int mock_cmd_trigger_vevent(int fd, uint32_t idev_id);
+/* IOMMU_TEST_OP_MD_CHECK_IOTLB: 0 when entry iotlb_id of the nested mock
+ * HWPT hwpt_id holds value, EINVAL else. */
+int mock_cmd_check_iotlb(int fd, uint32_t hwpt_id, uint32_t iotlb_id,
+			 uint32_t value);
+
+/* IOMMU_TEST_IOTLB_DEFAULT: a fresh nested mock HWPT's IOTLB tags. */
+#define MOCK_IOTLB_DEFAULT 0xbadbeefu
 
 #endif

@@ -82,6 +82,10 @@
 #define NEG(nm, desc, brk, b)                                             \
 	{ .name = nm, .description = desc, .breaks = brk, DEFAULT_BODY,     \
 	  .bug = b }
+/* The same on the SMMUv3-like geometry (the one with a vIOMMU). */
+#define NEG_SMMU(nm, desc, brk, b)                                        \
+	{ .name = nm, .description = desc, .breaks = brk, SMMU_BODY,        \
+	  .bug = b }
 
 /*
  * AMD-like instances (amd_iommu_domain_alloc_paging_flags(): no NEST_PARENT,
@@ -467,34 +471,18 @@ static const struct model_profile profiles[] = {
 		AMD_BODY,
 		.bug = MB_PASID_NOSUPPORT_EINVAL,
 	},
-	{
-		.name = "viommu-parent-unheld",
-		.description = "negative control: SMMUv3-like, a vIOMMU takes no reference on its NEST_PARENT HWPT",
-		.breaks = "NEST-4",
-		SMMU_BODY,
-		.bug = MB_VIOMMU_PARENT_UNHELD,
-	},
-	{
-		.name = "vdev-virt-id-shared",
-		.description = "negative control: SMMUv3-like, VDEVICE_ALLOC gives a second device a virt_id the vIOMMU already has",
-		.breaks = "VIOMMU-1",
-		SMMU_BODY,
-		.bug = MB_VDEV_VIRT_ID_SHARED,
-	},
-	{
-		.name = "vdev-no-tombstone",
-		.description = "negative control: SMMUv3-like, unbind destroys the device's vDEVICE and frees its ID for the next object",
-		.breaks = "VIOMMU-2",
-		SMMU_BODY,
-		.bug = MB_VDEV_NO_TOMBSTONE,
-	},
-	{
-		.name = "vevent-lost-unmarked",
-		.description = "negative control: SMMUv3-like, an event past the vEVENTQ depth is dropped without the lost-events record",
-		.breaks = "VIOMMU-3",
-		SMMU_BODY,
-		.bug = MB_VEVENT_LOST_UNMARKED,
-	},
+	NEG_SMMU("viommu-parent-unheld",
+		 "negative control: SMMUv3-like, a vIOMMU takes no reference on its NEST_PARENT HWPT",
+		 "NEST-4", MB_VIOMMU_PARENT_UNHELD),
+	NEG_SMMU("vdev-virt-id-shared",
+		 "negative control: SMMUv3-like, VDEVICE_ALLOC gives a second device a virt_id the vIOMMU already has",
+		 "VIOMMU-1", MB_VDEV_VIRT_ID_SHARED),
+	NEG_SMMU("vdev-no-tombstone",
+		 "negative control: SMMUv3-like, unbind destroys the device's vDEVICE and frees its ID for the next object",
+		 "VIOMMU-2", MB_VDEV_NO_TOMBSTONE),
+	NEG_SMMU("vevent-lost-unmarked",
+		 "negative control: SMMUv3-like, an event past the vEVENTQ depth is dropped without the lost-events record",
+		 "VIOMMU-3", MB_VEVENT_LOST_UNMARKED),
 };
 
 const struct model_profile *model_profiles(unsigned *n)

@@ -281,27 +281,41 @@ static void inv_fmt(const struct dev_caps *dc, struct inv_fmt *f)
 	}
 }
 
+/*
+ * Dev 0 bound, a new IOAS, a NEST_PARENT HWPT on it (*parent) and a nested
+ * HWPT of the driver's format f on that; SKIP when the driver has neither.
+ */
+static uint32_t new_nested(struct tc *c, const char *inv, struct inv_fmt *f,
+			   uint32_t *parent)
+{
+	uint32_t ioas, nested = 0;
+	int ret;
+
+	inv_fmt(&c->caps->dev[0], f);
+	bind_dev(c, inv, 0, 0);
+	ioas = new_ioas(c, inv, 0);
+	ret = T_CALL(c->t, hwpt_alloc, 0, ioas, T_HWPT_NEST_PARENT, 0, NULL, 0,
+		     parent);
+	if (ret)
+		tc_skip(c, "dev 0 cannot be a nest parent (%s): driver capability",
+			errno_name(ret));
+	ret = T_CALL(c->t, hwpt_alloc, 0, *parent, 0, f->data_type, f->data,
+		     f->data_len, &nested);
+	if (ret)
+		tc_skip(c, "dev 0 (%s) makes no nested HWPT of type 0x%x (%s): driver capability",
+			c->caps->dev[0].name, f->data_type, errno_name(ret));
+	return nested;
+}
+
 SCENARIO(nest, invalidate_stops_at_bad_entry,
 	 .title = "HWPT_INVALIDATE handles entries in order, stops at the first the driver refuses, and entry_num counts the handled ones",
 	 .invariants = "NEST-5", .requires = REQ_HWPT_ALLOC)
 {
-	uint32_t reqs[3 * 8], ioas, parent = 0, nested = 0, num;
+	uint32_t reqs[3 * 8], parent = 0, nested, num;
 	struct inv_fmt f;
 	int ret;
 
-	inv_fmt(&c->caps->dev[0], &f);
-	bind_dev(c, "NEST-5", 0, 0);
-	ioas = new_ioas(c, "NEST-5", 0);
-	ret = T_CALL(c->t, hwpt_alloc, 0, ioas, T_HWPT_NEST_PARENT, 0, NULL, 0,
-		     &parent);
-	if (ret)
-		tc_skip(c, "dev 0 cannot be a nest parent (%s): driver capability",
-			errno_name(ret));
-	ret = T_CALL(c->t, hwpt_alloc, 0, parent, 0, f.data_type, f.data,
-		     f.data_len, &nested);
-	if (ret)
-		tc_skip(c, "dev 0 (%s) makes no nested HWPT of type 0x%x (%s): driver capability",
-			c->caps->dev[0].name, f.data_type, errno_name(ret));
+	nested = new_nested(c, "NEST-5", &f, &parent);
 	/* Entries sit entry_len bytes apart: word w of entry i is
 	 * reqs[i * entry_len / 4 + w]. */
 	memset(reqs, 0, sizeof(reqs));
@@ -374,23 +388,11 @@ SCENARIO(nest, invalidate_reaches_iotlb,
 	 .title = "a HWPT_INVALIDATE entry counted as handled has invalidated what it names; entries after a refused one are not applied",
 	 .invariants = "NEST-6", .requires = REQ_HWPT_ALLOC)
 {
-	uint32_t reqs[3 * 8], ioas, parent = 0, nested = 0, num;
+	uint32_t reqs[3 * 8], parent = 0, nested, num;
 	struct inv_fmt f;
 	int ret;
 
-	inv_fmt(&c->caps->dev[0], &f);
-	bind_dev(c, "NEST-6", 0, 0);
-	ioas = new_ioas(c, "NEST-6", 0);
-	ret = T_CALL(c->t, hwpt_alloc, 0, ioas, T_HWPT_NEST_PARENT, 0, NULL, 0,
-		     &parent);
-	if (ret)
-		tc_skip(c, "dev 0 cannot be a nest parent (%s): driver capability",
-			errno_name(ret));
-	ret = T_CALL(c->t, hwpt_alloc, 0, parent, 0, f.data_type, f.data,
-		     f.data_len, &nested);
-	if (ret)
-		tc_skip(c, "dev 0 (%s) makes no nested HWPT of type 0x%x (%s): driver capability",
-			c->caps->dev[0].name, f.data_type, errno_name(ret));
+	nested = new_nested(c, "NEST-6", &f, &parent);
 	ret = T_CALL(c->t, nested_cache_check, nested, 0, true);
 	if (ret == -T_UNSUPPORTED)
 		tc_skip(c, "target cannot read a nested HWPT's IOTLB");

@@ -313,20 +313,14 @@ static int m_hwpt_alloc_fault(struct target *t, unsigned dev, uint32_t pt_id,
 	return ret;
 }
 
+/* IOMMU_FAULT_QUEUE_ALLOC; keep: the fd stays open for eventq_*. */
+static int fault_queue(struct target *t, unsigned ctx, uint32_t *fault_id,
+		       bool keep);
+
 static int m_fault_queue_alloc(struct target *t, unsigned ctx,
 			       uint32_t *fault_id)
 {
-	uint32_t raw;
-	int fd, ret;
-
-	if (ctx >= t->caps.nctx)
-		return -T_UNSUPPORTED;
-	ret = ufd_fault_queue_alloc(M(t)->fd[ctx], &raw, &fd);
-	if (ret)
-		return ret;
-	close(fd);
-	*fault_id = T_ID_MAKE(ctx, raw);
-	return 0;
+	return fault_queue(t, ctx, fault_id, false);
 }
 
 static int m_option_rlimit_mode(struct target *t, unsigned ctx, bool set,
@@ -440,6 +434,25 @@ static void eq_keep(struct target *t, uint32_t id, int fd)
 	m->eq[m->neq++].fd = fd;
 }
 
+static int fault_queue(struct target *t, unsigned ctx, uint32_t *fault_id,
+		       bool keep)
+{
+	uint32_t raw;
+	int fd, ret;
+
+	if (ctx >= t->caps.nctx)
+		return -T_UNSUPPORTED;
+	ret = ufd_fault_queue_alloc(M(t)->fd[ctx], &raw, &fd);
+	if (ret)
+		return ret;
+	*fault_id = T_ID_MAKE(ctx, raw);
+	if (keep)
+		eq_keep(t, *fault_id, fd);
+	else
+		close(fd);
+	return 0;
+}
+
 static int eq_fd(struct target *t, uint32_t id)
 {
 	for (unsigned i = 0; i < M(t)->neq; i++)
@@ -466,17 +479,7 @@ static int m_veventq_alloc(struct target *t, uint32_t viommu_id, uint32_t type,
 static int m_fault_queue_open(struct target *t, unsigned ctx,
 			      uint32_t *fault_id)
 {
-	uint32_t raw;
-	int fd, ret;
-
-	if (ctx >= t->caps.nctx)
-		return -T_UNSUPPORTED;
-	ret = ufd_fault_queue_alloc(M(t)->fd[ctx], &raw, &fd);
-	if (ret)
-		return ret;
-	*fault_id = T_ID_MAKE(ctx, raw);
-	eq_keep(t, *fault_id, fd);
-	return 0;
+	return fault_queue(t, ctx, fault_id, true);
 }
 
 static int m_eventq_read(struct target *t, uint32_t eventq_id, void *buf,

@@ -510,6 +510,7 @@ int model_destroy(struct model *m, uint32_t id)
 		return op_end(m, model_viommu_destroy(m, &m->viommu[o->idx]));
 	case MO_VDEVICE:
 	case MO_VEVENTQ:
+	case MO_HW_QUEUE:
 		return op_end(m, model_event_obj_destroy(m, o));
 	case MO_FAULT: {
 		struct m_fault *f = &m->fault[o->idx];

@@ -154,6 +154,7 @@ enum model_bug {
 	MB_FAULT_RESPONSE_ANY_CODE, /* FAULT-2 */
 	MB_DETACH_KEEPS_FAULTS,	  /* FAULT-3 */
 	MB_INVALIDATE_NOOP,	  /* NEST-6 */
+	MB_HW_QUEUE_UNLOCKED,	  /* VIOMMU-4 */
 	MB_COUNT
 };
 
@@ -176,6 +177,7 @@ struct model_iommu {
 				      * on the vIOMMU; 0: none */
 	uint32_t viommu_nested_len;  /* its minimum length */
 	uint32_t veventq_type;	    /* IOMMU_VEVENTQ_TYPE_* it reports */
+	uint32_t hw_queue_type;	    /* IOMMU_HW_QUEUE_TYPE_*; 0: none */
 	unsigned nresv;		    /* reserved regions of its devices */
 	struct iova_range resv[MODEL_MAX_RESV];
 };
@@ -287,6 +289,9 @@ int model_trigger_vevent(struct model *m, unsigned dev);
  * invalidate by page range); 0 when its state is valid, -EINVAL else. */
 int model_nested_cache_check(struct model *m, uint32_t hwpt_id,
 			     unsigned entry, bool valid);
+int model_hw_queue_alloc(struct model *m, uint32_t viommu_id, uint32_t type,
+			 uint32_t index, uint64_t iova, uint64_t len,
+			 uint32_t *hw_queue_id);
 int model_hw_info(struct model *m, unsigned dev, void *data,
 		  uint32_t *data_len, uint64_t *caps, uint8_t *max_pasid_log2);
 int model_ioas_option_huge_pages(struct model *m, uint32_t ioas_id, bool set,

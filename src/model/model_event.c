@@ -501,9 +501,18 @@ int model_viommu_destroy(struct model *m, struct m_viommu *v)
 	return 0;
 }
 
-/* DESTROY of a vDEVICE or vEVENTQ; a vEVENTQ's open fd holds it. */
+/* DESTROY of a vDEVICE, HW queue or vEVENTQ; a vEVENTQ's open fd holds
+ * it. */
 int model_event_obj_destroy(struct model *m, const struct m_obj *o)
 {
+	if (o->type == MO_HW_QUEUE) {
+		struct m_hwq *q = &m->hwq[o->idx];
+
+		q->v->users--;
+		q->used = false;
+		model_obj_free(m, q->ctx, q->raw);
+		return 0;
+	}
 	if (o->type == MO_VDEVICE) {
 		vdev_free(m, &m->vdev[o->idx], false);
 		return 0;
@@ -525,4 +534,102 @@ void model_event_ctx_release(struct model *m, unsigned ctx)
 	for (unsigned i = 0; i < M_MAX_VEVQ; i++)
 		if (m->vevq[i].used && m->vevq[i].ctx == ctx)
 			m->vevq[i].used = false;
+	for (unsigned i = 0; i < M_MAX_HWQ; i++)
+		if (m->hwq[i].used && m->hwq[i].ctx == ctx)
+			m->hwq[i].used = false;
+}
+
+/* An area of a overlapping [iova, last] that a HW queue locks:
+ * area->num_locks. MB_HW_QUEUE_UNLOCKED: the pin does not lock (VIOMMU-4). */
+bool model_area_locked(const struct model *m, const struct m_ioas *a,
+		       uint64_t iova, uint64_t last)
+{
+	if (bug(m, MB_HW_QUEUE_UNLOCKED))
+		return false;
+	for (unsigned i = 0; i < a->narea; i++) {
+		const struct m_area *ar = &a->area[i];
+		uint64_t al = ar->iova + ar->len - 1;
+
+		if (!overlaps(ar->iova, al, iova, last))
+			continue;
+		for (unsigned k = 0; k < M_MAX_HWQ; k++)
+			if (m->hwq[k].used && m->hwq[k].ioas == a &&
+			    overlaps(ar->iova, al, m->hwq[k].iova,
+				     m->hwq[k].last))
+				return true;
+	}
+	return false;
+}
+
+/* Is [iova, last] of a fully mapped? iopt_for_each_contig_area(). */
+static bool fully_mapped(const struct m_ioas *a, uint64_t iova, uint64_t last)
+{
+	uint64_t cur = iova;
+
+	for (unsigned i = 0; i < a->narea && cur <= last; i++) {
+		const struct m_area *ar = &a->area[i];
+
+		if (ar->iova > cur)
+			return false;
+		if (ar->iova + ar->len - 1 >= cur) {
+			if (ar->iova + ar->len - 1 >= last)
+				return true;
+			cur = ar->iova + ar->len;
+		}
+	}
+	return false;
+}
+
+/* iommufd_hw_queue_alloc_ioctl() -> iommufd_hw_queue_alloc_phys(): the
+ * driver's queue type, then an internal access pinning (and locking) the
+ * memory in the parent HWPT's IOAS. */
+int model_hw_queue_alloc(struct model *m, uint32_t viommu_id, uint32_t type,
+			 uint32_t index, uint64_t iova, uint64_t len,
+			 uint32_t *hw_queue_id)
+{
+	struct m_viommu *v;
+	struct m_hwq *q = NULL;
+	uint64_t last;
+	unsigned dev_iommu;
+	int rc;
+
+	CLOSED_CHECK(m, viommu_id);
+	if (type == IOMMU_HW_QUEUE_TYPE_DEFAULT)
+		return op_end(m, -EOPNOTSUPP);
+	if (!len)
+		return op_end(m, -EINVAL);
+	if (__builtin_add_overflow(iova, len - 1, &last))
+		return op_end(m, -EOVERFLOW);
+	v = get_viommu(m, viommu_id);
+	if (!v)
+		return op_end(m, -ENOENT);
+	dev_iommu = viommu_iommu(v);
+	if (!v->parent || m->p->iommu[dev_iommu].hw_queue_type != type)
+		return op_end(m, -EOPNOTSUPP); /* get_hw_queue_size() 0 */
+	if (!fully_mapped(v->parent->ioas, iova, last))
+		return op_end(m, -ENOENT); /* iommufd_access_pin_pages() */
+	/* the driver's own index rules (selftest.c:mock_hw_queue_init_phys) */
+	for (unsigned i = 0; i < M_MAX_HWQ; i++)
+		if (m->hwq[i].used && m->hwq[i].v == v &&
+		    m->hwq[i].index == index)
+			return op_end(m, -EEXIST);
+	for (unsigned i = 0; i < M_MAX_HWQ && !q; i++)
+		if (!m->hwq[i].used)
+			q = &m->hwq[i];
+	if (!q || should_fail(m))
+		return op_end(m, -ENOMEM);
+	rc = model_obj_alloc(m, v->ctx, MO_HW_QUEUE, (unsigned)(q - m->hwq),
+			     &q->raw);
+	if (rc)
+		return op_end(m, rc);
+	q->used = true;
+	q->ctx = v->ctx;
+	q->v = v;
+	q->ioas = v->parent->ioas;
+	q->index = index;
+	q->iova = iova;
+	q->last = last;
+	v->users++;
+	*hw_queue_id = obj_id(q->ctx, q->raw);
+	return op_end(m, 0);
 }

@@ -28,12 +28,13 @@
 #define M_MAX_VDEV 8		/* vDEVICE objects */
 #define M_MAX_VEVQ 4		/* vEVENTQ objects */
 #define M_MAX_EVENTS 16		/* entries one event queue holds */
+#define M_MAX_HWQ 4		/* HW queue objects */
 #define M_FAULT_PASID 1024	/* selftest.c: mock_domain_set_dev_pasid_nop() */
 #define M_MAX_USED (M_MAX_AREA + 2 * M_MAX_HWPT + T_MAX_DEVS * MODEL_MAX_RESV)
 #define M_INJ_RC (-ENOMEM)	/* what a failed kernel allocation returns */
 
 enum { MO_FREE, MO_IOAS, MO_HWPT_PAGING, MO_HWPT_NESTED, MO_DEVICE, MO_FAULT,
-       MO_VIOMMU, MO_VDEVICE, MO_VEVENTQ,
+       MO_VIOMMU, MO_VDEVICE, MO_VEVENTQ, MO_HW_QUEUE,
        /* iommufd_object_tombstone_user(): an ID no lookup finds and no
 	* allocation takes (a vDEVICE whose device was unbound) */
        MO_TOMBSTONE };
@@ -76,6 +77,18 @@ struct m_event {
 	uint64_t addr;
 	uint32_t cookie;
 	struct m_ref h; /* the HWPT the fault was delivered through */
+};
+
+/* IOMMU_HW_QUEUE_ALLOC's object: its memory in the parent's IOAS is
+ * pinned by an internal access that locks the areas (no UNMAP). */
+struct m_hwq {
+	bool used;
+	unsigned ctx;
+	uint32_t raw;
+	struct m_viommu *v;
+	struct m_ioas *ioas;
+	uint32_t index;
+	uint64_t iova, last;
 };
 
 /* IOMMU_VEVENTQ_ALLOC's object. */
@@ -210,6 +223,7 @@ struct model {
 	struct m_viommu viommu[M_MAX_VIOMMU];
 	struct m_vdev vdev[M_MAX_VDEV];
 	struct m_vevq vevq[M_MAX_VEVQ];
+	struct m_hwq hwq[M_MAX_HWQ];
 	bool tomb[T_MAX_CTX][M_MAX_OBJ]; /* freed IDs (MB_DESTROY_TWICE_OK) */
 	bool identity[T_MAX_DEVS];	  /* per group: MB_BIND_IDENTITY */
 	/* The context's /dev/iommu fd was closed while devices held it
@@ -390,6 +404,8 @@ int model_event_obj_destroy(struct model *m, const struct m_obj *o);
 void model_event_unbind(struct model *m, unsigned dev);
 void model_event_sweep(struct model *m);
 void model_event_ctx_release(struct model *m, unsigned ctx);
+bool model_area_locked(const struct model *m, const struct m_ioas *a,
+		       uint64_t iova, uint64_t last);
 int model_nested_on_viommu(struct model *m, unsigned dev, unsigned idx,
 			   uint32_t flags, uint32_t data_type,
 			   const void *data, uint32_t data_len,

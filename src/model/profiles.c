@@ -54,7 +54,10 @@
 /*
  * SMMUv3-like instances (arm_smmu_get_resv_regions(): SW MSI at 0x8000000;
  * arm_smmu_domain_alloc_paging_flags(): NEST_PARENT only alone; nesting
- * through a vIOMMU of type ARM_SMMUV3, arm_vsmmu_init()).
+ * through a vIOMMU of type ARM_SMMUV3, arm_vsmmu_init()). The vIOMMU's
+ * events are modelled in the selftest format (struct
+ * iommu_viommu_event_selftest), and its HW queue is a Tegra241-CMDQV-style
+ * stand-in: the core's rules (VIOMMU-3/4) are what is checked.
  */
 #define SMMU_IOMMU(has_dirty)                                               \
 	{                                                                   \
@@ -68,6 +71,7 @@
 		.viommu_nested_type = IOMMU_HWPT_DATA_ARM_SMMUV3,           \
 		.viommu_nested_len = sizeof(struct iommu_hwpt_arm_smmuv3),  \
 		.veventq_type = IOMMU_VEVENTQ_TYPE_ARM_SMMUV3,              \
+		.hw_queue_type = IOMMU_HW_QUEUE_TYPE_TEGRA241_CMDQV,        \
 		.nresv = 1, .resv = { SW_MSI_ARM },                         \
 	}
 
@@ -483,6 +487,9 @@ static const struct model_profile profiles[] = {
 	NEG_SMMU("vevent-lost-unmarked",
 		 "negative control: SMMUv3-like, an event past the vEVENTQ depth is dropped without the lost-events record",
 		 "VIOMMU-3", MB_VEVENT_LOST_UNMARKED),
+	NEG_SMMU("hw-queue-unlocked",
+		 "negative control: SMMUv3-like, a HW queue pins its memory without locking it, so UNMAP of the queue's memory succeeds",
+		 "VIOMMU-4", MB_HW_QUEUE_UNLOCKED),
 };
 
 const struct model_profile *model_profiles(unsigned *n)

@@ -22,11 +22,12 @@
 #define SELFTEST_VEVENTQ 0xbeefbeefu
 #define SELFTEST_HWPT_DATA 0xdeadu
 #define SELFTEST_IOTLB 0xbadbeefu
+#define SELFTEST_HW_QUEUE 0xdeadbeefu
 
 /* What the device's driver takes for a vIOMMU: its type, the nested data
  * a HWPT on it needs, and the vEVENTQ type it reports on. */
 struct viommu_fmt {
-	uint32_t type, nested_type, nested_len, veventq_type;
+	uint32_t type, nested_type, nested_len, veventq_type, hw_queue_type;
 	uint32_t nested[4];
 };
 
@@ -39,12 +40,14 @@ static void viommu_fmt(const struct dev_caps *dc, struct viommu_fmt *f)
 		f->nested_len = 8; /* struct iommu_hwpt_selftest */
 		f->nested[0] = SELFTEST_IOTLB;
 		f->veventq_type = SELFTEST_VEVENTQ;
+		f->hw_queue_type = SELFTEST_HW_QUEUE;
 	} else {
 		/* arm-smmu-v3: an STE with V=0 (abort) */
 		f->type = IOMMU_VIOMMU_TYPE_ARM_SMMUV3;
 		f->nested_type = IOMMU_HWPT_DATA_ARM_SMMUV3;
 		f->nested_len = sizeof(struct iommu_hwpt_arm_smmuv3);
 		f->veventq_type = IOMMU_VEVENTQ_TYPE_ARM_SMMUV3;
+		f->hw_queue_type = IOMMU_HW_QUEUE_TYPE_TEGRA241_CMDQV;
 	}
 }
 
@@ -53,14 +56,17 @@ static void viommu_fmt(const struct dev_caps *dc, struct viommu_fmt *f)
  * driver's type on that; SKIP where the target, kernel or driver has no
  * vIOMMU. *parent receives the parent HWPT.
  */
-static uint32_t new_viommu(struct tc *c, const char *inv,
-			   const struct viommu_fmt *f, uint32_t *parent)
+static uint32_t new_viommu_on(struct tc *c, const char *inv,
+			      const struct viommu_fmt *f, uint32_t *parent,
+			      uint32_t *ioas_out)
 {
 	uint32_t ioas, viommu = 0;
 	int ret;
 
 	bind_dev(c, inv, 0, 0);
 	ioas = new_ioas(c, inv, 0);
+	if (ioas_out)
+		*ioas_out = ioas;
 	ret = T_CALL(c->t, hwpt_alloc, 0, ioas, T_HWPT_NEST_PARENT, 0, NULL, 0,
 		     parent);
 	if (ret)
@@ -79,6 +85,12 @@ static uint32_t new_viommu(struct tc *c, const char *inv,
 			c->caps->dev[0].name, f->type);
 	REQUIRE(c, inv, ret);
 	return viommu;
+}
+
+static uint32_t new_viommu(struct tc *c, const char *inv,
+			   const struct viommu_fmt *f, uint32_t *parent)
+{
+	return new_viommu_on(c, inv, f, parent, NULL);
 }
 
 /* VDEVICE_ALLOC, raw; SKIP when the target or kernel has none. */
@@ -302,4 +314,60 @@ SCENARIO(viommu, veventq_events_and_overflow,
 	CHECK_RET(c, "VIOMMU-3", T_CALL(c->t, destroy, q), EBUSY);
 	REQUIRE(c, "VIOMMU-3", T_CALL(c->t, eventq_close, q));
 	CHECK_OK(c, "VIOMMU-3", T_CALL(c->t, destroy, q));
+}
+
+SCENARIO(viommu, hw_queue_locks_its_memory,
+	 .title = "HW_QUEUE_ALLOC: type, length, wrap and an unmapped queue refused; the queue's memory cannot be unmapped (EBUSY) until the queue is destroyed; the queue holds its vIOMMU",
+	 .invariants = "VIOMMU-4", .requires = REQ_HWPT_ALLOC)
+{
+	struct viommu_fmt f;
+	uint32_t parent = 0, ioas = 0, viommu, q = 0, x = 0;
+	uint64_t iova = 0, unmapped = 0;
+	void *mem = tc_alloc(c, PG);
+	int ret;
+
+	viommu_fmt(&c->caps->dev[0], &f);
+	viommu = new_viommu_on(c, "VIOMMU-4", &f, &parent, &ioas);
+	REQUIRE(c, "VIOMMU-4",
+		T_CALL(c->t, ioas_map, ioas, RW, mem, PG, &iova));
+	ret = T_CALL(c->t, hw_queue_alloc, viommu, IOMMU_HW_QUEUE_TYPE_DEFAULT,
+		     0, iova, PG, &x);
+	if (ret == -T_UNSUPPORTED)
+		tc_skip(c, "target cannot allocate HW queues");
+	if (ret == -ENOTTY)
+		tc_skip(c, "kernel without IOMMU_HW_QUEUE_ALLOC (before 6.17)");
+	CHECK_RET(c, "VIOMMU-4", ret, EOPNOTSUPP);
+	ret = T_CALL(c->t, hw_queue_alloc, viommu, f.hw_queue_type, 0, iova,
+		     PG, &q);
+	if (ret == -EOPNOTSUPP)
+		tc_skip(c, "dev 0 (%s) has no HW queue of type 0x%x: driver capability",
+			c->caps->dev[0].name, f.hw_queue_type);
+	/* The refusals come before the queue: free it to see them. */
+	REQUIRE(c, "VIOMMU-4", ret);
+	destroy_obj(c, "VIOMMU-4", q);
+	CHECK_RET(c, "VIOMMU-4", T_CALL(c->t, hw_queue_alloc, viommu,
+					f.hw_queue_type, 0, iova, 0, &x),
+		  EINVAL);
+	CHECK_RET(c, "VIOMMU-4", T_CALL(c->t, hw_queue_alloc, viommu,
+					f.hw_queue_type, 0, UINT64_MAX - PG + 1,
+					2 * PG, &x),
+		  EOVERFLOW);
+	/* iommufd_access_pin_pages(): the queue must be mapped */
+	CHECK_RET(c, "VIOMMU-4", T_CALL(c->t, hw_queue_alloc, viommu,
+					f.hw_queue_type, 0, iova + PG, PG, &x),
+		  ENOENT);
+	CHECK_OK(c, "VIOMMU-4", T_CALL(c->t, hw_queue_alloc, viommu,
+				       f.hw_queue_type, 0, iova, PG, &q));
+	/* The internal access locks the area. */
+	CHECK_RET(c, "VIOMMU-4", T_CALL(c->t, ioas_unmap, ioas, iova, PG,
+					&unmapped),
+		  EBUSY);
+	CHECK_RET(c, "VIOMMU-4", T_CALL(c->t, destroy, viommu), EBUSY);
+	CHECK_OK(c, "VIOMMU-4", T_CALL(c->t, destroy, q));
+	CHECK_OK(c, "VIOMMU-4", T_CALL(c->t, ioas_unmap, ioas, iova, PG,
+				       &unmapped));
+	tc_check(c, "VIOMMU-4", unmapped == PG,
+		 "after the queue is gone UNMAP takes the page: %llu bytes",
+		 (unsigned long long)unmapped);
+	CHECK_OK(c, "VIOMMU-4", T_CALL(c->t, destroy, viommu));
 }

@@ -533,6 +533,19 @@ static int m_trigger_vevent(struct target *t, unsigned dev)
 	return mock_cmd_trigger_vevent(M(t)->fd[d->ctx], d->idev);
 }
 
+static int m_hw_queue_alloc(struct target *t, uint32_t viommu_id, uint32_t type,
+			    uint32_t index, uint64_t iova, uint64_t len,
+			    uint32_t *hw_queue_id)
+{
+	uint32_t raw;
+	int ret = ufd_hw_queue_alloc(ctx_fd(t, viommu_id), raw_id(t, viommu_id),
+				     type, index, iova, len, &raw);
+
+	if (!ret)
+		*hw_queue_id = T_ID_MAKE(id_ctx(t, viommu_id), raw);
+	return ret;
+}
+
 static int m_nested_cache_check(struct target *t, uint32_t hwpt_id,
 				unsigned entry, bool valid)
 {
@@ -932,6 +945,7 @@ static const struct target_ops mock_ops = {
 	.trigger_iopf = m_trigger_iopf,
 	.trigger_vevent = m_trigger_vevent,
 	.nested_cache_check = m_nested_cache_check,
+	.hw_queue_alloc = m_hw_queue_alloc,
 };
 
 /* --- open ------------------------------------------------------------------ */

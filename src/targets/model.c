@@ -258,6 +258,14 @@ static int mt_trigger_vevent(struct target *t, unsigned dev)
 	return model_trigger_vevent(M(t), dev);
 }
 
+static int mt_hw_queue_alloc(struct target *t, uint32_t viommu_id,
+			     uint32_t type, uint32_t index, uint64_t iova,
+			     uint64_t len, uint32_t *id)
+{
+	return model_hw_queue_alloc(M(t), viommu_id, type, index, iova, len,
+				    id);
+}
+
 static int mt_nested_cache_check(struct target *t, uint32_t hwpt_id,
 				 unsigned entry, bool valid)
 {
@@ -307,6 +315,7 @@ static const struct target_ops model_ops = {
 	.trigger_iopf = mt_trigger_iopf,
 	.trigger_vevent = mt_trigger_vevent,
 	.nested_cache_check = mt_nested_cache_check,
+	.hw_queue_alloc = mt_hw_queue_alloc,
 };
 
 struct target *model_target_open(const struct target_config *cfg, char *why,

@@ -228,6 +228,11 @@ struct target_ops {
 	 * the HWPT was allocated with, IOMMU_TEST_IOTLB_DEFAULT). */
 	int (*nested_cache_check)(struct target *t, uint32_t hwpt_id,
 				  unsigned entry, bool valid);
+	/* IOMMU_HW_QUEUE_ALLOC of type at index on viommu_id, its memory
+	 * [iova, iova+len) of the vIOMMU's nesting parent IOAS. */
+	int (*hw_queue_alloc)(struct target *t, uint32_t viommu_id,
+			      uint32_t type, uint32_t index, uint64_t iova,
+			      uint64_t len, uint32_t *hw_queue_id);
 };
 
 struct target {

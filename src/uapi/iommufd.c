@@ -408,3 +408,22 @@ int ufd_eventq_write(int efd, const void *buf, size_t len, size_t *n)
 	*n = (size_t)r;
 	return 0;
 }
+
+int ufd_hw_queue_alloc(int fd, uint32_t viommu_id, uint32_t type,
+		       uint32_t index, uint64_t iova, uint64_t len,
+		       uint32_t *hw_queue_id)
+{
+	struct iommu_hw_queue_alloc cmd = {
+		.size = sizeof(cmd),
+		.viommu_id = viommu_id,
+		.type = type,
+		.index = index,
+		.nesting_parent_iova = iova,
+		.length = len,
+	};
+	int ret = xioctl(fd, IOMMU_HW_QUEUE_ALLOC, &cmd);
+
+	if (!ret && hw_queue_id)
+		*hw_queue_id = cmd.out_hw_queue_id;
+	return ret;
+}

@@ -62,6 +62,7 @@ declare -A OUT_OF_REACH=(
 	[vevent-lost-unmarked]="vEVENTQs: no vEVENTQ or event-trigger step in the explorer"
 	[fault-response-any-code]="page requests: no fault queue, IOPF trigger or response step in the explorer"
 	[detach-keeps-faults]="page requests: no fault queue, IOPF trigger or response step in the explorer"
+	[hw-queue-unlocked]="HW queues: no vIOMMU or HW queue step in the explorer"
 	[invalidate-noop]="nested HWPTs: no nested allocation, invalidate or IOTLB step in the explorer"
 )
 # Profiles whose minimal witness is longer than MAX_STEPS, and why.

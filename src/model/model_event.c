@@ -34,6 +34,32 @@ static struct m_viommu *get_viommu(struct model *m, uint32_t id)
 	return o && o->type == MO_VIOMMU ? &m->viommu[o->idx] : NULL;
 }
 
+/* The index of a free slot of arr, -1 when all are used. */
+#define FREE_SLOT(arr)                                                      \
+	({                                                                  \
+		int i_ = -1;                                                \
+		for (unsigned k_ = 0;                                       \
+		     k_ < sizeof(arr) / sizeof((arr)[0]) && i_ < 0; k_++) \
+			if (!(arr)[k_].used)                                \
+				i_ = (int)k_;                               \
+		i_;                                                         \
+	})
+
+/* The object of a vIOMMU's child in slot idx of its kind (-1: none free),
+ * and the reference the child holds on the vIOMMU. */
+static int child_obj(struct model *m, struct m_viommu *v, uint8_t type,
+		     int idx, uint32_t *raw)
+{
+	int rc;
+
+	if (idx < 0 || should_fail(m))
+		return -ENOMEM;
+	rc = model_obj_alloc(m, v->ctx, type, (unsigned)idx, raw);
+	if (!rc)
+		v->users++;
+	return rc;
+}
+
 /* The vIOMMU's IOMMU instance: that of its parent's domain. */
 static unsigned viommu_iommu(const struct m_viommu *v)
 {
@@ -45,7 +71,9 @@ int model_vdevice_alloc(struct model *m, uint32_t viommu_id, unsigned dev,
 			uint64_t virt_id, uint32_t *vdev_id)
 {
 	struct m_viommu *v;
-	struct m_vdev *vd = NULL;
+	struct m_vdev *vd;
+	uint32_t raw;
+	int slot;
 	unsigned ctx;
 	int rc;
 
@@ -70,21 +98,17 @@ int model_vdevice_alloc(struct model *m, uint32_t viommu_id, unsigned dev,
 		    !bug(m, MB_VDEV_VIRT_ID_SHARED))
 			return op_end(m, -EEXIST);
 	}
-	for (unsigned i = 0; i < M_MAX_VDEV && !vd; i++)
-		if (!m->vdev[i].used)
-			vd = &m->vdev[i];
-	if (!vd || should_fail(m))
-		return op_end(m, -ENOMEM);
-	rc = model_obj_alloc(m, ctx, MO_VDEVICE, (unsigned)(vd - m->vdev),
-			     &vd->raw);
+	slot = FREE_SLOT(m->vdev);
+	rc = child_obj(m, v, MO_VDEVICE, slot, &raw);
 	if (rc)
 		return op_end(m, rc);
+	vd = &m->vdev[slot];
+	vd->raw = raw;
 	vd->used = true;
 	vd->ctx = ctx;
 	vd->v = v;
 	vd->dev = dev;
 	vd->virt_id = virt_id;
-	v->users++;
 	*vdev_id = obj_id(ctx, vd->raw);
 	return op_end(m, 0);
 }
@@ -113,7 +137,9 @@ int model_veventq_alloc(struct model *m, uint32_t viommu_id, uint32_t type,
 			uint32_t depth, uint32_t *veventq_id)
 {
 	struct m_viommu *v;
-	struct m_vevq *q = NULL;
+	struct m_vevq *q;
+	uint32_t raw;
+	int slot;
 	int rc;
 
 	CLOSED_CHECK(m, viommu_id);
@@ -128,23 +154,19 @@ int model_veventq_alloc(struct model *m, uint32_t viommu_id, uint32_t type,
 		if (m->vevq[i].used && m->vevq[i].v == v &&
 		    m->vevq[i].type == type)
 			return op_end(m, -EEXIST);
-	for (unsigned i = 0; i < M_MAX_VEVQ && !q; i++)
-		if (!m->vevq[i].used)
-			q = &m->vevq[i];
-	if (!q || should_fail(m))
-		return op_end(m, -ENOMEM);
-	memset(q, 0, sizeof(*q));
-	rc = model_obj_alloc(m, v->ctx, MO_VEVENTQ, (unsigned)(q - m->vevq),
-			     &q->raw);
+	slot = FREE_SLOT(m->vevq);
+	rc = child_obj(m, v, MO_VEVENTQ, slot, &raw);
 	if (rc)
 		return op_end(m, rc);
+	q = &m->vevq[slot];
+	memset(q, 0, sizeof(*q));
+	q->raw = raw;
 	q->used = true;
 	q->ctx = v->ctx;
 	q->v = v;
 	q->type = type;
 	q->depth = depth;
 	q->fd_open = true;
-	v->users++;
 	*veventq_id = obj_id(q->ctx, q->raw);
 	return op_end(m, 0);
 }
@@ -588,7 +610,9 @@ int model_hw_queue_alloc(struct model *m, uint32_t viommu_id, uint32_t type,
 			 uint32_t *hw_queue_id)
 {
 	struct m_viommu *v;
-	struct m_hwq *q = NULL;
+	struct m_hwq *q;
+	uint32_t raw;
+	int slot;
 	uint64_t last;
 	unsigned dev_iommu;
 	int rc;
@@ -613,15 +637,12 @@ int model_hw_queue_alloc(struct model *m, uint32_t viommu_id, uint32_t type,
 		if (m->hwq[i].used && m->hwq[i].v == v &&
 		    m->hwq[i].index == index)
 			return op_end(m, -EEXIST);
-	for (unsigned i = 0; i < M_MAX_HWQ && !q; i++)
-		if (!m->hwq[i].used)
-			q = &m->hwq[i];
-	if (!q || should_fail(m))
-		return op_end(m, -ENOMEM);
-	rc = model_obj_alloc(m, v->ctx, MO_HW_QUEUE, (unsigned)(q - m->hwq),
-			     &q->raw);
+	slot = FREE_SLOT(m->hwq);
+	rc = child_obj(m, v, MO_HW_QUEUE, slot, &raw);
 	if (rc)
 		return op_end(m, rc);
+	q = &m->hwq[slot];
+	q->raw = raw;
 	q->used = true;
 	q->ctx = v->ctx;
 	q->v = v;
@@ -629,7 +650,6 @@ int model_hw_queue_alloc(struct model *m, uint32_t viommu_id, uint32_t type,
 	q->index = index;
 	q->iova = iova;
 	q->last = last;
-	v->users++;
 	*hw_queue_id = obj_id(q->ctx, q->raw);
 	return op_end(m, 0);
 }

@@ -155,6 +155,7 @@ enum model_bug {
 	MB_DETACH_KEEPS_FAULTS,	  /* FAULT-3 */
 	MB_INVALIDATE_NOOP,	  /* NEST-6 */
 	MB_HW_QUEUE_UNLOCKED,	  /* VIOMMU-4 */
+	MB_ACCESS_PIN_BLOCKS,	  /* IOAS-17 */
 	MB_COUNT
 };
 
@@ -289,6 +290,10 @@ int model_trigger_vevent(struct model *m, unsigned dev);
  * invalidate by page range); 0 when its state is valid, -EINVAL else. */
 int model_nested_cache_check(struct model *m, uint32_t hwpt_id,
 			     unsigned entry, bool valid);
+/* An emulated access pinning [iova, iova+len) of ioas_id (target.h). */
+int model_access_pin(struct model *m, uint32_t ioas_id, uint64_t iova,
+		     uint64_t len, uint32_t *pin);
+int model_access_unpin(struct model *m, uint32_t pin);
 int model_hw_queue_alloc(struct model *m, uint32_t viommu_id, uint32_t type,
 			 uint32_t index, uint64_t iova, uint64_t len,
 			 uint32_t *hw_queue_id);

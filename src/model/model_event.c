@@ -653,3 +653,71 @@ int model_hw_queue_alloc(struct model *m, uint32_t viommu_id, uint32_t type,
 	*hw_queue_id = obj_id(q->ctx, q->raw);
 	return op_end(m, 0);
 }
+
+/* Emulated access: iommufd_access_create() + iommufd_access_pin_pages()
+ * (ENOENT unless fully mapped), as selftest.c's ACCESS_PAGES does it. */
+int model_access_pin(struct model *m, uint32_t ioas_id, uint64_t iova,
+		     uint64_t len, uint32_t *pin)
+{
+	struct m_ioas *a = get_ioas(m, ioas_id);
+	uint64_t last;
+
+	CLOSED_CHECK(m, ioas_id);
+	if (!a)
+		return op_end(m, -ENOENT);
+	if (!len)
+		return op_end(m, -EINVAL);
+	if (__builtin_add_overflow(iova, len - 1, &last))
+		return op_end(m, -EOVERFLOW);
+	if (!fully_mapped(a, iova, last))
+		return op_end(m, -ENOENT);
+	if (m->npin == M_MAX_PIN)
+		return op_end(m, -T_UNSUPPORTED);
+	m->pin[m->npin].ioas = a;
+	m->pin[m->npin].iova = iova;
+	m->pin[m->npin].last = last;
+	m->pin[m->npin++].live = true;
+	*pin = m->npin;
+	return op_end(m, 0);
+}
+
+/* selftest.c:iommufd_test_access_item_destroy(): ENOENT for a pin the
+ * access no longer has. */
+int model_access_unpin(struct model *m, uint32_t pin)
+{
+	if (!pin || pin > m->npin)
+		return op_end(m, -T_UNSUPPORTED);
+	if (!m->pin[pin - 1].live)
+		return op_end(m, -ENOENT);
+	m->pin[pin - 1].live = false;
+	return op_end(m, 0);
+}
+
+/*
+ * iopt_unmap_iova_range() -> iommufd_access_notify_unmap(): an area an
+ * emulated access has pinned is not refused; the access is asked to unmap
+ * and drops its pins (selftest.c:iommufd_test_access_unmap), then the
+ * UNMAP goes on. MB_ACCESS_PIN_BLOCKS: refused EBUSY instead (IOAS-17).
+ * Returns non-zero for EBUSY.
+ */
+int model_access_notify_unmap(struct model *m, const struct m_ioas *a,
+			      uint64_t iova, uint64_t last)
+{
+	for (unsigned i = 0; i < a->narea; i++) {
+		const struct m_area *ar = &a->area[i];
+		uint64_t al = ar->iova + ar->len - 1;
+
+		if (!overlaps(ar->iova, al, iova, last))
+			continue;
+		for (unsigned k = 0; k < m->npin; k++) {
+			if (!m->pin[k].live || m->pin[k].ioas != a ||
+			    !overlaps(ar->iova, al, m->pin[k].iova,
+				      m->pin[k].last))
+				continue;
+			if (bug(m, MB_ACCESS_PIN_BLOCKS))
+				return 1;
+			m->pin[k].live = false;
+		}
+	}
+	return 0;
+}

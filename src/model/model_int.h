@@ -29,6 +29,7 @@
 #define M_MAX_VEVQ 4		/* vEVENTQ objects */
 #define M_MAX_EVENTS 16		/* entries one event queue holds */
 #define M_MAX_HWQ 4		/* HW queue objects */
+#define M_MAX_PIN 8		/* emulated-access pins */
 #define M_FAULT_PASID 1024	/* selftest.c: mock_domain_set_dev_pasid_nop() */
 #define M_MAX_USED (M_MAX_AREA + 2 * M_MAX_HWPT + T_MAX_DEVS * MODEL_MAX_RESV)
 #define M_INJ_RC (-ENOMEM)	/* what a failed kernel allocation returns */
@@ -224,6 +225,11 @@ struct model {
 	struct m_vdev vdev[M_MAX_VDEV];
 	struct m_vevq vevq[M_MAX_VEVQ];
 	struct m_hwq hwq[M_MAX_HWQ];
+	/* Emulated-access pins (access_pin); pin i + 1. A pin dropped on
+	 * UNMAP stays allocated with live false. */
+	unsigned npin;
+	struct { struct m_ioas *ioas; uint64_t iova, last; bool live; }
+		pin[M_MAX_PIN];
 	bool tomb[T_MAX_CTX][M_MAX_OBJ]; /* freed IDs (MB_DESTROY_TWICE_OK) */
 	bool identity[T_MAX_DEVS];	  /* per group: MB_BIND_IDENTITY */
 	/* The context's /dev/iommu fd was closed while devices held it
@@ -406,6 +412,8 @@ void model_event_sweep(struct model *m);
 void model_event_ctx_release(struct model *m, unsigned ctx);
 bool model_area_locked(const struct model *m, const struct m_ioas *a,
 		       uint64_t iova, uint64_t last);
+int model_access_notify_unmap(struct model *m, const struct m_ioas *a,
+			      uint64_t iova, uint64_t last);
 int model_nested_on_viommu(struct model *m, unsigned dev, unsigned idx,
 			   uint32_t flags, uint32_t data_type,
 			   const void *data, uint32_t data_len,

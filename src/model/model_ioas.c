@@ -366,6 +366,12 @@ int model_ioas_unmap(struct model *m, uint32_t ioas_id, uint64_t iova,
 				     iova + len - 1 < iova ? UINT64_MAX :
 							     iova + len - 1))
 		return op_end(m, -EBUSY);
+	/* iommufd_access_notify_unmap(): the accesses drop their pins */
+	if (len && model_access_notify_unmap(m, a, iova,
+					     iova + len - 1 < iova ?
+						     UINT64_MAX :
+						     iova + len - 1))
+		return op_end(m, -EBUSY);
 	if (iova == 0 && len == UINT64_MAX) {
 		/* iopt_unmap_all(): succeeds even when empty */
 		unmap_range(m, a, 0, UINT64_MAX, &bytes);

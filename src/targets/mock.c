@@ -93,6 +93,9 @@ struct mock {
 	/* HWPT IDs seen per context: candidates for PASID_CHECK_HWPT. */
 	unsigned nhwpt[T_MAX_CTX];
 	uint32_t hwpt[T_MAX_CTX][MAX_HWPTS];
+	/* Emulated accesses (access_pin): pin i + 1 is item of access fd. */
+	unsigned npin;
+	struct { unsigned ctx; int fd; uint32_t item; } pin[MAX_EQS];
 	/* Event queue fds kept open (veventq_alloc, fault_queue_open). */
 	unsigned neq;
 	struct { uint32_t id; int fd; } eq[MAX_EQS];
@@ -546,6 +549,42 @@ static int m_hw_queue_alloc(struct target *t, uint32_t viommu_id, uint32_t type,
 	return ret;
 }
 
+static int m_access_pin(struct target *t, uint32_t ioas_id, uint64_t iova,
+			uint64_t len, const void *uva, uint32_t *pin)
+{
+	struct mock *m = M(t);
+	int fd, afd, ret;
+	uint32_t item;
+
+	if (m->npin == MAX_EQS)
+		return -T_UNSUPPORTED;
+	fd = ctx_fd(t, ioas_id);
+	ret = mock_cmd_create_access(fd, raw_id(t, ioas_id), &afd);
+	if (ret)
+		return ret;
+	ret = mock_cmd_access_pages(fd, afd, iova, len, uva, &item);
+	if (ret) {
+		close(afd);
+		return ret;
+	}
+	m->pin[m->npin].ctx = id_ctx(t, ioas_id);
+	m->pin[m->npin].fd = afd;
+	m->pin[m->npin++].item = item;
+	*pin = m->npin;
+	return 0;
+}
+
+static int m_access_unpin(struct target *t, uint32_t pin)
+{
+	struct mock *m = M(t);
+
+	if (!pin || pin > m->npin)
+		return -T_UNSUPPORTED;
+	return mock_cmd_destroy_access_pages(m->fd[m->pin[pin - 1].ctx],
+					     m->pin[pin - 1].fd,
+					     m->pin[pin - 1].item);
+}
+
 static int m_nested_cache_check(struct target *t, uint32_t hwpt_id,
 				unsigned entry, bool valid)
 {
@@ -896,6 +935,8 @@ static void m_close(struct target *t)
 			m_unbind(t, i);
 	for (unsigned i = 0; i < m->neq; i++)
 		close(m->eq[i].fd);
+	for (unsigned i = 0; i < m->npin; i++)
+		close(m->pin[i].fd);
 	for (unsigned i = 0; i < t->caps.nctx; i++)
 		close(m->fd[i]);
 	if (m->nth_fd >= 0)
@@ -946,6 +987,8 @@ static const struct target_ops mock_ops = {
 	.trigger_vevent = m_trigger_vevent,
 	.nested_cache_check = m_nested_cache_check,
 	.hw_queue_alloc = m_hw_queue_alloc,
+	.access_pin = m_access_pin,
+	.access_unpin = m_access_unpin,
 };
 
 /* --- open ------------------------------------------------------------------ */

@@ -266,6 +266,17 @@ static int mt_hw_queue_alloc(struct target *t, uint32_t viommu_id,
 				    id);
 }
 
+static int mt_access_pin(struct target *t, uint32_t ioas_id, uint64_t iova,
+			 uint64_t len, const void *uva, uint32_t *pin)
+{
+	return model_access_pin(M(t), ioas_id, iova, len, pin);
+}
+
+static int mt_access_unpin(struct target *t, uint32_t pin)
+{
+	return model_access_unpin(M(t), pin);
+}
+
 static int mt_nested_cache_check(struct target *t, uint32_t hwpt_id,
 				 unsigned entry, bool valid)
 {
@@ -316,6 +327,8 @@ static const struct target_ops model_ops = {
 	.trigger_vevent = mt_trigger_vevent,
 	.nested_cache_check = mt_nested_cache_check,
 	.hw_queue_alloc = mt_hw_queue_alloc,
+	.access_pin = mt_access_pin,
+	.access_unpin = mt_access_unpin,
 };
 
 struct target *model_target_open(const struct target_config *cfg, char *why,

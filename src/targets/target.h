@@ -233,6 +233,14 @@ struct target_ops {
 	int (*hw_queue_alloc)(struct target *t, uint32_t viommu_id,
 			      uint32_t type, uint32_t index, uint64_t iova,
 			      uint64_t len, uint32_t *hw_queue_id);
+	/* An emulated access (an in-kernel user of the IOAS, as an mdev
+	 * driver is) pins [iova, iova+len) of ioas_id, the pages under uva;
+	 * *pin names the pin. access_unpin drops it: ENOENT when the access
+	 * has already dropped it (iommufd asked it to, on UNMAP). The
+	 * mock's CREATE_ACCESS / ACCESS_PAGES / DESTROY_ACCESS_PAGES. */
+	int (*access_pin)(struct target *t, uint32_t ioas_id, uint64_t iova,
+			  uint64_t len, const void *uva, uint32_t *pin);
+	int (*access_unpin)(struct target *t, uint32_t pin);
 };
 
 struct target {

@@ -189,6 +189,44 @@ int mock_cmd_check_iotlb(int fd, uint32_t hwpt_id, uint32_t iotlb_id,
 	return test_cmd(fd, &cmd, IOMMU_TEST_OP_MD_CHECK_IOTLB, hwpt_id);
 }
 
+int mock_cmd_create_access(int fd, uint32_t ioas_id, int *access_fd)
+{
+	struct iommu_test_cmd cmd = {
+		.create_access = {
+			.flags = MOCK_FLAGS_ACCESS_CREATE_NEEDS_PIN_PAGES },
+	};
+	int ret = test_cmd(fd, &cmd, IOMMU_TEST_OP_CREATE_ACCESS, ioas_id);
+
+	if (!ret)
+		*access_fd = (int)cmd.create_access.out_access_fd;
+	return ret;
+}
+
+int mock_cmd_access_pages(int fd, int access_fd, uint64_t iova, uint64_t len,
+			  const void *uptr, uint32_t *item)
+{
+	struct iommu_test_cmd cmd = {
+		.access_pages = { .iova = iova, .length = len,
+				  .uptr = (uintptr_t)uptr },
+	};
+	int ret = test_cmd(fd, &cmd, IOMMU_TEST_OP_ACCESS_PAGES,
+			   (uint32_t)access_fd);
+
+	if (!ret)
+		*item = cmd.access_pages.out_access_pages_id;
+	return ret;
+}
+
+int mock_cmd_destroy_access_pages(int fd, int access_fd, uint32_t item)
+{
+	struct iommu_test_cmd cmd = {
+		.destroy_access_pages = { .access_pages_id = item },
+	};
+
+	return test_cmd(fd, &cmd, IOMMU_TEST_OP_DESTROY_ACCESS_PAGES,
+			(uint32_t)access_fd);
+}
+
 #else /* !HAVE_IOMMUFD_TEST_H */
 
 bool mock_cmd_available(void)
@@ -267,6 +305,22 @@ int mock_cmd_trigger_vevent(int fd, uint32_t idev_id)
 
 int mock_cmd_check_iotlb(int fd, uint32_t hwpt_id, uint32_t iotlb_id,
 			 uint32_t value)
+{
+	return -T_UNSUPPORTED;
+}
+
+int mock_cmd_create_access(int fd, uint32_t ioas_id, int *access_fd)
+{
+	return -T_UNSUPPORTED;
+}
+
+int mock_cmd_access_pages(int fd, int access_fd, uint64_t iova, uint64_t len,
+			  const void *uptr, uint32_t *item)
+{
+	return -T_UNSUPPORTED;
+}
+
+int mock_cmd_destroy_access_pages(int fd, int access_fd, uint32_t item)
 {
 	return -T_UNSUPPORTED;
 }

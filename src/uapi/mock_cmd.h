@@ -88,6 +88,16 @@ int mock_cmd_trigger_vevent(int fd, uint32_t idev_id);
 int mock_cmd_check_iotlb(int fd, uint32_t hwpt_id, uint32_t iotlb_id,
 			 uint32_t value);
 
+/* IOMMU_TEST_OP_CREATE_ACCESS (with NEEDS_PIN_PAGES): an emulated access
+ * (an in-kernel user such as an mdev driver) attached to ioas_id; its fd. */
+int mock_cmd_create_access(int fd, uint32_t ioas_id, int *access_fd);
+/* IOMMU_TEST_OP_ACCESS_PAGES: the access pins [iova, iova+len) (and checks
+ * the pages are those under uptr); *item names the pin. */
+int mock_cmd_access_pages(int fd, int access_fd, uint64_t iova, uint64_t len,
+			  const void *uptr, uint32_t *item);
+/* IOMMU_TEST_OP_DESTROY_ACCESS_PAGES: unpin item (ENOENT: no such pin). */
+int mock_cmd_destroy_access_pages(int fd, int access_fd, uint32_t item);
+
 /* IOMMU_TEST_IOTLB_DEFAULT: a fresh nested mock HWPT's IOTLB tags. */
 #define MOCK_IOTLB_DEFAULT 0xbadbeefu
 

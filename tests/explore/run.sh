@@ -63,6 +63,7 @@ declare -A OUT_OF_REACH=(
 	[fault-response-any-code]="page requests: no fault queue, IOPF trigger or response step in the explorer"
 	[detach-keeps-faults]="page requests: no fault queue, IOPF trigger or response step in the explorer"
 	[hw-queue-unlocked]="HW queues: no vIOMMU or HW queue step in the explorer"
+	[access-pin-blocks]="emulated accesses: no access_pin step in the explorer"
 	[invalidate-noop]="nested HWPTs: no nested allocation, invalidate or IOTLB step in the explorer"
 )
 # Profiles whose minimal witness is longer than MAX_STEPS, and why.

@@ -511,20 +511,18 @@ int model_destroy(struct model *m, uint32_t id)
 		model_hwpt_free(m, h);
 		return op_end(m, 0);
 	}
-	case MO_VIOMMU: {
-		struct m_viommu *v = &m->viommu[o->idx];
-
-		if (v->parent)
-			v->parent->viommus--;
-		model_obj_free(m, ctx, v->raw);
-		v->used = false;
-		return op_end(m, 0);
-	}
+	case MO_VIOMMU:
+		return op_end(m, model_viommu_destroy(m, &m->viommu[o->idx]));
+	case MO_VDEVICE:
+	case MO_VEVENTQ:
+	case MO_HW_QUEUE:
+		return op_end(m, model_event_obj_destroy(m, o));
 	case MO_FAULT: {
 		struct m_fault *f = &m->fault[o->idx];
 
-		/* an HWPT holds a user reference (iommufd_hwpt_alloc()) */
-		if (f->users)
+		/* an HWPT holds a user reference (iommufd_hwpt_alloc()), and
+		 * so does the open fd (iommufd_eventq_init()) */
+		if (f->users || f->fd_open)
 			return op_end(m, -EBUSY);
 		model_obj_free(m, ctx, f->raw);
 		f->used = false;

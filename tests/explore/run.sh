@@ -60,6 +60,14 @@ declare -A OUT_OF_REACH=(
 	[viommu-parent-unheld]="vIOMMUs: no vIOMMU step in the explorer"
 	[invalidate-count-asked]="nested HWPTs: no nested allocation or invalidate step in the explorer"
 	[replace-fault-blocks]="a mapping of unpinnable user memory: the explorer maps only its own populated buffers"
+	[vdev-virt-id-shared]="vDEVICEs: no vIOMMU or vDEVICE step in the explorer"
+	[vdev-no-tombstone]="vDEVICEs: no vIOMMU or vDEVICE step in the explorer"
+	[vevent-lost-unmarked]="vEVENTQs: no vEVENTQ or event-trigger step in the explorer"
+	[fault-response-any-code]="page requests: no fault queue, IOPF trigger or response step in the explorer"
+	[detach-keeps-faults]="page requests: no fault queue, IOPF trigger or response step in the explorer"
+	[hw-queue-unlocked]="HW queues: no vIOMMU or HW queue step in the explorer"
+	[access-pin-blocks]="emulated accesses: no access_pin step in the explorer"
+	[invalidate-noop]="nested HWPTs: no nested allocation, invalidate or IOTLB step in the explorer"
 )
 # Profiles whose minimal witness is longer than MAX_STEPS, and why.
 declare -A LONGER=(

@@ -53,15 +53,16 @@ harness_argv() { # name -> argv, one word a line
 
 # pairs: QEMU argv (one word a line) -> one "option value" per line, -M
 # spelled -machine. Harness-only options (-nographic, -monitor, -kernel,
-# -initrd, -append, -serial) are dropped; the KTAP chardev's host file
-# becomes the null backend the LAVA job uses.
+# -initrd, -append) are dropped; the console's and the KTAP chardev's host
+# files become the backends the LAVA job uses (stdio, null).
 pairs() {
 	awk '
 		function out(o, v) {
 			if (o == "-M") o = "-machine"
 			if (o == "-chardev" && v ~ /^file,id=ktap,/) v = "null,id=ktap"
+			if (o == "-serial" && v ~ /^file:/) v = "stdio"
 			if (o != "-nographic" && o != "-monitor" && o != "-kernel" && o != "-initrd" &&
-			    o != "-append" && o != "-serial")
+			    o != "-append")
 				print (v == "" ? o : o " " v)
 		}
 		/^-/ { if (opt != "") out(opt, val); opt = $0; val = ""; next }

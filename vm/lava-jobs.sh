@@ -12,8 +12,9 @@
 # stanza's command line (base_cmdline + cmdline) and the initramfs, into
 # which LAVA unpacks its test overlay (format cpio.newc, overlays: lava).
 # The stanza's QEMU options travel in context.extra_options: -M, -accel,
-# -cpu, -smp, -no-reboot, the KTAP port (its chardev null: the suite's KTAP
-# goes to a file in the guest), the vIOMMU and the DMA devices, in the order
+# -cpu, -smp, -no-reboot, -serial stdio (LAVA's console), the KTAP port (its
+# chardev null: the suite's KTAP goes to a file in the guest), the vIOMMU and
+# the DMA devices, in the order
 # vm/run-config.sh passes them; -m is context.memory (the qemu device type
 # template always writes one). On arm64 the template itself writes -machine
 # and -cpu: the stanza's go in context.machine and context.cpu.
@@ -66,7 +67,8 @@ q() {
 
 # lava_options NAME: the stanza's QEMU options for context.extra_options, one
 # option (with its value) per line. The words are vm/run-config.sh's; only
-# the KTAP chardev's backend differs (null here, a host file there).
+# the backends differ: the console on stdio (LAVA's connection) and the KTAP
+# chardev null, where vm/run-config.sh has host files.
 lava_options() {
 	local name=$1 arch w cur=""
 	arch=$(cfg_get "$name" arch)
@@ -80,6 +82,10 @@ lava_options() {
 		fi
 		echo "-smp $(cfg_get "$name" smp)"
 		echo "-no-reboot"
+		# The console: QEMU makes no default serial port once a
+		# -device isa-serial (the KTAP port) is given, so ttyS0 would
+		# be gone; vm/run-config.sh names its file here.
+		echo "-serial stdio"
 		echo "-chardev null,id=ktap"
 		# Word lists as vm/run-config.sh splits them; a word starting
 		# with "-" starts an option.

@@ -194,6 +194,7 @@ actions:
           IC_SHARED_GROUP: $(q "$(cfg_get "$name" shared_group)")
         run:
           steps:
+          - export IC_CONFIG IC_ARGS IC_CMD IC_SHARED_GROUP
           - /bin/ic-lava-run
 EOF
 }

@@ -104,7 +104,7 @@ EOF
 # guest's KTAP), DIR/boot-command, DIR/job-result and DIR/durations.
 digest() {
 	$PY - "$1" "$2" <<'EOF'
-import json, re, sys
+import json, re, sys, yaml
 log, d = sys.argv[1:3]
 cases, ktap, boot, job, durs = [], [], "", "none", []
 inside = False
@@ -112,9 +112,15 @@ for line in open(log, errors="replace"):
     line = line.strip()
     if not line.startswith("{"):
         continue
+    # JSON, except that result records may carry YAML's "!" tags.
     try:
         r = json.loads(line)
     except ValueError:
+        try:
+            r = yaml.safe_load(line)
+        except yaml.YAMLError:
+            continue
+    if not isinstance(r, dict):
         continue
     lvl, msg = r.get("lvl"), r.get("msg")
     if lvl == "results" and isinstance(msg, dict):
@@ -197,7 +203,7 @@ for c in $CONFIGS; do
 	sort "$d/lava.cases" >"$d/lava.sorted"
 	lp=$(count_of "$d/lava.sorted" pass) lf=$(count_of "$d/lava.sorted" fail) ls=$(count_of "$d/lava.sorted" skip)
 	check "$c: LAVA recorded $lp/$lf/$ls pass/fail/skip = the KTAP Totals $tp/$tf/$ts" \
-		test "$lp $lf $ls" = "$tp $tf $ts"
+		eval '[ "$nk" -gt 0 ] && [ "$lp $lf $ls" = "$tp $tf $ts" ]'
 	check "$c: LAVA's result per case = the KTAP's ($(wc -l <"$d/lava.sorted") cases)" \
 		eval '[ -s "$d/lava.sorted" ] && diff "$d/ktap.cases" "$d/lava.sorted" >"$d/cases.diff"'
 	[ -s "$d/cases.diff" ] && head -n 10 "$d/cases.diff" | sed 's/^/#   /'

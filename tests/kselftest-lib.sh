@@ -35,9 +35,11 @@ ksft_install() {
 		TARGETS=iommu-conformance INSTALL_PATH="$inst" -j"$(nproc)" "$@" install
 }
 
-# The tests' ok / not ok counting: check DESCRIPTION COMMAND... runs the
-# command and counts its verdict; finish prints the totals and exits.
-npass=0 nfail=0
+# The tests' ok / not ok counting (tests/vm/lava-test.sh uses it too):
+# check DESCRIPTION COMMAND... runs the command and counts its verdict;
+# finish prints the totals ("N passed, N failed", and ", N skipped" when
+# something was) and exits.
+npass=0 nfail=0 nskip=0
 ok() { echo "ok $*"; npass=$((npass + 1)); }
 not_ok() { echo "not ok $*"; nfail=$((nfail + 1)); }
 check() { # description command...
@@ -46,7 +48,11 @@ check() { # description command...
 	if "$@"; then ok "$what"; else not_ok "$what"; fi
 }
 finish() {
-	echo "$npass passed, $nfail failed"
+	if [ "$nskip" -gt 0 ]; then
+		echo "$npass passed, $nfail failed, $nskip skipped"
+	else
+		echo "$npass passed, $nfail failed"
+	fi
 	[ "$nfail" = 0 ]
 	exit
 }

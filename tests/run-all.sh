@@ -315,6 +315,10 @@ else
 	show_tail "$logs/make-fuzz.log"
 	count 0 1 0 "make fuzz"
 fi
+# --- 5g. LAVA job definitions (vm/lava-jobs.sh, issue 16) ----------------
+# One job per vm/configs.cfg stanza with vm/run-config.sh's QEMU options;
+# no LAVA, no guest (tests/vm/lava-test.sh runs jobs under lava-dispatcher).
+script_step lava-jobs "LAVA job definitions" '^not ok' - tests/lava-jobs-test.sh
 
 # --- 6. VM parts ------------------------------------------------------------
 # Counts a VM step from its log (see the header comment).

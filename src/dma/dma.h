@@ -229,5 +229,7 @@ int dma_enable_bus_master(const struct dma_dev_io *io);
 extern const struct dma_engine_driver edu_driver;	/* src/dma/edu.c */
 extern const struct dma_engine_driver edu_pasid_driver; /* edu_pasid.c */
 extern const struct dma_engine_driver nvme_driver;	/* nvme.c */
+extern const struct dma_engine_driver e1000e_driver;	/* e1000e.c */
+extern const struct dma_engine_driver igb_driver;	/* e1000e.c */
 
 #endif

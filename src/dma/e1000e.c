@@ -58,8 +58,8 @@
 #include "dma.h"
 
 #define INTEL_VENDOR 0x8086
-#define E1000E_82574L 0x10d3
-#define IGB_82576 0x10c9
+#define ID_e1000e 0x10d3 /* 82574L */
+#define ID_igb 0x10c9	 /* 82576 */
 
 /* Registers (BAR0). */
 #define REG_CTRL 0x0000
@@ -264,21 +264,14 @@ static int start(struct dma_engine *e, unsigned char *own, uint64_t iova)
 static int rings(struct dma_engine *e, char *ev, size_t evlen)
 {
 	struct nic *n = e->priv;
-	char why[96] = "";
 	uint64_t iova;
 	void *uva;
 	int ret;
 
-	ret = e->bounce.get ? e->bounce.get(e->bounce.arg, OWN_LEN, &uva, &iova,
-					    why, sizeof(why))
-			    : -ENOLINK;
-	if (ret) {
-		snprintf(ev, evlen,
-			 "%s: descriptor rings not reachable (%s): no frame "
-			 "sent",
-			 e->name, why[0] ? why : "no region of its own");
-		return -ENOLINK;
-	}
+	ret = dma_engine_own(e, &uva, &iova, "descriptor rings",
+			     "no frame sent", ev, evlen);
+	if (ret)
+		return ret;
 	if (n->ring_iova == iova && n->own == uva)
 		return 0;
 	ret = start(e, uva, iova);
@@ -674,36 +667,23 @@ static void nic_close(struct dma_engine *e)
 		FRAME_MAX, FRAME_MIN, 1, 1ull << 32 \
 	}
 
-const struct dma_engine_driver e1000e_driver = {
-	.name = "e1000e",
-	.description = "82574L NIC in loopback (8086:10d3): writes and reads "
-		       "60..1514 B of caller bytes",
-	.vendor = INTEL_VENDOR,
-	.device = E1000E_82574L,
-	.limits = NIC_LIMITS,
-	.payload = DMA_WRITES_CALLER_BYTES,
-	.tags_pasid = false,
-	.own_len = OWN_LEN,
-	.open = e1000e_open,
-	.probe_write = nic_probe_write,
-	.write = nic_write,
-	.read = nic_read,
-	.close = nic_close,
-};
+#define NIC_DRIVER(id, desc, open_fn)                                     \
+	{                                                                 \
+		.name = #id, .description = desc, .vendor = INTEL_VENDOR, \
+		.device = ID_##id, .limits = NIC_LIMITS,                  \
+		.payload = DMA_WRITES_CALLER_BYTES, .tags_pasid = false,  \
+		.own_len = OWN_LEN, .open = open_fn,                      \
+		.probe_write = nic_probe_write, .write = nic_write,       \
+		.read = nic_read, .close = nic_close,                     \
+	}
 
-const struct dma_engine_driver igb_driver = {
-	.name = "igb",
-	.description = "82576 NIC in loopback (8086:10c9): writes and reads "
-		       "60..1514 B of caller bytes",
-	.vendor = INTEL_VENDOR,
-	.device = IGB_82576,
-	.limits = NIC_LIMITS,
-	.payload = DMA_WRITES_CALLER_BYTES,
-	.tags_pasid = false,
-	.own_len = OWN_LEN,
-	.open = igb_open,
-	.probe_write = nic_probe_write,
-	.write = nic_write,
-	.read = nic_read,
-	.close = nic_close,
-};
+const struct dma_engine_driver e1000e_driver =
+	NIC_DRIVER(e1000e,
+		   "82574L NIC in loopback (8086:10d3): writes and "
+		   "reads 60..1514 B of caller bytes",
+		   e1000e_open);
+const struct dma_engine_driver igb_driver =
+	NIC_DRIVER(igb,
+		   "82576 NIC in loopback (8086:10c9): writes and reads "
+		   "60..1514 B of caller bytes",
+		   igb_open);

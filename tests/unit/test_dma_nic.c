@@ -17,6 +17,7 @@
 
 #include "../../src/dma/dma.h"
 #include "engine_calls.h"
+#include "own_fake.h"
 #include "unit.h"
 
 #define X_OWN_IOVA 0x800000ull
@@ -25,8 +26,7 @@
 #define X_MEM_LEN (2 * 4096)
 
 struct xfake {
-	uint16_t ids[2];
-	uint16_t pci_cmd;
+	struct cfg_fake cfg;
 	bool adv; /* igb */
 	uint32_t ctrl, status, rctl, tctl, mdic, bmcr, srrctl, rxdctl, txdctl;
 	uint64_t rdba, tdba;
@@ -42,23 +42,14 @@ struct xfake {
 static struct xfake xf;
 static unsigned char xf_sink[4096];
 
-static unsigned char *rmap_uva[8];
-static uint64_t rmap_iova[8];
-static size_t rmap_len[8];
-static unsigned rmap_n;
+static const struct toy_window xf_win[] = {
+	{xf.own, X_OWN_IOVA, X_OWN_LEN, &xf.own_mapped},
+	{xf.mem, X_MEM_IOVA, X_MEM_LEN, &xf.mem_mapped},
+};
 
 static unsigned char *xl(uint64_t iova)
 {
-	for (unsigned i = 0; i < rmap_n; i++)
-		if (iova >= rmap_iova[i] && iova < rmap_iova[i] + rmap_len[i])
-			return rmap_uva[i] + (iova - rmap_iova[i]);
-	if (xf.own_mapped && iova >= X_OWN_IOVA &&
-	    iova < X_OWN_IOVA + X_OWN_LEN)
-		return xf.own + (iova - X_OWN_IOVA);
-	if (xf.mem_mapped && iova >= X_MEM_IOVA &&
-	    iova < X_MEM_IOVA + X_MEM_LEN)
-		return xf.mem + (iova - X_MEM_IOVA);
-	return NULL;
+	return toy_xl(xf_win, 2, iova);
 }
 
 /* Data through the IOMMU, or around it for lands_all. */
@@ -262,57 +253,29 @@ static int xb_write(void *arg, unsigned bar, uint64_t off, const void *buf,
 	return 0;
 }
 
-static int xc_read(void *arg, uint64_t off, void *buf, size_t len)
-{
-	uint32_t cls = 0x02000000;
-
-	if (off == 0)
-		memcpy(buf, xf.ids, len);
-	else if (off == 4)
-		memcpy(buf, &xf.pci_cmd, len);
-	else if (off == 8)
-		memcpy(buf, &cls, len);
-	return 0;
-}
-
-static int xc_write(void *arg, uint64_t off, const void *buf, size_t len)
-{
-	if (off == 4)
-		memcpy(&xf.pci_cmd, buf, len);
-	return 0;
-}
-
-static int xf_bounce_get(void *arg, size_t len, void **uva, uint64_t *iova,
-			 char *why, size_t why_len)
-{
-	if (!xf.bounce_ok || len > X_OWN_LEN) {
-		snprintf(why, why_len, "device not attached");
-		return -ENOLINK;
-	}
-	*uva = xf.own;
-	*iova = X_OWN_IOVA;
-	return 0;
-}
+static struct own_fake xf_own = {xf.own, X_OWN_IOVA, X_OWN_LEN, &xf.bounce_ok};
 
 static void xf_reset(uint16_t device)
 {
 	memset(&xf, 0, sizeof(xf));
-	xf.ids[0] = 0x8086;
-	xf.ids[1] = device;
+	xf.cfg.ids[0] = 0x8086;
+	xf.cfg.ids[1] = device;
 	xf.adv = device == 0x10c9;
+	xf.cfg.rev_class = 0x02000000;
 	xf.status = 2; /* link up */
 	xf.own_mapped = xf.mem_mapped = xf.bounce_ok = true;
 }
 
 static void xf_io(struct dma_dev_io *io)
 {
-	*io = (struct dma_dev_io){xb_read, xb_write, xc_read, xc_write,
-				  NULL,	   NULL,     &xf};
+	*io = (struct dma_dev_io){xb_read,	  xb_write, cfg_fake_read,
+				  cfg_fake_write, NULL,	    NULL,
+				  &xf.cfg};
 }
 
 static struct dma_engine *xf_open(uint16_t device)
 {
-	struct dma_bounce b = {.get = xf_bounce_get, .arg = &xf};
+	struct dma_bounce b = {.get = own_fake_get, .arg = &xf_own};
 	struct dma_dev_io io;
 	struct dma_engine *e = NULL;
 	char why[160];
@@ -349,6 +312,19 @@ static const char *verdict(int ret, const unsigned char *mem,
 
 static const uint16_t models[] = {0x10d3, 0x10c9};
 
+/* fn on an engine of each model (m: 0 e1000e, 1 igb), closed after. */
+static void each_model(void (*fn)(struct dma_engine *e, unsigned m))
+{
+	for (unsigned m = 0; m < 2; m++) {
+		struct dma_engine *e = xf_open(models[m]);
+
+		EXPECT(e != NULL);
+		if (e)
+			fn(e, m);
+		dma_engine_close(e);
+	}
+}
+
 UNIT_TEST(dma_nic_matches_by_id)
 {
 	const struct dma_engine_driver *drv;
@@ -362,7 +338,7 @@ UNIT_TEST(dma_nic_matches_by_id)
 		if (!e)
 			continue;
 		EXPECT(!strcmp(e->drv->name, m ? "igb" : "e1000e"));
-		EXPECT(xf.pci_cmd & 0x4);     /* bus master */
+		EXPECT(xf.cfg.cmd & 0x4);     /* bus master */
 		EXPECT_EQ(xf.bmcr, 0x4140);   /* PHY loopback */
 		EXPECT_EQ(xf.tail_writes, 0); /* nothing until a transfer */
 		EXPECT_EQ(e->limits.min_len, 60);
@@ -375,97 +351,91 @@ UNIT_TEST(dma_nic_matches_by_id)
 		  -ENODEV);
 }
 
+static void dma_nic_write_lands_exactly_on(struct dma_engine *e, unsigned m)
+{
+	unsigned char buf[256], want[256];
+	char ev[256];
+
+	memset(xf.mem, 0xa5, sizeof(xf.mem));
+	fill(buf, sizeof(buf), 3);
+	memcpy(want, buf, sizeof(buf));
+	EXPECT_EQ(WRITE_ALL(e, X_MEM_IOVA + 0x100, buf, ev), 0);
+	EXPECT(!memcmp(buf, want, sizeof(buf))); /* caller bytes */
+	EXPECT(!memcmp(xf.mem + 0x100, buf, sizeof(buf)));
+	EXPECT_EQ(xf.mem[0xff], 0xa5);
+	EXPECT_EQ(xf.mem[0x200], 0xa5); /* exactly len bytes */
+	EXPECT(strstr(ev, "frame received"));
+	/* Across a page, the largest frame. */
+	{
+		static unsigned char big[1514];
+
+		fill(big, sizeof(big), 9);
+		EXPECT_EQ(WRITE_ALL(e, X_MEM_IOVA + 4096 - 700, big, ev), 0);
+		EXPECT(!memcmp(xf.mem + 4096 - 700, big, sizeof(big)));
+	}
+	EXPECT_EQ(xf.starts, 1); /* the rings stay up */
+}
+
 UNIT_TEST(dma_nic_write_lands_exactly)
 {
-	for (unsigned m = 0; m < 2; m++) {
-		struct dma_engine *e = xf_open(models[m]);
-		unsigned char buf[256], want[256];
-		char ev[256];
+	each_model(dma_nic_write_lands_exactly_on);
+}
 
-		if (!e)
-			continue;
-		memset(xf.mem, 0xa5, sizeof(xf.mem));
-		fill(buf, sizeof(buf), 3);
-		memcpy(want, buf, sizeof(buf));
-		EXPECT_EQ(WRITE_ALL(e, X_MEM_IOVA + 0x100, buf, ev), 0);
-		EXPECT(!memcmp(buf, want, sizeof(buf))); /* caller bytes */
-		EXPECT(!memcmp(xf.mem + 0x100, buf, sizeof(buf)));
-		EXPECT_EQ(xf.mem[0xff], 0xa5);
-		EXPECT_EQ(xf.mem[0x200], 0xa5); /* exactly len bytes */
-		EXPECT(strstr(ev, "frame received"));
-		/* Across a page, the largest frame. */
-		{
-			static unsigned char big[1514];
+static void dma_nic_write_refused_memory_decides_on(struct dma_engine *e,
+						    unsigned m)
+{
+	unsigned char buf[128], pre[128];
+	char ev[256];
+	int ret;
 
-			fill(big, sizeof(big), 9);
-			EXPECT_EQ(
-				WRITE_ALL(e, X_MEM_IOVA + 4096 - 700, big, ev),
-				0);
-			EXPECT(!memcmp(xf.mem + 4096 - 700, big, sizeof(big)));
-		}
-		EXPECT_EQ(xf.starts, 1); /* the rings stay up */
-		dma_engine_close(e);
-		EXPECT_EQ(xf.rctl & 2, 0); /* stopped */
-	}
+	memset(xf.mem, 0xa5, sizeof(xf.mem));
+	memcpy(pre, xf.mem, sizeof(pre));
+	fill(buf, sizeof(buf), 1);
+	xf.mem_mapped = false;
+	ret = WRITE_ALL(e, X_MEM_IOVA, buf, ev);
+	EXPECT_EQ(ret, 0); /* the descriptor completed */
+	EXPECT(!strcmp(verdict(ret, xf.mem, buf, pre, sizeof(buf)), "blocked"));
 }
 
 UNIT_TEST(dma_nic_write_refused_memory_decides)
 {
-	for (unsigned m = 0; m < 2; m++) {
-		struct dma_engine *e = xf_open(models[m]);
-		unsigned char buf[128], pre[128];
-		char ev[256];
-		int ret;
+	each_model(dma_nic_write_refused_memory_decides_on);
+}
 
-		if (!e)
-			continue;
-		memset(xf.mem, 0xa5, sizeof(xf.mem));
-		memcpy(pre, xf.mem, sizeof(pre));
-		fill(buf, sizeof(buf), 1);
-		xf.mem_mapped = false;
-		ret = WRITE_ALL(e, X_MEM_IOVA, buf, ev);
-		EXPECT_EQ(ret, 0); /* the descriptor completed */
-		EXPECT(!strcmp(verdict(ret, xf.mem, buf, pre, sizeof(buf)),
-			       "blocked"));
-		dma_engine_close(e);
-	}
+static void dma_nic_read_lands_and_refused_on(struct dma_engine *e, unsigned m)
+{
+	unsigned char buf[300];
+	char ev[256];
+
+	fill(xf.mem, sizeof(xf.mem), 5);
+	memset(buf, 0xee, sizeof(buf));
+	EXPECT_EQ(READ_ALL(e, X_MEM_IOVA + 0x40, buf, ev), 0);
+	EXPECT(!memcmp(buf, xf.mem + 0x40, sizeof(buf)));
+	EXPECT_EQ(xf.max_ndesc, 1);
+	/* Across a page: one transmit descriptor per page piece. */
+	memset(buf, 0xee, sizeof(buf));
+	EXPECT_EQ(READ_ALL(e, X_MEM_IOVA + 4096 - 100, buf, ev), 0);
+	EXPECT(!memcmp(buf, xf.mem + 4096 - 100, sizeof(buf)));
+	EXPECT_EQ(xf.max_ndesc, 2);
+	/* Refused: the frame is dropped, the pre-fill stays. */
+	xf.mem_mapped = false;
+	memset(buf, 0xee, sizeof(buf));
+	EXPECT_EQ(READ_ALL(e, X_MEM_IOVA + 0x40, buf, ev), 0);
+	EXPECT(strstr(ev, "dropped"));
+	for (unsigned i = 0; i < sizeof(buf); i++)
+		if (buf[i] != 0xee)
+			EXPECT(!"memory's bytes in a refused read");
+	EXPECT_EQ(xf.dropped, 1);
+	EXPECT_EQ(xf.starts, 2); /* its receive descriptor reclaimed */
+	/* And the next transfer works. */
+	xf.mem_mapped = true;
+	EXPECT_EQ(READ_ALL(e, X_MEM_IOVA + 0x40, buf, ev), 0);
+	EXPECT(!memcmp(buf, xf.mem + 0x40, sizeof(buf)));
 }
 
 UNIT_TEST(dma_nic_read_lands_and_refused)
 {
-	for (unsigned m = 0; m < 2; m++) {
-		struct dma_engine *e = xf_open(models[m]);
-		unsigned char buf[300];
-		char ev[256];
-
-		if (!e)
-			continue;
-		fill(xf.mem, sizeof(xf.mem), 5);
-		memset(buf, 0xee, sizeof(buf));
-		EXPECT_EQ(READ_ALL(e, X_MEM_IOVA + 0x40, buf, ev), 0);
-		EXPECT(!memcmp(buf, xf.mem + 0x40, sizeof(buf)));
-		EXPECT_EQ(xf.max_ndesc, 1);
-		/* Across a page: one transmit descriptor per page piece. */
-		memset(buf, 0xee, sizeof(buf));
-		EXPECT_EQ(READ_ALL(e, X_MEM_IOVA + 4096 - 100, buf, ev), 0);
-		EXPECT(!memcmp(buf, xf.mem + 4096 - 100, sizeof(buf)));
-		EXPECT_EQ(xf.max_ndesc, 2);
-		/* Refused: the frame is dropped, the pre-fill stays. */
-		xf.mem_mapped = false;
-		memset(buf, 0xee, sizeof(buf));
-		EXPECT_EQ(READ_ALL(e, X_MEM_IOVA + 0x40, buf, ev), 0);
-		EXPECT(strstr(ev, "dropped"));
-		for (unsigned i = 0; i < sizeof(buf); i++)
-			if (buf[i] != 0xee)
-				EXPECT(!"memory's bytes in a refused read");
-		EXPECT_EQ(xf.dropped, 1);
-		EXPECT_EQ(xf.starts, 2); /* its receive descriptor reclaimed */
-		/* And the next transfer works. */
-		xf.mem_mapped = true;
-		EXPECT_EQ(READ_ALL(e, X_MEM_IOVA + 0x40, buf, ev), 0);
-		EXPECT(!memcmp(buf, xf.mem + 0x40, sizeof(buf)));
-		dma_engine_close(e);
-	}
+	each_model(dma_nic_read_lands_and_refused_on);
 }
 
 UNIT_TEST(dma_nic_read_splits_at_pages)
@@ -524,7 +494,7 @@ UNIT_TEST(dma_nic_limits_and_ethertypes)
 
 UNIT_TEST(dma_nic_mac_loopback_fallback)
 {
-	struct dma_bounce b = {.get = xf_bounce_get, .arg = &xf};
+	struct dma_bounce b = {.get = own_fake_get, .arg = &xf_own};
 	struct dma_dev_io io;
 	struct dma_engine *e = NULL;
 	unsigned char buf[64];
@@ -561,18 +531,10 @@ UNIT_TEST(dma_nic_link_down_refuses_open)
 	EXPECT(strstr(why, "link not up"));
 }
 
-static int r_map(void *arg, void *uva, size_t len, uint64_t iova)
-{
-	rmap_uva[rmap_n] = uva;
-	rmap_iova[rmap_n] = iova;
-	rmap_len[rmap_n++] = len;
-	return 0;
-}
-
 UNIT_TEST(dma_nic_probe_reach_maps_its_region)
 {
 	const struct iova_range r = {0, (1ull << 39) - 1};
-	struct dma_reach_env env = {r_map, &r, 1, NULL};
+	struct dma_reach_env env = {probe_maps_map, &r, 1, NULL};
 	struct dma_dev_io io;
 	struct dma_engine *e;
 	uint64_t reach = 0;
@@ -581,7 +543,7 @@ UNIT_TEST(dma_nic_probe_reach_maps_its_region)
 
 	xf_reset(0x10c9);
 	xf_io(&io);
-	rmap_n = 0;
+	probe_maps.n = 0;
 	EXPECT_EQ(dma_engine_open(&igb_driver, &io, "nic0", NULL, DMA_WAIT_POLL,
 				  0, &e, why, sizeof(why)),
 		  0);
@@ -590,12 +552,12 @@ UNIT_TEST(dma_nic_probe_reach_maps_its_region)
 					 sizeof(why)),
 		  0);
 	EXPECT(landed);
-	EXPECT_EQ(rmap_n, 4);
-	EXPECT_EQ(rmap_len[3], X_OWN_LEN);
+	EXPECT_EQ(probe_maps.n, 4);
+	EXPECT_EQ(probe_maps.len[3], X_OWN_LEN);
 	EXPECT_EQ(reach, 1ull << 39);
 	dma_engine_close(e);
 	EXPECT_EQ(xf.rctl & 2, 0); /* stopped before its region goes */
-	rmap_n = 0;
+	probe_maps.n = 0;
 }
 
 /* Engine controls. A NIC that completes every descriptor but moves no
@@ -604,53 +566,49 @@ UNIT_TEST(dma_nic_probe_reach_maps_its_region)
  * check could take for isolation. A NIC that ignores the IOMMU lands the
  * "unmapped" write and the read sees memory: a check expecting "blocked"
  * fails. */
+static void dma_nic_control_never_moves_on(struct dma_engine *e, unsigned m)
+{
+	unsigned char buf[128], pre[128];
+	char ev[256];
+	int ret;
+
+	xf.never_moves = true;
+	memset(xf.mem, 0xa5, sizeof(xf.mem));
+	memcpy(pre, xf.mem, sizeof(pre));
+	fill(buf, sizeof(buf), 7);
+	ret = WRITE_ALL(e, X_MEM_IOVA, buf, ev);
+	EXPECT_EQ(ret, -EIO);
+	EXPECT(strstr(ev, "control frame"));
+	EXPECT(!strcmp(verdict(ret, xf.mem, buf, pre, sizeof(buf)), "error"));
+	EXPECT_EQ(READ_ALL(e, X_MEM_IOVA, buf, ev), -EIO);
+}
+
 UNIT_TEST(dma_nic_control_never_moves)
 {
-	for (unsigned m = 0; m < 2; m++) {
-		struct dma_engine *e = xf_open(models[m]);
-		unsigned char buf[128], pre[128];
-		char ev[256];
-		int ret;
+	each_model(dma_nic_control_never_moves_on);
+}
 
-		if (!e)
-			continue;
-		xf.never_moves = true;
-		memset(xf.mem, 0xa5, sizeof(xf.mem));
-		memcpy(pre, xf.mem, sizeof(pre));
-		fill(buf, sizeof(buf), 7);
-		ret = WRITE_ALL(e, X_MEM_IOVA, buf, ev);
-		EXPECT_EQ(ret, -EIO);
-		EXPECT(strstr(ev, "control frame"));
-		EXPECT(!strcmp(verdict(ret, xf.mem, buf, pre, sizeof(buf)),
-			       "error"));
-		EXPECT_EQ(READ_ALL(e, X_MEM_IOVA, buf, ev), -EIO);
-		dma_engine_close(e);
-	}
+static void dma_nic_control_lands_all_on(struct dma_engine *e, unsigned m)
+{
+	unsigned char buf[128], pre[128];
+	char ev[256];
+	int ret;
+
+	xf.lands_all = true;
+	xf.mem_mapped = false; /* "unmapped", but ignored */
+	memset(xf.mem, 0xa5, sizeof(xf.mem));
+	memcpy(pre, xf.mem, sizeof(pre));
+	fill(buf, sizeof(buf), 8);
+	ret = WRITE_ALL(e, X_MEM_IOVA, buf, ev);
+	EXPECT_EQ(ret, 0);
+	EXPECT(!strcmp(verdict(ret, xf.mem, buf, pre, sizeof(buf)), "landed"));
+	fill(xf.mem, sizeof(xf.mem), 6);
+	memset(buf, 0xee, sizeof(buf));
+	EXPECT_EQ(READ_ALL(e, X_MEM_IOVA + 0x80, buf, ev), 0);
+	EXPECT(!memcmp(buf, xf.mem + 0x80, sizeof(buf)));
 }
 
 UNIT_TEST(dma_nic_control_lands_all)
 {
-	for (unsigned m = 0; m < 2; m++) {
-		struct dma_engine *e = xf_open(models[m]);
-		unsigned char buf[128], pre[128];
-		char ev[256];
-		int ret;
-
-		if (!e)
-			continue;
-		xf.lands_all = true;
-		xf.mem_mapped = false; /* "unmapped", but ignored */
-		memset(xf.mem, 0xa5, sizeof(xf.mem));
-		memcpy(pre, xf.mem, sizeof(pre));
-		fill(buf, sizeof(buf), 8);
-		ret = WRITE_ALL(e, X_MEM_IOVA, buf, ev);
-		EXPECT_EQ(ret, 0);
-		EXPECT(!strcmp(verdict(ret, xf.mem, buf, pre, sizeof(buf)),
-			       "landed"));
-		fill(xf.mem, sizeof(xf.mem), 6);
-		memset(buf, 0xee, sizeof(buf));
-		EXPECT_EQ(READ_ALL(e, X_MEM_IOVA + 0x80, buf, ev), 0);
-		EXPECT(!memcmp(buf, xf.mem + 0x80, sizeof(buf)));
-		dma_engine_close(e);
-	}
+	each_model(dma_nic_control_lands_all_on);
 }

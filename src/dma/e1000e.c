@@ -32,11 +32,14 @@
  *   pci_dma_write and completes the receive descriptor with the frame's
  *   length; memory is untouched. Reported as a completed write (0): memory
  *   contents decide, as for every engine.
- * - a refused transmit read (read under test): the buffer does not map,
- *   the frame is dropped, the transmit descriptor still completes; no
- *   frame arrives. Reported as a completed read (0) whose bytes are the
+ * - a refused transmit read (read under test): when the buffer does not
+ *   map the frame is dropped, the transmit descriptor still completes and
+ *   no frame arrives: reported as a completed read (0) whose bytes are the
  *   caller's pre-fill ("frame dropped"), once the control frame shows the
- *   loopback works; without that, -EIO.
+ *   loopback works; without that, -EIO. Measured on intel-e1000e (QEMU
+ *   7.2, intel-iommu): the refused read's frame arrives, holding none of
+ *   memory's bytes (QEMU maps the fault to unassigned memory), and is
+ *   reported as what the device saw.
  * A transmit buffer is split at 4 KiB boundaries, one descriptor per
  * piece: QEMU maps each descriptor's buffer in one piece and drops frames
  * whose buffer is not contiguous behind the IOMMU.

@@ -33,6 +33,7 @@ struct xfake {
 	uint32_t rdlen, tdlen, rdh, rdt, tdh, tdt;
 	unsigned tail_writes, frames, dropped, starts, max_ndesc;
 	bool mdic_broken;
+	bool autoneg_links; /* link up only after an autoneg restart (igb) */
 	bool own_mapped, mem_mapped, bounce_ok;
 	bool never_moves, lands_all;
 	unsigned char own[X_OWN_LEN] __attribute__((aligned(4096)));
@@ -233,8 +234,11 @@ static int xb_write(void *arg, unsigned bar, uint64_t off, const void *buf,
 			xf.mdic = v | 1u << 30 | 1u << 28;
 			return 0;
 		}
-		if (((v >> 16) & 31) == 0 && (v & (1u << 26)))
+		if (((v >> 16) & 31) == 0 && (v & (1u << 26))) {
 			xf.bmcr = v & 0xffff;
+			if (xf.bmcr & 0x0200 && xf.autoneg_links) /* restart */
+				xf.status |= 2;
+		}
 		xf.mdic = v | 1u << 28;
 		return 0;
 	}
@@ -513,6 +517,27 @@ UNIT_TEST(dma_nic_mac_loopback_fallback)
 	EXPECT_EQ(xf.rctl & 0xc0, 0x40);
 	EXPECT(strstr(ev, "MAC loopback"));
 	EXPECT(!memcmp(xf.mem, buf, sizeof(buf)));
+	dma_engine_close(e);
+}
+
+/* QEMU's igb after a reset: no link until an autonegotiation restart;
+ * then loopback. */
+UNIT_TEST(dma_nic_link_after_autoneg)
+{
+	struct dma_dev_io io;
+	struct dma_engine *e = NULL;
+	char why[160];
+
+	xf_reset(0x10c9);
+	xf.status = 0;
+	xf.autoneg_links = true;
+	xf_io(&io);
+	EXPECT_EQ(dma_engine_open(&igb_driver, &io, "nic0", NULL, DMA_WAIT_POLL,
+				  0, &e, why, sizeof(why)),
+		  0);
+	if (!e)
+		return;
+	EXPECT_EQ(xf.bmcr, 0x4140); /* loopback after the autoneg */
 	dma_engine_close(e);
 }
 

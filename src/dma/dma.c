@@ -196,6 +196,23 @@ out:
 	return ret;
 }
 
+int dma_engine_own(struct dma_engine *e, void **uva, uint64_t *iova,
+		   const char *what, const char *nothing, char *ev,
+		   size_t evlen)
+{
+	char why[96] = "";
+	int ret = -ENOLINK;
+
+	if (e->bounce.get)
+		ret = e->bounce.get(e->bounce.arg, e->drv->own_len, uva, iova,
+				    why, sizeof(why));
+	if (!ret)
+		return 0;
+	snprintf(ev, evlen, "%s: %s not reachable (%s): %s", e->name, what,
+		 why[0] ? why : "no region of its own", nothing);
+	return -ENOLINK;
+}
+
 /* The one place a transfer is held to the engine's declared limits. */
 static int check_limits(const struct dma_engine *e, uint64_t iova,
 			size_t len, const char *what, char *ev, size_t evlen)

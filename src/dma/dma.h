@@ -210,6 +210,16 @@ int dma_engine_probe_reach(struct dma_engine *e,
 			   const struct dma_reach_env *env, uint64_t *reach,
 			   bool *landed, char *why, size_t why_len);
 
+/*
+ * For a driver with own_len: its region in the device's current
+ * translation (bounce.get of own_len bytes), 0 with *uva and *iova; else
+ * -ENOLINK and "NAME: WHAT not reachable (why): NOTHING" in ev. A driver
+ * whose queues live there hands nothing to the device without it.
+ */
+int dma_engine_own(struct dma_engine *e, void **uva, uint64_t *iova,
+		   const char *what, const char *nothing, char *ev,
+		   size_t evlen);
+
 int dma_engine_write(struct dma_engine *e, uint64_t iova, void *buf,
 		     size_t len, char *ev, size_t evlen);
 int dma_engine_read(struct dma_engine *e, uint64_t iova, void *buf,
@@ -229,5 +239,7 @@ int dma_enable_bus_master(const struct dma_dev_io *io);
 extern const struct dma_engine_driver edu_driver;	/* src/dma/edu.c */
 extern const struct dma_engine_driver edu_pasid_driver; /* edu_pasid.c */
 extern const struct dma_engine_driver nvme_driver;	/* nvme.c */
+extern const struct dma_engine_driver e1000e_driver;	/* e1000e.c */
+extern const struct dma_engine_driver igb_driver;	/* e1000e.c */
 
 #endif

@@ -14,6 +14,8 @@ static const struct dma_engine_driver *const drivers[] = {
 	&edu_driver,
 	&edu_pasid_driver,
 	&nvme_driver,
+	&e1000e_driver,
+	&igb_driver,
 };
 
 const struct dma_engine_driver *const *dma_engine_drivers(unsigned *n)

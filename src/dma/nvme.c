@@ -242,21 +242,14 @@ static int enable(struct dma_engine *e, unsigned char *own, uint64_t iova)
 static int queues(struct dma_engine *e, char *ev, size_t evlen)
 {
 	struct nvme *n = e->priv;
-	char why[96] = "";
 	uint64_t iova;
 	void *uva;
 	int ret;
 
-	ret = e->bounce.get ? e->bounce.get(e->bounce.arg, OWN_LEN, &uva, &iova,
-					    why, sizeof(why))
-			    : -ENOLINK;
-	if (ret) {
-		snprintf(ev, evlen,
-			 "%s: admin queues not reachable (%s): no command "
-			 "issued",
-			 e->name, why[0] ? why : "no region of its own");
-		return -ENOLINK;
-	}
+	ret = dma_engine_own(e, &uva, &iova, "admin queues",
+			     "no command issued", ev, evlen);
+	if (ret)
+		return ret;
 	if (n->queues_iova == iova && n->own == uva)
 		return 0;
 	ret = enable(e, uva, iova);

@@ -3,8 +3,9 @@
  * Bare-metal safety (kernel_safety.h): the kernel target takes only the
  * devices the user named, refuses one another driver holds unless told
  * it may rebind, refuses even then an NVMe controller whose storage is in
- * use, wants every other member of the IOMMU group on vfio-pci or
- * unbound, and gives back at the end what it unbound.
+ * use and a NIC whose network interface is in use, wants every other
+ * member of the IOMMU group on vfio-pci or unbound, and gives back at the
+ * end what it unbound.
  *
  * All of it is sysfs and procfs reads under a root prefix, so the unit
  * tests run it against a fake tree and touch no device.
@@ -262,6 +263,121 @@ static int nvme_in_use(const char *root, const char *bdf, char *why,
 	return ret;
 }
 
+/* Whether a line of a /proc/net table names ifname in field col (0-based,
+ * blank separated); col -1: the last field. */
+static bool names_iface(const char *line, int col, const char *ifname)
+{
+	char f[64] = "", *save = NULL, copy[512];
+	int i = 0;
+
+	snprintf(copy, sizeof(copy), "%s", line);
+	for (char *t = strtok_r(copy, " \t\n", &save); t;
+	     t = strtok_r(NULL, " \t\n", &save), i++) {
+		if (col < 0 || i == col)
+			snprintf(f, sizeof(f), "%s", t);
+		if (i == col)
+			break;
+	}
+	return !strcmp(f, ifname);
+}
+
+/* The first line of root/file (after skip header lines) naming ifname in
+ * field col, copied to hit; false when none. */
+static bool proc_net_names(const char *root, const char *file, int skip,
+			   int col, const char *ifname, char *hit,
+			   size_t hit_len)
+{
+	char path[PATH_MAX], line[512];
+	bool found = false;
+	FILE *f;
+
+	say(path, sizeof(path), "%s/proc/net/%s", root, file);
+	f = fopen(path, "re");
+	while (f && !found && fgets(line, sizeof(line), f)) {
+		if (skip > 0) {
+			skip--;
+			continue;
+		}
+		found = names_iface(line, col, ifname);
+		if (found) {
+			line[strcspn(line, "\n")] = '\0';
+			say(hit, hit_len, "%s", line);
+		}
+	}
+	if (f)
+		fclose(f);
+	return found;
+}
+
+/*
+ * One network interface of a NIC in use: enslaved to a bond, bridge or
+ * team (a master link), or up (IFF_UP, or operstate "up") with an IPv6
+ * address (/proc/net/if_inet6, link-local included), an IPv4 route
+ * (/proc/net/route: every IPv4 address with a prefix brings one) or an
+ * IPv6 route (/proc/net/ipv6_route). Files only, no netlink: an IPv4 /32
+ * address with no route and IPv6 off is not seen, the interface being up
+ * without it. -EBUSY + why.
+ */
+static int iface_in_use(const char *root, const char *dir, const char *ifname,
+			char *why, size_t why_len)
+{
+	char path[PATH_MAX], buf[64] = "", hit[512];
+	unsigned long flags;
+	bool up;
+
+	say(path, sizeof(path), "%s/%s/master", dir, ifname);
+	link_name(path, buf, sizeof(buf));
+	if (buf[0]) {
+		say(why, why_len, "%s is enslaved to %s", ifname, buf);
+		return -EBUSY;
+	}
+	say(path, sizeof(path), "%s/%s/flags", dir, ifname);
+	read_line(path, buf, sizeof(buf));
+	flags = strtoul(buf, NULL, 16);
+	say(path, sizeof(path), "%s/%s/operstate", dir, ifname);
+	buf[0] = '\0';
+	read_line(path, buf, sizeof(buf));
+	up = (flags & 0x1) || !strcmp(buf, "up");
+	if (!up)
+		return 0;
+	if (proc_net_names(root, "if_inet6", 0, -1, ifname, hit, sizeof(hit))) {
+		say(why, why_len, "%s is up with an IPv6 address (%.40s)",
+		    ifname, hit);
+		return -EBUSY;
+	}
+	if (proc_net_names(root, "route", 1, 0, ifname, hit, sizeof(hit))) {
+		say(why, why_len, "%s is up with an IPv4 route (%.60s)", ifname,
+		    hit);
+		return -EBUSY;
+	}
+	if (proc_net_names(root, "ipv6_route", 0, -1, ifname, hit,
+			   sizeof(hit))) {
+		say(why, why_len, "%s is up with an IPv6 route", ifname);
+		return -EBUSY;
+	}
+	return 0;
+}
+
+/* Any network interface of the device at bdf in use: -EBUSY + why. */
+static int nic_in_use(const char *root, const char *bdf, char *why,
+		      size_t why_len)
+{
+	char path[PATH_MAX];
+	struct dirent *de;
+	int ret = 0;
+	DIR *d;
+
+	say(path, sizeof(path), "%s" PCI_DEVS "/%s/net", root, bdf);
+	d = opendir(path);
+	while (d && !ret && (de = readdir(d)))
+		if (de->d_name[0] != '.')
+			ret = iface_in_use(root, path, de->d_name, why,
+					   why_len);
+	if (d)
+		closedir(d);
+	return ret;
+}
+
 static bool is_nvme(const char *root, const char *bdf)
 {
 	char path[PATH_MAX], cls[32] = "";
@@ -298,6 +414,13 @@ int kt_claim_device(const char *root, const char *bdf,
 	if (drv[0] && is_nvme(root, bdf) &&
 	    nvme_in_use(root, bdf, use, sizeof(use))) {
 		say(why, why_len, "error: %s: NVMe in use, not taking it: %s",
+		    bdf, use);
+		return -EBUSY;
+	}
+	if (drv[0] && nic_in_use(root, bdf, use, sizeof(use))) {
+		say(why, why_len,
+		    "error: %s: network interface in use, not taking it: %s "
+		    "(take it down and remove its addresses first)",
 		    bdf, use);
 		return -EBUSY;
 	}

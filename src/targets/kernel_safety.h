@@ -23,7 +23,9 @@ struct kt_rebound {
  * bound elsewhere, or unbound, unless allow_rebind; even then an NVMe
  * controller with a namespace or partition that is mounted (/ and /boot
  * included), used as swap, or held by another block device (dm, md,
- * LVM). 0 with *took set when we unbound it (*r says from what), -errno
+ * LVM), and a NIC with a network interface enslaved to a bond or bridge,
+ * or up with an IPv6 address or an IPv4 or IPv6 route (/proc/net files).
+ * 0 with *took set when we unbound it (*r says from what), -errno
  * otherwise.
  */
 int kt_claim_device(const char *root, const char *bdf,

@@ -176,12 +176,12 @@ UNIT_TEST(dma_edu_probe_other_device)
 	fk.hw.run = run_dma;
 	edu_fake_io(&fk.hw, &io);
 	fk.hw.ids[0] = 0x8086;
-	fk.hw.ids[1] = 0x10d3;
+	fk.hw.ids[1] = 0x100e;
 	EXPECT_EQ(dma_engine_probe(&io, "nic", NULL, DMA_WAIT_POLL, &e, why,
 				   sizeof(why)),
 		  -ENODEV);
 	EXPECT(e == NULL);
-	EXPECT(strstr(why, "8086:10d3"));
+	EXPECT(strstr(why, "8086:100e"));
 }
 
 UNIT_TEST(dma_edu_write_lands)

@@ -13,6 +13,7 @@
 
 #include "../../src/dma/dma.h"
 #include "engine_calls.h"
+#include "own_fake.h"
 #include "unit.h"
 
 #define N_OWN_IOVA 0x800000ull
@@ -21,9 +22,7 @@
 #define N_MEM_LEN (2 * 4096)
 
 struct nfake {
-	uint16_t ids[2];
-	uint32_t rev_class;
-	uint16_t pci_cmd;
+	struct cfg_fake cfg;
 	uint32_t cc, csts, aqa, intms;
 	uint64_t asq, acq;
 	uint16_t sq_head, cq_tail;
@@ -44,29 +43,19 @@ struct nfake {
 
 static struct nfake nf;
 
-/* The reach probe's mappings (r_map), translated too while set. */
-static unsigned char *rmap_uva[8];
-static uint64_t rmap_iova[8];
-static size_t rmap_len[8];
-static unsigned rmap_n;
-
 static const unsigned char fw_log_head[16] = {
 	1, 0, 0, 0, 0, 0, 0, 0, '1', '.', '0', ' ', ' ', ' ', ' ', ' '};
 
 static unsigned char lands_all_sink[N_MEM_LEN];
 
+static const struct toy_window nf_win[] = {
+	{nf.own, N_OWN_IOVA, N_OWN_LEN, &nf.own_mapped},
+	{nf.mem, N_MEM_IOVA, N_MEM_LEN, &nf.mem_mapped},
+};
+
 static unsigned char *xl(uint64_t iova)
 {
-	for (unsigned i = 0; i < rmap_n; i++)
-		if (iova >= rmap_iova[i] && iova < rmap_iova[i] + rmap_len[i])
-			return rmap_uva[i] + (iova - rmap_iova[i]);
-	if (nf.own_mapped && iova >= N_OWN_IOVA &&
-	    iova < N_OWN_IOVA + N_OWN_LEN)
-		return nf.own + (iova - N_OWN_IOVA);
-	if (nf.mem_mapped && iova >= N_MEM_IOVA &&
-	    iova < N_MEM_IOVA + N_MEM_LEN)
-		return nf.mem + (iova - N_MEM_IOVA);
-	return NULL;
+	return toy_xl(nf_win, 2, iova);
 }
 
 /* Byte by byte through the PRPs: false when any byte is refused (a
@@ -235,54 +224,27 @@ static int nb_write(void *arg, unsigned bar, uint64_t off, const void *buf,
 	return 0;
 }
 
-static int nc_read(void *arg, uint64_t off, void *buf, size_t len)
-{
-	if (off == 0)
-		memcpy(buf, nf.ids, len);
-	else if (off == 4)
-		memcpy(buf, &nf.pci_cmd, len);
-	else if (off == 8)
-		memcpy(buf, &nf.rev_class, len);
-	return 0;
-}
-
-static int nc_write(void *arg, uint64_t off, const void *buf, size_t len)
-{
-	if (off == 4)
-		memcpy(&nf.pci_cmd, buf, len);
-	return 0;
-}
-
-static int nf_bounce_get(void *arg, size_t len, void **uva, uint64_t *iova,
-			 char *why, size_t why_len)
-{
-	if (!nf.bounce_ok || len > N_OWN_LEN) {
-		snprintf(why, why_len, "device not attached");
-		return -ENOLINK;
-	}
-	*uva = nf.own;
-	*iova = N_OWN_IOVA;
-	return 0;
-}
+static struct own_fake nf_own = {nf.own, N_OWN_IOVA, N_OWN_LEN, &nf.bounce_ok};
 
 static void nf_io(struct dma_dev_io *io)
 {
-	*io = (struct dma_dev_io){nb_read, nb_write, nc_read, nc_write,
-				  NULL,	   NULL,     &nf};
+	*io = (struct dma_dev_io){nb_read,	  nb_write, cfg_fake_read,
+				  cfg_fake_write, NULL,	    NULL,
+				  &nf.cfg};
 }
 
 static void nf_reset(uint16_t vendor, uint16_t device)
 {
 	memset(&nf, 0, sizeof(nf));
-	nf.ids[0] = vendor;
-	nf.ids[1] = device;
-	nf.rev_class = 0x01080200;
+	nf.cfg.ids[0] = vendor;
+	nf.cfg.ids[1] = device;
+	nf.cfg.rev_class = 0x01080200;
 	nf.own_mapped = nf.mem_mapped = nf.bounce_ok = true;
 }
 
 static struct dma_engine *nf_open(uint16_t vendor, uint16_t device)
 {
-	struct dma_bounce b = {.get = nf_bounce_get, .arg = &nf};
+	struct dma_bounce b = {.get = own_fake_get, .arg = &nf_own};
 	struct dma_dev_io io;
 	struct dma_engine *e = NULL;
 	char why[160];
@@ -312,14 +274,14 @@ UNIT_TEST(dma_nvme_matches_by_id_and_class)
 	char why[160];
 
 	EXPECT(e && !strcmp(e->drv->name, "nvme"));
-	EXPECT(nf.pci_cmd & 0x4); /* bus master */
+	EXPECT(nf.cfg.cmd & 0x4); /* bus master */
 	EXPECT_EQ(nf.enables, 0); /* nothing until the first command */
 	dma_engine_close(e);
 	nf_reset(0x144d, 0xa808); /* another vendor's controller */
 	nf_io(&io);
 	EXPECT_EQ(dma_engine_match(&io, "x", NULL, &drv, why, sizeof(why)), 0);
 	EXPECT(drv == &nvme_driver);
-	nf.rev_class = 0x01060100; /* SATA AHCI: not ours */
+	nf.cfg.rev_class = 0x01060100; /* SATA AHCI: not ours */
 	EXPECT_EQ(dma_engine_match(&io, "x", NULL, &drv, why, sizeof(why)),
 		  -ENODEV);
 }
@@ -473,20 +435,12 @@ UNIT_TEST(dma_nvme_limits)
 
 /* The reach probe with the engine's own region mapped by the probe. */
 
-static int r_map(void *arg, void *uva, size_t len, uint64_t iova)
-{
-	rmap_uva[rmap_n] = uva;
-	rmap_iova[rmap_n] = iova;
-	rmap_len[rmap_n++] = len;
-	return 0;
-}
-
 /* The probe maps its pages and the engine's region into a fresh
  * translation (the fake translates them); the write to the top page lands. */
 UNIT_TEST(dma_nvme_probe_reach_maps_its_region)
 {
 	const struct iova_range r = {0, (1ull << 39) - 1};
-	struct dma_reach_env env = {r_map, &r, 1, NULL};
+	struct dma_reach_env env = {probe_maps_map, &r, 1, NULL};
 	struct dma_dev_io io;
 	struct dma_engine *e;
 	uint64_t reach = 0;
@@ -495,7 +449,7 @@ UNIT_TEST(dma_nvme_probe_reach_maps_its_region)
 
 	nf_reset(0x1b36, 0x0010);
 	nf_io(&io);
-	rmap_n = 0;
+	probe_maps.n = 0;
 	EXPECT_EQ(dma_engine_open(&nvme_driver, &io, "nvme0", NULL,
 				  DMA_WAIT_POLL, 0, &e, why, sizeof(why)),
 		  0);
@@ -504,14 +458,14 @@ UNIT_TEST(dma_nvme_probe_reach_maps_its_region)
 					 sizeof(why)),
 		  0);
 	EXPECT(landed);
-	EXPECT_EQ(rmap_n, 4);
-	EXPECT_EQ(rmap_len[3], N_OWN_LEN);
-	EXPECT(rmap_iova[3] < (1ull << 32));
+	EXPECT_EQ(probe_maps.n, 4);
+	EXPECT_EQ(probe_maps.len[3], N_OWN_LEN);
+	EXPECT(probe_maps.iova[3] < (1ull << 32));
 	EXPECT_EQ(reach, 1ull << 39);
 	EXPECT_EQ(nf.enables, 1);
 	dma_engine_close(e);
 	EXPECT_EQ(nf.cc & 1, 0); /* stopped before its region goes */
-	rmap_n = 0;
+	probe_maps.n = 0;
 }
 
 /* Engine controls: a controller that completes every command but moves

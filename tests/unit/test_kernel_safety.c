@@ -275,3 +275,175 @@ UNIT_TEST(safety_takes_an_idle_nvme_and_gives_it_back)
 	EXPECT(!took);
 	rm_tree();
 }
+
+/* NICs: an 82574L at NIC bound to e1000e with interface eth1, alone in
+ * IOMMU group 9; up (flags) or down, with /proc/net tables that name other
+ * interfaces only. */
+#define NIC "0000:02:00.0"
+#define NIC_PEER "0000:02:00.1"
+
+static void nic_tree(bool up)
+{
+	tree();
+	mkdirs("sys/kernel/iommu_groups/9/devices");
+	mkdirs("sys/bus/pci/devices/%s/net/eth1", NIC);
+	mkdirs("proc/net");
+	put("0x020000\n", "sys/bus/pci/devices/%s/class", NIC);
+	put("", "sys/bus/pci/devices/%s/driver_override", NIC);
+	put("", "sys/bus/pci/devices/%s/reset", NIC);
+	put("", "sys/bus/pci/drivers/e1000e/unbind");
+	lnk("../../../../kernel/iommu_groups/9",
+	    "sys/bus/pci/devices/%s/iommu_group", NIC);
+	lnk("../../../../bus/pci/devices/x",
+	    "sys/kernel/iommu_groups/9/devices/%s", NIC);
+	lnk("../../../../bus/pci/drivers/e1000e",
+	    "sys/bus/pci/devices/%s/driver", NIC);
+	put(up ? "0x1003\n" : "0x1002\n",
+	    "sys/bus/pci/devices/%s/net/eth1/flags", NIC);
+	put(up ? "up\n" : "down\n", "sys/bus/pci/devices/%s/net/eth1/operstate",
+	    NIC);
+	put("fe800000000000000000000000000001 02 40 20 80     eth10\n",
+	    "proc/net/if_inet6");
+	put("Iface\tDestination\tGateway "
+	    "\tFlags\tRefCnt\tUse\tMetric\tMask\t\tMTU\tWindow\tIRTT\n"
+	    "eth10\t0000A8C0\t00000000\t0001\t0\t0\t100\t00FFFFFF\t0\t0\t0\n",
+	    "proc/net/route");
+	put("fe800000000000000000000000000000 40 "
+	    "00000000000000000000000000000000 00 "
+	    "00000000000000000000000000000000 00000100 00000001 00000000 "
+	    "00000001     eth10\n",
+	    "proc/net/ipv6_route");
+}
+
+static int claim_nic(const char *const *named, unsigned n, char *why,
+		     size_t len, bool *took)
+{
+	struct kt_rebound r;
+
+	why[0] = '\0';
+	return kt_claim_device(root, NIC, named, n, true, &r, took, why, len);
+}
+
+/* Refused before anything was written to the device. */
+static void untouched(void)
+{
+	char buf[64];
+
+	get(buf, sizeof(buf), "sys/bus/pci/devices/%s/driver_override", NIC);
+	EXPECT_EQ(buf[0], 0);
+	get(buf, sizeof(buf), "sys/bus/pci/drivers/e1000e/unbind");
+	EXPECT_EQ(buf[0], 0);
+}
+
+UNIT_TEST(safety_refuses_nic_in_use)
+{
+	static const char *const named[] = {NIC};
+	static const struct {
+		const char *file, *text, *want;
+	} u[] = {
+		{"proc/net/if_inet6",
+		 "fe800000000000000000000000000001 02 40 20 80     eth1\n",
+		 "eth1 is up with an IPv6 address"},
+		{"proc/net/route",
+		 "Iface\tDestination\tGateway "
+		 "\tFlags\tRefCnt\tUse\tMetric\tMask\t\tMTU\tWindow\tIRTT\n"
+		 "eth1\t0000A8C0\t00000000\t0001\t0\t0\t100\t00FFFFFF\t0\t0\t0"
+		 "\n",
+		 "eth1 is up with an IPv4 route"},
+		{"proc/net/ipv6_route",
+		 "20010db8000000000000000000000000 40 "
+		 "00000000000000000000000000000000 00 "
+		 "00000000000000000000000000000000 00000100 00000001 00000000 "
+		 "00000001     eth1\n",
+		 "eth1 is up with an IPv6 route"},
+	};
+	char why[320];
+	bool took;
+
+	for (unsigned i = 0; i < sizeof(u) / sizeof(u[0]); i++) {
+		nic_tree(true);
+		put(u[i].text, "%s", u[i].file);
+		EXPECT_EQ(claim_nic(named, 1, why, sizeof(why), &took), -EBUSY);
+		if (!strstr(why, u[i].want) ||
+		    !strstr(why, "network interface in use"))
+			unit_fail(__FILE__, __LINE__, "case %u: %s", i, why);
+		EXPECT(!took);
+		untouched();
+	}
+	/* A bond or bridge port, even down. */
+	nic_tree(false);
+	mkdirs("sys/class/net/bond0");
+	lnk("../../../../../../class/net/bond0",
+	    "sys/bus/pci/devices/%s/net/eth1/master", NIC);
+	EXPECT_EQ(claim_nic(named, 1, why, sizeof(why), &took), -EBUSY);
+	EXPECT(strstr(why, "eth1 is enslaved to bond0"));
+	untouched();
+	/* Without --allow-rebind the driver alone refuses it. */
+	nic_tree(false);
+	{
+		struct kt_rebound r;
+
+		EXPECT_EQ(kt_claim_device(root, NIC, named, 1, false, &r, &took,
+					  why, sizeof(why)),
+			  -EBUSY);
+		EXPECT(strstr(why, "bound to e1000e"));
+	}
+	rm_tree();
+}
+
+UNIT_TEST(safety_takes_an_idle_nic)
+{
+	static const char *const named[] = {NIC};
+	char why[320], buf[64];
+	bool took;
+
+	/* Down with its addresses gone, or up with nothing configured: the
+	 * tables name other interfaces only (eth10 is not eth1). Taken: in
+	 * this fake no driver binds it, which it reports. */
+	for (int up = 0; up < 2; up++) {
+		nic_tree(up);
+		EXPECT_EQ(claim_nic(named, 1, why, sizeof(why), &took),
+			  -ENODEV);
+		EXPECT(took);
+		get(buf, sizeof(buf), "sys/bus/pci/drivers/e1000e/unbind");
+		EXPECT(!strcmp(buf, NIC));
+	}
+	/* A down interface whose stale table lines name it: not in use. */
+	nic_tree(false);
+	put("fe800000000000000000000000000001 02 40 20 80     eth1\n",
+	    "proc/net/if_inet6");
+	EXPECT_EQ(claim_nic(named, 1, why, sizeof(why), &took), -ENODEV);
+	EXPECT(took);
+	rm_tree();
+}
+
+UNIT_TEST(safety_nic_group_members)
+{
+	static const char *const one[] = {NIC};
+	static const char *const both[] = {NIC, NIC_PEER};
+	char why[320];
+	bool took;
+
+	/* A second function in the group, on igb: refused unless the user
+	 * named it too (then it is claimed in its own turn). */
+	nic_tree(false);
+	mkdirs("sys/bus/pci/devices/%s", NIC_PEER);
+	mkdirs("sys/bus/pci/drivers/igb");
+	lnk("../../../../bus/pci/drivers/igb", "sys/bus/pci/devices/%s/driver",
+	    NIC_PEER);
+	lnk("../../../../bus/pci/devices/x",
+	    "sys/kernel/iommu_groups/9/devices/%s", NIC_PEER);
+	EXPECT_EQ(claim_nic(one, 1, why, sizeof(why), &took), -EBUSY);
+	EXPECT(strstr(why, NIC_PEER) && strstr(why, "igb"));
+	untouched();
+	EXPECT_EQ(claim_nic(both, 2, why, sizeof(why), &took), -ENODEV);
+	EXPECT(took);
+	/* Unbound: fine without naming it. */
+	nic_tree(false);
+	mkdirs("sys/bus/pci/devices/%s", NIC_PEER);
+	lnk("../../../../bus/pci/devices/x",
+	    "sys/kernel/iommu_groups/9/devices/%s", NIC_PEER);
+	EXPECT_EQ(claim_nic(one, 1, why, sizeof(why), &took), -ENODEV);
+	EXPECT(took);
+	rm_tree();
+}

@@ -280,6 +280,8 @@ static void nf_reset(uint16_t vendor, uint16_t device)
 	nf.own_mapped = nf.mem_mapped = nf.bounce_ok = true;
 }
 
+/* The fake as vendor:device, probed; host memory then pre-filled with 0xa5,
+ * so a landed write shows. */
 static struct dma_engine *nf_open(uint16_t vendor, uint16_t device)
 {
 	struct dma_bounce b = {.get = nf_bounce_get, .arg = &nf};
@@ -292,7 +294,15 @@ static struct dma_engine *nf_open(uint16_t vendor, uint16_t device)
 	EXPECT_EQ(dma_engine_probe(&io, "nvme0", &b, DMA_WAIT_AUTO, &e, why,
 				   sizeof(why)),
 		  0);
+	memset(nf.mem, 0xa5, sizeof(nf.mem));
 	return e;
+}
+
+/* QEMU's NVMe controller (1b36:0010), the one that keeps Host Behavior
+ * Support verbatim. */
+static struct dma_engine *nf_open_qemu(void)
+{
+	return nf_open(0x1b36, 0x0010);
 }
 
 static bool only_allowed_opcodes(void)
@@ -306,7 +316,7 @@ static bool only_allowed_opcodes(void)
 
 UNIT_TEST(dma_nvme_matches_by_id_and_class)
 {
-	struct dma_engine *e = nf_open(0x1b36, 0x0010);
+	struct dma_engine *e = nf_open_qemu();
 	const struct dma_engine_driver *drv;
 	struct dma_dev_io io;
 	char why[160];
@@ -326,11 +336,10 @@ UNIT_TEST(dma_nvme_matches_by_id_and_class)
 
 UNIT_TEST(dma_nvme_write_lands_and_reports)
 {
-	struct dma_engine *e = nf_open(0x1b36, 0x0010);
+	struct dma_engine *e = nf_open_qemu();
 	unsigned char buf[256];
 	char ev[256];
 
-	memset(nf.mem, 0xa5, sizeof(nf.mem));
 	memset(buf, 0xcc, sizeof(buf));
 	EXPECT_EQ(WRITE_ALL(e, N_MEM_IOVA + 0x100, buf, ev), 0);
 	EXPECT(!memcmp(buf, fw_log_head, sizeof(fw_log_head)));
@@ -360,11 +369,10 @@ UNIT_TEST(dma_nvme_write_lands_and_reports)
 
 UNIT_TEST(dma_nvme_write_refused_completes_with_error)
 {
-	struct dma_engine *e = nf_open(0x1b36, 0x0010);
+	struct dma_engine *e = nf_open_qemu();
 	unsigned char buf[256];
 	char ev[256];
 
-	memset(nf.mem, 0xa5, sizeof(nf.mem));
 	nf.mem_mapped = false;
 	EXPECT_EQ(WRITE_ALL(e, N_MEM_IOVA, buf, ev), 0);
 	EXPECT(strstr(ev, "refused"));
@@ -376,7 +384,7 @@ UNIT_TEST(dma_nvme_write_refused_completes_with_error)
 
 UNIT_TEST(dma_nvme_no_doorbell_without_queues)
 {
-	struct dma_engine *e = nf_open(0x1b36, 0x0010);
+	struct dma_engine *e = nf_open_qemu();
 	unsigned char buf[256];
 	char ev[256];
 
@@ -390,7 +398,7 @@ UNIT_TEST(dma_nvme_no_doorbell_without_queues)
 
 UNIT_TEST(dma_nvme_fatal_status_resets)
 {
-	struct dma_engine *e = nf_open(0x1b36, 0x0010);
+	struct dma_engine *e = nf_open_qemu();
 	unsigned char buf[256];
 	char ev[256];
 
@@ -409,7 +417,7 @@ UNIT_TEST(dma_nvme_fatal_status_resets)
 
 UNIT_TEST(dma_nvme_read_lands_and_refused)
 {
-	struct dma_engine *e = nf_open(0x1b36, 0x0010);
+	struct dma_engine *e = nf_open_qemu();
 	unsigned char buf[256];
 	char ev[256];
 
@@ -455,7 +463,7 @@ UNIT_TEST(dma_nvme_reads_only_on_qemu)
 
 UNIT_TEST(dma_nvme_limits)
 {
-	struct dma_engine *e = nf_open(0x1b36, 0x0010);
+	struct dma_engine *e = nf_open_qemu();
 	static unsigned char buf[4096];
 	char ev[256];
 
@@ -520,12 +528,11 @@ UNIT_TEST(dma_nvme_probe_reach_maps_its_region)
  * reported as landing where it landed, so a "blocked" check sees it. */
 UNIT_TEST(dma_nvme_control_never_moves)
 {
-	struct dma_engine *e = nf_open(0x1b36, 0x0010);
+	struct dma_engine *e = nf_open_qemu();
 	unsigned char buf[256];
 	char ev[256];
 
 	nf.never_moves = true;
-	memset(nf.mem, 0xa5, sizeof(nf.mem));
 	EXPECT_EQ(WRITE_ALL(e, N_MEM_IOVA, buf, ev), -EIO);
 	EXPECT(strstr(ev, "wrote nothing"));
 	EXPECT_EQ(READ_ALL(e, N_MEM_IOVA, buf, ev), -EIO);
@@ -534,13 +541,12 @@ UNIT_TEST(dma_nvme_control_never_moves)
 
 UNIT_TEST(dma_nvme_control_lands_all)
 {
-	struct dma_engine *e = nf_open(0x1b36, 0x0010);
+	struct dma_engine *e = nf_open_qemu();
 	unsigned char buf[256];
 	char ev[256];
 
 	nf.lands_all = true;
 	nf.mem_mapped = false; /* "unmapped", but the device ignores it */
-	memset(nf.mem, 0xa5, sizeof(nf.mem));
 	EXPECT_EQ(WRITE_ALL(e, N_MEM_IOVA, buf, ev), 0);
 	EXPECT(!memcmp(nf.mem, buf, 256)); /* memory shows it landed */
 	for (unsigned i = 0; i < sizeof(nf.mem); i++)

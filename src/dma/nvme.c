@@ -500,26 +500,31 @@ static int submit_under_test(struct xfer *x, struct sqe *c)
 
 /*
  * After the transfer under test, c (cmd, a command into the engine's own
- * page, len bytes) tells what it moved: 0 with c's status in *st when it
- * wrote that page; otherwise the error, with its evidence (unknown: what
- * is not known then).
+ * page, len bytes) tells what it moved: 0 when it wrote that page and
+ * completed with status 0; otherwise the error (status_err for a status
+ * of its own), with its evidence (unknown: what is not known then).
  */
 static int own_page_after(struct xfer *x, struct sqe *c, size_t len,
 			  const char *cmd, const char *step,
-			  const char *unknown, uint16_t *st)
+			  const char *unknown, int status_err)
 {
-	int ret = run_own(x->e, c, len, st);
+	char what_c_did[48] = "wrote nothing into its own page";
+	uint16_t st;
+	int ret = run_own(x->e, c, len, &st);
 
-	if (ret == -ENOLINK) {
-		snprintf(x->ev, x->evlen,
-			 "%s %s iova=0x%" PRIx64
-			 " len=%zu: status 0x%03x (%s), but %s "
-			 "wrote nothing into its own page: %s",
-			 x->e->name, x->what, x->iova, x->len, x->st,
-			 status_word(x->st), cmd, unknown);
-		return -EIO;
-	}
-	return ret ? failed(x, ret, step) : 0;
+	if (ret && ret != -ENOLINK)
+		return failed(x, ret, step);
+	if (!ret && !st)
+		return 0;
+	if (!ret)
+		snprintf(what_c_did, sizeof(what_c_did),
+			 "into its own page failed (0x%03x)", st);
+	snprintf(x->ev, x->evlen,
+		 "%s %s iova=0x%" PRIx64 " len=%zu: status 0x%03x (%s), but %s "
+		 "%s: %s",
+		 x->e->name, x->what, x->iova, x->len, x->st,
+		 status_word(x->st), cmd, what_c_did, unknown);
+	return ret ? -EIO : status_err;
 }
 
 /*
@@ -531,7 +536,6 @@ static int nvme_write(struct dma_engine *e, uint64_t iova, void *buf,
 {
 	struct xfer x = { e, "write", iova, len, 0, 0, ev, evlen };
 	struct nvme *n = e->priv;
-	uint16_t cst;
 	struct sqe c;
 	int ret;
 
@@ -544,17 +548,9 @@ static int nvme_write(struct dma_engine *e, uint64_t iova, void *buf,
 		return ret;
 	write_cmd(&c, n->queues_iova + OWN_DATA, len);
 	ret = own_page_after(&x, &c, len, "the same command", "report",
-			     "bytes unknown", &cst);
+			     "bytes unknown", -EIO);
 	if (ret)
 		return ret;
-	if (cst) {
-		snprintf(ev, evlen,
-			 "%s write iova=0x%" PRIx64
-			 " len=%zu: status 0x%03x (%s), but the same command "
-			 "into its own page failed (0x%03x): bytes unknown",
-			 e->name, iova, len, x.st, status_word(x.st), cst);
-		return -EIO;
-	}
 	memcpy(buf, n->own + OWN_DATA, len);
 	snprintf(ev, evlen,
 		 "%s write iova=0x%" PRIx64
@@ -583,7 +579,7 @@ static int nvme_read(struct dma_engine *e, uint64_t iova, void *buf, size_t len,
 {
 	struct xfer x = { e, "read", iova, len, 0, 0, ev, evlen };
 	struct nvme *n = e->priv;
-	uint16_t pst = 0, gst = 0;
+	uint16_t pst = 0;
 	unsigned char *d;
 	struct sqe c;
 	int ret;
@@ -612,16 +608,9 @@ static int nvme_read(struct dma_engine *e, uint64_t iova, void *buf, size_t len,
 		return ret;
 	hbs_cmd(&c, OPC_GET_FEATURES, n->queues_iova + OWN_DATA, HBS_LEN, 0);
 	ret = own_page_after(&x, &c, HBS_LEN, "Get Features", "read-back",
-			     "what it read is unknown", &gst);
+			     "what it read is unknown", -ENOLINK);
 	if (ret)
 		return ret;
-	if (gst) {
-		snprintf(ev, evlen,
-			 "%s read iova=0x%" PRIx64
-			 " len=%zu: read-back failed (0x%03x)",
-			 e->name, iova, len, gst);
-		return -ENOLINK;
-	}
 	memcpy(buf, d, len);
 	snprintf(ev, evlen,
 		 "%s read iova=0x%" PRIx64

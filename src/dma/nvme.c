@@ -470,8 +470,8 @@ static const char *status_word(uint16_t st)
 /* The engine can do a transfer of this shape, and its queues are up. */
 static int transfer_ready(struct xfer *x, bool to_memory)
 {
-	int ret = check_shape(x->e, to_memory, x->iova, x->len, x->ev,
-			      x->evlen);
+	int ret =
+		check_shape(x->e, to_memory, x->iova, x->len, x->ev, x->evlen);
 
 	return ret ? ret : queues(x->e, x->ev, x->evlen);
 }
@@ -534,7 +534,7 @@ static int own_page_after(struct xfer *x, struct sqe *c, size_t len,
 static int nvme_write(struct dma_engine *e, uint64_t iova, void *buf,
 		      size_t len, char *ev, size_t evlen)
 {
-	struct xfer x = { e, "write", iova, len, 0, 0, ev, evlen };
+	struct xfer x = {e, "write", iova, len, 0, 0, ev, evlen};
 	struct nvme *n = e->priv;
 	struct sqe c;
 	int ret;
@@ -577,7 +577,7 @@ static int hbs_own(struct dma_engine *e, uint8_t opc, uint16_t *st)
 static int nvme_read(struct dma_engine *e, uint64_t iova, void *buf, size_t len,
 		     char *ev, size_t evlen)
 {
-	struct xfer x = { e, "read", iova, len, 0, 0, ev, evlen };
+	struct xfer x = {e, "read", iova, len, 0, 0, ev, evlen};
 	struct nvme *n = e->priv;
 	uint16_t pst = 0;
 	unsigned char *d;

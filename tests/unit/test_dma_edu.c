@@ -163,9 +163,9 @@ static void check_lent_late(struct dma_engine *e, enum dma_dir dir,
 	char ev[256];
 
 	late_seen_transfers = 99;
-	EXPECT_EQ(dir == DMA_TO_MEMORY ?
-			  dma_engine_write(e, iova, buf, len, ev, sizeof(ev)) :
-			  dma_engine_read(e, iova, buf, len, ev, sizeof(ev)),
+	EXPECT_EQ(dir == DMA_TO_MEMORY
+			  ? dma_engine_write(e, iova, buf, len, ev, sizeof(ev))
+			  : dma_engine_read(e, iova, buf, len, ev, sizeof(ev)),
 		  0);
 	EXPECT_EQ(late_seen_transfers, 1);
 	EXPECT_EQ(nput, 1);

@@ -208,8 +208,8 @@ UNIT_TEST(dma_edu_pasid_blocked_write_is_not_an_error)
  * two_tables() that the engine fails with err, its evidence saying says;
  * closes e and returns how many transfers the fake ran.
  */
-static unsigned check_write_fails(struct dma_engine *e, uint32_t pasid,
-				  int err, const char *says)
+static unsigned check_write_fails(struct dma_engine *e, uint32_t pasid, int err,
+				  const char *says)
 {
 	unsigned char buf[64];
 	char ev[256];

@@ -1378,8 +1378,9 @@ static void expect_probe(const struct probe *pr, const char *profile,
 	long got = pr->fn(m);
 
 	if (got != want)
-		unit_fail(__FILE__, __LINE__, "%s probe on %s: %ld, expected %ld",
-			  pr->profile, on, got, want);
+		unit_fail(__FILE__, __LINE__,
+			  "%s probe on %s: %ld, expected %ld", pr->profile, on,
+			  got, want);
 	model_free(m);
 }
 

@@ -5,6 +5,8 @@
 #   make static-arm64  build-static-arm64/ for the arm64 guest (smmuv3 config)
 #   make vm-check   the main job: build a kernel, boot each emulated IOMMU, print the matrix
 #   make mutate     the kernel mutants of vm/mutants/ and the suite's kill rate (a benchmark)
+#   make fuzz       build-fuzz/fuzz/: the libFuzzer targets of tests/fuzz/ (clang,
+#                   ASan + UBSan); bench/fuzz.sh runs them
 #
 # The uAPI headers (linux/iommufd.h, linux/vfio.h) come from the kernel source
 # tree the VM harness builds (make headers_install into the cache), because
@@ -32,6 +34,10 @@ ifeq ($(SAN),1)
 CFLAGS += $(SAN_FLAGS)
 LDFLAGS += $(SAN_FLAGS)
 endif
+# The library for the libFuzzer targets: coverage-instrumented, sanitized.
+ifeq ($(FUZZ),1)
+CFLAGS += $(SAN_FLAGS) -fsanitize=fuzzer-no-link
+endif
 ifeq ($(STATIC),1)
 LDFLAGS += -static
 endif
@@ -40,15 +46,19 @@ LIB_SRCS := $(filter-out src/cli/main.c,$(wildcard src/*/*.c))
 CLI_SRCS := src/cli/main.c
 TEST_SRCS := $(wildcard tests/unit/*.c)
 BENCH_SRCS := $(wildcard bench/*.c)
+FUZZ_SRCS := $(wildcard tests/fuzz/*.c)
 
 LIB_OBJS := $(LIB_SRCS:%.c=$(O)/obj/%.o)
 CLI_OBJS := $(CLI_SRCS:%.c=$(O)/obj/%.o)
 TEST_OBJS := $(TEST_SRCS:%.c=$(O)/obj/%.o)
+FUZZ_OBJS := $(FUZZ_SRCS:%.c=$(O)/obj/%.o)
+FUZZ_BINS := $(FUZZ_SRCS:tests/fuzz/%.c=$(O)/fuzz/%)
 
 BIN := $(O)/iommu-conformance
 UNIT := $(O)/unit-tests
 
-.PHONY: all asan check unit vm-check mutate clean headers format static static-arm64 bench
+.PHONY: all asan check unit vm-check mutate clean headers format static static-arm64 bench \
+	fuzz fuzz-targets
 all: $(BIN) $(UNIT)
 
 $(HEADERS_MK): vm/uapi-headers.sh
@@ -75,6 +85,19 @@ $(UNIT): $(TEST_OBJS) $(O)/libic.a
 asan:
 	$(MAKE) O=build-asan SAN=1
 
+# One binary per tests/fuzz/NAME.c, linked against the library archive (only
+# the objects it needs: no scenario constructors).
+FUZZ_CC ?= clang
+fuzz:
+	$(MAKE) O=build-fuzz CC=$(FUZZ_CC) FUZZ=1 fuzz-targets
+
+fuzz-targets: $(FUZZ_BINS)
+.SECONDARY: $(FUZZ_OBJS)
+
+$(O)/fuzz/%: $(O)/obj/tests/fuzz/%.o $(O)/libic.a
+	@mkdir -p $(dir $@)
+	$(CC) $(SAN_FLAGS) -fsanitize=fuzzer -o $@ $< $(O)/libic.a $(LDLIBS)
+
 static:
 	$(MAKE) O=build-static STATIC=1 $(if $(ARCH_CC),CC=$(ARCH_CC))
 
@@ -100,9 +123,9 @@ bench: all
 	bench/run.sh
 
 format:
-	clang-format -i $(wildcard src/*/*.[ch] tests/unit/*.[ch] bench/*.c)
+	clang-format -i $(wildcard src/*/*.[ch] tests/unit/*.[ch] tests/fuzz/*.[ch] bench/*.c)
 
 clean:
 	rm -rf build build-asan build-static build-*
 
--include $(LIB_OBJS:.o=.d) $(CLI_OBJS:.o=.d) $(TEST_OBJS:.o=.d)
+-include $(LIB_OBJS:.o=.d) $(CLI_OBJS:.o=.d) $(TEST_OBJS:.o=.d) $(FUZZ_OBJS:.o=.d)

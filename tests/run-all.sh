@@ -4,8 +4,12 @@
 #   0. host packages (vm/host-deps.sh; needs root on a fresh machine)
 #   1. make                    2. make asan
 #   3. unit tests, both builds 4. model suite, both builds
-#   5. negative controls, invariant coverage, the CLI's exit statuses, the
-#      explorer, the kselftest collection (tests/kselftest-test.sh)
+#   5. negative controls, invariant coverage, the contract's generated
+#      Targets lines (tests/contract-targets.sh), the CLI's exit statuses, the
+#      explorer, the kselftest collection (tests/kselftest-test.sh), the
+#      report formats (tests/junit-schema.sh, tests/html-matrix.sh), the
+#      vm/configs.cfg reader against vm/cfg.sh, a short run of each fuzz
+#      target (make fuzz, tests/fuzz/run.sh)
 #   6. VM parts (tests/vm/run.sh, make vm-check judged per case by
 #      tests/vm/check-results.sh against vm/known-findings.txt)
 #
@@ -16,7 +20,15 @@
 #   - negative controls: each profile (the "negative-controls:" line)
 #   - invariant coverage: each invariant checked on the model (the
 #     "invariant-coverage:" line; failed = no negative control)
+#   - contract Targets lines: each invariant's line, and each configuration
+#     of the record compared with this run (the "contract-targets:" line)
 #   - CLI exit statuses: each check
+#   - the step-5 scripts (engine controls, layering, explorer, kselftest,
+#     JUnit schema, HTML matrix): their own "N passed, N failed[, N
+#     skipped]" line
+#   - configs reader: each check (the "configs:" line)
+#   - fuzz targets: each target, 8 s from its seeds with no crash, leak or
+#     broken property (the "fuzz:" line); make fuzz failing is 1 failed
 #   - VM cases: each case of each configuration (a known finding that
 #     reproduces counts as passed; see tests/vm/check-results.sh)
 #   - VM parts: a script's own "N passed, N failed[, N skipped]" line if it
@@ -145,11 +157,12 @@ for b in plain asan; do
 	fi
 done
 
-# A step that is a script ending with "[WORD: ]N passed, N failed": runs it
+# A step that is a script ending with "[WORD: ]N passed, N failed[, N
+# skipped]": runs it
 # (needing the plain build unless need=-), shows the lines matching show,
 # and counts from that line; a failing exit with nothing failed is 1 failure.
 script_step() { # name what show need command...
-	local name=$1 what=$2 show=$3 need=$4 rc line p f
+	local name=$1 what=$2 show=$3 need=$4 rc line p f s
 	shift 4
 	phase "$what ($*)"
 	if [ "$need" != - ] && [ "${built[plain]}" != 1 ]; then
@@ -162,8 +175,9 @@ script_step() { # name what show need command...
 	line=$(grep -E '^([a-z-]+: )?[0-9]+ passed, [0-9]+ failed' "$logs/$name.log" | tail -n1)
 	if [ -n "$line" ]; then
 		read -r p f < <(sed -E 's/^([a-z-]+: )?([0-9]+) passed, ([0-9]+) failed.*/\2 \3/' <<<"$line")
+		s=$(sed -nE 's/.* failed, ([0-9]+) skipped.*/\1/p' <<<"$line")
 		[ $rc -ne 0 ] && [ "$f" -eq 0 ] && f=1
-		count "$p" "$f" 0 "$what"
+		count "$p" "$f" "${s:-0}" "$what"
 	else
 		show_tail "$logs/$name.log"
 		count 0 1 0 "$what: exit $rc"
@@ -183,6 +197,13 @@ script_step invariant-coverage "invariant coverage" '^(checked|never|broken)' pl
 	"${bin_env[@]}" tests/invariant-coverage.sh
 script_step engine-controls "engine controls" '^(not )?ok' plain \
 	"${bin_env[@]}" tests/engine-controls.sh
+# The contract's Targets lines: generated from a recorded run
+# (docs/targets-run.txt); the script's own test, then the contract against
+# the record and the record's model column against this model run.
+script_step contract-targets-test "contract Targets script" '^not ok' - \
+	tests/contract-targets-test.sh
+script_step contract-targets "contract Targets lines" '^not ok' plain \
+	"${bin_env[@]}" tests/contract-targets.sh check
 script_step layering "layering" '^not ok' - tests/layering.sh
 planted=$(mktemp -d)
 cp -r src "$planted/"
@@ -234,6 +255,17 @@ cli_checks() {
 	check 1 "matrix, panic" "$bin" matrix a="$tmp/ok.ktap" b="$tmp/panic.ktap"
 	check 2 "matrix, missing file" "$bin" matrix a="$tmp/none.ktap"
 	check 2 "matrix, bad NAME=FILE" "$bin" matrix "$tmp/ok.ktap"
+	check 0 "matrix --html --known" "$bin" matrix --html "$tmp/m.html" \
+		--known vm/known-findings.txt a="$tmp/ok.ktap"
+	check 2 "matrix --html, unwritable" "$bin" matrix --html "$tmp/no/m.html" a="$tmp/ok.ktap"
+	printf 'intel only-two-fields\n' >"$tmp/bad-known.txt"
+	check 2 "matrix --known, bad line" "$bin" matrix --known "$tmp/bad-known.txt" a="$tmp/ok.ktap"
+	printf '[a]\nviomu = x\n' >"$tmp/bad.cfg"
+	check 0 "configs, vm/configs.cfg" "$bin" configs vm/configs.cfg
+	check 0 "configs, a value" "$bin" configs vm/configs.cfg intel viommu
+	check 2 "configs, unknown key in the file" "$bin" configs "$tmp/bad.cfg"
+	check 2 "configs, missing file" "$bin" configs "$tmp/none.cfg"
+	check 2 "configs, no such configuration" "$bin" configs vm/configs.cfg none arch
 	rm -rf "$tmp"
 	count "$p" "$f" 0 "CLI exit statuses"
 }
@@ -257,6 +289,32 @@ script_step explorer "explorer" '^not ok' plain \
 # part (tests/vm/kselftest-test.sh).
 script_step kselftest "kselftest collection" '^not ok' plain \
 	"${bin_env[@]}" tests/kselftest-test.sh
+
+# --- 5e. report formats (issue 16) -----------------------------------------
+# JUnit: the model runs' files validate against the strict Ant schema
+# (tests/schema/ant-junit.xsd), which rejects each of a set of broken ones.
+script_step junit-schema "JUnit schema" '^not ok' plain \
+	"${bin_env[@]}" tests/junit-schema.sh
+# The HTML matrix rendered by headless Chromium (installs Debian's chromium
+# when missing and root; skipped with the reason otherwise): the DOM and
+# the screenshot show every configuration column and the FAIL cells.
+script_step html-matrix "HTML matrix" '^(not ok|ok .*# SKIP|# .*png)' plain \
+	"${bin_env[@]}" tests/html-matrix.sh
+# --- 5f. inputs from elsewhere (issue 16): vm/configs.cfg, fuzzing ---------
+# The suite's vm/configs.cfg reader agrees with vm/cfg.sh on the real file
+# and refuses what awk misreads; then each libFuzzer target (KTAP + matrix,
+# replay files, vm/configs.cfg) runs a few seconds from real files. The
+# 10M-execution runs are a benchmark (bench/fuzz.sh).
+script_step configs "configs reader" '^not ok' plain \
+	"${bin_env[@]}" tests/configs-test.sh
+phase "make fuzz (clang, ASan + UBSan)"
+if logged make-fuzz make fuzz -j"$(nproc)"; then
+	script_step fuzz "fuzz targets" '^(not )?ok' plain \
+		"${bin_env[@]}" tests/fuzz/run.sh --seconds 8
+else
+	show_tail "$logs/make-fuzz.log"
+	count 0 1 0 "make fuzz"
+fi
 
 # --- 6. VM parts ------------------------------------------------------------
 # Counts a VM step from its log (see the header comment).
@@ -309,6 +367,10 @@ else
 		note "make vm-check exit status ${PIPESTATUS[0]}; judging per case"
 		tests/vm/check-results.sh build/vm 2>&1 | tee "$logs/vm-results.log" | sed 's/^/    /'
 		count_vm "$logs/vm-results.log" "${PIPESTATUS[0]}" "VM cases (make vm-check)"
+		# Every configuration's column of docs/targets-run.txt is what
+		# this run shows (else re-record and write the Targets lines).
+		script_step contract-targets-vm "contract Targets lines against this run" \
+			'^not ok' plain "${bin_env[@]}" tests/contract-targets.sh check --all
 	else
 		note "vm/vm-check.sh does not exist yet: skipped"
 		count 0 0 1 "make vm-check: not present"

@@ -10,14 +10,19 @@ set -euo pipefail
 # from the kernel source: its download, headers_install with rsync, and the
 # compiler); make calls that before anything else, so the first command on a
 # fresh host never runs a tool it has not installed. Default: everything
-# (the VMs: QEMU, busybox, debootstrap, the arm64 set; the tests: jq).
+# (the VMs: QEMU, busybox, debootstrap, the arm64 set; the tests: jq,
+# xmllint, and clang with libclang-rt-14-dev for make fuzz).
 build_pkgs=(make gcc libc6-dev bc bison flex libelf-dev libssl-dev rsync cpio
 	    xz-utils python3 gzip kmod file ca-certificates)
 want_pkgs=("${build_pkgs[@]}")
 WITH_ARM64=${WITH_ARM64:-1}
 if [ "${HOST_DEPS:-all}" != build ]; then
 	want_pkgs+=(busybox-static qemu-system-x86 jq
+		    libxml2-utils # xmllint: tests/junit-schema.sh
 		    debootstrap) # debootstrap: a newer QEMU for qemu_min configs (vm/qemu.sh)
+	# make fuzz (tests/fuzz/, run by make check): clang and its libFuzzer
+	# and sanitizer runtimes.
+	want_pkgs+=(clang libclang-rt-14-dev)
 	# The smmuv3 configuration (arm64 guest, real arm-smmu-v3 driver) needs the
 	# cross compiler with its static libc, QEMU for arm and an arm64 busybox.
 	# CI runs smmuv3, so they are in by default; WITH_ARM64=0 leaves them out.

@@ -59,6 +59,14 @@ struct dev_caps {
 	uint32_t iommu;	     /* IOMMU instance; equal means same instance */
 	uint8_t max_pasid_log2; /* 0: no PASID */
 	bool dirty_tracking; /* IOMMU_HW_CAP_DIRTY_TRACKING */
+	/* The PASID width and dirty capability the contract or the platform
+	 * says the device has, independent of GET_HW_INFO (the two fields
+	 * above are what the driver reports): the explorer's oracle takes
+	 * these. *_known false: no independent source here; the oracle then
+	 * takes the reported value and says so. */
+	bool pasid_known, dirty_known;
+	uint8_t max_pasid_log2_expected;
+	bool dirty_expected;
 	bool dma;	     /* a DMA engine drives this device */
 	bool dma_pasid;	     /* ...and it can tag its DMA with a PASID */
 	/* The DMA engine that drives its kind of device ("": none), even

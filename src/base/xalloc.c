@@ -21,3 +21,12 @@ char *xstrdup(const char *s)
 
 	return memcpy(xrealloc(NULL, n), s, n);
 }
+
+char *xstrndup(const char *s, size_t n)
+{
+	char *d = xrealloc(NULL, n + 1);
+
+	memcpy(d, s, n);
+	d[n] = '\0';
+	return d;
+}

@@ -12,5 +12,7 @@
 /* realloc(p, n), a zero n taken as 1. */
 void *xrealloc(void *p, size_t n);
 char *xstrdup(const char *s);
+/* The n bytes at s (no NUL among them), terminated. */
+char *xstrndup(const char *s, size_t n);
 
 #endif

@@ -25,6 +25,7 @@
 #include "../report/report.h"
 #include "../run/run.h"
 #include "../scenario/scenario.h"
+#include "configs.h"
 
 #if __has_include("../model/model.h")
 #include "../model/model.h"
@@ -70,9 +71,9 @@ struct opt {
 enum {
 	O_TARGET = 1, O_PROFILE, O_DEVICE, O_MOCK_DEVICES, O_ALLOW_REBIND,
 	O_FILTER, O_FORMAT, O_OUTPUT, O_TIMEOUT, O_VERBOSE, O_HELP, O_PROFILES,
-	O_JSON, O_BY, O_ORACLE, O_SEED, O_SEQUENCES, O_LENGTH, O_SECONDS,
-	O_DMA_PERMILLE, O_EXHAUSTIVE, O_DEPTH, O_PROGRESS, O_REPLAY_OUT,
-	O_EXPLORE, O_STABLE_REASONS, O_DMA_ENGINE,
+	O_JSON, O_HTML, O_KNOWN, O_BY, O_ORACLE, O_SEED, O_SEQUENCES, O_LENGTH,
+	O_SECONDS, O_DMA_PERMILLE, O_EXHAUSTIVE, O_DEPTH, O_PROGRESS,
+	O_REPLAY_OUT, O_EXPLORE, O_STABLE_REASONS, O_DMA_ENGINE,
 };
 
 struct optstate {
@@ -253,9 +254,17 @@ static const char usage_text[] =
 "      divergence shrink it, print it and write a replay file. Exit 1 then.\n"
 "  replay [TARGET OPTIONS] [--oracle PROFILE] FILE\n"
 "      run a replay file in lockstep; exit 1 if target and model diverge.\n"
-"  matrix [--json FILE] [--by invariant|scenario] NAME=KTAPFILE ...\n"
+"  matrix [--json FILE] [--html FILE] [--known FILE] [--by invariant|scenario]\n"
+"         NAME=KTAPFILE ...\n"
 "      set KTAP reports of several configurations side by side; exits 1 if\n"
-"      any cell FAILs or a guest's health (# vm: line) is not ok.\n"
+"      any cell FAILs or a guest's health (# vm: line) is not ok. --html\n"
+"      also writes the matrix as one self-contained HTML page, each cell\n"
+"      linked to its cases' logs; --known (vm/known-findings.txt) marks\n"
+"      the FAIL cells that are known findings.\n"
+"  configs FILE [NAME KEY]\n"
+"      check a vm/configs.cfg file (exit 2 on its first error: unknown or\n"
+"      repeated keys, stray lines, ...) and print its configuration names,\n"
+"      or NAME's KEY ([defaults]'s when NAME sets none), as vm/cfg.sh reads.\n"
 "\n"
 "target options:\n"
 "  --target NAME                default model; one of:\n";
@@ -537,6 +546,9 @@ static void explore_case(const struct target_config *tcfg,
 	if (explore_oracle(caps, NULL, &ocfg, &mirror, why, sizeof(why))) {
 		rc = 2;
 	} else {
+		if (ocfg.model_profile)
+			fprintf(mem, "oracle: %s\n",
+				ocfg.model_profile->description);
 		rc = explore_run(tcfg, &ocfg, &o, &st, mem, why, sizeof(why));
 		fprintf(mem, "explore: %llu sequences, %llu steps (%llu DMA), "
 			     "%.1f s, %.0f steps/s\n",
@@ -716,10 +728,45 @@ static int cmd_run(int argc, char **argv)
 
 /* --- matrix ---------------------------------------------------------------- */
 
+/* The HTML matrix to path, its links relative to path's folder; a write
+ * goes to a temporary file renamed into place. 0, or 2 after the error. */
+static int write_html(const char *path, const struct ktap_file *files,
+		      unsigned n, enum matrix_by by,
+		      const struct known_findings *known)
+{
+	char *tmp = NULL, *dir = strdup(path), *slash;
+	FILE *f;
+	int ret = 0;
+
+	if (!dir || asprintf(&tmp, "%s.tmp", path) < 0) {
+		free(dir);
+		return usage_error("out of memory");
+	}
+	slash = strrchr(dir, '/');
+	if (slash)
+		slash[slash == dir] = '\0';
+	f = fopen(tmp, "w");
+	if (!f) {
+		ret = usage_error("cannot write %s: %s", tmp, strerror(errno));
+		goto out;
+	}
+	matrix_html(files, n, by, known, slash ? dir : ".", f);
+	if (ferror(f) | fclose(f) || rename(tmp, path)) {
+		ret = usage_error("writing %s failed", path);
+		unlink(tmp);
+	}
+out:
+	free(tmp);
+	free(dir);
+	return ret;
+}
+
 static int cmd_matrix(int argc, char **argv)
 {
 	static const struct opt opts[] = {
 		{ "--json", true, O_JSON },
+		{ "--html", true, O_HTML },
+		{ "--known", true, O_KNOWN },
 		{ "--by", true, O_BY },
 		{ "--help", false, O_HELP },
 		{ NULL, 0, 0 },
@@ -727,7 +774,8 @@ static int cmd_matrix(int argc, char **argv)
 	struct optstate s = { argc, argv, 1, NULL, NULL };
 	enum matrix_by by = MATRIX_BY_INVARIANT;
 	struct ktap_file *files;
-	const char *json_path = NULL;
+	const char *json_path = NULL, *html_path = NULL, *known_path = NULL;
+	struct known_findings known = { NULL, 0 };
 	unsigned n = 0;
 	FILE *json = NULL;
 	int key, ret = 0;
@@ -749,6 +797,12 @@ static int cmd_matrix(int argc, char **argv)
 			goto out;
 		case O_JSON:
 			json_path = s.arg;
+			continue;
+		case O_HTML:
+			html_path = s.arg;
+			continue;
+		case O_KNOWN:
+			known_path = s.arg;
 			continue;
 		case O_BY:
 			if (!strcmp(s.arg, "invariant")) {
@@ -793,13 +847,32 @@ static int cmd_matrix(int argc, char **argv)
 			goto out;
 		}
 	}
+	if (known_path) {
+		FILE *in = fopen(known_path, "r");
+		char why[128];
+
+		if (!in) {
+			ret = usage_error("cannot read %s: %s", known_path,
+					  strerror(errno));
+			goto out;
+		}
+		if (known_findings_parse(in, &known, why, sizeof(why))) {
+			fclose(in);
+			ret = usage_error("%s: %s", known_path, why);
+			goto out;
+		}
+		fclose(in);
+	}
 	ret = matrix_report(files, n, by, stdout, json);
 	if (json && fclose(json))
 		ret = usage_error("writing %s failed", json_path);
+	if (html_path && ret != 2)
+		ret = write_html(html_path, files, n, by, &known) ? 2 : ret;
 out:
 	for (unsigned i = 0; i < n; i++)
 		ktap_file_free(&files[i]);
 	free(files);
+	known_findings_free(&known);
 	return ret;
 }
 
@@ -928,6 +1001,8 @@ static int cmd_explore(int argc, char **argv)
 	if (o.exhaustive)
 		printf(", %llu distinct observable states\n",
 		       (unsigned long long)st.states);
+	if (ocfg.model_profile)
+		printf("# oracle: %s\n", ocfg.model_profile->description);
 	if (st.divergences)
 		printf("# divergence shrunk to %u steps in %.2f s\n",
 		       st.shrunk_len, st.shrink_seconds);
@@ -982,6 +1057,57 @@ static int cmd_replay(int argc, char **argv)
 	return ret;
 }
 
+/* --- configs --------------------------------------------------------------- */
+
+static int cmd_configs(int argc, char **argv)
+{
+	static const struct opt opts[] = {
+		{ "--help", false, O_HELP },
+		{ NULL, 0, 0 },
+	};
+	struct optstate s = { argc, argv, 1, NULL, NULL };
+	const char *arg[3] = { NULL, NULL, NULL };
+	struct cfg_file c;
+	unsigned n = 0;
+	char why[256];
+	FILE *in;
+	int key, ret = 0;
+
+	while ((key = next_opt(&s, opts)) != -1) {
+		if (key == -2)
+			return 2;
+		if (key == O_HELP)
+			return help_only("configs");
+		if (n == 3)
+			return usage_error("configs takes FILE [NAME KEY]");
+		arg[n++] = s.operand;
+	}
+	if (n != 1 && n != 3)
+		return usage_error("configs takes FILE [NAME KEY]");
+	in = fopen(arg[0], "r");
+	if (!in)
+		return usage_error("cannot read %s: %s", arg[0], strerror(errno));
+	if (cfg_parse(in, arg[0], &c, why, sizeof(why))) {
+		ret = usage_error("%s", why);
+	} else if (n == 1) {
+		for (unsigned i = 0; i < c.n; i++)
+			if (strcmp(c.s[i].name, CFG_DEFAULTS))
+				printf("%s\n", c.s[i].name);
+	} else if (!cfg_stanza(&c, arg[1])) {
+		ret = usage_error("%s: no configuration [%s]", arg[0], arg[1]);
+	} else if (!cfg_known_key(arg[2])) {
+		ret = usage_error("unknown key '%s'", arg[2]);
+	} else {
+		const char *v = cfg_get(&c, arg[1], arg[2]);
+
+		if (v)
+			printf("%s\n", v);
+	}
+	fclose(in);
+	cfg_free(&c);
+	return ret;
+}
+
 /* --- dispatch -------------------------------------------------------------- */
 
 struct subcommand {
@@ -997,6 +1123,7 @@ static const struct subcommand subcommands[] = {
 	{ "matrix", cmd_matrix },
 	{ "explore", cmd_explore },
 	{ "replay", cmd_replay },
+	{ "configs", cmd_configs },
 };
 
 int main(int argc, char **argv)

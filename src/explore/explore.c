@@ -27,6 +27,7 @@
 #include <sys/mman.h>
 #include <time.h>
 
+#include "../base/lines.h"
 #include "explore_int.h"
 
 /* --- running sequences in lockstep -------------------------------------- */
@@ -297,6 +298,58 @@ int explore_run(const struct target_config *target,
 	return rc;
 }
 
+struct replay_read {
+	const char *name;
+	struct xseq *seq;
+	char *why;
+	size_t why_len;
+};
+
+/*
+ * A replay file is lines ending at '\n' (or "\r\n"); a line that is blank
+ * or whose first non-blank byte is '#' is skipped, every other one is one
+ * step (xop_parse). Lines have no length limit, and a NUL byte in a step
+ * line makes it no step (so nothing after it is silently dropped).
+ */
+static int replay_line(void *arg, char *line, size_t n, unsigned lineno)
+{
+	struct replay_read *rd = arg;
+	struct xseq *seq = rd->seq;
+	const char *what = NULL;
+	size_t skip;
+	char *p;
+
+	if (n && line[n - 1] == '\r')
+		line[--n] = '\0';
+	skip = strspn(line, " \t");
+	p = line + skip;
+	n -= skip;
+	if (*p == '#' || strspn(p, " \t\r") == n)
+		return 0;
+	if (strlen(p) != n)
+		what = "a NUL byte in a step";
+	else if (seq->n == X_MAX_OPS)
+		what = "too many steps";
+	else if (!xop_parse(p, &seq->op[seq->n]))
+		what = "not a step";
+	if (what) {
+		snprintf(rd->why, rd->why_len, "%s:%u: %s: %.60s", rd->name,
+			 lineno, what, p);
+		return 2;
+	}
+	seq->n++;
+	return 0;
+}
+
+int explore_replay_read(FILE *f, const char *name, struct xseq *seq, char *why,
+			size_t why_len)
+{
+	struct replay_read rd = {name, seq, why, why_len};
+
+	seq->n = 0;
+	return line_each(f, replay_line, &rd);
+}
+
 int explore_replay(const char *path, const struct target_config *target,
 		   const struct target_config *oracle, FILE *out, char *why,
 		   size_t why_len)
@@ -306,8 +359,6 @@ int explore_replay(const char *path, const struct target_config *target,
 	struct explore_opts o = { 0 };
 	struct xseq seq = { 0 };
 	struct divergence d;
-	char line[256];
-	unsigned lineno = 0;
 	FILE *f = fopen(path, "r");
 	int rc;
 
@@ -315,22 +366,10 @@ int explore_replay(const char *path, const struct target_config *target,
 		snprintf(why, why_len, "cannot open %s: %s", path, strerror(errno));
 		return 2;
 	}
-	while (fgets(line, sizeof(line), f)) {
-		char *p = line + strspn(line, " \t");
-
-		lineno++;
-		if (*p == '#' || *p == '\n' || !*p)
-			continue;
-		p[strcspn(p, "\r\n")] = 0;
-		if (seq.n == X_MAX_OPS || !xop_parse(p, &seq.op[seq.n])) {
-			snprintf(why, why_len, "%s:%u: not a step: %.60s", path,
-				 lineno, p);
-			fclose(f);
-			return 2;
-		}
-		seq.n++;
-	}
+	rc = explore_replay_read(f, path, &seq, why, why_len);
 	fclose(f);
+	if (rc)
+		return rc;
 	if (lockstep_init(&ls, target, "replay"))
 		return 2;
 	if (explore_run_lockstep(&ls, &seq, NULL, &d)) {

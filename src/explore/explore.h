@@ -111,6 +111,11 @@ int explore_replay(const char *path, const struct target_config *target,
 		   const struct target_config *oracle, FILE *out, char *why,
 		   size_t why_len);
 
+/* The steps of a replay file read from f (name: for messages) into seq:
+ * 0, or 2 with why ("NAME:LINE: not a step: ...") on a malformed line. */
+int explore_replay_read(FILE *f, const char *name, struct xseq *seq, char *why,
+			size_t why_len);
+
 /* Text form of one step, as in replay files. */
 void xop_format(const struct xop *op, char *buf, size_t len);
 /* Parse one replay line; false on a malformed line. */

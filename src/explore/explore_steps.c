@@ -546,6 +546,9 @@ bool xop_parse(const char *line, struct xop *op)
 	unsigned n = 0, kind;
 	unsigned long v;
 
+	/* A step is a few words: a longer line is none (never cut short). */
+	if (strlen(line) >= sizeof(copy))
+		return false;
 	snprintf(copy, sizeof(copy), "%s", line);
 	for (char *p = strtok_r(copy, " \t\r\n", &save); p && n < 8;
 	     p = strtok_r(NULL, " \t\r\n", &save))

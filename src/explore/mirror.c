@@ -1,23 +1,45 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The oracle for a kernel or mock target: a conforming model profile built
- * from that target's discovered capabilities (devices, groups, IOMMU
- * instances and their apertures, PASID width, dirty tracking, reserved
- * regions: the contract's, plus what the target adds), so expected results follow the contract under the target's own
- * geometry rather than what the target returned.
+ * from that target's discovered capabilities, so expected results follow
+ * the contract under the target's own geometry rather than what the target
+ * returned. From the target: devices, groups, IOMMU instances and their
+ * apertures (the contract lets those differ), the reserved regions it adds
+ * on top of the contract's. From the contract or the platform, never from
+ * GET_HW_INFO: the PASID width (dev_caps.max_pasid_log2_expected) and the
+ * dirty capability (dirty_expected). Where neither has a source (a PASID-
+ * capable PCI device's IOMMU width, a driver whose dirty bit is the
+ * hardware's) the reported value is taken, and the profile's description
+ * says which.
  */
 #include <stdio.h>
 #include <string.h>
 
 #include "mirror.h"
 
+static uint8_t pasid_width(const struct dev_caps *d, bool *taken)
+{
+	if (d->pasid_known)
+		return d->max_pasid_log2_expected;
+	*taken = true;
+	return d->max_pasid_log2;
+}
+
+static bool dirty_cap(const struct dev_caps *d, bool *taken)
+{
+	if (d->dirty_known)
+		return d->dirty_expected;
+	*taken = true;
+	return d->dirty_tracking;
+}
+
 void mirror_profile(struct model_profile *p, const struct target_caps *caps)
 {
 	uint32_t iommu_ids[MODEL_MAX_IOMMU];
+	bool pasid_taken = false, dirty_taken = false;
 
 	memset(p, 0, sizeof(*p));
 	p->name = "mirror";
-	p->description = "conforming model with the target's geometry";
 	p->breaks = "";
 	p->nctx = caps->nctx ? caps->nctx : 1;
 	for (unsigned i = 0; i < caps->ndev && p->ndev < T_MAX_DEVS; i++) {
@@ -46,8 +68,8 @@ void mirror_profile(struct model_profile *p, const struct target_caps *caps)
 				mi->aperture_end =
 					caps->iommu_aperture[d->iommu].last;
 			}
-			mi->dirty = d->dirty_tracking;
-			mi->pasid_paging = d->max_pasid_log2 > 0;
+			mi->dirty = dirty_cap(d, &dirty_taken);
+			mi->pasid_paging = pasid_width(d, &pasid_taken) > 0;
 			mi->dirty_with_pasid = true;
 			mi->dirty_on_pasid = true;
 			mi->hw_info_type = d->hw_info_type;
@@ -64,9 +86,17 @@ void mirror_profile(struct model_profile *p, const struct target_caps *caps)
 		}
 		p->dev[p->ndev].group = d->group;
 		p->dev[p->ndev].iommu = k;
-		p->dev[p->ndev].max_pasid_log2 = d->max_pasid_log2;
+		p->dev[p->ndev].max_pasid_log2 = pasid_width(d, &pasid_taken);
 		p->ndev++;
 	}
+	if (pasid_taken && dirty_taken)
+		p->description = "conforming model with the target's geometry; PASID width and dirty bit of some devices as the target reports them (no independent source)";
+	else if (pasid_taken)
+		p->description = "conforming model with the target's geometry; PASID width of some devices as the target reports it (no independent source)";
+	else if (dirty_taken)
+		p->description = "conforming model with the target's geometry; dirty bit of some devices as the target reports it (no independent source)";
+	else
+		p->description = "conforming model with the target's geometry; PASID width and dirty bit from the contract";
 }
 
 /* The conforming profile with p's geometry: a negative control's oracle

@@ -10,6 +10,7 @@
  * model_ioas.c, model_hwpt.c, model_dma.c; model_int.h is what they share.
  */
 #include <errno.h>
+#include <linux/iommufd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -394,13 +395,17 @@ void model_caps(const struct model *m, struct target_caps *caps)
 		dc->iommu = p->dev[d].iommu;
 		dc->max_pasid_log2 = p->dev[d].max_pasid_log2;
 		dc->dirty_tracking = io->dirty;
+		/* The profile is the device's specification. */
+		dc->pasid_known = dc->dirty_known = true;
+		dc->max_pasid_log2_expected = p->dev[d].max_pasid_log2;
+		dc->dirty_expected = io->dirty;
 		/* As a kernel target's discovery probe would find it. */
 		snprintf(dc->dma_engine, sizeof(dc->dma_engine), "model");
 		dc->dma_probe_landed_nowhere =
 			p->bug == MB_DEV_DMA_UNTRANSLATED && d == p->ndev - 1;
 		dc->dma = !dc->dma_probe_landed_nowhere;
 		dc->dma_probe_landed = dc->dma;
-		dc->hw_info_type = io->hw_info_type;
+		dc->hw_info_type = model_hw_info_type(m, d);
 		dc->hw_info_known = true;
 		dc->hw_info_type_expected = io->hw_info_type;
 		dc->hw_info_len_expected = io->hw_info_len;
@@ -506,20 +511,18 @@ int model_destroy(struct model *m, uint32_t id)
 		model_hwpt_free(m, h);
 		return op_end(m, 0);
 	}
-	case MO_VIOMMU: {
-		struct m_viommu *v = &m->viommu[o->idx];
-
-		if (v->parent)
-			v->parent->viommus--;
-		model_obj_free(m, ctx, v->raw);
-		v->used = false;
-		return op_end(m, 0);
-	}
+	case MO_VIOMMU:
+		return op_end(m, model_viommu_destroy(m, &m->viommu[o->idx]));
+	case MO_VDEVICE:
+	case MO_VEVENTQ:
+	case MO_HW_QUEUE:
+		return op_end(m, model_event_obj_destroy(m, o));
 	case MO_FAULT: {
 		struct m_fault *f = &m->fault[o->idx];
 
-		/* an HWPT holds a user reference (iommufd_hwpt_alloc()) */
-		if (f->users)
+		/* an HWPT holds a user reference (iommufd_hwpt_alloc()), and
+		 * so does the open fd (iommufd_eventq_init()) */
+		if (f->users || f->fd_open)
 			return op_end(m, -EBUSY);
 		model_obj_free(m, ctx, f->raw);
 		f->used = false;
@@ -576,9 +579,16 @@ bool model_ioas_exists(const struct model *m, uint32_t id)
 	return o && o->type == MO_IOAS;
 }
 
+/* The type the driver reports (GET_HW_INFO's out_data_type); the contract's
+ * expectation is the profile's own (model_caps). MB_HW_INFO_WRONG_TYPE:
+ * another driver's type (OBJ-11). */
 uint32_t model_hw_info_type(const struct model *m, unsigned dev)
 {
-	return dev < m->p->ndev ? iommu_of(m, dev)->hw_info_type : 0;
+	if (dev >= m->p->ndev)
+		return 0;
+	if (bug(m, MB_HW_INFO_WRONG_TYPE))
+		return IOMMU_HW_INFO_TYPE_AMD;
+	return iommu_of(m, dev)->hw_info_type;
 }
 
 const char *model_check(const struct model *m)

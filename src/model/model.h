@@ -148,6 +148,18 @@ enum model_bug {
 	MB_DIRTY_BITMAP_LOST,	  /* DIRTY-4 (F5) */
 	MB_VIOMMU_PARENT_UNHELD,  /* NEST-4 */
 	MB_INVALIDATE_COUNT_ASKED, /* NEST-5 */
+	MB_HW_INFO_WRONG_TYPE,	  /* OBJ-11: another driver's type */
+	MB_HW_INFO_SHORT_LEN,	  /* OBJ-11: data_len 8 bytes short */
+	MB_HW_INFO_DIRTY_UNBACKED, /* OBJ-11: dirty cap, no dirty domain */
+	MB_UNMAP_ALL_OVERFLOW,	  /* IOAS-11 */
+	MB_VDEV_VIRT_ID_SHARED,	  /* VIOMMU-1 */
+	MB_VDEV_NO_TOMBSTONE,	  /* VIOMMU-2 */
+	MB_VEVENT_LOST_UNMARKED,  /* VIOMMU-3 */
+	MB_FAULT_RESPONSE_ANY_CODE, /* FAULT-2 */
+	MB_DETACH_KEEPS_FAULTS,	  /* FAULT-3 */
+	MB_INVALIDATE_NOOP,	  /* NEST-6 */
+	MB_HW_QUEUE_UNLOCKED,	  /* VIOMMU-4 */
+	MB_ACCESS_PIN_BLOCKS,	  /* IOAS-17 */
 	MB_COUNT
 };
 
@@ -166,6 +178,11 @@ struct model_iommu {
 	uint32_t hw_info_type;	    /* IOMMU_HW_INFO_TYPE_* */
 	uint32_t hw_info_len;	    /* driver blob length */
 	uint32_t viommu_type;	    /* IOMMU_VIOMMU_TYPE_*; 0: no vIOMMU */
+	uint32_t viommu_nested_type; /* IOMMU_HWPT_DATA_* of a nested HWPT
+				      * on the vIOMMU; 0: none */
+	uint32_t viommu_nested_len;  /* its minimum length */
+	uint32_t veventq_type;	    /* IOMMU_VEVENTQ_TYPE_* it reports */
+	uint32_t hw_queue_type;	    /* IOMMU_HW_QUEUE_TYPE_*; 0: none */
 	unsigned nresv;		    /* reserved regions of its devices */
 	struct iova_range resv[MODEL_MAX_RESV];
 };
@@ -212,6 +229,9 @@ unsigned model_contract_resv(const char *driver, struct iova_range *out,
 /* The GET_HW_INFO type and data length the uAPI fixes for `driver`;
  * false when the suite does not know the driver. *gated_by: the Kconfig
  * option without which the driver has no hw_info op (NONE, 0), or NULL. */
+/* Whether the contract knows driver's dirty capability independently of
+ * the hardware (*dirty then says it), or not. */
+bool model_contract_dirty(const char *driver, bool *dirty);
 bool model_contract_hw_info(const char *driver, uint32_t *type, uint32_t *len,
 			    const char **gated_by);
 /* Capabilities as a target reports them (target "model"). */
@@ -258,6 +278,32 @@ int model_option_rlimit_mode(struct model *m, unsigned ctx, bool set,
 /* IOMMU_VIOMMU_ALLOC on the NEST_PARENT paging HWPT hwpt_id, for dev. */
 int model_viommu_alloc(struct model *m, unsigned dev, uint32_t hwpt_id,
 		       uint32_t type, uint32_t flags, uint32_t *viommu_id);
+/* The vDEVICE and event-queue ops (target.h; model_event.c). */
+int model_vdevice_alloc(struct model *m, uint32_t viommu_id, unsigned dev,
+			uint64_t virt_id, uint32_t *vdev_id);
+int model_veventq_alloc(struct model *m, uint32_t viommu_id, uint32_t type,
+			uint32_t depth, uint32_t *veventq_id);
+int model_fault_queue_open(struct model *m, unsigned ctx,
+			   uint32_t *fault_id);
+int model_eventq_read(struct model *m, uint32_t eventq_id, void *buf,
+		      size_t len, size_t *n);
+int model_eventq_write(struct model *m, uint32_t eventq_id, const void *buf,
+		       size_t len, size_t *n);
+int model_eventq_close(struct model *m, uint32_t eventq_id);
+int model_trigger_iopf(struct model *m, unsigned dev, uint32_t pasid,
+		       uint32_t grpid, uint32_t perm, uint64_t addr);
+int model_trigger_vevent(struct model *m, unsigned dev);
+/* The nested HWPT's IOTLB: entry i tags the IOVA page i (VT-d entries
+ * invalidate by page range); 0 when its state is valid, -EINVAL else. */
+int model_nested_cache_check(struct model *m, uint32_t hwpt_id,
+			     unsigned entry, bool valid);
+/* An emulated access pinning [iova, iova+len) of ioas_id (target.h). */
+int model_access_pin(struct model *m, uint32_t ioas_id, uint64_t iova,
+		     uint64_t len, uint32_t *pin);
+int model_access_unpin(struct model *m, uint32_t pin);
+int model_hw_queue_alloc(struct model *m, uint32_t viommu_id, uint32_t type,
+			 uint32_t index, uint64_t iova, uint64_t len,
+			 uint32_t *hw_queue_id);
 int model_hw_info(struct model *m, unsigned dev, void *data,
 		  uint32_t *data_len, uint64_t *caps, uint8_t *max_pasid_log2);
 int model_ioas_option_huge_pages(struct model *m, uint32_t ioas_id, bool set,
@@ -277,6 +323,8 @@ int model_detach(struct model *m, unsigned dev, uint32_t pasid);
 int model_dma(struct model *m, unsigned dev, uint32_t pasid, enum dma_dir dir,
 	      uint64_t iova, void *buf, size_t len, char *evidence,
 	      size_t evidence_len);
+/* dev's RID translates through a paging HWPT (an IOAS) now. */
+bool model_rid_on_paging(const struct model *m, unsigned dev);
 int model_inject_fail_nth(struct model *m, unsigned nth);
 /* The optional target ops mark_dirty and pasid_replace_fault (target.h). */
 int model_mark_dirty(struct model *m, uint32_t hwpt_id, uint64_t iova,

@@ -17,6 +17,9 @@ void model_hwpt_free(struct model *m, struct m_hwpt *h)
 	if (h->fault)
 		h->fault->users--;
 	h->fault = NULL;
+	if (h->viommu)
+		h->viommu->users--;
+	h->viommu = NULL;
 	if (h->nested) {
 		h->parent->children--;
 	} else {
@@ -709,6 +712,8 @@ int model_unbind(struct model *m, unsigned dev)
 		hwpt_detach(m, dev, T_NO_PASID, bug(m, MB_RELEASE_KEEPS_RID));
 		d->rid_attached = false;
 	}
+	model_event_sweep(m);
+	model_event_unbind(m, dev);
 	ctx = (unsigned)d->ctx;
 	model_obj_free(m, ctx, d->raw);
 	d->ctx = -1;
@@ -740,11 +745,13 @@ static void ctx_release(struct model *m, unsigned ctx)
 	for (unsigned d = 0; d < m->p->ndev; d++)
 		if (m->dev[d].ctx == (int)ctx)
 			return;
+	model_event_ctx_release(m, ctx);
 	for (unsigned i = 0; i < M_MAX_VIOMMU; i++)
 		if (m->viommu[i].used && m->viommu[i].ctx == ctx) {
 			if (m->viommu[i].parent)
 				m->viommu[i].parent->viommus--;
 			m->viommu[i].used = false;
+			m->viommu[i].users = 0;
 		}
 	for (int pass = 0; pass < 2; pass++)
 		for (unsigned i = 0; i < M_MAX_HWPT; i++) {
@@ -881,6 +888,8 @@ int model_attach(struct model *m, unsigned dev, uint32_t pasid,
 	}
 	if (!rc && out_pt)
 		*out_pt = id;
+	if (!rc)
+		model_event_sweep(m);
 	return op_end(m, rc);
 }
 
@@ -904,6 +913,7 @@ int model_detach(struct model *m, unsigned dev, uint32_t pasid)
 			return op_end(m, -EBUSY);
 		hwpt_detach(m, dev, T_NO_PASID, false);
 		d->rid_attached = false;
+		model_event_sweep(m);
 		return op_end(m, 0);
 	}
 	/* vfio_iommufd_physical_pasid_detach_ioas() */
@@ -913,6 +923,7 @@ int model_detach(struct model *m, unsigned dev, uint32_t pasid)
 		return op_end(m, bug(m, MB_PASID_DETACH_ENOENT) ? -ENOENT : 0);
 	hwpt_detach(m, dev, pasid, false);
 	d->pasid[i] = d->pasid[--d->npasid];
+	model_event_sweep(m);
 	return op_end(m, 0);
 }
 

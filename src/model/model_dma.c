@@ -293,6 +293,19 @@ int model_dma(struct model *m, unsigned dev, uint32_t pasid, enum dma_dir dir,
 	return op_end(m, 0);
 }
 
+/* Whether dev's RID translates through a paging (not nested) HWPT now: an
+ * IOAS behind it, so a DMA engine's bounce page mapped in every IOAS (the
+ * kernel target's window) would translate. */
+bool model_rid_on_paging(const struct model *m, unsigned dev)
+{
+	struct m_hwpt *h, *fb;
+
+	if (dev >= m->p->ndev)
+		return false;
+	model_hw_resolve(m, dev, T_NO_PASID, &h, &fb);
+	return h && !h->nested;
+}
+
 /* The optional target op mark_dirty: pages of [iova, iova+len) mapped in
  * the HWPT are logged dirty as a device write would log them. */
 int model_mark_dirty(struct model *m, uint32_t hwpt_id, uint64_t iova,

@@ -62,6 +62,7 @@ static int nested_alloc(struct model *m, unsigned d, struct m_hwpt *parent,
 	if (rc)
 		return rc;
 	h->nested = true;
+	h->iotlb_valid = 0xf;
 	h->parent = parent;
 	parent->children++;
 	h->iommu = m->p->dev[d].iommu;
@@ -129,6 +130,10 @@ static int hwpt_alloc(struct model *m, unsigned dev, uint32_t pt_id,
 		return op_end(m, nested_alloc(m, dev, &m->hwpt[o->idx], flags,
 					      data_type, data, data_len,
 					      fault_id, hwpt_id));
+	if (o->type == MO_VIOMMU)
+		return op_end(m, model_nested_on_viommu(m, dev, o->idx, flags,
+							data_type, data,
+							data_len, hwpt_id));
 	return op_end(m, bug(m, MB_PT_ID_ENOENT) ? -ENOENT : -EINVAL);
 }
 
@@ -169,6 +174,8 @@ int model_fault_queue_alloc(struct model *m, unsigned ctx, uint32_t *fault_id)
 	f->used = true;
 	f->ctx = ctx;
 	f->users = 0;
+	f->fd_open = false;
+	f->n = 0;
 	*fault_id = obj_id(ctx, f->raw);
 	return op_end(m, 0);
 }
@@ -234,6 +241,14 @@ int model_hwpt_invalidate(struct model *m, uint32_t hwpt_id,
 			*entry_num = bug(m, MB_INVALIDATE_COUNT_ASKED) ? num : i;
 			return op_end(m, -EINVAL);
 		}
+		/* The entry is handled: its pages leave the IOTLB.
+		 * MB_INVALIDATE_NOOP: reported handled, nothing dropped
+		 * (NEST-6). */
+		for (uint64_t p = 0; p < 4 && !bug(m, MB_INVALIDATE_NOOP); p++)
+			if (p >= e.addr / M_PAGE &&
+			    (e.npages == UINT64_MAX ||
+			     p - e.addr / M_PAGE < e.npages))
+				h->iotlb_valid &= (uint8_t)~(1u << p);
 	}
 	*entry_num = num;
 	return op_end(m, 0);
@@ -255,6 +270,10 @@ int model_hw_info(struct model *m, unsigned dev, void *data,
 		return op_end(m, -EBADF);
 	io = iommu_of(m, dev);
 	len = io->hw_info_len;
+	/* MB_HW_INFO_SHORT_LEN: the driver reports its blob 8 bytes short
+	 * (OBJ-11) */
+	if (bug(m, MB_HW_INFO_SHORT_LEN) && len >= 8)
+		len -= 8;
 	if (!data && *data_len)
 		return op_end(m, -EFAULT); /* copy_to_user() */
 	/* A fixed, recognisable driver blob: the first byte names the
@@ -270,7 +289,9 @@ int model_hw_info(struct model *m, unsigned dev, void *data,
 	*data_len = len;
 	if (caps) {
 		*caps = IOMMU_HW_CAP_PCI_ATS_NOT_SUPPORTED;
-		if (io->dirty)
+		/* MB_HW_INFO_DIRTY_UNBACKED: the bit whatever the
+		 * instance can do (OBJ-11) */
+		if (io->dirty || bug(m, MB_HW_INFO_DIRTY_UNBACKED))
 			*caps |= IOMMU_HW_CAP_DIRTY_TRACKING;
 	}
 	if (max_pasid_log2)
@@ -426,4 +447,19 @@ int model_viommu_alloc(struct model *m, unsigned dev, uint32_t hwpt_id,
 		h->viommus++;
 	*viommu_id = obj_id(ctx, v->raw);
 	return op_end(m, 0);
+}
+
+int model_nested_cache_check(struct model *m, uint32_t hwpt_id,
+			     unsigned entry, bool valid)
+{
+	const struct m_obj *o = obj_get(m, T_ID_CTX(hwpt_id),
+					hwpt_id & 0xffffff);
+
+	if (!o || o->type != MO_HWPT_NESTED)
+		return -ENOENT;
+	if (entry > 3)
+		return -EINVAL;
+	return !!(m->hwpt[o->idx].iotlb_valid & (1u << entry)) == valid ?
+		       0 :
+		       -EINVAL;
 }

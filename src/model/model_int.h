@@ -25,12 +25,27 @@
 #define M_MAX_PSLOT 8		/* PASID attachments per group */
 #define M_MAX_FAULT 4		/* fault queue objects */
 #define M_MAX_VIOMMU 4
+#define M_MAX_VDEV 8		/* vDEVICE objects */
+#define M_MAX_VEVQ 4		/* vEVENTQ objects */
+#define M_MAX_EVENTS 16		/* entries one event queue holds */
+#define M_MAX_HWQ 4		/* HW queue objects */
+#define M_MAX_PIN 8		/* emulated-access pins */
 #define M_FAULT_PASID 1024	/* selftest.c: mock_domain_set_dev_pasid_nop() */
 #define M_MAX_USED (M_MAX_AREA + 2 * M_MAX_HWPT + T_MAX_DEVS * MODEL_MAX_RESV)
 #define M_INJ_RC (-ENOMEM)	/* what a failed kernel allocation returns */
 
 enum { MO_FREE, MO_IOAS, MO_HWPT_PAGING, MO_HWPT_NESTED, MO_DEVICE, MO_FAULT,
-       MO_VIOMMU };
+       MO_VIOMMU, MO_VDEVICE, MO_VEVENTQ, MO_HW_QUEUE,
+       /* iommufd_object_tombstone_user(): an ID no lookup finds and no
+	* allocation takes (a vDEVICE whose device was unbound) */
+       MO_TOMBSTONE };
+
+/* What the hardware translates through: a slot plus its generation, so a
+ * reference to a destroyed and reused HWPT is seen as gone. */
+struct m_ref {
+	struct m_hwpt *h;
+	uint32_t gen;
+};
 
 /* IOMMU_VIOMMU_ALLOC's object: it holds its NEST_PARENT HWPT. */
 struct m_viommu {
@@ -38,6 +53,57 @@ struct m_viommu {
 	unsigned ctx;
 	uint32_t raw;
 	struct m_hwpt *parent; /* NULL with MB_VIOMMU_PARENT_UNHELD */
+	unsigned users; /* vDEVICEs, vEVENTQs and nested HWPTs on it */
+};
+
+/* IOMMU_VDEVICE_ALLOC's object: dev as virt_id on a vIOMMU. */
+struct m_vdev {
+	bool used;
+	unsigned ctx;
+	uint32_t raw;
+	struct m_viommu *v;
+	unsigned dev;
+	uint64_t virt_id;
+};
+
+/* One entry of an event queue: a page request (fault queue; cookie 0
+ * until read, then its response cookie) or a vEVENT / the lost-events
+ * record (vEVENTQ). */
+struct m_event {
+	bool lost;
+	uint32_t seq;
+	uint32_t data; /* vEVENT: the selftest event, the virt_id */
+	unsigned dev;
+	uint32_t pasid, grpid, perm;
+	uint64_t addr;
+	uint32_t cookie;
+	struct m_ref h; /* the HWPT the fault was delivered through */
+};
+
+/* IOMMU_HW_QUEUE_ALLOC's object: its memory in the parent's IOAS is
+ * pinned by an internal access that locks the areas (no UNMAP). */
+struct m_hwq {
+	bool used;
+	unsigned ctx;
+	uint32_t raw;
+	struct m_viommu *v;
+	struct m_ioas *ioas;
+	uint32_t index;
+	uint64_t iova, last;
+};
+
+/* IOMMU_VEVENTQ_ALLOC's object. */
+struct m_vevq {
+	bool used;
+	unsigned ctx;
+	uint32_t raw;
+	struct m_viommu *v;
+	uint32_t type, depth;
+	bool fd_open;
+	unsigned num_events; /* normal entries queued (at most depth) */
+	uint32_t sequence;
+	unsigned n; /* ev[0..n): the deliver list, lost record last */
+	struct m_event ev[M_MAX_EVENTS + 1];
 };
 
 /* IOMMU_FAULT_QUEUE_ALLOC's object; its fd is closed at once (the model
@@ -47,6 +113,9 @@ struct m_fault {
 	unsigned ctx;
 	uint32_t raw;
 	unsigned users; /* HWPTs allocated with FAULT_ID_VALID on it */
+	bool fd_open;	/* fault_queue_open: its fd holds it too */
+	unsigned n;	/* ev[0..n): unread (cookie 0) and read, unanswered */
+	struct m_event ev[M_MAX_EVENTS];
 };
 
 struct m_area {
@@ -98,6 +167,8 @@ struct m_hwpt {
 	struct m_ioas *ioas;	 /* paging */
 	struct m_hwpt *parent; /* nested */
 	struct m_fault *fault; /* FAULT_ID_VALID: its fault queue */
+	struct m_viommu *viommu; /* nested on a vIOMMU */
+	uint8_t iotlb_valid;	 /* nested: IOTLB entries 0..3 still valid */
 	unsigned users;	   /* device attachments (RID and PASID) */
 	unsigned children; /* nested HWPTs on it */
 	unsigned viommus;  /* vIOMMUs on it */
@@ -105,13 +176,6 @@ struct m_hwpt {
 	struct m_pte pte[M_MAX_PTE];
 	unsigned ndirty;
 	uint64_t dirty[M_MAX_DIRTY]; /* dirty IOMMU pages (iova) */
-};
-
-/* What the hardware translates through: a slot plus its generation, so a
- * reference to a destroyed and reused HWPT is seen as gone. */
-struct m_ref {
-	struct m_hwpt *h;
-	uint32_t gen;
 };
 
 struct m_pslot {
@@ -158,6 +222,14 @@ struct model {
 	struct m_hwpt hwpt[M_MAX_HWPT];
 	struct m_fault fault[M_MAX_FAULT];
 	struct m_viommu viommu[M_MAX_VIOMMU];
+	struct m_vdev vdev[M_MAX_VDEV];
+	struct m_vevq vevq[M_MAX_VEVQ];
+	struct m_hwq hwq[M_MAX_HWQ];
+	/* Emulated-access pins (access_pin); pin i + 1. A pin dropped on
+	 * UNMAP stays allocated with live false. */
+	unsigned npin;
+	struct { struct m_ioas *ioas; uint64_t iova, last; bool live; }
+		pin[M_MAX_PIN];
 	bool tomb[T_MAX_CTX][M_MAX_OBJ]; /* freed IDs (MB_DESTROY_TWICE_OK) */
 	bool identity[T_MAX_DEVS];	  /* per group: MB_BIND_IDENTITY */
 	/* The context's /dev/iommu fd was closed while devices held it
@@ -222,7 +294,8 @@ static inline const struct m_obj *obj_get(const struct model *m, unsigned ctx,
 					  uint32_t raw)
 {
 	if (ctx >= m->p->nctx || raw == 0 || raw >= M_MAX_OBJ ||
-	    m->obj[ctx][raw].type == MO_FREE)
+	    m->obj[ctx][raw].type == MO_FREE ||
+	    m->obj[ctx][raw].type == MO_TOMBSTONE)
 		return NULL;
 	return &m->obj[ctx][raw];
 }
@@ -330,6 +403,21 @@ int model_paging_alloc(struct model *m, struct m_ioas *a, unsigned d,
 
 /* model_ioas.c */
 void model_area_remove(struct model *m, struct m_ioas *a, unsigned i);
+
+/* model_event.c: vDEVICEs, event queues, page requests */
+int model_viommu_destroy(struct model *m, struct m_viommu *v);
+int model_event_obj_destroy(struct model *m, const struct m_obj *o);
+void model_event_unbind(struct model *m, unsigned dev);
+void model_event_sweep(struct model *m);
+void model_event_ctx_release(struct model *m, unsigned ctx);
+bool model_area_locked(const struct model *m, const struct m_ioas *a,
+		       uint64_t iova, uint64_t last);
+int model_access_notify_unmap(struct model *m, const struct m_ioas *a,
+			      uint64_t iova, uint64_t last);
+int model_nested_on_viommu(struct model *m, unsigned dev, unsigned idx,
+			   uint32_t flags, uint32_t data_type,
+			   const void *data, uint32_t data_len,
+			   uint32_t *hwpt_id);
 
 /* model_dma.c */
 void model_hw_resolve(const struct model *m, unsigned dev, uint32_t pasid,

@@ -360,7 +360,21 @@ int model_ioas_unmap(struct model *m, uint32_t ioas_id, uint64_t iova,
 	CLOSED_CHECK(m, ioas_id);
 	if (!a)
 		return op_end(m, model_lookup_err(m, ioas_id));
-	if (iova == 0 && len == UINT64_MAX) {
+	/* iopt_unmap_iova_range(): a locked area (a HW queue's memory)
+	 * refuses EBUSY; the model checks before it removes anything. */
+	if (len && model_area_locked(m, a, iova,
+				     iova + len - 1 < iova ? UINT64_MAX :
+							     iova + len - 1))
+		return op_end(m, -EBUSY);
+	/* iommufd_access_notify_unmap(): the accesses drop their pins */
+	if (len && model_access_notify_unmap(m, a, iova,
+					     iova + len - 1 < iova ?
+						     UINT64_MAX :
+						     iova + len - 1))
+		return op_end(m, -EBUSY);
+	/* MB_UNMAP_ALL_OVERFLOW (IOAS-11): the overflow rule before the
+	 * unmap-all exception, as the contract once read. */
+	if (iova == 0 && len == UINT64_MAX && !bug(m, MB_UNMAP_ALL_OVERFLOW)) {
 		/* iopt_unmap_all(): succeeds even when empty */
 		unmap_range(m, a, 0, UINT64_MAX, &bytes);
 		if (unmapped)

@@ -95,6 +95,25 @@ static const struct {
 	{ "arm-smmu", IOMMU_HW_INFO_TYPE_NONE, 0, NULL },
 };
 
+/*
+ * Drivers that cannot track dirty pages at all, whatever the hardware:
+ * no IOMMU_CAP_DIRTY_TRACKING in their capable() op and no dirty_ops
+ * (viommu_capable, arm_smmu_capable of the v2 driver). For the others the
+ * bit is the hardware's (VT-d SSADS, AMD HD, SMMUv3 HTTU): no expectation.
+ */
+static const char *const never_dirty[] = {"virtio-iommu", "arm-smmu"};
+
+bool model_contract_dirty(const char *driver, bool *dirty)
+{
+	for (unsigned i = 0;
+	     driver && i < sizeof(never_dirty) / sizeof(never_dirty[0]); i++)
+		if (!strcmp(never_dirty[i], driver)) {
+			*dirty = false;
+			return true;
+		}
+	return false;
+}
+
 bool model_contract_hw_info(const char *driver, uint32_t *type, uint32_t *len,
 			    const char **gated_by)
 {

@@ -54,7 +54,10 @@
 /*
  * SMMUv3-like instances (arm_smmu_get_resv_regions(): SW MSI at 0x8000000;
  * arm_smmu_domain_alloc_paging_flags(): NEST_PARENT only alone; nesting
- * through a vIOMMU of type ARM_SMMUV3, arm_vsmmu_init()).
+ * through a vIOMMU of type ARM_SMMUV3, arm_vsmmu_init()). The vIOMMU's
+ * events are modelled in the selftest format (struct
+ * iommu_viommu_event_selftest), and its HW queue is a Tegra241-CMDQV-style
+ * stand-in: the core's rules (VIOMMU-3/4) are what is checked.
  */
 #define SMMU_IOMMU(has_dirty)                                               \
 	{                                                                   \
@@ -65,6 +68,10 @@
 		.hw_info_type = IOMMU_HW_INFO_TYPE_ARM_SMMUV3,              \
 		.hw_info_len = sizeof(struct iommu_hw_info_arm_smmuv3),     \
 		.viommu_type = IOMMU_VIOMMU_TYPE_ARM_SMMUV3,                \
+		.viommu_nested_type = IOMMU_HWPT_DATA_ARM_SMMUV3,           \
+		.viommu_nested_len = sizeof(struct iommu_hwpt_arm_smmuv3),  \
+		.veventq_type = IOMMU_VEVENTQ_TYPE_ARM_SMMUV3,              \
+		.hw_queue_type = IOMMU_HW_QUEUE_TYPE_TEGRA241_CMDQV,        \
 		.nresv = 1, .resv = { SW_MSI_ARM },                         \
 	}
 
@@ -78,6 +85,10 @@
 
 #define NEG(nm, desc, brk, b)                                             \
 	{ .name = nm, .description = desc, .breaks = brk, DEFAULT_BODY,     \
+	  .bug = b }
+/* The same on the SMMUv3-like geometry (the one with a vIOMMU). */
+#define NEG_SMMU(nm, desc, brk, b)                                        \
+	{ .name = nm, .description = desc, .breaks = brk, SMMU_BODY,        \
 	  .bug = b }
 
 /*
@@ -431,9 +442,27 @@ static const struct model_profile profiles[] = {
 	NEG("dirty-bitmap-lost",
 	    "negative control (7.2's behaviour, F5): GET_DIRTY_BITMAP into an unwritable bitmap clears the bits and returns 0",
 	    "DIRTY-4", MB_DIRTY_BITMAP_LOST),
+	NEG("unmap-all-overflow",
+	    "negative control: UNMAP with iova 0 and length ~0 fails EOVERFLOW instead of unmapping everything",
+	    "IOAS-11,IOAS-7", MB_UNMAP_ALL_OVERFLOW),
+	NEG("fault-response-any-code",
+	    "negative control: a page response with a code other than SUCCESS/INVALID is taken",
+	    "FAULT-2", MB_FAULT_RESPONSE_ANY_CODE),
+	NEG("detach-keeps-faults",
+	    "negative control: detaching an HWPT leaves its page requests queued and answerable (no automatic response)",
+	    "FAULT-3", MB_DETACH_KEEPS_FAULTS),
+	NEG("access-pin-blocks",
+	    "negative control: UNMAP of a range an emulated access has pinned fails EBUSY instead of asking the access to unpin",
+	    "IOAS-17", MB_ACCESS_PIN_BLOCKS),
+	NEG("invalidate-noop",
+	    "negative control: HWPT_INVALIDATE reports every entry handled and drops nothing from the IOTLB",
+	    "NEST-6", MB_INVALIDATE_NOOP),
 	NEG("invalidate-count-asked",
 	    "negative control: a HWPT_INVALIDATE that stops at a refused entry reports every entry handled",
 	    "NEST-5", MB_INVALIDATE_COUNT_ASKED),
+	NEG("hw-info-short-len",
+	    "negative control: GET_HW_INFO reports the driver's blob 8 bytes short",
+	    "OBJ-11", MB_HW_INFO_SHORT_LEN),
 	/* The engine controls: a broken DMA engine on a correct IOMMU. They
 	 * break the evidence, not a rule, so every DMA invariant must lose
 	 * its PASS (tests/engine-controls.sh); DMA-1 is the one declared. */
@@ -455,13 +484,41 @@ static const struct model_profile profiles[] = {
 		AMD_BODY,
 		.bug = MB_PASID_NOSUPPORT_EINVAL,
 	},
+	/* virtio-like: a driver without a hw_info op whose GET_HW_INFO
+	 * claims another driver's type; no nesting either way, so only the
+	 * type is wrong. */
 	{
-		.name = "viommu-parent-unheld",
-		.description = "negative control: SMMUv3-like, a vIOMMU takes no reference on its NEST_PARENT HWPT",
-		.breaks = "NEST-4",
-		SMMU_BODY,
-		.bug = MB_VIOMMU_PARENT_UNHELD,
+		.name = "hw-info-wrong-type",
+		.description = "negative control: virtio-like, GET_HW_INFO reports the AMD type instead of NONE",
+		.breaks = "OBJ-11",
+		VIRTIO_BODY,
+		.bug = MB_HW_INFO_WRONG_TYPE,
 	},
+	/* Device 0 on the instance without dirty tracking, which still
+	 * reports IOMMU_HW_CAP_DIRTY_TRACKING. */
+	{
+		.name = "hw-info-dirty-unbacked",
+		.description = "negative control: GET_HW_INFO reports the dirty capability on an IOMMU whose DIRTY_TRACKING allocation fails",
+		.breaks = "OBJ-11",
+		.nctx = T_MAX_CTX, SIX_DEVS(20), .niommu = 2,
+		.iommu = { X86_IOMMU1, X86_IOMMU0 },
+		.bug = MB_HW_INFO_DIRTY_UNBACKED,
+	},
+	NEG_SMMU("viommu-parent-unheld",
+		 "negative control: SMMUv3-like, a vIOMMU takes no reference on its NEST_PARENT HWPT",
+		 "NEST-4", MB_VIOMMU_PARENT_UNHELD),
+	NEG_SMMU("vdev-virt-id-shared",
+		 "negative control: SMMUv3-like, VDEVICE_ALLOC gives a second device a virt_id the vIOMMU already has",
+		 "VIOMMU-1", MB_VDEV_VIRT_ID_SHARED),
+	NEG_SMMU("vdev-no-tombstone",
+		 "negative control: SMMUv3-like, unbind destroys the device's vDEVICE and frees its ID for the next object",
+		 "VIOMMU-2", MB_VDEV_NO_TOMBSTONE),
+	NEG_SMMU("vevent-lost-unmarked",
+		 "negative control: SMMUv3-like, an event past the vEVENTQ depth is dropped without the lost-events record",
+		 "VIOMMU-3", MB_VEVENT_LOST_UNMARKED),
+	NEG_SMMU("hw-queue-unlocked",
+		 "negative control: SMMUv3-like, a HW queue pins its memory without locking it, so UNMAP of the queue's memory succeeds",
+		 "VIOMMU-4", MB_HW_QUEUE_UNLOCKED),
 };
 
 const struct model_profile *model_profiles(unsigned *n)

@@ -4,7 +4,9 @@
  * a file cut anywhere (even mid-line), followed by the harness's
  * "# vm: <status> <detail>" line. "# invariant" lines before a result line
  * belong to that case; those after the last case (before "# Totals:") are
- * the run's roll-up. Lines of a case that never got its result are dropped.
+ * the run's roll-up. Other "# " lines after the plan are the log of the case
+ * whose result follows (its evidence: DMA transfers and what they hit).
+ * Lines of a case that never got its result are dropped.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -16,7 +18,29 @@
 struct pending {
 	struct inv_outcome *v;
 	unsigned n;
+	char **log; /* the case's "# " lines, without the "# " */
+	unsigned nlog;
 };
+
+static void pending_log(struct pending *p, const char *line)
+{
+	p->log = xrealloc(p->log, (p->nlog + 1) * sizeof(*p->log));
+	p->log[p->nlog++] = xstrdup(line + 2);
+}
+
+static void free_log(char **log, unsigned n)
+{
+	for (unsigned i = 0; i < n; i++)
+		free(log[i]);
+	free(log);
+}
+
+static void pending_drop_log(struct pending *p)
+{
+	free_log(p->log, p->nlog);
+	p->log = NULL;
+	p->nlog = 0;
+}
 
 static void pending_add(struct pending *p, const char *line)
 {
@@ -92,8 +116,12 @@ static bool parse_result(struct ktap_file *k, const char *line,
 	}
 	c->inv = p->v;
 	c->ninv = p->n;
+	c->log = p->log;
+	c->nlog = p->nlog;
 	p->v = NULL;
 	p->n = 0;
+	p->log = NULL;
+	p->nlog = 0;
 	return true;
 }
 
@@ -113,7 +141,7 @@ static void parse_health(struct ktap_file *k, const char *s)
 
 int ktap_parse(FILE *in, struct ktap_file *k, char *why, size_t why_len)
 {
-	struct pending p = { NULL, 0 };
+	struct pending p = { NULL, 0, NULL, 0 };
 	bool any_text = false;
 	char *line = NULL;
 	size_t cap = 0;
@@ -151,12 +179,16 @@ int ktap_parse(FILE *in, struct ktap_file *k, char *why, size_t why_len)
 			k->nrollup = p.n;
 			p.v = NULL;
 			p.n = 0;
+			pending_drop_log(&p); /* the roll-up's lines */
+		} else if (k->has_plan && !strncmp(line, "# ", 2)) {
+			pending_log(&p, line);
 		} else {
 			parse_result(k, line, &p);
 		}
 	}
 	free(line);
 	free(p.v); /* a case cut off before its result line */
+	pending_drop_log(&p);
 	if (ferror(in)) {
 		snprintf(why, why_len, "read error");
 		return -1;
@@ -180,6 +212,7 @@ void ktap_file_free(struct ktap_file *k)
 		free(k->cases[i].id);
 		free(k->cases[i].reason);
 		free(k->cases[i].inv);
+		free_log(k->cases[i].log, k->cases[i].nlog);
 	}
 	free(k->cases);
 	free(k->rollup);

@@ -15,9 +15,7 @@
 
 #include "report.h"
 
-/* A cell: an outcome (result.h), or CELL_MISSING when the file has none. */
-#define CELL_MISSING (-1)
-typedef int cell_t;
+typedef int cell_t; /* an outcome (result.h), or CELL_MISSING */
 
 static const char *cell_text(cell_t c)
 {
@@ -33,12 +31,7 @@ static const char *cell_json(cell_t c)
 	return c == CELL_MISSING ? "missing" : outcome_name(c);
 }
 
-struct rows {
-	const char **id;
-	unsigned n;
-};
-
-static void rows_add(struct rows *r, const char *id)
+static void rows_add(struct matrix_rows *r, const char *id)
 {
 	for (unsigned i = 0; i < r->n; i++)
 		if (!strcmp(r->id[i], id))
@@ -57,6 +50,31 @@ static int by_inv(const void *a, const void *b)
 static int by_str(const void *a, const void *b)
 {
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+void matrix_rows(const struct ktap_file *files, unsigned n, enum matrix_by by,
+		 struct matrix_rows *rows)
+{
+	rows->id = NULL;
+	rows->n = 0;
+	for (unsigned f = 0; f < n; f++) {
+		const struct ktap_file *k = &files[f];
+
+		for (unsigned i = 0; i < k->ncases; i++) {
+			if (by == MATRIX_BY_SCENARIO) {
+				rows_add(rows, k->cases[i].id);
+				continue;
+			}
+			for (unsigned j = 0; j < k->cases[i].ninv; j++)
+				rows_add(rows, k->cases[i].inv[j].id);
+		}
+		if (by == MATRIX_BY_INVARIANT)
+			for (unsigned i = 0; i < k->nrollup; i++)
+				rows_add(rows, k->rollup[i].id);
+	}
+	if (rows->n)
+		qsort(rows->id, rows->n, sizeof(*rows->id),
+		      by == MATRIX_BY_INVARIANT ? by_inv : by_str);
 }
 
 static cell_t inv_cell(const struct ktap_file *k, const char *id)
@@ -86,8 +104,12 @@ static cell_t case_cell(const struct ktap_file *k, const char *id)
 	return CELL_MISSING;
 }
 
-/* The health cell text; *ok says whether it counts as healthy. */
-static const char *health(const struct ktap_file *k, bool *ok)
+int matrix_cell(const struct ktap_file *k, enum matrix_by by, const char *id)
+{
+	return by == MATRIX_BY_INVARIANT ? inv_cell(k, id) : case_cell(k, id);
+}
+
+const char *matrix_health(const struct ktap_file *k, bool *ok)
 {
 	bool complete = ktap_complete(k);
 
@@ -104,29 +126,12 @@ static const char *health(const struct ktap_file *k, bool *ok)
 int matrix_report(const struct ktap_file *files, unsigned n, enum matrix_by by,
 		  FILE *out, FILE *json)
 {
-	struct rows rows = { NULL, 0 };
+	struct matrix_rows rows;
 	size_t w0 = strlen("kernel health"), *w;
 	bool bad = false;
 	char buf[48];
 
-	for (unsigned f = 0; f < n; f++) {
-		const struct ktap_file *k = &files[f];
-
-		for (unsigned i = 0; i < k->ncases; i++) {
-			if (by == MATRIX_BY_SCENARIO) {
-				rows_add(&rows, k->cases[i].id);
-				continue;
-			}
-			for (unsigned j = 0; j < k->cases[i].ninv; j++)
-				rows_add(&rows, k->cases[i].inv[j].id);
-		}
-		if (by == MATRIX_BY_INVARIANT)
-			for (unsigned i = 0; i < k->nrollup; i++)
-				rows_add(&rows, k->rollup[i].id);
-	}
-	if (rows.n)
-		qsort(rows.id, rows.n, sizeof(*rows.id),
-		      by == MATRIX_BY_INVARIANT ? by_inv : by_str);
+	matrix_rows(files, n, by, &rows);
 
 	w = calloc(n + 1, sizeof(*w));
 	if (!w)
@@ -140,8 +145,8 @@ int matrix_report(const struct ktap_file *files, unsigned n, enum matrix_by by,
 		w[f] = strlen(files[f].name);
 		if (w[f] < 4)
 			w[f] = 4;
-		if (strlen(health(&files[f], &ok)) > w[f])
-			w[f] = strlen(health(&files[f], &ok));
+		if (strlen(matrix_health(&files[f], &ok)) > w[f])
+			w[f] = strlen(matrix_health(&files[f], &ok));
 		snprintf(buf, sizeof(buf), "%u/%u/%u", files[f].npass,
 			 files[f].nfail, files[f].nskip);
 		if (strlen(buf) > w[f])
@@ -157,9 +162,7 @@ int matrix_report(const struct ktap_file *files, unsigned n, enum matrix_by by,
 	for (unsigned i = 0; i < rows.n; i++) {
 		fprintf(out, "%-*s", (int)w0, rows.id[i]);
 		for (unsigned f = 0; f < n; f++) {
-			cell_t c = by == MATRIX_BY_INVARIANT ?
-				inv_cell(&files[f], rows.id[i]) :
-				case_cell(&files[f], rows.id[i]);
+			cell_t c = matrix_cell(&files[f], by, rows.id[i]);
 
 			bad |= c != CELL_MISSING && outcome_failed(c);
 			fprintf(out, "  %-*s", f + 1 < n ? (int)w[f] : 0, cell_text(c));
@@ -169,7 +172,7 @@ int matrix_report(const struct ktap_file *files, unsigned n, enum matrix_by by,
 	fprintf(out, "%-*s", (int)w0, "kernel health");
 	for (unsigned f = 0; f < n; f++) {
 		bool ok;
-		const char *h = health(&files[f], &ok);
+		const char *h = matrix_health(&files[f], &ok);
 
 		bad |= !ok;
 		fprintf(out, "  %-*s", f + 1 < n ? (int)w[f] : 0, h);
@@ -202,7 +205,7 @@ int matrix_report(const struct ktap_file *files, unsigned n, enum matrix_by by,
 		for (unsigned f = 0; f < n; f++) {
 			const struct ktap_file *k = &files[f];
 			bool ok;
-			const char *h = health(k, &ok);
+			const char *h = matrix_health(k, &ok);
 
 			fputs(f ? ",\n    {\"name\": " : "\n    {\"name\": ", json);
 			json_string(json, k->name);
@@ -233,9 +236,8 @@ int matrix_report(const struct ktap_file *files, unsigned n, enum matrix_by by,
 			json_string(json, rows.id[i]);
 			fputs(", \"cells\": {", json);
 			for (unsigned f = 0; f < n; f++) {
-				cell_t c = by == MATRIX_BY_INVARIANT ?
-					inv_cell(&files[f], rows.id[i]) :
-					case_cell(&files[f], rows.id[i]);
+				cell_t c =
+					matrix_cell(&files[f], by, rows.id[i]);
 
 				fputs(f ? ", " : "", json);
 				json_string(json, files[f].name);

@@ -83,6 +83,8 @@ struct ktap_case {
 	char *reason;
 	struct inv_outcome *inv;
 	unsigned ninv;
+	char **log; /* its "# " lines but the invariant ones, without "# " */
+	unsigned nlog;
 };
 
 struct ktap_file {
@@ -116,6 +118,24 @@ enum matrix_by {
 	MATRIX_BY_SCENARIO,
 };
 
+/* The rows: every invariant (natural order) or scenario id (sorted) that
+ * any file has. The ids point into files[]; free(rows->id) when done. */
+struct matrix_rows {
+	const char **id;
+	unsigned n;
+};
+void matrix_rows(const struct ktap_file *files, unsigned n, enum matrix_by by,
+		 struct matrix_rows *rows);
+
+/* A cell: an outcome (result.h), or CELL_MISSING when the file has none. An
+ * invariant's cell is the run's roll-up when the file is complete, else the
+ * merge of the per-case lines that made it out. */
+#define CELL_MISSING (-1)
+int matrix_cell(const struct ktap_file *k, enum matrix_by by, const char *id);
+/* The kernel health cell text ("ok", "panic", "truncated", "-", ...); *ok
+ * says whether it counts as healthy (finished, and "# vm: ok" if any). */
+const char *matrix_health(const struct ktap_file *k, bool *ok);
+
 /*
  * Print the table of files[] to out and, when json is not NULL, the JSON
  * summary to json. Returns 1 when any cell FAILs or any configuration's
@@ -123,5 +143,45 @@ enum matrix_by {
  */
 int matrix_report(const struct ktap_file *files, unsigned n, enum matrix_by by,
 		  FILE *out, FILE *json);
+
+/* --- known findings (vm/known-findings.txt) ------------------------------ */
+
+struct known_finding {
+	char *config, *case_id, *finding;
+	char *invariants; /* "A-1,B-2" the case fails, or "" (any) */
+};
+struct known_findings {
+	struct known_finding *v;
+	unsigned n;
+};
+/* Reads "CONFIG CASE FINDING [INVARIANTS]" lines ('#' comments). Returns 0,
+ * or -1 with why (kf is then empty). */
+int known_findings_parse(FILE *in, struct known_findings *kf, char *why,
+			 size_t why_len);
+void known_findings_free(struct known_findings *kf);
+/* The line for config and case, or NULL (kf may be NULL). */
+const struct known_finding *known_finding_of(const struct known_findings *kf,
+					     const char *config,
+					     const char *case_id);
+/* c fails as kf says: it failed, and if kf names invariants, exactly those
+ * failed (as tests/vm/check-results.sh judges). false for kf NULL. */
+bool known_finding_matches(const struct known_finding *kf,
+			   const struct ktap_case *c);
+
+/* --- the HTML matrix ------------------------------------------------------ */
+
+/*
+ * One self-contained HTML page (inline CSS, no script, no external asset):
+ * the matrix of files[] with a cell per row x configuration (a class per
+ * verdict: v-pass, v-fail, v-skip, v-gap, v-not-observable, v-inconclusive,
+ * v-missing; FAIL cells of known findings also "known" with the finding),
+ * kernel health and totals rows, and the evidence: each cell links to the
+ * cases that decided it, each case shows its log (the DMA transfers and what
+ * they hit). Links to the KTAP files are relative to html_dir (the page's
+ * folder; NULL: the paths as given). known may be NULL.
+ */
+void matrix_html(const struct ktap_file *files, unsigned n, enum matrix_by by,
+		 const struct known_findings *known, const char *html_dir,
+		 FILE *out);
 
 #endif

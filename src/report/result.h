@@ -78,6 +78,7 @@ struct run_result {
 	char *target;		 /* owned copies of caps.target/profile */
 	char *profile;
 	char started[32];	 /* UTC, ISO 8601 */
+	char hostname[64];	 /* where the run ran; "" if unknown */
 	double duration;
 	struct case_result *cases;
 	unsigned ncases;

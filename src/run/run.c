@@ -143,6 +143,9 @@ int run_discover(struct run_options *o, struct run_result *r, char *why,
 	o->cfg.discovery = o->discovery;
 	gmtime_r(&wall, &tm);
 	strftime(r->started, sizeof(r->started), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	if (gethostname(r->hostname, sizeof(r->hostname)))
+		r->hostname[0] = '\0';
+	r->hostname[sizeof(r->hostname) - 1] = '\0';
 	return 0;
 }
 

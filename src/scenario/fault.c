@@ -1,12 +1,18 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Fault queues (FAULT-1): IOMMU_FAULT_QUEUE_ALLOC objects and the HWPTs
- * that name them with FAULT_ID_VALID.
+ * that name them with FAULT_ID_VALID; page requests through them (FAULT-2)
+ * and their automatic response on detach and replace (FAULT-3).
  *
  * Kernel: drivers/iommu/iommufd/eventq.c (iommufd_fault_alloc),
  * hw_pagetable.c (iommufd_hwpt_alloc: iommufd_get_fault() and the user
- * reference the HWPT takes on the queue), main.c (iommufd_object_remove).
+ * reference the HWPT takes on the queue), main.c (iommufd_object_remove);
+ * eventq.c (iommufd_fault_iopf_handler, iommufd_fault_fops_read/write,
+ * iommufd_auto_response_faults), device.c (iommufd_hwpt_detach_device,
+ * iommufd_hwpt_replace_device), selftest.c (iommufd_test_trigger_iopf).
  */
+#include <string.h>
+
 #include "fixture.h"
 
 /* A fault queue on context 0, or SKIP when the target or kernel has none. */
@@ -76,4 +82,213 @@ SCENARIO(fault, fault_id_must_name_a_queue,
 		  ENOENT);
 	/* The refusals left no HWPT on the IOAS. */
 	CHECK_OK(c, "FAULT-1", T_CALL(c->t, destroy, ioas));
+}
+
+/* --- FAULT-2, FAULT-3: page requests through a fault queue ----------------- */
+
+#define PGFAULT_LEN 40u	 /* sizeof(struct iommu_hwpt_pgfault) */
+#define RESPONSE_LEN 8u	 /* sizeof(struct iommu_hwpt_page_response) */
+#define PGFAULT_LAST_PAGE (1u << 1) /* IOMMU_PGFAULT_FLAGS_LAST_PAGE */
+#define PGFAULT_PASID_VALID (1u << 0)
+#define PERM_RW 3u	 /* IOMMU_PGFAULT_PERM_READ | _WRITE */
+#define RESP_SUCCESS 0u	 /* IOMMUFD_PAGE_RESP_SUCCESS */
+#define FAULT_ADDR 0x12345000ull
+
+/* The fields of one struct iommu_hwpt_pgfault the suite judges. */
+struct pgfault {
+	uint32_t flags, pasid, grpid, perm, length, cookie;
+	uint64_t addr;
+};
+
+static void pgfault_decode(const uint8_t *b, struct pgfault *f)
+{
+	memcpy(&f->flags, b, 4);
+	memcpy(&f->pasid, b + 8, 4);
+	memcpy(&f->grpid, b + 12, 4);
+	memcpy(&f->perm, b + 16, 4);
+	memcpy(&f->addr, b + 24, 8);
+	memcpy(&f->length, b + 32, 4);
+	memcpy(&f->cookie, b + 36, 4);
+}
+
+/* Read up to max records of len bytes: the bytes read, or -errno. */
+static long read_faults(struct tc *c, uint32_t fault, size_t len,
+			struct pgfault *out, unsigned max, unsigned *nrec)
+{
+	uint8_t buf[4 * PGFAULT_LEN];
+	size_t n = 0;
+	int ret = T_CALL(c->t, eventq_read, fault, buf,
+			 len < sizeof(buf) ? len : sizeof(buf), &n);
+
+	*nrec = 0;
+	if (ret)
+		return ret;
+	for (size_t off = 0; off + PGFAULT_LEN <= n && *nrec < max;
+	     off += PGFAULT_LEN)
+		pgfault_decode(buf + off, &out[(*nrec)++]);
+	tc_log(c, "fault queue read (%zu bytes asked): %zu bytes", len, n);
+	return (long)n;
+}
+
+/* Write one response: 0 when the kernel took all 8 bytes, or -errno. */
+static int respond(struct tc *c, uint32_t fault, uint32_t cookie,
+		   uint32_t code)
+{
+	uint32_t r[2] = { cookie, code };
+	size_t n = 0;
+	int ret = T_CALL(c->t, eventq_write, fault, r, sizeof(r), &n);
+
+	return ret ? ret : n == sizeof(r) ? 0 : -EIO;
+}
+
+/*
+ * Dev 0 bound and attached to an HWPT (new IOAS) naming a fault queue the
+ * target keeps open; SKIP where the target cannot raise page requests or
+ * the driver takes no FAULT_ID_VALID.
+ */
+static uint32_t iopf_setup(struct tc *c, const char *inv, uint32_t *ioas,
+			   uint32_t *hwpt)
+{
+	uint32_t fault = 0;
+	int ret;
+
+	bind_dev(c, inv, 0, 0);
+	*ioas = new_ioas(c, inv, 0);
+	ret = T_CALL(c->t, fault_queue_open, 0, &fault);
+	if (ret == -T_UNSUPPORTED)
+		tc_skip(c, "target cannot read fault queues");
+	if (ret == -ENOTTY)
+		tc_skip(c, "kernel without IOMMU_FAULT_QUEUE_ALLOC (before 6.11)");
+	REQUIRE(c, inv, ret);
+	ret = T_CALL(c->t, hwpt_alloc_fault, 0, *ioas, T_HWPT_FAULT_ID_VALID,
+		     fault, hwpt);
+	if (ret == -EOPNOTSUPP)
+		tc_skip(c, "dev 0 (%s) takes no FAULT_ID_VALID: driver capability",
+			c->caps->dev[0].name);
+	REQUIRE(c, inv, ret);
+	attach_rid(c, inv, 0, *hwpt);
+	ret = T_CALL(c->t, trigger_iopf, 0, T_NO_PASID, 0, PERM_RW, 0);
+	if (ret == -T_UNSUPPORTED)
+		tc_skip(c, "target cannot raise page requests (no PRI device)");
+	REQUIRE(c, inv, ret);
+	/* That request (group 0) is the queue's first: read and answer it
+	 * as set-up, so every case starts from an empty queue. */
+	{
+		struct pgfault f;
+		unsigned nrec;
+
+		REQUIRE(c, inv, read_faults(c, fault, PGFAULT_LEN, &f, 1,
+					    &nrec) == PGFAULT_LEN ?
+					0 :
+					-EIO);
+		REQUIRE(c, inv, respond(c, fault, f.cookie, RESP_SUCCESS));
+	}
+	return fault;
+}
+
+SCENARIO(fault, iopf_read_and_respond,
+	 .title = "a page request reaches the fault fd once, with its fields; only a SUCCESS/INVALID response to a read, unanswered cookie is taken",
+	 .invariants = "FAULT-2", .requires = REQ_HWPT_ALLOC)
+{
+	uint32_t ioas, hwpt, fault = iopf_setup(c, "FAULT-2", &ioas, &hwpt);
+	struct pgfault f[4];
+	unsigned nrec;
+	long got;
+
+	tc_check(c, "FAULT-2", read_faults(c, fault, 2 * PGFAULT_LEN, f, 4,
+					   &nrec) == 0,
+		 "an empty fault queue reads 0 bytes");
+	CHECK_OK(c, "FAULT-2", T_CALL(c->t, trigger_iopf, 0, T_NO_PASID, 7,
+				      PERM_RW, FAULT_ADDR));
+	/* A read length that is no multiple of the record is refused. */
+	CHECK_RET(c, "FAULT-2", (int)read_faults(c, fault, PGFAULT_LEN + 1, f,
+						 4, &nrec),
+		  ESPIPE);
+	got = read_faults(c, fault, 2 * PGFAULT_LEN, f, 4, &nrec);
+	tc_check(c, "FAULT-2", got == PGFAULT_LEN && nrec == 1,
+		 "one request raised: %ld bytes read (expected %u)", got,
+		 PGFAULT_LEN);
+	if (nrec != 1)
+		tc_end(c);
+	tc_check(c, "FAULT-2",
+		 f[0].flags == PGFAULT_LAST_PAGE && f[0].pasid == 0 &&
+			 f[0].grpid == 7 && f[0].perm == PERM_RW &&
+			 f[0].addr == FAULT_ADDR && f[0].length == 0 &&
+			 f[0].cookie,
+		 "request: flags 0x%x pasid %u grpid %u perm 0x%x addr 0x%llx length %u cookie %u (expected LAST_PAGE, 0, 7, 0x%x, 0x%llx, 0, non-zero)",
+		 f[0].flags, f[0].pasid, f[0].grpid, f[0].perm,
+		 (unsigned long long)f[0].addr, f[0].length, f[0].cookie,
+		 PERM_RW, FAULT_ADDR);
+	tc_check(c, "FAULT-2", read_faults(c, fault, 2 * PGFAULT_LEN, f + 1, 3,
+					   &nrec) == 0,
+		 "a request is read once: the second read gives 0 bytes");
+	/* iommufd_fault_fops_write(): the code, then the cookie */
+	CHECK_RET(c, "FAULT-2", respond(c, fault, f[0].cookie, 0xff), EINVAL);
+	CHECK_RET(c, "FAULT-2", respond(c, fault, f[0].cookie + 100,
+					RESP_SUCCESS),
+		  EINVAL);
+	CHECK_OK(c, "FAULT-2", respond(c, fault, f[0].cookie, RESP_SUCCESS));
+	CHECK_RET(c, "FAULT-2", respond(c, fault, f[0].cookie, RESP_SUCCESS),
+		  EINVAL);
+	{
+		size_t n = 0;
+
+		CHECK_RET(c, "FAULT-2", T_CALL(c->t, eventq_write, fault, f,
+					       RESPONSE_LEN - 3, &n),
+			  ESPIPE);
+	}
+	/* The HWPT and the open fd both hold the queue. */
+	CHECK_RET(c, "FAULT-2", T_CALL(c->t, destroy, fault), EBUSY);
+}
+
+SCENARIO(fault, iopf_auto_response_on_detach,
+	 .title = "detach or replace answers the HWPT's page requests: unread ones leave the queue, read ones take no response (EINVAL)",
+	 .invariants = "FAULT-2,FAULT-3", .requires = REQ_HWPT_ALLOC)
+{
+	uint32_t ioas, hwpt, fault = iopf_setup(c, "FAULT-3", &ioas, &hwpt);
+	uint32_t plain;
+	struct pgfault f[4];
+	unsigned nrec;
+	long got;
+
+	CHECK_OK(c, "FAULT-3", T_CALL(c->t, trigger_iopf, 0, T_NO_PASID, 1,
+				      PERM_RW, FAULT_ADDR));
+	CHECK_OK(c, "FAULT-3", T_CALL(c->t, trigger_iopf, 0, T_NO_PASID, 2,
+				      PERM_RW, FAULT_ADDR + PG));
+	/* A read of one record's length takes the first request only. */
+	got = read_faults(c, fault, PGFAULT_LEN, f, 1, &nrec);
+	tc_check(c, "FAULT-2", got == PGFAULT_LEN && nrec == 1 &&
+				       f[0].grpid == 1,
+		 "two requests, one record read: %ld bytes, grpid %u (expected the first, grpid 1)",
+		 got, nrec ? f[0].grpid : 0);
+	if (nrec != 1)
+		tc_end(c);
+	detach_rid(c, "FAULT-3", 0);
+	got = read_faults(c, fault, 4 * PGFAULT_LEN, f + 1, 3, &nrec);
+	tc_check(c, "FAULT-3", got == 0,
+		 "after detach the unread request is answered by the kernel: %ld bytes read (expected 0)",
+		 got);
+	CHECK_RET(c, "FAULT-3", respond(c, fault, f[0].cookie, RESP_SUCCESS),
+		  EINVAL);
+	/* The same for a replace, and the queue still delivers. */
+	attach_rid(c, "FAULT-3", 0, hwpt);
+	CHECK_OK(c, "FAULT-3", T_CALL(c->t, trigger_iopf, 0, T_NO_PASID, 3,
+				      PERM_RW, FAULT_ADDR));
+	got = read_faults(c, fault, PGFAULT_LEN, f, 1, &nrec);
+	tc_check(c, "FAULT-3", got == PGFAULT_LEN && nrec == 1 &&
+				       f[0].grpid == 3,
+		 "re-attached: the next request is delivered (%ld bytes, grpid %u)",
+		 got, nrec ? f[0].grpid : 0);
+	CHECK_OK(c, "FAULT-3", T_CALL(c->t, trigger_iopf, 0, T_NO_PASID, 4,
+				      PERM_RW, FAULT_ADDR));
+	plain = new_hwpt(c, "FAULT-3", 0, ioas, 0);
+	attach_rid(c, "FAULT-3", 0, plain);
+	got = read_faults(c, fault, 4 * PGFAULT_LEN, f + 1, 3, &nrec);
+	tc_check(c, "FAULT-3", got == 0,
+		 "after a replace the unread request is answered by the kernel: %ld bytes read (expected 0)",
+		 got);
+	if (f[0].grpid == 3)
+		CHECK_RET(c, "FAULT-3", respond(c, fault, f[0].cookie,
+						RESP_SUCCESS),
+			  EINVAL);
 }

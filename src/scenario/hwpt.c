@@ -96,7 +96,7 @@ SCENARIO(hwpt, bad_pt_id,
 	 .invariants = "HWPT-3", .requires = REQ_HWPT_ALLOC)
 {
 	uint64_t data[4] = { 0 };
-	uint32_t ioas, aut, hwpt = 0;
+	uint32_t ioas, aut, fault, hwpt = 0;
 
 	bind_dev(c, "HWPT-3", 0, 0);
 	ioas = new_ioas(c, "HWPT-3", 0);
@@ -114,6 +114,16 @@ SCENARIO(hwpt, bad_pt_id,
 	CHECK_RET(c, "HWPT-3", T_CALL(c->t, hwpt_alloc, 0, aut, 0, 0, NULL, 0,
 				      &hwpt), EOPNOTSUPP);
 	detach_rid(c, "HWPT-3", 0);
+	/* An object of another type, a fault queue: iommufd_hwpt_alloc()'s
+	 * last branch, also EINVAL. */
+	if (c->t->ops->fault_queue_alloc &&
+	    !T_CALL(c->t, fault_queue_alloc, 0, &fault)) {
+		CHECK_RET(c, "HWPT-3",
+			  T_CALL(c->t, hwpt_alloc, 0, fault, 0, 0, NULL, 0,
+				 &hwpt),
+			  EINVAL);
+		CHECK_OK(c, "HWPT-3", T_CALL(c->t, destroy, fault));
+	}
 	/* A destroyed IOAS is as good as missing (no allocation since). */
 	destroy_obj(c, "HWPT-3", ioas);
 	CHECK_RET(c, "HWPT-3", T_CALL(c->t, hwpt_alloc, 0, ioas, 0, 0, NULL, 0,

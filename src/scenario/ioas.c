@@ -528,7 +528,6 @@ SCENARIO(ioas, iova_wrap_eoverflow,
 	CHECK_RET(c, "IOAS-11", T_CALL(c->t, ioas_copy, dst, b.ioas,
 				       RW | T_MAP_FIXED_IOVA, x, UINT64_MAX,
 				       &got), EOVERFLOW);
-	expect_mapped_bytes(c, "IOAS-11", dst, 0, "refused wrapping COPYs");
 	/* A length of ~0 overflows from any IOVA but 0: iova 0 with
 	 * U64_MAX is unmap-all, tested before the overflow rule. */
 	CHECK_RET(c, "IOAS-11", T_CALL(c->t, ioas_unmap, b.ioas, p, UINT64_MAX,
@@ -540,6 +539,8 @@ SCENARIO(ioas, iova_wrap_eoverflow,
 		 "UNMAP iova 0 length ~0 (unmap-all) reported %llu bytes, %llu were mapped",
 		 (unsigned long long)n, (unsigned long long)(2 * p));
 	expect_mapped_bytes(c, "IOAS-11", b.ioas, 0, "unmap-all");
+	/* Last: this count is itself an unmap-all. */
+	expect_mapped_bytes(c, "IOAS-11", dst, 0, "refused wrapping COPYs");
 }
 
 /* --- IOAS-12: a mapping a new domain cannot honour ------------------------ */
@@ -992,4 +993,43 @@ SCENARIO(ioas, change_process_reserved_field,
 	cp.__reserved = 0;
 	CHECK_OK(c, "IOAS-16",
 		 T_CALL(c->t, raw_ioctl, 0, IOMMU_IOAS_CHANGE_PROCESS, &cp));
+}
+
+/* --- IOAS-17: an emulated access's pins give way to UNMAP ----------------- */
+
+SCENARIO(ioas, unmap_revokes_access_pins,
+	 .title = "UNMAP of pages an emulated access has pinned succeeds: the access is made to drop its pins (unpin then ENOENT); an unmapped range cannot be pinned",
+	 .invariants = "IOAS-17")
+{
+	void *mem = tc_alloc(c, 2 * PG);
+	uint32_t ioas, pin = 0, pin2 = 0;
+	uint64_t iova = 0, unmapped = 0;
+	int ret;
+
+	ioas = new_ioas(c, "IOAS-17", 0);
+	REQUIRE(c, "IOAS-17",
+		T_CALL(c->t, ioas_map, ioas, RW, mem, 2 * PG, &iova));
+	ret = T_CALL(c->t, access_pin, ioas, iova, PG, mem, &pin);
+	if (ret == -T_UNSUPPORTED)
+		tc_skip(c, "target has no emulated access (mock only)");
+	CHECK_OK(c, "IOAS-17", ret);
+	/* A pin released by its owner is gone. */
+	CHECK_OK(c, "IOAS-17", T_CALL(c->t, access_unpin, pin));
+	CHECK_RET(c, "IOAS-17", T_CALL(c->t, access_unpin, pin), ENOENT);
+	CHECK_OK(c, "IOAS-17", T_CALL(c->t, access_pin, ioas, iova, PG, mem,
+				      &pin));
+	CHECK_OK(c, "IOAS-17", T_CALL(c->t, access_pin, ioas, iova + PG, PG,
+				      (char *)mem + PG, &pin2));
+	/* The UNMAP is not refused: the accesses are told to unpin. */
+	CHECK_OK(c, "IOAS-17", T_CALL(c->t, ioas_unmap, ioas, iova, 2 * PG,
+				      &unmapped));
+	tc_check(c, "IOAS-17", unmapped == 2 * PG,
+		 "UNMAP over two pinned pages took %llu bytes (expected %llu)",
+		 (unsigned long long)unmapped, 2 * PG);
+	CHECK_RET(c, "IOAS-17", T_CALL(c->t, access_unpin, pin), ENOENT);
+	CHECK_RET(c, "IOAS-17", T_CALL(c->t, access_unpin, pin2), ENOENT);
+	/* iommufd_access_pin_pages(): nothing mapped there any more */
+	CHECK_RET(c, "IOAS-17", T_CALL(c->t, access_pin, ioas, iova, PG, mem,
+				       &pin),
+		  ENOENT);
 }

@@ -577,6 +577,7 @@ static enum dma_outcome dma_run_classify(struct tc *c, unsigned dev,
 	ret = run_dma(c, dev, pasid, write ? DMA_TO_MEMORY : DMA_FROM_MEMORY,
 		      iova, buf, len, ev, sizeof(ev));
 	if (ret == -T_UNSUPPORTED) {
+		snapshot_drop();
 		free(buf);
 		tc_skip(c, "target cannot run DMA from dev %u pasid %s", dev,
 			pasid_str(pasid, pb, sizeof(pb)));
@@ -586,6 +587,7 @@ static enum dma_outcome dma_run_classify(struct tc *c, unsigned dev,
 		       what, dev, pasid_str(pasid, pb, sizeof(pb)),
 		       (unsigned long long)iova, len, errno_name(ret),
 		       ev[0] ? "; " : "", ev);
+		snapshot_drop();
 		free(buf);
 		*err = ret;
 		return DMA_ERROR;
@@ -596,6 +598,7 @@ static enum dma_outcome dma_run_classify(struct tc *c, unsigned dev,
 		tc_log(c, "dma write dev %u pasid %s iova 0x%llx len %zu: the engine wrote bytes equal to memory's pre-fill; cannot judge%s%s",
 		       dev, pasid_str(pasid, pb, sizeof(pb)),
 		       (unsigned long long)iova, len, ev[0] ? "; " : "", ev);
+		snapshot_drop();
 		free(buf);
 		*err = -EIO;
 		return DMA_ERROR;

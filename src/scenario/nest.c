@@ -281,27 +281,41 @@ static void inv_fmt(const struct dev_caps *dc, struct inv_fmt *f)
 	}
 }
 
+/*
+ * Dev 0 bound, a new IOAS, a NEST_PARENT HWPT on it (*parent) and a nested
+ * HWPT of the driver's format f on that; SKIP when the driver has neither.
+ */
+static uint32_t new_nested(struct tc *c, const char *inv, struct inv_fmt *f,
+			   uint32_t *parent)
+{
+	uint32_t ioas, nested = 0;
+	int ret;
+
+	inv_fmt(&c->caps->dev[0], f);
+	bind_dev(c, inv, 0, 0);
+	ioas = new_ioas(c, inv, 0);
+	ret = T_CALL(c->t, hwpt_alloc, 0, ioas, T_HWPT_NEST_PARENT, 0, NULL, 0,
+		     parent);
+	if (ret)
+		tc_skip(c, "dev 0 cannot be a nest parent (%s): driver capability",
+			errno_name(ret));
+	ret = T_CALL(c->t, hwpt_alloc, 0, *parent, 0, f->data_type, f->data,
+		     f->data_len, &nested);
+	if (ret)
+		tc_skip(c, "dev 0 (%s) makes no nested HWPT of type 0x%x (%s): driver capability",
+			c->caps->dev[0].name, f->data_type, errno_name(ret));
+	return nested;
+}
+
 SCENARIO(nest, invalidate_stops_at_bad_entry,
 	 .title = "HWPT_INVALIDATE handles entries in order, stops at the first the driver refuses, and entry_num counts the handled ones",
 	 .invariants = "NEST-5", .requires = REQ_HWPT_ALLOC)
 {
-	uint32_t reqs[3 * 8], ioas, parent = 0, nested = 0, num;
+	uint32_t reqs[3 * 8], parent = 0, nested, num;
 	struct inv_fmt f;
 	int ret;
 
-	inv_fmt(&c->caps->dev[0], &f);
-	bind_dev(c, "NEST-5", 0, 0);
-	ioas = new_ioas(c, "NEST-5", 0);
-	ret = T_CALL(c->t, hwpt_alloc, 0, ioas, T_HWPT_NEST_PARENT, 0, NULL, 0,
-		     &parent);
-	if (ret)
-		tc_skip(c, "dev 0 cannot be a nest parent (%s): driver capability",
-			errno_name(ret));
-	ret = T_CALL(c->t, hwpt_alloc, 0, parent, 0, f.data_type, f.data,
-		     f.data_len, &nested);
-	if (ret)
-		tc_skip(c, "dev 0 (%s) makes no nested HWPT of type 0x%x (%s): driver capability",
-			c->caps->dev[0].name, f.data_type, errno_name(ret));
+	nested = new_nested(c, "NEST-5", &f, &parent);
 	/* Entries sit entry_len bytes apart: word w of entry i is
 	 * reqs[i * entry_len / 4 + w]. */
 	memset(reqs, 0, sizeof(reqs));
@@ -328,4 +342,81 @@ SCENARIO(nest, invalidate_stops_at_bad_entry,
 	CHECK_RET(c, "NEST-5", T_CALL(c->t, destroy, parent), EBUSY);
 	CHECK_OK(c, "NEST-5", T_CALL(c->t, destroy, nested));
 	CHECK_OK(c, "NEST-5", T_CALL(c->t, destroy, parent));
+}
+
+/* --- NEST-6: a handled entry has reached the IOTLB ------------------------ */
+
+/*
+ * Entry word array e (f->entry_len bytes) invalidating IOTLB entry idx, or
+ * all of them (idx < 0), or carrying a flag no driver knows (bad). Mock:
+ * { flags, iotlb_id } (IOMMU_TEST_INVALIDATE_FLAG_ALL = 1); VT-d (the
+ * model): { addr, npages, flags, __reserved }, entry i = IOVA page i.
+ */
+static void inv_entry(const struct inv_fmt *f, uint32_t *e, int idx, bool bad)
+{
+	memset(e, 0, f->entry_len);
+	if (f->data_type == HWPT_DATA_SELFTEST) {
+		e[0] = idx < 0 ? 1 : 0;
+		e[1] = idx < 0 ? 0 : (uint32_t)idx;
+	} else {
+		uint64_t addr = idx < 0 ? 0 : (uint64_t)idx * PG;
+		uint64_t npages = idx < 0 ? UINT64_MAX : 1;
+
+		memcpy(&e[0], &addr, 8);
+		memcpy(&e[2], &npages, 8);
+	}
+	if (bad)
+		e[f->flags_word] = 1u << 30;
+}
+
+/* Entries 0..3 of the nested IOTLB hold the states in mask (bit = valid). */
+static void expect_iotlb(struct tc *c, uint32_t nested, unsigned mask,
+			 const char *after)
+{
+	for (unsigned k = 0; k < 4; k++) {
+		bool valid = mask & (1u << k);
+
+		tc_check(c, "NEST-6",
+			 !T_CALL(c->t, nested_cache_check, nested, k, valid),
+			 "%s: IOTLB entry %u is %s", after, k,
+			 valid ? "still valid (expected)" :
+				 "invalidated (expected)");
+	}
+}
+
+SCENARIO(nest, invalidate_reaches_iotlb,
+	 .title = "a HWPT_INVALIDATE entry counted as handled has invalidated what it names; entries after a refused one are not applied",
+	 .invariants = "NEST-6", .requires = REQ_HWPT_ALLOC)
+{
+	uint32_t reqs[3 * 8], parent = 0, nested, num;
+	struct inv_fmt f;
+	int ret;
+
+	nested = new_nested(c, "NEST-6", &f, &parent);
+	ret = T_CALL(c->t, nested_cache_check, nested, 0, true);
+	if (ret == -T_UNSUPPORTED)
+		tc_skip(c, "target cannot read a nested HWPT's IOTLB");
+	expect_iotlb(c, nested, 0xf, "fresh nested HWPT");
+	/* One entry, for IOTLB entry 1. */
+	inv_entry(&f, reqs, 1, false);
+	num = 1;
+	CHECK_OK(c, "NEST-6", T_CALL(c->t, hwpt_invalidate, nested, f.inv_type,
+				     reqs, f.entry_len, &num));
+	tc_check(c, "NEST-6", num == 1, "entry_num reads %u, 1 handled", num);
+	expect_iotlb(c, nested, 0xd, "after invalidating entry 1");
+	/* Entry 2, a refused entry, entry 3: only entry 2 is applied. */
+	inv_entry(&f, reqs, 2, false);
+	inv_entry(&f, reqs + f.entry_len / 4, 0, true);
+	inv_entry(&f, reqs + 2 * f.entry_len / 4, 3, false);
+	num = 3;
+	CHECK_RET(c, "NEST-6", T_CALL(c->t, hwpt_invalidate, nested,
+				      f.inv_type, reqs, f.entry_len, &num),
+		  EOPNOTSUPP);
+	expect_iotlb(c, nested, 0x9, "after entry 2 handled, entry 3 not");
+	/* Invalidate everything. */
+	inv_entry(&f, reqs, -1, false);
+	num = 1;
+	CHECK_OK(c, "NEST-6", T_CALL(c->t, hwpt_invalidate, nested, f.inv_type,
+				     reqs, f.entry_len, &num));
+	expect_iotlb(c, nested, 0, "after an invalidate-all entry");
 }

@@ -144,7 +144,62 @@ static void contract_expectations(const struct iommu_names *in,
 		dc->hw_info_known = model_contract_hw_info(
 			drv, &dc->hw_info_type_expected,
 			&dc->hw_info_len_expected, &dc->hw_info_gated_by);
+		dc->dirty_known =
+			model_contract_dirty(drv, &dc->dirty_expected);
 	}
+}
+
+int kt_pci_pasid_width(const uint8_t *cfg, size_t n)
+{
+	unsigned off = 0x100;
+
+	if (n == 256)
+		return 0;
+	if (n != 4096)
+		return -1;
+	for (unsigned hops = 0; hops < 64 && off >= 0x100 && off <= 4092;
+	     hops++) {
+		uint32_t h = (uint32_t)cfg[off] | (uint32_t)cfg[off + 1] << 8 |
+			     (uint32_t)cfg[off + 2] << 16 |
+			     (uint32_t)cfg[off + 3] << 24;
+
+		if (!h || h == UINT32_MAX)
+			break;
+		if ((h & 0xffff) == 0x1b)	    /* PCI_EXT_CAP_ID_PASID */
+			return cfg[off + 5] & 0x1f; /* PASID cap bits 12:8 */
+		off = (h >> 20) & 0xffc;
+	}
+	return 0;
+}
+
+/* kt_pci_pasid_width() of bdf's config space as sysfs shows it. */
+static int pci_pasid_width(const char *bdf)
+{
+	uint8_t cfg[4096];
+	char path[PATH_MAX];
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/config", bdf);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	n = pread(fd, cfg, sizeof(cfg), 0);
+	close(fd);
+	return n < 0 ? -1 : kt_pci_pasid_width(cfg, (size_t)n);
+}
+
+/* A device without a PASID capability has no PASID whatever its IOMMU
+ * driver reports; with one, the IOMMU may allow fewer bits: no
+ * expectation then. */
+static void pasid_expectations(const struct kernel_facts *f,
+			       struct target_caps *caps)
+{
+	for (unsigned i = 0; i < f->ndev && i < caps->ndev; i++)
+		if (pci_pasid_width(f->dev[i].bdf) == 0) {
+			caps->dev[i].pasid_known = true;
+			caps->dev[i].max_pasid_log2_expected = 0;
+		}
 }
 
 /* Name of the driver behind an iommu class device we do not recognise by
@@ -680,6 +735,7 @@ int kernel_target_discover(const struct target_config *cfg,
 	snprintf(f->profile, sizeof(f->profile), "%s", prof);
 	caps->profile = f->profile;
 	contract_expectations(&in, caps);
+	pasid_expectations(f, caps);
 	if (!uname(&u))
 		copy_str(caps->kernel_release, sizeof(caps->kernel_release),
 			 u.release);

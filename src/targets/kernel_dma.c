@@ -379,7 +379,12 @@ int kt_dma(struct target *t, unsigned dev, uint32_t pasid, enum dma_dir dir,
 	else
 		ret = dma_engine_read(d->eng, iova, buf, len, ev, evlen);
 	d->eng->tag_pasid = false;
-	if (ret == -ENOLINK && window_in_attached_ioas(k, d)) {
+	return kt_dma_verdict(ret, window_in_attached_ioas(k, d), ev, evlen);
+}
+
+int kt_dma_verdict(int ret, bool window_attached, char *ev, size_t evlen)
+{
+	if (ret == -ENOLINK && window_attached) {
 		/* The engine's own page is mapped in the IOAS the RID is
 		 * attached to, and still did not translate: that is a
 		 * translation failure of the driver, not a limit. */

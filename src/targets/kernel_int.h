@@ -125,6 +125,22 @@ int kt_option_huge_pages(struct kt *k, unsigned ctx, uint32_t raw, bool set,
 			 uint64_t *val);
 int kt_dma(struct target *t, unsigned dev, uint32_t pasid, enum dma_dir dir,
 	   uint64_t iova, void *buf, size_t len, char *ev, size_t evlen);
+/*
+ * The Max PASID Width of a PCI device's PASID capability, from the n bytes
+ * of its config space (what pci_max_pasids() reads, not the IOMMU
+ * driver): 0 when it has none (256 bytes: a conventional PCI device has no
+ * extended capabilities at all), -1 when the extended space was not read
+ * (sysfs gives 64 bytes to non-root).
+ */
+int kt_pci_pasid_width(const uint8_t *cfg, size_t n);
+/*
+ * kt_dma's answer to an engine's: -ENOLINK from a device whose RID is
+ * attached to an IOAS holding the window (window_attached) is a
+ * translation failure (-EIO, said in ev); any other -ENOLINK, and
+ * -EOPNOTSUPP, a limit (-T_UNSUPPORTED); the rest as the engine said.
+ * Shared with the engine controls (tests/unit/test_engine_controls.c).
+ */
+int kt_dma_verdict(int ret, bool window_attached, char *ev, size_t evlen);
 void kt_engine_drop(struct kdev *d);
 
 /* kernel_uapi2.c: the ops appended for issue 15 */

@@ -61,6 +61,7 @@
 #define MAX_RECS 4096
 #define MAX_PASIDS 32
 #define MAX_HWPTS 512
+#define MAX_EQS 16
 #define PG 4096ull
 
 /* One mapping this target made (map or copy), kept after unmap so that a
@@ -92,6 +93,12 @@ struct mock {
 	/* HWPT IDs seen per context: candidates for PASID_CHECK_HWPT. */
 	unsigned nhwpt[T_MAX_CTX];
 	uint32_t hwpt[T_MAX_CTX][MAX_HWPTS];
+	/* Emulated accesses (access_pin): pin i + 1 is item of access fd. */
+	unsigned npin;
+	struct { unsigned ctx; int fd; uint32_t item; } pin[MAX_EQS];
+	/* Event queue fds kept open (veventq_alloc, fault_queue_open). */
+	unsigned neq;
+	struct { uint32_t id; int fd; } eq[MAX_EQS];
 };
 
 static struct mock *M(struct target *t)
@@ -309,20 +316,14 @@ static int m_hwpt_alloc_fault(struct target *t, unsigned dev, uint32_t pt_id,
 	return ret;
 }
 
+/* IOMMU_FAULT_QUEUE_ALLOC; keep: the fd stays open for eventq_*. */
+static int fault_queue(struct target *t, unsigned ctx, uint32_t *fault_id,
+		       bool keep);
+
 static int m_fault_queue_alloc(struct target *t, unsigned ctx,
 			       uint32_t *fault_id)
 {
-	uint32_t raw;
-	int fd, ret;
-
-	if (ctx >= t->caps.nctx)
-		return -T_UNSUPPORTED;
-	ret = ufd_fault_queue_alloc(M(t)->fd[ctx], &raw, &fd);
-	if (ret)
-		return ret;
-	close(fd);
-	*fault_id = T_ID_MAKE(ctx, raw);
-	return 0;
+	return fault_queue(t, ctx, fault_id, false);
 }
 
 static int m_option_rlimit_mode(struct target *t, unsigned ctx, bool set,
@@ -404,6 +405,191 @@ static int m_viommu_alloc(struct target *t, unsigned dev, uint32_t hwpt_id,
 	if (!ret)
 		*viommu_id = T_ID_MAKE(d->ctx, raw);
 	return ret;
+}
+
+static int m_vdevice_alloc(struct target *t, uint32_t viommu_id, unsigned dev,
+			   uint64_t virt_id, uint32_t *vdev_id)
+{
+	struct mdev *d = mdev_of(t, dev);
+	uint32_t raw;
+	int ret;
+
+	if (!d || !d->bound)
+		return -T_UNSUPPORTED;
+	ret = ufd_vdevice_alloc(M(t)->fd[d->ctx], raw_id(t, viommu_id),
+				d->idev, virt_id, &raw);
+	if (!ret)
+		*vdev_id = T_ID_MAKE(d->ctx, raw);
+	return ret;
+}
+
+/* Keep an event queue's fd; one the table has no room for is closed
+ * (the queue then works as fault_queue_alloc's does). */
+static void eq_keep(struct target *t, uint32_t id, int fd)
+{
+	struct mock *m = M(t);
+
+	if (m->neq == MAX_EQS) {
+		close(fd);
+		return;
+	}
+	m->eq[m->neq].id = id;
+	m->eq[m->neq++].fd = fd;
+}
+
+static int fault_queue(struct target *t, unsigned ctx, uint32_t *fault_id,
+		       bool keep)
+{
+	uint32_t raw;
+	int fd, ret;
+
+	if (ctx >= t->caps.nctx)
+		return -T_UNSUPPORTED;
+	ret = ufd_fault_queue_alloc(M(t)->fd[ctx], &raw, &fd);
+	if (ret)
+		return ret;
+	*fault_id = T_ID_MAKE(ctx, raw);
+	if (keep)
+		eq_keep(t, *fault_id, fd);
+	else
+		close(fd);
+	return 0;
+}
+
+static int eq_fd(struct target *t, uint32_t id)
+{
+	for (unsigned i = 0; i < M(t)->neq; i++)
+		if (M(t)->eq[i].id == id)
+			return M(t)->eq[i].fd;
+	return -1;
+}
+
+static int m_veventq_alloc(struct target *t, uint32_t viommu_id, uint32_t type,
+			   uint32_t depth, uint32_t *veventq_id)
+{
+	uint32_t raw;
+	int fd, ret;
+
+	ret = ufd_veventq_alloc(ctx_fd(t, viommu_id), raw_id(t, viommu_id),
+				type, depth, &raw, &fd);
+	if (ret)
+		return ret;
+	*veventq_id = T_ID_MAKE(id_ctx(t, viommu_id), raw);
+	eq_keep(t, *veventq_id, fd);
+	return 0;
+}
+
+static int m_fault_queue_open(struct target *t, unsigned ctx,
+			      uint32_t *fault_id)
+{
+	return fault_queue(t, ctx, fault_id, true);
+}
+
+static int m_eventq_read(struct target *t, uint32_t eventq_id, void *buf,
+			 size_t len, size_t *n)
+{
+	int fd = eq_fd(t, eventq_id);
+
+	return fd < 0 ? -T_UNSUPPORTED : ufd_eventq_read(fd, buf, len, n);
+}
+
+static int m_eventq_write(struct target *t, uint32_t eventq_id,
+			  const void *buf, size_t len, size_t *n)
+{
+	int fd = eq_fd(t, eventq_id);
+
+	return fd < 0 ? -T_UNSUPPORTED : ufd_eventq_write(fd, buf, len, n);
+}
+
+static int m_eventq_close(struct target *t, uint32_t eventq_id)
+{
+	struct mock *m = M(t);
+
+	for (unsigned i = 0; i < m->neq; i++) {
+		if (m->eq[i].id != eventq_id)
+			continue;
+		close(m->eq[i].fd);
+		m->eq[i] = m->eq[--m->neq];
+		return 0;
+	}
+	return -T_UNSUPPORTED;
+}
+
+static int m_trigger_iopf(struct target *t, unsigned dev, uint32_t pasid,
+			  uint32_t grpid, uint32_t perm, uint64_t addr)
+{
+	struct mdev *d = mdev_of(t, dev);
+
+	if (!d || !d->bound)
+		return -T_UNSUPPORTED;
+	return mock_cmd_trigger_iopf(M(t)->fd[d->ctx], d->idev,
+				     pasid == T_NO_PASID ? 0 : pasid, grpid,
+				     perm, addr);
+}
+
+static int m_trigger_vevent(struct target *t, unsigned dev)
+{
+	struct mdev *d = mdev_of(t, dev);
+
+	if (!d || !d->bound)
+		return -T_UNSUPPORTED;
+	return mock_cmd_trigger_vevent(M(t)->fd[d->ctx], d->idev);
+}
+
+static int m_hw_queue_alloc(struct target *t, uint32_t viommu_id, uint32_t type,
+			    uint32_t index, uint64_t iova, uint64_t len,
+			    uint32_t *hw_queue_id)
+{
+	uint32_t raw;
+	int ret = ufd_hw_queue_alloc(ctx_fd(t, viommu_id), raw_id(t, viommu_id),
+				     type, index, iova, len, &raw);
+
+	if (!ret)
+		*hw_queue_id = T_ID_MAKE(id_ctx(t, viommu_id), raw);
+	return ret;
+}
+
+static int m_access_pin(struct target *t, uint32_t ioas_id, uint64_t iova,
+			uint64_t len, const void *uva, uint32_t *pin)
+{
+	struct mock *m = M(t);
+	int fd, afd, ret;
+	uint32_t item;
+
+	if (m->npin == MAX_EQS)
+		return -T_UNSUPPORTED;
+	fd = ctx_fd(t, ioas_id);
+	ret = mock_cmd_create_access(fd, raw_id(t, ioas_id), &afd);
+	if (ret)
+		return ret;
+	ret = mock_cmd_access_pages(fd, afd, iova, len, uva, &item);
+	if (ret) {
+		close(afd);
+		return ret;
+	}
+	m->pin[m->npin].ctx = id_ctx(t, ioas_id);
+	m->pin[m->npin].fd = afd;
+	m->pin[m->npin++].item = item;
+	*pin = m->npin;
+	return 0;
+}
+
+static int m_access_unpin(struct target *t, uint32_t pin)
+{
+	struct mock *m = M(t);
+
+	if (!pin || pin > m->npin)
+		return -T_UNSUPPORTED;
+	return mock_cmd_destroy_access_pages(m->fd[m->pin[pin - 1].ctx],
+					     m->pin[pin - 1].fd,
+					     m->pin[pin - 1].item);
+}
+
+static int m_nested_cache_check(struct target *t, uint32_t hwpt_id,
+				unsigned entry, bool valid)
+{
+	return mock_cmd_check_iotlb(ctx_fd(t, hwpt_id), raw_id(t, hwpt_id),
+				    entry, valid ? MOCK_IOTLB_DEFAULT : 0);
 }
 
 static int m_hwpt_invalidate(struct target *t, uint32_t hwpt_id,
@@ -747,6 +933,10 @@ static void m_close(struct target *t)
 	for (unsigned i = 0; i < t->caps.ndev; i++)
 		if (m->dev[i].bound)
 			m_unbind(t, i);
+	for (unsigned i = 0; i < m->neq; i++)
+		close(m->eq[i].fd);
+	for (unsigned i = 0; i < m->npin; i++)
+		close(m->pin[i].fd);
 	for (unsigned i = 0; i < t->caps.nctx; i++)
 		close(m->fd[i]);
 	if (m->nth_fd >= 0)
@@ -787,6 +977,18 @@ static const struct target_ops mock_ops = {
 	.pasid_replace_fault = m_pasid_replace_fault,
 	.mark_dirty = m_mark_dirty,
 	.viommu_alloc = m_viommu_alloc,
+	.vdevice_alloc = m_vdevice_alloc,
+	.veventq_alloc = m_veventq_alloc,
+	.fault_queue_open = m_fault_queue_open,
+	.eventq_read = m_eventq_read,
+	.eventq_write = m_eventq_write,
+	.eventq_close = m_eventq_close,
+	.trigger_iopf = m_trigger_iopf,
+	.trigger_vevent = m_trigger_vevent,
+	.nested_cache_check = m_nested_cache_check,
+	.hw_queue_alloc = m_hw_queue_alloc,
+	.access_pin = m_access_pin,
+	.access_unpin = m_access_unpin,
 };
 
 /* --- open ------------------------------------------------------------------ */
@@ -925,6 +1127,13 @@ struct target *mock_target_open(const struct target_config *cfg, char *why,
 		dc->hw_info_known = true;
 		dc->hw_info_type_expected = MOCK_HW_INFO_TYPE;
 		dc->hw_info_len_expected = MOCK_HW_INFO_LEN;
+		/* selftest.c: a MOCK_FLAGS_DEVICE_PASID device has
+		 * pasid-num-bits MOCK_PASID_WIDTH (the mock IOMMU allows as
+		 * many), any other none; only MOCK_FLAGS_DEVICE_NO_DIRTY
+		 * takes IOMMU_CAP_DIRTY_TRACKING away (mock_domain_capable). */
+		dc->pasid_known = dc->dirty_known = true;
+		dc->max_pasid_log2_expected = plain ? 0 : MOCK_PASID_WIDTH_BITS;
+		dc->dirty_expected = !plain;
 		m->dev[i].dev_flags = plain ? MOCK_DEV_NO_DIRTY : MOCK_DEV_PASID;
 	}
 	t->caps.dma = DMA_PROBED;

@@ -212,6 +212,77 @@ static void mt_close(struct target *t)
 	free(t);
 }
 
+static int mt_vdevice_alloc(struct target *t, uint32_t viommu_id,
+			    unsigned dev, uint64_t virt_id, uint32_t *vdev_id)
+{
+	return model_vdevice_alloc(M(t), viommu_id, dev, virt_id, vdev_id);
+}
+
+static int mt_veventq_alloc(struct target *t, uint32_t viommu_id,
+			    uint32_t type, uint32_t depth, uint32_t *id)
+{
+	return model_veventq_alloc(M(t), viommu_id, type, depth, id);
+}
+
+static int mt_fault_queue_open(struct target *t, unsigned ctx,
+			       uint32_t *fault_id)
+{
+	return model_fault_queue_open(M(t), ctx, fault_id);
+}
+
+static int mt_eventq_read(struct target *t, uint32_t id, void *buf,
+			  size_t len, size_t *n)
+{
+	return model_eventq_read(M(t), id, buf, len, n);
+}
+
+static int mt_eventq_write(struct target *t, uint32_t id, const void *buf,
+			   size_t len, size_t *n)
+{
+	return model_eventq_write(M(t), id, buf, len, n);
+}
+
+static int mt_eventq_close(struct target *t, uint32_t id)
+{
+	return model_eventq_close(M(t), id);
+}
+
+static int mt_trigger_iopf(struct target *t, unsigned dev, uint32_t pasid,
+			   uint32_t grpid, uint32_t perm, uint64_t addr)
+{
+	return model_trigger_iopf(M(t), dev, pasid, grpid, perm, addr);
+}
+
+static int mt_trigger_vevent(struct target *t, unsigned dev)
+{
+	return model_trigger_vevent(M(t), dev);
+}
+
+static int mt_hw_queue_alloc(struct target *t, uint32_t viommu_id,
+			     uint32_t type, uint32_t index, uint64_t iova,
+			     uint64_t len, uint32_t *id)
+{
+	return model_hw_queue_alloc(M(t), viommu_id, type, index, iova, len,
+				    id);
+}
+
+static int mt_access_pin(struct target *t, uint32_t ioas_id, uint64_t iova,
+			 uint64_t len, const void *uva, uint32_t *pin)
+{
+	return model_access_pin(M(t), ioas_id, iova, len, pin);
+}
+
+static int mt_access_unpin(struct target *t, uint32_t pin)
+{
+	return model_access_unpin(M(t), pin);
+}
+
+static int mt_nested_cache_check(struct target *t, uint32_t hwpt_id,
+				 unsigned entry, bool valid)
+{
+	return model_nested_cache_check(M(t), hwpt_id, entry, valid);
+}
+
 static const struct target_ops model_ops = {
 	.name = "model",
 	.ioas_alloc = mt_ioas_alloc,
@@ -246,6 +317,18 @@ static const struct target_ops model_ops = {
 	.pasid_replace_fault = mt_pasid_replace_fault,
 	.mark_dirty = mt_mark_dirty,
 	.viommu_alloc = mt_viommu_alloc,
+	.vdevice_alloc = mt_vdevice_alloc,
+	.veventq_alloc = mt_veventq_alloc,
+	.fault_queue_open = mt_fault_queue_open,
+	.eventq_read = mt_eventq_read,
+	.eventq_write = mt_eventq_write,
+	.eventq_close = mt_eventq_close,
+	.trigger_iopf = mt_trigger_iopf,
+	.trigger_vevent = mt_trigger_vevent,
+	.nested_cache_check = mt_nested_cache_check,
+	.hw_queue_alloc = mt_hw_queue_alloc,
+	.access_pin = mt_access_pin,
+	.access_unpin = mt_access_unpin,
 };
 
 struct target *model_target_open(const struct target_config *cfg, char *why,

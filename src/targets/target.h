@@ -185,6 +185,62 @@ struct target_ops {
 	 * on the paging HWPT hwpt_id, no driver data. */
 	int (*viommu_alloc)(struct target *t, unsigned dev, uint32_t hwpt_id,
 			    uint32_t type, uint32_t flags, uint32_t *viommu_id);
+
+	/* Appended for issue 15, second part (all optional). */
+
+	/* IOMMU_VDEVICE_ALLOC: dev (bound: its iommufd device ID) as the
+	 * guest's device virt_id on the vIOMMU viommu_id. */
+	int (*vdevice_alloc)(struct target *t, uint32_t viommu_id,
+			     unsigned dev, uint64_t virt_id,
+			     uint32_t *vdev_id);
+	/* IOMMU_VEVENTQ_ALLOC of type and depth on viommu_id. The target
+	 * keeps the queue's fd open for eventq_read; the open fd holds the
+	 * queue (DESTROY answers EBUSY until eventq_close). */
+	int (*veventq_alloc)(struct target *t, uint32_t viommu_id,
+			     uint32_t type, uint32_t depth,
+			     uint32_t *veventq_id);
+	/* IOMMU_FAULT_QUEUE_ALLOC on context ctx, keeping the fd open for
+	 * eventq_read/eventq_write (fault_queue_alloc closes it). */
+	int (*fault_queue_open)(struct target *t, unsigned ctx,
+				uint32_t *fault_id);
+	/* read() / write() on the fd of eventq_id (a queue veventq_alloc or
+	 * fault_queue_open made): 0 with *n the bytes moved, or the -errno
+	 * read/write failed with. An empty queue reads 0 bytes (no wait). */
+	int (*eventq_read)(struct target *t, uint32_t eventq_id, void *buf,
+			   size_t len, size_t *n);
+	int (*eventq_write)(struct target *t, uint32_t eventq_id,
+			    const void *buf, size_t len, size_t *n);
+	/* close() of that fd. */
+	int (*eventq_close)(struct target *t, uint32_t eventq_id);
+	/* The IOMMU reports a page request of dev (pasid T_NO_PASID: no
+	 * PASID), the last of group grpid, as PRI hardware would: the mock's
+	 * IOMMU_TEST_OP_TRIGGER_IOPF. Not a DMA. */
+	int (*trigger_iopf)(struct target *t, unsigned dev, uint32_t pasid,
+			    uint32_t grpid, uint32_t perm, uint64_t addr);
+	/* The IOMMU reports an event of dev on the vIOMMU of the nested
+	 * HWPT dev is attached to, its data the device's virt_id: the
+	 * mock's IOMMU_TEST_OP_TRIGGER_VEVENT (struct
+	 * iommu_viommu_event_selftest). */
+	int (*trigger_vevent)(struct target *t, unsigned dev);
+	/* Whether entry (0..3) of the nested HWPT's IOTLB is still valid
+	 * (valid) or invalidated (!valid): 0 when it is, -EINVAL when not.
+	 * The mock's IOMMU_TEST_OP_MD_CHECK_IOTLB (valid: the default tag
+	 * the HWPT was allocated with, IOMMU_TEST_IOTLB_DEFAULT). */
+	int (*nested_cache_check)(struct target *t, uint32_t hwpt_id,
+				  unsigned entry, bool valid);
+	/* IOMMU_HW_QUEUE_ALLOC of type at index on viommu_id, its memory
+	 * [iova, iova+len) of the vIOMMU's nesting parent IOAS. */
+	int (*hw_queue_alloc)(struct target *t, uint32_t viommu_id,
+			      uint32_t type, uint32_t index, uint64_t iova,
+			      uint64_t len, uint32_t *hw_queue_id);
+	/* An emulated access (an in-kernel user of the IOAS, as an mdev
+	 * driver is) pins [iova, iova+len) of ioas_id, the pages under uva;
+	 * *pin names the pin. access_unpin drops it: ENOENT when the access
+	 * has already dropped it (iommufd asked it to, on UNMAP). The
+	 * mock's CREATE_ACCESS / ACCESS_PAGES / DESTROY_ACCESS_PAGES. */
+	int (*access_pin)(struct target *t, uint32_t ioas_id, uint64_t iova,
+			  uint64_t len, const void *uva, uint32_t *pin);
+	int (*access_unpin)(struct target *t, uint32_t pin);
 };
 
 struct target {

@@ -354,3 +354,76 @@ int ufd_viommu_alloc_flags(int fd, uint32_t flags, uint32_t type,
 		*viommu_id = cmd.out_viommu_id;
 	return ret;
 }
+
+int ufd_vdevice_alloc(int fd, uint32_t viommu_id, uint32_t dev_id,
+		      uint64_t virt_id, uint32_t *vdev_id)
+{
+	struct iommu_vdevice_alloc cmd = {
+		.size = sizeof(cmd),
+		.viommu_id = viommu_id,
+		.dev_id = dev_id,
+		.virt_id = virt_id,
+	};
+	int ret = xioctl(fd, IOMMU_VDEVICE_ALLOC, &cmd);
+
+	if (!ret && vdev_id)
+		*vdev_id = cmd.out_vdevice_id;
+	return ret;
+}
+
+int ufd_veventq_alloc(int fd, uint32_t viommu_id, uint32_t type,
+		      uint32_t depth, uint32_t *veventq_id, int *veventq_fd)
+{
+	struct iommu_veventq_alloc cmd = {
+		.size = sizeof(cmd),
+		.viommu_id = viommu_id,
+		.type = type,
+		.veventq_depth = depth,
+	};
+	int ret = xioctl(fd, IOMMU_VEVENTQ_ALLOC, &cmd);
+
+	if (!ret) {
+		*veventq_id = cmd.out_veventq_id;
+		*veventq_fd = (int)cmd.out_veventq_fd;
+	}
+	return ret;
+}
+
+int ufd_eventq_read(int efd, void *buf, size_t len, size_t *n)
+{
+	ssize_t r = read(efd, buf, len);
+
+	if (r < 0)
+		return -errno;
+	*n = (size_t)r;
+	return 0;
+}
+
+int ufd_eventq_write(int efd, const void *buf, size_t len, size_t *n)
+{
+	ssize_t r = write(efd, buf, len);
+
+	if (r < 0)
+		return -errno;
+	*n = (size_t)r;
+	return 0;
+}
+
+int ufd_hw_queue_alloc(int fd, uint32_t viommu_id, uint32_t type,
+		       uint32_t index, uint64_t iova, uint64_t len,
+		       uint32_t *hw_queue_id)
+{
+	struct iommu_hw_queue_alloc cmd = {
+		.size = sizeof(cmd),
+		.viommu_id = viommu_id,
+		.type = type,
+		.index = index,
+		.nesting_parent_iova = iova,
+		.length = len,
+	};
+	int ret = xioctl(fd, IOMMU_HW_QUEUE_ALLOC, &cmd);
+
+	if (!ret && hw_queue_id)
+		*hw_queue_id = cmd.out_hw_queue_id;
+	return ret;
+}

@@ -12,6 +12,7 @@
 #define IC_UAPI_IOMMUFD_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include <linux/iommufd.h>
@@ -87,6 +88,22 @@ int ufd_viommu_alloc(int fd, uint32_t type, uint32_t dev_id,
 /* IOMMU_FAULT_QUEUE_ALLOC: the fault object's ID and its fd (the caller
  * closes it). */
 int ufd_fault_queue_alloc(int fd, uint32_t *fault_id, int *fault_fd);
+
+/* IOMMU_VDEVICE_ALLOC: dev_id as virt_id on viommu_id. */
+int ufd_vdevice_alloc(int fd, uint32_t viommu_id, uint32_t dev_id,
+		      uint64_t virt_id, uint32_t *vdev_id);
+/* IOMMU_VEVENTQ_ALLOC: the queue's ID and its fd (the caller closes it). */
+int ufd_veventq_alloc(int fd, uint32_t viommu_id, uint32_t type,
+		      uint32_t depth, uint32_t *veventq_id, int *veventq_fd);
+/* IOMMU_HW_QUEUE_ALLOC: a queue of type at index over [iova, iova+len) of
+ * the vIOMMU's nesting parent IOAS. */
+int ufd_hw_queue_alloc(int fd, uint32_t viommu_id, uint32_t type,
+		       uint32_t index, uint64_t iova, uint64_t len,
+		       uint32_t *hw_queue_id);
+/* read()/write() on an event queue fd (fault or vEVENT): 0 with *n the
+ * byte count, or -errno. */
+int ufd_eventq_read(int efd, void *buf, size_t len, size_t *n);
+int ufd_eventq_write(int efd, const void *buf, size_t len, size_t *n);
 
 /* IOMMU_IOAS_CHANGE_PROCESS: the context's pinned-page charges move to the
  * calling process. */

@@ -20,6 +20,7 @@ _Static_assert(MOCK_HW_INFO_TYPE == IOMMU_HW_INFO_TYPE_SELFTEST, "type");
 _Static_assert(MOCK_HW_INFO_LEN == sizeof(struct iommu_test_hw_info), "len");
 _Static_assert(MOCK_IOVA_START == MOCK_APERTURE_START, "aperture");
 _Static_assert(MOCK_IOVA_LAST == MOCK_APERTURE_LAST, "aperture");
+_Static_assert(MOCK_IOTLB_DEFAULT == IOMMU_TEST_IOTLB_DEFAULT, "iotlb");
 
 bool mock_cmd_available(void)
 {
@@ -158,6 +159,74 @@ int mock_cmd_pasid_check_hwpt(int fd, uint32_t stdev_id, uint32_t pasid,
 	return test_cmd(fd, &cmd, IOMMU_TEST_OP_PASID_CHECK_HWPT, stdev_id);
 }
 
+int mock_cmd_trigger_iopf(int fd, uint32_t idev_id, uint32_t pasid,
+			  uint32_t grpid, uint32_t perm, uint64_t addr)
+{
+	struct iommu_test_cmd cmd = {
+		.trigger_iopf = { .dev_id = idev_id, .pasid = pasid,
+				  .grpid = grpid, .perm = perm, .addr = addr },
+	};
+
+	return test_cmd(fd, &cmd, IOMMU_TEST_OP_TRIGGER_IOPF, 0);
+}
+
+int mock_cmd_trigger_vevent(int fd, uint32_t idev_id)
+{
+	struct iommu_test_cmd cmd = {
+		.trigger_vevent = { .dev_id = idev_id },
+	};
+
+	return test_cmd(fd, &cmd, IOMMU_TEST_OP_TRIGGER_VEVENT, 0);
+}
+
+int mock_cmd_check_iotlb(int fd, uint32_t hwpt_id, uint32_t iotlb_id,
+			 uint32_t value)
+{
+	struct iommu_test_cmd cmd = {
+		.check_iotlb = { .id = iotlb_id, .iotlb = value },
+	};
+
+	return test_cmd(fd, &cmd, IOMMU_TEST_OP_MD_CHECK_IOTLB, hwpt_id);
+}
+
+int mock_cmd_create_access(int fd, uint32_t ioas_id, int *access_fd)
+{
+	struct iommu_test_cmd cmd = {
+		.create_access = {
+			.flags = MOCK_FLAGS_ACCESS_CREATE_NEEDS_PIN_PAGES },
+	};
+	int ret = test_cmd(fd, &cmd, IOMMU_TEST_OP_CREATE_ACCESS, ioas_id);
+
+	if (!ret)
+		*access_fd = (int)cmd.create_access.out_access_fd;
+	return ret;
+}
+
+int mock_cmd_access_pages(int fd, int access_fd, uint64_t iova, uint64_t len,
+			  const void *uptr, uint32_t *item)
+{
+	struct iommu_test_cmd cmd = {
+		.access_pages = { .iova = iova, .length = len,
+				  .uptr = (uintptr_t)uptr },
+	};
+	int ret = test_cmd(fd, &cmd, IOMMU_TEST_OP_ACCESS_PAGES,
+			   (uint32_t)access_fd);
+
+	if (!ret)
+		*item = cmd.access_pages.out_access_pages_id;
+	return ret;
+}
+
+int mock_cmd_destroy_access_pages(int fd, int access_fd, uint32_t item)
+{
+	struct iommu_test_cmd cmd = {
+		.destroy_access_pages = { .access_pages_id = item },
+	};
+
+	return test_cmd(fd, &cmd, IOMMU_TEST_OP_DESTROY_ACCESS_PAGES,
+			(uint32_t)access_fd);
+}
+
 #else /* !HAVE_IOMMUFD_TEST_H */
 
 bool mock_cmd_available(void)
@@ -219,6 +288,39 @@ int mock_cmd_pasid_detach(int fd, uint32_t stdev_id, uint32_t pasid)
 
 int mock_cmd_pasid_check_hwpt(int fd, uint32_t stdev_id, uint32_t pasid,
 			      uint32_t hwpt_id)
+{
+	return -T_UNSUPPORTED;
+}
+
+int mock_cmd_trigger_iopf(int fd, uint32_t idev_id, uint32_t pasid,
+			  uint32_t grpid, uint32_t perm, uint64_t addr)
+{
+	return -T_UNSUPPORTED;
+}
+
+int mock_cmd_trigger_vevent(int fd, uint32_t idev_id)
+{
+	return -T_UNSUPPORTED;
+}
+
+int mock_cmd_check_iotlb(int fd, uint32_t hwpt_id, uint32_t iotlb_id,
+			 uint32_t value)
+{
+	return -T_UNSUPPORTED;
+}
+
+int mock_cmd_create_access(int fd, uint32_t ioas_id, int *access_fd)
+{
+	return -T_UNSUPPORTED;
+}
+
+int mock_cmd_access_pages(int fd, int access_fd, uint64_t iova, uint64_t len,
+			  const void *uptr, uint32_t *item)
+{
+	return -T_UNSUPPORTED;
+}
+
+int mock_cmd_destroy_access_pages(int fd, int access_fd, uint32_t item)
 {
 	return -T_UNSUPPORTED;
 }

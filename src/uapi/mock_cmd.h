@@ -23,6 +23,9 @@
 #define MOCK_HW_INFO_TYPE 0xfeedbeefu
 #define MOCK_HW_INFO_LEN 8u
 
+/* MOCK_PASID_WIDTH: pasid-num-bits of a MOCK_FLAGS_DEVICE_PASID device. */
+#define MOCK_PASID_WIDTH_BITS 20u
+
 /* The mock's default aperture (MOCK_APERTURE_START/LAST). */
 #define MOCK_IOVA_START (1ull << 24)
 #define MOCK_IOVA_LAST ((1ull << 31) - 1)
@@ -73,5 +76,32 @@ int mock_cmd_pasid_detach(int fd, uint32_t stdev_id, uint32_t pasid);
  * is attached to hwpt_id, or detached when hwpt_id is 0; EINVAL else. */
 int mock_cmd_pasid_check_hwpt(int fd, uint32_t stdev_id, uint32_t pasid,
 			      uint32_t hwpt_id);
+
+/* IOMMU_TEST_OP_TRIGGER_IOPF: the mock device idev_id reports a page
+ * request (last page of group grpid; PASID-tagged unless pasid is 0, as
+ * IOMMU_NO_PASID) through iommu_report_device_fault(). */
+int mock_cmd_trigger_iopf(int fd, uint32_t idev_id, uint32_t pasid,
+			  uint32_t grpid, uint32_t perm, uint64_t addr);
+/* IOMMU_TEST_OP_TRIGGER_VEVENT: the mock IOMMU reports a selftest vEVENT
+ * (its data: the device's virt_id) on the vIOMMU of the nested domain
+ * idev_id is attached to. */
+int mock_cmd_trigger_vevent(int fd, uint32_t idev_id);
+/* IOMMU_TEST_OP_MD_CHECK_IOTLB: 0 when entry iotlb_id of the nested mock
+ * HWPT hwpt_id holds value, EINVAL else. */
+int mock_cmd_check_iotlb(int fd, uint32_t hwpt_id, uint32_t iotlb_id,
+			 uint32_t value);
+
+/* IOMMU_TEST_OP_CREATE_ACCESS (with NEEDS_PIN_PAGES): an emulated access
+ * (an in-kernel user such as an mdev driver) attached to ioas_id; its fd. */
+int mock_cmd_create_access(int fd, uint32_t ioas_id, int *access_fd);
+/* IOMMU_TEST_OP_ACCESS_PAGES: the access pins [iova, iova+len) (and checks
+ * the pages are those under uptr); *item names the pin. */
+int mock_cmd_access_pages(int fd, int access_fd, uint64_t iova, uint64_t len,
+			  const void *uptr, uint32_t *item);
+/* IOMMU_TEST_OP_DESTROY_ACCESS_PAGES: unpin item (ENOENT: no such pin). */
+int mock_cmd_destroy_access_pages(int fd, int access_fd, uint32_t item);
+
+/* IOMMU_TEST_IOTLB_DEFAULT: a fresh nested mock HWPT's IOTLB tags. */
+#define MOCK_IOTLB_DEFAULT 0xbadbeefu
 
 #endif

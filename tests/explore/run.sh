@@ -25,6 +25,9 @@ declare -A OUT_OF_REACH=(
 	[dirty-without-cap]="dirty tracking: no DIRTY_TRACKING HWPT flag in the explorer's alphabet"
 	[huge-pages-lax]="IOMMU_OPTION_HUGE_PAGES: no option step in the explorer"
 	[hw-info-no-zero-fill]="IOMMU_GET_HW_INFO: no hw_info step in the explorer"
+	[hw-info-short-len]="IOMMU_GET_HW_INFO: no hw_info step in the explorer"
+	[hw-info-wrong-type]="IOMMU_GET_HW_INFO: no hw_info step in the explorer"
+	[hw-info-dirty-unbacked]="IOMMU_GET_HW_INFO: no hw_info step, and no DIRTY_TRACKING HWPT flag in the explorer's alphabet"
 	[owner-ebusy]="ownership across iommufd contexts: the explorer binds to context 0 only"
 	[bind-identity]="DMA before attach lands at IOVA == physical address; the explorer's memory oracle sees only its own buffers"
 	[dev-dma-untranslated]="its device reports no DMA in the caps, as a failed discovery probe makes it, so the explorer drives no DMA from it; a discovery fact, checked by attach.discovery_dma_lands"
@@ -57,6 +60,14 @@ declare -A OUT_OF_REACH=(
 	[viommu-parent-unheld]="vIOMMUs: no vIOMMU step in the explorer"
 	[invalidate-count-asked]="nested HWPTs: no nested allocation or invalidate step in the explorer"
 	[replace-fault-blocks]="a mapping of unpinnable user memory: the explorer maps only its own populated buffers"
+	[vdev-virt-id-shared]="vDEVICEs: no vIOMMU or vDEVICE step in the explorer"
+	[vdev-no-tombstone]="vDEVICEs: no vIOMMU or vDEVICE step in the explorer"
+	[vevent-lost-unmarked]="vEVENTQs: no vEVENTQ or event-trigger step in the explorer"
+	[fault-response-any-code]="page requests: no fault queue, IOPF trigger or response step in the explorer"
+	[detach-keeps-faults]="page requests: no fault queue, IOPF trigger or response step in the explorer"
+	[hw-queue-unlocked]="HW queues: no vIOMMU or HW queue step in the explorer"
+	[access-pin-blocks]="emulated accesses: no access_pin step in the explorer"
+	[invalidate-noop]="nested HWPTs: no nested allocation, invalidate or IOTLB step in the explorer"
 )
 # Profiles whose minimal witness is longer than MAX_STEPS, and why.
 declare -A LONGER=(

@@ -565,6 +565,36 @@ static long p_hw_info(struct model *m)
 	return buf[sizeof(buf) - 1];
 }
 
+/* The data_len of a length query. */
+static long p_hw_info_len(struct model *m)
+{
+	uint32_t len = 0;
+
+	model_bind(m, 0, 0);
+	model_hw_info(m, 0, NULL, &len, NULL, NULL);
+	return len;
+}
+
+static long p_hw_info_type(struct model *m)
+{
+	return model_hw_info_type(m, 0);
+}
+
+/* A reported dirty bit must be honoured: the DIRTY_TRACKING allocation. */
+static long p_hw_info_dirty(struct model *m)
+{
+	uint64_t caps = 0;
+	uint32_t len = 0, a, h;
+
+	model_ioas_alloc(m, 0, &a);
+	model_bind(m, 0, 0);
+	model_hw_info(m, 0, NULL, &len, &caps, NULL);
+	if (!(caps & IOMMU_HW_CAP_DIRTY_TRACKING))
+		return 1;
+	return model_hwpt_alloc(m, 0, a, IOMMU_HWPT_ALLOC_DIRTY_TRACKING, 0,
+				NULL, 0, &h);
+}
+
 static long p_bind_twice(struct model *m)
 {
 	model_bind(m, 0, 0);
@@ -1281,6 +1311,16 @@ static long p_invalidate_count(struct model *m)
 	return num;
 }
 
+/* IOAS-11: iova 0, length ~0 is unmap-all, not an overflow. */
+static long p_unmap_all(struct model *m)
+{
+	uint64_t n = 0;
+	uint32_t a = ioas_with_page0(m);
+	long ret = model_ioas_unmap(m, a, 0, UINT64_MAX, &n);
+
+	return ret ? ret : (long)n;
+}
+
 static const struct probe {
 	const char *profile;
 	long (*fn)(struct model *m);
@@ -1300,6 +1340,12 @@ static const struct probe {
 	{ "destroy-device-ok", p_destroy_device, -EBUSY, 0 },	 /* OBJ-7 */
 	{ "destroy-twice-ok", p_destroy_twice, -ENOENT, 0 },	 /* OBJ-9 */
 	{ "hw-info-no-zero-fill", p_hw_info, 0, 0xff },		 /* OBJ-11 */
+	{ "hw-info-short-len", p_hw_info_len,
+	  sizeof(struct iommu_hw_info_vtd),
+	  sizeof(struct iommu_hw_info_vtd) - 8 },		 /* OBJ-11 */
+	{ "hw-info-wrong-type", p_hw_info_type, IOMMU_HW_INFO_TYPE_INTEL_VTD,
+	  IOMMU_HW_INFO_TYPE_AMD },				 /* OBJ-11 */
+	{ "hw-info-dirty-unbacked", p_hw_info_dirty, 0, -EOPNOTSUPP }, /* OBJ-11 */
 	{ "bind-twice-ebusy", p_bind_twice, -EINVAL, -EBUSY },	 /* OWN-1 */
 	{ "prebind-enodev", p_prebind, -EINVAL, -ENODEV },	 /* OWN-2 */
 	{ "owner-ebusy", p_owner, -EPERM, -EBUSY },		 /* OWN-3 */
@@ -1368,6 +1414,7 @@ static const struct probe {
 	{ "invalidate-unbounded", p_invalidate_unbounded, -EINVAL, -ENOENT }, /* NEST-3 */
 	{ "dirty-bitmap-lost", p_dirty_lost, -EFAULT, 0 },	 /* DIRTY-4 */
 	{ "invalidate-count-asked", p_invalidate_count, 1, 3 },	 /* NEST-5 */
+	{ "unmap-all-overflow", p_unmap_all, (long)PG, -EOVERFLOW }, /* IOAS-11 */
 };
 
 /* pr's probe on a fresh model of profile (called on) gives want. */

@@ -40,6 +40,7 @@ static void make_result(struct run_result *r)
 	snprintf(r->caps.dev[0].name, sizeof(r->caps.dev[0].name), "model0");
 	snprintf(r->caps.notes, sizeof(r->caps.notes), "no \"real\" DMA\nhere");
 	snprintf(r->started, sizeof(r->started), "2025-01-01T00:00:00Z");
+	snprintf(r->hostname, sizeof(r->hostname), "host<1>");
 	r->cases = cases;
 	r->ncases = 3;
 	r->rollup = rollup;
@@ -157,7 +158,27 @@ UNIT_TEST(report_junit_escaping)
 	EXPECT(s && strstr(s, "bad byte \xef\xbf\xbd and ctl ? end"));
 	EXPECT(s && !strchr(s, '\x01') && !strstr(s, "\xff"));
 	EXPECT(s && strstr(s, "<property name=\"invariant.PASID-1\" value=\"skip\"/>"));
-	EXPECT(s && strstr(s, "</testsuite>\n"));
+	/* The Ant form: one suite in <testsuites>, with id, package and
+	 * hostname, a zoneless timestamp, logs and stderr after the cases. */
+	EXPECT(s &&
+	       strstr(s,
+		      "<testsuites>\n  <testsuite name=\"iommu-conformance\" "
+		      "id=\"0\" package=\"iommu-conformance\" "
+		      "hostname=\"host&lt;1&gt;\" "
+		      "timestamp=\"2025-01-01T00:00:00\" "));
+	EXPECT(s &&
+	       strstr(s, "<property name=\"timestamp.zone\" value=\"UTC\"/>"));
+	EXPECT(s && strstr(s, "<testcase classname=\"iommu-conformance.dma\" "
+			      "name=\"dma.map_basic\" time=\"0.250\"/>\n"));
+	EXPECT(s &&
+	       strstr(s, "</testcase>\n    <system-out>== dma.map_basic\ndma: "
+			 "wrote 4096 bytes at iova 0x10000, landed\ninvariant "
+			 "DMA-1 pass\n== obj.size&lt;field&gt;\n"));
+	EXPECT(s && strstr(s, "</system-out>\n    <system-err></system-err>\n  "
+			      "</testsuite>\n</testsuites>\n"));
+	/* A testcase has no output of its own in the Ant format. */
+	EXPECT(s && strstr(s, "<system-out>") &&
+	       !strstr(strstr(s, "<system-out>") + 1, "<system-out>"));
 	/* Exactly one <testcase per case. */
 	{
 		unsigned n = 0;

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
-/* The KTAP reader and the matrix, with complete, truncated and crashed runs. */
+/* The KTAP reader, the matrix (text, JSON, HTML) and known findings, with
+ * complete, truncated and crashed runs. */
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "../../src/report/report.h"
 #include "unit.h"
@@ -294,4 +296,251 @@ UNIT_TEST(matrix_roundtrip_writer)
 	EXPECT(k.nrollup == 2 && k.rollup[1].outcome == OUT_SKIP);
 	ktap_file_free(&k);
 	free(buf);
+}
+
+/* Each case keeps its own "# " lines, the invariant lines apart. */
+UNIT_TEST(matrix_parse_case_logs)
+{
+	struct ktap_file k;
+
+	EXPECT_EQ(parse(good, "vtd", &k), 0);
+	EXPECT(k.ncases == 3 && k.cases[0].nlog == 1 &&
+	       !strcmp(k.cases[0].log[0], "dma: wrote 64 bytes, landed"));
+	EXPECT(k.ncases == 3 && k.cases[1].nlog == 1 &&
+	       !strcmp(k.cases[1].log[0], "FAIL OBJ-1: got E2BIG"));
+	EXPECT(k.ncases == 3 && k.cases[2].nlog == 0);
+	ktap_file_free(&k);
+	/* The cut case's lines are nobody's. */
+	EXPECT_EQ(parse(crashed, "amd", &k), 0);
+	EXPECT(k.ncases == 1 && k.cases[0].nlog == 0);
+	ktap_file_free(&k);
+}
+
+static int parse_known(const char *text, struct known_findings *kf)
+{
+	FILE *f = fmemopen((void *)text, strlen(text), "r");
+	char why[96];
+	int ret = known_findings_parse(f, kf, why, sizeof(why));
+
+	fclose(f);
+	return ret;
+}
+
+UNIT_TEST(matrix_known_findings)
+{
+	struct known_findings kf;
+	struct ktap_file k;
+
+	EXPECT_EQ(parse_known("# comment\n\nvtd obj.size F7 OBJ-1\n"
+			      "  # indented comment\nvtd dma.map_basic F8\n",
+			      &kf),
+		  0);
+	EXPECT_EQ(kf.n, 2);
+	EXPECT(kf.n == 2 && !strcmp(kf.v[0].invariants, "OBJ-1") &&
+	       !kf.v[1].invariants[0]);
+	EXPECT_EQ(parse(good, "vtd", &k), 0);
+	/* obj.size fails OBJ-1 exactly: known. */
+	EXPECT(known_finding_matches(known_finding_of(&kf, "vtd", "obj.size"),
+				     &k.cases[1]));
+	/* Listed, but it passed: not a reproduced finding. */
+	EXPECT(!known_finding_matches(
+		known_finding_of(&kf, "vtd", "dma.map_basic"), &k.cases[0]));
+	EXPECT(!known_finding_of(&kf, "amd", "obj.size"));
+	known_findings_free(&kf);
+	/* Listed with other invariants than it fails: not known. */
+	EXPECT_EQ(parse_known("vtd obj.size F7 OBJ-1,OBJ-2\n", &kf), 0);
+	EXPECT(!known_finding_matches(&kf.v[0], &k.cases[1]));
+	known_findings_free(&kf);
+	EXPECT_EQ(parse_known("vtd obj.size F7 OBJ-3\n", &kf), 0);
+	EXPECT(!known_finding_matches(&kf.v[0], &k.cases[1]));
+	known_findings_free(&kf);
+	ktap_file_free(&k);
+	/* A line with two fields, or five, is refused. */
+	EXPECT_EQ(parse_known("vtd obj.size\n", &kf), -1);
+	EXPECT_EQ(parse_known("a b c d e\n", &kf), -1);
+	EXPECT_EQ(kf.n, 0);
+}
+
+static char *render_html(struct ktap_file *k, unsigned n, enum matrix_by by,
+			 const struct known_findings *kf, const char *dir)
+{
+	char *out = NULL;
+	size_t len;
+	FILE *f = open_memstream(&out, &len);
+
+	matrix_html(k, n, by, kf, dir, f);
+	fclose(f);
+	return out;
+}
+
+/* Every in-page link (href="#x") has its target (id="x"). */
+static bool anchors_resolve(const char *html)
+{
+	unsigned nlinks = 0;
+
+	for (const char *p = html; (p = strstr(p, "href=\"#")); p++) {
+		char id[80];
+		size_t n = strcspn(p + 7, "\"");
+
+		if (n >= sizeof(id) - 6)
+			return false;
+		snprintf(id, sizeof(id), "id=\"%.*s\"", (int)n, p + 7);
+		if (!strstr(html, id)) {
+			printf("no %s\n", id);
+			return false;
+		}
+		nlinks++;
+	}
+	return nlinks > 0;
+}
+
+static unsigned count(const char *s, const char *what)
+{
+	unsigned n = 0;
+
+	for (const char *p = s; p && (p = strstr(p, what)); p++)
+		n++;
+	return n;
+}
+
+UNIT_TEST(matrix_html_page)
+{
+	static const char hostile[] =
+		"KTAP version 1\n1..1\n"
+		"# dma write dev 0 <script>alert(1)</script> & \"q\"\n"
+		"# invariant DMA-1 gap\n"
+		"ok 1 dma.x # SKIP gap: allowed\n"
+		"# invariant DMA-1 gap\n"
+		"# Totals: pass:0 fail:0 xfail:0 xpass:0 skip:1 error:0\n";
+	struct ktap_file k[4];
+	struct known_findings kf;
+	char *s;
+
+	EXPECT_EQ(parse(good, "vtd", &k[0]), 0);
+	EXPECT_EQ(parse(crashed, "amd", &k[1]), 0);
+	EXPECT_EQ(parse(clean, "smmu", &k[2]), 0);
+	EXPECT_EQ(parse(hostile, "a<b", &k[3]), 0);
+	s = render_html(k, 4, MATRIX_BY_INVARIANT, NULL, NULL);
+	EXPECT(s && !strncmp(s, "<!DOCTYPE html>\n", 16));
+	EXPECT(s && strstr(s, "</html>\n"));
+	/* Self-contained: inline style, no script, nothing fetched. */
+	EXPECT(s && strstr(s, "<style>") && !strstr(s, "<script") &&
+	       !strstr(s, "src=") && !strstr(s, "://") && !strstr(s, "<link") &&
+	       !strstr(s, "@import"));
+	/* A column per configuration, names escaped. */
+	EXPECT(s &&
+	       strstr(s,
+		      "<th class=\"config\" id=\"col-0\" data-config=\"vtd\""));
+	EXPECT(s && strstr(s, "id=\"col-1\" data-config=\"amd\""));
+	EXPECT(s && strstr(s, "id=\"col-2\" data-config=\"smmu\""));
+	EXPECT(s && strstr(s, "id=\"col-3\" data-config=\"a&lt;b\""));
+	/* The cells: a class per verdict, the FAIL linked to its evidence. */
+	EXPECT(s && strstr(s, "<td class=\"cell v-fail\" data-config=\"vtd\" "
+			      "data-row=\"OBJ-1\" data-verdict=\"fail\""));
+	EXPECT(s &&
+	       strstr(s, "<td class=\"cell v-missing\" data-config=\"amd\" "
+			 "data-row=\"OBJ-1\" data-verdict=\"missing\""));
+	EXPECT(s && strstr(s, "<td class=\"cell v-pass\" data-config=\"smmu\" "
+			      "data-row=\"OBJ-1\""));
+	EXPECT(s && strstr(s, "<td class=\"cell v-skip\" data-config=\"vtd\" "
+			      "data-row=\"PASID-1\""));
+	EXPECT(s && strstr(s, "<td class=\"cell v-gap\" data-config=\"a&lt;b\" "
+			      "data-row=\"DMA-1\""));
+	EXPECT_EQ(count(s, "<td class=\"cell v-fail"), 1);
+	EXPECT(s && strstr(s, "data-fail=\"1\" data-known=\"0\""));
+	/* Health: the panic is bad, and said. */
+	EXPECT(s && strstr(s, "<td class=\"health-bad\" "
+			      "data-config=\"amd\">panic</td>"));
+	EXPECT(s &&
+	       strstr(s,
+		      "<td class=\"health-ok\" data-config=\"vtd\">ok</td>"));
+	EXPECT(s && strstr(s, "vm panic: Kernel panic - not syncing"));
+	EXPECT(s && strstr(s, "incomplete (1 of 3 results)"));
+	/* Evidence: the case's log, its DMA line marked, escaped. */
+	EXPECT(s && strstr(s, "<span class=\"dma\">dma: wrote 64 bytes, "
+			      "landed</span>"));
+	EXPECT(s &&
+	       strstr(s, "<span class=\"bad\">FAIL OBJ-1: got E2BIG</span>"));
+	EXPECT(s &&
+	       strstr(s,
+		      "dma write dev 0 &lt;script&gt;alert(1)&lt;/script&gt; "
+		      "&amp; &quot;q&quot;"));
+	EXPECT(s && anchors_resolve(s));
+	free(s);
+
+	/* A known finding marks the cell and its case, still a FAIL. */
+	EXPECT_EQ(parse_known("vtd obj.size F7 OBJ-1\n"
+			      "smmu obj.size F9 OBJ-1\n",
+			      &kf),
+		  0);
+	s = render_html(k, 4, MATRIX_BY_INVARIANT, &kf, NULL);
+	EXPECT(s && strstr(s, "<td class=\"cell v-fail known\" "
+			      "data-config=\"vtd\" data-row=\"OBJ-1\" "
+			      "data-verdict=\"fail\" data-finding=\"F7\""));
+	EXPECT(s && strstr(s, "data-fail=\"1\" data-known=\"1\""));
+	EXPECT(s && strstr(s, "known finding F9 (<code>obj.size</code>) no "
+			      "longer fails"));
+	EXPECT(s && anchors_resolve(s));
+	free(s);
+	known_findings_free(&kf);
+	/* Listed for other invariants: a new failure. */
+	EXPECT_EQ(parse_known("vtd obj.size F7 OBJ-2\n", &kf), 0);
+	s = render_html(k, 4, MATRIX_BY_INVARIANT, &kf, NULL);
+	EXPECT(s && strstr(s, "<td class=\"cell v-fail\" data-config=\"vtd\" "
+			      "data-row=\"OBJ-1\""));
+	EXPECT(s && strstr(s, "fails other invariants than listed"));
+	free(s);
+
+	/* By scenario, a cell links to its case. */
+	s = render_html(k, 4, MATRIX_BY_SCENARIO, &kf, NULL);
+	EXPECT(s &&
+	       strstr(s,
+		      "data-row=\"obj.size\" data-verdict=\"fail\" "
+		      "title=\"obj.size on vtd\"><a href=\"#c-0-1\">FAIL</a>"));
+	EXPECT(s && anchors_resolve(s));
+	free(s);
+	known_findings_free(&kf);
+	for (unsigned i = 0; i < 4; i++)
+		ktap_file_free(&k[i]);
+}
+
+/* Links to the KTAP and console files are relative to the page's folder. */
+UNIT_TEST(matrix_html_relative_links)
+{
+	char dir[] = "/tmp/ic-html-XXXXXX", path[256], page[256];
+	struct ktap_file k;
+	FILE *f;
+	char *s;
+
+	if (!mkdtemp(dir)) {
+		unit_skip("mkdtemp failed");
+		return;
+	}
+	snprintf(path, sizeof(path), "%s/vm", dir);
+	mkdir(path, 0700);
+	snprintf(page, sizeof(page), "%s/html", dir);
+	mkdir(page, 0700);
+	snprintf(path, sizeof(path), "%s/vm/in tel.console", dir);
+	f = fopen(path, "w");
+	fclose(f);
+	snprintf(path, sizeof(path), "%s/vm/in tel.ktap", dir);
+	f = fopen(path, "w");
+	fputs(clean, f);
+	fclose(f);
+	EXPECT_EQ(parse(clean, "intel", &k), 0);
+	free(k.path);
+	k.path = strdup(path);
+	s = render_html(&k, 1, MATRIX_BY_INVARIANT, NULL, page);
+	EXPECT(s && strstr(s, "data-config=\"intel\" title=\"") &&
+	       strstr(s, "\"><a href=\"../vm/in%20tel.ktap\">intel</a></th>"));
+	EXPECT(s && strstr(s, "console: <a href=\"../vm/in%20tel.console\">"));
+	free(s);
+	/* The page in the same folder: the bare name. */
+	snprintf(page, sizeof(page), "%s/vm", dir);
+	s = render_html(&k, 1, MATRIX_BY_INVARIANT, NULL, page);
+	EXPECT(s && strstr(s, "<a href=\"in%20tel.ktap\">intel</a>"));
+	free(s);
+	ktap_file_free(&k);
+	snprintf(path, sizeof(path), "rm -rf '%s'", dir);
+	EXPECT_EQ(system(path), 0);
 }

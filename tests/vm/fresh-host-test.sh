@@ -5,7 +5,7 @@
 # thing the README asks for first), then runs the first command's set-up
 # path as a new user would: `make` (host packages for the build, Debian's
 # kernel source, headers_install, the suite), vm/host-deps.sh (the VM
-# packages) and `make static`. Nothing of the host's packages or cache is
+# packages, clang for make fuzz), `make static` and `make fuzz`. Nothing of the host's packages or cache is
 # visible inside. Root only (debootstrap, chroot); skips otherwise.
 #   FRESH_KEEP=1  keep the run's chroot for a look afterwards
 set -uo pipefail
@@ -70,6 +70,8 @@ t "the suite runs there" in_root /repo/build/iommu-conformance run --target mode
 phase "fresh host: vm/host-deps.sh (the VM packages)"
 t "vm/host-deps.sh installs the VM packages" in_root /repo/vm/host-deps.sh >>"$log" 2>&1
 t "make static (the guest's suite)" in_root make -C /repo static >>"$log" 2>&1
+t "make fuzz (clang and libclang-rt-14-dev from vm/host-deps.sh)" \
+	in_root make -C /repo fuzz >>"$log" 2>&1
 [ "$f" = 0 ] || tail -n 20 "$log" | sed 's/^/# /'
 echo "$p passed, $f failed"
 [ "$f" = 0 ]

@@ -427,11 +427,25 @@ static int check_shape(struct dma_engine *e, bool write, uint64_t iova,
 	return 0;
 }
 
-static int failed(struct dma_engine *e, int ret, const char *what,
-		  uint64_t iova, size_t len, char *ev, size_t evlen)
+/* One transfer under test: what it is, where, its completion status and
+ * time once submitted, and where its evidence goes. */
+struct xfer {
+	struct dma_engine *e;
+	const char *what; /* "write", "read" */
+	uint64_t iova;
+	size_t len;
+	uint16_t st;
+	uint64_t t;
+	char *ev;
+	size_t evlen;
+};
+
+/* A command of x (step: NULL for the transfer itself) was not completed. */
+static int failed(struct xfer *x, int ret, const char *step)
 {
-	snprintf(ev, evlen, "%s %s iova=0x%" PRIx64 " len=%zu: %s", e->name,
-		 what, iova, len,
+	snprintf(x->ev, x->evlen, "%s %s%s%s%s iova=0x%" PRIx64 " len=%zu: %s",
+		 x->e->name, x->what, step ? " (" : "", step ? step : "",
+		 step ? ")" : "", x->iova, x->len,
 		 ret == -EIO ? "controller fatal status (CSTS.CFS: a queue "
 			       "fetch or completion post was refused); reset"
 		 : ret == -ETIMEDOUT ? "no completion in time; reset"
@@ -447,38 +461,63 @@ static const char *status_word(uint16_t st)
 }
 
 /* The engine can do a transfer of this shape, and its queues are up. */
-static int transfer_ready(struct dma_engine *e, bool to_memory, uint64_t iova,
-			  size_t len, char *ev, size_t evlen)
+static int transfer_ready(struct xfer *x, bool to_memory)
 {
-	int ret = check_shape(e, to_memory, iova, len, ev, evlen);
+	int ret =
+		check_shape(x->e, to_memory, x->iova, x->len, x->ev, x->evlen);
 
-	return ret ? ret : queues(e, ev, evlen);
+	return ret ? ret : queues(x->e, x->ev, x->evlen);
 }
 
-/* The transfer under test completed with an error other than a refused
- * data transfer: the command itself was wrong. */
-static int command_failed(struct dma_engine *e, const char *what,
-			  uint64_t iova, size_t len, uint16_t st, char *ev,
-			  size_t evlen)
+/*
+ * Submit c, the transfer under test: 0 when it completed, its status in
+ * x->st being 0 or a refused data transfer (the IOMMU's answer, judged by
+ * the caller from memory); otherwise the error, with its evidence.
+ */
+static int submit_under_test(struct xfer *x, struct sqe *c)
 {
-	snprintf(ev, evlen,
-		 "%s %s iova=0x%" PRIx64 " len=%zu: command failed, status 0x%03x",
-		 e->name, what, iova, len, st);
-	return -EIO;
+	int ret = submit(x->e, c, &x->st, &x->t);
+
+	if (ret)
+		return failed(x, ret, NULL);
+	if (x->st && !data_refused(x->st)) {
+		/* The command itself was wrong. */
+		snprintf(x->ev, x->evlen,
+			 "%s %s iova=0x%" PRIx64
+			 " len=%zu: command failed, status 0x%03x",
+			 x->e->name, x->what, x->iova, x->len, x->st);
+		return -EIO;
+	}
+	return 0;
 }
 
-/* The own-page command (CMD) after the transfer under test wrote nothing
- * into the engine's page: what the transfer did is not known. */
-static int own_page_silent(struct dma_engine *e, const char *what,
-			   uint64_t iova, size_t len, uint16_t st,
-			   const char *cmd, const char *unknown, char *ev,
-			   size_t evlen)
+/*
+ * After the transfer under test, c (cmd, a command into the engine's own
+ * page, len bytes) tells what it moved: 0 when it wrote that page and
+ * completed with status 0; otherwise the error (status_err for a status
+ * of its own), with its evidence (unknown: what is not known then).
+ */
+static int own_page_after(struct xfer *x, struct sqe *c, size_t len,
+			  const char *cmd, const char *step,
+			  const char *unknown, int status_err)
 {
-	snprintf(ev, evlen,
+	char what_c_did[48] = "wrote nothing into its own page";
+	uint16_t st;
+	int ret = run_own(x->e, c, len, &st);
+
+	if (ret && ret != -ENOLINK)
+		return failed(x, ret, step);
+	if (!ret && !st)
+		return 0;
+	if (!ret)
+		snprintf(what_c_did, sizeof(what_c_did),
+			 "into its own page failed (0x%03x)", st);
+	snprintf(x->ev, x->evlen,
 		 "%s %s iova=0x%" PRIx64 " len=%zu: status 0x%03x (%s), but %s "
-		 "wrote nothing into its own page: %s",
-		 e->name, what, iova, len, st, status_word(st), cmd, unknown);
-	return -EIO;
+		 "%s: %s",
+		 x->e->name, x->what, x->iova, x->len, x->st,
+		 status_word(x->st), cmd, what_c_did, unknown);
+	return ret ? -EIO : status_err;
 }
 
 /*
@@ -488,43 +527,29 @@ static int own_page_silent(struct dma_engine *e, const char *what,
 static int nvme_write(struct dma_engine *e, uint64_t iova, void *buf,
 		      size_t len, char *ev, size_t evlen)
 {
+	struct xfer x = {e, "write", iova, len, 0, 0, ev, evlen};
 	struct nvme *n = e->priv;
-	uint16_t st, cst;
-	uint64_t t;
 	struct sqe c;
 	int ret;
 
-	ret = transfer_ready(e, true, iova, len, ev, evlen);
+	ret = transfer_ready(&x, true);
 	if (ret)
 		return ret;
 	write_cmd(&c, iova, len);
-	ret = submit(e, &c, &st, &t);
+	ret = submit_under_test(&x, &c);
 	if (ret)
-		return failed(e, ret, "write", iova, len, ev, evlen);
-	if (st && !data_refused(st))
-		return command_failed(e, "write", iova, len, st, ev, evlen);
+		return ret;
 	write_cmd(&c, n->queues_iova + OWN_DATA, len);
-	ret = run_own(e, &c, len, &cst);
-	if (ret == -ENOLINK)
-		return own_page_silent(e, "write", iova, len, st,
-				       "the same command", "bytes unknown", ev,
-				       evlen);
+	ret = own_page_after(&x, &c, len, "the same command", "report",
+			     "bytes unknown", -EIO);
 	if (ret)
-		return failed(e, ret, "write (report)", iova, len, ev, evlen);
-	if (cst) {
-		snprintf(ev, evlen,
-			 "%s write iova=0x%" PRIx64
-			 " len=%zu: status 0x%03x (%s), but the same command "
-			 "into its own page failed (0x%03x): bytes unknown",
-			 e->name, iova, len, st, status_word(st), cst);
-		return -EIO;
-	}
+		return ret;
 	memcpy(buf, n->own + OWN_DATA, len);
 	snprintf(ev, evlen,
 		 "%s write iova=0x%" PRIx64
 		 " len=%zu %.3fms status 0x%03x (%s); %s bytes reported (same "
 		 "command into its own page)",
-		 e->name, iova, len, t / 1e6, st, status_word(st),
+		 e->name, iova, len, x.t / 1e6, x.st, status_word(x.st),
 		 len == IDENTIFY_LEN ? "Identify" : "firmware slot log");
 	return 0;
 }
@@ -545,16 +570,17 @@ static int hbs_own(struct dma_engine *e, uint8_t opc, uint16_t *st)
 static int nvme_read(struct dma_engine *e, uint64_t iova, void *buf, size_t len,
 		     char *ev, size_t evlen)
 {
+	struct xfer x = {e, "read", iova, len, 0, 0, ev, evlen};
 	struct nvme *n = e->priv;
+	uint16_t pst = 0;
 	unsigned char *d;
-	uint16_t st, pst = 0, gst = 0;
-	uint64_t t;
 	struct sqe c;
 	int ret;
 
-	ret = transfer_ready(e, false, iova, len, ev, evlen);
+	ret = transfer_ready(&x, false);
 	if (ret)
 		return ret;
+	/* The queues are up: the engine's pages are known. */
 	d = n->own + OWN_DATA;
 	/* Pre-load the caller's pre-fill, so a refused read shows. */
 	memset(d, 0, HBS_LEN);
@@ -567,35 +593,23 @@ static int nvme_read(struct dma_engine *e, uint64_t iova, void *buf, size_t len,
 			 e->name, pst);
 		return -EOPNOTSUPP;
 	}
-	if (!ret) {
-		hbs_cmd(&c, OPC_SET_FEATURES, iova, len,
-			n->queues_iova + OWN_SPARE);
-		ret = submit(e, &c, &st, &t);
-	}
 	if (ret)
-		return failed(e, ret, "read", iova, len, ev, evlen);
-	if (st && !data_refused(st))
-		return command_failed(e, "read", iova, len, st, ev, evlen);
+		return failed(&x, ret, NULL);
+	hbs_cmd(&c, OPC_SET_FEATURES, iova, len, n->queues_iova + OWN_SPARE);
+	ret = submit_under_test(&x, &c);
+	if (ret)
+		return ret;
 	hbs_cmd(&c, OPC_GET_FEATURES, n->queues_iova + OWN_DATA, HBS_LEN, 0);
-	ret = run_own(e, &c, HBS_LEN, &gst);
-	if (ret == -ENOLINK)
-		return own_page_silent(e, "read", iova, len, st, "Get Features",
-				       "what it read is unknown", ev, evlen);
+	ret = own_page_after(&x, &c, HBS_LEN, "Get Features", "read-back",
+			     "what it read is unknown", -ENOLINK);
 	if (ret)
-		return failed(e, ret, "read (read-back)", iova, len, ev, evlen);
-	if (gst) {
-		snprintf(ev, evlen,
-			 "%s read iova=0x%" PRIx64
-			 " len=%zu: read-back failed (0x%03x)",
-			 e->name, iova, len, gst);
-		return -ENOLINK;
-	}
+		return ret;
 	memcpy(buf, d, len);
 	snprintf(ev, evlen,
 		 "%s read iova=0x%" PRIx64
 		 " len=%zu %.3fms status 0x%03x (%s); Host Behavior Support "
 		 "read back",
-		 e->name, iova, len, t / 1e6, st, status_word(st));
+		 e->name, iova, len, x.t / 1e6, x.st, status_word(x.st));
 	return 0;
 }
 

@@ -9,47 +9,6 @@
 
 #include "fixture.h"
 
-/* A page-aligned page inside r, if there is one. */
-static bool page_in(const struct iova_range *r, uint64_t *iova)
-{
-	uint64_t s = (r->start + PG - 1) & ~(PG - 1);
-
-	if (s < r->start || s + PG - 1 > r->last || s + PG - 1 < s)
-		return false;
-	*iova = s;
-	return true;
-}
-
-/*
- * A page of a reserved region of dev: one the contract requires first (so
- * a driver that forgot it is caught), else one the driver reports.
- */
-static bool resv_page(const struct tc *c, unsigned dev, uint64_t *iova)
-{
-	const struct dev_caps *d = &c->caps->dev[dev];
-
-	for (unsigned i = 0; i < d->nresv_required; i++)
-		if (page_in(&d->resv_required[i], iova))
-			return true;
-	for (unsigned i = 0; i < d->nresv; i++)
-		if (page_in(&d->resv[i], iova))
-			return true;
-	return false;
-}
-
-static int dev_with_resv(const struct tc *c, bool want_dma)
-{
-	uint64_t iova;
-
-	for (unsigned i = 0; i < c->caps->ndev; i++) {
-		if (want_dma && !dev_has_dma(c, i))
-			continue;
-		if (resv_page(c, i, &iova))
-			return (int)i;
-	}
-	return -1;
-}
-
 SCENARIO(attach, ioas_returns_auto_hwpt,
 	 .title = "attaching to an IOAS returns an automatic HWPT ID distinct from the IOAS",
 	 .invariants = "ATTACH-1,OBJ-6")
@@ -114,60 +73,22 @@ SCENARIO(attach, replace_same_hwpt_noop,
 	CHECK_RET(c, "ATTACH-3", T_CALL(c->t, destroy, f.pt), EBUSY);
 }
 
-/* Arrange A (attached, mapped, used) for the failed-replace scenarios. */
-struct keep_old {
-	struct attached f;
-	struct ranges r; /* of the old IOAS before the replace */
-};
-
-static void keep_old_arrange(struct tc *c, struct keep_old *k, unsigned dev)
-{
-	attached_setup(c, "ATTACH-4", &k->f, dev,
-		       &(struct attached_opts){ .len = PG, .warm = true });
-	read_ranges(c, "ATTACH-4", k->f.ioas, &k->r);
-}
-
-/* Nothing changed: same ranges, still translating, its IOAS still held. */
-static void keep_old_assert(struct tc *c, const struct keep_old *k,
-			    bool with_dma)
-{
-	expect_ranges_unchanged(c, "ATTACH-4", k->f.ioas, &k->r, false,
-				"a failed replace (the old IOAS)");
-	if (with_dma && k->f.dma)
-		tc_dma_write(c, "ATTACH-4", k->f.dev, T_NO_PASID, k->f.iova,
-			     k->f.mem, DMA_LEN, true);
-	CHECK_RET(c, "ATTACH-4", T_CALL(c->t, destroy, k->f.ioas), EBUSY);
-}
-
 SCENARIO(attach, replace_failed_keeps_old,
 	 .title = "a replace onto an IOAS mapped over the device's reserved region fails EADDRINUSE and keeps the old IOAS",
 	 .invariants = "ATTACH-4,ATTACH-10,DMA-1")
 {
 	struct keep_old k;
-	struct ranges rb;
-	uint32_t iob;
 	uint64_t resv;
-	int dev = dev_with_resv(c, true);
+	const unsigned dev = need_resv_dev(c, "ATTACH-4", &resv);
+	uint32_t iob;
 
-	if (dev < 0)
-		dev = dev_with_resv(c, false);
-	if (dev < 0)
-		tc_skip(c, "no device reports a reserved region to collide with");
-	REQUIRE(c, "ATTACH-4", resv_page(c, dev, &resv) ? 0 : -EINVAL);
-	keep_old_arrange(c, &k, (unsigned)dev);
+	keep_old_setup(c, "ATTACH-4", &k, dev);
 	iob = new_ioas(c, "ATTACH-4", 0);
 	/* B has no device yet, so a fixed map over the reserved page works. */
 	map_fixed(c, "ATTACH-4", iob, tc_alloc(c, PG), PG, resv, RW);
-	read_ranges(c, "ATTACH-4", iob, &rb);
 	/* That the reservation cannot land is ATTACH-10's rule; what a
 	 * failed replace keeps is ATTACH-4's. */
-	if (!CHECK_RET(c, "ATTACH-10",
-		       T_CALL(c->t, attach, k.f.dev, T_NO_PASID, iob, NULL),
-		       EADDRINUSE))
-		tc_end(c);
-	keep_old_assert(c, &k, true);
-	expect_ranges_unchanged(c, "ATTACH-4", iob, &rb, false,
-				"a failed replace (the target IOAS)");
+	expect_replace_refused(c, "ATTACH-10", &k, iob, EADDRINUSE);
 }
 
 SCENARIO(attach, replace_unpinnable_keeps_old,
@@ -175,25 +96,17 @@ SCENARIO(attach, replace_unpinnable_keeps_old,
 	 .invariants = "ATTACH-4,DMA-1")
 {
 	struct keep_old k;
-	struct ranges rb;
 	uint64_t iova;
 	uint32_t iob;
 
-	keep_old_arrange(c, &k, dma_dev_or_first(c));
+	keep_old_setup(c, "ATTACH-4", &k, dma_dev_or_first(c));
 	iob = new_ioas(c, "ATTACH-4", 0);
 	iova = tc_pick_iova(c, iob, PG, PG, 1);
 	/* B has no domain, so nothing is pinned yet: the MAP succeeds. */
 	map_fixed(c, "ATTACH-4", iob, tc_unpinnable_page(c), PG, iova, RW);
-	read_ranges(c, "ATTACH-4", iob, &rb);
 	/* iopt_table_add_domain() -> iopt_fill_domain() pins B's pages for
 	 * the new domain, and that fails. */
-	if (!CHECK_RET(c, "ATTACH-4",
-		       T_CALL(c->t, attach, k.f.dev, T_NO_PASID, iob, NULL),
-		       EFAULT))
-		tc_end(c);
-	keep_old_assert(c, &k, true);
-	expect_ranges_unchanged(c, "ATTACH-4", iob, &rb, false,
-				"a failed replace (the target IOAS)");
+	expect_replace_refused(c, "ATTACH-4", &k, iob, EFAULT);
 	/* B took no reference: nothing is attached to it. */
 	CHECK_OK(c, "ATTACH-4", T_CALL(c->t, destroy, iob));
 }
@@ -203,21 +116,18 @@ SCENARIO(attach, replace_other_iommu_keeps_old,
 	 .invariants = "ATTACH-4,DMA-1,HWPT-5",
 	 .requires = REQ_HWPT_ALLOC, .min_devs = 2)
 {
-	struct keep_old k;
 	unsigned a, b;
-	uint32_t iob, h;
+	struct keep_old k;
+	uint32_t h;
 
 	/* The old attachment is shown by DMA when the target has any. */
-	if (!dev_pair_other_iommus(c, &a, &b) ||
-	    (dev_with_dma(c, -1) >= 0 && !dev_has_dma(c, a)))
-		tc_skip(c, "all devices sit behind one IOMMU instance");
-	keep_old_arrange(c, &k, a);
+	need_pair_other_iommus(c, &a, &b);
+	keep_old_setup(c, "ATTACH-4", &k, a);
 	bind_dev(c, "ATTACH-4", b, 0);
-	iob = new_ioas(c, "ATTACH-4", 0);
-	h = new_hwpt(c, "ATTACH-4", b, iob, 0);
+	h = new_hwpt(c, "ATTACH-4", b, new_ioas(c, "ATTACH-4", 0), 0);
 	CHECK_RET(c, "ATTACH-4", T_CALL(c->t, attach, a, T_NO_PASID, h, NULL),
 		  EINVAL);
-	keep_old_assert(c, &k, true);
+	expect_old_kept(c, &k, true);
 	/* The foreign HWPT is unused: destroying it works. */
 	CHECK_OK(c, "ATTACH-4", T_CALL(c->t, destroy, h));
 }
@@ -233,7 +143,7 @@ SCENARIO(attach, replace_fault_inject_keeps_old,
 	int ret = -1;
 	void *mb;
 
-	keep_old_arrange(c, &k, dma_dev_or_first(c));
+	keep_old_setup(c, "ATTACH-4", &k, dma_dev_or_first(c));
 	iob = new_ioas(c, "ATTACH-4", 0);
 	mb = tc_alloc(c, PG);
 	iob_iova = tc_pick_iova(c, iob, PG, PG, 1);
@@ -246,7 +156,7 @@ SCENARIO(attach, replace_fault_inject_keeps_old,
 			break;
 		tc_log(c, "replace with fail-nth %u: %s", nth, errno_name(ret));
 		/* Keep DMA modest: full check on the first few failures. */
-		keep_old_assert(c, &k, nfailed++ < 3);
+		expect_old_kept(c, &k, nfailed++ < 3);
 	}
 	tc_log(c, "%u injected failures before the replace succeeded", nfailed);
 	if (!nfailed)
@@ -437,17 +347,12 @@ SCENARIO(attach, resv_overlap_eaddrinuse,
 	 .title = "attach to an IOAS mapped over the device's reserved region fails EADDRINUSE; nothing attached",
 	 .invariants = "ATTACH-10,OWN-4")
 {
-	int dev = dev_with_resv(c, true);
 	uint64_t resv, iova;
+	const unsigned dev = need_resv_dev(c, "ATTACH-10", &resv);
 	uint32_t bad, good;
 	struct ranges r0;
 	void *g;
 
-	if (dev < 0)
-		dev = dev_with_resv(c, false);
-	if (dev < 0)
-		tc_skip(c, "no device reports a reserved region");
-	REQUIRE(c, "ATTACH-10", resv_page(c, dev, &resv) ? 0 : -EINVAL);
 	bind_dev(c, "ATTACH-10", dev, 0);
 	if (dev_has_dma(c, dev))
 		tc_dma_control(c, "ATTACH-10", dev);

@@ -127,6 +127,20 @@ unsigned expect_resv_outside(struct tc *c, const char *inv, unsigned dev,
 	return dc->nresv_required + dc->nresv;
 }
 
+/* --- the ops: require forms that skip ----------------------------------- */
+
+uint32_t need_failing_pasid(struct tc *c, const char *inv, unsigned dev)
+{
+	uint32_t fp = 0;
+	int ret = T_CALL(c->t, pasid_replace_fault, dev, &fp);
+
+	if (ret == -T_UNSUPPORTED)
+		tc_skip(c,
+			"target cannot make the driver fail a PASID replace");
+	REQUIRE(c, inv, ret);
+	return fp;
+}
+
 /* --- what refused calls left behind --------------------------------------- */
 
 bool expect_mapped_bytes(struct tc *c, const char *inv, uint32_t ioas,
@@ -190,6 +204,40 @@ void attached_setup(struct tc *c, const char *inv, struct attached *f,
 	if (o->len && o->warm && f->dma)
 		tc_dma_write(c, "DMA-1", dev, T_NO_PASID, f->iova, f->mem,
 			     DMA_LEN, true);
+}
+
+void keep_old_setup(struct tc *c, const char *inv, struct keep_old *k,
+		    unsigned dev)
+{
+	attached_setup(c, inv, &k->f, dev,
+		       &(struct attached_opts){ .len = PG, .warm = true });
+	k->inv = inv;
+	read_ranges(c, inv, k->f.ioas, &k->r);
+}
+
+void expect_old_kept(struct tc *c, const struct keep_old *k, bool with_dma)
+{
+	expect_ranges_unchanged(c, k->inv, k->f.ioas, &k->r, false,
+				"a failed replace (the old IOAS)");
+	if (with_dma && k->f.dma)
+		tc_dma_write(c, k->inv, k->f.dev, T_NO_PASID, k->f.iova,
+			     k->f.mem, DMA_LEN, true);
+	CHECK_RET(c, k->inv, T_CALL(c->t, destroy, k->f.ioas), EBUSY);
+}
+
+void expect_replace_refused(struct tc *c, const char *refusal_inv,
+			    const struct keep_old *k, uint32_t iob, int err)
+{
+	struct ranges rb;
+
+	read_ranges(c, k->inv, iob, &rb);
+	if (!CHECK_RET(c, refusal_inv,
+		       T_CALL(c->t, attach, k->f.dev, T_NO_PASID, iob, NULL),
+		       err))
+		tc_end(c);
+	expect_old_kept(c, k, true);
+	expect_ranges_unchanged(c, k->inv, iob, &rb, false,
+				"a failed replace (the target IOAS)");
 }
 
 void bare_ioas_setup(struct tc *c, const char *inv, struct bare_ioas *b,

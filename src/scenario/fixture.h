@@ -74,6 +74,20 @@ int dev_with_pasid(const struct tc *c, int not_this);
 bool dev_pair_same_group(const struct tc *c, unsigned *a, unsigned *b);
 bool dev_pair_other_groups(const struct tc *c, unsigned *a, unsigned *b);
 bool dev_pair_other_iommus(const struct tc *c, unsigned *a, unsigned *b);
+/* A pair behind different IOMMU instances whose first device has a DMA
+ * engine when any device has one; or skip. */
+void need_pair_other_iommus(struct tc *c, unsigned *a, unsigned *b);
+
+/* A page-aligned page of a reserved region of dev: one the contract
+ * requires first (so a driver that forgot it is caught), else one the
+ * driver reports. */
+bool resv_page(const struct tc *c, unsigned dev, uint64_t *iova);
+/* The first device with such a page (with a DMA engine when want_dma), or
+ * -1. */
+int dev_with_resv(const struct tc *c, bool want_dma);
+/* A device with a reserved page, one with a DMA engine when there is one,
+ * and that page in *resv; or skip. */
+unsigned need_resv_dev(struct tc *c, const char *inv, uint64_t *resv);
 
 /* Is dev driven by a DMA engine (a real or modelled one)? */
 static inline bool dev_has_dma(const struct tc *c, unsigned dev)
@@ -174,6 +188,10 @@ static inline void detach_pasid(struct tc *c, const char *inv, unsigned dev,
 {
 	REQUIRE(c, inv, T_CALL(c->t, detach, dev, pasid));
 }
+
+/* A PASID of dev whose replace the driver fails (the mock's PASID 1024),
+ * or skip when the target cannot make one. */
+uint32_t need_failing_pasid(struct tc *c, const char *inv, unsigned dev);
 
 /* --- the ops: raw forms that carry an argument convention ----------------- */
 
@@ -303,6 +321,29 @@ struct attached_opts {
 
 void attached_setup(struct tc *c, const char *inv, struct attached *f,
 		    unsigned dev, const struct attached_opts *opts);
+
+/*
+ * Fixture "keep old": the "attached" fixture with one page mapped and
+ * written once by DMA, and its IOAS's ranges as they were, for the cases
+ * where a replace fails and must keep the old attachment (ATTACH-4).
+ * keep_old_setup() remembers inv: the expect forms below charge to it.
+ */
+struct keep_old {
+	struct attached f;
+	const char *inv;
+	struct ranges r; /* of the old IOAS before the replace */
+};
+
+void keep_old_setup(struct tc *c, const char *inv, struct keep_old *k,
+		    unsigned dev);
+/* Expect form: nothing changed: same ranges, still translating (checked
+ * by DMA when with_dma and the device has it), the old IOAS still held. */
+void expect_old_kept(struct tc *c, const struct keep_old *k, bool with_dma);
+/* Expect form: a replace of k's device onto the IOAS iob is refused with
+ * err (charged to refusal_inv; any other answer ends the case) and changes
+ * nothing: the old attachment is kept and iob's ranges are as they were. */
+void expect_replace_refused(struct tc *c, const char *refusal_inv,
+			    const struct keep_old *k, uint32_t iob, int err);
 
 /*
  * Fixture "bare IOAS": a fresh IOAS of context 0 with no device, bufpages

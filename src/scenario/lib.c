@@ -304,6 +304,62 @@ bool dev_pair_other_iommus(const struct tc *c, unsigned *a, unsigned *b)
 	return find_pair(c, other_iommus, 2, false, a, b);
 }
 
+void need_pair_other_iommus(struct tc *c, unsigned *a, unsigned *b)
+{
+	if (!dev_pair_other_iommus(c, a, b) ||
+	    (dev_with_dma(c, -1) >= 0 && !dev_has_dma(c, *a)))
+		tc_skip(c, "all devices sit behind one IOMMU instance");
+}
+
+/* A page-aligned page inside r, if there is one. */
+static bool page_in(const struct iova_range *r, uint64_t *iova)
+{
+	uint64_t s = (r->start + PG - 1) & ~(PG - 1);
+
+	if (s < r->start || s + PG - 1 > r->last || s + PG - 1 < s)
+		return false;
+	*iova = s;
+	return true;
+}
+
+bool resv_page(const struct tc *c, unsigned dev, uint64_t *iova)
+{
+	const struct dev_caps *d = &c->caps->dev[dev];
+
+	for (unsigned i = 0; i < d->nresv_required; i++)
+		if (page_in(&d->resv_required[i], iova))
+			return true;
+	for (unsigned i = 0; i < d->nresv; i++)
+		if (page_in(&d->resv[i], iova))
+			return true;
+	return false;
+}
+
+int dev_with_resv(const struct tc *c, bool want_dma)
+{
+	uint64_t iova;
+
+	for (unsigned i = 0; i < c->caps->ndev; i++) {
+		if (want_dma && !dev_has_dma(c, i))
+			continue;
+		if (resv_page(c, i, &iova))
+			return (int)i;
+	}
+	return -1;
+}
+
+unsigned need_resv_dev(struct tc *c, const char *inv, uint64_t *resv)
+{
+	int dev = dev_with_resv(c, true);
+
+	if (dev < 0)
+		dev = dev_with_resv(c, false);
+	if (dev < 0)
+		tc_skip(c, "no device reports a reserved region");
+	REQUIRE(c, inv, resv_page(c, dev, resv) ? 0 : -EINVAL);
+	return (unsigned)dev;
+}
+
 /* --- IOVA choice --------------------------------------------------------- */
 
 /* Reserved regions, and the IOVAs the target's DMA engines keep mapped. */

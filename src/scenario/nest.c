@@ -307,13 +307,21 @@ static uint32_t new_nested(struct tc *c, const char *inv, struct inv_fmt *f,
 	return nested;
 }
 
+/* HWPT_INVALIDATE of nested with *num entries of f's format from reqs;
+ * *num gets how many the driver handled (raw form). */
+static int invalidate_rc(struct tc *c, uint32_t nested,
+			 const struct inv_fmt *f, uint32_t *reqs, uint32_t *num)
+{
+	return T_CALL(c->t, hwpt_invalidate, nested, f->inv_type, reqs,
+		      f->entry_len, num);
+}
+
 SCENARIO(nest, invalidate_stops_at_bad_entry,
 	 .title = "HWPT_INVALIDATE handles entries in order, stops at the first the driver refuses, and entry_num counts the handled ones",
 	 .invariants = "NEST-5", .requires = REQ_HWPT_ALLOC)
 {
 	uint32_t reqs[3 * 8], parent = 0, nested, num;
 	struct inv_fmt f;
-	int ret;
 
 	nested = new_nested(c, "NEST-5", &f, &parent);
 	/* Entries sit entry_len bytes apart: word w of entry i is
@@ -325,17 +333,15 @@ SCENARIO(nest, invalidate_stops_at_bad_entry,
 	/* The second entry carries a flag no driver knows. */
 	reqs[f.entry_len / 4 + f.flags_word] = 1u << 30;
 	num = 3;
-	ret = T_CALL(c->t, hwpt_invalidate, nested, f.inv_type, reqs,
-		     f.entry_len, &num);
-	CHECK_RET(c, "NEST-5", ret, EOPNOTSUPP);
+	CHECK_RET(c, "NEST-5", invalidate_rc(c, nested, &f, reqs, &num),
+		  EOPNOTSUPP);
 	tc_check(c, "NEST-5", num == 1,
 		 "entry 1 of 3 refused: entry_num reads %u, 1 entry was handled",
 		 num);
 	/* Without it, all three go through. */
 	reqs[f.entry_len / 4 + f.flags_word] = 0;
 	num = 3;
-	CHECK_OK(c, "NEST-5", T_CALL(c->t, hwpt_invalidate, nested, f.inv_type,
-				     reqs, f.entry_len, &num));
+	CHECK_OK(c, "NEST-5", invalidate_rc(c, nested, &f, reqs, &num));
 	tc_check(c, "NEST-5", num == 3,
 		 "three valid entries: entry_num reads %u", num);
 	/* A nested HWPT holds its parent. */
@@ -400,8 +406,7 @@ SCENARIO(nest, invalidate_reaches_iotlb,
 	/* One entry, for IOTLB entry 1. */
 	inv_entry(&f, reqs, 1, false);
 	num = 1;
-	CHECK_OK(c, "NEST-6", T_CALL(c->t, hwpt_invalidate, nested, f.inv_type,
-				     reqs, f.entry_len, &num));
+	CHECK_OK(c, "NEST-6", invalidate_rc(c, nested, &f, reqs, &num));
 	tc_check(c, "NEST-6", num == 1, "entry_num reads %u, 1 handled", num);
 	expect_iotlb(c, nested, 0xd, "after invalidating entry 1");
 	/* Entry 2, a refused entry, entry 3: only entry 2 is applied. */
@@ -409,14 +414,12 @@ SCENARIO(nest, invalidate_reaches_iotlb,
 	inv_entry(&f, reqs + f.entry_len / 4, 0, true);
 	inv_entry(&f, reqs + 2 * f.entry_len / 4, 3, false);
 	num = 3;
-	CHECK_RET(c, "NEST-6", T_CALL(c->t, hwpt_invalidate, nested,
-				      f.inv_type, reqs, f.entry_len, &num),
+	CHECK_RET(c, "NEST-6", invalidate_rc(c, nested, &f, reqs, &num),
 		  EOPNOTSUPP);
 	expect_iotlb(c, nested, 0x9, "after entry 2 handled, entry 3 not");
 	/* Invalidate everything. */
 	inv_entry(&f, reqs, -1, false);
 	num = 1;
-	CHECK_OK(c, "NEST-6", T_CALL(c->t, hwpt_invalidate, nested, f.inv_type,
-				     reqs, f.entry_len, &num));
+	CHECK_OK(c, "NEST-6", invalidate_rc(c, nested, &f, reqs, &num));
 	expect_iotlb(c, nested, 0, "after an invalidate-all entry");
 }

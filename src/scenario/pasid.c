@@ -218,13 +218,9 @@ SCENARIO(pasid, driver_failed_replace_keeps_old,
 {
 	struct pasid_dev p;
 	uint32_t fp;
-	int ret;
 
 	pasid_dev_setup(c, "PASID-7", &p, 0);
-	ret = T_CALL(c->t, pasid_replace_fault, p.dev, &fp);
-	if (ret == -T_UNSUPPORTED)
-		tc_skip(c, "target cannot make the driver fail a PASID replace");
-	REQUIRE(c, "PASID-7", ret);
+	fp = need_failing_pasid(c, "PASID-7", p.dev);
 	attach_pasid(c, "PASID-7", p.dev, fp, p.pasid.hwpt);
 	pasid_dma(c, "PASID-7", &p, fp, &p.pasid, true);
 	/* The driver's own error comes back, and nothing moved. */

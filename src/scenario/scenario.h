@@ -167,7 +167,7 @@ bool tc_check_ret(struct tc *c, const char *inv, const char *expr, int ret,
 		  const int *want, unsigned nwant);
 #define CHECK_RET(c, inv, expr, ...)                                        \
 	({                                                                  \
-		static const int want_[] = { __VA_ARGS__ };                 \
+		const int want_[] = { __VA_ARGS__ };                        \
 		int r_ = (expr);                                            \
 		if (r_ == -T_UNSUPPORTED)                                   \
 			tc_skip(c, "target cannot do: %s", t_last_op());     \

@@ -92,9 +92,12 @@ static void f_bounce_put(void *arg)
 
 static struct fake fk;
 
-/* Memory the toy IOMMU translates iova to (map slot 0). */
-static void fake_map(uint64_t iova, unsigned char *p, size_t len)
+/* Memory the toy IOMMU translates iova to (map slot 0), filled with the
+ * pattern seed. */
+static void fake_map(uint64_t iova, unsigned char *p, size_t len,
+		     unsigned char seed)
 {
+	edu_fake_fill(p, len, seed);
 	fk.map[0].iova = iova;
 	fk.map[0].p = p;
 	fk.map[0].len = len;
@@ -149,6 +152,26 @@ static struct dma_engine *open_fake_detached(void)
 	return e;
 }
 
+/*
+ * On a device without translation whose owner lends one late
+ * (open_fake_detached), a transfer of buf at iova in direction dir
+ * returns 0: it ran before the translation was lent, which was taken back.
+ */
+static void check_lent_late(struct dma_engine *e, enum dma_dir dir,
+			    uint64_t iova, unsigned char *buf, size_t len)
+{
+	char ev[256];
+
+	late_seen_transfers = 99;
+	EXPECT_EQ(dir == DMA_TO_MEMORY
+			  ? dma_engine_write(e, iova, buf, len, ev, sizeof(ev))
+			  : dma_engine_read(e, iova, buf, len, ev, sizeof(ev)),
+		  0);
+	EXPECT_EQ(late_seen_transfers, 1);
+	EXPECT_EQ(nput, 1);
+	EXPECT(strstr(ev, "lent translation"));
+}
+
 UNIT_TEST(dma_edu_probe)
 {
 	struct dma_engine *e = open_fake();
@@ -190,9 +213,8 @@ UNIT_TEST(dma_edu_write_lands)
 	unsigned char mem[8192], buf[4095], ref[8192];
 	char ev[256];
 
-	edu_fake_fill(mem, sizeof(mem), 1);
+	fake_map(0x200000, mem, sizeof(mem), 1);
 	memcpy(ref, mem, sizeof(mem));
-	fake_map(0x200000, mem, sizeof(mem));
 	edu_fake_fill(buf, sizeof(buf), 2);
 	EXPECT_EQ(WRITE_ALL(e, 0x200800, buf, ev), 0);
 	EXPECT(!memcmp(mem + 0x800, buf, sizeof(buf)));
@@ -231,10 +253,9 @@ UNIT_TEST(dma_edu_write_unknown_bytes_refused)
 	char ev[256];
 
 	fk.bounce_ok = false;
-	edu_fake_fill(mem, sizeof(mem), 5);
+	fake_map(0x200000, mem, sizeof(mem), 5);
 	edu_fake_fill(buf, sizeof(buf), 6);
 	memcpy(ref, buf, sizeof(buf));
-	fake_map(0x200000, mem, sizeof(mem));
 	memset(fk.hw.dbuf, 0xee, sizeof(fk.hw.dbuf));
 	EXPECT_EQ(WRITE_ALL(e, 0x200000, buf, ev), -ENOLINK);
 	EXPECT_EQ(fk.hw.transfers, 1);
@@ -252,7 +273,7 @@ UNIT_TEST(dma_edu_write_reports_known_bytes)
 	unsigned char mem[4096], first[256], buf[256];
 	char ev[256];
 
-	fake_map(0x200000, mem, sizeof(mem));
+	fake_map(0x200000, mem, sizeof(mem), 14);
 	edu_fake_fill(first, sizeof(first), 13);
 	EXPECT_EQ(WRITE_ALL(e, 0x200000, first, ev), 0);
 	fk.bounce_ok = false; /* detached */
@@ -274,20 +295,14 @@ UNIT_TEST(dma_edu_write_reports_bytes_read_back_late)
 {
 	struct dma_engine *e = open_fake_detached();
 	unsigned char mem[4096], buf[256];
-	char ev[256];
 
-	fake_map(0x200000, mem, sizeof(mem));
-	edu_fake_fill(mem, sizeof(mem), 16);
+	fake_map(0x200000, mem, sizeof(mem), 16);
 	memset(fk.hw.dbuf, 0xee, sizeof(fk.hw.dbuf));
 	edu_fake_fill(buf, sizeof(buf), 17);
-	late_seen_transfers = 99;
-	EXPECT_EQ(WRITE_ALL(e, 0x200000, buf, ev), 0);
-	EXPECT_EQ(late_seen_transfers, 1); /* the write ran first */
+	check_lent_late(e, DMA_TO_MEMORY, 0x200000, buf, sizeof(buf));
 	EXPECT_EQ(buf[0], 0xee);
 	EXPECT_EQ(buf[255], 0xee);
 	EXPECT_EQ(mem[0], 0xee);
-	EXPECT_EQ(nput, 1);
-	EXPECT(strstr(ev, "lent translation"));
 	dma_engine_close(e);
 }
 
@@ -314,8 +329,7 @@ UNIT_TEST(dma_edu_write_load_blocked_reports_what_it_wrote)
 	char ev[256];
 
 	fk.bounce_wo = true;
-	fake_map(0x200000, mem, sizeof(mem));
-	edu_fake_fill(mem, sizeof(mem), 18);
+	fake_map(0x200000, mem, sizeof(mem), 18);
 	edu_fake_fill(buf, sizeof(buf), 19);
 	EXPECT_EQ(WRITE_ALL(e, 0x200000, buf, ev), 0);
 	EXPECT_EQ(buf[0], 0); /* the fake reads a fault as 0 */
@@ -330,8 +344,7 @@ UNIT_TEST(dma_edu_read_lands_and_blocked)
 	unsigned char mem[4096], buf[1024];
 	char ev[256];
 
-	edu_fake_fill(mem, sizeof(mem), 8);
-	fake_map(0x300000, mem, sizeof(mem));
+	fake_map(0x300000, mem, sizeof(mem), 8);
 	edu_fake_fill(buf, sizeof(buf), 9);
 	EXPECT_EQ(READ_ALL(e, 0x300400, buf, ev), 0);
 	EXPECT(!memcmp(buf, mem + 0x400, sizeof(buf)));
@@ -403,19 +416,12 @@ UNIT_TEST(dma_edu_read_back_late)
 {
 	struct dma_engine *e = open_fake_detached();
 	unsigned char mem[4096], buf[256];
-	char ev[256];
 
-	edu_fake_fill(mem, sizeof(mem), 11);
-	fake_map(0x300000, mem, sizeof(mem));
+	fake_map(0x300000, mem, sizeof(mem), 11);
 	edu_fake_fill(buf, sizeof(buf), 12);
-	late_seen_transfers = 99;
-	EXPECT_EQ(READ_ALL(e, 0x300100, buf, ev), 0);
-	/* The read under test ran before any translation was lent. */
-	EXPECT_EQ(late_seen_transfers, 1);
+	check_lent_late(e, DMA_FROM_MEMORY, 0x300100, buf, sizeof(buf));
 	EXPECT_EQ(fk.hw.transfers, 2);
 	EXPECT(!memcmp(buf, mem + 0x100, sizeof(buf)));
-	EXPECT(strstr(ev, "lent translation"));
-	EXPECT_EQ(nput, 1);
 	dma_engine_close(e);
 }
 

@@ -203,46 +203,48 @@ UNIT_TEST(dma_edu_pasid_blocked_write_is_not_an_error)
 	check_write(6, 0, 64, 4, NULL, "bus error", NULL);
 }
 
-UNIT_TEST(dma_edu_pasid_refused_is_an_engine_error)
+/*
+ * A 64-byte write tagged with pasid (NO_TAG: untagged) at 0x100000 over
+ * two_tables() that the engine fails with err, its evidence saying says;
+ * closes e and returns how many transfers the fake ran.
+ */
+static unsigned check_write_fails(struct dma_engine *e, uint32_t pasid, int err,
+				  const char *says)
 {
-	struct dma_engine *e = open_fp();
 	unsigned char buf[64];
 	char ev[256];
 
 	two_tables();
-	fk.pasid_enabled = false;
 	edu_fake_fill(buf, sizeof(buf), 4);
-	tag(e, 5);
-	EXPECT_EQ(WRITE_ALL(e, 0x100000, buf, ev), -EIO);
-	EXPECT(strstr(ev, "refused"));
+	tag(e, pasid);
+	EXPECT_EQ(WRITE_ALL(e, 0x100000, buf, ev), err);
+	EXPECT(strstr(ev, says));
 	dma_engine_close(e);
+	return fk.hw.transfers;
+}
+
+UNIT_TEST(dma_edu_pasid_refused_is_an_engine_error)
+{
+	struct dma_engine *e = open_fp();
+
+	fk.pasid_enabled = false;
+	check_write_fails(e, 5, -EIO, "refused");
 }
 
 UNIT_TEST(dma_edu_pasid_payload_not_taken)
 {
 	struct dma_engine *e = open_fp();
-	unsigned char buf[64];
-	char ev[256];
 
-	two_tables();
 	fk.hw.drop_buf_writes = true;
-	edu_fake_fill(buf, sizeof(buf), 4);
-	EXPECT_EQ(WRITE_ALL(e, 0x100000, buf, ev), -EIO);
-	EXPECT_EQ(fk.hw.transfers, 0); /* nothing ran with a wrong payload */
-	EXPECT(strstr(ev, "did not take"));
-	dma_engine_close(e);
+	/* Nothing ran with a wrong payload. */
+	EXPECT_EQ(check_write_fails(e, NO_TAG, -EIO, "did not take"), 0);
 }
 
 UNIT_TEST(dma_edu_pasid_too_wide)
 {
-	struct dma_engine *e = open_fp();
-	unsigned char buf[8] = { 0 };
-	char ev[256];
-
-	tag(e, 1u << 20);
-	EXPECT_EQ(WRITE_ALL(e, 0x100000, buf, ev), -EINVAL);
-	EXPECT_EQ(fk.hw.transfers, 0);
-	dma_engine_close(e);
+	EXPECT_EQ(check_write_fails(open_fp(), 1u << 20, -EINVAL,
+				    "wider than 20 bits"),
+		  0);
 }
 
 /* The reach probe's pages in the RID's table, or (drop) nowhere. */

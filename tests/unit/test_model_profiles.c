@@ -104,6 +104,15 @@ static uint32_t dev0_on_new_ioas(struct model *m)
 	return ioas;
 }
 
+/* The IOVA ranges of ioas into r (room for 4): how many it reports. */
+static unsigned ranges4(struct model *m, uint32_t ioas, struct iova_range *r)
+{
+	unsigned n = 4;
+
+	model_iova_ranges(m, ioas, r, &n, NULL);
+	return n;
+}
+
 /* Dev 0: RID and PASID 5 on PASID-compatible HWPTs over one IOAS. */
 static uint32_t rid_and_pasid(struct model *m, uint32_t *ioas)
 {
@@ -309,7 +318,6 @@ UNIT_TEST(model_prof_geometries)
 {
 	struct model *m;
 	struct iova_range r[4];
-	unsigned n;
 	uint32_t a, h;
 
 	m = mk("amd-like");
@@ -322,17 +330,13 @@ UNIT_TEST(model_prof_geometries)
 	EXPECT_EQ(model_hwpt_alloc(m, 0, a, APASID, 0, NULL, 0, &h), 0);
 	EXPECT_EQ(model_attach(m, 0, RID, h, NULL), 0);
 	EXPECT_EQ(model_attach(m, 0, 3, h, NULL), -EOPNOTSUPP);
-	n = 4;
-	model_iova_ranges(m, a, r, &n, NULL);
-	EXPECT_EQ(n, 3); /* MSI and the HT hole */
+	EXPECT_EQ(ranges4(m, a, r), 3); /* MSI and the HT hole */
 	EXPECT_EQ(r[1].last, 0xfcffffffffull);
 	model_free(m);
 
 	m = mk("smmuv3-like");
 	a = dev0_on_new_ioas(m);
-	n = 4;
-	model_iova_ranges(m, a, r, &n, NULL);
-	EXPECT_EQ(n, 2);
+	EXPECT_EQ(ranges4(m, a, r), 2);
 	EXPECT_EQ(r[0].last, 0x7ffffffull);
 	EXPECT_EQ(model_hwpt_alloc(m, 0, a, IOMMU_HWPT_ALLOC_NEST_PARENT |
 				   APASID, 0, NULL, 0, &h), -EOPNOTSUPP);
@@ -340,8 +344,7 @@ UNIT_TEST(model_prof_geometries)
 
 	m = mk("intel-like");
 	a = dev0_on_new_ioas(m);
-	n = 4;
-	model_iova_ranges(m, a, r, &n, NULL);
+	ranges4(m, a, r);
 	EXPECT_EQ(r[1].last, (1ull << 39) - 1);
 	EXPECT_EQ(model_hwpt_alloc(m, 0, a, APASID |
 				   IOMMU_HWPT_ALLOC_DIRTY_TRACKING, 0, NULL,
@@ -352,9 +355,7 @@ UNIT_TEST(model_prof_geometries)
 
 	m = mk("virtio-like");
 	a = dev0_on_new_ioas(m);
-	n = 4;
-	model_iova_ranges(m, a, r, &n, NULL);
-	EXPECT_EQ(n, 2);
+	EXPECT_EQ(ranges4(m, a, r), 2);
 	EXPECT(r[1].last == UINT64_MAX);
 	EXPECT_EQ(model_hwpt_alloc(m, 0, a, IOMMU_HWPT_ALLOC_DIRTY_TRACKING, 0,
 				   NULL, 0, &h), -EOPNOTSUPP);
@@ -898,10 +899,9 @@ static long p_unsorted(struct model *m)
 {
 	uint32_t a;
 	struct iova_range r[4];
-	unsigned n = 4;
 
 	a = dev0_on_new_ioas(m);
-	model_iova_ranges(m, a, r, &n, NULL);
+	ranges4(m, a, r);
 	return r[0].start == 0;
 }
 
@@ -1417,6 +1417,20 @@ static const struct probe {
 	{ "unmap-all-overflow", p_unmap_all, (long)PG, -EOVERFLOW }, /* IOAS-11 */
 };
 
+/* pr's probe on a fresh model of profile (called on) gives want. */
+static void expect_probe(const struct probe *pr, const char *profile,
+			 const char *on, long want)
+{
+	struct model *m = mk(profile);
+	long got = pr->fn(m);
+
+	if (got != want)
+		unit_fail(__FILE__, __LINE__,
+			  "%s probe on %s: %ld, expected %ld", pr->profile, on,
+			  got, want);
+	model_free(m);
+}
+
 UNIT_TEST(model_prof_narrow_controls)
 {
 	unsigned np, covered = 0;
@@ -1424,28 +1438,14 @@ UNIT_TEST(model_prof_narrow_controls)
 
 	for (unsigned i = 0; i < sizeof(probes) / sizeof(probes[0]); i++) {
 		const struct probe *pr = &probes[i];
-		struct model *m;
-		long got;
 
 		if (!model_profile_find(pr->profile)) {
 			unit_fail(__FILE__, __LINE__, "no profile %s",
 				  pr->profile);
 			continue;
 		}
-		m = mk("default");
-		got = pr->fn(m);
-		if (got != pr->conforming)
-			unit_fail(__FILE__, __LINE__,
-				  "%s probe on default: %ld, expected %ld",
-				  pr->profile, got, pr->conforming);
-		model_free(m);
-		m = mk(pr->profile);
-		got = pr->fn(m);
-		if (got != pr->broken)
-			unit_fail(__FILE__, __LINE__,
-				  "%s probe on the profile: %ld, expected %ld",
-				  pr->profile, got, pr->broken);
-		model_free(m);
+		expect_probe(pr, "default", "default", pr->conforming);
+		expect_probe(pr, pr->profile, "the profile", pr->broken);
 	}
 	/* Every negative control has a unit test (above or here). */
 	for (unsigned i = 0; i < np; i++) {

@@ -119,17 +119,31 @@ UNIT_TEST(matrix_parse_rejects_garbage)
 	ktap_file_free(&k);
 }
 
-static char *run_matrix(struct ktap_file *k, unsigned n, enum matrix_by by,
-			int *ret, char **json)
-{
-	char *out = NULL;
-	size_t len, jlen;
-	FILE *f = open_memstream(&out, &len), *j = open_memstream(json, &jlen);
+/* One matrix_report() over n configurations: its table, its JSON and its
+ * exit status; matrix_out_free() frees it. */
+struct matrix_out {
+	char *table, *json;
+	int ret;
+};
 
-	*ret = matrix_report(k, n, by, f, j);
+static void run_matrix(struct matrix_out *m, struct ktap_file *k, unsigned n,
+		       enum matrix_by by)
+{
+	size_t len, jlen;
+	FILE *f, *j;
+
+	m->table = m->json = NULL;
+	f = open_memstream(&m->table, &len);
+	j = open_memstream(&m->json, &jlen);
+	m->ret = matrix_report(k, n, by, f, j);
 	fclose(f);
 	fclose(j);
-	return out;
+}
+
+static void matrix_out_free(struct matrix_out *m)
+{
+	free(m->table);
+	free(m->json);
 }
 
 /* The table line for row id, whitespace squeezed: "OBJ-1 FAIL - PASS". */
@@ -170,66 +184,75 @@ static void expect_rows(const char *file, int line, const char *table,
 				  *rows);
 }
 
+/* The configurations the matrix tests compare, the first n parsed into k:
+ * vtd (a good run), amd (crashed), smmu (clean). */
+static void parse_configs(struct ktap_file *k, unsigned n)
+{
+	static const struct {
+		const char *text, *name;
+	} cfg[] = { { good, "vtd" }, { crashed, "amd" }, { clean, "smmu" } };
+
+	for (unsigned i = 0; i < n; i++)
+		EXPECT_EQ(parse(cfg[i].text, cfg[i].name, &k[i]), 0);
+}
+
+static void free_configs(struct ktap_file *k, unsigned n)
+{
+	for (unsigned i = 0; i < n; i++)
+		ktap_file_free(&k[i]);
+}
+
 UNIT_TEST(matrix_by_invariant)
 {
 	struct ktap_file k[3];
-	char *table, *json = NULL;
-	int ret;
+	struct matrix_out m;
 
-	EXPECT_EQ(parse(good, "vtd", &k[0]), 0);
-	EXPECT_EQ(parse(crashed, "amd", &k[1]), 0);
-	EXPECT_EQ(parse(clean, "smmu", &k[2]), 0);
-	table = run_matrix(k, 3, MATRIX_BY_INVARIANT, &ret, &json);
-	EXPECT_EQ(ret, 1);
-	EXPECT_ROWS(table, "invariant vtd amd smmu",
+	parse_configs(k, 3);
+	run_matrix(&m, k, 3, MATRIX_BY_INVARIANT);
+	EXPECT_EQ(m.ret, 1);
+	EXPECT_ROWS(m.table, "invariant vtd amd smmu",
 		    "OBJ-1 FAIL - PASS",
 		    "OBJ-2 PASS - PASS",
 		    "DMA-1 PASS PASS PASS",
 		    "PASID-1 skip - skip",
 		    "kernel health ok panic -",
 		    "totals p/f/s 1/1/1 1/0/0 2/0/0");
-	EXPECT(table && strstr(table, "# amd: vm panic: Kernel panic"));
-	EXPECT(table && strstr(table, "# amd: incomplete (1 of 3 results)"));
+	EXPECT(m.table && strstr(m.table, "# amd: vm panic: Kernel panic"));
+	EXPECT(m.table &&
+	       strstr(m.table, "# amd: incomplete (1 of 3 results)"));
 	/* OBJ-1 before DMA-1: contract order. */
-	EXPECT(table && strstr(table, "OBJ-1") < strstr(table, "DMA-1"));
-	EXPECT(json && strstr(json, "\"ok\": false"));
-	EXPECT(json && strstr(json, "{\"id\": \"OBJ-1\", \"cells\": {\"vtd\": \"fail\", \"amd\": \"missing\", \"smmu\": \"pass\"}}"));
-	EXPECT(json && strstr(json, "\"health\": \"panic\""));
-	if (ret != 1 || !row_is(table, "OBJ-1 FAIL - PASS"))
-		printf("%s", table);
-	free(table);
-	free(json);
+	EXPECT(m.table && strstr(m.table, "OBJ-1") < strstr(m.table, "DMA-1"));
+	EXPECT(m.json && strstr(m.json, "\"ok\": false"));
+	EXPECT(m.json && strstr(m.json, "{\"id\": \"OBJ-1\", \"cells\": {\"vtd\": \"fail\", \"amd\": \"missing\", \"smmu\": \"pass\"}}"));
+	EXPECT(m.json && strstr(m.json, "\"health\": \"panic\""));
+	if (m.ret != 1 || !row_is(m.table, "OBJ-1 FAIL - PASS"))
+		printf("%s", m.table);
+	matrix_out_free(&m);
 
 	/* The clean configuration alone is all green. */
-	table = run_matrix(&k[2], 1, MATRIX_BY_SCENARIO, &ret, &json);
-	EXPECT_EQ(ret, 0);
-	EXPECT_ROWS(table, "dma.map_basic PASS",
+	run_matrix(&m, &k[2], 1, MATRIX_BY_SCENARIO);
+	EXPECT_EQ(m.ret, 0);
+	EXPECT_ROWS(m.table, "dma.map_basic PASS",
 		    "obj.size PASS");
-	EXPECT(json && strstr(json, "\"ok\": true"));
-	free(table);
-	free(json);
-	for (unsigned i = 0; i < 3; i++)
-		ktap_file_free(&k[i]);
+	EXPECT(m.json && strstr(m.json, "\"ok\": true"));
+	matrix_out_free(&m);
+	free_configs(k, 3);
 }
 
 UNIT_TEST(matrix_by_scenario)
 {
 	struct ktap_file k[2];
-	char *table, *json = NULL;
-	int ret;
+	struct matrix_out m;
 
-	EXPECT_EQ(parse(good, "vtd", &k[0]), 0);
-	EXPECT_EQ(parse(crashed, "amd", &k[1]), 0);
-	table = run_matrix(k, 2, MATRIX_BY_SCENARIO, &ret, &json);
-	EXPECT_EQ(ret, 1);
-	EXPECT_ROWS(table, "scenario vtd amd",
+	parse_configs(k, 2);
+	run_matrix(&m, k, 2, MATRIX_BY_SCENARIO);
+	EXPECT_EQ(m.ret, 1);
+	EXPECT_ROWS(m.table, "scenario vtd amd",
 		    "dma.map_basic PASS PASS",
 		    "obj.size FAIL -",
 		    "pasid.attach skip -");
-	free(table);
-	free(json);
-	ktap_file_free(&k[0]);
-	ktap_file_free(&k[1]);
+	matrix_out_free(&m);
+	free_configs(k, 2);
 }
 
 /* What the writer writes, the reader reads back. */

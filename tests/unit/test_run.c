@@ -50,14 +50,26 @@ static struct target *fake_open(const struct target_config *cfg, char *why,
 	return &fake_target;
 }
 
-static void sc_pass(struct tc *c)
+/*
+ * A test-only scenario "selftest.NAME": s_NAME runs the body that follows,
+ * one name for id, case and body as SCENARIO() gives the real ones; never
+ * registered.
+ */
+#define SELFTEST(name, title, invs, req)                                    \
+	static void sc_##name(struct tc *c);                                \
+	static const struct scenario s_##name = {                           \
+		"selftest." #name, title, invs, req, 0, sc_##name           \
+	};                                                                  \
+	static void sc_##name(struct tc *c)
+
+SELFTEST(pass, "passes", "T-1", 0)
 {
 	tc_log(c, "evidence: wrote %d bytes", 64);
 	tc_check(c, "T-1", true, "fine");
 	printf("stdout noise must not reach the report\n");
 }
 
-static void sc_fail(struct tc *c)
+SELFTEST(fail, "fails a check", "T-1,T-2,T-10", 0)
 {
 	tc_check(c, "T-1", true, "fine");
 	tc_check(c, "T-2", false, "boom %d", 7);
@@ -65,18 +77,18 @@ static void sc_fail(struct tc *c)
 	tc_check(c, "T-10", true, "fine");
 }
 
-static void sc_crash(struct tc *c)
+SELFTEST(crash, "dies", "T-4", 0)
 {
 	tc_log(c, "about to crash");
 	kill(getpid(), SIGKILL);
 }
 
-static void sc_exit(struct tc *c)
+SELFTEST(exit, "odd exit", "T-4", 0)
 {
 	exit(42);
 }
 
-static void sc_hang(struct tc *c)
+SELFTEST(hang, "hangs", "T-5", 0)
 {
 	pid_t pid;
 
@@ -91,72 +103,45 @@ static void sc_hang(struct tc *c)
 		pause();
 }
 
-static void sc_skip(struct tc *c)
+SELFTEST(skip, "skips", "T-1", 0)
 {
 	tc_check(c, "T-1", true, "fine");
 	tc_skip(c, "no widget here");
 }
 
-static void sc_fail_then_skip(struct tc *c)
+SELFTEST(fail_skip, "fails then skips", "T-3", 0)
 {
 	tc_check(c, "T-3", false, "seen");
 	tc_skip(c, "gave up");
 }
 
-static void sc_never(struct tc *c)
+SELFTEST(unmet, "needs PASID", "T-6", REQ_PASID)
 {
 	exit(99); /* must not run: requirements unmet */
 }
 
-static const struct scenario s_pass = {
-	"selftest.pass", "passes", "T-1", 0, 0, sc_pass };
-static const struct scenario s_fail = {
-	"selftest.fail", "fails a check", "T-1,T-2,T-10", 0, 0, sc_fail };
-static const struct scenario s_crash = {
-	"selftest.crash", "dies", "T-4", 0, 0, sc_crash };
-static const struct scenario s_exit = {
-	"selftest.exit", "odd exit", "T-4", 0, 0, sc_exit };
-static const struct scenario s_hang = {
-	"selftest.hang", "hangs", "T-5", 0, 0, sc_hang };
-static const struct scenario s_skip = {
-	"selftest.skip", "skips", "T-1", 0, 0, sc_skip };
-static const struct scenario s_fskip = {
-	"selftest.fail_skip", "fails then skips", "T-3", 0, 0, sc_fail_then_skip };
-static const struct scenario s_unmet = {
-	"selftest.unmet", "needs PASID", "T-6", REQ_PASID, 0, sc_never };
-
 /* Verdict rules (issue 11): set-up proves nothing, a skip voids passes. */
-static void sc_arrange_only(struct tc *c)
+SELFTEST(arrange_only, "set-up only", "V-1", 0)
 {
 	REQUIRE(c, "V-1", 0);
 }
 
-static void sc_gap(struct tc *c)
+SELFTEST(gap, "allowed difference", "V-2", 0)
 {
 	tc_check(c, "V-2", true, "the refusal is EOPNOTSUPP");
 	tc_gap(c, "V-2", "the driver takes the allowed other branch");
 }
 
-static void sc_nobs(struct tc *c)
+SELFTEST(nobs, "not observable", "V-3", 0)
 {
 	tc_not_observable(c, "V-3", "nothing here can show it");
 }
 
-static void sc_inconclusive(struct tc *c)
+SELFTEST(inconclusive, "no positive control", "V-4,V-5", 0)
 {
 	tc_check(c, "V-5", true, "fine");
 	tc_inconclusive(c, "V-4", "blocked, but nothing ever landed");
 }
-
-static const struct scenario s_arrange = {
-	"selftest.arrange_only", "set-up only", "V-1", 0, 0, sc_arrange_only };
-static const struct scenario s_gap = {
-	"selftest.gap", "allowed difference", "V-2", 0, 0, sc_gap };
-static const struct scenario s_nobs = {
-	"selftest.nobs", "not observable", "V-3", 0, 0, sc_nobs };
-static const struct scenario s_inconcl = {
-	"selftest.inconclusive", "no positive control", "V-4,V-5", 0, 0,
-	sc_inconclusive };
 
 static const struct case_result *find(const struct run_result *r,
 				      const char *id)
@@ -200,19 +185,30 @@ static int setup(struct run_options *o, struct run_result *r)
 	return run_discover(o, r, why, sizeof(why), &skip);
 }
 
+/* setup(), then the cases of list (an array) run on the fake target. */
+#define RUN_LIST(o, r, list) run_list(o, r, list, sizeof(list) / sizeof(*list))
+static int run_list(struct run_options *o, struct run_result *r,
+		    const struct scenario *const *list, unsigned n)
+{
+	char why[128];
+
+	if (setup(o, r))
+		return -1;
+	return run_cases(o, list, n, r, why, sizeof(why));
+}
+
 UNIT_TEST(run_classifies_cases)
 {
 	static const struct scenario *const list[] = {
-		&s_pass, &s_fail, &s_crash, &s_exit, &s_skip, &s_fskip, &s_unmet,
+		&s_pass, &s_fail, &s_crash, &s_exit,
+		&s_skip, &s_fail_skip, &s_unmet,
 	};
 	struct run_options o;
 	struct run_result r;
 	const struct case_result *c;
-	char why[128];
 	bool found;
 
-	EXPECT_EQ(setup(&o, &r), 0);
-	EXPECT_EQ(run_cases(&o, list, 7, &r, why, sizeof(why)), 0);
+	EXPECT_EQ(RUN_LIST(&o, &r, list), 0);
 	EXPECT_EQ(r.ncases, 7);
 	EXPECT(!strcmp(r.target, "fake"));
 	EXPECT(!strcmp(r.caps.profile, "selftest"));
@@ -293,10 +289,8 @@ UNIT_TEST(run_timeout_kills_group)
 	struct run_result r;
 	const struct case_result *c;
 	bool seen = false;
-	char why[128];
 
-	EXPECT_EQ(setup(&o, &r), 0);
-	EXPECT_EQ(run_cases(&o, list, 1, &r, why, sizeof(why)), 0);
+	EXPECT_EQ(RUN_LIST(&o, &r, list), 0);
 	c = find(&r, "selftest.hang");
 	EXPECT(c && c->outcome == OUT_FAIL && c->reason &&
 	       !strcmp(c->reason, "timed out after 1 s"));
@@ -321,19 +315,17 @@ UNIT_TEST(run_child_open_failure)
 	static const struct scenario *const list[] = { &s_pass };
 	struct run_options o;
 	struct run_result r;
-	char why[128];
 
-	EXPECT_EQ(setup(&o, &r), 0);
+	/* Only a child's open fails: discovery in the parent works. */
 	child_open_skips = true;
-	EXPECT_EQ(run_cases(&o, list, 1, &r, why, sizeof(why)), 0);
+	EXPECT_EQ(RUN_LIST(&o, &r, list), 0);
 	EXPECT(r.ncases == 1 && r.cases[0].outcome == OUT_SKIP &&
 	       strstr(r.cases[0].reason, "fake feature missing"));
 	run_result_free(&r);
 
-	EXPECT_EQ(setup(&o, &r), 0);
 	child_open_skips = false;
 	child_open_fails = true;
-	EXPECT_EQ(run_cases(&o, list, 1, &r, why, sizeof(why)), 0);
+	EXPECT_EQ(RUN_LIST(&o, &r, list), 0);
 	EXPECT(r.ncases == 1 && r.cases[0].outcome == OUT_FAIL &&
 	       strstr(r.cases[0].reason, "fake feature missing"));
 	child_open_fails = false;
@@ -385,7 +377,9 @@ UNIT_TEST(run_ktap_stream_matches_write)
 
 	EXPECT_EQ(setup(&o, &r), 0);
 	ktap_stream_hooks(&ks, fa, &o.hooks);
-	EXPECT_EQ(run_cases(&o, list, 5, &r, why, sizeof(why)), 0);
+	EXPECT_EQ(run_cases(&o, list, sizeof(list) / sizeof(*list), &r, why,
+			    sizeof(why)),
+		  0);
 	ktap_footer(fa, &r);
 	ktap_write(fb, &r);
 	fclose(fa);
@@ -403,16 +397,14 @@ UNIT_TEST(run_ktap_stream_matches_write)
 UNIT_TEST(run_verdict_rules)
 {
 	static const struct scenario *const list[] = {
-		&s_arrange, &s_gap, &s_nobs, &s_inconcl, &s_skip,
+		&s_arrange_only, &s_gap, &s_nobs, &s_inconclusive, &s_skip,
 	};
 	struct run_options o;
 	struct run_result r;
 	const struct case_result *c;
-	char why[128];
 	bool found;
 
-	EXPECT_EQ(setup(&o, &r), 0);
-	EXPECT_EQ(run_cases(&o, list, 5, &r, why, sizeof(why)), 0);
+	EXPECT_EQ(RUN_LIST(&o, &r, list), 0);
 
 	c = find(&r, "selftest.arrange_only");
 	EXPECT(c && c->outcome == OUT_FAIL && c->reason &&

@@ -231,6 +231,18 @@ load_record() {
 	grep -E '^(gap|not-observable) ' "$RECORD" >"$GAPS"
 }
 
+# One check of configuration $name against the record: passes when both
+# lists are empty, else names them.
+tally() { # what label-a list-a label-b list-b
+	if [ -z "$3$5" ]; then
+		p=$((p + 1))
+		return
+	fi
+	local l='{' r='}'
+	f=$((f + 1))
+	echo "not ok $name: $1${3:+; $2 $l$3$r}${5:+; $4 $l$5$r} (re-record and write)"
+}
+
 cmd=${1:-}
 [ $# -gt 0 ] && shift
 case $cmd in
@@ -344,22 +356,10 @@ check)
 		awk -v n="$name:" '$3 == n' "$GAPS" | sort >"$tmp/gthen"
 		gnew=$(comm -13 "$tmp/gthen" "$tmp/gnow" | sed "s/ $name: / /" | paste -sd\; -)
 		ggone=$(comm -23 "$tmp/gthen" "$tmp/gnow" | sed "s/ $name: / /" | paste -sd\; -)
-		if [ -z "$gnew$ggone" ]; then
-			p=$((p + 1))
-		else
-			f=$((f + 1))
-			[ -n "$gnew" ] && gnew="; now {$gnew}"
-			[ -n "$ggone" ] && ggone="; recorded {$ggone}"
-			echo "not ok $name: its gap / not-observable cells differ from the record$gnew$ggone (re-record and write)"
-		fi
-		if [ -z "$gained$lost" ]; then
-			p=$((p + 1))
-		else
-			f=$((f + 1))
-			[ -n "$gained" ] && gained="; now runs {$gained}"
-			[ -n "$lost" ] && lost="; no longer runs {$lost}"
-			echo "not ok $name: this run differs from the record$gained$lost (re-record and write)"
-		fi
+		tally "its gap / not-observable cells differ from the record" \
+			"now" "$gnew" "recorded" "$ggone"
+		tally "this run differs from the record" \
+			"now runs" "$gained" "no longer runs" "$lost"
 	done
 	echo "contract-targets: $p passed, $f failed"
 	[ $f -eq 0 ]

@@ -4,20 +4,30 @@
 # assertion of that invariant ran, i.e. where the report's roll-up (the
 # "# invariant ID VERDICT" lines after the last result line of a KTAP file)
 # says pass, fail, gap or inconclusive. skip and not-observable mean nothing
-# of it ran there.
+# of it ran there. Next to it, the "GAP / not observable" line of every
+# invariant: the configurations whose roll-up says gap or not-observable, each
+# with its reason, the message of the "# GAP ID: ..." / "# NOT OBSERVABLE
+# ID: ..." line (src/report/ktap.c) of the first case that observed that
+# verdict for it (or that case's SKIP reason when it logged none), normalised
+# so that it is stable between runs: a PCI address becomes "a device", a hex
+# value 0xN, a time N ms (N us, N s ...).
 #
 #   derive NAME=KTAP ...   print "ID NAME NAME ..." per invariant the files
 #                          name (sorted); an ID nothing ran for has no names
+#   gaps NAME=KTAP ...     print "gap|not-observable ID NAME: REASON" per
+#                          invariant and file that rolls it up so
 #   record [NAME=KTAP ...] write docs/targets-run.txt from the files; by
 #                          default a fresh model run plus every
 #                          build/vm/CFG.ktap of vm/configs.cfg, in that order
-#   write                  rewrite docs/contract.md's Targets lines from
-#                          docs/targets-run.txt
+#   write                  rewrite docs/contract.md's Targets and "GAP / not
+#                          observable" lines from docs/targets-run.txt (the
+#                          latter goes right after the Targets bullet)
 #   check [NAME=KTAP ... | --all]
-#                          every Targets line is what the record gives, and
-#                          the record's column of each NAME given (default:
-#                          a fresh model run; --all: that plus every
-#                          build/vm/CFG.ktap) is what that file gives now;
+#                          every Targets and "GAP / not observable" line is
+#                          what the record gives, and the record's column
+#                          and gap lines of each NAME given (default: a fresh
+#                          model run; --all: that plus every
+#                          build/vm/CFG.ktap) are what that file gives now;
 #                          "contract-targets: N passed, N failed", exit 1 on
 #                          any failure
 #   BIN=path/to/iommu-conformance (default build/iommu-conformance)
@@ -41,6 +51,84 @@ rollup() {
 	awk '/^(not )?ok [0-9]+ / { n = 0; next }
 	     /^# invariant [^ ]+ [a-z-]+$/ { inv[n++] = $3 " " $4; next }
 	     /^# Totals:/ { for (i = 0; i < n; i++) print inv[i]; exit }' "$1"
+}
+
+# "VERDICT ID NAME: REASON" for every invariant the KTAP file FILE (of
+# configuration NAME) rolls up gap or not-observable. A case's log lines come
+# before its "# invariant" lines and its result line; the lines after the
+# last result line are the roll-up.
+gaps_of() { # NAME FILE
+	awk -v name="$1" '
+	# Replace each match of re that stands as a word of its own.
+	function wsub(s, re, rep, out, pre, post) {
+		out = ""
+		while (match(s, re)) {
+			pre = RSTART > 1 ? substr(s, RSTART - 1, 1) : substr(out, length(out), 1)
+			post = substr(s, RSTART + RLENGTH, 1)
+			if (pre ~ /[0-9A-Za-z_-]/ || post ~ /[0-9A-Za-z_-]/)
+				out = out substr(s, 1, RSTART + RLENGTH - 1)
+			else
+				out = out substr(s, 1, RSTART - 1) rep
+			s = substr(s, RSTART + RLENGTH)
+		}
+		return out s
+	}
+	function norm(s, h, u, i, nu) {
+		h = "[0-9a-fA-F]"
+		s = wsub(s, "(" h h h h ":)?" h h ":" h h "\\.[0-7]", "a device")
+		s = wsub(s, "0[xX]" h "+", "0xN")
+		nu = split("ns us ms s", u, " ")
+		for (i = 1; i <= nu; i++)
+			s = wsub(s, "[0-9]+(\\.[0-9]+)? ?" u[i], "N " u[i])
+		gsub(/[ \t]+/, " ", s); sub(/^ /, "", s); sub(/ $/, "", s)
+		return s == "" ? "no reason given" : s
+	}
+	function settle(i, v, k) {
+		for (i = 0; i < n; i++) {
+			v = verd[i]
+			if (v != "gap" && v != "not-observable") continue
+			k = v SUBSEP inv[i]
+			if (k in why) continue
+			why[k] = norm((k in msg) ? msg[k] : skip)
+		}
+		n = 0; split("", msg); skip = ""
+	}
+	BEGIN { n = 0 }
+	/^# (GAP|NOT OBSERVABLE) [^ ]+: / {
+		v = $2 == "GAP" ? "gap" : "not-observable"
+		s = $0; sub(/^# (GAP|NOT OBSERVABLE) /, "", s)
+		id = s; sub(/:.*/, "", id); sub(/^[^ ]+: */, "", s)
+		if (!((v SUBSEP id) in msg)) msg[v SUBSEP id] = s
+		next
+	}
+	/^# invariant [^ ]+ [a-z-]+$/ { inv[n] = $3; verd[n++] = $4; next }
+	/^(not )?ok [0-9]+ / {
+		skip = $0
+		if (!sub(/.* # SKIP (gap|not observable): /, "", skip)) skip = ""
+		settle(); next
+	}
+	/^# (Verdicts|Totals):/ {
+		for (i = 0; i < n; i++)
+			if (verd[i] == "gap" || verd[i] == "not-observable")
+				print verd[i], inv[i], name ": " \
+					(why[verd[i] SUBSEP inv[i]] == "" ? "no reason given" : why[verd[i] SUBSEP inv[i]])
+		exit
+	}' "$2"
+}
+
+# NAME=KTAP ... -> the gaps_of lines of each, sorted by ID, files in order.
+gaps() {
+	local spec name file i=0
+	: >"$tmp/gaps-all"
+	for spec in "$@"; do
+		name=${spec%%=*} file=${spec#*=}
+		[ "$name" != "$spec" ] && [ -n "$name" ] || die "not NAME=KTAP: $spec"
+		[ -s "$file" ] || die "$name: no KTAP at $file"
+		grep -q '^# Totals:' "$file" || die "$name: $file has no roll-up (incomplete run?)"
+		gaps_of "$name" "$file" | sed "s/^/$i /" >>"$tmp/gaps-all"
+		i=$((i + 1))
+	done
+	sort -k3,3V -k1,1n -s "$tmp/gaps-all" | cut -d' ' -f2-
 }
 
 ran() { # verdict: did an assertion of the invariant run?
@@ -105,14 +193,31 @@ targets_of() {
 	fi
 }
 
+# The generated "GAP / not observable" text of ID from the record: the
+# configurations in the record's order, those with the same verdict and
+# reason together.
+gaps_line_of() {
+	awk -v id="$1" '
+		$2 != id { next }
+		{ v = $1 == "gap" ? "GAP" : "N-O"; name = $3; sub(/:$/, "", name)
+		  r = $0; sub(/^[^ ]+ [^ ]+ [^ ]+ /, "", r); k = v " (" r ")"
+		  if (!(k in who)) { key[n++] = k; who[k] = name } else who[k] = who[k] ", " name }
+		END { if (!n) { print "none."; exit }
+		      for (i = 0; i < n; i++) line = line (i ? "; " : "") who[key[i]] " " key[i]
+		      print line "." }' "$GAPS"
+}
+
 contract_ids() { grep -oE '^### [A-Z]+-[0-9A-Z]+ ' "$CONTRACT" | awk '{ print $2 }'; }
 
-# The Targets bullet of ID as one line (continuation lines joined).
+GAPS_BULLET='GAP / not observable'
+
+# The bullet LABEL (default Targets) of ID as one line (continuation lines
+# joined); nothing when the entry has none.
 contract_targets() {
-	awk -v id="$1" '
+	awk -v id="$1" -v label="- **${2:-Targets}:**" '
 		/^### / { cur = $2; next }
 		cur != id { next }
-		/^- \*\*Targets:\*\*/ { t = $0; sub(/^- \*\*Targets:\*\* */, "", t); on = 1; next }
+		index($0, label) == 1 { t = substr($0, length(label) + 1); sub(/^ +/, "", t); on = 1; next }
 		on && /^  [^ -]/ { s = $0; sub(/^ +/, "", s); t = t " " s; next }
 		on { print t; on = 0; exit }
 		END { if (on) print t }' "$CONTRACT"
@@ -122,6 +227,20 @@ load_record() {
 	[ -s "$RECORD" ] || die "no record at $RECORD (run: $0 record)"
 	TABLE=$tmp/table
 	grep -E '^[A-Z]+-[0-9A-Z]+( |$)' "$RECORD" >"$TABLE"
+	GAPS=$tmp/gaps
+	grep -E '^(gap|not-observable) ' "$RECORD" >"$GAPS"
+}
+
+# One check of configuration $name against the record: passes when both
+# lists are empty, else names them.
+tally() { # what label-a list-a label-b list-b
+	if [ -z "$3$5" ]; then
+		p=$((p + 1))
+		return
+	fi
+	local l='{' r='}'
+	f=$((f + 1))
+	echo "not ok $name: $1${3:+; $2 $l$3$r}${5:+; $4 $l$5$r} (re-record and write)"
 }
 
 cmd=${1:-}
@@ -131,6 +250,10 @@ derive)
 	[ $# -gt 0 ] || die "derive needs NAME=KTAP arguments"
 	derive "$@"
 	;;
+gaps)
+	[ $# -gt 0 ] || die "gaps needs NAME=KTAP arguments"
+	gaps "$@"
+	;;
 record)
 	if [ $# -eq 0 ]; then
 		mapfile -t inputs < <(default_inputs)
@@ -139,11 +262,16 @@ record)
 	fi
 	[ ${#inputs[@]} -gt 0 ] || die "nothing to record"
 	derive "${inputs[@]}" >"$tmp/derived" || exit 2
+	gaps "${inputs[@]}" >"$tmp/gapped" || exit 2
 	{
 		echo "# Where each invariant's assertions ran: the configurations whose report"
 		echo "# rolls it up pass, fail, gap or inconclusive (not skip or not-observable)."
 		echo "# Generated by tests/contract-targets.sh record; docs/contract.md's"
 		echo "# Targets lines are generated from it (tests/contract-targets.sh write)."
+		echo "# The \"gap|not-observable ID NAME: reason\" lines: where the roll-up is"
+		echo "# GAP or NOT OBSERVABLE, with the GAP / NOT OBSERVABLE message of the first"
+		echo "# case that observed it (normalised); they give the contract's"
+		echo "# \"$GAPS_BULLET\" lines."
 		for spec in "${inputs[@]}"; do
 			f=${spec#*=}
 			head=$(grep -m1 '^# iommu-conformance ' "$f" | sed 's/^# iommu-conformance //')
@@ -151,24 +279,30 @@ record)
 			echo "# ${spec%%=*}: ${head}${health:+; vm: $health}"
 		done
 		echo "configs: $(for s in "${inputs[@]}"; do printf '%s ' "${s%%=*}"; done | sed 's/ $//')"
-		cat "$tmp/derived"
+		cat "$tmp/derived" "$tmp/gapped"
 	} >"$RECORD"
-	echo "recorded $(wc -l <"$tmp/derived") invariants over ${#inputs[@]} configurations in $RECORD"
+	echo "recorded $(wc -l <"$tmp/derived") invariants and $(wc -l <"$tmp/gapped") gap / not-observable cells over ${#inputs[@]} configurations in $RECORD"
 	;;
 write)
 	load_record
 	for id in $(contract_ids); do
-		printf '%s\t%s\n' "$id" "$(targets_of "$id")"
+		printf '%s\t%s\t%s\n' "$id" "$(targets_of "$id")" "$(gaps_line_of "$id")"
 	done >"$tmp/lines"
-	awk -F '\t' -v lines="$tmp/lines" '
-		BEGIN { while ((getline l < lines) > 0) { split(l, a, "\t"); gen[a[1]] = a[2] } }
-		/^### / { cur = $0; sub(/^### /, "", cur); sub(/ .*/, "", cur) }
+	# The Targets bullet is replaced; the GAP bullet right after it is
+	# replaced, or inserted there; one anywhere else in the entry goes.
+	awk -F '\t' -v lines="$tmp/lines" -v glabel="- **$GAPS_BULLET:**" '
+		BEGIN { while ((getline l < lines) > 0) { split(l, a, "\t"); gen[a[1]] = a[2]; gap[a[1]] = a[3] } }
+		function flush() { if (pend) { print glabel " " gap[cur]; pend = 0 } }
 		skip && /^  [^ -]/ { next }
 		{ skip = 0 }
-		/^- \*\*Targets:\*\*/ && (cur in gen) { print "- **Targets:** " gen[cur]; skip = 1; next }
-		{ print }' "$CONTRACT" >"$tmp/contract"
+		/^### / { flush(); cur = $0; sub(/^### /, "", cur); sub(/ .*/, "", cur) }
+		index($0, glabel) == 1 && (cur in gen) { flush(); skip = 1; next }
+		{ flush() }
+		/^- \*\*Targets:\*\*/ && (cur in gen) { print "- **Targets:** " gen[cur]; skip = 1; pend = 1; next }
+		{ print }
+		END { flush() }' "$CONTRACT" >"$tmp/contract"
 	cp "$tmp/contract" "$CONTRACT"
-	echo "wrote the Targets lines of $(wc -l <"$tmp/lines") invariants from $RECORD"
+	echo "wrote the Targets and $GAPS_BULLET lines of $(wc -l <"$tmp/lines") invariants from $RECORD"
 	;;
 check)
 	load_record
@@ -181,6 +315,14 @@ check)
 		else
 			f=$((f + 1))
 			echo "not ok $id: Targets says \"$got\", the record gives \"$want\""
+		fi
+		want=$(gaps_line_of "$id")
+		got=$(contract_targets "$id" "$GAPS_BULLET")
+		if [ "$got" = "$want" ]; then
+			p=$((p + 1))
+		else
+			f=$((f + 1))
+			echo "not ok $id: $GAPS_BULLET says \"$got\", the record gives \"$want\""
 		fi
 	done
 	# IDs the record has that the contract lacks.
@@ -210,12 +352,14 @@ check)
 			sort >"$tmp/then"
 		gained=$(comm -13 "$tmp/then" "$tmp/now" | paste -sd, -)
 		lost=$(comm -23 "$tmp/then" "$tmp/now" | paste -sd, -)
-		if [ -z "$gained$lost" ]; then
-			p=$((p + 1))
-		else
-			f=$((f + 1))
-			echo "not ok $name: this run differs from the record${gained:+; now runs {$gained}}${lost:+; no longer runs {$lost}} (re-record and write)"
-		fi
+		gaps "$spec" | sort >"$tmp/gnow"
+		awk -v n="$name:" '$3 == n' "$GAPS" | sort >"$tmp/gthen"
+		gnew=$(comm -13 "$tmp/gthen" "$tmp/gnow" | sed "s/ $name: / /" | paste -sd\; -)
+		ggone=$(comm -23 "$tmp/gthen" "$tmp/gnow" | sed "s/ $name: / /" | paste -sd\; -)
+		tally "its gap / not-observable cells differ from the record" \
+			"now" "$gnew" "recorded" "$ggone"
+		tally "this run differs from the record" \
+			"now runs" "$gained" "no longer runs" "$lost"
 	done
 	echo "contract-targets: $p passed, $f failed"
 	[ $f -eq 0 ]

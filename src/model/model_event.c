@@ -34,17 +34,6 @@ static struct m_viommu *get_viommu(struct model *m, uint32_t id)
 	return o && o->type == MO_VIOMMU ? &m->viommu[o->idx] : NULL;
 }
 
-/* The index of a free slot of arr, -1 when all are used. */
-#define FREE_SLOT(arr)                                                      \
-	({                                                                  \
-		int i_ = -1;                                                \
-		for (unsigned k_ = 0;                                       \
-		     k_ < sizeof(arr) / sizeof((arr)[0]) && i_ < 0; k_++) \
-			if (!(arr)[k_].used)                                \
-				i_ = (int)k_;                               \
-		i_;                                                         \
-	})
-
 /* The object of a vIOMMU's child in slot idx of its kind (-1: none free),
  * and the reference the child holds on the vIOMMU. */
 static int child_obj(struct model *m, struct m_viommu *v, uint8_t type,
@@ -550,15 +539,9 @@ int model_event_obj_destroy(struct model *m, const struct m_obj *o)
 /* iommufd_fops_release(): the context's vDEVICEs and vEVENTQs go first. */
 void model_event_ctx_release(struct model *m, unsigned ctx)
 {
-	for (unsigned i = 0; i < M_MAX_VDEV; i++)
-		if (m->vdev[i].used && m->vdev[i].ctx == ctx)
-			m->vdev[i].used = false;
-	for (unsigned i = 0; i < M_MAX_VEVQ; i++)
-		if (m->vevq[i].used && m->vevq[i].ctx == ctx)
-			m->vevq[i].used = false;
-	for (unsigned i = 0; i < M_MAX_HWQ; i++)
-		if (m->hwq[i].used && m->hwq[i].ctx == ctx)
-			m->hwq[i].used = false;
+	RELEASE_CTX(m->vdev, ctx);
+	RELEASE_CTX(m->vevq, ctx);
+	RELEASE_CTX(m->hwq, ctx);
 }
 
 /* An area of a overlapping [iova, last] that a HW queue locks:

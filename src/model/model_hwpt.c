@@ -157,18 +157,16 @@ int model_hwpt_alloc_fault(struct model *m, unsigned dev, uint32_t pt_id,
 /* iommufd_fault_alloc() */
 int model_fault_queue_alloc(struct model *m, unsigned ctx, uint32_t *fault_id)
 {
-	struct m_fault *f = NULL;
-	int rc;
+	struct m_fault *f;
+	int slot, rc;
 
 	if (ctx >= m->p->nctx || ctx_closed(m, ctx))
 		return op_end(m, -EBADF);
-	for (unsigned i = 0; i < M_MAX_FAULT && !f; i++)
-		if (!m->fault[i].used)
-			f = &m->fault[i];
-	if (!f)
+	slot = FREE_SLOT(m->fault);
+	if (slot < 0)
 		return op_end(m, -ENOMEM);
-	rc = model_obj_alloc(m, ctx, MO_FAULT, (unsigned)(f - m->fault),
-			     &f->raw);
+	f = &m->fault[slot];
+	rc = model_obj_alloc(m, ctx, MO_FAULT, (unsigned)slot, &f->raw);
 	if (rc)
 		return op_end(m, rc);
 	f->used = true;
@@ -409,10 +407,10 @@ int model_viommu_alloc(struct model *m, unsigned dev, uint32_t hwpt_id,
 		       uint32_t type, uint32_t flags, uint32_t *viommu_id)
 {
 	const struct model_iommu *io;
-	struct m_viommu *v = NULL;
+	struct m_viommu *v;
 	struct m_hwpt *h;
 	unsigned ctx;
-	int rc;
+	int slot, rc;
 
 	CLOSED_CHECK(m, hwpt_id);
 	if (flags || type == IOMMU_VIOMMU_TYPE_DEFAULT)
@@ -430,13 +428,11 @@ int model_viommu_alloc(struct model *m, unsigned dev, uint32_t hwpt_id,
 		return op_end(m, -ENOENT);
 	if (!h->nest_parent)
 		return op_end(m, -EINVAL);
-	for (unsigned i = 0; i < M_MAX_VIOMMU && !v; i++)
-		if (!m->viommu[i].used)
-			v = &m->viommu[i];
-	if (!v)
+	slot = FREE_SLOT(m->viommu);
+	if (slot < 0)
 		return op_end(m, -ENOMEM);
-	rc = model_obj_alloc(m, ctx, MO_VIOMMU, (unsigned)(v - m->viommu),
-			     &v->raw);
+	v = &m->viommu[slot];
+	rc = model_obj_alloc(m, ctx, MO_VIOMMU, (unsigned)slot, &v->raw);
 	if (rc)
 		return op_end(m, rc);
 	v->used = true;

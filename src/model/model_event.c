@@ -49,6 +49,25 @@ static int child_obj(struct model *m, struct m_viommu *v, uint8_t type,
 	return rc;
 }
 
+/* A free slot of arr claimed for a child of v of the object type
+ * (child_obj()), cleared, with its raw ID, used, ctx and v set: 0 with p
+ * pointing at it, or the errno. */
+#define NEW_CHILD(m, v, arr, type, p)                     \
+	({                                                \
+		int s_ = FREE_SLOT(arr);                  \
+		uint32_t r_;                              \
+		int rc_ = child_obj(m, v, type, s_, &r_); \
+		if (!rc_) {                               \
+			(p) = &(arr)[s_];                 \
+			memset((p), 0, sizeof(*(p)));     \
+			(p)->raw = r_;                    \
+			(p)->used = true;                 \
+			(p)->ctx = (v)->ctx;              \
+			(p)->v = (v);                     \
+		}                                         \
+		rc_;                                      \
+	})
+
 /* The vIOMMU's IOMMU instance: that of its parent's domain. */
 static unsigned viommu_iommu(const struct m_viommu *v)
 {
@@ -61,8 +80,6 @@ int model_vdevice_alloc(struct model *m, uint32_t viommu_id, unsigned dev,
 {
 	struct m_viommu *v;
 	struct m_vdev *vd;
-	uint32_t raw;
-	int slot;
 	unsigned ctx;
 	int rc;
 
@@ -87,15 +104,9 @@ int model_vdevice_alloc(struct model *m, uint32_t viommu_id, unsigned dev,
 		    !bug(m, MB_VDEV_VIRT_ID_SHARED))
 			return op_end(m, -EEXIST);
 	}
-	slot = FREE_SLOT(m->vdev);
-	rc = child_obj(m, v, MO_VDEVICE, slot, &raw);
+	rc = NEW_CHILD(m, v, m->vdev, MO_VDEVICE, vd);
 	if (rc)
 		return op_end(m, rc);
-	vd = &m->vdev[slot];
-	vd->raw = raw;
-	vd->used = true;
-	vd->ctx = ctx;
-	vd->v = v;
 	vd->dev = dev;
 	vd->virt_id = virt_id;
 	*vdev_id = obj_id(ctx, vd->raw);
@@ -127,8 +138,6 @@ int model_veventq_alloc(struct model *m, uint32_t viommu_id, uint32_t type,
 {
 	struct m_viommu *v;
 	struct m_vevq *q;
-	uint32_t raw;
-	int slot;
 	int rc;
 
 	CLOSED_CHECK(m, viommu_id);
@@ -143,16 +152,9 @@ int model_veventq_alloc(struct model *m, uint32_t viommu_id, uint32_t type,
 		if (m->vevq[i].used && m->vevq[i].v == v &&
 		    m->vevq[i].type == type)
 			return op_end(m, -EEXIST);
-	slot = FREE_SLOT(m->vevq);
-	rc = child_obj(m, v, MO_VEVENTQ, slot, &raw);
+	rc = NEW_CHILD(m, v, m->vevq, MO_VEVENTQ, q);
 	if (rc)
 		return op_end(m, rc);
-	q = &m->vevq[slot];
-	memset(q, 0, sizeof(*q));
-	q->raw = raw;
-	q->used = true;
-	q->ctx = v->ctx;
-	q->v = v;
 	q->type = type;
 	q->depth = depth;
 	q->fd_open = true;
@@ -594,8 +596,6 @@ int model_hw_queue_alloc(struct model *m, uint32_t viommu_id, uint32_t type,
 {
 	struct m_viommu *v;
 	struct m_hwq *q;
-	uint32_t raw;
-	int slot;
 	uint64_t last;
 	unsigned dev_iommu;
 	int rc;
@@ -620,15 +620,9 @@ int model_hw_queue_alloc(struct model *m, uint32_t viommu_id, uint32_t type,
 		if (m->hwq[i].used && m->hwq[i].v == v &&
 		    m->hwq[i].index == index)
 			return op_end(m, -EEXIST);
-	slot = FREE_SLOT(m->hwq);
-	rc = child_obj(m, v, MO_HW_QUEUE, slot, &raw);
+	rc = NEW_CHILD(m, v, m->hwq, MO_HW_QUEUE, q);
 	if (rc)
 		return op_end(m, rc);
-	q = &m->hwq[slot];
-	q->raw = raw;
-	q->used = true;
-	q->ctx = v->ctx;
-	q->v = v;
 	q->ioas = v->parent->ioas;
 	q->index = index;
 	q->iova = iova;

@@ -158,19 +158,13 @@ int model_hwpt_alloc_fault(struct model *m, unsigned dev, uint32_t pt_id,
 int model_fault_queue_alloc(struct model *m, unsigned ctx, uint32_t *fault_id)
 {
 	struct m_fault *f;
-	int slot, rc;
+	int rc;
 
 	if (ctx >= m->p->nctx || ctx_closed(m, ctx))
 		return op_end(m, -EBADF);
-	slot = FREE_SLOT(m->fault);
-	if (slot < 0)
-		return op_end(m, -ENOMEM);
-	f = &m->fault[slot];
-	rc = model_obj_alloc(m, ctx, MO_FAULT, (unsigned)slot, &f->raw);
+	rc = NEW_SLOT(m, ctx, m->fault, MO_FAULT, f);
 	if (rc)
 		return op_end(m, rc);
-	f->used = true;
-	f->ctx = ctx;
 	f->users = 0;
 	f->fd_open = false;
 	f->n = 0;
@@ -410,7 +404,7 @@ int model_viommu_alloc(struct model *m, unsigned dev, uint32_t hwpt_id,
 	struct m_viommu *v;
 	struct m_hwpt *h;
 	unsigned ctx;
-	int slot, rc;
+	int rc;
 
 	CLOSED_CHECK(m, hwpt_id);
 	if (flags || type == IOMMU_VIOMMU_TYPE_DEFAULT)
@@ -428,15 +422,9 @@ int model_viommu_alloc(struct model *m, unsigned dev, uint32_t hwpt_id,
 		return op_end(m, -ENOENT);
 	if (!h->nest_parent)
 		return op_end(m, -EINVAL);
-	slot = FREE_SLOT(m->viommu);
-	if (slot < 0)
-		return op_end(m, -ENOMEM);
-	v = &m->viommu[slot];
-	rc = model_obj_alloc(m, ctx, MO_VIOMMU, (unsigned)slot, &v->raw);
+	rc = NEW_SLOT(m, ctx, m->viommu, MO_VIOMMU, v);
 	if (rc)
 		return op_end(m, rc);
-	v->used = true;
-	v->ctx = ctx;
 	/* MB_VIOMMU_PARENT_UNHELD: no reference on the parent (NEST-4) */
 	v->parent = bug(m, MB_VIOMMU_PARENT_UNHELD) ? NULL : h;
 	if (v->parent)

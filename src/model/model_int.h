@@ -399,6 +399,23 @@ void model_sort_ranges(struct iova_range *r, unsigned n);
 		i_;                                                       \
 	})
 
+/* A free slot of arr claimed for a new object of the type in context ctx
+ * (model_obj_alloc()), with its raw ID, used and ctx set: 0 with p pointing
+ * at it, or the errno. */
+#define NEW_SLOT(m, ctx, arr, type, p)                                    \
+	({                                                                \
+		int s_ = FREE_SLOT(arr), rc_ = -ENOMEM;                   \
+		if (s_ >= 0)                                              \
+			rc_ = model_obj_alloc(m, ctx, type, (unsigned)s_, \
+					      &(arr)[s_].raw);            \
+		if (!rc_) {                                               \
+			(p) = &(arr)[s_];                                 \
+			(p)->used = true;                                 \
+			(p)->ctx = (ctx);                                 \
+		}                                                         \
+		rc_;                                                      \
+	})
+
 /* Every used slot of arr that belongs to context ctx is marked free. */
 #define RELEASE_CTX(arr, ctx)                                              \
 	do {                                                               \

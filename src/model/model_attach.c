@@ -760,12 +760,8 @@ static void ctx_release(struct model *m, unsigned ctx)
 			if (h->used && h->ctx == ctx && h->nested == !pass)
 				model_hwpt_free(m, h);
 		}
-	for (unsigned i = 0; i < M_MAX_IOAS; i++)
-		if (m->ioas[i].used && m->ioas[i].ctx == ctx)
-			m->ioas[i].used = false;
-	for (unsigned i = 0; i < M_MAX_FAULT; i++)
-		if (m->fault[i].used && m->fault[i].ctx == ctx)
-			m->fault[i].used = false;
+	RELEASE_CTX(m->ioas, ctx);
+	RELEASE_CTX(m->fault, ctx);
 	memset(m->obj[ctx], 0, sizeof(m->obj[ctx]));
 	m->rlimit_mm[ctx] = false;
 	memset(m->tomb[ctx], 0, sizeof(m->tomb[ctx]));

@@ -34,17 +34,6 @@ static struct m_viommu *get_viommu(struct model *m, uint32_t id)
 	return o && o->type == MO_VIOMMU ? &m->viommu[o->idx] : NULL;
 }
 
-/* The index of a free slot of arr, -1 when all are used. */
-#define FREE_SLOT(arr)                                                      \
-	({                                                                  \
-		int i_ = -1;                                                \
-		for (unsigned k_ = 0;                                       \
-		     k_ < sizeof(arr) / sizeof((arr)[0]) && i_ < 0; k_++) \
-			if (!(arr)[k_].used)                                \
-				i_ = (int)k_;                               \
-		i_;                                                         \
-	})
-
 /* The object of a vIOMMU's child in slot idx of its kind (-1: none free),
  * and the reference the child holds on the vIOMMU. */
 static int child_obj(struct model *m, struct m_viommu *v, uint8_t type,
@@ -60,6 +49,25 @@ static int child_obj(struct model *m, struct m_viommu *v, uint8_t type,
 	return rc;
 }
 
+/* A free slot of arr claimed for a child of v of the object type
+ * (child_obj()), cleared, with its raw ID, used, ctx and v set: 0 with p
+ * pointing at it, or the errno. */
+#define NEW_CHILD(m, v, arr, type, p)                     \
+	({                                                \
+		int s_ = FREE_SLOT(arr);                  \
+		uint32_t r_;                              \
+		int rc_ = child_obj(m, v, type, s_, &r_); \
+		if (!rc_) {                               \
+			(p) = &(arr)[s_];                 \
+			memset((p), 0, sizeof(*(p)));     \
+			(p)->raw = r_;                    \
+			(p)->used = true;                 \
+			(p)->ctx = (v)->ctx;              \
+			(p)->v = (v);                     \
+		}                                         \
+		rc_;                                      \
+	})
+
 /* The vIOMMU's IOMMU instance: that of its parent's domain. */
 static unsigned viommu_iommu(const struct m_viommu *v)
 {
@@ -72,8 +80,6 @@ int model_vdevice_alloc(struct model *m, uint32_t viommu_id, unsigned dev,
 {
 	struct m_viommu *v;
 	struct m_vdev *vd;
-	uint32_t raw;
-	int slot;
 	unsigned ctx;
 	int rc;
 
@@ -98,15 +104,9 @@ int model_vdevice_alloc(struct model *m, uint32_t viommu_id, unsigned dev,
 		    !bug(m, MB_VDEV_VIRT_ID_SHARED))
 			return op_end(m, -EEXIST);
 	}
-	slot = FREE_SLOT(m->vdev);
-	rc = child_obj(m, v, MO_VDEVICE, slot, &raw);
+	rc = NEW_CHILD(m, v, m->vdev, MO_VDEVICE, vd);
 	if (rc)
 		return op_end(m, rc);
-	vd = &m->vdev[slot];
-	vd->raw = raw;
-	vd->used = true;
-	vd->ctx = ctx;
-	vd->v = v;
 	vd->dev = dev;
 	vd->virt_id = virt_id;
 	*vdev_id = obj_id(ctx, vd->raw);
@@ -138,8 +138,6 @@ int model_veventq_alloc(struct model *m, uint32_t viommu_id, uint32_t type,
 {
 	struct m_viommu *v;
 	struct m_vevq *q;
-	uint32_t raw;
-	int slot;
 	int rc;
 
 	CLOSED_CHECK(m, viommu_id);
@@ -154,16 +152,9 @@ int model_veventq_alloc(struct model *m, uint32_t viommu_id, uint32_t type,
 		if (m->vevq[i].used && m->vevq[i].v == v &&
 		    m->vevq[i].type == type)
 			return op_end(m, -EEXIST);
-	slot = FREE_SLOT(m->vevq);
-	rc = child_obj(m, v, MO_VEVENTQ, slot, &raw);
+	rc = NEW_CHILD(m, v, m->vevq, MO_VEVENTQ, q);
 	if (rc)
 		return op_end(m, rc);
-	q = &m->vevq[slot];
-	memset(q, 0, sizeof(*q));
-	q->raw = raw;
-	q->used = true;
-	q->ctx = v->ctx;
-	q->v = v;
 	q->type = type;
 	q->depth = depth;
 	q->fd_open = true;
@@ -550,15 +541,9 @@ int model_event_obj_destroy(struct model *m, const struct m_obj *o)
 /* iommufd_fops_release(): the context's vDEVICEs and vEVENTQs go first. */
 void model_event_ctx_release(struct model *m, unsigned ctx)
 {
-	for (unsigned i = 0; i < M_MAX_VDEV; i++)
-		if (m->vdev[i].used && m->vdev[i].ctx == ctx)
-			m->vdev[i].used = false;
-	for (unsigned i = 0; i < M_MAX_VEVQ; i++)
-		if (m->vevq[i].used && m->vevq[i].ctx == ctx)
-			m->vevq[i].used = false;
-	for (unsigned i = 0; i < M_MAX_HWQ; i++)
-		if (m->hwq[i].used && m->hwq[i].ctx == ctx)
-			m->hwq[i].used = false;
+	RELEASE_CTX(m->vdev, ctx);
+	RELEASE_CTX(m->vevq, ctx);
+	RELEASE_CTX(m->hwq, ctx);
 }
 
 /* An area of a overlapping [iova, last] that a HW queue locks:
@@ -611,8 +596,6 @@ int model_hw_queue_alloc(struct model *m, uint32_t viommu_id, uint32_t type,
 {
 	struct m_viommu *v;
 	struct m_hwq *q;
-	uint32_t raw;
-	int slot;
 	uint64_t last;
 	unsigned dev_iommu;
 	int rc;
@@ -637,15 +620,9 @@ int model_hw_queue_alloc(struct model *m, uint32_t viommu_id, uint32_t type,
 		if (m->hwq[i].used && m->hwq[i].v == v &&
 		    m->hwq[i].index == index)
 			return op_end(m, -EEXIST);
-	slot = FREE_SLOT(m->hwq);
-	rc = child_obj(m, v, MO_HW_QUEUE, slot, &raw);
+	rc = NEW_CHILD(m, v, m->hwq, MO_HW_QUEUE, q);
 	if (rc)
 		return op_end(m, rc);
-	q = &m->hwq[slot];
-	q->raw = raw;
-	q->used = true;
-	q->ctx = v->ctx;
-	q->v = v;
 	q->ioas = v->parent->ioas;
 	q->index = index;
 	q->iova = iova;

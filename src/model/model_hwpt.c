@@ -157,22 +157,14 @@ int model_hwpt_alloc_fault(struct model *m, unsigned dev, uint32_t pt_id,
 /* iommufd_fault_alloc() */
 int model_fault_queue_alloc(struct model *m, unsigned ctx, uint32_t *fault_id)
 {
-	struct m_fault *f = NULL;
+	struct m_fault *f;
 	int rc;
 
 	if (ctx >= m->p->nctx || ctx_closed(m, ctx))
 		return op_end(m, -EBADF);
-	for (unsigned i = 0; i < M_MAX_FAULT && !f; i++)
-		if (!m->fault[i].used)
-			f = &m->fault[i];
-	if (!f)
-		return op_end(m, -ENOMEM);
-	rc = model_obj_alloc(m, ctx, MO_FAULT, (unsigned)(f - m->fault),
-			     &f->raw);
+	rc = NEW_SLOT(m, ctx, m->fault, MO_FAULT, f);
 	if (rc)
 		return op_end(m, rc);
-	f->used = true;
-	f->ctx = ctx;
 	f->users = 0;
 	f->fd_open = false;
 	f->n = 0;
@@ -409,7 +401,7 @@ int model_viommu_alloc(struct model *m, unsigned dev, uint32_t hwpt_id,
 		       uint32_t type, uint32_t flags, uint32_t *viommu_id)
 {
 	const struct model_iommu *io;
-	struct m_viommu *v = NULL;
+	struct m_viommu *v;
 	struct m_hwpt *h;
 	unsigned ctx;
 	int rc;
@@ -430,17 +422,9 @@ int model_viommu_alloc(struct model *m, unsigned dev, uint32_t hwpt_id,
 		return op_end(m, -ENOENT);
 	if (!h->nest_parent)
 		return op_end(m, -EINVAL);
-	for (unsigned i = 0; i < M_MAX_VIOMMU && !v; i++)
-		if (!m->viommu[i].used)
-			v = &m->viommu[i];
-	if (!v)
-		return op_end(m, -ENOMEM);
-	rc = model_obj_alloc(m, ctx, MO_VIOMMU, (unsigned)(v - m->viommu),
-			     &v->raw);
+	rc = NEW_SLOT(m, ctx, m->viommu, MO_VIOMMU, v);
 	if (rc)
 		return op_end(m, rc);
-	v->used = true;
-	v->ctx = ctx;
 	/* MB_VIOMMU_PARENT_UNHELD: no reference on the parent (NEST-4) */
 	v->parent = bug(m, MB_VIOMMU_PARENT_UNHELD) ? NULL : h;
 	if (v->parent)

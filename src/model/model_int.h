@@ -388,6 +388,43 @@ uint64_t model_ioas_align_reported(const struct model *m,
 				   const struct m_ioas *a);
 void model_sort_ranges(struct iova_range *r, unsigned n);
 
+/* The index of a free slot of arr, -1 when all are used. */
+#define FREE_SLOT(arr)                                                    \
+	({                                                                \
+		int i_ = -1;                                              \
+		for (unsigned k_ = 0;                                     \
+		     k_ < sizeof(arr) / sizeof((arr)[0]) && i_ < 0; k_++) \
+			if (!(arr)[k_].used)                              \
+				i_ = (int)k_;                             \
+		i_;                                                       \
+	})
+
+/* A free slot of arr claimed for a new object of the type in context ctx
+ * (model_obj_alloc()), with its raw ID, used and ctx set: 0 with p pointing
+ * at it, or the errno. */
+#define NEW_SLOT(m, ctx, arr, type, p)                                    \
+	({                                                                \
+		int s_ = FREE_SLOT(arr), rc_ = -ENOMEM;                   \
+		if (s_ >= 0)                                              \
+			rc_ = model_obj_alloc(m, ctx, type, (unsigned)s_, \
+					      &(arr)[s_].raw);            \
+		if (!rc_) {                                               \
+			(p) = &(arr)[s_];                                 \
+			(p)->used = true;                                 \
+			(p)->ctx = (ctx);                                 \
+		}                                                         \
+		rc_;                                                      \
+	})
+
+/* Every used slot of arr that belongs to context ctx is marked free. */
+#define RELEASE_CTX(arr, ctx)                                              \
+	do {                                                               \
+		for (unsigned k_ = 0; k_ < sizeof(arr) / sizeof((arr)[0]); \
+		     k_++)                                                 \
+			if ((arr)[k_].used && (arr)[k_].ctx == (ctx))      \
+				(arr)[k_].used = false;                    \
+	} while (0)
+
 /* model.c: page tables */
 void model_ioas_pte_add(struct model *m, struct m_ioas *a,
 			const struct m_area *ar);

@@ -68,20 +68,12 @@ static void esc(FILE *f, const char *s)
 	xml_escape(f, s); /* its entities are HTML's too */
 }
 
+/* A cell's CSS class is "v-" and its outcome's name (result.c), or
+ * "v-missing". */
 static const char *verdict_class(int cell)
 {
-	static const char *const cls[] = {
-		[OUT_PASS] = "v-pass",
-		[OUT_FAIL] = "v-fail",
-		[OUT_SKIP] = "v-skip",
-		[OUT_GAP] = "v-gap",
-		[OUT_NOBS] = "v-not-observable",
-		[OUT_INCONCLUSIVE] = "v-inconclusive",
-	};
-
-	if (cell < 0 || cell > OUT_INCONCLUSIVE)
-		return "v-missing";
-	return cls[cell];
+	return cell < 0 || cell > OUT_INCONCLUSIVE ? "missing"
+						   : outcome_name(cell);
 }
 
 static const char *verdict_text(int cell)
@@ -231,7 +223,7 @@ static void verdict_mark(FILE *f, int cell, const struct known_finding *kf)
 
 static void badge(FILE *f, int cell, const struct known_finding *kf)
 {
-	fprintf(f, "<span class=\"badge %s%s\">", verdict_class(cell),
+	fprintf(f, "<span class=\"badge v-%s%s\">", verdict_class(cell),
 		kf ? " known" : "");
 	verdict_mark(f, cell, kf);
 	fputs("</span>", f);
@@ -292,7 +284,7 @@ static void cell(const struct html *h, unsigned fi, unsigned ri)
 	int c = cell_verdict(h, fi, ri, &kf);
 	FILE *f = h->f;
 
-	fprintf(f, "<td class=\"cell %s%s\" data-config=\"", verdict_class(c),
+	fprintf(f, "<td class=\"cell v-%s%s\" data-config=\"", verdict_class(c),
 		kf ? " known" : "");
 	esc(f, k->name);
 	fputs("\" data-row=\"", f);
@@ -482,7 +474,7 @@ static void legend(FILE *f)
 
 	fputs("<table class=\"legend\">\n", f);
 	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
-		fprintf(f, "<tr><td class=\"%s\">%s</td><td>%s</td></tr>\n",
+		fprintf(f, "<tr><td class=\"v-%s\">%s</td><td>%s</td></tr>\n",
 			verdict_class(v[i].cell), verdict_text(v[i].cell),
 			v[i].what);
 	}

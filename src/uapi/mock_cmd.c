@@ -114,30 +114,41 @@ int mock_cmd_dirty(int fd, uint32_t hwpt_id, uint64_t iova, uint64_t len,
 	return ret;
 }
 
-int mock_cmd_pasid_attach(int fd, uint32_t stdev_id, uint32_t pasid,
-			  uint32_t *pt_id)
+/*
+ * PASID_ATTACH and PASID_REPLACE take the same { pasid, pt_id } payload and
+ * return the attached pt_id in it; one body serves both ops.
+ */
+#define SAME_OFFSET(f)                                      \
+	(offsetof(struct iommu_test_cmd, pasid_attach.f) == \
+	 offsetof(struct iommu_test_cmd, pasid_replace.f))
+_Static_assert(SAME_OFFSET(pasid) && SAME_OFFSET(pt_id), "pasid payloads");
+#undef SAME_OFFSET
+
+static int pasid_set(int fd, uint32_t op, uint32_t stdev_id, uint32_t pasid,
+		     uint32_t *pt_id)
 {
 	struct iommu_test_cmd cmd = {
 		.pasid_attach = { .pasid = pasid, .pt_id = *pt_id },
 	};
-	int ret = test_cmd(fd, &cmd, IOMMU_TEST_OP_PASID_ATTACH, stdev_id);
+	int ret = test_cmd(fd, &cmd, op, stdev_id);
 
 	if (!ret)
 		*pt_id = cmd.pasid_attach.pt_id;
 	return ret;
 }
 
+int mock_cmd_pasid_attach(int fd, uint32_t stdev_id, uint32_t pasid,
+			  uint32_t *pt_id)
+{
+	return pasid_set(fd, IOMMU_TEST_OP_PASID_ATTACH, stdev_id, pasid,
+			 pt_id);
+}
+
 int mock_cmd_pasid_replace(int fd, uint32_t stdev_id, uint32_t pasid,
 			   uint32_t *pt_id)
 {
-	struct iommu_test_cmd cmd = {
-		.pasid_replace = { .pasid = pasid, .pt_id = *pt_id },
-	};
-	int ret = test_cmd(fd, &cmd, IOMMU_TEST_OP_PASID_REPLACE, stdev_id);
-
-	if (!ret)
-		*pt_id = cmd.pasid_replace.pt_id;
-	return ret;
+	return pasid_set(fd, IOMMU_TEST_OP_PASID_REPLACE, stdev_id, pasid,
+			 pt_id);
 }
 
 int mock_cmd_pasid_detach(int fd, uint32_t stdev_id, uint32_t pasid)

@@ -7,7 +7,7 @@
 #  - conforming profiles: a bounded run finds nothing;
 #  - exhaustive mode at depth 3 runs and reports a state count;
 #  - a malformed replay file exits 2 with a one-line error.
-# Profiles the explorer cannot reach are named in OUT_OF_REACH with the
+# Profiles the explorer cannot reach are named in out-of-reach.txt with the
 # reason and reported as such, never passed silently.
 #   IC_BIN=build/iommu-conformance  BOUND=30 (seconds per profile)
 set -uo pipefail
@@ -19,56 +19,10 @@ TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
 
 # Profiles whose break no explorer step can observe, and why.
-declare -A OUT_OF_REACH=(
-	[dirty-stale-on-enable]="dirty tracking: the explorer has no set_dirty_tracking/get_dirty_bitmap steps"
-	[no-clear-ignored]="dirty tracking: the explorer has no get_dirty_bitmap step"
-	[dirty-without-cap]="dirty tracking: no DIRTY_TRACKING HWPT flag in the explorer's alphabet"
-	[huge-pages-lax]="IOMMU_OPTION_HUGE_PAGES: no option step in the explorer"
-	[hw-info-no-zero-fill]="IOMMU_GET_HW_INFO: no hw_info step in the explorer"
-	[hw-info-short-len]="IOMMU_GET_HW_INFO: no hw_info step in the explorer"
-	[hw-info-wrong-type]="IOMMU_GET_HW_INFO: no hw_info step in the explorer"
-	[hw-info-dirty-unbacked]="IOMMU_GET_HW_INFO: no hw_info step, and no DIRTY_TRACKING HWPT flag in the explorer's alphabet"
-	[owner-ebusy]="ownership across iommufd contexts: the explorer binds to context 0 only"
-	[bind-identity]="DMA before attach lands at IOVA == physical address; the explorer's memory oracle sees only its own buffers"
-	[dev-dma-untranslated]="its device reports no DMA in the caps, as a failed discovery probe makes it, so the explorer drives no DMA from it; a discovery fact, checked by attach.discovery_dma_lands"
-	[msi-unisolated]="bind refused for MSI isolation on one device: needs allow_unsafe_interrupts semantics, not in the explorer"
-	[dma-contig-assumed]="DMA crossing a page boundary: the explorer's DMA window is 64 bytes inside one page"
-	[huge-first-page]="2 MiB mappings: the explorer maps at most two 4 KiB pages"
-	[aperture-short]="DMA at the aperture's top: the explorer's IOVA slots sit low"
-	[map-unaligned-ok]="unaligned MAP/COPY: explorer IOVAs and lengths are page multiples"
-	[auto-iova-zero]="IOVA allocation: the explorer maps at fixed IOVAs only"
-	[copy-partial-ok]="COPY of a partly mapped source: the explorer copies one page"
-	[wrap-einval]="ranges wrapping 2^64: no explorer IOVA slot is near the top"
-	[attach-ignores-limits]="domain alignment/aperture vs existing mappings: every universe domain has the same geometry"
-	[fresh-align-page]="IOVA_RANGES alignment: the explorer compares the admitted slots, not the alignment"
-	[allow-single-byte]="ALLOW_IOVAS: no allow step in the explorer"
-	[allow-limits-fixed]="ALLOW_IOVAS: no allow step in the explorer"
-	[flag-combo-enomem]="NEST_PARENT|DIRTY_TRACKING: neither flag is in the explorer's HWPT alphabet"
-	[pasid-range-unchecked]="PASID width: the explorer's PASIDs are 1 and 2, inside every width"
-	[pasid-on-rid]="PASID attach on a device without PASID: the universe devices of the default geometry all have PASIDs"
-	[dirty-nocap-ok]="dirty tracking: no set_dirty_tracking step in the explorer"
-	[nest-any-parent]="nested HWPTs: no nested allocation step in the explorer"
-	[invalidate-paging-ok]="HWPT_INVALIDATE: no invalidate step in the explorer"
-	[dirty-unaligned-ok]="dirty tracking: no get_dirty_bitmap step in the explorer"
-	[second-fd-bind-ok]="a second iommufd context: the explorer binds to context 0 only"
-	[close-ctx-teardown]="closing an iommufd context: the explorer keeps one context open"
-	[nest-nodata-einval]="nested HWPTs: no nested allocation step in the explorer"
-	[fault-flag-unmasked]="fault queues: no fault queue step in the explorer"
-	[fault-queue-unheld]="fault queues: no fault queue step in the explorer"
-	[map-file-at-zero]="IOMMU_IOAS_MAP_FILE: the explorer maps anonymous buffers only"
-	[dirty-bitmap-lost]="dirty tracking: the explorer has no get_dirty_bitmap step"
-	[viommu-parent-unheld]="vIOMMUs: no vIOMMU step in the explorer"
-	[invalidate-count-asked]="nested HWPTs: no nested allocation or invalidate step in the explorer"
-	[replace-fault-blocks]="a mapping of unpinnable user memory: the explorer maps only its own populated buffers"
-	[vdev-virt-id-shared]="vDEVICEs: no vIOMMU or vDEVICE step in the explorer"
-	[vdev-no-tombstone]="vDEVICEs: no vIOMMU or vDEVICE step in the explorer"
-	[vevent-lost-unmarked]="vEVENTQs: no vEVENTQ or event-trigger step in the explorer"
-	[fault-response-any-code]="page requests: no fault queue, IOPF trigger or response step in the explorer"
-	[detach-keeps-faults]="page requests: no fault queue, IOPF trigger or response step in the explorer"
-	[hw-queue-unlocked]="HW queues: no vIOMMU or HW queue step in the explorer"
-	[access-pin-blocks]="emulated accesses: no access_pin step in the explorer"
-	[invalidate-noop]="nested HWPTs: no nested allocation, invalidate or IOTLB step in the explorer"
-)
+declare -A OUT_OF_REACH=()
+while read -r p reason; do
+	[[ -z $p || $p == '#'* ]] || OUT_OF_REACH[$p]=$reason
+done <tests/explore/out-of-reach.txt
 # Profiles whose minimal witness is longer than MAX_STEPS, and why.
 declare -A LONGER=(
 	[shared-pasid-table]="9: auto domains are not PASID-compatible, so the witness needs an explicit PASID HWPT: bind x2, ioas_alloc, map, hwpt_alloc, two RID attaches, PASID attach, DMA"
@@ -91,7 +45,7 @@ for p in $broken; do
 		if "$BIN" explore --profile "$p" --sequences 0 --seconds 1 >"$TMP/out" 2>&1; then
 			ok "$p: out of the explorer's reach (allow-listed): ${OUT_OF_REACH[$p]}"
 		else
-			notok "$p: allow-listed as out of reach but explore found it: drop it from OUT_OF_REACH"
+			notok "$p: allow-listed as out of reach but explore found it: drop it from tests/explore/out-of-reach.txt"
 		fi
 		continue
 	fi

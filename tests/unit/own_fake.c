@@ -5,7 +5,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "../../src/dma/dma.h"
 #include "own_fake.h"
+#include "unit.h"
 
 struct probe_maps probe_maps;
 
@@ -76,4 +78,33 @@ unsigned char *toy_xl(const struct toy_window *w, unsigned n, uint64_t iova)
 		    iova < w[i].iova + w[i].len)
 			p = w[i].uva + (iova - w[i].iova);
 	return p;
+}
+
+struct dma_engine *probe_reach_own(const struct dma_engine_driver *drv,
+				   struct dma_dev_io *io, const char *name,
+				   bool *own_mapped, bool *mem_mapped,
+				   size_t own_len)
+{
+	const struct iova_range r = {0, (1ull << 39) - 1};
+	struct dma_reach_env env = {probe_maps_map, &r, 1, NULL};
+	struct dma_engine *e = NULL;
+	uint64_t reach = 0;
+	bool landed = false;
+	char why[160];
+
+	probe_maps.n = 0;
+	EXPECT_EQ(dma_engine_open(drv, io, name, NULL, DMA_WAIT_POLL, 0, &e,
+				  why, sizeof(why)),
+		  0);
+	if (!e)
+		return NULL;
+	*own_mapped = *mem_mapped = false;
+	EXPECT_EQ(dma_engine_probe_reach(e, &env, &reach, &landed, why,
+					 sizeof(why)),
+		  0);
+	EXPECT(landed);
+	EXPECT_EQ(probe_maps.n, 4);
+	EXPECT_EQ(probe_maps.len[3], own_len);
+	EXPECT_EQ(reach, 1ull << 39);
+	return e;
 }

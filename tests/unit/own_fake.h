@@ -49,6 +49,23 @@ int probe_maps_map(void *arg, void *uva, size_t len, uint64_t iova);
 /* Where iova is in one of them; NULL when in none. */
 unsigned char *probe_maps_xl(uint64_t iova);
 
+struct dma_engine;
+struct dma_engine_driver;
+struct dma_dev_io;
+
+/*
+ * The reach probe's shared test: opens drv on io, clears the fake's
+ * *own_mapped and *mem_mapped (the probe must map both into its fresh
+ * 2^39-byte translation), runs the probe and expects the write to the top
+ * page to land after four mappings, the last the engine's own_len region.
+ * Returns the engine, open, for the caller's own checks; NULL when it did
+ * not open.
+ */
+struct dma_engine *probe_reach_own(const struct dma_engine_driver *drv,
+				   struct dma_dev_io *io, const char *name,
+				   bool *own_mapped, bool *mem_mapped,
+				   size_t own_len);
+
 /* A window of a fake's toy IOMMU: len bytes at iova translate to uva
  * while *mapped. */
 struct toy_window {

@@ -558,28 +558,15 @@ UNIT_TEST(dma_nic_link_down_refuses_open)
 
 UNIT_TEST(dma_nic_probe_reach_maps_its_region)
 {
-	const struct iova_range r = {0, (1ull << 39) - 1};
-	struct dma_reach_env env = {probe_maps_map, &r, 1, NULL};
 	struct dma_dev_io io;
 	struct dma_engine *e;
-	uint64_t reach = 0;
-	bool landed = false;
-	char why[160];
 
 	xf_reset(0x10c9);
 	xf_io(&io);
-	probe_maps.n = 0;
-	EXPECT_EQ(dma_engine_open(&igb_driver, &io, "nic0", NULL, DMA_WAIT_POLL,
-				  0, &e, why, sizeof(why)),
-		  0);
-	xf.own_mapped = xf.mem_mapped = false;
-	EXPECT_EQ(dma_engine_probe_reach(e, &env, &reach, &landed, why,
-					 sizeof(why)),
-		  0);
-	EXPECT(landed);
-	EXPECT_EQ(probe_maps.n, 4);
-	EXPECT_EQ(probe_maps.len[3], X_OWN_LEN);
-	EXPECT_EQ(reach, 1ull << 39);
+	e = probe_reach_own(&igb_driver, &io, "nic0", &xf.own_mapped,
+			    &xf.mem_mapped, X_OWN_LEN);
+	if (!e)
+		return;
 	dma_engine_close(e);
 	EXPECT_EQ(xf.rctl & 2, 0); /* stopped before its region goes */
 	probe_maps.n = 0;

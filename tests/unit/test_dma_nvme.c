@@ -458,29 +458,16 @@ UNIT_TEST(dma_nvme_limits)
  * translation (the fake translates them); the write to the top page lands. */
 UNIT_TEST(dma_nvme_probe_reach_maps_its_region)
 {
-	const struct iova_range r = {0, (1ull << 39) - 1};
-	struct dma_reach_env env = {probe_maps_map, &r, 1, NULL};
 	struct dma_dev_io io;
 	struct dma_engine *e;
-	uint64_t reach = 0;
-	bool landed = false;
-	char why[160];
 
 	nf_reset(0x1b36, 0x0010);
 	nf_io(&io);
-	probe_maps.n = 0;
-	EXPECT_EQ(dma_engine_open(&nvme_driver, &io, "nvme0", NULL,
-				  DMA_WAIT_POLL, 0, &e, why, sizeof(why)),
-		  0);
-	nf.own_mapped = nf.mem_mapped = false;
-	EXPECT_EQ(dma_engine_probe_reach(e, &env, &reach, &landed, why,
-					 sizeof(why)),
-		  0);
-	EXPECT(landed);
-	EXPECT_EQ(probe_maps.n, 4);
-	EXPECT_EQ(probe_maps.len[3], N_OWN_LEN);
+	e = probe_reach_own(&nvme_driver, &io, "nvme0", &nf.own_mapped,
+			    &nf.mem_mapped, N_OWN_LEN);
+	if (!e)
+		return;
 	EXPECT(probe_maps.iova[3] < (1ull << 32));
-	EXPECT_EQ(reach, 1ull << 39);
 	EXPECT_EQ(nf.enables, 1);
 	dma_engine_close(e);
 	EXPECT_EQ(nf.cc & 1, 0); /* stopped before its region goes */

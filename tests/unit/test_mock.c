@@ -87,29 +87,50 @@ UNIT_TEST(mock_live_caps)
 	t->ops->close(t);
 }
 
+/* The live mock with one device bound and one page mapped. */
+struct live {
+	struct target *t;
+	char *mem; /* the page, 0xaa */
+	uint32_t ioas;
+	char ev[160]; /* the last live_dma()'s evidence */
+};
+
 /*
  * The live mock with DEV bound and one page (0xaa) mapped read-write at
- * IOVA in a fresh IOAS; NULL (the test skipped) without the live driver.
+ * IOVA in a fresh IOAS; false (the test skipped) without the live driver.
  */
-static struct target *open_live_mapped(unsigned dev, uint64_t iova,
-				       char **mem, uint32_t *ioas)
+static bool live_open(struct live *l, unsigned dev, uint64_t iova)
 {
-	struct target *t = open_live();
-
-	if (!t) {
+	l->t = open_live();
+	if (!l->t) {
 		unit_skip("no live mock driver (/sys/bus/iommufd_mock)");
-		return NULL;
+		return false;
 	}
-	*mem = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
-		    MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
-	EXPECT(*mem != MAP_FAILED);
-	memset(*mem, 0xaa, 4096);
-	EXPECT_EQ(T_CALL(t, bind, dev, 0), 0);
-	EXPECT_EQ(T_CALL(t, ioas_alloc, 0, ioas), 0);
-	EXPECT_EQ(T_CALL(t, ioas_map, *ioas,
+	l->mem = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
+		      MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+	EXPECT(l->mem != MAP_FAILED);
+	memset(l->mem, 0xaa, 4096);
+	EXPECT_EQ(T_CALL(l->t, bind, dev, 0), 0);
+	EXPECT_EQ(T_CALL(l->t, ioas_alloc, 0, &l->ioas), 0);
+	EXPECT_EQ(T_CALL(l->t, ioas_map, l->ioas,
 			 T_MAP_FIXED_IOVA | T_MAP_READABLE | T_MAP_WRITEABLE,
-			 *mem, 4096, &iova), 0);
-	return t;
+			 l->mem, 4096, &iova),
+		  0);
+	return true;
+}
+
+static void live_close(struct live *l)
+{
+	munmap(l->mem, 4096);
+	l->t->ops->close(l->t);
+}
+
+/* A DMA of len bytes of buf by dev at iova; its evidence in l->ev. */
+static int live_dma(struct live *l, unsigned dev, uint32_t pasid,
+		    enum dma_dir dir, uint64_t iova, void *buf, size_t len)
+{
+	return T_CALL(l->t, dma, dev, pasid, dir, iova, buf, len, l->ev,
+		      sizeof(l->ev));
 }
 
 /* bind -> blocked; attach + map -> lands on the mapped page; unmap ->
@@ -117,73 +138,75 @@ static struct target *open_live_mapped(unsigned dev, uint64_t iova,
 UNIT_TEST(mock_live_rid_probe)
 {
 	uint64_t iova = MOCK_IOVA_START + 0x100000; /* in the mock aperture */
-	uint32_t ioas, hwpt = 0;
-	char ev[160], buf[64];
-	char *mem;
-	struct target *t = open_live_mapped(0, iova, &mem, &ioas);
+	uint32_t hwpt = 0;
+	char buf[64];
+	struct live l;
 
-	if (!t)
+	if (!live_open(&l, 0, iova))
 		return;
 	memset(buf, 0x55, sizeof(buf));
-	EXPECT_EQ(T_CALL(t, dma, 0, T_NO_PASID, DMA_TO_MEMORY, iova + 8, buf,
-			 sizeof(buf), ev, sizeof(ev)), 0);
-	EXPECT((unsigned char)mem[8] == 0xaa); /* bound, not attached */
-	EXPECT(strstr(ev, "probe, not DMA") != NULL);
+	EXPECT_EQ(live_dma(&l, 0, T_NO_PASID, DMA_TO_MEMORY, iova + 8, buf,
+			   sizeof(buf)),
+		  0);
+	EXPECT((unsigned char)l.mem[8] == 0xaa); /* bound, not attached */
+	EXPECT(strstr(l.ev, "probe, not DMA") != NULL);
 
-	EXPECT_EQ(T_CALL(t, attach, 0, T_NO_PASID, ioas, &hwpt), 0);
-	EXPECT(hwpt != 0 && hwpt != ioas);
-	EXPECT_EQ(T_CALL(t, dma, 0, T_NO_PASID, DMA_TO_MEMORY, iova + 8, buf,
-			 sizeof(buf), ev, sizeof(ev)), 0);
-	EXPECT((unsigned char)mem[8] == 0x55);
-	EXPECT((unsigned char)mem[8 + sizeof(buf)] == 0xaa);
+	EXPECT_EQ(T_CALL(l.t, attach, 0, T_NO_PASID, l.ioas, &hwpt), 0);
+	EXPECT(hwpt != 0 && hwpt != l.ioas);
+	EXPECT_EQ(live_dma(&l, 0, T_NO_PASID, DMA_TO_MEMORY, iova + 8, buf,
+			   sizeof(buf)),
+		  0);
+	EXPECT((unsigned char)l.mem[8] == 0x55);
+	EXPECT((unsigned char)l.mem[8 + sizeof(buf)] == 0xaa);
 
-	memset(mem, 0xaa, 4096);
-	EXPECT_EQ(T_CALL(t, ioas_unmap, ioas, iova, 4096, NULL), 0);
-	EXPECT_EQ(T_CALL(t, dma, 0, T_NO_PASID, DMA_TO_MEMORY, iova + 8, buf,
-			 sizeof(buf), ev, sizeof(ev)), 0);
-	EXPECT((unsigned char)mem[8] == 0xaa);
+	memset(l.mem, 0xaa, 4096);
+	EXPECT_EQ(T_CALL(l.t, ioas_unmap, l.ioas, iova, 4096, NULL), 0);
+	EXPECT_EQ(live_dma(&l, 0, T_NO_PASID, DMA_TO_MEMORY, iova + 8, buf,
+			   sizeof(buf)),
+		  0);
+	EXPECT((unsigned char)l.mem[8] == 0xaa);
 
-	EXPECT_EQ(T_CALL(t, detach, 0, T_NO_PASID), 0);
-	EXPECT_EQ(T_CALL(t, probe, MOCK_PROBE_PASID_CHECK_HWPT, 0, T_NO_PASID,
-			 hwpt, 0), -ENOENT); /* the auto HWPT died with detach */
-	EXPECT_EQ(T_CALL(t, unbind, 0), 0);
-	EXPECT_EQ(T_CALL(t, unbind, 0), 0);
-	EXPECT_EQ(T_CALL(t, destroy, ioas), 0);
-	munmap(mem, 4096);
-	t->ops->close(t);
+	EXPECT_EQ(T_CALL(l.t, detach, 0, T_NO_PASID), 0);
+	EXPECT_EQ(T_CALL(l.t, probe, MOCK_PROBE_PASID_CHECK_HWPT, 0, T_NO_PASID,
+			 hwpt, 0),
+		  -ENOENT); /* the auto HWPT died with detach */
+	EXPECT_EQ(T_CALL(l.t, unbind, 0), 0);
+	EXPECT_EQ(T_CALL(l.t, unbind, 0), 0);
+	EXPECT_EQ(T_CALL(l.t, destroy, l.ioas), 0);
+	live_close(&l);
 }
 
 /* A PASID keeps translating after the RID detaches (SEED-A's shape). */
 UNIT_TEST(mock_live_pasid_probe)
 {
 	uint64_t iova = MOCK_IOVA_START + 0x200000;
-	uint32_t ioas, hwpt, out = 0;
-	char ev[160], buf[32];
-	char *mem;
-	struct target *t = open_live_mapped(1, iova, &mem, &ioas);
+	uint32_t hwpt, out = 0;
+	char buf[32];
+	struct live l;
 
-	if (!t)
+	if (!live_open(&l, 1, iova))
 		return;
 	memset(buf, 0x66, sizeof(buf));
-	EXPECT_EQ(T_CALL(t, hwpt_alloc, 1, ioas, T_HWPT_PASID, 0, NULL, 0,
-			 &hwpt), 0);
-	EXPECT_EQ(T_CALL(t, attach, 1, T_NO_PASID, hwpt, NULL), 0);
-	EXPECT_EQ(T_CALL(t, attach, 1, 7, hwpt, &out), 0);
-	EXPECT_EQ(out, hwpt);
-	EXPECT_EQ(T_CALL(t, detach, 1, T_NO_PASID), 0);
-	EXPECT_EQ(T_CALL(t, probe, MOCK_PROBE_PASID_CHECK_HWPT, 1, 7, hwpt, 0),
+	EXPECT_EQ(T_CALL(l.t, hwpt_alloc, 1, l.ioas, T_HWPT_PASID, 0, NULL, 0,
+			 &hwpt),
 		  0);
-	EXPECT_EQ(T_CALL(t, dma, 1, 7, DMA_TO_MEMORY, iova, buf, sizeof(buf),
-			 ev, sizeof(ev)), 0);
-	EXPECT((unsigned char)mem[0] == 0x66);
-	EXPECT_EQ(T_CALL(t, dma, 1, T_NO_PASID, DMA_FROM_MEMORY, iova, buf,
-			 sizeof(buf), ev, sizeof(ev)), 0);
+	EXPECT_EQ(T_CALL(l.t, attach, 1, T_NO_PASID, hwpt, NULL), 0);
+	EXPECT_EQ(T_CALL(l.t, attach, 1, 7, hwpt, &out), 0);
+	EXPECT_EQ(out, hwpt);
+	EXPECT_EQ(T_CALL(l.t, detach, 1, T_NO_PASID), 0);
+	EXPECT_EQ(
+		T_CALL(l.t, probe, MOCK_PROBE_PASID_CHECK_HWPT, 1, 7, hwpt, 0),
+		0);
+	EXPECT_EQ(live_dma(&l, 1, 7, DMA_TO_MEMORY, iova, buf, sizeof(buf)), 0);
+	EXPECT((unsigned char)l.mem[0] == 0x66);
+	EXPECT_EQ(live_dma(&l, 1, T_NO_PASID, DMA_FROM_MEMORY, iova, buf,
+			   sizeof(buf)),
+		  0);
 	EXPECT((unsigned char)buf[0] == 0x66); /* RID read blocked */
 	/* The device without PASID refuses a PASID attach. */
-	EXPECT_EQ(T_CALL(t, bind, 3, 0), 0);
-	EXPECT(T_CALL(t, attach, 3, 7, hwpt, NULL) < 0);
-	EXPECT_EQ(T_CALL(t, unbind, 1), 0); /* detaches PASID 7 first */
-	EXPECT_EQ(T_CALL(t, destroy, hwpt), 0);
-	munmap(mem, 4096);
-	t->ops->close(t);
+	EXPECT_EQ(T_CALL(l.t, bind, 3, 0), 0);
+	EXPECT(T_CALL(l.t, attach, 3, 7, hwpt, NULL) < 0);
+	EXPECT_EQ(T_CALL(l.t, unbind, 1), 0); /* detaches PASID 7 first */
+	EXPECT_EQ(T_CALL(l.t, destroy, hwpt), 0);
+	live_close(&l);
 }

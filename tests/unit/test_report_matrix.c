@@ -202,13 +202,22 @@ static void free_configs(struct ktap_file *k, unsigned n)
 		ktap_file_free(&k[i]);
 }
 
-UNIT_TEST(matrix_by_invariant)
+/* run_matrix() over n of those configurations from the first'th on. */
+static void matrix_of(struct matrix_out *m, unsigned first, unsigned n,
+		      enum matrix_by by)
 {
 	struct ktap_file k[3];
+
+	parse_configs(k, first + n);
+	run_matrix(m, k + first, n, by);
+	free_configs(k, first + n);
+}
+
+UNIT_TEST(matrix_by_invariant)
+{
 	struct matrix_out m;
 
-	parse_configs(k, 3);
-	run_matrix(&m, k, 3, MATRIX_BY_INVARIANT);
+	matrix_of(&m, 0, 3, MATRIX_BY_INVARIANT);
 	EXPECT_EQ(m.ret, 1);
 	EXPECT_ROWS(m.table, "invariant vtd amd smmu",
 		    "OBJ-1 FAIL - PASS",
@@ -230,29 +239,25 @@ UNIT_TEST(matrix_by_invariant)
 	matrix_out_free(&m);
 
 	/* The clean configuration alone is all green. */
-	run_matrix(&m, &k[2], 1, MATRIX_BY_SCENARIO);
+	matrix_of(&m, 2, 1, MATRIX_BY_SCENARIO);
 	EXPECT_EQ(m.ret, 0);
 	EXPECT_ROWS(m.table, "dma.map_basic PASS",
 		    "obj.size PASS");
 	EXPECT(m.json && strstr(m.json, "\"ok\": true"));
 	matrix_out_free(&m);
-	free_configs(k, 3);
 }
 
 UNIT_TEST(matrix_by_scenario)
 {
-	struct ktap_file k[2];
 	struct matrix_out m;
 
-	parse_configs(k, 2);
-	run_matrix(&m, k, 2, MATRIX_BY_SCENARIO);
+	matrix_of(&m, 0, 2, MATRIX_BY_SCENARIO);
 	EXPECT_EQ(m.ret, 1);
 	EXPECT_ROWS(m.table, "scenario vtd amd",
 		    "dma.map_basic PASS PASS",
 		    "obj.size FAIL -",
 		    "pasid.attach skip -");
 	matrix_out_free(&m);
-	free_configs(k, 2);
 }
 
 /* What the writer writes, the reader reads back. */
@@ -416,9 +421,7 @@ UNIT_TEST(matrix_html_page)
 	struct known_findings kf;
 	char *s;
 
-	EXPECT_EQ(parse(good, "vtd", &k[0]), 0);
-	EXPECT_EQ(parse(crashed, "amd", &k[1]), 0);
-	EXPECT_EQ(parse(clean, "smmu", &k[2]), 0);
+	parse_configs(k, 3);
 	EXPECT_EQ(parse(hostile, "a<b", &k[3]), 0);
 	s = render_html(k, 4, MATRIX_BY_INVARIANT, NULL, NULL);
 	EXPECT(s && !strncmp(s, "<!DOCTYPE html>\n", 16));
@@ -500,8 +503,7 @@ UNIT_TEST(matrix_html_page)
 	EXPECT(s && anchors_resolve(s));
 	free(s);
 	known_findings_free(&kf);
-	for (unsigned i = 0; i < 4; i++)
-		ktap_file_free(&k[i]);
+	free_configs(k, 4);
 }
 
 /* Links to the KTAP and console files are relative to the page's folder. */

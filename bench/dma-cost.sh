@@ -33,7 +33,7 @@ suite_seconds() {
 	if [ -e "$t" ] && grep -q 'suite_end=' "$t"; then
 		tr ' ' '\n' <"$t" | awk -F= '
 			$1 == "boot_to_suite" { b = $2 } $1 == "suite_end" { e = $2 }
-			END { if (b != "" && e != "") printf "%.1f\n", e - b; else print "-" }'
+			END { if (b ~ /^[0-9.]+$/ && e ~ /^[0-9.]+$/) printf "%.1f\n", e - b; else print "-" }'
 		return
 	fi
 	[ -e "$c" ] || c=$k
@@ -47,12 +47,16 @@ suite_seconds() {
 rows=$(mktemp)
 trap 'rm -f "$rows"' EXIT
 printf '%-16s %-10s %9s %9s %9s %9s %9s %10s\n' config engine transfers mean_ms median_ms min_ms max_ms suite_s
+declare -A runs=()
 for k in "${files[@]}"; do
 	c=$(basename "$k" .ktap)
+	# The same configuration from another run (folder) gets its own row.
+	runs[$c]=$((${runs[$c]:-0} + 1))
+	[ "${runs[$c]}" -eq 1 ] || c="$c#${runs[$c]}"
 	s=$(suite_seconds "$k")
 	{ grep -oE '[a-z][a-z0-9-]* [0-9a-f]{4}:[0-9a-f]{2}:[0-9a-f]{2}\.[0-7] (read|write) iova=0x[0-9a-f]+ len=[0-9]+ [0-9.]+ms' "$k" 2>/dev/null || true; } |
 		awk -v c="$c" -v s="$s" '{ ms = $NF; sub(/ms$/, "", ms); print c, $1, ms + 0, s }' >>"$rows"
-	grep -qE "^$c " "$rows" || echo "$c - 0 $s" >>"$rows"
+	grep -qF "$c " "$rows" || echo "$c - 0 $s" >>"$rows"
 done
 
 # Per configuration and engine, then per engine over all configurations
@@ -70,7 +74,7 @@ sort -k1,1 -k2,2 -k3,3g "$rows" | awk "$stats"'
 	END { out() }'
 
 echo
-printf '%-16s %-10s %9s %9s %9s %9s %9s %10s\n' engine configs transfers mean_ms median_ms min_ms max_ms suite_s
+printf '%-16s %-10s %9s %9s %9s %9s %9s %10s\n' engine runs transfers mean_ms median_ms min_ms max_ms suite_s
 awk '$2 != "-"' "$rows" | sort -k2,2 -k3,3g | awk "$stats"'
 	function suites(   i, j, t, m, x) {
 		m = 0
@@ -87,4 +91,5 @@ echo "# the transfer under test only; each checked DMA costs more: edu also load
 echo "# its buffer through a bounce page (about 3 transfers, edu's timer is 100 ms of virtual time);"
 echo "# nvme runs 2 admin commands per write (the same command into its own page reports the bytes)"
 echo "# and 3 per read (pre-load, the read, Get Features); e1000e/igb send a control frame after each"
-echo "# suite_s: guest uptime from suite start to suite end (per engine: median/max of its configs)"
+echo "# suite_s: guest uptime from suite start to suite end, \"-\" when the run did not end (per engine:"
+echo "# median/max over its runs); runs: configurations, NAME#2 the same one from another folder"

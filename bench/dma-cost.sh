@@ -68,7 +68,7 @@ stats='
 		if (n) printf "%-16s %-10s %9d %9.3f %9.3f %9.3f %9.3f %10s\n", f1, f2, n, sum / n, med(v, n), v[1], v[n], suite
 		else printf "%-16s %-10s %9d %9s %9s %9s %9s %10s\n", f1, f2, 0, "-", "-", "-", "-", suite
 	}'
-sort -k1,1 -k2,2 -k3,3g "$rows" | awk "$stats"'
+sort -k1,1V -k2,2 -k3,3g "$rows" | awk "$stats"'
 	$1 " " $2 != key { out(); key = $1 " " $2; f1 = $1; f2 = $2; n = 0; sum = 0; suite = $4 }
 	$2 != "-" { v[++n] = $3; sum += $3 }
 	END { out() }'

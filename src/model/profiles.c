@@ -276,7 +276,7 @@ static const struct model_profile profiles[] = {
 	    "ATTACH-8,OBJ-9", MB_ATTACH_MISSING_EINVAL),
 	NEG("hwpt-not-prefilled",
 	    "negative control: a manual HWPT is not filled with the IOAS's existing mappings",
-	    "ATTACH-11,ATTACH-5,DIRTY-2,DIRTY-3,GROUP-2,OBJ-6,PASID-1,PASID-2,PASID-4,PASID-7,PASID-8,SEED-A,SEED-B,SEED-C", MB_HWPT_NOT_PREFILLED),
+	    "ATTACH-11,ATTACH-5,DIRTY-2,GROUP-2,OBJ-6,PASID-1,PASID-2,PASID-4,PASID-7,PASID-8,SEED-A,SEED-B,SEED-C", MB_HWPT_NOT_PREFILLED),
 	NEG("map-first-domain-only",
 	    "negative control: a new mapping reaches only the first domain of the IOAS",
 	    "ATTACH-12", MB_MAP_FIRST_DOMAIN_ONLY),

@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Text escaping for the XML and JSON writers, and small shared helpers. */
-#include <stdbool.h>
 #include <string.h>
 
 #include "report.h"
@@ -48,13 +47,32 @@ static unsigned utf8_len(const unsigned char *s)
 	return n;
 }
 
-/*
- * Writes s to f as valid UTF-8: an invalid byte becomes BAD; every ASCII byte
- * goes to ESC first, which writes its escape and returns true, or returns
- * false for a byte that stands as it is.
- */
-static void write_escaped(FILE *f, const char *s, const char *bad,
-			  bool (*esc)(FILE *f, unsigned char c))
+/* How one output format escapes text. */
+struct escape_rules {
+	const char *bad; /* written for a byte of no valid UTF-8 sequence */
+	const char *named[0x80]; /* ASCII characters with an escape of their own */
+	const char *control; /* other control bytes: a format taking the byte */
+};
+
+/* XML 1.0 cannot represent most control characters at all, even escaped. */
+static const struct escape_rules xml_rules = {
+	.bad = "\xef\xbf\xbd" /* U+FFFD */,
+	.named = { ['&'] = "&amp;", ['<'] = "&lt;", ['>'] = "&gt;",
+		   ['"'] = "&quot;", ['\''] = "&apos;", ['\t'] = "&#9;",
+		   ['\n'] = "&#10;", ['\r'] = "&#13;" },
+	.control = "?",
+};
+
+static const struct escape_rules json_rules = {
+	.bad = "\\ufffd",
+	.named = { ['"'] = "\\\"", ['\\'] = "\\\\", ['\b'] = "\\b",
+		   ['\f'] = "\\f", ['\n'] = "\\n", ['\r'] = "\\r",
+		   ['\t'] = "\\t" },
+	.control = "\\u%04x",
+};
+
+/* Writes s to f as valid UTF-8, escaped by the rules r. */
+static void write_escaped(FILE *f, const char *s, const struct escape_rules *r)
 {
 	const unsigned char *p = (const unsigned char *)(s ? s : "");
 
@@ -62,61 +80,27 @@ static void write_escaped(FILE *f, const char *s, const char *bad,
 		unsigned n = utf8_len(p);
 
 		if (!n) {
-			fputs(bad, f);
+			fputs(r->bad, f);
 			p++;
-			continue;
-		}
-		if (n > 1 || !esc(f, *p))
+		} else if (n == 1 && r->named[*p]) {
+			fputs(r->named[*p++], f);
+		} else if (n == 1 && (*p < 0x20 || *p == 0x7f)) {
+			fprintf(f, r->control, *p++);
+		} else {
 			fwrite(p, 1, n, f);
-		p += n;
+			p += n;
+		}
 	}
-}
-
-static bool xml_char(FILE *f, unsigned char c)
-{
-	switch (c) {
-	case '&': fputs("&amp;", f); break;
-	case '<': fputs("&lt;", f); break;
-	case '>': fputs("&gt;", f); break;
-	case '"': fputs("&quot;", f); break;
-	case '\'': fputs("&apos;", f); break;
-	case '\t': fputs("&#9;", f); break;
-	case '\n': fputs("&#10;", f); break;
-	case '\r': fputs("&#13;", f); break;
-	default:
-		if (c >= 0x20 && c != 0x7f)
-			return false;
-		fputc('?', f); /* not representable in XML 1.0 */
-	}
-	return true;
 }
 
 void xml_escape(FILE *f, const char *s)
 {
-	write_escaped(f, s, "\xef\xbf\xbd" /* U+FFFD */, xml_char);
-}
-
-static bool json_char(FILE *f, unsigned char c)
-{
-	switch (c) {
-	case '"': fputs("\\\"", f); break;
-	case '\\': fputs("\\\\", f); break;
-	case '\b': fputs("\\b", f); break;
-	case '\f': fputs("\\f", f); break;
-	case '\n': fputs("\\n", f); break;
-	case '\r': fputs("\\r", f); break;
-	case '\t': fputs("\\t", f); break;
-	default:
-		if (c >= 0x20 && c != 0x7f)
-			return false;
-		fprintf(f, "\\u%04x", c);
-	}
-	return true;
+	write_escaped(f, s, &xml_rules);
 }
 
 void json_string(FILE *f, const char *s)
 {
 	fputc('"', f);
-	write_escaped(f, s, "\\ufffd", json_char);
+	write_escaped(f, s, &json_rules);
 	fputc('"', f);
 }

@@ -50,7 +50,7 @@ static unsigned utf8_len(const unsigned char *s)
 /* How one output format escapes text. */
 struct escape_rules {
 	const char *bad; /* written for a byte of no valid UTF-8 sequence */
-	const char *named[0x80]; /* ASCII characters with an escape of their own */
+	const char *named[0x80]; /* ASCII bytes with an escape of their own */
 	const char *control; /* other control bytes: a format taking the byte */
 };
 

@@ -196,21 +196,33 @@ out:
 	return ret;
 }
 
-int dma_engine_own(struct dma_engine *e, void **uva, uint64_t *iova,
-		   const char *what, const char *nothing, char *ev,
-		   size_t evlen)
+int dma_engine_own_ready(struct dma_engine *e, struct dma_own_at *at,
+			 int (*start)(struct dma_engine *e, unsigned char *uva,
+				      uint64_t iova, char *ev, size_t evlen),
+			 const char *what, const char *nothing, char *ev,
+			 size_t evlen)
 {
 	char why[96] = "";
+	uint64_t iova;
+	void *uva;
 	int ret = -ENOLINK;
 
 	if (e->bounce.get)
-		ret = e->bounce.get(e->bounce.arg, e->drv->own_len, uva, iova,
+		ret = e->bounce.get(e->bounce.arg, e->drv->own_len, &uva, &iova,
 				    why, sizeof(why));
-	if (!ret)
+	if (ret) {
+		snprintf(ev, evlen, "%s: %s not reachable (%s): %s", e->name,
+			 what, why[0] ? why : "no region of its own", nothing);
+		return -ENOLINK;
+	}
+	if (at->iova == iova && at->uva == uva)
 		return 0;
-	snprintf(ev, evlen, "%s: %s not reachable (%s): %s", e->name, what,
-		 why[0] ? why : "no region of its own", nothing);
-	return -ENOLINK;
+	ret = start(e, uva, iova, ev, evlen);
+	if (!ret) {
+		at->uva = uva;
+		at->iova = iova;
+	}
+	return ret;
 }
 
 /* The one place a transfer is held to the engine's declared limits. */

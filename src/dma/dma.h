@@ -210,15 +210,25 @@ int dma_engine_probe_reach(struct dma_engine *e,
 			   const struct dma_reach_env *env, uint64_t *reach,
 			   bool *landed, char *why, size_t why_len);
 
+/* Where a driver with own_len last set its queues up (iova 0: stopped). */
+struct dma_own_at {
+	unsigned char *uva;
+	uint64_t iova;
+};
+
 /*
  * For a driver with own_len: its region in the device's current
- * translation (bounce.get of own_len bytes), 0 with *uva and *iova; else
- * -ENOLINK and "NAME: WHAT not reachable (why): NOTHING" in ev. A driver
- * whose queues live there hands nothing to the device without it.
+ * translation (bounce.get of own_len bytes) with the driver's queues running
+ * there. start() (re)starts them when the region moved or they stopped, and
+ * writes ev when it fails; then *at says where they run. Without the region:
+ * -ENOLINK and "NAME: WHAT not reachable (why): NOTHING" in ev, and nothing
+ * is handed to the device.
  */
-int dma_engine_own(struct dma_engine *e, void **uva, uint64_t *iova,
-		   const char *what, const char *nothing, char *ev,
-		   size_t evlen);
+int dma_engine_own_ready(struct dma_engine *e, struct dma_own_at *at,
+			 int (*start)(struct dma_engine *e, unsigned char *uva,
+				      uint64_t iova, char *ev, size_t evlen),
+			 const char *what, const char *nothing, char *ev,
+			 size_t evlen);
 
 int dma_engine_write(struct dma_engine *e, uint64_t iova, void *buf,
 		     size_t len, char *ev, size_t evlen);

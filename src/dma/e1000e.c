@@ -143,9 +143,7 @@ struct nic {
 	const struct nic_model *m;
 	uint32_t rctl; /* with the loopback it got */
 	bool mac_loopback;
-	/* Rings running at ring_iova (0: stopped). */
-	uint64_t ring_iova;
-	unsigned char *own;
+	struct dma_own_at at; /* where the rings run */
 	unsigned tx_tail, rx_tail;
 };
 
@@ -213,7 +211,7 @@ static int stop(struct dma_engine *e)
 		ret = wr32(e, n->m->rxq + Q_DCTL, 0);
 	if (!ret && n->m->adv)
 		ret = wr32(e, n->m->txq + Q_DCTL, 0);
-	n->ring_iova = 0;
+	n->at.iova = 0;
 	return ret;
 }
 
@@ -233,7 +231,8 @@ static int ring_regs(struct dma_engine *e, uint32_t q, uint64_t iova)
 }
 
 /* (Re)start both queues with their rings in own at iova, empty. */
-static int start(struct dma_engine *e, unsigned char *own, uint64_t iova)
+static int start(struct dma_engine *e, unsigned char *own, uint64_t iova,
+		 char *ev, size_t evlen)
 {
 	struct nic *n = e->priv;
 	const struct nic_model *m = n->m;
@@ -255,11 +254,12 @@ static int start(struct dma_engine *e, unsigned char *own, uint64_t iova)
 			   TCTL_EN | TCTL_PSP | TCTL_CT | TCTL_COLD);
 	if (!ret)
 		ret = wr32(e, REG_RCTL, n->rctl);
-	if (ret)
+	if (ret) {
+		snprintf(ev, evlen, "%s: starting the queues failed (%d)",
+			 e->name, ret);
 		return ret;
+	}
 	n->tx_tail = n->rx_tail = 0;
-	n->own = own;
-	n->ring_iova = iova;
 	return 0;
 }
 
@@ -269,21 +269,9 @@ static int start(struct dma_engine *e, unsigned char *own, uint64_t iova)
 static int rings(struct dma_engine *e, char *ev, size_t evlen)
 {
 	struct nic *n = e->priv;
-	uint64_t iova;
-	void *uva;
-	int ret;
 
-	ret = dma_engine_own(e, &uva, &iova, "descriptor rings",
-			     "no frame sent", ev, evlen);
-	if (ret)
-		return ret;
-	if (n->ring_iova == iova && n->own == uva)
-		return 0;
-	ret = start(e, uva, iova);
-	if (ret)
-		snprintf(ev, evlen, "%s: starting the queues failed (%d)",
-			 e->name, ret);
-	return ret;
+	return dma_engine_own_ready(e, &n->at, start, "descriptor rings",
+				    "no frame sent", ev, evlen);
 }
 
 static void rx_desc(struct nic *n, unsigned char *d, uint64_t dst)
@@ -308,7 +296,7 @@ static unsigned rx_length(const struct nic *n, const unsigned char *d)
  * returns how many. */
 static unsigned tx_descs(struct nic *n, uint64_t src, size_t len)
 {
-	unsigned char *ring = n->own + OWN_TXR;
+	unsigned char *ring = n->at.uva + OWN_TXR;
 	unsigned k = 0;
 	size_t done = 0;
 
@@ -346,10 +334,10 @@ static int frame(struct dma_engine *e, uint64_t src, uint64_t dst, size_t len,
 		 struct frame *f)
 {
 	struct nic *n = e->priv;
-	unsigned char *rxd = n->own + OWN_RXR + 16 * n->rx_tail;
+	unsigned char *rxd = n->at.uva + OWN_RXR + 16 * n->rx_tail;
 	unsigned ntx = tx_descs(n, src, len);
 	unsigned char *last =
-		n->own + OWN_TXR + 16 * ((n->tx_tail + ntx - 1) % NDESC);
+		n->at.uva + OWN_TXR + 16 * ((n->tx_tail + ntx - 1) % NDESC);
 	uint64_t start_ns, deadline, sent_at = 0;
 	int ret;
 
@@ -398,14 +386,14 @@ static int frame(struct dma_engine *e, uint64_t src, uint64_t dst, size_t len,
 static int control(struct dma_engine *e, const unsigned char *want, size_t len)
 {
 	struct nic *n = e->priv;
-	unsigned char *rx = n->own + OWN_RXBUF;
+	unsigned char *rx = n->at.uva + OWN_RXBUF;
 	struct frame f;
 	int ret;
 
-	memcpy(n->own + OWN_TXBUF, want, len);
+	memcpy(n->at.uva + OWN_TXBUF, want, len);
 	for (size_t i = 0; i < len; i++)
 		rx[i] = (unsigned char)~want[i];
-	ret = frame(e, n->ring_iova + OWN_TXBUF, n->ring_iova + OWN_RXBUF, len,
+	ret = frame(e, n->at.iova + OWN_TXBUF, n->at.iova + OWN_RXBUF, len,
 		    &f);
 	if (ret)
 		return ret;
@@ -458,8 +446,8 @@ static int nic_write(struct dma_engine *e, uint64_t iova, void *buf, size_t len,
 
 	if (ret)
 		return ret;
-	memcpy(n->own + OWN_TXBUF, buf, len);
-	ret = frame(e, n->ring_iova + OWN_TXBUF, iova, len, &f);
+	memcpy(n->at.uva + OWN_TXBUF, buf, len);
+	ret = frame(e, n->at.iova + OWN_TXBUF, iova, len, &f);
 	if (ret)
 		return failed(e, ret, "write", iova, len, ev, evlen);
 	if (!f.received || f.rx_len != len) {
@@ -497,9 +485,9 @@ static int nic_read(struct dma_engine *e, uint64_t iova, void *buf, size_t len,
 
 	if (ret)
 		return ret;
-	rx = n->own + OWN_RXBUF;
+	rx = n->at.uva + OWN_RXBUF;
 	memcpy(rx, buf, len);
-	ret = frame(e, iova, n->ring_iova + OWN_RXBUF, len, &f);
+	ret = frame(e, iova, n->at.iova + OWN_RXBUF, len, &f);
 	if (ret)
 		return failed(e, ret, "read", iova, len, ev, evlen);
 	if (f.received && f.rx_len != len) {

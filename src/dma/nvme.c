@@ -118,9 +118,7 @@ struct nvme {
 	unsigned dstrd;	   /* doorbell stride: 4 << dstrd bytes */
 	unsigned css;	   /* CC.CSS */
 	unsigned ready_ms; /* CAP.TO */
-	/* Enabled with its queues at queues_iova (0: disabled). */
-	uint64_t queues_iova;
-	unsigned char *own;
+	struct dma_own_at at; /* where the admin queues are (iova 0: disabled) */
 	uint16_t sq_tail, cq_head, cid;
 	bool phase;
 };
@@ -199,12 +197,13 @@ static int disable(struct dma_engine *e)
 	struct nvme *n = e->priv;
 	int ret = wr32(e, REG_CC, 0);
 
-	n->queues_iova = 0;
+	n->at.iova = 0;
 	return ret ? ret : wait_ready(e, false);
 }
 
 /* (Re)start the controller with its admin queues in own at iova. */
-static int enable(struct dma_engine *e, unsigned char *own, uint64_t iova)
+static int enable(struct dma_engine *e, unsigned char *own, uint64_t iova,
+		  char *ev, size_t evlen)
 {
 	struct nvme *n = e->priv;
 	uint32_t cc;
@@ -223,14 +222,15 @@ static int enable(struct dma_engine *e, unsigned char *own, uint64_t iova)
 		ret = wr32(e, REG_CC, cc);
 	if (!ret)
 		ret = wait_ready(e, true);
-	if (ret)
+	if (ret) {
+		snprintf(ev, evlen, "%s: controller did not become ready (%s)",
+			 e->name, ret == -EIO ? "CSTS.CFS" : strerror(-ret));
 		return ret;
+	}
 	/* No interrupts: completions are polled in memory. */
 	wr32(e, REG_INTMS, ~0u);
 	n->sq_tail = n->cq_head = 0;
 	n->phase = true;
-	n->queues_iova = iova;
-	n->own = own;
 	return 0;
 }
 
@@ -242,21 +242,9 @@ static int enable(struct dma_engine *e, unsigned char *own, uint64_t iova)
 static int queues(struct dma_engine *e, char *ev, size_t evlen)
 {
 	struct nvme *n = e->priv;
-	uint64_t iova;
-	void *uva;
-	int ret;
 
-	ret = dma_engine_own(e, &uva, &iova, "admin queues",
-			     "no command issued", ev, evlen);
-	if (ret)
-		return ret;
-	if (n->queues_iova == iova && n->own == uva)
-		return 0;
-	ret = enable(e, uva, iova);
-	if (ret)
-		snprintf(ev, evlen, "%s: controller did not become ready (%s)",
-			 e->name, ret == -EIO ? "CSTS.CFS" : strerror(-ret));
-	return ret;
+	return dma_engine_own_ready(e, &n->at, enable, "admin queues",
+				    "no command issued", ev, evlen);
 }
 
 /*
@@ -268,14 +256,14 @@ static int submit(struct dma_engine *e, struct sqe *cmd, uint16_t *status,
 		  uint64_t *ns)
 {
 	struct nvme *n = e->priv;
-	volatile struct cqe *cq = (volatile struct cqe *)(n->own + OWN_CQ);
+	volatile struct cqe *cq = (volatile struct cqe *)(n->at.uva + OWN_CQ);
 	uint64_t start, deadline;
 	uint32_t csts;
 	unsigned spins = 0;
 	int ret;
 
 	cmd->cid = ++n->cid;
-	memcpy(n->own + OWN_SQ + (size_t)n->sq_tail * sizeof(*cmd), cmd,
+	memcpy(n->at.uva + OWN_SQ + (size_t)n->sq_tail * sizeof(*cmd), cmd,
 	       sizeof(*cmd));
 	n->sq_tail = (n->sq_tail + 1) % QDEPTH;
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
@@ -299,7 +287,7 @@ static int submit(struct dma_engine *e, struct sqe *cmd, uint16_t *status,
 			if (!ret && now_ns() > deadline)
 				ret = -ETIMEDOUT;
 			if (ret) {
-				n->queues_iova = 0; /* reset before reuse */
+				n->at.iova = 0; /* reset before reuse */
 				return ret;
 			}
 		}
@@ -365,7 +353,7 @@ static int run_own(struct dma_engine *e, struct sqe *c, size_t len,
 		   uint16_t *st)
 {
 	struct nvme *n = e->priv;
-	unsigned char *d = n->own + OWN_DATA;
+	unsigned char *d = n->at.uva + OWN_DATA;
 	uint64_t t;
 	int ret;
 
@@ -539,12 +527,12 @@ static int nvme_write(struct dma_engine *e, uint64_t iova, void *buf,
 	ret = submit_under_test(&x, &c);
 	if (ret)
 		return ret;
-	write_cmd(&c, n->queues_iova + OWN_DATA, len);
+	write_cmd(&c, n->at.iova + OWN_DATA, len);
 	ret = own_page_after(&x, &c, len, "the same command", "report",
 			     "bytes unknown", -EIO);
 	if (ret)
 		return ret;
-	memcpy(buf, n->own + OWN_DATA, len);
+	memcpy(buf, n->at.uva + OWN_DATA, len);
 	snprintf(ev, evlen,
 		 "%s write iova=0x%" PRIx64
 		 " len=%zu %.3fms status 0x%03x (%s); %s bytes reported (same "
@@ -561,7 +549,7 @@ static int hbs_own(struct dma_engine *e, uint8_t opc, uint16_t *st)
 	struct sqe c;
 	uint64_t t;
 
-	hbs_cmd(&c, opc, n->queues_iova + OWN_DATA, HBS_LEN, 0);
+	hbs_cmd(&c, opc, n->at.iova + OWN_DATA, HBS_LEN, 0);
 	return submit(e, &c, st, &t);
 }
 
@@ -581,7 +569,7 @@ static int nvme_read(struct dma_engine *e, uint64_t iova, void *buf, size_t len,
 	if (ret)
 		return ret;
 	/* The queues are up: the engine's pages are known. */
-	d = n->own + OWN_DATA;
+	d = n->at.uva + OWN_DATA;
 	/* Pre-load the caller's pre-fill, so a refused read shows. */
 	memset(d, 0, HBS_LEN);
 	memcpy(d, buf, len);
@@ -595,11 +583,11 @@ static int nvme_read(struct dma_engine *e, uint64_t iova, void *buf, size_t len,
 	}
 	if (ret)
 		return failed(&x, ret, NULL);
-	hbs_cmd(&c, OPC_SET_FEATURES, iova, len, n->queues_iova + OWN_SPARE);
+	hbs_cmd(&c, OPC_SET_FEATURES, iova, len, n->at.iova + OWN_SPARE);
 	ret = submit_under_test(&x, &c);
 	if (ret)
 		return ret;
-	hbs_cmd(&c, OPC_GET_FEATURES, n->queues_iova + OWN_DATA, HBS_LEN, 0);
+	hbs_cmd(&c, OPC_GET_FEATURES, n->at.iova + OWN_DATA, HBS_LEN, 0);
 	ret = own_page_after(&x, &c, HBS_LEN, "Get Features", "read-back",
 			     "what it read is unknown", -ENOLINK);
 	if (ret)
@@ -676,7 +664,7 @@ static void nvme_close(struct dma_engine *e)
 	if (!n)
 		return;
 	/* Stop it: its queues' IOVAs mean nothing to the next owner. */
-	if (n->queues_iova)
+	if (n->at.iova)
 		disable(e);
 	free(n);
 	e->priv = NULL;

@@ -202,30 +202,40 @@ static void free_configs(struct ktap_file *k, unsigned n)
 		ktap_file_free(&k[i]);
 }
 
-/* run_matrix() over n of those configurations from the first'th on. */
-static void matrix_of(struct matrix_out *m, unsigned first, unsigned n,
-		      enum matrix_by by)
+/*
+ * run_matrix() over n of those configurations from the first'th on, into m:
+ * its exit code is ret and each of rows is a line of the table.
+ */
+#define EXPECT_MATRIX(m, first, n, by, ret, ...)                         \
+	expect_matrix(__FILE__, __LINE__, m, first, n, by, ret,            \
+		      (const char *const[]){ __VA_ARGS__, NULL })
+
+static void expect_matrix(const char *file, int line, struct matrix_out *m,
+			  unsigned first, unsigned n, enum matrix_by by,
+			  int ret, const char *const *rows)
 {
 	struct ktap_file k[3];
 
 	parse_configs(k, first + n);
 	run_matrix(m, k + first, n, by);
 	free_configs(k, first + n);
+	if (m->ret != ret)
+		unit_fail(file, line, "matrix exit %d, expected %d", m->ret,
+			  ret);
+	expect_rows(file, line, m->table, rows);
 }
 
 UNIT_TEST(matrix_by_invariant)
 {
 	struct matrix_out m;
 
-	matrix_of(&m, 0, 3, MATRIX_BY_INVARIANT);
-	EXPECT_EQ(m.ret, 1);
-	EXPECT_ROWS(m.table, "invariant vtd amd smmu",
-		    "OBJ-1 FAIL - PASS",
-		    "OBJ-2 PASS - PASS",
-		    "DMA-1 PASS PASS PASS",
-		    "PASID-1 skip - skip",
-		    "kernel health ok panic -",
-		    "totals p/f/s 1/1/1 1/0/0 2/0/0");
+	EXPECT_MATRIX(&m, 0, 3, MATRIX_BY_INVARIANT, 1, "invariant vtd amd smmu",
+		      "OBJ-1 FAIL - PASS",
+		      "OBJ-2 PASS - PASS",
+		      "DMA-1 PASS PASS PASS",
+		      "PASID-1 skip - skip",
+		      "kernel health ok panic -",
+		      "totals p/f/s 1/1/1 1/0/0 2/0/0");
 	EXPECT(m.table && strstr(m.table, "# amd: vm panic: Kernel panic"));
 	EXPECT(m.table &&
 	       strstr(m.table, "# amd: incomplete (1 of 3 results)"));
@@ -239,10 +249,8 @@ UNIT_TEST(matrix_by_invariant)
 	matrix_out_free(&m);
 
 	/* The clean configuration alone is all green. */
-	matrix_of(&m, 2, 1, MATRIX_BY_SCENARIO);
-	EXPECT_EQ(m.ret, 0);
-	EXPECT_ROWS(m.table, "dma.map_basic PASS",
-		    "obj.size PASS");
+	EXPECT_MATRIX(&m, 2, 1, MATRIX_BY_SCENARIO, 0, "dma.map_basic PASS",
+		      "obj.size PASS");
 	EXPECT(m.json && strstr(m.json, "\"ok\": true"));
 	matrix_out_free(&m);
 }
@@ -251,12 +259,9 @@ UNIT_TEST(matrix_by_scenario)
 {
 	struct matrix_out m;
 
-	matrix_of(&m, 0, 2, MATRIX_BY_SCENARIO);
-	EXPECT_EQ(m.ret, 1);
-	EXPECT_ROWS(m.table, "scenario vtd amd",
-		    "dma.map_basic PASS PASS",
-		    "obj.size FAIL -",
-		    "pasid.attach skip -");
+	EXPECT_MATRIX(&m, 0, 2, MATRIX_BY_SCENARIO, 1, "scenario vtd amd",
+		      "dma.map_basic PASS PASS", "obj.size FAIL -",
+		      "pasid.attach skip -");
 	matrix_out_free(&m);
 }
 

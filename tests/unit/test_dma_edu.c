@@ -153,6 +153,21 @@ static struct dma_engine *open_fake_detached(void)
 }
 
 /*
+ * A test body run on a fresh fake edu engine (open_fake), e, which is closed
+ * after it: the set-up every transfer test shares.
+ */
+#define EDU_TEST(fn)                                 \
+	static void fn##_on(struct dma_engine *e);    \
+	UNIT_TEST(fn)                                \
+	{                                            \
+		struct dma_engine *e = open_fake();  \
+                                                     \
+		fn##_on(e);                          \
+		dma_engine_close(e);                 \
+	}                                            \
+	static void fn##_on(struct dma_engine *e)
+
+/*
  * On a device without translation whose owner lends one late
  * (open_fake_detached), a transfer of buf at iova in direction dir
  * returns 0: it ran before the translation was lent, which was taken back.
@@ -172,10 +187,8 @@ static void check_lent_late(struct dma_engine *e, enum dma_dir dir,
 	EXPECT(strstr(ev, "lent translation"));
 }
 
-UNIT_TEST(dma_edu_probe)
+EDU_TEST(dma_edu_probe)
 {
-	struct dma_engine *e = open_fake();
-
 	EXPECT(e);
 	if (!e)
 		return;
@@ -186,7 +199,6 @@ UNIT_TEST(dma_edu_probe)
 	EXPECT(e->drv == &edu_driver);
 	EXPECT(!e->drv->tags_pasid);
 	EXPECT_EQ(e->wait, DMA_WAIT_POLL); /* the fake has no interrupt */
-	dma_engine_close(e);
 }
 
 UNIT_TEST(dma_edu_probe_other_device)
@@ -207,9 +219,8 @@ UNIT_TEST(dma_edu_probe_other_device)
 	EXPECT(strstr(why, "8086:100e"));
 }
 
-UNIT_TEST(dma_edu_write_lands)
+EDU_TEST(dma_edu_write_lands)
 {
-	struct dma_engine *e = open_fake();
 	unsigned char mem[8192], buf[4095], ref[8192];
 	char ev[256];
 
@@ -225,12 +236,10 @@ UNIT_TEST(dma_edu_write_lands)
 	EXPECT(strstr(ev, "iova=0x200800"));
 	EXPECT_EQ(fk.hw.transfers, 3); /* load, transfer, check */
 	EXPECT_EQ(nput, 0);	    /* nothing lent, nothing to take away */
-	dma_engine_close(e);
 }
 
-UNIT_TEST(dma_edu_write_blocked)
+EDU_TEST(dma_edu_write_blocked)
 {
-	struct dma_engine *e = open_fake();
 	unsigned char mem[4096], ref[4096], buf[512];
 	char ev[256];
 
@@ -241,14 +250,12 @@ UNIT_TEST(dma_edu_write_blocked)
 	EXPECT_EQ(WRITE_ALL(e, 0x200000, buf, ev), 0);
 	EXPECT(!memcmp(mem, ref, sizeof(mem)));
 	EXPECT(strstr(ev, "payload verified"));
-	dma_engine_close(e);
 }
 
 /* The payload cannot go in and nothing says what the buffer holds: the
  * transfer runs (a leak would show), but the write does not return 0. */
-UNIT_TEST(dma_edu_write_unknown_bytes_refused)
+EDU_TEST(dma_edu_write_unknown_bytes_refused)
 {
-	struct dma_engine *e = open_fake();
 	unsigned char mem[4096], buf[256], ref[256];
 	char ev[256];
 
@@ -262,14 +269,12 @@ UNIT_TEST(dma_edu_write_unknown_bytes_refused)
 	EXPECT(!memcmp(buf, ref, sizeof(buf)));
 	EXPECT(strstr(ev, "unknown"));
 	EXPECT(strstr(ev, "device not attached"));
-	dma_engine_close(e);
 }
 
 /* After a confirmed load the buffer is known: detached, the device writes
  * it again, and the engine says so by handing those bytes back. */
-UNIT_TEST(dma_edu_write_reports_known_bytes)
+EDU_TEST(dma_edu_write_reports_known_bytes)
 {
-	struct dma_engine *e = open_fake();
 	unsigned char mem[4096], first[256], buf[256];
 	char ev[256];
 
@@ -286,7 +291,6 @@ UNIT_TEST(dma_edu_write_reports_known_bytes)
 	/* Longer than what is known: not known. */
 	EXPECT_EQ(dma_engine_write(e, 0x200000, buf, 512, ev, sizeof(ev)),
 		  -ENOLINK);
-	dma_engine_close(e);
 }
 
 /* Unknown buffer, but a translation is lent after the transfer under test:
@@ -306,9 +310,8 @@ UNIT_TEST(dma_edu_write_reports_bytes_read_back_late)
 	dma_engine_close(e);
 }
 
-UNIT_TEST(dma_edu_write_bounce_blocked_is_refused)
+EDU_TEST(dma_edu_write_bounce_blocked_is_refused)
 {
-	struct dma_engine *e = open_fake();
 	unsigned char buf[64];
 	char ev[256];
 
@@ -317,14 +320,12 @@ UNIT_TEST(dma_edu_write_bounce_blocked_is_refused)
 	EXPECT_EQ(WRITE_ALL(e, 0x200000, buf, ev), -EIO);
 	EXPECT(strstr(ev, "NOT confirmed"));
 	EXPECT(!strstr(ev, "verified"));
-	dma_engine_close(e);
 }
 
 /* The load is blocked but the read-back lands: what the device wrote is
  * what it held, and that is reported. */
-UNIT_TEST(dma_edu_write_load_blocked_reports_what_it_wrote)
+EDU_TEST(dma_edu_write_load_blocked_reports_what_it_wrote)
 {
-	struct dma_engine *e = open_fake();
 	unsigned char mem[4096], buf[64];
 	char ev[256];
 
@@ -335,12 +336,10 @@ UNIT_TEST(dma_edu_write_load_blocked_reports_what_it_wrote)
 	EXPECT_EQ(buf[0], 0); /* the fake reads a fault as 0 */
 	EXPECT(!memcmp(mem, buf, sizeof(buf)));
 	EXPECT(strstr(ev, "NOT loaded"));
-	dma_engine_close(e);
 }
 
-UNIT_TEST(dma_edu_read_lands_and_blocked)
+EDU_TEST(dma_edu_read_lands_and_blocked)
 {
-	struct dma_engine *e = open_fake();
 	unsigned char mem[4096], buf[1024];
 	char ev[256];
 
@@ -355,12 +354,10 @@ UNIT_TEST(dma_edu_read_lands_and_blocked)
 	EXPECT_EQ(READ_ALL(e, 0x300400, buf, ev), 0);
 	EXPECT(memcmp(buf, mem + 0x400, sizeof(buf)));
 	EXPECT_EQ(buf[0], 0);
-	dma_engine_close(e);
 }
 
-UNIT_TEST(dma_edu_read_needs_read_back)
+EDU_TEST(dma_edu_read_needs_read_back)
 {
-	struct dma_engine *e = open_fake();
 	unsigned char buf[128], ref[128];
 	char ev[256];
 
@@ -376,12 +373,10 @@ UNIT_TEST(dma_edu_read_needs_read_back)
 	EXPECT_EQ(READ_ALL(e, 0x300000, buf, ev), -ENOLINK);
 	EXPECT(!memcmp(buf, ref, sizeof(buf)));
 	EXPECT(strstr(ev, "blocked"));
-	dma_engine_close(e);
 }
 
-UNIT_TEST(dma_edu_stuck_times_out)
+EDU_TEST(dma_edu_stuck_times_out)
 {
-	struct dma_engine *e = open_fake();
 	unsigned char buf[16] = { 0 };
 	char ev[256];
 
@@ -390,12 +385,10 @@ UNIT_TEST(dma_edu_stuck_times_out)
 	EXPECT_EQ(WRITE_ALL(e, 0x200000, buf, ev), -ETIMEDOUT);
 	EXPECT(strstr(ev, "did not complete"));
 	EXPECT_EQ(READ_ALL(e, 0x200000, buf, ev), -ETIMEDOUT);
-	dma_engine_close(e);
 }
 
-UNIT_TEST(dma_edu_limits)
+EDU_TEST(dma_edu_limits)
 {
-	struct dma_engine *e = open_fake();
 	unsigned char buf[4096] = { 0 };
 	char ev[256];
 
@@ -409,7 +402,6 @@ UNIT_TEST(dma_edu_limits)
 	EXPECT_EQ(dma_engine_write(e, ~0ull - 4, buf, 16, ev, sizeof(ev)),
 		  -ERANGE);
 	EXPECT_EQ(fk.hw.transfers, 0);
-	dma_engine_close(e);
 }
 
 UNIT_TEST(dma_edu_read_back_late)

@@ -165,8 +165,10 @@ int kt_pci_pasid_width(const uint8_t *cfg, size_t n)
 
 		if (!h || h == UINT32_MAX)
 			break;
-		if ((h & 0xffff) == 0x1b)	    /* PCI_EXT_CAP_ID_PASID */
-			return cfg[off + 5] & 0x1f; /* PASID cap bits 12:8 */
+		/* PCI_EXT_CAP_ID_PASID: 8 bytes, the width in bits 12:8 of
+		 * the word at +4; a header in the last dword has no room. */
+		if ((h & 0xffff) == 0x1b)
+			return off + 8 <= n ? cfg[off + 5] & 0x1f : 0;
 		off = (h >> 20) & 0xffc;
 	}
 	return 0;

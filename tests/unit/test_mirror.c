@@ -124,4 +124,11 @@ UNIT_TEST(mirror_pci_pasid_width)
 	/* The same chain without the PASID capability. */
 	cfg[0x103] = 0;
 	EXPECT_EQ(kt_pci_pasid_width(cfg, 4096), 0);
+	/* A PASID header in the last dword (0xffc) has no capability word
+	 * after it: none, and nothing read past the 4096 bytes (ASan). */
+	cfg[0x103] = 0xff;
+	cfg[0x102] = 0xc1; /* next 0xffc */
+	cfg[0xffc] = 0x1b;
+	cfg[0xffe] = 0x01;
+	EXPECT_EQ(kt_pci_pasid_width(cfg, 4096), 0);
 }

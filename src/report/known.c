@@ -20,18 +20,20 @@ int known_findings_parse(FILE *in, struct known_findings *kf, char *why,
 
 	memset(kf, 0, sizeof(*kf));
 	while (getline(&line, &cap, in) >= 0) {
-		char cfg[64], id[128], finding[32], invs[256], extra[2];
+		/* Blank-separated fields of any length, as awk splits them:
+		 * a long one is never cut into two. */
+		char *tok[5], *save = NULL;
 		struct known_finding *k;
-		int n;
+		unsigned n = 0;
 
 		lineno++;
 		line[strcspn(line, "\r\n")] = '\0';
 		if (line[strspn(line, " \t")] == '#' ||
 		    !line[strspn(line, " \t")])
 			continue;
-		invs[0] = '\0';
-		n = sscanf(line, "%63s %127s %31s %255s %1s", cfg, id, finding,
-			   invs, extra);
+		for (char *t = strtok_r(line, " \t", &save); t && n < 5;
+		     t = strtok_r(NULL, " \t", &save))
+			tok[n++] = t;
 		if (n < 3 || n > 4) {
 			snprintf(why, why_len,
 				 "line %u: want CONFIG CASE FINDING "
@@ -43,10 +45,10 @@ int known_findings_parse(FILE *in, struct known_findings *kf, char *why,
 		}
 		kf->v = xrealloc(kf->v, (kf->n + 1) * sizeof(*kf->v));
 		k = &kf->v[kf->n++];
-		k->config = xstrdup(cfg);
-		k->case_id = xstrdup(id);
-		k->finding = xstrdup(finding);
-		k->invariants = xstrdup(invs);
+		k->config = xstrdup(tok[0]);
+		k->case_id = xstrdup(tok[1]);
+		k->finding = xstrdup(tok[2]);
+		k->invariants = xstrdup(n == 4 ? tok[3] : "");
 	}
 	free(line);
 	if (ferror(in)) {

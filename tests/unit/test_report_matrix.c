@@ -369,6 +369,16 @@ UNIT_TEST(matrix_known_findings)
 	EXPECT_EQ(parse_known("vtd obj.size\n", &kf), -1);
 	EXPECT_EQ(parse_known("a b c d e\n", &kf), -1);
 	EXPECT_EQ(kf.n, 0);
+	/* A field longer than any fixed buffer stays one field (sscanf's
+	 * %63s cut a 70-byte configuration name into CONFIG and CASE). */
+	EXPECT_EQ(parse_known("c234567890123456789012345678901234567890"
+			      "123456789012345678901234567890 obj.size F7\n",
+			      &kf),
+		  0);
+	EXPECT(kf.n == 1 && strlen(kf.v[0].config) == 70 &&
+	       !strcmp(kf.v[0].case_id, "obj.size") &&
+	       !strcmp(kf.v[0].finding, "F7") && !kf.v[0].invariants[0]);
+	known_findings_free(&kf);
 }
 
 static char *render_html(struct ktap_file *k, unsigned n, enum matrix_by by,

@@ -297,7 +297,10 @@ void model_area_remove(struct model *m, struct m_ioas *a, unsigned i)
 }
 
 /* iopt_unmap_iova_range(): not atomic; whole areas before the one that
- * would be cut are already gone when ENOENT comes back. */
+ * would be cut (ENOENT) or is locked (EBUSY) are already gone when the
+ * error comes back. Per area, in IOVA order: a HW queue's lock (EBUSY),
+ * then a cut (ENOENT), then the emulated accesses are told to drop their
+ * pins (iommufd_access_notify_unmap()) and the area goes. */
 static int unmap_range(struct model *m, struct m_ioas *a, uint64_t start,
 		       uint64_t last, uint64_t *unmapped)
 {
@@ -312,6 +315,10 @@ static int unmap_range(struct model *m, struct m_ioas *a, uint64_t start,
 		if (!overlaps(ar->iova, al, start, last)) {
 			i++;
 			continue;
+		}
+		if (model_area_locked(m, a, ar->iova, al)) {
+			rc = -EBUSY;
+			break;
 		}
 		if ((ar->iova < start || al > last) &&
 		    bug(m, MB_UNMAP_SPLITS)) {
@@ -342,6 +349,11 @@ static int unmap_range(struct model *m, struct m_ioas *a, uint64_t start,
 			rc = -ENOENT;
 			break;
 		}
+		/* MB_ACCESS_PIN_BLOCKS: the pins refuse it (IOAS-17) */
+		if (model_access_notify_unmap(m, a, ar->iova, al)) {
+			rc = -EBUSY;
+			break;
+		}
 		bytes += ar->len;
 		model_area_remove(m, a, i);
 	}
@@ -360,23 +372,14 @@ int model_ioas_unmap(struct model *m, uint32_t ioas_id, uint64_t iova,
 	CLOSED_CHECK(m, ioas_id);
 	if (!a)
 		return op_end(m, model_lookup_err(m, ioas_id));
-	/* iopt_unmap_iova_range(): a locked area (a HW queue's memory)
-	 * refuses EBUSY; the model checks before it removes anything. */
-	if (len && model_area_locked(m, a, iova,
-				     iova + len - 1 < iova ? UINT64_MAX :
-							     iova + len - 1))
-		return op_end(m, -EBUSY);
-	/* iommufd_access_notify_unmap(): the accesses drop their pins */
-	if (len && model_access_notify_unmap(m, a, iova,
-					     iova + len - 1 < iova ?
-						     UINT64_MAX :
-						     iova + len - 1))
-		return op_end(m, -EBUSY);
 	/* MB_UNMAP_ALL_OVERFLOW (IOAS-11): the overflow rule before the
 	 * unmap-all exception, as the contract once read. */
 	if (iova == 0 && len == UINT64_MAX && !bug(m, MB_UNMAP_ALL_OVERFLOW)) {
-		/* iopt_unmap_all(): succeeds even when empty */
-		unmap_range(m, a, 0, UINT64_MAX, &bytes);
+		/* iopt_unmap_all(): succeeds even when empty; a locked area
+		 * refuses it (EBUSY) as any UNMAP */
+		rc = unmap_range(m, a, 0, UINT64_MAX, &bytes);
+		if (rc)
+			return op_end(m, rc);
 		if (unmapped)
 			*unmapped = bytes;
 		return op_end(m, 0);

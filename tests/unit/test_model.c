@@ -183,6 +183,31 @@ UNIT_TEST(model_unmap_rules)
 	tm_free(&t);
 }
 
+/* IOAS-17 in the kernel's order (iopt_unmap_iova_range(), per area): an
+ * UNMAP the arguments or a cut refuse leaves an emulated access's pins. */
+UNIT_TEST(model_unmap_refused_keeps_access_pins)
+{
+	struct tm t = tm_new(NULL);
+	uint64_t n = 0;
+	uint32_t ioas, pin = 0;
+
+	model_ioas_alloc(t.m, 0, &ioas);
+	EXPECT_EQ(map_at(&t, ioas, 0x100000, 0, 2, RW), 0);
+	EXPECT_EQ(model_access_pin(t.m, ioas, 0x100000, PG, &pin), 0);
+	/* Wraps 2^64 (not unmap-all): EOVERFLOW, no notify. */
+	EXPECT_EQ(model_ioas_unmap(t.m, ioas, 0x100000, UINT64_MAX, &n),
+		  -EOVERFLOW);
+	/* Cuts the pinned area: ENOENT before the accesses are told. */
+	EXPECT_EQ(model_ioas_unmap(t.m, ioas, 0x100000, PG, &n), -ENOENT);
+	EXPECT_EQ(model_access_unpin(t.m, pin), 0);
+	/* A whole pinned area goes, and takes the pin with it. */
+	EXPECT_EQ(model_access_pin(t.m, ioas, 0x100000, PG, &pin), 0);
+	EXPECT_EQ(model_ioas_unmap(t.m, ioas, 0x100000, 2 * PG, &n), 0);
+	EXPECT_EQ(n, 2 * PG);
+	EXPECT_EQ(model_access_unpin(t.m, pin), -ENOENT);
+	tm_free(&t);
+}
+
 UNIT_TEST(model_copy_rules)
 {
 	struct tm t = tm_new(NULL);

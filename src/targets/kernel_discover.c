@@ -174,15 +174,26 @@ int kt_pci_pasid_width(const uint8_t *cfg, size_t n)
 	return 0;
 }
 
-/* kt_pci_pasid_width() of bdf's config space as sysfs shows it. */
-static int pci_pasid_width(const char *bdf)
+int kt_pci_pasid_width_at(const char *root, const char *bdf)
 {
+	char path[PATH_MAX], pf[256]; /* a physfn link: "../BDF" */
+	const char *base;
 	uint8_t cfg[4096];
-	char path[PATH_MAX];
 	ssize_t n;
 	int fd;
 
-	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/config", bdf);
+	/* pci_max_pasids(): a VF answers with its PF's PASID capability
+	 * (a VF has none of its own). */
+	snprintf(path, sizeof(path), "%s/sys/bus/pci/devices/%s/physfn", root,
+		 bdf);
+	n = readlink(path, pf, sizeof(pf) - 1);
+	if (n > 0) {
+		pf[n] = '\0';
+		base = strrchr(pf, '/');
+		bdf = base ? base + 1 : pf;
+	}
+	snprintf(path, sizeof(path), "%s/sys/bus/pci/devices/%s/config", root,
+		 bdf);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -1;
@@ -191,14 +202,14 @@ static int pci_pasid_width(const char *bdf)
 	return n < 0 ? -1 : kt_pci_pasid_width(cfg, (size_t)n);
 }
 
-/* A device without a PASID capability has no PASID whatever its IOMMU
- * driver reports; with one, the IOMMU may allow fewer bits: no
- * expectation then. */
+/* A device without a PASID capability (a VF: its PF without one) has no
+ * PASID whatever its IOMMU driver reports; with one, the IOMMU may allow
+ * fewer bits: no expectation then. */
 static void pasid_expectations(const struct kernel_facts *f,
 			       struct target_caps *caps)
 {
 	for (unsigned i = 0; i < f->ndev && i < caps->ndev; i++)
-		if (pci_pasid_width(f->dev[i].bdf) == 0) {
+		if (kt_pci_pasid_width_at("", f->dev[i].bdf) == 0) {
 			caps->dev[i].pasid_known = true;
 			caps->dev[i].max_pasid_log2_expected = 0;
 		}

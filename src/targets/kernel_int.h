@@ -133,6 +133,10 @@ int kt_dma(struct target *t, unsigned dev, uint32_t pasid, enum dma_dir dir,
  * (sysfs gives 64 bytes to non-root).
  */
 int kt_pci_pasid_width(const uint8_t *cfg, size_t n);
+/* kt_pci_pasid_width() of the device at bdf as sysfs under root ("": the
+ * real one) shows it; a VF's is its PF's (physfn), as pci_max_pasids()
+ * reads it. -1 when the config space cannot be read. */
+int kt_pci_pasid_width_at(const char *root, const char *bdf);
 /*
  * kt_dma's answer to an engine's: -ENOLINK from a device whose RID is
  * attached to an IOAS holding the window (window_attached) is a

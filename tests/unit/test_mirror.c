@@ -7,8 +7,11 @@
  * diverges from its oracle. Without an independent source the reported
  * value is taken, and the oracle's description says so.
  */
+#include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "../../src/explore/explore.h"
 #include "../../src/explore/mirror.h"
@@ -131,4 +134,46 @@ UNIT_TEST(mirror_pci_pasid_width)
 	cfg[0xffc] = 0x1b;
 	cfg[0xffe] = 0x01;
 	EXPECT_EQ(kt_pci_pasid_width(cfg, 4096), 0);
+}
+
+/* Write n bytes of cfg as root/sys/bus/pci/devices/bdf/config. */
+static void fake_config(const char *root, const char *bdf, const uint8_t *cfg,
+			size_t n)
+{
+	char p[PATH_MAX];
+	FILE *f;
+
+	snprintf(p, sizeof(p), "mkdir -p '%s/sys/bus/pci/devices/%s'", root,
+		 bdf);
+	EXPECT_EQ(system(p), 0);
+	snprintf(p, sizeof(p), "%s/sys/bus/pci/devices/%s/config", root, bdf);
+	f = fopen(p, "w");
+	EXPECT(f && fwrite(cfg, 1, n, f) == n);
+	if (f)
+		fclose(f);
+}
+
+/* A VF has no PASID capability of its own: pci_max_pasids() reads its
+ * PF's, so the expectation must come from the PF's config space. */
+UNIT_TEST(mirror_pci_pasid_width_of_vf)
+{
+	static uint8_t pf[4096], vf[4096];
+	char root[] = "/tmp/ic-unit-vf-XXXXXX", p[PATH_MAX];
+
+	EXPECT(mkdtemp(root) != NULL);
+	pf[0x100] = 0x1b; /* PASID at 0x100, 20 bits */
+	pf[0x102] = 0x01;
+	pf[0x105] = 20;
+	fake_config(root, "0000:01:00.0", pf, sizeof(pf));
+	fake_config(root, "0000:01:00.1", vf, sizeof(vf));
+	fake_config(root, "0000:02:00.0", vf, sizeof(vf));
+	snprintf(p, sizeof(p), "%s/sys/bus/pci/devices/0000:01:00.1/physfn",
+		 root);
+	EXPECT_EQ(symlink("../0000:01:00.0", p), 0);
+	EXPECT_EQ(kt_pci_pasid_width_at(root, "0000:01:00.0"), 20);
+	EXPECT_EQ(kt_pci_pasid_width_at(root, "0000:01:00.1"), 20); /* VF */
+	EXPECT_EQ(kt_pci_pasid_width_at(root, "0000:02:00.0"), 0);
+	EXPECT_EQ(kt_pci_pasid_width_at(root, "0000:03:00.0"), -1);
+	snprintf(p, sizeof(p), "rm -rf '%s'", root);
+	EXPECT_EQ(system(p), 0);
 }

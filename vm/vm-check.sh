@@ -161,10 +161,11 @@ if [ ${#ktaps[@]} -gt 0 ]; then
 	"$bin" matrix --json "$OUT_DIR/summary.json" --html "$OUT_DIR/matrix.html" \
 		--known "$VM_DIR/known-findings.txt" "${ktaps[@]}"
 	mrc=$?
-	if [ "$mrc" = 2 ]; then
-		# A binary older than --html, or the page could not be written:
-		# the matrix without it.
-		echo "matrix --html failed (exit 2); the matrix without the HTML page:"
+	if [ "$mrc" = 2 ] && ! "$bin" matrix --help 2>&1 | grep -q -- --html; then
+		# A binary older than --html (MATRIX_BIN): the matrix without it.
+		# Any other exit 2 (a page it could not write, a known-findings
+		# file it cannot read) stays an error below.
+		echo "matrix: this binary has no --html; the matrix without the HTML page:"
 		"$bin" matrix --json "$OUT_DIR/summary.json" "${ktaps[@]}"
 		mrc=$?
 	else

@@ -306,9 +306,10 @@ bool dev_pair_other_iommus(const struct tc *c, unsigned *a, unsigned *b)
 
 void need_pair_other_iommus(struct tc *c, unsigned *a, unsigned *b)
 {
-	if (!dev_pair_other_iommus(c, a, b) ||
-	    (dev_with_dma(c, -1) >= 0 && !dev_has_dma(c, *a)))
+	if (!dev_pair_other_iommus(c, a, b))
 		tc_skip(c, "all devices sit behind one IOMMU instance");
+	else if (dev_with_dma(c, -1) >= 0 && !dev_has_dma(c, *a))
+		tc_skip(c, "the pair behind two IOMMUs has no DMA engine");
 }
 
 /* A page-aligned page inside r, if there is one. */

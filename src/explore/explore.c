@@ -40,6 +40,7 @@ static int open_side(struct lockstep *ls, struct side *x,
 	if (x->t && x->t->ops->reset && !x->t->ops->reset(x->t)) {
 		memset(x->ioas, 0, sizeof(x->ioas));
 		memset(x->hwpt, 0, sizeof(x->hwpt));
+		memset(&x->obj, 0, sizeof(x->obj));
 		return 0;
 	}
 	if (x->t)

@@ -198,6 +198,8 @@ static void drop_steps(struct lockstep *ls, struct xseq *seq)
 static void describe(char *b, size_t len, const struct xop *op,
 		     const struct xres *r)
 {
+	if (explore_obj_describe(b, len, op, r))
+		return;
 	if (r->ret) {
 		snprintf(b, len, "-%d", -r->ret);
 		return;

@@ -11,7 +11,7 @@
 
 #include "explore_int.h"
 
-static const char *const kind_names[X_NKINDS] = {
+static const char *const kind_names[X_OBJ_FIRST] = {
 	[X_BIND] = "bind",	     [X_UNBIND] = "unbind",
 	[X_IOAS_ALLOC] = "ioas_alloc", [X_DESTROY_IOAS] = "destroy_ioas",
 	[X_HWPT_ALLOC] = "hwpt_alloc", [X_DESTROY_HWPT] = "destroy_hwpt",
@@ -112,6 +112,7 @@ bool explore_universe_init(struct universe *u, const struct target_caps *caps)
 	if (u->buf == MAP_FAILED)
 		return false;
 	memset(u->buf, 0, X_BUFS * X_BUF_PAGES * X_PAGE);
+	explore_obj_universe(u, caps);
 	return true;
 }
 
@@ -421,7 +422,7 @@ void explore_exec_step(const struct universe *u, struct side *s,
 		r->ret = exec_abi(s, op);
 		break;
 	default:
-		r->ret = -EINVAL;
+		explore_obj_exec(u, s, op, r);
 	}
 }
 
@@ -443,7 +444,7 @@ static const char *prot_name(uint8_t arg)
 
 void xop_format(const struct xop *op, char *b, size_t len)
 {
-	const char *k = op->kind < X_NKINDS ? kind_names[op->kind] : "?";
+	const char *k = op->kind < X_OBJ_FIRST ? kind_names[op->kind] : "?";
 
 	switch (op->kind) {
 	case X_BIND:
@@ -500,7 +501,7 @@ void xop_format(const struct xop *op, char *b, size_t len)
 			snprintf(b, len, "%s %s", k, abi_names[op->arg % XA_NCASES]);
 		break;
 	default:
-		snprintf(b, len, "?");
+		explore_obj_format(op, b, len);
 	}
 }
 
@@ -555,11 +556,13 @@ bool xop_parse(const char *line, struct xop *op)
 		tok[n++] = p;
 	if (!n)
 		return false;
-	for (kind = 0; kind < X_NKINDS; kind++)
+	for (kind = 0; kind < X_OBJ_FIRST; kind++)
 		if (!strcmp(tok[0], kind_names[kind]))
 			break;
 	memset(op, 0, sizeof(*op));
 	op->kind = (uint8_t)kind;
+	if (kind == X_OBJ_FIRST)
+		return explore_obj_parse(tok, n, op);
 	switch (kind) {
 	case X_BIND:
 	case X_UNBIND:

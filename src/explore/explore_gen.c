@@ -48,7 +48,7 @@ void explore_random_step(const struct universe *u, struct gen_state *g,
 	memset(op, 0, sizeof(*op));
 	if (u->dma_ok && rnd(s, 1000) < g->dma_permille) {
 		op->kind = rnd(s, 2) ? X_DMA_WRITE : X_DMA_READ;
-	} else if (u->obj_ok && rnd(s, 8) < g->obj_per8) {
+	} else if (g->obj_per8 && rnd(s, 8) < g->obj_per8) {
 		op->kind = explore_obj_kind(u, g);
 	} else {
 		/* The swarm's subset; bind is always in it. */
@@ -137,9 +137,14 @@ void explore_gen_init(struct gen_state *g, const struct universe *u,
 	 * times that: deep states need long set-ups. */
 	g->len_mult = rnd(s, 2) ? 1 : 2 + rnd(s, 2);
 	/* Half the sequences have no object-side steps, so the rest of the
-	 * alphabet keeps its depth. */
-	g->obj_per8 = u->obj_ok && rnd(s, 2) ? 1 + rnd(s, 3) : 0;
-	g->obj_chain = g->obj_per8 ? rnd(s, 3) : 0;
+	 * alphabet keeps its depth; drawn from a stream of their own, so such
+	 * a sequence is the one the same seed drew before they existed. */
+	{
+		uint64_t o = seq_seed ^ 0x6f626a2d73746570ull;
+
+		g->obj_per8 = u->obj_ok && rnd(&o, 2) ? 1 + rnd(&o, 3) : 0;
+		g->obj_chain = rnd(&o, 3);
+	}
 }
 
 void explore_gen_learn(struct gen_state *g, const struct xop *op,

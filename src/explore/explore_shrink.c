@@ -97,6 +97,44 @@ static bool merge_slots(struct lockstep *ls, struct xseq *seq)
 }
 
 /*
+ * Merge one IOVA slot into another everywhere (v3 -> v0 on every step at
+ * once): a COPY to a second IOVA that a later DMA reads then has nothing
+ * left to do, and drops. Never into the reserved slot, where a real
+ * device's DMA would hit the MSI doorbell.
+ */
+static bool merge_iovas(struct lockstep *ls, struct xseq *seq)
+{
+	bool changed = false;
+
+	for (uint8_t from = 0; from < X_IOVAS; from++)
+		for (uint8_t to = 0; to < X_IOVAS - 1; to++) {
+			struct xseq trial = *seq;
+			bool used = false;
+
+			if (to == from)
+				continue;
+			for (unsigned i = 0; i < trial.n; i++) {
+				struct xop *op = &trial.op[i];
+
+				if (op->iova == from) {
+					op->iova = to;
+					used = true;
+				}
+				if (op->kind == X_COPY && op->arg == from) {
+					op->arg = to;
+					used = true;
+				}
+			}
+			if (used && diverges(ls, &trial)) {
+				*seq = trial;
+				changed = true;
+				break;
+			}
+		}
+	return changed;
+}
+
+/*
  * Attach to the IOAS instead of the HWPT allocated on it (an auto domain
  * instead of an explicit one): the HWPT_ALLOC and the bind it needed may
  * then drop.
@@ -123,6 +161,33 @@ static bool simplify_attach(struct lockstep *ls, struct xseq *seq)
 			return true;
 		}
 	}
+	/* Every attach to one allocated HWPT at once: two devices sharing
+	 * it share the auto domain of its IOAS just the same. */
+	for (unsigned k = 0; k < seq->n; k++) {
+		struct xseq trial = *seq;
+		unsigned moved = 0;
+
+		if (seq->op[k].kind != X_HWPT_ALLOC)
+			continue;
+		for (unsigned i = k + 1; i < seq->n; i++) {
+			struct xop *op = &trial.op[i];
+
+			if (op->hwpt != seq->op[k].hwpt)
+				continue;
+			if (op->kind == X_HWPT_ALLOC)
+				break;
+			if (op->kind != X_ATTACH_HWPT)
+				continue;
+			op->kind = X_ATTACH_IOAS;
+			op->ioas = seq->op[k].ioas;
+			op->hwpt = 0;
+			moved++;
+		}
+		if (moved > 1 && diverges(ls, &trial)) {
+			*seq = trial;
+			return true;
+		}
+	}
 	return false;
 }
 
@@ -145,6 +210,29 @@ static bool drop_pairs(struct lockstep *ls, struct xseq *seq)
 	return false;
 }
 
+/* Three steps at once, in a short sequence: an ID reused after an unbind
+ * shows only through two allocations and a use, none of which goes
+ * alone (at most C(12,3) = 220 candidates). */
+static bool drop_triples(struct lockstep *ls, struct xseq *seq)
+{
+	if (seq->n > 12)
+		return false;
+	for (unsigned i = 0; i + 2 < seq->n; i++)
+		for (unsigned j = i + 1; j + 1 < seq->n; j++)
+			for (unsigned k = j + 1; k < seq->n; k++) {
+				struct xseq trial = { 0 };
+
+				for (unsigned x = 0; x < seq->n; x++)
+					if (x != i && x != j && x != k)
+						trial.op[trial.n++] = seq->op[x];
+				if (trial.n && diverges(ls, &trial)) {
+					*seq = trial;
+					return true;
+				}
+			}
+	return false;
+}
+
 static void drop_steps(struct lockstep *ls, struct xseq *seq);
 
 /*
@@ -160,7 +248,20 @@ void explore_shrink(struct lockstep *ls, struct xseq *seq, int first_step)
 		if (lower_operands(ls, seq) || merge_slots(ls, seq) ||
 		    simplify_attach(ls, seq))
 			continue;
-		if (seq->n > 16 || !drop_pairs(ls, seq))
+		/* A merge of IOVA slots only counts when a step drops after
+		 * it: merged slots alone are no simpler. */
+		{
+			struct xseq before = *seq;
+
+			if (merge_iovas(ls, seq)) {
+				drop_steps(ls, seq);
+				if (seq->n < before.n)
+					continue;
+				*seq = before;
+			}
+		}
+		if (seq->n > 16 ||
+		    (!drop_pairs(ls, seq) && !drop_triples(ls, seq)))
 			break;
 	}
 }

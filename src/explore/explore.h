@@ -60,6 +60,7 @@ enum xop_kind {
 	X_ACCESS_UNPIN, /* ... and drops that pin */
 	X_DESTROY_OBJ,	/* DESTROY of an object-side slot */
 	X_FD_CLOSE,	/* close() of a fault queue's or vEVENTQ's fd */
+	X_DMA_AT_VA,	/* RID DMA at a buffer's own address (IOVA == "PA") */
 	X_NKINDS
 };
 #define X_OBJ_FIRST X_BIND_CTX

@@ -66,22 +66,31 @@ static bool merge_slots(struct lockstep *ls, struct xseq *seq)
 {
 	bool changed = false;
 
-	for (unsigned what = 0; what < 2; what++)
-		for (uint8_t from = 1; from < X_IOAS; from++)
+	/* IOAS slots, HWPT slots, devices (one device doing what two did),
+	 * buf (buffers, object-side slots) */
+	static const uint8_t nslots[] = { X_IOAS, X_HWPT, X_DEVS, X_BUFS };
+
+	for (unsigned what = 0; what < 4; what++)
+		for (uint8_t from = 1; from < nslots[what]; from++)
 			for (uint8_t to = 0; to < from; to++) {
 				struct xseq trial = *seq;
 				bool used = false;
 
 				for (unsigned i = 0; i < trial.n; i++) {
 					uint8_t *f[2];
-					unsigned nf;
+					unsigned nf = 1;
 
-					if (what == 1) {
+					if (what == 1)
 						f[0] = &trial.op[i].hwpt;
-						nf = 1;
-					} else {
+					else if (what == 2)
+						f[0] = &trial.op[i].dev;
+					else if (what == 3 &&
+						 trial.op[i].kind != X_COPY)
+						f[0] = &trial.op[i].buf;
+					else if (what == 3)
+						nf = 0; /* an IOAS slot there */
+					else
 						ioas_fields(&trial.op[i], f, &nf);
-					}
 					for (unsigned k = 0; k < nf; k++)
 						if (*f[k] == from) {
 							*f[k] = to;

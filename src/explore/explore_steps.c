@@ -68,16 +68,26 @@ bool explore_universe_init(struct universe *u, const struct target_caps *caps)
 		u->dev[u->ndev++] = gb;
 	}
 	/* A device of another IOMMU instance: a replace onto its HWPT is one
-	 * the driver refuses (ATTACH-4 / non-atomic-replace). */
-	for (unsigned i = 0; u->ndev && i < caps->ndev && u->ndev < X_DEVS; i++) {
-		bool used = false;
+	 * the driver refuses (ATTACH-4 / non-atomic-replace). One without
+	 * PASIDs first, when there is one: the PASID refusals (PASID-on-RID)
+	 * and the last device of the model's geometries (MSI isolation,
+	 * OWN-6) then have a subject. */
+	for (unsigned pass = 0; pass < 2 && u->ndev && u->ndev < X_DEVS; pass++) {
+		unsigned had = u->ndev;
 
-		for (unsigned k = 0; k < u->ndev; k++)
-			used |= u->dev[k] == i;
-		if (!used && caps->dev[i].iommu != caps->dev[u->dev[0]].iommu) {
-			u->dev[u->ndev++] = i;
-			break;
+		for (unsigned i = 0; i < caps->ndev; i++) {
+			bool used = false;
+
+			for (unsigned k = 0; k < u->ndev; k++)
+				used |= u->dev[k] == i;
+			if (!used && (pass || !caps->dev[i].max_pasid_log2) &&
+			    caps->dev[i].iommu != caps->dev[u->dev[0]].iommu) {
+				u->dev[u->ndev++] = i;
+				break;
+			}
 		}
+		if (u->ndev > had)
+			break;
 	}
 	for (unsigned i = 0; i < caps->ndev && u->ndev < X_DEVS; i++) {
 		bool used = false;
@@ -393,6 +403,13 @@ void explore_exec_step(const struct universe *u, struct side *s,
 	case X_DMA_WRITE: {
 		uint8_t pattern[X_DMA_LEN];
 
+		/* A device whose DMA failed its discovery probe has none to
+		 * judge (ATTACH-12 is judged from that probe). */
+		if (!t->caps.dev[dev].dma) {
+			r->ret = -T_UNSUPPORTED;
+			break;
+		}
+
 		window_fill(pattern, 0xd00df00du);
 		windows_reset(u);
 		r->ret = T_CALL(t, dma, dev, pasid_of(op->pasid), DMA_TO_MEMORY,
@@ -404,6 +421,11 @@ void explore_exec_step(const struct universe *u, struct side *s,
 	}
 	case X_DMA_READ: {
 		uint8_t seen[X_DMA_LEN], sentinel[X_DMA_LEN];
+
+		if (!t->caps.dev[dev].dma) {
+			r->ret = -T_UNSUPPORTED;
+			break;
+		}
 
 		window_fill(sentinel, 0x5e471e1u);
 		memcpy(seen, sentinel, sizeof(seen));

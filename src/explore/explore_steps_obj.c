@@ -68,6 +68,7 @@ static const char *const obj_kind_names[X_NKINDS - X_OBJ_FIRST] = {
 	[X_ACCESS_UNPIN - X_OBJ_FIRST] = "unpin",
 	[X_DESTROY_OBJ - X_OBJ_FIRST] = "destroy_obj",
 	[X_FD_CLOSE - X_OBJ_FIRST] = "fd_close",
+	[X_DMA_AT_VA - X_OBJ_FIRST] = "dma_at_va",
 };
 
 /* Slot letters of enum xobj_type in the text form. */
@@ -263,6 +264,35 @@ static uint32_t viommu_type(const struct side *s, unsigned dev)
 	return selftest(s, dev) ? SELFTEST_VIOMMU : IOMMU_VIOMMU_TYPE_ARM_SMMUV3;
 }
 
+/*
+ * A RID write at buffer b's own address, the address the model takes for
+ * its physical one: an identity domain would let it land (OWN-4), every
+ * IOVA slot sits elsewhere. Only on the model: on hardware an IOVA equal
+ * to a user address is no physical address, and under a broken identity
+ * domain the write would hit whatever RAM has that address.
+ * out: 1 landed in b, OUT_BLOCKED, OUT_OTHER.
+ */
+static int dma_at_va(const struct universe *u, struct side *s, unsigned dev,
+		     uint8_t b, int64_t *out)
+{
+	uint8_t *w = u->buf + (b % X_BUFS) * X_BUF_PAGES * X_PAGE + X_DMA_OFF;
+	uint8_t save[X_DMA_LEN], pattern[X_DMA_LEN], zero[X_DMA_LEN] = { 0 };
+	int ret;
+
+	for (unsigned i = 0; i < X_DMA_LEN; i++)
+		pattern[i] = (uint8_t)(0xa5 ^ (i * 7));
+	memcpy(save, w, X_DMA_LEN);
+	memset(w, 0, X_DMA_LEN);
+	ret = T_CALL(s->t, dma, dev, T_NO_PASID, DMA_TO_MEMORY, (uintptr_t)w,
+		     pattern, X_DMA_LEN, NULL, 0);
+	*out = ret ? 0 :
+	       !memcmp(w, pattern, X_DMA_LEN) ? 1 :
+	       !memcmp(w, zero, X_DMA_LEN)    ? OUT_BLOCKED :
+						OUT_OTHER;
+	memcpy(w, save, X_DMA_LEN);
+	return ret;
+}
+
 void explore_obj_exec(const struct universe *u, struct side *s,
 		      const struct xop *op, struct xres *r)
 {
@@ -393,6 +423,10 @@ void explore_obj_exec(const struct universe *u, struct side *s,
 		r->ret = T_CALL(t, eventq_close,
 				o->id[op->arg ? XO_VEVQ : XO_FAULT][q]);
 		break;
+	case X_DMA_AT_VA:
+		r->ret = u->dma_ok ? dma_at_va(u, s, dev, op->buf, &r->out) :
+				     -T_UNSUPPORTED;
+		break;
 	}
 }
 
@@ -486,6 +520,9 @@ void explore_obj_format(const struct xop *op, char *b, size_t len)
 		break;
 	case X_FD_CLOSE:
 		snprintf(b, len, "%s %c%u", k, op->arg ? 'x' : 'q', q);
+		break;
+	case X_DMA_AT_VA:
+		snprintf(b, len, "%s d%u b%u", k, op->dev, op->buf % X_BUFS);
 		break;
 	}
 }
@@ -631,6 +668,9 @@ static bool parse_fields(char **tok, unsigned n, struct xop *op)
 			return false;
 		op->arg = ty == XO_VEVQ;
 		return true;
+	case X_DMA_AT_VA:
+		return n == 3 && tok_slot(tok[1], 'd', X_DEVS, &op->dev) &&
+		       tok_slot(tok[2], 'b', X_BUFS, &op->buf);
 	}
 	return false;
 }
@@ -671,6 +711,11 @@ bool explore_obj_describe(char *b, size_t len, const struct xop *op,
 	case X_VEVQ_READ:
 		snprintf(b, len, "%s bytes=%lld lost=%lld", ret,
 			 (long long)(r->out & 0xffff), (long long)(r->out >> 16));
+		return !r->ret;
+	case X_DMA_AT_VA:
+		snprintf(b, len, "%s %s", ret,
+			 r->out == 1 ? "landed" :
+			 r->out == OUT_BLOCKED ? "blocked" : "landed-elsewhere");
 		return !r->ret;
 	}
 	return false;
@@ -761,6 +806,7 @@ uint8_t explore_obj_kind(const struct universe *u, struct gen_state *g)
 		X_VEVENT,	X_VEVENT,	 X_VEVQ_READ,	 X_VEVQ_READ,
 		X_HWQ_ALLOC,	X_HWQ_ALLOC,	 X_ACCESS_PIN,	 X_ACCESS_PIN,
 		X_ACCESS_UNPIN, X_DESTROY_OBJ,	 X_DESTROY_OBJ,	 X_FD_CLOSE,
+		X_DMA_AT_VA,	X_DMA_AT_VA,
 	};
 
 	for (unsigned tries = 0; tries < 64; tries++) {
@@ -858,6 +904,9 @@ void explore_obj_operands(const struct universe *u, struct gen_state *g,
 		op->buf = live_slot(s, live[op->arg ? XO_VEVQ : XO_FAULT],
 				    X_OBJ_SLOTS);
 		break;
+	case X_DMA_AT_VA:
+		op->buf = (uint8_t)rnd(s, X_BUFS);
+		break;
 	}
 }
 
@@ -937,6 +986,7 @@ unsigned explore_obj_alphabet(const struct universe *u, struct xop *a,
 		{ .kind = X_BIND_2FD },
 		{ .kind = X_CLOSE_CTX },
 		{ .kind = X_BIND_CTX, .dev = 1, .arg = 1 },
+		{ .kind = X_DMA_AT_VA },
 	};
 
 	if (!u->obj_ok)

@@ -97,6 +97,10 @@ static int lockstep_init(struct lockstep *ls,
 		return -1;
 	}
 	ls->u.forget_destroyed = caps->hidden_objects;
+	/* A built oracle (the mirror of a target's caps) has no nesting,
+	 * vIOMMU or fault formats: the object-side steps stay out. */
+	if (ls->ocfg->model_profile)
+		ls->u.obj_ok = false;
 	return 0;
 }
 

@@ -44,7 +44,7 @@ struct universe {
 	 */
 	bool forget_destroyed;
 	/* object-side steps are run (else both sides skip them): the target
-	 * is the model itself. The mirror oracle of a kernel or mock target
+	 * is the model itself and the oracle a named profile. The mirror oracle of a kernel or mock target
 	 * has none of the mock's selftest nested/vIOMMU formats and no second
 	 * context's lifetime to follow, and the kernel target lacks most of
 	 * the ops (vIOMMU events, page requests, accesses). */

@@ -970,11 +970,14 @@ bool explore_obj_names_hwpt(const struct xop *op)
 unsigned explore_obj_alphabet(const struct universe *u, struct xop *a,
 			      unsigned n, unsigned max)
 {
+	/* All on HWPT slot 0: a nested HWPT replaces its parent in the slot
+	 * (the parent stays, held), so four steps reach an invalidation of
+	 * either kind of HWPT. */
 	const struct xop add[] = {
 		{ .kind = X_PARENT_ALLOC },
-		{ .kind = X_NEST_ALLOC, .hwpt = 1 },
-		{ .kind = X_INVALIDATE, .hwpt = 1, .arg = 1 },
-		{ .kind = X_IOTLB, .hwpt = 1 },
+		{ .kind = X_NEST_ALLOC },
+		{ .kind = X_INVALIDATE, .arg = 1 },
+		{ .kind = X_IOTLB },
 		{ .kind = X_FAULT_ALLOC, .arg = 1 },
 		{ .kind = X_HWPT_FAULT },
 		{ .kind = X_IOPF },
@@ -985,14 +988,18 @@ unsigned explore_obj_alphabet(const struct universe *u, struct xop *a,
 		{ .kind = X_DESTROY_OBJ },
 		{ .kind = X_BIND_2FD },
 		{ .kind = X_CLOSE_CTX },
-		{ .kind = X_BIND_CTX, .dev = 1, .arg = 1 },
+		/* the second of the same-group pair, to context 1 */
+		{ .kind = X_BIND_CTX, .dev = 2, .arg = 1 },
 		{ .kind = X_DMA_AT_VA },
+		/* the other instance's device (no PASIDs, MSI isolation) */
+		{ .kind = X_BIND, .dev = 3 },
 	};
 
 	if (!u->obj_ok)
 		return n;
 	for (unsigned i = 0; i < sizeof(add) / sizeof(add[0]) && n < max; i++) {
-		if (add[i].kind == X_BIND_CTX && u->obj_nctx < 2)
+		if ((add[i].kind == X_BIND_CTX && u->obj_nctx < 2) ||
+		    add[i].dev >= u->ndev)
 			continue;
 		a[n++] = add[i];
 	}

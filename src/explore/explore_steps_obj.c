@@ -72,9 +72,9 @@ static const char *const obj_kind_names[X_NKINDS - X_OBJ_FIRST] = {
 };
 
 /* Slot letters of enum xobj_type in the text form. */
-static const char obj_letter[XO_NTYPES] = { 'q', 'm', 'e', 'x', 'w', 'p' };
+static const char obj_letter[XO_NTYPES] = {'q', 'm', 'e', 'x', 'w', 'p'};
 
-static const char *const code_names[] = { "success", "invalid", "bad" };
+static const char *const code_names[] = {"success", "invalid", "bad"};
 
 void explore_obj_universe(struct universe *u, const struct target_caps *caps)
 {
@@ -99,7 +99,7 @@ static uint32_t pasid_or_rid(uint8_t p)
 static int nest_alloc(struct side *s, unsigned dev, uint32_t parent,
 		      uint8_t arg, uint32_t *id)
 {
-	uint32_t data[16] = { 0 }, type, len;
+	uint32_t data[16] = {0}, type, len;
 
 	if (arg & NEST_NO_DATA)
 		return T_CALL(s->t, hwpt_alloc, dev, parent, 0,
@@ -126,7 +126,8 @@ static int nest_alloc(struct side *s, unsigned dev, uint32_t parent,
 static void inv_entry(bool mock, uint8_t *e, int idx, bool bad)
 {
 	if (mock) {
-		uint32_t w[2] = { idx < 0 ? 1u : 0u, idx < 0 ? 0u : (uint32_t)idx };
+		uint32_t w[2] = {idx < 0 ? 1u : 0u,
+				 idx < 0 ? 0u : (uint32_t)idx};
 
 		if (bad)
 			w[0] = 1u << 30;
@@ -147,7 +148,7 @@ static int invalidate(const struct universe *u, struct side *s, uint32_t id,
 {
 	bool mock = selftest(s, u->dev[0]);
 	uint32_t elen = mock ? 8 : sizeof(struct iommu_hwpt_vtd_s1_invalidate);
-	uint8_t reqs[3 * sizeof(struct iommu_hwpt_vtd_s1_invalidate)] = { 0 };
+	uint8_t reqs[3 * sizeof(struct iommu_hwpt_vtd_s1_invalidate)] = {0};
 
 	*num = 1;
 	if (pattern < INV_ALL) {
@@ -162,8 +163,8 @@ static int invalidate(const struct universe *u, struct side *s, uint32_t id,
 		*num = 3;
 	}
 	return T_CALL(s->t, hwpt_invalidate, id,
-		      mock ? SELFTEST_INVALIDATE :
-			     IOMMU_HWPT_INVALIDATE_DATA_VTD_S1,
+		      mock ? SELFTEST_INVALIDATE
+			   : IOMMU_HWPT_INVALIDATE_DATA_VTD_S1,
 		      reqs, elen, num);
 }
 
@@ -204,8 +205,8 @@ static int fault_read(struct side *s, unsigned q, int64_t *out)
  * out: the bytes taken. */
 static int respond(struct side *s, unsigned q, uint8_t code, int64_t *out)
 {
-	static const uint32_t codes[] = { IOMMUFD_PAGE_RESP_SUCCESS,
-					  IOMMUFD_PAGE_RESP_INVALID, 0xff };
+	static const uint32_t codes[] = {IOMMUFD_PAGE_RESP_SUCCESS,
+					 IOMMUFD_PAGE_RESP_INVALID, 0xff};
 	struct iommu_hwpt_page_response r = {
 		.cookie = s->obj.ncookie[q] ? s->obj.cookie[q][0] : 0,
 		.code = codes[code % 3],
@@ -261,7 +262,8 @@ static int destroy_obj(const struct universe *u, struct side *s, uint32_t *id)
 
 static uint32_t viommu_type(const struct side *s, unsigned dev)
 {
-	return selftest(s, dev) ? SELFTEST_VIOMMU : IOMMU_VIOMMU_TYPE_ARM_SMMUV3;
+	return selftest(s, dev) ? SELFTEST_VIOMMU
+				: IOMMU_VIOMMU_TYPE_ARM_SMMUV3;
 }
 
 /*
@@ -276,7 +278,7 @@ static int dma_at_va(const struct universe *u, struct side *s, unsigned dev,
 		     uint8_t b, int64_t *out)
 {
 	uint8_t *w = u->buf + (b % X_BUFS) * X_BUF_PAGES * X_PAGE + X_DMA_OFF;
-	uint8_t save[X_DMA_LEN], pattern[X_DMA_LEN], zero[X_DMA_LEN] = { 0 };
+	uint8_t save[X_DMA_LEN], pattern[X_DMA_LEN], zero[X_DMA_LEN] = {0};
 	int ret;
 
 	for (unsigned i = 0; i < X_DMA_LEN; i++)
@@ -285,10 +287,10 @@ static int dma_at_va(const struct universe *u, struct side *s, unsigned dev,
 	memset(w, 0, X_DMA_LEN);
 	ret = T_CALL(s->t, dma, dev, T_NO_PASID, DMA_TO_MEMORY, (uintptr_t)w,
 		     pattern, X_DMA_LEN, NULL, 0);
-	*out = ret ? 0 :
-	       !memcmp(w, pattern, X_DMA_LEN) ? 1 :
-	       !memcmp(w, zero, X_DMA_LEN)    ? OUT_BLOCKED :
-						OUT_OTHER;
+	*out = ret				? 0
+	       : !memcmp(w, pattern, X_DMA_LEN) ? 1
+	       : !memcmp(w, zero, X_DMA_LEN)	? OUT_BLOCKED
+						: OUT_OTHER;
 	memcpy(w, save, X_DMA_LEN);
 	return ret;
 }
@@ -308,15 +310,11 @@ void explore_obj_exec(const struct universe *u, struct side *s,
 		return;
 	}
 	switch (op->kind) {
-	case X_BIND_CTX:
-		r->ret = T_CALL(t, bind, dev, op->arg);
-		break;
+	case X_BIND_CTX: r->ret = T_CALL(t, bind, dev, op->arg); break;
 	case X_BIND_2FD:
 		r->ret = T_CALL(t, bind_second_fd, dev, op->arg);
 		break;
-	case X_CLOSE_CTX:
-		r->ret = T_CALL(t, close_ctx, op->arg);
-		break;
+	case X_CLOSE_CTX: r->ret = T_CALL(t, close_ctx, op->arg); break;
 	case X_IOAS_CTX:
 		r->ret = T_CALL(t, ioas_alloc, op->arg, &id);
 		if (!r->ret)
@@ -330,9 +328,9 @@ void explore_obj_exec(const struct universe *u, struct side *s,
 		break;
 	case X_NEST_ALLOC:
 		r->ret = nest_alloc(s, dev,
-				    op->arg & NEST_ON_VIOMMU ?
-					    o->id[XO_VIOMMU][q] :
-					    s->hwpt[op->buf % X_HWPT],
+				    op->arg & NEST_ON_VIOMMU
+					    ? o->id[XO_VIOMMU][q]
+					    : s->hwpt[op->buf % X_HWPT],
 				    op->arg, &id);
 		if (!r->ret)
 			s->hwpt[op->hwpt] = id;
@@ -342,12 +340,10 @@ void explore_obj_exec(const struct universe *u, struct side *s,
 				    op->arg % INV_NPATTERNS, &num);
 		r->out = num;
 		break;
-	case X_IOTLB:
-		r->ret = iotlb_mask(s, s->hwpt[op->hwpt], &r->out);
-		break;
+	case X_IOTLB: r->ret = iotlb_mask(s, s->hwpt[op->hwpt], &r->out); break;
 	case X_FAULT_ALLOC:
-		r->ret = op->arg ? T_CALL(t, fault_queue_open, 0, &id) :
-				   T_CALL(t, fault_queue_alloc, 0, &id);
+		r->ret = op->arg ? T_CALL(t, fault_queue_open, 0, &id)
+				 : T_CALL(t, fault_queue_alloc, 0, &id);
 		if (!r->ret) {
 			o->id[XO_FAULT][q] = id;
 			o->ncookie[q] = 0;
@@ -360,17 +356,12 @@ void explore_obj_exec(const struct universe *u, struct side *s,
 			s->hwpt[op->hwpt] = id;
 		break;
 	case X_IOPF:
-		r->ret = T_CALL(t, trigger_iopf, dev, pasid_or_rid(op->pasid), 0,
-				IOMMU_PGFAULT_PERM_READ |
-					IOMMU_PGFAULT_PERM_WRITE,
-				0);
+		r->ret = T_CALL(
+			t, trigger_iopf, dev, pasid_or_rid(op->pasid), 0,
+			IOMMU_PGFAULT_PERM_READ | IOMMU_PGFAULT_PERM_WRITE, 0);
 		break;
-	case X_FAULT_READ:
-		r->ret = fault_read(s, q, &r->out);
-		break;
-	case X_FAULT_RESPOND:
-		r->ret = respond(s, q, op->arg, &r->out);
-		break;
+	case X_FAULT_READ: r->ret = fault_read(s, q, &r->out); break;
+	case X_FAULT_RESPOND: r->ret = respond(s, q, op->arg, &r->out); break;
 	case X_VIOMMU_ALLOC:
 		r->ret = T_CALL(t, viommu_alloc, dev, s->hwpt[op->hwpt],
 				viommu_type(s, dev), 0, &id);
@@ -385,24 +376,23 @@ void explore_obj_exec(const struct universe *u, struct side *s,
 			o->id[XO_VDEV][q] = id;
 		break;
 	case X_VEVQ_ALLOC:
-		r->ret = T_CALL(t, veventq_alloc, o->id[XO_VIOMMU][m],
-				selftest(s, dev) ? SELFTEST_VEVENTQ :
-						   IOMMU_VEVENTQ_TYPE_ARM_SMMUV3,
-				1, &id);
+		r->ret =
+			T_CALL(t, veventq_alloc, o->id[XO_VIOMMU][m],
+			       selftest(s, dev) ? SELFTEST_VEVENTQ
+						: IOMMU_VEVENTQ_TYPE_ARM_SMMUV3,
+			       1, &id);
 		if (!r->ret)
 			o->id[XO_VEVQ][q] = id;
 		break;
-	case X_VEVENT:
-		r->ret = T_CALL(t, trigger_vevent, dev);
-		break;
+	case X_VEVENT: r->ret = T_CALL(t, trigger_vevent, dev); break;
 	case X_VEVQ_READ:
 		r->ret = vevq_read(s, o->id[XO_VEVQ][q], &r->out);
 		break;
 	case X_HWQ_ALLOC:
 		r->ret = T_CALL(t, hw_queue_alloc, o->id[XO_VIOMMU][m],
-				selftest(s, dev) ?
-					SELFTEST_HW_QUEUE :
-					IOMMU_HW_QUEUE_TYPE_TEGRA241_CMDQV,
+				selftest(s, dev)
+					? SELFTEST_HW_QUEUE
+					: IOMMU_HW_QUEUE_TYPE_TEGRA241_CMDQV,
 				0, u->iova[op->iova], X_PAGE, &id);
 		if (!r->ret)
 			o->id[XO_HWQ][q] = id;
@@ -424,8 +414,8 @@ void explore_obj_exec(const struct universe *u, struct side *s,
 				o->id[op->arg ? XO_VEVQ : XO_FAULT][q]);
 		break;
 	case X_DMA_AT_VA:
-		r->ret = u->dma_ok ? dma_at_va(u, s, dev, op->buf, &r->out) :
-				     -T_UNSUPPORTED;
+		r->ret = u->dma_ok ? dma_at_va(u, s, dev, op->buf, &r->out)
+				   : -T_UNSUPPORTED;
 		break;
 	}
 }
@@ -447,34 +437,31 @@ void explore_obj_format(const struct xop *op, char *b, size_t len)
 	case X_BIND_2FD:
 		snprintf(b, len, "%s d%u c%u", k, op->dev, op->arg);
 		break;
-	case X_CLOSE_CTX:
-		snprintf(b, len, "%s c%u", k, op->arg);
-		break;
+	case X_CLOSE_CTX: snprintf(b, len, "%s c%u", k, op->arg); break;
 	case X_IOAS_CTX:
 		snprintf(b, len, "%s i%u c%u", k, op->ioas, op->arg);
 		break;
 	case X_PARENT_ALLOC:
-		snprintf(b, len, "%s h%u d%u i%u", k, op->hwpt, op->dev, op->ioas);
+		snprintf(b, len, "%s h%u d%u i%u", k, op->hwpt, op->dev,
+			 op->ioas);
 		break;
 	case X_NEST_ALLOC:
-		snprintf(b, len, "%s h%u d%u %c%u data=%s", k, op->hwpt, op->dev,
-			 op->arg & NEST_ON_VIOMMU ? 'm' : 'h', op->buf,
+		snprintf(b, len, "%s h%u d%u %c%u data=%s", k, op->hwpt,
+			 op->dev, op->arg & NEST_ON_VIOMMU ? 'm' : 'h', op->buf,
 			 op->arg & NEST_NO_DATA ? "none" : "ok");
 		break;
 	case X_INVALIDATE: {
 		static const char *const pat[INV_NPATTERNS] = {
-			"0", "1", "2", "3", "all", "bad-middle"
-		};
+			"0", "1", "2", "3", "all", "bad-middle"};
 
 		snprintf(b, len, "%s h%u entry=%s", k, op->hwpt,
 			 pat[op->arg % INV_NPATTERNS]);
 		break;
 	}
-	case X_IOTLB:
-		snprintf(b, len, "%s h%u", k, op->hwpt);
-		break;
+	case X_IOTLB: snprintf(b, len, "%s h%u", k, op->hwpt); break;
 	case X_FAULT_ALLOC:
-		snprintf(b, len, "%s q%u fd=%s", k, q, op->arg ? "open" : "closed");
+		snprintf(b, len, "%s q%u fd=%s", k, q,
+			 op->arg ? "open" : "closed");
 		break;
 	case X_HWPT_FAULT:
 		snprintf(b, len, "%s h%u d%u i%u q%u", k, op->hwpt, op->dev,
@@ -482,13 +469,13 @@ void explore_obj_format(const struct xop *op, char *b, size_t len)
 		break;
 	case X_IOPF:
 		snprintf(b, len, "%s d%u %s", k, op->dev,
-			 op->pasid ? (op->pasid == 1 ? "pasid1" : "pasid2") : "rid");
+			 op->pasid ? (op->pasid == 1 ? "pasid1" : "pasid2")
+				   : "rid");
 		break;
-	case X_FAULT_READ:
-		snprintf(b, len, "%s q%u", k, q);
-		break;
+	case X_FAULT_READ: snprintf(b, len, "%s q%u", k, q); break;
 	case X_FAULT_RESPOND:
-		snprintf(b, len, "%s q%u code=%s", k, q, code_names[op->arg % 3]);
+		snprintf(b, len, "%s q%u code=%s", k, q,
+			 code_names[op->arg % 3]);
 		break;
 	case X_VIOMMU_ALLOC:
 		snprintf(b, len, "%s m%u d%u h%u", k, q, op->dev, op->hwpt);
@@ -497,24 +484,16 @@ void explore_obj_format(const struct xop *op, char *b, size_t len)
 		snprintf(b, len, "%s e%u m%u d%u virt=%u", k, q, m, op->dev,
 			 1 + ((op->arg >> 4) & 1));
 		break;
-	case X_VEVQ_ALLOC:
-		snprintf(b, len, "%s x%u m%u", k, q, m);
-		break;
-	case X_VEVENT:
-		snprintf(b, len, "%s d%u", k, op->dev);
-		break;
-	case X_VEVQ_READ:
-		snprintf(b, len, "%s x%u", k, q);
-		break;
+	case X_VEVQ_ALLOC: snprintf(b, len, "%s x%u m%u", k, q, m); break;
+	case X_VEVENT: snprintf(b, len, "%s d%u", k, op->dev); break;
+	case X_VEVQ_READ: snprintf(b, len, "%s x%u", k, q); break;
 	case X_HWQ_ALLOC:
 		snprintf(b, len, "%s w%u m%u v%u", k, q, m, op->iova);
 		break;
 	case X_ACCESS_PIN:
 		snprintf(b, len, "%s p%u i%u v%u", k, q, op->ioas, op->iova);
 		break;
-	case X_ACCESS_UNPIN:
-		snprintf(b, len, "%s p%u", k, q);
-		break;
+	case X_ACCESS_UNPIN: snprintf(b, len, "%s p%u", k, q); break;
 	case X_DESTROY_OBJ:
 		snprintf(b, len, "%s %c%u", k, obj_letter[op->arg % XO_PIN], q);
 		break;
@@ -538,8 +517,8 @@ static bool tok_slot(const char *tok, char letter, unsigned max, uint8_t *v)
 }
 
 /* "key=" one of names[0..n-1] into *v. */
-static bool tok_word(const char *tok, const char *key,
-		     const char *const *names, unsigned n, uint8_t *v)
+static bool tok_word(const char *tok, const char *key, const char *const *names,
+		     unsigned n, uint8_t *v)
 {
 	size_t kl = strlen(key);
 
@@ -554,8 +533,7 @@ static bool tok_word(const char *tok, const char *key,
 }
 
 /* An object slot of one of the types in mask: the type into *type. */
-static bool tok_obj(const char *tok, unsigned mask, uint8_t *type,
-		    uint8_t *v)
+static bool tok_obj(const char *tok, unsigned mask, uint8_t *type, uint8_t *v)
 {
 	for (unsigned ty = 0; ty < XO_NTYPES; ty++)
 		if ((mask & (1u << ty)) &&
@@ -568,12 +546,12 @@ static bool tok_obj(const char *tok, unsigned mask, uint8_t *type,
 
 static bool parse_fields(char **tok, unsigned n, struct xop *op)
 {
-	static const char *const data[] = { "ok", "none" };
-	static const char *const fd[] = { "closed", "open" };
-	static const char *const pat[] = { "0", "1", "2", "3", "all",
-					   "bad-middle" };
-	static const char *const pasid[] = { "rid", "pasid1", "pasid2" };
-	static const char *const virt[] = { "1", "2" };
+	static const char *const data[] = {"ok", "none"};
+	static const char *const fd[] = {"closed", "open"};
+	static const char *const pat[] = {"0", "1",   "2",
+					  "3", "all", "bad-middle"};
+	static const char *const pasid[] = {"rid", "pasid1", "pasid2"};
+	static const char *const virt[] = {"1", "2"};
 	uint8_t v = 0, ty = 0;
 
 	switch (op->kind) {
@@ -604,8 +582,7 @@ static bool parse_fields(char **tok, unsigned n, struct xop *op)
 	case X_INVALIDATE:
 		return n == 3 && tok_slot(tok[1], 'h', X_HWPT, &op->hwpt) &&
 		       tok_word(tok[2], "entry", pat, INV_NPATTERNS, &op->arg);
-	case X_IOTLB:
-		return n == 2 && tok_slot(tok[1], 'h', X_HWPT, &op->hwpt);
+	case X_IOTLB: return n == 2 && tok_slot(tok[1], 'h', X_HWPT, &op->hwpt);
 	case X_FAULT_ALLOC:
 		return n == 3 && tok_slot(tok[1], 'q', X_OBJ_SLOTS, &op->buf) &&
 		       tok_word(tok[2], "fd", fd, 2, &op->arg);
@@ -643,8 +620,7 @@ static bool parse_fields(char **tok, unsigned n, struct xop *op)
 	case X_VEVQ_ALLOC:
 		return n == 3 && tok_slot(tok[1], 'x', X_OBJ_SLOTS, &op->buf) &&
 		       tok_slot(tok[2], 'm', X_OBJ_SLOTS, &op->arg);
-	case X_VEVENT:
-		return n == 2 && tok_slot(tok[1], 'd', X_DEVS, &op->dev);
+	case X_VEVENT: return n == 2 && tok_slot(tok[1], 'd', X_DEVS, &op->dev);
 	case X_VEVQ_READ:
 		return n == 2 && tok_slot(tok[1], 'x', X_OBJ_SLOTS, &op->buf);
 	case X_HWQ_ALLOC:
@@ -658,13 +634,14 @@ static bool parse_fields(char **tok, unsigned n, struct xop *op)
 	case X_ACCESS_UNPIN:
 		return n == 2 && tok_slot(tok[1], 'p', X_OBJ_SLOTS, &op->buf);
 	case X_DESTROY_OBJ:
-		if (n != 2 || !tok_obj(tok[1], (1u << XO_PIN) - 1, &ty, &op->buf))
+		if (n != 2 ||
+		    !tok_obj(tok[1], (1u << XO_PIN) - 1, &ty, &op->buf))
 			return false;
 		op->arg = ty;
 		return true;
 	case X_FD_CLOSE:
-		if (n != 2 ||
-		    !tok_obj(tok[1], 1u << XO_FAULT | 1u << XO_VEVQ, &ty, &op->buf))
+		if (n != 2 || !tok_obj(tok[1], 1u << XO_FAULT | 1u << XO_VEVQ,
+				       &ty, &op->buf))
 			return false;
 		op->arg = ty == XO_VEVQ;
 		return true;
@@ -710,12 +687,14 @@ bool explore_obj_describe(char *b, size_t len, const struct xop *op,
 		return !r->ret;
 	case X_VEVQ_READ:
 		snprintf(b, len, "%s bytes=%lld lost=%lld", ret,
-			 (long long)(r->out & 0xffff), (long long)(r->out >> 16));
+			 (long long)(r->out & 0xffff),
+			 (long long)(r->out >> 16));
 		return !r->ret;
 	case X_DMA_AT_VA:
 		snprintf(b, len, "%s %s", ret,
-			 r->out == 1 ? "landed" :
-			 r->out == OUT_BLOCKED ? "blocked" : "landed-elsewhere");
+			 r->out == 1		 ? "landed"
+			 : r->out == OUT_BLOCKED ? "blocked"
+						 : "landed-elsewhere");
 		return !r->ret;
 	}
 	return false;
@@ -759,12 +738,12 @@ static bool any(const bool *live, unsigned n)
  */
 static uint8_t chain_next(struct gen_state *g)
 {
-	static const uint8_t viommu_tail[] = { X_ATTACH_HWPT, X_VEVENT,
-					       X_VEVENT, X_VEVQ_READ,
-					       X_HWQ_ALLOC, X_NEST_ALLOC };
-	static const uint8_t fault_tail[] = { X_ATTACH_HWPT, X_IOPF,
-					      X_FAULT_READ, X_FAULT_RESPOND,
-					      X_DETACH, X_ATTACH_IOAS };
+	static const uint8_t viommu_tail[] = {X_ATTACH_HWPT, X_VEVENT,
+					      X_VEVENT,	     X_VEVQ_READ,
+					      X_HWQ_ALLOC,   X_NEST_ALLOC};
+	static const uint8_t fault_tail[] = {X_ATTACH_HWPT, X_IOPF,
+					     X_FAULT_READ,  X_FAULT_RESPOND,
+					     X_DETACH,	    X_ATTACH_IOAS};
 	const bool(*live)[X_OBJ_SLOTS] = g->obj_live;
 
 	if (g->obj_chain == 1) {
@@ -795,18 +774,22 @@ uint8_t explore_obj_kind(const struct universe *u, struct gen_state *g)
 		return chain_next(g);
 
 	static const uint8_t table[] = {
-		X_BIND_CTX,	X_BIND_2FD,	 X_CLOSE_CTX,	 X_IOAS_CTX,
-		X_PARENT_ALLOC, X_PARENT_ALLOC,	 X_PARENT_ALLOC, X_NEST_ALLOC,
-		X_NEST_ALLOC,	X_NEST_ALLOC,	 X_INVALIDATE,	 X_INVALIDATE,
-		X_IOTLB,	X_IOTLB,	 X_FAULT_ALLOC,	 X_FAULT_ALLOC,
-		X_HWPT_FAULT,	X_HWPT_FAULT,	 X_HWPT_FAULT,	 X_IOPF,
-		X_IOPF,		X_FAULT_READ,	 X_FAULT_READ,	 X_FAULT_RESPOND,
-		X_FAULT_RESPOND, X_VIOMMU_ALLOC, X_VIOMMU_ALLOC, X_VDEV_ALLOC,
-		X_VDEV_ALLOC,	X_VEVQ_ALLOC,	 X_VEVQ_ALLOC,	 X_VEVENT,
-		X_VEVENT,	X_VEVENT,	 X_VEVQ_READ,	 X_VEVQ_READ,
-		X_HWQ_ALLOC,	X_HWQ_ALLOC,	 X_ACCESS_PIN,	 X_ACCESS_PIN,
-		X_ACCESS_UNPIN, X_DESTROY_OBJ,	 X_DESTROY_OBJ,	 X_FD_CLOSE,
-		X_DMA_AT_VA,	X_DMA_AT_VA,
+		X_BIND_CTX,	 X_BIND_2FD,	 X_CLOSE_CTX,
+		X_IOAS_CTX,	 X_PARENT_ALLOC, X_PARENT_ALLOC,
+		X_PARENT_ALLOC,	 X_NEST_ALLOC,	 X_NEST_ALLOC,
+		X_NEST_ALLOC,	 X_INVALIDATE,	 X_INVALIDATE,
+		X_IOTLB,	 X_IOTLB,	 X_FAULT_ALLOC,
+		X_FAULT_ALLOC,	 X_HWPT_FAULT,	 X_HWPT_FAULT,
+		X_HWPT_FAULT,	 X_IOPF,	 X_IOPF,
+		X_FAULT_READ,	 X_FAULT_READ,	 X_FAULT_RESPOND,
+		X_FAULT_RESPOND, X_VIOMMU_ALLOC, X_VIOMMU_ALLOC,
+		X_VDEV_ALLOC,	 X_VDEV_ALLOC,	 X_VEVQ_ALLOC,
+		X_VEVQ_ALLOC,	 X_VEVENT,	 X_VEVENT,
+		X_VEVENT,	 X_VEVQ_READ,	 X_VEVQ_READ,
+		X_HWQ_ALLOC,	 X_HWQ_ALLOC,	 X_ACCESS_PIN,
+		X_ACCESS_PIN,	 X_ACCESS_UNPIN, X_DESTROY_OBJ,
+		X_DESTROY_OBJ,	 X_FD_CLOSE,	 X_DMA_AT_VA,
+		X_DMA_AT_VA,
 	};
 
 	for (unsigned tries = 0; tries < 64; tries++) {
@@ -865,9 +848,7 @@ void explore_obj_operands(const struct universe *u, struct gen_state *g,
 		op->hwpt = live_slot(s, g->nested_live, X_HWPT);
 		op->arg = (uint8_t)rnd(s, INV_NPATTERNS);
 		break;
-	case X_FAULT_ALLOC:
-		op->arg = rnd(s, 4) != 0;
-		break;
+	case X_FAULT_ALLOC: op->arg = rnd(s, 4) != 0; break;
 	case X_FAULT_READ:
 	case X_FAULT_RESPOND:
 		op->buf = live_slot(s, live[XO_FAULT], X_OBJ_SLOTS);
@@ -889,9 +870,7 @@ void explore_obj_operands(const struct universe *u, struct gen_state *g,
 	case X_VEVQ_READ:
 		op->buf = live_slot(s, live[XO_VEVQ], X_OBJ_SLOTS);
 		break;
-	case X_ACCESS_PIN:
-		op->iova = live_slot(s, mapped, X_IOVAS - 1);
-		break;
+	case X_ACCESS_PIN: op->iova = live_slot(s, mapped, X_IOVAS - 1); break;
 	case X_ACCESS_UNPIN:
 		op->buf = live_slot(s, live[XO_PIN], X_OBJ_SLOTS);
 		break;
@@ -904,9 +883,7 @@ void explore_obj_operands(const struct universe *u, struct gen_state *g,
 		op->buf = live_slot(s, live[op->arg ? XO_VEVQ : XO_FAULT],
 				    X_OBJ_SLOTS);
 		break;
-	case X_DMA_AT_VA:
-		op->buf = (uint8_t)rnd(s, X_BUFS);
-		break;
+	case X_DMA_AT_VA: op->buf = (uint8_t)rnd(s, X_BUFS); break;
 	}
 }
 
@@ -927,30 +904,14 @@ void explore_obj_learn(struct gen_state *g, const struct xop *op)
 	case X_NEST_ALLOC:
 		g->hwpt_live[op->hwpt] = g->nested_live[op->hwpt] = true;
 		break;
-	case X_FAULT_ALLOC:
-		g->obj_live[XO_FAULT][q] = true;
-		break;
-	case X_VIOMMU_ALLOC:
-		g->obj_live[XO_VIOMMU][q] = true;
-		break;
-	case X_VDEV_ALLOC:
-		g->obj_live[XO_VDEV][q] = true;
-		break;
-	case X_VEVQ_ALLOC:
-		g->obj_live[XO_VEVQ][q] = true;
-		break;
-	case X_HWQ_ALLOC:
-		g->obj_live[XO_HWQ][q] = true;
-		break;
-	case X_ACCESS_PIN:
-		g->obj_live[XO_PIN][q] = true;
-		break;
-	case X_ACCESS_UNPIN:
-		g->obj_live[XO_PIN][q] = false;
-		break;
-	case X_DESTROY_OBJ:
-		g->obj_live[op->arg % XO_PIN][q] = false;
-		break;
+	case X_FAULT_ALLOC: g->obj_live[XO_FAULT][q] = true; break;
+	case X_VIOMMU_ALLOC: g->obj_live[XO_VIOMMU][q] = true; break;
+	case X_VDEV_ALLOC: g->obj_live[XO_VDEV][q] = true; break;
+	case X_VEVQ_ALLOC: g->obj_live[XO_VEVQ][q] = true; break;
+	case X_HWQ_ALLOC: g->obj_live[XO_HWQ][q] = true; break;
+	case X_ACCESS_PIN: g->obj_live[XO_PIN][q] = true; break;
+	case X_ACCESS_UNPIN: g->obj_live[XO_PIN][q] = false; break;
+	case X_DESTROY_OBJ: g->obj_live[op->arg % XO_PIN][q] = false; break;
 	}
 }
 
@@ -974,25 +935,25 @@ unsigned explore_obj_alphabet(const struct universe *u, struct xop *a,
 	 * (the parent stays, held), so four steps reach an invalidation of
 	 * either kind of HWPT. */
 	const struct xop add[] = {
-		{ .kind = X_PARENT_ALLOC },
-		{ .kind = X_NEST_ALLOC },
-		{ .kind = X_INVALIDATE, .arg = 1 },
-		{ .kind = X_IOTLB },
-		{ .kind = X_FAULT_ALLOC, .arg = 1 },
-		{ .kind = X_HWPT_FAULT },
-		{ .kind = X_IOPF },
-		{ .kind = X_FAULT_READ },
-		{ .kind = X_FAULT_RESPOND },
-		{ .kind = X_ACCESS_PIN },
-		{ .kind = X_VIOMMU_ALLOC },
-		{ .kind = X_DESTROY_OBJ },
-		{ .kind = X_BIND_2FD },
-		{ .kind = X_CLOSE_CTX },
+		{.kind = X_PARENT_ALLOC},
+		{.kind = X_NEST_ALLOC},
+		{.kind = X_INVALIDATE, .arg = 1},
+		{.kind = X_IOTLB},
+		{.kind = X_FAULT_ALLOC, .arg = 1},
+		{.kind = X_HWPT_FAULT},
+		{.kind = X_IOPF},
+		{.kind = X_FAULT_READ},
+		{.kind = X_FAULT_RESPOND},
+		{.kind = X_ACCESS_PIN},
+		{.kind = X_VIOMMU_ALLOC},
+		{.kind = X_DESTROY_OBJ},
+		{.kind = X_BIND_2FD},
+		{.kind = X_CLOSE_CTX},
 		/* the second of the same-group pair, to context 1 */
-		{ .kind = X_BIND_CTX, .dev = 2, .arg = 1 },
-		{ .kind = X_DMA_AT_VA },
+		{.kind = X_BIND_CTX, .dev = 2, .arg = 1},
+		{.kind = X_DMA_AT_VA},
 		/* the other instance's device (no PASIDs, MSI isolation) */
-		{ .kind = X_BIND, .dev = 3 },
+		{.kind = X_BIND, .dev = 3},
 	};
 
 	if (!u->obj_ok)
@@ -1013,7 +974,7 @@ uint64_t explore_obj_observe(const struct universe *u, struct side *s,
 	if (!u->obj_ok)
 		return h;
 	for (uint8_t k = 0; k < 2; k++) {
-		struct xop q = { .kind = X_IOTLB, .hwpt = k };
+		struct xop q = {.kind = X_IOTLB, .hwpt = k};
 		struct xres r;
 
 		explore_obj_exec(u, s, &q, &r);

@@ -40,6 +40,7 @@ static int open_side(struct lockstep *ls, struct side *x,
 	if (x->t && x->t->ops->reset && !x->t->ops->reset(x->t)) {
 		memset(x->ioas, 0, sizeof(x->ioas));
 		memset(x->hwpt, 0, sizeof(x->hwpt));
+		memset(&x->obj, 0, sizeof(x->obj));
 		return 0;
 	}
 	if (x->t)
@@ -96,6 +97,10 @@ static int lockstep_init(struct lockstep *ls,
 		return -1;
 	}
 	ls->u.forget_destroyed = caps->hidden_objects;
+	/* A built oracle (the mirror of a target's caps) has no nesting,
+	 * vIOMMU or fault formats: the object-side steps stay out. */
+	if (ls->ocfg->model_profile)
+		ls->u.obj_ok = false;
 	return 0;
 }
 

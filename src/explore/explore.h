@@ -35,8 +35,35 @@ enum xop_kind {
 	X_DMA_WRITE,
 	X_DMA_READ,
 	X_ABI, /* a raw /dev/iommu ioctl breaking a size/reserved rule */
+	/* object-side steps (explore_steps_obj.c): a second context, nesting,
+	 * fault queues, vIOMMU objects, emulated accesses */
+	X_BIND_CTX,	/* BIND to context arg */
+	X_BIND_2FD,	/* BIND through a second cdev fd, to context arg */
+	X_CLOSE_CTX,	/* close context arg's /dev/iommu */
+	X_IOAS_CTX,	/* IOAS_ALLOC on context arg */
+	X_PARENT_ALLOC, /* HWPT_ALLOC with NEST_PARENT */
+	X_NEST_ALLOC,	/* a nested HWPT on HWPT slot buf (or vIOMMU slot buf) */
+	X_INVALIDATE,	/* HWPT_INVALIDATE; out: entry_num */
+	X_IOTLB,	/* a nested HWPT's IOTLB entries; out: valid mask */
+	X_FAULT_ALLOC,	/* FAULT_QUEUE_ALLOC, fd kept open or closed */
+	X_HWPT_FAULT,	/* HWPT_ALLOC with FAULT_ID_VALID naming queue buf */
+	X_IOPF,		/* the IOMMU reports a page request of dev */
+	X_FAULT_READ,	/* read() of a fault queue; out: records */
+	X_FAULT_RESPOND, /* write() of one response to a read request */
+	X_VIOMMU_ALLOC, /* VIOMMU_ALLOC on HWPT slot hwpt */
+	X_VDEV_ALLOC,	/* VDEVICE_ALLOC of dev on a vIOMMU */
+	X_VEVQ_ALLOC,	/* VEVENTQ_ALLOC of depth 1 on a vIOMMU */
+	X_VEVENT,	/* the IOMMU reports an event of dev to its vIOMMU */
+	X_VEVQ_READ,	/* read() of a vEVENTQ; out: bytes, lost records */
+	X_HWQ_ALLOC,	/* HW_QUEUE_ALLOC over one page at IOVA slot iova */
+	X_ACCESS_PIN,	/* an emulated access pins one page at iova */
+	X_ACCESS_UNPIN, /* ... and drops that pin */
+	X_DESTROY_OBJ,	/* DESTROY of an object-side slot */
+	X_FD_CLOSE,	/* close() of a fault queue's or vEVENTQ's fd */
+	X_DMA_AT_VA,	/* RID DMA at a buffer's own address (IOVA == "PA") */
 	X_NKINDS
 };
+#define X_OBJ_FIRST X_BIND_CTX
 
 /* Raw ABI probes (X_ABI), each against one rule of docs/contract.md OBJ-*. */
 enum xabi {
@@ -64,7 +91,8 @@ struct xop {
 	uint8_t iova;  /* IOVA slot (COPY: destination) */
 	uint8_t buf;   /* buffer (COPY: source IOAS slot) */
 	uint8_t arg;   /* MAP: pages | prot << 4; HWPT: flags; COPY: src IOVA
-			* slot; ABI: which rule (enum xabi) */
+			* slot; ABI: which rule (enum xabi); object-side
+			* steps: see explore_steps_obj.c */
 };
 
 struct xseq {

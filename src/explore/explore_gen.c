@@ -48,6 +48,8 @@ void explore_random_step(const struct universe *u, struct gen_state *g,
 	memset(op, 0, sizeof(*op));
 	if (u->dma_ok && rnd(s, 1000) < g->dma_permille) {
 		op->kind = rnd(s, 2) ? X_DMA_WRITE : X_DMA_READ;
+	} else if (g->obj_per8 && rnd(s, 8) < g->obj_per8) {
+		op->kind = explore_obj_kind(u, g);
 	} else {
 		/* The swarm's subset; bind is always in it. */
 		do
@@ -105,6 +107,9 @@ void explore_random_step(const struct universe *u, struct gen_state *g,
 		op->buf = pick_slot(s, g->ioas_live, X_IOAS);
 		op->arg = (uint8_t)rnd(s, X_IOVAS);
 		break;
+	default:
+		if (op->kind >= X_OBJ_FIRST)
+			explore_obj_operands(u, g, op);
 	}
 }
 
@@ -131,6 +136,15 @@ void explore_gen_init(struct gen_state *g, const struct universe *u,
 	/* Half the sequences are --length long, the rest two or three
 	 * times that: deep states need long set-ups. */
 	g->len_mult = rnd(s, 2) ? 1 : 2 + rnd(s, 2);
+	/* Half the sequences have no object-side steps, so the rest of the
+	 * alphabet keeps its depth; drawn from a stream of their own, so such
+	 * a sequence is the one the same seed drew before they existed. */
+	{
+		uint64_t o = seq_seed ^ 0x6f626a2d73746570ull;
+
+		g->obj_per8 = u->obj_ok && rnd(&o, 2) ? 1 + rnd(&o, 3) : 0;
+		g->obj_chain = rnd(&o, 3);
+	}
 }
 
 void explore_gen_learn(struct gen_state *g, const struct xop *op,
@@ -160,6 +174,7 @@ void explore_gen_learn(struct gen_state *g, const struct xop *op,
 		g->hwpt_live[op->hwpt] = false;
 		break;
 	}
+	explore_obj_learn(g, op);
 }
 
 /* --- exhaustive mode ----------------------------------------------------- */
@@ -182,7 +197,7 @@ bool explore_canonical_ok(const struct xseq *seq)
 		if (op->ioas == ioas_hi)
 			ioas_hi++;
 		if (op->kind == X_HWPT_ALLOC || op->kind == X_ATTACH_HWPT ||
-		    op->kind == X_DESTROY_HWPT)
+		    op->kind == X_DESTROY_HWPT || explore_obj_names_hwpt(op))
 			if (op->hwpt == hwpt_hi)
 				hwpt_hi++;
 	}
@@ -216,7 +231,7 @@ unsigned explore_alphabet(const struct universe *u, struct xop *a, unsigned max)
 		a[n++] = (struct xop){ .kind = X_UNMAP, .ioas = i, .arg = 1 };
 	}
 	a[n++] = (struct xop){ .kind = X_DESTROY_HWPT };
-	return n < max ? n : max;
+	return explore_obj_alphabet(u, a, n < max ? n : max, max);
 }
 
 /* Observable state of the oracle after a sequence, for counting states. */
@@ -238,7 +253,7 @@ uint64_t explore_observe(const struct universe *u, struct side *s)
 			explore_exec_step(u, s, &q, &r);
 			h = (h ^ (uint64_t)(r.ret * 31 + r.out)) * 1099511628211ull;
 		}
-	return h;
+	return explore_obj_observe(u, s, h);
 }
 
 void explore_hashset_add(struct hashset *hs, uint64_t x)

@@ -43,12 +43,32 @@ struct universe {
 	 * finds use-after-destroy bugs.
 	 */
 	bool forget_destroyed;
+	/* object-side steps are run (else both sides skip them): the target
+	 * is the model itself and the oracle a named profile. The mirror oracle of a kernel or mock target
+	 * has none of the mock's selftest nested/vIOMMU formats and no second
+	 * context's lifetime to follow, and the kernel target lacks most of
+	 * the ops (vIOMMU events, page requests, accesses). */
+	bool obj_ok;
+	unsigned obj_nctx; /* contexts the context steps name */
+};
+
+/* object-side steps: the slots of the objects they make (one side). */
+#define X_OBJ_SLOTS 2
+#define X_COOKIES 4
+enum xobj_type { XO_FAULT, XO_VIOMMU, XO_VDEV, XO_VEVQ, XO_HWQ, XO_PIN,
+		 XO_NTYPES };
+struct xobj_side {
+	uint32_t id[XO_NTYPES][X_OBJ_SLOTS];
+	/* cookies of requests read from each fault queue, not answered */
+	uint32_t cookie[X_OBJ_SLOTS][X_COOKIES];
+	unsigned ncookie[X_OBJ_SLOTS];
 };
 
 struct side {
 	struct target *t;
 	uint32_t ioas[X_IOAS];
 	uint32_t hwpt[X_HWPT];
+	struct xobj_side obj; /* object-side steps */
 };
 
 struct xres {
@@ -86,6 +106,11 @@ struct gen_state {
 	uint8_t pair_dev;	   /* the other device a sequence favours */
 	unsigned pasid_per8;	   /* PASID (not RID) share, in eighths */
 	unsigned len_mult;	   /* sequence length, in --length units */
+	/* object-side steps: their share (eighths) and live slots */
+	unsigned obj_per8;
+	unsigned obj_chain; /* 0 a free mix; 1, 2 the vIOMMU, fault chain */
+	bool obj_live[XO_NTYPES][X_OBJ_SLOTS];
+	bool nested_live[X_HWPT];
 };
 
 /* Where and how a sequence diverged. */
@@ -149,6 +174,24 @@ unsigned explore_alphabet(const struct universe *u, struct xop *a,
 			  unsigned max);
 uint64_t explore_observe(const struct universe *u, struct side *s);
 void explore_hashset_add(struct hashset *hs, uint64_t x);
+
+/* explore_steps_obj.c: the object-side steps */
+void explore_obj_universe(struct universe *u, const struct target_caps *caps);
+void explore_obj_exec(const struct universe *u, struct side *s,
+		      const struct xop *op, struct xres *r);
+void explore_obj_format(const struct xop *op, char *buf, size_t len);
+bool explore_obj_parse(char **tok, unsigned n, struct xop *op);
+bool explore_obj_describe(char *b, size_t len, const struct xop *op,
+			  const struct xres *r);
+uint8_t explore_obj_kind(const struct universe *u, struct gen_state *g);
+void explore_obj_operands(const struct universe *u, struct gen_state *g,
+			  struct xop *op);
+void explore_obj_learn(struct gen_state *g, const struct xop *op);
+bool explore_obj_names_hwpt(const struct xop *op);
+unsigned explore_obj_alphabet(const struct universe *u, struct xop *a,
+			      unsigned n, unsigned max);
+uint64_t explore_obj_observe(const struct universe *u, struct side *s,
+			     uint64_t h);
 
 /* explore_shrink.c */
 void explore_shrink(struct lockstep *ls, struct xseq *seq, int first_step);

@@ -66,22 +66,31 @@ static bool merge_slots(struct lockstep *ls, struct xseq *seq)
 {
 	bool changed = false;
 
-	for (unsigned what = 0; what < 2; what++)
-		for (uint8_t from = 1; from < X_IOAS; from++)
+	/* IOAS slots, HWPT slots, devices (one device doing what two did),
+	 * buf (buffers, object-side slots) */
+	static const uint8_t nslots[] = { X_IOAS, X_HWPT, X_DEVS, X_BUFS };
+
+	for (unsigned what = 0; what < 4; what++)
+		for (uint8_t from = 1; from < nslots[what]; from++)
 			for (uint8_t to = 0; to < from; to++) {
 				struct xseq trial = *seq;
 				bool used = false;
 
 				for (unsigned i = 0; i < trial.n; i++) {
 					uint8_t *f[2];
-					unsigned nf;
+					unsigned nf = 1;
 
-					if (what == 1) {
+					if (what == 1)
 						f[0] = &trial.op[i].hwpt;
-						nf = 1;
-					} else {
+					else if (what == 2)
+						f[0] = &trial.op[i].dev;
+					else if (what == 3 &&
+						 trial.op[i].kind != X_COPY)
+						f[0] = &trial.op[i].buf;
+					else if (what == 3)
+						nf = 0; /* an IOAS slot there */
+					else
 						ioas_fields(&trial.op[i], f, &nf);
-					}
 					for (unsigned k = 0; k < nf; k++)
 						if (*f[k] == from) {
 							*f[k] = to;
@@ -93,6 +102,44 @@ static bool merge_slots(struct lockstep *ls, struct xseq *seq)
 					changed = true;
 				}
 			}
+	return changed;
+}
+
+/*
+ * Merge one IOVA slot into another everywhere (v3 -> v0 on every step at
+ * once): a COPY to a second IOVA that a later DMA reads then has nothing
+ * left to do, and drops. Never into the reserved slot, where a real
+ * device's DMA would hit the MSI doorbell.
+ */
+static bool merge_iovas(struct lockstep *ls, struct xseq *seq)
+{
+	bool changed = false;
+
+	for (uint8_t from = 0; from < X_IOVAS; from++)
+		for (uint8_t to = 0; to < X_IOVAS - 1; to++) {
+			struct xseq trial = *seq;
+			bool used = false;
+
+			if (to == from)
+				continue;
+			for (unsigned i = 0; i < trial.n; i++) {
+				struct xop *op = &trial.op[i];
+
+				if (op->iova == from) {
+					op->iova = to;
+					used = true;
+				}
+				if (op->kind == X_COPY && op->arg == from) {
+					op->arg = to;
+					used = true;
+				}
+			}
+			if (used && diverges(ls, &trial)) {
+				*seq = trial;
+				changed = true;
+				break;
+			}
+		}
 	return changed;
 }
 
@@ -123,6 +170,33 @@ static bool simplify_attach(struct lockstep *ls, struct xseq *seq)
 			return true;
 		}
 	}
+	/* Every attach to one allocated HWPT at once: two devices sharing
+	 * it share the auto domain of its IOAS just the same. */
+	for (unsigned k = 0; k < seq->n; k++) {
+		struct xseq trial = *seq;
+		unsigned moved = 0;
+
+		if (seq->op[k].kind != X_HWPT_ALLOC)
+			continue;
+		for (unsigned i = k + 1; i < seq->n; i++) {
+			struct xop *op = &trial.op[i];
+
+			if (op->hwpt != seq->op[k].hwpt)
+				continue;
+			if (op->kind == X_HWPT_ALLOC)
+				break;
+			if (op->kind != X_ATTACH_HWPT)
+				continue;
+			op->kind = X_ATTACH_IOAS;
+			op->ioas = seq->op[k].ioas;
+			op->hwpt = 0;
+			moved++;
+		}
+		if (moved > 1 && diverges(ls, &trial)) {
+			*seq = trial;
+			return true;
+		}
+	}
 	return false;
 }
 
@@ -145,6 +219,29 @@ static bool drop_pairs(struct lockstep *ls, struct xseq *seq)
 	return false;
 }
 
+/* Three steps at once, in a short sequence: an ID reused after an unbind
+ * shows only through two allocations and a use, none of which goes
+ * alone (at most C(12,3) = 220 candidates). */
+static bool drop_triples(struct lockstep *ls, struct xseq *seq)
+{
+	if (seq->n > 12)
+		return false;
+	for (unsigned i = 0; i + 2 < seq->n; i++)
+		for (unsigned j = i + 1; j + 1 < seq->n; j++)
+			for (unsigned k = j + 1; k < seq->n; k++) {
+				struct xseq trial = { 0 };
+
+				for (unsigned x = 0; x < seq->n; x++)
+					if (x != i && x != j && x != k)
+						trial.op[trial.n++] = seq->op[x];
+				if (trial.n && diverges(ls, &trial)) {
+					*seq = trial;
+					return true;
+				}
+			}
+	return false;
+}
+
 static void drop_steps(struct lockstep *ls, struct xseq *seq);
 
 /*
@@ -160,7 +257,20 @@ void explore_shrink(struct lockstep *ls, struct xseq *seq, int first_step)
 		if (lower_operands(ls, seq) || merge_slots(ls, seq) ||
 		    simplify_attach(ls, seq))
 			continue;
-		if (seq->n > 16 || !drop_pairs(ls, seq))
+		/* A merge of IOVA slots only counts when a step drops after
+		 * it: merged slots alone are no simpler. */
+		{
+			struct xseq before = *seq;
+
+			if (merge_iovas(ls, seq)) {
+				drop_steps(ls, seq);
+				if (seq->n < before.n)
+					continue;
+				*seq = before;
+			}
+		}
+		if (seq->n > 16 ||
+		    (!drop_pairs(ls, seq) && !drop_triples(ls, seq)))
 			break;
 	}
 }
@@ -198,6 +308,8 @@ static void drop_steps(struct lockstep *ls, struct xseq *seq)
 static void describe(char *b, size_t len, const struct xop *op,
 		     const struct xres *r)
 {
+	if (explore_obj_describe(b, len, op, r))
+		return;
 	if (r->ret) {
 		snprintf(b, len, "-%d", -r->ret);
 		return;

@@ -26,6 +26,8 @@ done <tests/explore/out-of-reach.txt
 # Profiles whose minimal witness is longer than MAX_STEPS, and why.
 declare -A LONGER=(
 	[shared-pasid-table]="9: auto domains are not PASID-compatible, so the witness needs an explicit PASID HWPT: bind x2, ioas_alloc, map, hwpt_alloc, two RID attaches, PASID attach, DMA"
+	[vdev-no-tombstone]="12: the unbind frees the device's ID below the vDEVICE's, so two allocations must follow it before a use shows which object took the vDEVICE's ID: at least bind, ioas_alloc, NEST_PARENT HWPT, vIOMMU, vDEVICE, unbind, two allocations, a use (9); a search's first witness may shrink to a longer fixpoint (11 from the default seed)"
+	[vevent-lost-unmarked]="11: the lost-events record needs a vEVENTQ past its depth of 1 on a vIOMMU whose nested HWPT the device is attached to: bind, ioas_alloc, NEST_PARENT HWPT, vIOMMU, vDEVICE, vEVENTQ, nested HWPT, attach, two events, read"
 )
 
 pass=0 fail=0 n=0

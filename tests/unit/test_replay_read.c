@@ -108,3 +108,40 @@ UNIT_TEST(replay_read_too_many_steps)
 	EXPECT_EQ(read_text(text, n, &seq, why, sizeof(why)), 2);
 	EXPECT(strstr(why, "t:257: too many steps") != NULL);
 }
+
+/* The object-side steps (explore_steps_obj.c) read back as they print,
+ * and their malformed forms are no steps. */
+UNIT_TEST(replay_object_side_steps_round_trip)
+{
+	static const char *const good[] = {
+		"bind_ctx d2 c1", "bind_2fd d0 c0", "close_ctx c0",
+		"ioas_alloc_ctx i1 c1", "parent_alloc h0 d0 i0",
+		"nest_alloc h1 d0 h0 data=ok", "nest_alloc h0 d3 m1 data=none",
+		"invalidate h1 entry=bad-middle", "iotlb h2",
+		"fault_alloc q1 fd=open", "hwpt_fault h0 d1 i0 q1",
+		"iopf d0 pasid2", "fault_read q0", "respond q0 code=bad",
+		"viommu_alloc m1 d0 h0", "vdev_alloc e0 m1 d2 virt=2",
+		"veventq_alloc x0 m0", "vevent d3", "veventq_read x1",
+		"hwq_alloc w0 m0 v1", "pin p1 i0 v3", "unpin p1",
+		"destroy_obj m0", "destroy_obj w1", "fd_close x0",
+		"dma_at_va d1 b3",
+	};
+	static const char *const bad[] = {
+		"bind_ctx d0 c2",  "close_ctx",	       "nest_alloc h0 d0 x0 data=ok",
+		"invalidate h0 entry=7", "fault_alloc q2 fd=open", "respond q0 code=maybe",
+		"destroy_obj p0",  "fd_close m0",      "vdev_alloc e0 m0 d0 virt=0",
+		"pin p0 i0",	   "dma_at_va d0 b4",
+	};
+	struct xop op;
+	char back[128];
+
+	for (unsigned i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+		EXPECT(xop_parse(good[i], &op));
+		xop_format(&op, back, sizeof(back));
+		EXPECT(!strcmp(back, good[i]));
+		if (strcmp(back, good[i]))
+			fprintf(stderr, "  '%s' prints as '%s'\n", good[i], back);
+	}
+	for (unsigned i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		EXPECT(!xop_parse(bad[i], &op));
+}

@@ -17,10 +17,11 @@
  * Steps: IOAS with 8 pages mapped, a mock device on it, a paging HWPT with
  * IOMMU_HWPT_ALLOC_DIRTY_TRACKING, the device replaced onto it, dirty
  * tracking on; the mock marks page 2 written (IOMMU_TEST_OP_DIRTY). Then:
- *   1. GET_DIRTY_BITMAP with NO_CLEAR into a good bitmap: page 2 (control)
+ *   1. GET_DIRTY_BITMAP with NO_CLEAR into a good bitmap: page 2 (control;
+ *      a larger IOPTE around it shows its neighbours too)
  *   2. GET_DIRTY_BITMAP, flags 0, data = NULL: must fail (EFAULT) and clear
  *      nothing (the contract's DIRTY-4)
- *   3. GET_DIRTY_BITMAP with NO_CLEAR into a good bitmap: still page 2
+ *   3. GET_DIRTY_BITMAP with NO_CLEAR into a good bitmap: the bits of 1.
  * Exit: 0 as the contract says, 1 the bug showed, 2 set-up error.
  */
 #include <errno.h>
@@ -158,10 +159,12 @@ int main(void)
 
 	ret = get_dirty(hwpt, iova, pg, IOMMU_HWPT_GET_DIRTY_BITMAP_NO_CLEAR,
 			&control);
-	printf("f5: 1. NO_CLEAR read into a good bitmap: %s, bitmap 0x%llx (expected 0x%llx)\n",
+	/* The driver reports whole IOPTEs: a larger page around page 2
+	 * shows its neighbours too. What counts is that the bits stay. */
+	printf("f5: 1. NO_CLEAR read into a good bitmap: %s, bitmap 0x%llx (must include 0x%llx)\n",
 	       ret ? strerror(-ret) : "0", (unsigned long long)control,
 	       (unsigned long long)mark);
-	if (ret || control != mark) {
+	if (ret || !(control & mark)) {
 		printf("f5: VERDICT: INCONCLUSIVE (the control read did not show page %d)\n",
 		       DIRTY_PAGE);
 		return 2;
@@ -175,20 +178,20 @@ int main(void)
 
 	ret = get_dirty(hwpt, iova, pg, IOMMU_HWPT_GET_DIRTY_BITMAP_NO_CLEAR,
 			&after);
-	printf("f5: 3. NO_CLEAR read into a good bitmap: %s, bitmap 0x%llx (expected 0x%llx)\n",
+	printf("f5: 3. NO_CLEAR read into a good bitmap: %s, bitmap 0x%llx (expected 0x%llx, as in 1.)\n",
 	       ret ? strerror(-ret) : "0", (unsigned long long)after,
-	       (unsigned long long)mark);
+	       (unsigned long long)control);
 	if (ret)
 		die("GET_DIRTY_BITMAP after the unwritable one");
-	if (after != mark) {
-		printf("f5: the dirty bit of page %d was cleared without being reported\n",
-		       DIRTY_PAGE);
+	if (after != control) {
+		printf("f5: dirty bits 0x%llx were cleared without being reported\n",
+		       (unsigned long long)(control & ~after));
 		bug = 1;
 	}
 	if (bug) {
 		printf("f5: VERDICT: BUG: GET_DIRTY_BITMAP into an unwritable bitmap %s\n",
-		       after != mark ? "lost the dirty bits" :
-				       "did not fail EFAULT");
+		       after != control ? "lost the dirty bits" :
+					  "did not fail EFAULT");
 		return 1;
 	}
 	printf("f5: VERDICT: OK: the unwritable bitmap was refused (EFAULT) and the dirty bit kept\n");

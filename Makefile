@@ -5,6 +5,8 @@
 #   make static-arm64  build-static-arm64/ for the arm64 guest (smmuv3 config)
 #   make vm-check   the main job: build a kernel, boot each emulated IOMMU, print the matrix
 #   make mutate     the kernel mutants of vm/mutants/ and the suite's kill rate (a benchmark)
+#   make repro      build/repro/: the standalone finding reproducers of tools/repro/
+#                   (uAPI only; the mock ones also need IOMMUFD_TEST_INC)
 #   make fuzz       build-fuzz/fuzz/: the libFuzzer targets of tests/fuzz/ (clang,
 #                   ASan + UBSan); bench/fuzz.sh runs them
 #
@@ -57,9 +59,24 @@ FUZZ_BINS := $(FUZZ_SRCS:tests/fuzz/%.c=$(O)/fuzz/%)
 BIN := $(O)/iommu-conformance
 UNIT := $(O)/unit-tests
 
+# Standalone reproducers, one C file each, sharing no code with the suite.
+# Those that include iommufd_test.h (the mock driver's commands) are built
+# only when the kernel source provides it.
+REPRO_SRCS := $(wildcard tools/repro/*.c)
+ifeq ($(IOMMUFD_TEST_INC),)
+REPRO_SRCS := $(filter-out $(shell grep -l 'iommufd_test.h' $(REPRO_SRCS) /dev/null),$(REPRO_SRCS))
+endif
+REPRO_BINS := $(REPRO_SRCS:tools/repro/%.c=$(O)/repro/%)
+
 .PHONY: all asan check unit vm-check mutate clean headers format static static-arm64 bench \
-	fuzz fuzz-targets
-all: $(BIN) $(UNIT)
+	fuzz fuzz-targets repro
+all: $(BIN) $(UNIT) $(REPRO_BINS)
+
+repro: $(REPRO_BINS)
+
+$(O)/repro/%: tools/repro/%.c $(HEADERS_MK)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(INC) $(LDFLAGS) -o $@ $<
 
 $(HEADERS_MK): vm/uapi-headers.sh
 	@mkdir -p $(O)
@@ -123,7 +140,7 @@ bench: all
 	bench/run.sh
 
 format:
-	clang-format -i $(wildcard src/*/*.[ch] tests/unit/*.[ch] tests/fuzz/*.[ch] bench/*.c)
+	clang-format -i $(wildcard src/*/*.[ch] tests/unit/*.[ch] tests/fuzz/*.[ch] bench/*.c tools/repro/*.c)
 
 clean:
 	rm -rf build build-asan build-static build-*

@@ -8,6 +8,8 @@
 #       arm64: build-static-arm64/, from make static-arm64)
 #   BUSYBOX=/bin/busybox               (arm64: the busybox-static:arm64 that
 #       vm/host-deps.sh unpacks into the cache)
+#   REPRO=build-static/repro           the standalone finding reproducers
+#       (tools/repro/, built by make static) to /bin; missing: none
 #   EXTRA="host-path:guest-path ..."  more files, e.g. a static selftest
 #       binary to /bin, or a hook to /etc/ic/pre.d/NAME.sh or post.d
 # vm/run-config.sh appends a second small archive with /etc/ic/run.conf per boot.
@@ -16,12 +18,15 @@ set -euo pipefail
 
 OUT=${OUT:-$TOP_DIR/build/vm/initramfs.cpio.gz}
 case ${ARCH:-x86_64} in
-x86_64) suite_def=$TOP_DIR/build-static/iommu-conformance; busybox_def=/bin/busybox ;;
+x86_64) suite_def=$TOP_DIR/build-static/iommu-conformance; busybox_def=/bin/busybox
+	repro_def=$TOP_DIR/build-static/repro ;;
 arm64) suite_def=$TOP_DIR/build-static-arm64/iommu-conformance
-	busybox_def=$CACHE_DIR/busybox-arm64/bin/busybox ;;
+	busybox_def=$CACHE_DIR/busybox-arm64/bin/busybox
+	repro_def=$TOP_DIR/build-static-arm64/repro ;;
 *) die "ARCH=$ARCH: no initramfs for it (have: x86_64 arm64)" ;;
 esac
 SUITE=${SUITE-$suite_def}
+REPRO=${REPRO-$repro_def}
 EXTRA=${EXTRA:-}
 BUSYBOX=${BUSYBOX:-$busybox_def}
 
@@ -49,6 +54,16 @@ if [ -n "$SUITE" ]; then
 		die "SUITE=$SUITE is not statically linked (make static)"
 	fi
 	cp "$SUITE" "$stage/bin/iommu-conformance"
+fi
+
+# The reproducers run by hand or as a configuration's cmd (vm/README.md).
+if [ -n "$REPRO" ] && [ -d "$REPRO" ]; then
+	for bin in "$REPRO"/*; do
+		[ -x "$bin" ] && [ -f "$bin" ] || continue
+		file -L "$bin" | grep -q 'statically linked' ||
+			die "REPRO: $bin is not statically linked (make static)"
+		cp "$bin" "$stage/bin/"
+	done
 fi
 
 for pair in $EXTRA; do

@@ -323,6 +323,13 @@ int model_add_domain(struct model *m, struct m_hwpt *h, bool skip_fill)
 		if (!a->area[i].uva)
 			return -EFAULT;
 	}
+	/* the first domain pins the areas, and charges them */
+	if (!a->nlinked) {
+		int rc = model_pin_charge(m, a, NULL, 0);
+
+		if (rc)
+			return rc;
+	}
 	h->npte = 0;
 	/* MB_HWPT_NOT_PREFILLED: a manual HWPT starts empty (ATTACH-11). */
 	for (unsigned i = 0; i < a->narea && !skip_fill; i++)

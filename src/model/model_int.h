@@ -130,7 +130,15 @@ struct m_area {
 	int pin_err;
 	bool file;
 	uint64_t file_start;
+	/* The iopt_pages the area maps (COPY shares the source's): its
+	 * number, and where it charges pinned pages (enum m_acct, fixed
+	 * at MAP time as iopt_alloc_pages() and iopt_map_pages() do). */
+	uint32_t pages_id;
+	uint8_t acct;
 };
+
+/* iopt_pages->account_mode */
+enum m_acct { M_ACCT_NONE, M_ACCT_USER, M_ACCT_MM };
 
 struct m_pte {
 	uint64_t iova, len;
@@ -241,6 +249,11 @@ struct model {
 	bool pasid_fault_next[T_MAX_DEVS];
 	/* IOMMU_OPTION_RLIMIT_MODE: 1 = IOPT_PAGES_ACCOUNT_MM */
 	bool rlimit_mm[T_MAX_CTX];
+	/* The task's CAP_IPC_LOCK dropped, and its RLIMIT_MEMLOCK (bytes)
+	 * when memlock_limited (memlock_set); the last iopt_pages number. */
+	bool no_ipc_lock, memlock_limited;
+	uint64_t memlock_limit;
+	uint32_t pages_seq;
 	unsigned fail_nth; /* armed fault injection, 0: off */
 	uint32_t seq;
 };
@@ -447,6 +460,13 @@ int model_event_obj_destroy(struct model *m, const struct m_obj *o);
 void model_event_unbind(struct model *m, unsigned dev);
 void model_event_sweep(struct model *m);
 void model_event_ctx_release(struct model *m, unsigned ctx);
+/* Pinned-page accounting (model_acct.c): the charge mode of a new MAP in
+ * ctx; the charge of pinning what becomes pinned when `fill` (an IOAS
+ * about to get its first domain) and `extra` (pieces about to go into an
+ * IOAS with one) join: 0, or -ENOMEM past RLIMIT_MEMLOCK. */
+uint8_t model_acct_mode(const struct model *m, unsigned ctx);
+int model_pin_charge(const struct model *m, const struct m_ioas *fill,
+		     const struct m_area *extra, unsigned nextra);
 bool model_area_locked(const struct model *m, const struct m_ioas *a,
 		       uint64_t iova, uint64_t last);
 int model_access_notify_unmap(struct model *m, const struct m_ioas *a,

@@ -989,6 +989,8 @@ static const struct target_ops mock_ops = {
 	.hw_queue_alloc = m_hw_queue_alloc,
 	.access_pin = m_access_pin,
 	.access_unpin = m_access_unpin,
+	.pin_counters = t_proc_pin_counters,
+	.memlock_set = t_proc_memlock_set,
 };
 
 /* --- open ------------------------------------------------------------------ */

@@ -241,7 +241,31 @@ struct target_ops {
 	int (*access_pin)(struct target *t, uint32_t ioas_id, uint64_t iova,
 			  uint64_t len, const void *uva, uint32_t *pin);
 	int (*access_unpin)(struct target *t, uint32_t pin);
+
+	/* Appended for issue 15, memlock accounting (all optional). */
+
+	/* What the pins of this process cost, in bytes: *pinned the pages
+	 * iommufd holds pinned for domains and accesses (VmPin), *locked
+	 * what RLIMIT_MODE 1 charged to the process (VmLck). Only
+	 * differences mean something: the kernel's counters start where
+	 * the process left them, the model's at 0. */
+	int (*pin_counters)(struct target *t, uint64_t *pinned,
+			    uint64_t *locked);
+	/* Whether the MAPs that follow hold CAP_IPC_LOCK (its holder's
+	 * pages are not charged), and the RLIMIT_MEMLOCK (bytes, or
+	 * T_MEMLOCK_UNLIMITED) the pins that follow are charged against. */
+	int (*memlock_set)(struct target *t, bool cap_ipc_lock,
+			   uint64_t limit);
 };
+
+/* memlock_set's limit: none but the process's hard limit. */
+#define T_MEMLOCK_UNLIMITED UINT64_MAX
+
+/* pin_counters / memlock_set of the targets that judge the kernel from
+ * this very process (mock, kernel): /proc/self/status, capset and
+ * setrlimit. */
+int t_proc_pin_counters(struct target *t, uint64_t *pinned, uint64_t *locked);
+int t_proc_memlock_set(struct target *t, bool cap_ipc_lock, uint64_t limit);
 
 struct target {
 	const struct target_ops *ops;

@@ -1,0 +1,151 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The reference model: what pinning pages costs
+ * (pages.c:iopt_pages_update_pinned). Not counted up and down but read off
+ * the state, as the kernel's counters would settle: an area's pages are
+ * pinned while its IOAS has a domain (iopt_area_fill_domains(); a second
+ * domain reads them from the first), once per iopt_pages however many
+ * areas share it (COPY), and unpinned when the last area or domain that
+ * needs them goes. Every pinned page counts in mm->pinned_vm (VmPin); a
+ * page of a MAP made without CAP_IPC_LOCK is also charged to the user's
+ * locked_vm (RLIMIT_MODE 0) or the process's (RLIMIT_MODE 1, VmLck),
+ * against RLIMIT_MEMLOCK at the time it is pinned. Emulated-access pins
+ * (IOAS-17) are not counted here.
+ */
+#include <errno.h>
+#include <stdlib.h>
+
+#include "model_int.h"
+
+/* One area's pinned page numbers [first, last] (of its user address). */
+struct span {
+	uint32_t key; /* the iopt_pages */
+	uint8_t acct;
+	uint64_t first, last;
+};
+
+#define M_MAX_SPAN ((M_MAX_IOAS + 1) * M_MAX_AREA)
+
+/* Pages pinned, and charged to the user and to the process. */
+struct charge {
+	uint64_t pinned, user, mm;
+};
+
+uint8_t model_acct_mode(const struct model *m, unsigned ctx)
+{
+	if (!m->no_ipc_lock)
+		return M_ACCT_NONE; /* capable(CAP_IPC_LOCK) */
+	/* MB_MM_MODE_CHARGES_USER: iopt_map_pages() does not switch the
+	 * pages to the context's mode (IOAS-20) */
+	if (ctx < T_MAX_CTX && m->rlimit_mm[ctx] &&
+	    !bug(m, MB_MM_MODE_CHARGES_USER))
+		return M_ACCT_MM;
+	return M_ACCT_USER;
+}
+
+static void add_span(const struct model *m, const struct m_area *ar,
+		     struct span *sp, unsigned *n)
+{
+	if (!ar->len || !ar->uva || *n == M_MAX_SPAN)
+		return;
+	/* MB_PIN_PER_AREA: no sharing, each area pins its own (IOAS-18) */
+	sp[*n].key = bug(m, MB_PIN_PER_AREA) ? 0x80000000u | *n : ar->pages_id;
+	sp[*n].acct = ar->acct;
+	sp[*n].first = ar->uva / M_PAGE;
+	sp[*n].last = (ar->uva + ar->len - 1) / M_PAGE;
+	(*n)++;
+}
+
+static int by_key_first(const void *x, const void *y)
+{
+	const struct span *a = x, *b = y;
+
+	if (a->key != b->key)
+		return a->key < b->key ? -1 : 1;
+	return a->first < b->first ? -1 : a->first > b->first;
+}
+
+static void count(const struct model *m, const struct m_ioas *fill,
+		  const struct m_area *extra, unsigned nextra,
+		  struct charge *c)
+{
+	struct span *sp = malloc(M_MAX_SPAN * sizeof(*sp));
+	unsigned n = 0;
+
+	*c = (struct charge){ 0 };
+	if (!sp)
+		return;
+	for (unsigned i = 0; i < M_MAX_IOAS; i++) {
+		const struct m_ioas *a = &m->ioas[i];
+
+		if (!a->used || (!a->nlinked && a != fill))
+			continue;
+		for (unsigned k = 0; k < a->narea; k++)
+			add_span(m, &a->area[k], sp, &n);
+	}
+	for (unsigned k = 0; k < nextra; k++)
+		add_span(m, &extra[k], sp, &n);
+	qsort(sp, n, sizeof(*sp), by_key_first);
+	for (unsigned i = 0; i < n;) {
+		uint64_t first = sp[i].first, last = sp[i].last, pages = 0;
+		unsigned k = i;
+
+		/* the union of one iopt_pages' spans */
+		for (; k < n && sp[k].key == sp[i].key; k++) {
+			if (sp[k].first > last) {
+				pages += last - first + 1;
+				first = sp[k].first;
+			}
+			if (sp[k].last > last)
+				last = sp[k].last;
+		}
+		pages += last - first + 1;
+		c->pinned += pages;
+		if (sp[i].acct == M_ACCT_USER)
+			c->user += pages;
+		else if (sp[i].acct == M_ACCT_MM)
+			c->mm += pages;
+		i = k;
+	}
+	free(sp);
+}
+
+/* incr_user_locked_vm() / __account_locked_vm(): a charge that grows past
+ * RLIMIT_MEMLOCK fails, and the pins it was for are undone. */
+int model_pin_charge(const struct model *m, const struct m_ioas *fill,
+		     const struct m_area *extra, unsigned nextra)
+{
+	const uint64_t limit = m->memlock_limit / M_PAGE;
+	struct charge now, then;
+
+	if (!m->memlock_limited)
+		return 0;
+	count(m, NULL, NULL, 0, &now);
+	count(m, fill, extra, nextra, &then);
+	/* MB_MEMLOCK_UNENFORCED: the per-user charge has no limit
+	 * (IOAS-19) */
+	if (then.user > now.user && then.user > limit &&
+	    !bug(m, MB_MEMLOCK_UNENFORCED))
+		return -ENOMEM;
+	if (then.mm > now.mm && then.mm > limit)
+		return -ENOMEM;
+	return 0;
+}
+
+int model_pin_counters(struct model *m, uint64_t *pinned, uint64_t *locked)
+{
+	struct charge c;
+
+	count(m, NULL, NULL, 0, &c);
+	*pinned = c.pinned * M_PAGE;
+	*locked = c.mm * M_PAGE;
+	return 0;
+}
+
+int model_memlock_set(struct model *m, bool cap_ipc_lock, uint64_t limit)
+{
+	m->no_ipc_lock = !cap_ipc_lock;
+	m->memlock_limited = limit != UINT64_MAX;
+	m->memlock_limit = limit;
+	return 0;
+}

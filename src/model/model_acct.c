@@ -65,7 +65,9 @@ static int by_key_first(const void *x, const void *y)
 	return a->first < b->first ? -1 : a->first > b->first;
 }
 
-static void count(const struct model *m, const struct m_ioas *fill,
+/* The charge of every IOAS with a domain (and `fill`, and `extra`),
+ * of context ctx only when ctx >= 0. */
+static void count(const struct model *m, int ctx, const struct m_ioas *fill,
 		  const struct m_area *extra, unsigned nextra,
 		  struct charge *c)
 {
@@ -78,7 +80,8 @@ static void count(const struct model *m, const struct m_ioas *fill,
 	for (unsigned i = 0; i < M_MAX_IOAS; i++) {
 		const struct m_ioas *a = &m->ioas[i];
 
-		if (!a->used || (!a->nlinked && a != fill))
+		if (!a->used || (!a->nlinked && a != fill) ||
+		    (ctx >= 0 && a->ctx != (unsigned)ctx))
 			continue;
 		for (unsigned k = 0; k < a->narea; k++)
 			add_span(m, &a->area[k], sp, &n);
@@ -120,8 +123,8 @@ int model_pin_charge(const struct model *m, const struct m_ioas *fill,
 
 	if (!m->memlock_limited)
 		return 0;
-	count(m, NULL, NULL, 0, &now);
-	count(m, fill, extra, nextra, &then);
+	count(m, -1, NULL, NULL, 0, &now);
+	count(m, -1, fill, extra, nextra, &then);
 	/* MB_MEMLOCK_UNENFORCED: the per-user charge has no limit
 	 * (IOAS-19) */
 	if (then.user > now.user && then.user > limit &&
@@ -136,7 +139,7 @@ int model_pin_counters(struct model *m, uint64_t *pinned, uint64_t *locked)
 {
 	struct charge c;
 
-	count(m, NULL, NULL, 0, &c);
+	count(m, -1, NULL, NULL, 0, &c);
 	*pinned = c.pinned * M_PAGE;
 	*locked = c.mm * M_PAGE;
 	return 0;
@@ -147,5 +150,35 @@ int model_memlock_set(struct model *m, bool cap_ipc_lock, uint64_t limit)
 	m->no_ipc_lock = !cap_ipc_lock;
 	m->memlock_limited = limit != UINT64_MAX;
 	m->memlock_limit = limit;
+	return 0;
+}
+
+/*
+ * iommufd_ioas_change_process() from a child, then back: the child is
+ * charged what the context's pages cost (charge_current(), against its
+ * limit: ENOMEM and nothing moves) and the old process uncharged; the
+ * take-back restores it all, so only the answers change.
+ */
+int model_change_process_handoff(struct model *m, unsigned ctx,
+				 uint64_t child_limit, int64_t *to_child,
+				 int64_t *from_parent, int *back)
+{
+	struct charge c;
+	int rc;
+
+	*to_child = *from_parent = 0;
+	*back = 0;
+	rc = model_ioas_change_process(m, ctx);
+	if (rc)
+		return rc;
+	count(m, (int)ctx, NULL, NULL, 0, &c);
+	if (child_limit != UINT64_MAX &&
+	    (c.mm * M_PAGE > child_limit || c.user * M_PAGE > child_limit))
+		return -ENOMEM;
+	*to_child = (int64_t)(c.mm * M_PAGE);
+	/* MB_CHANGE_PROCESS_KEEPS_CHARGE: the old process is not
+	 * uncharged (IOAS-21) */
+	if (!bug(m, MB_CHANGE_PROCESS_KEEPS_CHARGE))
+		*from_parent = -(int64_t)(c.mm * M_PAGE);
 	return 0;
 }

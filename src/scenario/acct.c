@@ -219,3 +219,73 @@ SCENARIO(ioas, memlock_limit_process_mode,
 	CHECK_OK(c, "IOAS-20", map_fixed_rc(c, ioas, mem, 2 * p, i0, RW));
 	expect_pins(c, "IOAS-20", &b, 4, 2, "a CAP_IPC_LOCK MAP");
 }
+
+/* --- IOAS-21: CHANGE_PROCESS moves the charge ----------------------------- */
+
+/* A hand-off to a forked child allowed child_limit bytes more than it has
+ * locked, and back (target.h change_process_handoff). */
+static int handoff(struct tc *c, unsigned ctx, uint64_t child_limit,
+		   int64_t *to_child, int64_t *from_parent, int *back)
+{
+	int ret = T_CALL(c->t, change_process_handoff, ctx, child_limit,
+			 to_child, from_parent, back);
+
+	if (ret == -T_UNSUPPORTED)
+		tc_skip(c, "target cannot hand a context to a child");
+	if (ret == -ENOTTY)
+		tc_skip(c, "kernel without IOMMU_IOAS_CHANGE_PROCESS (before 6.14)");
+	return ret;
+}
+
+SCENARIO(ioas, change_process_moves_charge,
+	 .title = "CHANGE_PROCESS moves the RLIMIT_MODE 1 charge to the new process (VmLck) and off the old; past the new one's RLIMIT_MEMLOCK it fails ENOMEM and nothing moves",
+	 .invariants = "IOAS-21", .requires = REQ_2CTX)
+{
+	const int64_t p = (int64_t)tc_page_size();
+	const unsigned ctx = 1;
+	int64_t to_child, from_parent;
+	uint64_t iova, mode = 1;
+	struct pin_base b;
+	int fd, ret, back;
+	uint32_t ioas;
+
+	ret = T_CALL(c->t, close_ctx, ctx);
+	if (ret && ret != -T_UNSUPPORTED)
+		REQUIRE(c, "IOAS-21", ret);
+	ret = T_CALL(c->t, option_rlimit_mode, ctx, true, &mode);
+	if (ret == -T_UNSUPPORTED)
+		tc_skip(c, "target cannot reach IOMMU_OPTION_RLIMIT_MODE");
+	REQUIRE(c, "IOAS-21", ret);
+	bind_dev(c, "IOAS-21", 0, ctx);
+	ioas = new_ioas(c, "IOAS-21", ctx);
+	attach_rid(c, "IOAS-21", 0, ioas);
+	fd = new_memfd(c, 2);
+	iova = tc_pick_iova(c, ioas, 2 * p, 0, 0);
+	read_pins(c, "IOAS-21", &b);
+	/* Only MAP_FILE mappings can move (IOAS-16): 2 pages charged. */
+	memlock(c, "IOAS-21", false, T_MEMLOCK_UNLIMITED);
+	ret = T_CALL(c->t, ioas_map_file, ioas, RW | T_MAP_FIXED_IOVA, fd, 0,
+		     2 * p, &iova);
+	if (ret == -T_UNSUPPORTED || ret == -ENOTTY)
+		tc_skip(c, "no IOMMU_IOAS_MAP_FILE (before 6.14)");
+	REQUIRE(c, "IOAS-21", ret);
+	expect_pins(c, "IOAS-21", &b, 2, 2, "a 2-page MAP_FILE in RLIMIT_MODE 1");
+	/* A successor with room for one page cannot take two. */
+	CHECK_RET(c, "IOAS-21", handoff(c, ctx, p, &to_child, &from_parent,
+					&back),
+		  ENOMEM);
+	tc_check(c, "IOAS-21", to_child == 0 && from_parent == 0,
+		 "a CHANGE_PROCESS refused ENOMEM moved %lld bytes to the child and %lld on this process's VmLck (expected 0 and 0)",
+		 (long long)to_child, (long long)from_parent);
+	expect_pins(c, "IOAS-21", &b, 2, 2, "a CHANGE_PROCESS refused ENOMEM");
+	/* One with room takes them: charged there, uncharged here. */
+	CHECK_OK(c, "IOAS-21", handoff(c, ctx, T_MEMLOCK_UNLIMITED, &to_child,
+				       &from_parent, &back));
+	tc_check(c, "IOAS-21", to_child == 2 * p && from_parent == -2 * p,
+		 "CHANGE_PROCESS to a child: its VmLck grew by %lld bytes, this process's moved by %lld (expected %lld and %lld)",
+		 (long long)to_child, (long long)from_parent,
+		 (long long)(2 * p), (long long)(-2 * p));
+	/* Taken back, the charge is here again, once. */
+	CHECK_OK(c, "IOAS-21", back);
+	expect_pins(c, "IOAS-21", &b, 2, 2, "the CHANGE_PROCESS back");
+}

@@ -548,6 +548,7 @@ static const struct target_ops kernel_ops = {
 	.viommu_alloc = kt_viommu_alloc,
 	.pin_counters = t_proc_pin_counters,
 	.memlock_set = t_proc_memlock_set,
+	.change_process_handoff = kt_change_process_handoff,
 };
 
 

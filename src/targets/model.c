@@ -288,6 +288,14 @@ static int mt_memlock_set(struct target *t, bool cap_ipc_lock, uint64_t limit)
 	return model_memlock_set(M(t), cap_ipc_lock, limit);
 }
 
+static int mt_change_process_handoff(struct target *t, unsigned ctx,
+				     uint64_t child_limit, int64_t *to_child,
+				     int64_t *from_parent, int *back)
+{
+	return model_change_process_handoff(M(t), ctx, child_limit, to_child,
+					    from_parent, back);
+}
+
 static int mt_nested_cache_check(struct target *t, uint32_t hwpt_id,
 				 unsigned entry, bool valid)
 {
@@ -342,6 +350,7 @@ static const struct target_ops model_ops = {
 	.access_unpin = mt_access_unpin,
 	.pin_counters = mt_pin_counters,
 	.memlock_set = mt_memlock_set,
+	.change_process_handoff = mt_change_process_handoff,
 };
 
 struct target *model_target_open(const struct target_config *cfg, char *why,

@@ -256,6 +256,16 @@ struct target_ops {
 	 * T_MEMLOCK_UNLIMITED) the pins that follow are charged against. */
 	int (*memlock_set)(struct target *t, bool cap_ipc_lock,
 			   uint64_t limit);
+	/* IOMMU_IOAS_CHANGE_PROCESS on ctx by a forked child whose
+	 * RLIMIT_MEMLOCK is child_limit bytes above what it has locked
+	 * (T_MEMLOCK_UNLIMITED: none but the hard limit), then by this
+	 * process again while the child lives, taking the mappings back.
+	 * *to_child: bytes the child was charged (VmLck); *from_parent:
+	 * bytes this process's VmLck moved by meanwhile; *back: the
+	 * take-back's result. Returns the child's result. */
+	int (*change_process_handoff)(struct target *t, unsigned ctx,
+				      uint64_t child_limit, int64_t *to_child,
+				      int64_t *from_parent, int *back);
 };
 
 /* memlock_set's limit: none but the process's hard limit. */

@@ -336,6 +336,7 @@ int model_add_domain(struct model *m, struct m_hwpt *h, bool skip_fill)
 		pte_add(h, &a->area[i]);
 	h->linked = true;
 	a->nlinked++;
+	a->was_linked = true;
 	return 0;
 }
 

@@ -80,7 +80,12 @@ static void count(const struct model *m, int ctx, const struct m_ioas *fill,
 	for (unsigned i = 0; i < M_MAX_IOAS; i++) {
 		const struct m_ioas *a = &m->ioas[i];
 
-		if (!a->used || (!a->nlinked && a != fill) ||
+		/* MB_DETACH_KEEPS_PINS: the last domain's removal leaves
+		 * the pages pinned (OBJ-12) */
+		bool pinned = a->nlinked || a == fill ||
+			      (a->was_linked && bug(m, MB_DETACH_KEEPS_PINS));
+
+		if (!a->used || !pinned ||
 		    (ctx >= 0 && a->ctx != (unsigned)ctx))
 			continue;
 		for (unsigned k = 0; k < a->narea; k++)

@@ -159,6 +159,7 @@ struct m_ioas {
 	bool no_large;	    /* IOMMU_OPTION_HUGE_PAGES = 0 */
 	unsigned nref;	    /* HWPTs referencing it (obj.users) */
 	unsigned nlinked;   /* HWPTs in iopt->domains */
+	bool was_linked;    /* a domain has been added (MB_DETACH_KEEPS_PINS) */
 };
 
 struct m_hwpt {

@@ -289,3 +289,44 @@ SCENARIO(ioas, change_process_moves_charge,
 	CHECK_OK(c, "IOAS-21", back);
 	expect_pins(c, "IOAS-21", &b, 2, 2, "the CHANGE_PROCESS back");
 }
+
+/* --- OBJ-12: the last domain's teardown unpins ---------------------------- */
+
+SCENARIO(obj, domain_teardown_unpins,
+	 .title = "DETACH of the last device, or DESTROY of the last HWPT, unpins the IOAS's pages (VmPin back); the mappings stay and the next domain pins them again",
+	 .invariants = "OBJ-12")
+{
+	const uint64_t p = tc_page_size();
+	struct pin_base b, own;
+	uint32_t ioas, hwpt;
+	int64_t own_pages;
+	uint64_t iova;
+
+	bind_dev(c, "OBJ-12", 0, 0);
+	ioas = new_ioas(c, "OBJ-12", 0);
+	iova = tc_pick_iova(c, ioas, 3 * p, 0, 0);
+	read_pins(c, "OBJ-12", &b);
+	/* What a domain pins of the IOAS before the scenario maps anything
+	 * (the kernel target's own DMA window; 0 elsewhere). */
+	attach_rid(c, "OBJ-12", 0, ioas);
+	read_pins(c, "OBJ-12", &own);
+	own_pages = (int64_t)((own.pinned - b.pinned) / p);
+	tc_log(c, "a domain of the IOAS alone pins %lld pages",
+	       (long long)own_pages);
+	detach_rid(c, "OBJ-12", 0);
+	map_fixed(c, "OBJ-12", ioas, tc_alloc(c, 3 * p), 3 * p, iova, RW);
+	expect_pins(c, "OBJ-12", &b, 0, -1,
+		    "a 3-page MAP into the IOAS without a domain");
+	CHECK_OK(c, "OBJ-12", T_CALL(c->t, attach, 0, T_NO_PASID, ioas, NULL));
+	expect_pins(c, "OBJ-12", &b, own_pages + 3, -1, "the ATTACH");
+	CHECK_OK(c, "OBJ-12", T_CALL(c->t, detach, 0, T_NO_PASID));
+	expect_pins(c, "OBJ-12", &b, 0, -1, "the DETACH of the only device");
+	/* A manual HWPT is a domain of the IOAS from its allocation on. */
+	CHECK_OK(c, "OBJ-12", T_CALL(c->t, hwpt_alloc, 0, ioas, 0, 0, NULL, 0,
+				     &hwpt));
+	expect_pins(c, "OBJ-12", &b, own_pages + 3, -1, "an HWPT_ALLOC");
+	CHECK_OK(c, "OBJ-12", T_CALL(c->t, destroy, hwpt));
+	expect_pins(c, "OBJ-12", &b, 0, -1, "the DESTROY of that HWPT");
+	expect_mapped_bytes(c, "OBJ-12", ioas, 3 * p,
+			    "the domains' teardown (the mapping stays)");
+}

@@ -9,8 +9,8 @@
  * needs them goes. Every pinned page counts in mm->pinned_vm (VmPin); a
  * page of a MAP made without CAP_IPC_LOCK is also charged to the user's
  * locked_vm (RLIMIT_MODE 0) or the process's (RLIMIT_MODE 1, VmLck),
- * against RLIMIT_MEMLOCK at the time it is pinned. Emulated-access pins
- * (IOAS-17) are not counted here.
+ * against RLIMIT_MEMLOCK at the time it is pinned. An emulated access's
+ * pins (IOAS-17, IOAS-22) pin the pages under them the same way.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -24,7 +24,7 @@ struct span {
 	uint64_t first, last;
 };
 
-#define M_MAX_SPAN ((M_MAX_IOAS + 1) * M_MAX_AREA)
+#define M_MAX_SPAN ((M_MAX_IOAS + 1 + M_MAX_PIN) * M_MAX_AREA)
 
 /* Pages pinned, and charged to the user and to the process. */
 struct charge {
@@ -54,6 +54,25 @@ static void add_span(const struct model *m, const struct m_area *ar,
 	sp[*n].first = ar->uva / M_PAGE;
 	sp[*n].last = (ar->uva + ar->len - 1) / M_PAGE;
 	(*n)++;
+}
+
+/* The pages of the areas of a under [iova, last], as spans. */
+static void add_pin_spans(const struct model *m, const struct m_ioas *a,
+			  uint64_t iova, uint64_t last, struct span *sp,
+			  unsigned *n)
+{
+	for (unsigned i = 0; i < a->narea; i++) {
+		struct m_area part = a->area[i];
+		uint64_t al = part.iova + part.len - 1;
+		uint64_t s = iova > part.iova ? iova : part.iova;
+		uint64_t e = last < al ? last : al;
+
+		if (s > e)
+			continue;
+		part.uva += (uintptr_t)(s - part.iova);
+		part.len = e - s + 1;
+		add_span(m, &part, sp, n);
+	}
 }
 
 static int by_key_first(const void *x, const void *y)
@@ -93,6 +112,12 @@ static void count(const struct model *m, int ctx, const struct m_ioas *fill,
 	}
 	for (unsigned k = 0; k < nextra; k++)
 		add_span(m, &extra[k], sp, &n);
+	for (unsigned k = 0; k < m->npin; k++) {
+		if (m->pin[k].live && m->pin[k].counted &&
+		    (ctx < 0 || m->pin[k].ioas->ctx == (unsigned)ctx))
+			add_pin_spans(m, m->pin[k].ioas, m->pin[k].iova,
+				      m->pin[k].last, sp, &n);
+	}
 	qsort(sp, n, sizeof(*sp), by_key_first);
 	for (unsigned i = 0; i < n;) {
 		uint64_t first = sp[i].first, last = sp[i].last, pages = 0;
@@ -186,4 +211,26 @@ int model_change_process_handoff(struct model *m, unsigned ctx,
 	if (!bug(m, MB_CHANGE_PROCESS_KEEPS_CHARGE))
 		*from_parent = -(int64_t)(c.mm * M_PAGE);
 	return 0;
+}
+
+/* iommufd_access_pin_pages() -> iopt_pages_fill_xarray(): the pins of a
+ * new access on [iova, last] of a are charged as a domain's are. */
+int model_access_pin_charge(const struct model *m, const struct m_ioas *a,
+			    uint64_t iova, uint64_t last)
+{
+	struct m_area part[M_MAX_AREA];
+	unsigned n = 0;
+
+	for (unsigned i = 0; i < a->narea; i++) {
+		uint64_t al = a->area[i].iova + a->area[i].len - 1;
+		uint64_t s = iova > a->area[i].iova ? iova : a->area[i].iova;
+		uint64_t e = last < al ? last : al;
+
+		if (s > e)
+			continue;
+		part[n] = a->area[i];
+		part[n].uva += (uintptr_t)(s - a->area[i].iova);
+		part[n++].len = e - s + 1;
+	}
+	return model_pin_charge(m, NULL, part, n);
 }

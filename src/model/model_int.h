@@ -237,8 +237,11 @@ struct model {
 	/* Emulated-access pins (access_pin); pin i + 1. A pin dropped on
 	 * UNMAP stays allocated with live false. */
 	unsigned npin;
-	struct { struct m_ioas *ioas; uint64_t iova, last; bool live; }
-		pin[M_MAX_PIN];
+	struct {
+		struct m_ioas *ioas;
+		uint64_t iova, last;
+		bool live, counted; /* counted: in VmPin (IOAS-22) */
+	} pin[M_MAX_PIN];
 	bool tomb[T_MAX_CTX][M_MAX_OBJ]; /* freed IDs (MB_DESTROY_TWICE_OK) */
 	bool identity[T_MAX_DEVS];	  /* per group: MB_BIND_IDENTITY */
 	/* The context's /dev/iommu fd was closed while devices held it
@@ -468,6 +471,8 @@ void model_event_ctx_release(struct model *m, unsigned ctx);
 uint8_t model_acct_mode(const struct model *m, unsigned ctx);
 int model_pin_charge(const struct model *m, const struct m_ioas *fill,
 		     const struct m_area *extra, unsigned nextra);
+int model_access_pin_charge(const struct model *m, const struct m_ioas *a,
+			    uint64_t iova, uint64_t last);
 bool model_area_locked(const struct model *m, const struct m_ioas *a,
 		       uint64_t iova, uint64_t last);
 int model_access_notify_unmap(struct model *m, const struct m_ioas *a,

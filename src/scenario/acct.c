@@ -330,3 +330,46 @@ SCENARIO(obj, domain_teardown_unpins,
 	expect_mapped_bytes(c, "OBJ-12", ioas, 3 * p,
 			    "the domains' teardown (the mapping stays)");
 }
+
+/* --- IOAS-22: an emulated access's pins are pins too ---------------------- */
+
+SCENARIO(ioas, access_pins_counted_and_charged,
+	 .title = "An emulated access's pins are counted (VmPin) and charged: past RLIMIT_MEMLOCK without CAP_IPC_LOCK they fail ENOMEM; the last unpin, or the UNMAP that revokes them, uncounts them",
+	 .invariants = "IOAS-22")
+{
+	const uint64_t p = tc_page_size();
+	uint32_t ioas, pin = 0, pin2 = 0;
+	uint64_t iova = 0, unmapped = 0;
+	struct pin_base b;
+	char *mem;
+	int ret;
+
+	ioas = new_ioas(c, "IOAS-22", 0);
+	mem = tc_alloc(c, 2 * p);
+	read_pins(c, "IOAS-22", &b);
+	/* Charged pages: mapped without CAP_IPC_LOCK; no domain. */
+	memlock(c, "IOAS-22", false, 0);
+	REQUIRE(c, "IOAS-22",
+		T_CALL(c->t, ioas_map, ioas, RW, mem, 2 * p, &iova));
+	ret = T_CALL(c->t, access_pin, ioas, iova, p, mem, &pin);
+	if (ret == -T_UNSUPPORTED)
+		tc_skip(c, "target has no emulated access (mock only)");
+	CHECK_RET(c, "IOAS-22", ret, ENOMEM);
+	expect_pins(c, "IOAS-22", &b, 0, 0, "an access pin refused ENOMEM");
+	memlock(c, "IOAS-22", false, T_MEMLOCK_UNLIMITED);
+	CHECK_OK(c, "IOAS-22",
+		 T_CALL(c->t, access_pin, ioas, iova, p, mem, &pin));
+	expect_pins(c, "IOAS-22", &b, 1, 0, "an access pinning page 0");
+	/* A second access over both pages: page 0 is not pinned twice. */
+	CHECK_OK(c, "IOAS-22",
+		 T_CALL(c->t, access_pin, ioas, iova, 2 * p, mem, &pin2));
+	expect_pins(c, "IOAS-22", &b, 2, 0,
+		    "a second access pinning pages 0 and 1");
+	CHECK_OK(c, "IOAS-22", T_CALL(c->t, access_unpin, pin));
+	expect_pins(c, "IOAS-22", &b, 2, 0,
+		    "the unpin of the first (the second still holds page 0)");
+	/* The UNMAP makes the second access drop its pins (IOAS-17). */
+	CHECK_OK(c, "IOAS-22", T_CALL(c->t, ioas_unmap, ioas, iova, 2 * p,
+				      &unmapped));
+	expect_pins(c, "IOAS-22", &b, 0, 0, "the UNMAP that revokes the pins");
+}

@@ -87,13 +87,12 @@ static int by_key_first(const void *x, const void *y)
 /* The charge of every IOAS with a domain (and `fill`, and `extra`),
  * of context ctx only when ctx >= 0. */
 static void count(const struct model *m, int ctx, const struct m_ioas *fill,
-		  const struct m_area *extra, unsigned nextra,
-		  struct charge *c)
+		  const struct m_area *extra, unsigned nextra, struct charge *c)
 {
 	struct span *sp = malloc(M_MAX_SPAN * sizeof(*sp));
 	unsigned n = 0;
 
-	*c = (struct charge){ 0 };
+	*c = (struct charge){0};
 	if (!sp)
 		return;
 	for (unsigned i = 0; i < M_MAX_IOAS; i++) {

@@ -37,7 +37,8 @@ static void memlock(struct tc *c, const char *inv, bool cap_ipc_lock,
 	int ret = T_CALL(c->t, memlock_set, cap_ipc_lock, limit);
 
 	if (ret == -T_UNSUPPORTED)
-		tc_skip(c, "target cannot change CAP_IPC_LOCK or RLIMIT_MEMLOCK");
+		tc_skip(c,
+			"target cannot change CAP_IPC_LOCK or RLIMIT_MEMLOCK");
 	if (ret == -EPERM)
 		tc_skip(c, "CAP_IPC_LOCK is not in the suite's permitted set");
 	REQUIRE(c, inv, ret);
@@ -45,9 +46,8 @@ static void memlock(struct tc *c, const char *inv, bool cap_ipc_lock,
 
 /* Since b, want_pin more pages are pinned and (want_lck >= 0) want_lck
  * more charged to the process. */
-static void expect_pins(struct tc *c, const char *inv,
-			const struct pin_base *b, int64_t want_pin,
-			int64_t want_lck, const char *after)
+static void expect_pins(struct tc *c, const char *inv, const struct pin_base *b,
+			int64_t want_pin, int64_t want_lck, const char *after)
 {
 	const int64_t p = (int64_t)tc_page_size();
 	struct pin_base now;
@@ -58,11 +58,14 @@ static void expect_pins(struct tc *c, const char *inv,
 	lck = ((int64_t)now.locked - (int64_t)b->locked) / p;
 	if (want_lck < 0)
 		tc_check(c, inv, pin == want_pin,
-			 "after %s: %lld more pages pinned (VmPin), expected %lld",
+			 "after %s: %lld more pages pinned (VmPin), expected "
+			 "%lld",
 			 after, (long long)pin, (long long)want_pin);
 	else
 		tc_check(c, inv, pin == want_pin && lck == want_lck,
-			 "after %s: %lld more pages pinned (VmPin), %lld charged to the process (VmLck); expected %lld and %lld",
+			 "after %s: %lld more pages pinned (VmPin), %lld "
+			 "charged to the process (VmLck); expected %lld and "
+			 "%lld",
 			 after, (long long)pin, (long long)lck,
 			 (long long)want_pin, (long long)want_lck);
 }
@@ -70,7 +73,9 @@ static void expect_pins(struct tc *c, const char *inv,
 /* --- IOAS-18: a page is counted while it is pinned, once ------------------ */
 
 SCENARIO(ioas, pin_count_once_per_pages,
-	 .title = "Pages are pinned (VmPin) only under a domain, once per MAP however many COPYs share them, and unpinned with the last user",
+	 .title = "Pages are pinned (VmPin) only under a domain, once per MAP "
+		  "however many COPYs share them, and unpinned with the last "
+		  "user",
 	 .invariants = "IOAS-18")
 {
 	const uint64_t p = tc_page_size();
@@ -110,17 +115,14 @@ SCENARIO(ioas, pin_count_once_per_pages,
 	expect_pins(c, "IOAS-18", &b, 5, -1,
 		    "a COPY of the bare IOAS's mapping into the attached one");
 	/* Unpinned with the last area that needs them. */
-	CHECK_OK(c, "IOAS-18",
-		 T_CALL(c->t, ioas_unmap, ioas, ia, 2 * p, NULL));
+	CHECK_OK(c, "IOAS-18", T_CALL(c->t, ioas_unmap, ioas, ia, 2 * p, NULL));
 	expect_pins(c, "IOAS-18", &b, 5, -1,
 		    "the UNMAP of a mapping its COPY still holds");
-	CHECK_OK(c, "IOAS-18",
-		 T_CALL(c->t, ioas_unmap, ioas, id, 2 * p, NULL));
+	CHECK_OK(c, "IOAS-18", T_CALL(c->t, ioas_unmap, ioas, id, 2 * p, NULL));
 	expect_pins(c, "IOAS-18", &b, 3, -1, "the UNMAP of that COPY");
 	CHECK_OK(c, "IOAS-18", T_CALL(c->t, ioas_unmap, ioas, ic, p, NULL));
 	expect_pins(c, "IOAS-18", &b, 2, -1, "the UNMAP of the second MAP");
-	CHECK_OK(c, "IOAS-18",
-		 T_CALL(c->t, ioas_unmap, ioas, ie, 2 * p, NULL));
+	CHECK_OK(c, "IOAS-18", T_CALL(c->t, ioas_unmap, ioas, ie, 2 * p, NULL));
 	expect_pins(c, "IOAS-18", &b, 0, -1,
 		    "the UNMAP of the bare IOAS's COPY");
 }
@@ -128,7 +130,9 @@ SCENARIO(ioas, pin_count_once_per_pages,
 /* --- IOAS-19: RLIMIT_MEMLOCK without CAP_IPC_LOCK (RLIMIT_MODE 0) --------- */
 
 SCENARIO(ioas, memlock_limit_user_mode,
-	 .title = "Without CAP_IPC_LOCK, pinning past RLIMIT_MEMLOCK fails ENOMEM (at ATTACH or MAP, whichever pins) and changes nothing; a CAP_IPC_LOCK MAP is not charged",
+	 .title = "Without CAP_IPC_LOCK, pinning past RLIMIT_MEMLOCK fails "
+		  "ENOMEM (at ATTACH or MAP, whichever pins) and changes "
+		  "nothing; a CAP_IPC_LOCK MAP is not charged",
 	 .invariants = "IOAS-19")
 {
 	const uint64_t p = tc_page_size();
@@ -147,8 +151,8 @@ SCENARIO(ioas, memlock_limit_user_mode,
 	/* Nothing is pinned yet, so nothing is charged. */
 	CHECK_OK(c, "IOAS-19", map_fixed_rc(c, ioas, mem, p, i0, RW));
 	/* The attach pins the page: past the limit. */
-	CHECK_RET(c, "IOAS-19",
-		  T_CALL(c->t, attach, 0, T_NO_PASID, ioas, NULL), ENOMEM);
+	CHECK_RET(c, "IOAS-19", T_CALL(c->t, attach, 0, T_NO_PASID, ioas, NULL),
+		  ENOMEM);
 	expect_pins(c, "IOAS-19", &b, 0, 0, "an ATTACH refused ENOMEM");
 	CHECK_OK(c, "IOAS-19", T_CALL(c->t, ioas_unmap, ioas, i0, p, NULL));
 	CHECK_OK(c, "IOAS-19", T_CALL(c->t, attach, 0, T_NO_PASID, ioas, NULL));
@@ -165,35 +169,45 @@ SCENARIO(ioas, memlock_limit_user_mode,
 	memlock(c, "IOAS-19", false, T_MEMLOCK_UNLIMITED);
 	CHECK_OK(c, "IOAS-19",
 		 map_fixed_rc(c, ioas, (char *)mem + p, p, i1, RW));
-	expect_pins(c, "IOAS-19", &b, 2, 0,
-		    "a MAP without CAP_IPC_LOCK within the limit, RLIMIT_MODE 0");
+	expect_pins(
+		c, "IOAS-19", &b, 2, 0,
+		"a MAP without CAP_IPC_LOCK within the limit, RLIMIT_MODE 0");
 }
 
 /* --- IOAS-20: RLIMIT_MODE 1 charges the process (VmLck) ------------------- */
 
-SCENARIO(ioas, memlock_limit_process_mode,
-	 .title = "RLIMIT_MODE 1 charges pins to the process's locked_vm (VmLck) against RLIMIT_MEMLOCK; UNMAP uncharges, so a MAP refused ENOMEM fits afterwards",
-	 .invariants = "IOAS-20", .requires = REQ_2CTX)
+/* An IOAS of context ctx, emptied and set to RLIMIT_MODE 1 (possible
+ * only while it holds no object, IOAS-14), with device 0 attached. */
+static uint32_t process_mode_ioas(struct tc *c, const char *inv, unsigned ctx)
 {
-	const uint64_t p = tc_page_size();
-	const unsigned ctx = 1;
-	uint64_t i0, i1, mode = 1;
-	struct pin_base b;
+	uint64_t mode = 1;
 	uint32_t ioas;
-	char *mem;
-	int ret;
+	int ret = T_CALL(c->t, close_ctx, ctx);
 
-	/* RLIMIT_MODE is set on an empty context (IOAS-14). */
-	ret = T_CALL(c->t, close_ctx, ctx);
 	if (ret && ret != -T_UNSUPPORTED)
-		REQUIRE(c, "IOAS-20", ret);
+		REQUIRE(c, inv, ret);
 	ret = T_CALL(c->t, option_rlimit_mode, ctx, true, &mode);
 	if (ret == -T_UNSUPPORTED)
 		tc_skip(c, "target cannot reach IOMMU_OPTION_RLIMIT_MODE");
-	REQUIRE(c, "IOAS-20", ret);
-	bind_dev(c, "IOAS-20", 0, ctx);
-	ioas = new_ioas(c, "IOAS-20", ctx);
-	attach_rid(c, "IOAS-20", 0, ioas);
+	REQUIRE(c, inv, ret);
+	bind_dev(c, inv, 0, ctx);
+	ioas = new_ioas(c, inv, ctx);
+	attach_rid(c, inv, 0, ioas);
+	return ioas;
+}
+
+SCENARIO(ioas, memlock_limit_process_mode,
+	 .title = "RLIMIT_MODE 1 charges pins to the process's locked_vm "
+		  "(VmLck) against RLIMIT_MEMLOCK; UNMAP uncharges, so a MAP "
+		  "refused ENOMEM fits afterwards",
+	 .invariants = "IOAS-20", .requires = REQ_2CTX)
+{
+	const uint64_t p = tc_page_size();
+	uint32_t ioas = process_mode_ioas(c, "IOAS-20", 1);
+	struct pin_base b;
+	uint64_t i0, i1;
+	char *mem;
+
 	mem = tc_alloc(c, 4 * p);
 	i0 = tc_pick_iova(c, ioas, 2 * p, 0, 0);
 	i1 = tc_pick_iova(c, ioas, 2 * p, 0, 1);
@@ -203,12 +217,11 @@ SCENARIO(ioas, memlock_limit_process_mode,
 	expect_pins(c, "IOAS-20", &b, 2, 2, "a 2-page MAP in RLIMIT_MODE 1");
 	/* Room for one page more: two do not fit. */
 	memlock(c, "IOAS-20", false, b.locked + 3 * p);
-	CHECK_RET(c, "IOAS-20", map_fixed_rc(c, ioas, mem + 2 * p, 2 * p, i1, RW),
-		  ENOMEM);
+	CHECK_RET(c, "IOAS-20",
+		  map_fixed_rc(c, ioas, mem + 2 * p, 2 * p, i1, RW), ENOMEM);
 	expect_pins(c, "IOAS-20", &b, 2, 2, "a MAP refused ENOMEM");
 	/* The UNMAP gives the charge back... */
-	CHECK_OK(c, "IOAS-20",
-		 T_CALL(c->t, ioas_unmap, ioas, i0, 2 * p, NULL));
+	CHECK_OK(c, "IOAS-20", T_CALL(c->t, ioas_unmap, ioas, i0, 2 * p, NULL));
 	expect_pins(c, "IOAS-20", &b, 0, 0, "the UNMAP of the 2-page MAP");
 	/* ...so the refused MAP fits now. */
 	CHECK_OK(c, "IOAS-20",
@@ -233,32 +246,25 @@ static int handoff(struct tc *c, unsigned ctx, uint64_t child_limit,
 	if (ret == -T_UNSUPPORTED)
 		tc_skip(c, "target cannot hand a context to a child");
 	if (ret == -ENOTTY)
-		tc_skip(c, "kernel without IOMMU_IOAS_CHANGE_PROCESS (before 6.14)");
+		tc_skip(c, "kernel without IOMMU_IOAS_CHANGE_PROCESS (before "
+			   "6.14)");
 	return ret;
 }
 
 SCENARIO(ioas, change_process_moves_charge,
-	 .title = "CHANGE_PROCESS moves the RLIMIT_MODE 1 charge to the new process (VmLck) and off the old; past the new one's RLIMIT_MEMLOCK it fails ENOMEM and nothing moves",
+	 .title = "CHANGE_PROCESS moves the RLIMIT_MODE 1 charge to the new "
+		  "process (VmLck) and off the old; past the new one's "
+		  "RLIMIT_MEMLOCK it fails ENOMEM and nothing moves",
 	 .invariants = "IOAS-21", .requires = REQ_2CTX)
 {
 	const int64_t p = (int64_t)tc_page_size();
 	const unsigned ctx = 1;
+	uint32_t ioas = process_mode_ioas(c, "IOAS-21", ctx);
 	int64_t to_child, from_parent;
-	uint64_t iova, mode = 1;
 	struct pin_base b;
 	int fd, ret, back;
-	uint32_t ioas;
+	uint64_t iova;
 
-	ret = T_CALL(c->t, close_ctx, ctx);
-	if (ret && ret != -T_UNSUPPORTED)
-		REQUIRE(c, "IOAS-21", ret);
-	ret = T_CALL(c->t, option_rlimit_mode, ctx, true, &mode);
-	if (ret == -T_UNSUPPORTED)
-		tc_skip(c, "target cannot reach IOMMU_OPTION_RLIMIT_MODE");
-	REQUIRE(c, "IOAS-21", ret);
-	bind_dev(c, "IOAS-21", 0, ctx);
-	ioas = new_ioas(c, "IOAS-21", ctx);
-	attach_rid(c, "IOAS-21", 0, ioas);
 	fd = new_memfd(c, 2);
 	iova = tc_pick_iova(c, ioas, 2 * p, 0, 0);
 	read_pins(c, "IOAS-21", &b);
@@ -269,20 +275,23 @@ SCENARIO(ioas, change_process_moves_charge,
 	if (ret == -T_UNSUPPORTED || ret == -ENOTTY)
 		tc_skip(c, "no IOMMU_IOAS_MAP_FILE (before 6.14)");
 	REQUIRE(c, "IOAS-21", ret);
-	expect_pins(c, "IOAS-21", &b, 2, 2, "a 2-page MAP_FILE in RLIMIT_MODE 1");
+	expect_pins(c, "IOAS-21", &b, 2, 2,
+		    "a 2-page MAP_FILE in RLIMIT_MODE 1");
 	/* A successor with room for one page cannot take two. */
-	CHECK_RET(c, "IOAS-21", handoff(c, ctx, p, &to_child, &from_parent,
-					&back),
-		  ENOMEM);
+	CHECK_RET(c, "IOAS-21",
+		  handoff(c, ctx, p, &to_child, &from_parent, &back), ENOMEM);
 	tc_check(c, "IOAS-21", to_child == 0 && from_parent == 0,
-		 "a CHANGE_PROCESS refused ENOMEM moved %lld bytes to the child and %lld on this process's VmLck (expected 0 and 0)",
+		 "a CHANGE_PROCESS refused ENOMEM moved %lld bytes to the "
+		 "child and %lld on this process's VmLck (expected 0 and 0)",
 		 (long long)to_child, (long long)from_parent);
 	expect_pins(c, "IOAS-21", &b, 2, 2, "a CHANGE_PROCESS refused ENOMEM");
 	/* One with room takes them: charged there, uncharged here. */
-	CHECK_OK(c, "IOAS-21", handoff(c, ctx, T_MEMLOCK_UNLIMITED, &to_child,
-				       &from_parent, &back));
+	CHECK_OK(c, "IOAS-21",
+		 handoff(c, ctx, T_MEMLOCK_UNLIMITED, &to_child, &from_parent,
+			 &back));
 	tc_check(c, "IOAS-21", to_child == 2 * p && from_parent == -2 * p,
-		 "CHANGE_PROCESS to a child: its VmLck grew by %lld bytes, this process's moved by %lld (expected %lld and %lld)",
+		 "CHANGE_PROCESS to a child: its VmLck grew by %lld bytes, "
+		 "this process's moved by %lld (expected %lld and %lld)",
 		 (long long)to_child, (long long)from_parent,
 		 (long long)(2 * p), (long long)(-2 * p));
 	/* Taken back, the charge is here again, once. */
@@ -293,7 +302,9 @@ SCENARIO(ioas, change_process_moves_charge,
 /* --- OBJ-12: the last domain's teardown unpins ---------------------------- */
 
 SCENARIO(obj, domain_teardown_unpins,
-	 .title = "DETACH of the last device, or DESTROY of the last HWPT, unpins the IOAS's pages (VmPin back); the mappings stay and the next domain pins them again",
+	 .title = "DETACH of the last device, or DESTROY of the last HWPT, "
+		  "unpins the IOAS's pages (VmPin back); the mappings stay and "
+		  "the next domain pins them again",
 	 .invariants = "OBJ-12")
 {
 	const uint64_t p = tc_page_size();
@@ -322,8 +333,8 @@ SCENARIO(obj, domain_teardown_unpins,
 	CHECK_OK(c, "OBJ-12", T_CALL(c->t, detach, 0, T_NO_PASID));
 	expect_pins(c, "OBJ-12", &b, 0, -1, "the DETACH of the only device");
 	/* A manual HWPT is a domain of the IOAS from its allocation on. */
-	CHECK_OK(c, "OBJ-12", T_CALL(c->t, hwpt_alloc, 0, ioas, 0, 0, NULL, 0,
-				     &hwpt));
+	CHECK_OK(c, "OBJ-12",
+		 T_CALL(c->t, hwpt_alloc, 0, ioas, 0, 0, NULL, 0, &hwpt));
 	expect_pins(c, "OBJ-12", &b, own_pages + 3, -1, "an HWPT_ALLOC");
 	CHECK_OK(c, "OBJ-12", T_CALL(c->t, destroy, hwpt));
 	expect_pins(c, "OBJ-12", &b, 0, -1, "the DESTROY of that HWPT");
@@ -333,9 +344,13 @@ SCENARIO(obj, domain_teardown_unpins,
 
 /* --- IOAS-22: an emulated access's pins are pins too ---------------------- */
 
-SCENARIO(ioas, access_pins_counted_and_charged,
-	 .title = "An emulated access's pins are counted (VmPin) and charged: past RLIMIT_MEMLOCK without CAP_IPC_LOCK they fail ENOMEM; the last unpin, or the UNMAP that revokes them, uncounts them",
-	 .invariants = "IOAS-22")
+SCENARIO(
+	ioas, access_pins_counted_and_charged,
+	.title =
+		"An emulated access's pins are counted (VmPin) and charged: "
+		"past RLIMIT_MEMLOCK without CAP_IPC_LOCK they fail ENOMEM; "
+		"the last unpin, or the UNMAP that revokes them, uncounts them",
+	.invariants = "IOAS-22")
 {
 	const uint64_t p = tc_page_size();
 	uint32_t ioas, pin = 0, pin2 = 0;
@@ -369,7 +384,7 @@ SCENARIO(ioas, access_pins_counted_and_charged,
 	expect_pins(c, "IOAS-22", &b, 2, 0,
 		    "the unpin of the first (the second still holds page 0)");
 	/* The UNMAP makes the second access drop its pins (IOAS-17). */
-	CHECK_OK(c, "IOAS-22", T_CALL(c->t, ioas_unmap, ioas, iova, 2 * p,
-				      &unmapped));
+	CHECK_OK(c, "IOAS-22",
+		 T_CALL(c->t, ioas_unmap, ioas, iova, 2 * p, &unmapped));
 	expect_pins(c, "IOAS-22", &b, 0, 0, "the UNMAP that revokes the pins");
 }

@@ -15,7 +15,7 @@ int t_proc_pin_counters(struct target *t, uint64_t *pinned, uint64_t *locked)
 
 int t_proc_memlock_set(struct target *t, bool cap_ipc_lock, uint64_t limit)
 {
-	return memlock_set(cap_ipc_lock, limit == T_MEMLOCK_UNLIMITED ?
-						 MEMLOCK_UNLIMITED :
-						 limit);
+	return memlock_set(cap_ipc_lock, limit == T_MEMLOCK_UNLIMITED
+						 ? MEMLOCK_UNLIMITED
+						 : limit);
 }

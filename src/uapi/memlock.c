@@ -65,9 +65,9 @@ int memlock_set(bool cap_ipc_lock, uint64_t limit)
 		return ret;
 	if (getrlimit(RLIMIT_MEMLOCK, &r))
 		return -errno;
-	r.rlim_cur = limit == MEMLOCK_UNLIMITED || limit > r.rlim_max ?
-			     r.rlim_max :
-			     (rlim_t)limit;
+	r.rlim_cur = limit == MEMLOCK_UNLIMITED || limit > r.rlim_max
+			     ? r.rlim_max
+			     : (rlim_t)limit;
 	if (setrlimit(RLIMIT_MEMLOCK, &r))
 		return -errno;
 	return 0;

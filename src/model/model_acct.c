@@ -152,6 +152,10 @@ int model_pin_charge(const struct model *m, const struct m_ioas *fill,
 
 	if (!m->memlock_limited)
 		return 0;
+	/* MB_CAP_AT_PIN_TIME: a pinning task holding CAP_IPC_LOCK is not
+	 * charged, whatever the pages' mode (IOAS-23) */
+	if (bug(m, MB_CAP_AT_PIN_TIME) && !m->no_ipc_lock)
+		return 0;
 	count(m, -1, NULL, NULL, 0, &now);
 	count(m, -1, fill, extra, nextra, &then);
 	/* MB_MEMLOCK_UNENFORCED: the per-user charge has no limit

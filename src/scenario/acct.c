@@ -388,3 +388,43 @@ SCENARIO(
 		 T_CALL(c->t, ioas_unmap, ioas, iova, 2 * p, &unmapped));
 	expect_pins(c, "IOAS-22", &b, 0, 0, "the UNMAP that revokes the pins");
 }
+
+/* --- IOAS-23: CAP_IPC_LOCK counts at MAP time, the limit at pin time ------ */
+
+SCENARIO(ioas, memlock_cap_read_at_map,
+	 .title = "Whether a MAP's pages are charged is fixed at MAP time by "
+		  "CAP_IPC_LOCK; the charge is made, against RLIMIT_MEMLOCK, "
+		  "when they are pinned, whatever the pinning task holds then",
+	 .invariants = "IOAS-23")
+{
+	const uint64_t p = tc_page_size();
+	uint64_t i0, i1;
+	struct pin_base b;
+	uint32_t ioas;
+	char *mem;
+
+	bind_dev(c, "IOAS-23", 0, 0);
+	ioas = new_ioas(c, "IOAS-23", 0);
+	mem = tc_alloc(c, 2 * p);
+	i0 = tc_pick_iova(c, ioas, p, 0, 0);
+	i1 = tc_pick_iova(c, ioas, p, 0, 1);
+	read_pins(c, "IOAS-23", &b);
+	/* Two pages on an IOAS without a domain, nothing pinned yet: one
+	 * mapped with CAP_IPC_LOCK, one without. */
+	memlock(c, "IOAS-23", true, 0);
+	CHECK_OK(c, "IOAS-23", map_fixed_rc(c, ioas, mem, p, i0, RW));
+	memlock(c, "IOAS-23", false, 0);
+	CHECK_OK(c, "IOAS-23", map_fixed_rc(c, ioas, mem + p, p, i1, RW));
+	/* The attach pins both. Holding CAP_IPC_LOCK now does not exempt
+	 * the page mapped without it. */
+	memlock(c, "IOAS-23", true, 0);
+	CHECK_RET(c, "IOAS-23", T_CALL(c->t, attach, 0, T_NO_PASID, ioas, NULL),
+		  ENOMEM);
+	expect_pins(c, "IOAS-23", &b, 0, 0, "an ATTACH refused ENOMEM");
+	/* Lacking it now does not charge the page mapped with it. */
+	CHECK_OK(c, "IOAS-23", T_CALL(c->t, ioas_unmap, ioas, i1, p, NULL));
+	memlock(c, "IOAS-23", false, 0);
+	CHECK_OK(c, "IOAS-23", T_CALL(c->t, attach, 0, T_NO_PASID, ioas, NULL));
+	expect_pins(c, "IOAS-23", &b, 1, 0,
+		    "the ATTACH pinning the page mapped with CAP_IPC_LOCK");
+}

@@ -37,8 +37,7 @@ static void memlock(struct tc *c, const char *inv, bool cap_ipc_lock,
 	int ret = T_CALL(c->t, memlock_set, cap_ipc_lock, limit);
 
 	if (ret == -T_UNSUPPORTED)
-		tc_skip(c,
-			"target cannot change CAP_IPC_LOCK or RLIMIT_MEMLOCK");
+		tc_skip(c, "target cannot change CAP_IPC_LOCK or RLIMIT_MEMLOCK");
 	if (ret == -EPERM)
 		tc_skip(c, "CAP_IPC_LOCK is not in the suite's permitted set");
 	REQUIRE(c, inv, ret);
@@ -58,14 +57,11 @@ static void expect_pins(struct tc *c, const char *inv, const struct pin_base *b,
 	lck = ((int64_t)now.locked - (int64_t)b->locked) / p;
 	if (want_lck < 0)
 		tc_check(c, inv, pin == want_pin,
-			 "after %s: %lld more pages pinned (VmPin), expected "
-			 "%lld",
+			 "after %s: %lld more pages pinned (VmPin), expected %lld",
 			 after, (long long)pin, (long long)want_pin);
 	else
 		tc_check(c, inv, pin == want_pin && lck == want_lck,
-			 "after %s: %lld more pages pinned (VmPin), %lld "
-			 "charged to the process (VmLck); expected %lld and "
-			 "%lld",
+			 "after %s: %lld more pages pinned (VmPin), %lld charged to the process (VmLck); expected %lld and %lld",
 			 after, (long long)pin, (long long)lck,
 			 (long long)want_pin, (long long)want_lck);
 }
@@ -73,9 +69,7 @@ static void expect_pins(struct tc *c, const char *inv, const struct pin_base *b,
 /* --- IOAS-18: a page is counted while it is pinned, once ------------------ */
 
 SCENARIO(ioas, pin_count_once_per_pages,
-	 .title = "Pages are pinned (VmPin) only under a domain, once per MAP "
-		  "however many COPYs share them, and unpinned with the last "
-		  "user",
+	 .title = "Pages are pinned (VmPin) only under a domain, once per MAP however many COPYs share them, and unpinned with the last user",
 	 .invariants = "IOAS-18")
 {
 	const uint64_t p = tc_page_size();
@@ -130,9 +124,7 @@ SCENARIO(ioas, pin_count_once_per_pages,
 /* --- IOAS-19: RLIMIT_MEMLOCK without CAP_IPC_LOCK (RLIMIT_MODE 0) --------- */
 
 SCENARIO(ioas, memlock_limit_user_mode,
-	 .title = "Without CAP_IPC_LOCK, pinning past RLIMIT_MEMLOCK fails "
-		  "ENOMEM (at ATTACH or MAP, whichever pins) and changes "
-		  "nothing; a CAP_IPC_LOCK MAP is not charged",
+	 .title = "Without CAP_IPC_LOCK, pinning past RLIMIT_MEMLOCK fails ENOMEM (at ATTACH or MAP, whichever pins) and changes nothing; a CAP_IPC_LOCK MAP is not charged",
 	 .invariants = "IOAS-19")
 {
 	const uint64_t p = tc_page_size();
@@ -197,9 +189,7 @@ static uint32_t process_mode_ioas(struct tc *c, const char *inv, unsigned ctx)
 }
 
 SCENARIO(ioas, memlock_limit_process_mode,
-	 .title = "RLIMIT_MODE 1 charges pins to the process's locked_vm "
-		  "(VmLck) against RLIMIT_MEMLOCK; UNMAP uncharges, so a MAP "
-		  "refused ENOMEM fits afterwards",
+	 .title = "RLIMIT_MODE 1 charges pins to the process's locked_vm (VmLck) against RLIMIT_MEMLOCK; UNMAP uncharges, so a MAP refused ENOMEM fits afterwards",
 	 .invariants = "IOAS-20", .requires = REQ_2CTX)
 {
 	const uint64_t p = tc_page_size();
@@ -246,15 +236,12 @@ static int handoff(struct tc *c, unsigned ctx, uint64_t child_limit,
 	if (ret == -T_UNSUPPORTED)
 		tc_skip(c, "target cannot hand a context to a child");
 	if (ret == -ENOTTY)
-		tc_skip(c, "kernel without IOMMU_IOAS_CHANGE_PROCESS (before "
-			   "6.14)");
+		tc_skip(c, "kernel without IOMMU_IOAS_CHANGE_PROCESS (before 6.14)");
 	return ret;
 }
 
 SCENARIO(ioas, change_process_moves_charge,
-	 .title = "CHANGE_PROCESS moves the RLIMIT_MODE 1 charge to the new "
-		  "process (VmLck) and off the old; past the new one's "
-		  "RLIMIT_MEMLOCK it fails ENOMEM and nothing moves",
+	 .title = "CHANGE_PROCESS moves the RLIMIT_MODE 1 charge to the new process (VmLck) and off the old; past the new one's RLIMIT_MEMLOCK it fails ENOMEM and nothing moves",
 	 .invariants = "IOAS-21", .requires = REQ_2CTX)
 {
 	const int64_t p = (int64_t)tc_page_size();
@@ -281,8 +268,7 @@ SCENARIO(ioas, change_process_moves_charge,
 	CHECK_RET(c, "IOAS-21",
 		  handoff(c, ctx, p, &to_child, &from_parent, &back), ENOMEM);
 	tc_check(c, "IOAS-21", to_child == 0 && from_parent == 0,
-		 "a CHANGE_PROCESS refused ENOMEM moved %lld bytes to the "
-		 "child and %lld on this process's VmLck (expected 0 and 0)",
+		 "a CHANGE_PROCESS refused ENOMEM moved %lld bytes to the child and %lld on this process's VmLck (expected 0 and 0)",
 		 (long long)to_child, (long long)from_parent);
 	expect_pins(c, "IOAS-21", &b, 2, 2, "a CHANGE_PROCESS refused ENOMEM");
 	/* One with room takes them: charged there, uncharged here. */
@@ -290,8 +276,7 @@ SCENARIO(ioas, change_process_moves_charge,
 		 handoff(c, ctx, T_MEMLOCK_UNLIMITED, &to_child, &from_parent,
 			 &back));
 	tc_check(c, "IOAS-21", to_child == 2 * p && from_parent == -2 * p,
-		 "CHANGE_PROCESS to a child: its VmLck grew by %lld bytes, "
-		 "this process's moved by %lld (expected %lld and %lld)",
+		 "CHANGE_PROCESS to a child: its VmLck grew by %lld bytes, this process's moved by %lld (expected %lld and %lld)",
 		 (long long)to_child, (long long)from_parent,
 		 (long long)(2 * p), (long long)(-2 * p));
 	/* Taken back, the charge is here again, once. */
@@ -302,9 +287,7 @@ SCENARIO(ioas, change_process_moves_charge,
 /* --- OBJ-12: the last domain's teardown unpins ---------------------------- */
 
 SCENARIO(obj, domain_teardown_unpins,
-	 .title = "DETACH of the last device, or DESTROY of the last HWPT, "
-		  "unpins the IOAS's pages (VmPin back); the mappings stay and "
-		  "the next domain pins them again",
+	 .title = "DETACH of the last device, or DESTROY of the last HWPT, unpins the IOAS's pages (VmPin back); the mappings stay and the next domain pins them again",
 	 .invariants = "OBJ-12")
 {
 	const uint64_t p = tc_page_size();
@@ -347,9 +330,7 @@ SCENARIO(obj, domain_teardown_unpins,
 SCENARIO(
 	ioas, access_pins_counted_and_charged,
 	.title =
-		"An emulated access's pins are counted (VmPin) and charged: "
-		"past RLIMIT_MEMLOCK without CAP_IPC_LOCK they fail ENOMEM; "
-		"the last unpin, or the UNMAP that revokes them, uncounts them",
+		"An emulated access's pins are counted (VmPin) and charged: past RLIMIT_MEMLOCK without CAP_IPC_LOCK they fail ENOMEM; the last unpin, or the UNMAP that revokes them, uncounts them",
 	.invariants = "IOAS-22")
 {
 	const uint64_t p = tc_page_size();
@@ -392,9 +373,7 @@ SCENARIO(
 /* --- IOAS-23: CAP_IPC_LOCK counts at MAP time, the limit at pin time ------ */
 
 SCENARIO(ioas, memlock_cap_read_at_map,
-	 .title = "Whether a MAP's pages are charged is fixed at MAP time by "
-		  "CAP_IPC_LOCK; the charge is made, against RLIMIT_MEMLOCK, "
-		  "when they are pinned, whatever the pinning task holds then",
+	 .title = "Whether a MAP's pages are charged is fixed at MAP time by CAP_IPC_LOCK; the charge is made, against RLIMIT_MEMLOCK, when they are pinned, whatever the pinning task holds then",
 	 .invariants = "IOAS-23")
 {
 	const uint64_t p = tc_page_size();

@@ -327,11 +327,9 @@ SCENARIO(obj, domain_teardown_unpins,
 
 /* --- IOAS-22: an emulated access's pins are pins too ---------------------- */
 
-SCENARIO(
-	ioas, access_pins_counted_and_charged,
-	.title =
-		"An emulated access's pins are counted (VmPin) and charged: past RLIMIT_MEMLOCK without CAP_IPC_LOCK they fail ENOMEM; the last unpin, or the UNMAP that revokes them, uncounts them",
-	.invariants = "IOAS-22")
+SCENARIO(ioas, access_pins_counted_and_charged,
+	 .title = "An emulated access's pins are counted (VmPin) and charged: past RLIMIT_MEMLOCK without CAP_IPC_LOCK they fail ENOMEM; the last unpin, or the UNMAP that revokes them, uncounts them",
+	 .invariants = "IOAS-22")
 {
 	const uint64_t p = tc_page_size();
 	uint32_t ioas, pin = 0, pin2 = 0;

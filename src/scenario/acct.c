@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * What pinning costs (IOAS-18..23, OBJ-12): every page iommufd pins counts in the
- * process's mm->pinned_vm (VmPin); a MAP made without CAP_IPC_LOCK is also
+ * What pinning costs (IOAS-18..23, OBJ-12): every page iommufd pins
+ * counts in the process's mm->pinned_vm (VmPin); a MAP made without
+ * CAP_IPC_LOCK is also
  * charged, to the user (RLIMIT_MODE 0) or the process (RLIMIT_MODE 1,
  * VmLck), against RLIMIT_MEMLOCK at the time its pages are pinned.
  *

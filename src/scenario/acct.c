@@ -2,9 +2,9 @@
 /*
  * What pinning costs (IOAS-18..23, OBJ-12): every page iommufd pins
  * counts in the process's mm->pinned_vm (VmPin); a MAP made without
- * CAP_IPC_LOCK is also
- * charged, to the user (RLIMIT_MODE 0) or the process (RLIMIT_MODE 1,
- * VmLck), against RLIMIT_MEMLOCK at the time its pages are pinned.
+ * CAP_IPC_LOCK is also charged, to the user (RLIMIT_MODE 0) or the
+ * process (RLIMIT_MODE 1, VmLck), against RLIMIT_MEMLOCK at the time its
+ * pages are pinned; an emulated access's pins likewise.
  *
  * Expected values are the contract's, checked against
  * drivers/iommu/iommufd/pages.c (iopt_alloc_pages, incr_user_locked_vm,

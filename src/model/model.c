@@ -323,12 +323,20 @@ int model_add_domain(struct model *m, struct m_hwpt *h, bool skip_fill)
 		if (!a->area[i].uva)
 			return -EFAULT;
 	}
+	/* the first domain pins the areas, and charges them */
+	if (!a->nlinked) {
+		int rc = model_pin_charge(m, a, NULL, 0);
+
+		if (rc)
+			return rc;
+	}
 	h->npte = 0;
 	/* MB_HWPT_NOT_PREFILLED: a manual HWPT starts empty (ATTACH-11). */
 	for (unsigned i = 0; i < a->narea && !skip_fill; i++)
 		pte_add(h, &a->area[i]);
 	h->linked = true;
 	a->nlinked++;
+	a->was_linked = true;
 	return 0;
 }
 

@@ -160,6 +160,13 @@ enum model_bug {
 	MB_INVALIDATE_NOOP,	  /* NEST-6 */
 	MB_HW_QUEUE_UNLOCKED,	  /* VIOMMU-4 */
 	MB_ACCESS_PIN_BLOCKS,	  /* IOAS-17 */
+	MB_PIN_PER_AREA,	  /* IOAS-18 */
+	MB_MEMLOCK_UNENFORCED,	  /* IOAS-19 */
+	MB_MM_MODE_CHARGES_USER,  /* IOAS-20 */
+	MB_CHANGE_PROCESS_KEEPS_CHARGE, /* IOAS-21 */
+	MB_DETACH_KEEPS_PINS,	  /* OBJ-12 */
+	MB_ACCESS_PIN_UNCHARGED,  /* IOAS-22 */
+	MB_CAP_AT_PIN_TIME,	  /* IOAS-23 */
 	MB_COUNT
 };
 
@@ -301,6 +308,13 @@ int model_nested_cache_check(struct model *m, uint32_t hwpt_id,
 int model_access_pin(struct model *m, uint32_t ioas_id, uint64_t iova,
 		     uint64_t len, uint32_t *pin);
 int model_access_unpin(struct model *m, uint32_t pin);
+/* Pinned-page accounting (target.h pin_counters / memlock_set): bytes
+ * pinned and bytes charged to the process (RLIMIT_MODE 1), from 0. */
+int model_pin_counters(struct model *m, uint64_t *pinned, uint64_t *locked);
+int model_memlock_set(struct model *m, bool cap_ipc_lock, uint64_t limit);
+int model_change_process_handoff(struct model *m, unsigned ctx,
+				 uint64_t child_limit, int64_t *to_child,
+				 int64_t *from_parent, int *back);
 int model_hw_queue_alloc(struct model *m, uint32_t viommu_id, uint32_t type,
 			 uint32_t index, uint64_t iova, uint64_t len,
 			 uint32_t *hw_queue_id);

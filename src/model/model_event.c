@@ -650,6 +650,15 @@ int model_access_pin(struct model *m, uint32_t ioas_id, uint64_t iova,
 		return op_end(m, -ENOENT);
 	if (m->npin == M_MAX_PIN)
 		return op_end(m, -T_UNSUPPORTED);
+	/* MB_ACCESS_PIN_UNCHARGED: the pins are neither counted nor
+	 * charged (IOAS-22) */
+	if (!bug(m, MB_ACCESS_PIN_UNCHARGED)) {
+		int rc = model_access_pin_charge(m, a, iova, last);
+
+		if (rc)
+			return op_end(m, rc);
+	}
+	m->pin[m->npin].counted = !bug(m, MB_ACCESS_PIN_UNCHARGED);
 	m->pin[m->npin].ioas = a;
 	m->pin[m->npin].iova = iova;
 	m->pin[m->npin].last = last;

@@ -130,7 +130,15 @@ struct m_area {
 	int pin_err;
 	bool file;
 	uint64_t file_start;
+	/* The iopt_pages the area maps (COPY shares the source's): its
+	 * number, and where it charges pinned pages (enum m_acct, fixed
+	 * at MAP time as iopt_alloc_pages() and iopt_map_pages() do). */
+	uint32_t pages_id;
+	uint8_t acct;
 };
+
+/* iopt_pages->account_mode */
+enum m_acct { M_ACCT_NONE, M_ACCT_USER, M_ACCT_MM };
 
 struct m_pte {
 	uint64_t iova, len;
@@ -151,6 +159,7 @@ struct m_ioas {
 	bool no_large;	    /* IOMMU_OPTION_HUGE_PAGES = 0 */
 	unsigned nref;	    /* HWPTs referencing it (obj.users) */
 	unsigned nlinked;   /* HWPTs in iopt->domains */
+	bool was_linked;    /* a domain has been added (MB_DETACH_KEEPS_PINS) */
 };
 
 struct m_hwpt {
@@ -228,8 +237,11 @@ struct model {
 	/* Emulated-access pins (access_pin); pin i + 1. A pin dropped on
 	 * UNMAP stays allocated with live false. */
 	unsigned npin;
-	struct { struct m_ioas *ioas; uint64_t iova, last; bool live; }
-		pin[M_MAX_PIN];
+	struct {
+		struct m_ioas *ioas;
+		uint64_t iova, last;
+		bool live, counted; /* counted: in VmPin (IOAS-22) */
+	} pin[M_MAX_PIN];
 	bool tomb[T_MAX_CTX][M_MAX_OBJ]; /* freed IDs (MB_DESTROY_TWICE_OK) */
 	bool identity[T_MAX_DEVS];	  /* per group: MB_BIND_IDENTITY */
 	/* The context's /dev/iommu fd was closed while devices held it
@@ -241,6 +253,11 @@ struct model {
 	bool pasid_fault_next[T_MAX_DEVS];
 	/* IOMMU_OPTION_RLIMIT_MODE: 1 = IOPT_PAGES_ACCOUNT_MM */
 	bool rlimit_mm[T_MAX_CTX];
+	/* The task's CAP_IPC_LOCK dropped, and its RLIMIT_MEMLOCK (bytes)
+	 * when memlock_limited (memlock_set); the last iopt_pages number. */
+	bool no_ipc_lock, memlock_limited;
+	uint64_t memlock_limit;
+	uint32_t pages_seq;
 	unsigned fail_nth; /* armed fault injection, 0: off */
 	uint32_t seq;
 };
@@ -447,6 +464,15 @@ int model_event_obj_destroy(struct model *m, const struct m_obj *o);
 void model_event_unbind(struct model *m, unsigned dev);
 void model_event_sweep(struct model *m);
 void model_event_ctx_release(struct model *m, unsigned ctx);
+/* Pinned-page accounting (model_acct.c): the charge mode of a new MAP in
+ * ctx; the charge of pinning what becomes pinned when `fill` (an IOAS
+ * about to get its first domain) and `extra` (pieces about to go into an
+ * IOAS with one) join: 0, or -ENOMEM past RLIMIT_MEMLOCK. */
+uint8_t model_acct_mode(const struct model *m, unsigned ctx);
+int model_pin_charge(const struct model *m, const struct m_ioas *fill,
+		     const struct m_area *extra, unsigned nextra);
+int model_access_pin_charge(const struct model *m, const struct m_ioas *a,
+			    uint64_t iova, uint64_t last);
 bool model_area_locked(const struct model *m, const struct m_ioas *a,
 		       uint64_t iova, uint64_t last);
 int model_access_notify_unmap(struct model *m, const struct m_ioas *a,

@@ -208,6 +208,12 @@ static int map_pieces(struct model *m, struct m_ioas *a, struct m_area *pc,
 		if (a->nlinked && !pc[i].uva)
 			return -EFAULT;
 	}
+	/* the pins are charged (IOAS-19, IOAS-20) */
+	if (a->nlinked) {
+		rc = model_pin_charge(m, NULL, pc, npc);
+		if (rc)
+			return rc;
+	}
 	if (a->nlinked && should_fail(m))
 		return M_INJ_RC;
 	/* place: MB_COPY_AT_SOURCE_IOVA inserts at the source IOVA */
@@ -281,7 +287,9 @@ int model_ioas_map(struct model *m, uint32_t ioas_id, uint32_t flags,
 		return op_end(m, -EINVAL);
 	pc = (struct m_area){ .len = len, .uva = (uintptr_t)uva,
 			      .prot = flags & (T_MAP_READABLE | T_MAP_WRITEABLE),
-			      .pages_writable = (flags & T_MAP_WRITEABLE) != 0 };
+			      .pages_writable = (flags & T_MAP_WRITEABLE) != 0,
+			      .pages_id = ++m->pages_seq,
+			      .acct = model_acct_mode(m, a->ctx) };
 	return op_end(m, map_pieces(m, a, &pc, 1, len,
 				    flags & T_MAP_FIXED_IOVA, iova, NULL));
 }
@@ -443,7 +451,8 @@ int model_ioas_copy(struct model *m, uint32_t dst_ioas, uint32_t src_ioas,
 			ar->pages_writable ||
 				bug(m, MB_COPY_IGNORES_WRITABLE),
 			ar->pin_err, ar->file,
-			ar->file_start + (cur - ar->iova) };
+			ar->file_start + (cur - ar->iova), ar->pages_id,
+			ar->acct };
 		covered += pl - cur + 1;
 		if (pl == last)
 			break;
@@ -648,7 +657,9 @@ int model_ioas_map_file(struct model *m, uint32_t ioas_id, uint32_t flags,
 	pc = (struct m_area){ .len = len,
 			      .prot = flags & (T_MAP_READABLE | T_MAP_WRITEABLE),
 			      .pages_writable = (flags & T_MAP_WRITEABLE) != 0,
-			      .file = true, .file_start = start };
+			      .file = true, .file_start = start,
+			      .pages_id = ++m->pages_seq,
+			      .acct = model_acct_mode(m, a->ctx) };
 	if (fstatfs(fd, &sfs) ||
 	    (sfs.f_type != TMPFS_MAGIC && sfs.f_type != HUGETLBFS_MAGIC)) {
 		pc.pin_err = -EINVAL;

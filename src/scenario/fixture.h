@@ -280,6 +280,14 @@ bool expect_ranges_unchanged(struct tc *c, const char *inv, uint32_t ioas,
 			     const struct ranges *before, bool with_align,
 			     const char *what);
 
+/* --- memfds (lib.c) ------------------------------------------------------- */
+
+/* A memfd of npages pages, or SKIP; its fd is closed at case exit with
+ * the process. */
+int new_memfd(struct tc *c, unsigned npages);
+/* The file's pages as this process sees them (SKIP if it cannot map). */
+uint8_t *memfd_view(struct tc *c, int fd, unsigned npages);
+
 /* --- IOVA choice (lib.c) -------------------------------------------------- */
 
 /* An IOVA that the DMA engine can reach and that lies in the reported

@@ -799,30 +799,6 @@ SCENARIO(ioas, rlimit_mode_option,
 
 /* --- IOAS-15: IOMMU_IOAS_MAP_FILE ----------------------------------------- */
 
-/* A memfd of npages pages, or SKIP; its fd is closed at case exit with
- * the process. */
-static int new_memfd(struct tc *c, unsigned npages)
-{
-	int fd = memfd_create("iommu-conformance", MFD_CLOEXEC);
-
-	if (fd < 0)
-		tc_skip(c, "memfd_create failed: %s", strerror(errno));
-	if (ftruncate(fd, (off_t)(npages * PG)))
-		tc_skip(c, "ftruncate of the memfd failed: %s", strerror(errno));
-	return fd;
-}
-
-/* The file's pages as this process sees them. */
-static uint8_t *memfd_view(struct tc *c, int fd, unsigned npages)
-{
-	void *v = mmap(NULL, npages * PG, PROT_READ | PROT_WRITE, MAP_SHARED,
-		       fd, 0);
-
-	if (v == MAP_FAILED)
-		tc_skip(c, "mmap of the memfd failed: %s", strerror(errno));
-	return v;
-}
-
 /* ret, after a SKIP when the target cannot send `ioctl` or the kernel
  * predates it (ENOTTY). */
 static int skip_if_unsent(struct tc *c, int ret, const char *ioctl,

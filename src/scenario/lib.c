@@ -5,6 +5,7 @@
  * forked child, so memory handed out here is released when the child exits.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <linux/iommufd.h>
 #include <stdlib.h>
 #include <string.h>
@@ -719,4 +720,28 @@ bool tc_dma_read(struct tc *c, const char *inv, unsigned dev, uint32_t pasid,
 		 uint64_t iova, void *mem, size_t len, bool expect_land)
 {
 	return dma_judge(c, inv, dev, pasid, iova, mem, len, expect_land, false);
+}
+
+/* A memfd of npages pages, or SKIP; its fd is closed at case exit with
+ * the process. */
+int new_memfd(struct tc *c, unsigned npages)
+{
+	int fd = memfd_create("iommu-conformance", MFD_CLOEXEC);
+
+	if (fd < 0)
+		tc_skip(c, "memfd_create failed: %s", strerror(errno));
+	if (ftruncate(fd, (off_t)(npages * PG)))
+		tc_skip(c, "ftruncate of the memfd failed: %s", strerror(errno));
+	return fd;
+}
+
+/* The file's pages as this process sees them. */
+uint8_t *memfd_view(struct tc *c, int fd, unsigned npages)
+{
+	void *v = mmap(NULL, npages * PG, PROT_READ | PROT_WRITE, MAP_SHARED,
+		       fd, 0);
+
+	if (v == MAP_FAILED)
+		tc_skip(c, "mmap of the memfd failed: %s", strerror(errno));
+	return v;
 }

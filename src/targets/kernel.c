@@ -546,6 +546,9 @@ static const struct target_ops kernel_ops = {
 	.ioas_map_file = kt_ioas_map_file,
 	.ioas_change_process = kt_ioas_change_process,
 	.viommu_alloc = kt_viommu_alloc,
+	.pin_counters = t_proc_pin_counters,
+	.memlock_set = t_proc_memlock_set,
+	.change_process_handoff = kt_change_process_handoff,
 };
 
 

@@ -156,6 +156,9 @@ int kt_option_rlimit_mode(struct target *t, unsigned ctx, bool set,
 int kt_viommu_alloc(struct target *t, unsigned dev, uint32_t hwpt_id,
 		    uint32_t type, uint32_t flags, uint32_t *viommu_id);
 int kt_ioas_change_process(struct target *t, unsigned ctx, bool in_child);
+int kt_change_process_handoff(struct target *t, unsigned ctx,
+			      uint64_t child_limit, int64_t *to_child,
+			      int64_t *from_parent, int *back);
 int kt_ioas_map_file(struct target *t, uint32_t ioas_id, uint32_t flags,
 		     int fd, uint64_t start, uint64_t len, uint64_t *iova);
 

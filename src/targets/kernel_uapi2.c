@@ -101,3 +101,13 @@ int kt_viommu_alloc(struct target *t, unsigned dev, uint32_t hwpt_id,
 		*viommu_id = T_ID_MAKE(k->dev[dev].ctx, out);
 	return ret;
 }
+
+int kt_change_process_handoff(struct target *t, unsigned ctx,
+			      uint64_t child_limit, int64_t *to_child,
+			      int64_t *from_parent, int *back)
+{
+	if (ctx >= KT_NCTX)
+		return -EINVAL;
+	return ufd_ioas_change_process_handoff(KT(t)->ufd[ctx], child_limit,
+					       to_child, from_parent, back);
+}

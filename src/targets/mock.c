@@ -366,6 +366,16 @@ static int m_ioas_change_process(struct target *t, unsigned ctx, bool in_child)
 			  ufd_ioas_change_process(M(t)->fd[ctx]);
 }
 
+static int m_change_process_handoff(struct target *t, unsigned ctx,
+				    uint64_t child_limit, int64_t *to_child,
+				    int64_t *from_parent, int *back)
+{
+	if (ctx >= t->caps.nctx)
+		return -EINVAL;
+	return ufd_ioas_change_process_handoff(M(t)->fd[ctx], child_limit,
+					       to_child, from_parent, back);
+}
+
 /* selftest.c: mock_domain_set_dev_pasid_nop() fakes ENOMEM on the second
  * set_dev_pasid of PASID 1024 after the first. */
 static int m_pasid_replace_fault(struct target *t, unsigned dev,
@@ -989,6 +999,9 @@ static const struct target_ops mock_ops = {
 	.hw_queue_alloc = m_hw_queue_alloc,
 	.access_pin = m_access_pin,
 	.access_unpin = m_access_unpin,
+	.pin_counters = t_proc_pin_counters,
+	.memlock_set = t_proc_memlock_set,
+	.change_process_handoff = m_change_process_handoff,
 };
 
 /* --- open ------------------------------------------------------------------ */

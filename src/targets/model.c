@@ -277,6 +277,25 @@ static int mt_access_unpin(struct target *t, uint32_t pin)
 	return model_access_unpin(M(t), pin);
 }
 
+static int mt_pin_counters(struct target *t, uint64_t *pinned,
+			   uint64_t *locked)
+{
+	return model_pin_counters(M(t), pinned, locked);
+}
+
+static int mt_memlock_set(struct target *t, bool cap_ipc_lock, uint64_t limit)
+{
+	return model_memlock_set(M(t), cap_ipc_lock, limit);
+}
+
+static int mt_change_process_handoff(struct target *t, unsigned ctx,
+				     uint64_t child_limit, int64_t *to_child,
+				     int64_t *from_parent, int *back)
+{
+	return model_change_process_handoff(M(t), ctx, child_limit, to_child,
+					    from_parent, back);
+}
+
 static int mt_nested_cache_check(struct target *t, uint32_t hwpt_id,
 				 unsigned entry, bool valid)
 {
@@ -329,6 +348,9 @@ static const struct target_ops model_ops = {
 	.hw_queue_alloc = mt_hw_queue_alloc,
 	.access_pin = mt_access_pin,
 	.access_unpin = mt_access_unpin,
+	.pin_counters = mt_pin_counters,
+	.memlock_set = mt_memlock_set,
+	.change_process_handoff = mt_change_process_handoff,
 };
 
 struct target *model_target_open(const struct target_config *cfg, char *why,

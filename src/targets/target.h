@@ -241,7 +241,41 @@ struct target_ops {
 	int (*access_pin)(struct target *t, uint32_t ioas_id, uint64_t iova,
 			  uint64_t len, const void *uva, uint32_t *pin);
 	int (*access_unpin)(struct target *t, uint32_t pin);
+
+	/* Appended for issue 15, memlock accounting (all optional). */
+
+	/* What the pins of this process cost, in bytes: *pinned the pages
+	 * iommufd holds pinned for domains and accesses (VmPin), *locked
+	 * what RLIMIT_MODE 1 charged to the process (VmLck). Only
+	 * differences mean something: the kernel's counters start where
+	 * the process left them, the model's at 0. */
+	int (*pin_counters)(struct target *t, uint64_t *pinned,
+			    uint64_t *locked);
+	/* Whether the MAPs that follow hold CAP_IPC_LOCK (its holder's
+	 * pages are not charged), and the RLIMIT_MEMLOCK (bytes, or
+	 * T_MEMLOCK_UNLIMITED) the pins that follow are charged against. */
+	int (*memlock_set)(struct target *t, bool cap_ipc_lock,
+			   uint64_t limit);
+	/* IOMMU_IOAS_CHANGE_PROCESS on ctx by a forked child whose
+	 * RLIMIT_MEMLOCK is child_limit bytes above what it has locked
+	 * (T_MEMLOCK_UNLIMITED: none but the hard limit), then by this
+	 * process again while the child lives, taking the mappings back.
+	 * *to_child: bytes the child was charged (VmLck); *from_parent:
+	 * bytes this process's VmLck moved by meanwhile; *back: the
+	 * take-back's result. Returns the child's result. */
+	int (*change_process_handoff)(struct target *t, unsigned ctx,
+				      uint64_t child_limit, int64_t *to_child,
+				      int64_t *from_parent, int *back);
 };
+
+/* memlock_set's limit: none but the process's hard limit. */
+#define T_MEMLOCK_UNLIMITED UINT64_MAX
+
+/* pin_counters / memlock_set of the targets that judge the kernel from
+ * this very process (mock, kernel): /proc/self/status, capset and
+ * setrlimit. */
+int t_proc_pin_counters(struct target *t, uint64_t *pinned, uint64_t *locked);
+int t_proc_memlock_set(struct target *t, bool cap_ipc_lock, uint64_t limit);
 
 struct target {
 	const struct target_ops *ops;

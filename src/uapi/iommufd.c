@@ -4,10 +4,12 @@
 #include <fcntl.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "iommufd.h"
+#include "memlock.h"
 
 static int xioctl(int fd, unsigned long cmd, void *arg)
 {
@@ -335,6 +337,84 @@ int ufd_ioas_change_process_in_child(int fd)
 	close(p[0]);
 	waitpid(pid, &status, 0);
 	return ret;
+}
+
+/* The child's half of ufd_ioas_change_process_handoff(): the limit, the
+ * CHANGE_PROCESS, what it was charged. */
+static void handoff_child(int fd, uint64_t extra, int64_t res[2])
+{
+	uint64_t pin, before = 0, after = 0;
+	struct rlimit r;
+
+	res[1] = 0;
+	res[0] = memlock_counters(&pin, &before);
+	if (!res[0] && getrlimit(RLIMIT_MEMLOCK, &r))
+		res[0] = -errno;
+	if (!res[0] && extra != UINT64_MAX && before + extra < r.rlim_max)
+		r.rlim_cur = (rlim_t)(before + extra);
+	else
+		r.rlim_cur = r.rlim_max;
+	if (!res[0] && setrlimit(RLIMIT_MEMLOCK, &r))
+		res[0] = -errno;
+	if (!res[0])
+		res[0] = ufd_ioas_change_process(fd);
+	if (!memlock_counters(&pin, &after))
+		res[1] = (int64_t)(after - before);
+}
+
+int ufd_ioas_change_process_handoff(int fd, uint64_t extra, int64_t *to_child,
+				    int64_t *from_parent, int *back)
+{
+	int up[2], down[2], ret, status;
+	uint64_t pin, before, after;
+	int64_t res[2] = { -ECHILD, 0 };
+	char go = 0;
+	pid_t pid;
+
+	*to_child = *from_parent = 0;
+	*back = 0;
+	ret = memlock_counters(&pin, &before);
+	if (ret)
+		return ret;
+	if (pipe(up))
+		return -errno;
+	if (pipe(down)) {
+		ret = -errno;
+		close(up[0]);
+		close(up[1]);
+		return ret;
+	}
+	pid = fork();
+	if (pid < 0) {
+		ret = -errno;
+		close(up[0]);
+		close(up[1]);
+		close(down[0]);
+		close(down[1]);
+		return ret;
+	}
+	if (!pid) {
+		handoff_child(fd, extra, res);
+		if (write(up[1], res, sizeof(res)) != sizeof(res))
+			_exit(1);
+		/* Live on until the parent has taken the mappings back. */
+		_exit(read(down[0], &go, 1) == 1 ? 0 : 1);
+	}
+	close(up[1]);
+	close(down[0]);
+	if (read(up[0], res, sizeof(res)) != sizeof(res))
+		res[0] = -ECHILD;
+	if (!memlock_counters(&pin, &after))
+		*from_parent = (int64_t)(after - before);
+	*to_child = res[1];
+	if (!res[0])
+		*back = ufd_ioas_change_process(fd);
+	if (write(down[1], &go, 1) != 1)
+		*back = *back ? *back : -ECHILD;
+	close(up[0]);
+	close(down[1]);
+	waitpid(pid, &status, 0);
+	return (int)res[0];
 }
 
 int ufd_viommu_alloc_flags(int fd, uint32_t flags, uint32_t type,

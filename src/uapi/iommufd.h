@@ -110,6 +110,17 @@ int ufd_eventq_write(int efd, const void *buf, size_t len, size_t *n);
 int ufd_ioas_change_process(int fd);
 /* The same, sent by a forked child that inherited fd; its result. */
 int ufd_ioas_change_process_in_child(int fd);
+/*
+ * A hand-off and back: a forked child whose RLIMIT_MEMLOCK is extra bytes
+ * above its own VmLck (UINT64_MAX: its hard limit) sends CHANGE_PROCESS;
+ * then, while the child still lives, this process sends it again and
+ * takes the mappings back. *to_child: what the child's VmLck grew by;
+ * *from_parent: what this process's VmLck moved by while the child held
+ * them; *back: the take-back's result (0 when the child's failed and
+ * there was nothing to take back). Returns the child's result.
+ */
+int ufd_ioas_change_process_handoff(int fd, uint64_t extra, int64_t *to_child,
+				    int64_t *from_parent, int *back);
 
 /* Any ioctl on fd as given: 0 or -errno. */
 int ufd_raw(int fd, unsigned long cmd, void *arg);

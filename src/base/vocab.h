@@ -111,6 +111,11 @@ struct target_caps {
 	bool hwpt_alloc;      /* IOMMU_HWPT_ALLOC works */
 	bool fault_inject;    /* fail-nth style injection is available */
 	bool unsafe_interrupts; /* allow_unsafe_interrupts was needed */
+	/* What the contract says of MSI isolation on this platform, by the
+	 * IOMMU driver's identity (never by asking BIND): 1 the platform
+	 * isolates MSIs, -1 it cannot (virtio-iommu on x86: no interrupt
+	 * remapping), 0 not known here (OWN-8). */
+	int msi_isolation;
 	/* IOVAs the DMA engines keep mapped for themselves in every IOAS
 	 * (their bounce pages): never hand them to a scenario. last == 0:
 	 * none. */

@@ -207,6 +207,9 @@ struct m_dev {
 	uint32_t pasid[M_MAX_PSLOT];
 };
 
+/* VFIO's PASID IDA holds PASID 0 (the RID to iommufd, PASID-11). */
+bool model_dev_has_pasid0(const struct m_dev *d);
+
 struct m_obj {
 	uint8_t type;
 	uint8_t idx;
@@ -242,6 +245,7 @@ struct model {
 	/* IOMMU_OPTION_RLIMIT_MODE: 1 = IOPT_PAGES_ACCOUNT_MM */
 	bool rlimit_mm[T_MAX_CTX];
 	unsigned fail_nth; /* armed fault injection, 0: off */
+	bool allow_unsafe; /* iommufd.allow_unsafe_interrupts */
 	uint32_t seq;
 };
 

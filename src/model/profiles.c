@@ -123,7 +123,7 @@
 	.iommu = { VTD_IOMMU(39, true, false), VTD_IOMMU(39, false, false) }
 #define VIRTIO_BODY                                                         \
 	.nctx = T_MAX_CTX, SIX_DEVS(0), .niommu = 2,                        \
-	.iommu = { VIRTIO_IOMMU, VIRTIO_IOMMU }
+	.iommu = { VIRTIO_IOMMU, VIRTIO_IOMMU }, .msi_unisolated = true
 
 /* A conforming profile: it must break nothing. */
 #define CONFORMING(nm, desc, body)                                          \
@@ -516,6 +516,22 @@ static const struct model_profile profiles[] = {
 	NEG_SMMU("vevent-lost-unmarked",
 		 "negative control: SMMUv3-like, an event past the vEVENTQ depth is dropped without the lost-events record",
 		 "VIOMMU-3", MB_VEVENT_LOST_UNMARKED),
+	NEG("pasid0-refused",
+	    "negative control: VFIO's PASID 0 is refused EINVAL (the core PASID API's rule) instead of attaching the RID",
+	    "PASID-11", MB_PASID0_REFUSED),
+	NEG("vfio-pt-flags-lax",
+	    "negative control: ATTACH/DETACH_IOMMUFD_PT ignore unknown flag bits",
+	    "PASID-12", MB_VFIO_PT_FLAGS_LAX),
+	NEG("pasid-ida-unbounded",
+	    "negative control: VFIO's PASID IDA takes PASIDs at or above 2^31; the core then judges them",
+	    "PASID-13", MB_PASID_IDA_UNBOUNDED),
+	{
+		.name = "unsafe-interrupts-ignored",
+		.description = "negative control: virtio-like, BIND succeeds without MSI isolation even with allow_unsafe_interrupts off",
+		.breaks = "OWN-8",
+		VIRTIO_BODY,
+		.bug = MB_UNSAFE_INTR_IGNORED,
+	},
 	NEG_SMMU("hw-queue-unlocked",
 		 "negative control: SMMUv3-like, a HW queue pins its memory without locking it, so UNMAP of the queue's memory succeeds",
 		 "VIOMMU-4", MB_HW_QUEUE_UNLOCKED),

@@ -220,3 +220,53 @@ SCENARIO(own, second_fd_bind_fails,
 	CHECK_OK(c, "OWN-7", T_CALL(c->t, bind_second_fd, 0, 0));
 	CHECK_OK(c, "OWN-7", T_CALL(c->t, bind, 0, 0));
 }
+
+SCENARIO(own, unsafe_interrupts_switch,
+	 .title = "allow_unsafe_interrupts is read at each BIND: off, a device without MSI isolation fails EPERM and holds nothing; on, it binds; a binding outlives the switch",
+	 .invariants = "OWN-8")
+{
+	unsigned d = dma_dev_or_first(c);
+	bool dma = dev_has_dma(c, d), was = false;
+	char *mem = tc_alloc(c, PG);
+	int ret, off_ret;
+	uint32_t ioas;
+	uint64_t iova;
+
+	ret = T_CALL(c->t, set_unsafe_interrupts, false, &was);
+	if (ret == -T_UNSUPPORTED)
+		tc_skip(c, "target cannot set allow_unsafe_interrupts");
+	REQUIRE(c, "OWN-8", ret);
+	off_ret = T_CALL(c->t, bind, d, 0);
+	/* Back on before anything is judged: a failed check must not
+	 * leave later cases' BINDs refused. */
+	REQUIRE(c, "OWN-8", T_CALL(c->t, set_unsafe_interrupts, true, NULL));
+	tc_log(c, "allow_unsafe_interrupts was %s; BIND with it off: %s",
+	       was ? "on" : "off", errno_name(off_ret));
+	if (c->caps->msi_isolation < 0) {
+		CHECK_RET(c, "OWN-8", off_ret, EPERM);
+	} else if (c->caps->msi_isolation > 0) {
+		/* An isolating platform never needs the parameter. */
+		CHECK_OK(c, "OWN-8", off_ret);
+	} else if (off_ret == 0) {
+		tc_not_observable(c, "OWN-8",
+				  "BIND succeeded with allow_unsafe_interrupts off: the platform isolates MSIs (not known by the driver's identity), so the switch has nothing to refuse");
+	} else {
+		CHECK_RET(c, "OWN-8", off_ret, EPERM);
+	}
+	if (off_ret == 0)
+		unbind_dev(c, "OWN-8", d);
+	/* The refused BIND held nothing: with the parameter on it binds. */
+	CHECK_OK(c, "OWN-8", T_CALL(c->t, bind, d, 0));
+	/* Turned off under a binding, it changes nothing of it: the check
+	 * is BIND's alone. */
+	REQUIRE(c, "OWN-8", T_CALL(c->t, set_unsafe_interrupts, false, NULL));
+	ioas = new_ioas(c, "OWN-8", 0);
+	iova = tc_pick_iova(c, ioas, PG, PG, 0);
+	map_fixed(c, "OWN-8", ioas, mem, PG, iova, RW);
+	ret = T_CALL(c->t, attach, d, T_NO_PASID, ioas, NULL);
+	REQUIRE(c, "OWN-8", T_CALL(c->t, set_unsafe_interrupts, was, NULL));
+	CHECK_OK(c, "OWN-8", ret);
+	if (dma && !ret)
+		tc_dma_write(c, "OWN-8", d, T_NO_PASID, iova, mem, DMA_LEN,
+			     true);
+}

@@ -736,6 +736,7 @@ int kernel_target_discover(const struct target_config *cfg,
 	caps->profile = f->profile;
 	contract_expectations(&in, caps);
 	pasid_expectations(f, caps);
+	caps->msi_isolation = model_contract_msi_isolation(f->profile);
 	if (!uname(&u))
 		copy_str(caps->kernel_release, sizeof(caps->kernel_release),
 			 u.release);

@@ -283,6 +283,19 @@ static int mt_nested_cache_check(struct target *t, uint32_t hwpt_id,
 	return model_nested_cache_check(M(t), hwpt_id, entry, valid);
 }
 
+static int mt_vfio_pt_raw(struct target *t, unsigned dev, bool detach,
+			  uint32_t argsz, uint32_t flags, uint32_t pasid,
+			  uint32_t *pt_id)
+{
+	return model_vfio_pt_raw(M(t), dev, detach, argsz, flags, pasid,
+				 pt_id);
+}
+
+static int mt_set_unsafe_interrupts(struct target *t, bool allow, bool *was)
+{
+	return model_set_unsafe_interrupts(M(t), allow, was);
+}
+
 static const struct target_ops model_ops = {
 	.name = "model",
 	.ioas_alloc = mt_ioas_alloc,
@@ -329,6 +342,8 @@ static const struct target_ops model_ops = {
 	.hw_queue_alloc = mt_hw_queue_alloc,
 	.access_pin = mt_access_pin,
 	.access_unpin = mt_access_unpin,
+	.vfio_pt_raw = mt_vfio_pt_raw,
+	.set_unsafe_interrupts = mt_set_unsafe_interrupts,
 };
 
 struct target *model_target_open(const struct target_config *cfg, char *why,

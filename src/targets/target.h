@@ -241,6 +241,20 @@ struct target_ops {
 	int (*access_pin)(struct target *t, uint32_t ioas_id, uint64_t iova,
 			  uint64_t len, const void *uva, uint32_t *pin);
 	int (*access_unpin)(struct target *t, uint32_t pin);
+
+	/* Appended for issue 15, VFIO cdev part (all optional). */
+
+	/* VFIO_DEVICE_ATTACH_IOMMUFD_PT (detach: DETACH_IOMMUFD_PT) on
+	 * dev's bound cdev fd exactly as given: argsz, flags and pasid
+	 * as the caller says, the rest of a buffer larger than argsz
+	 * zero. *pt_id in/out as for attach (unused by a detach). */
+	int (*vfio_pt_raw)(struct target *t, unsigned dev, bool detach,
+			   uint32_t argsz, uint32_t flags, uint32_t pasid,
+			   uint32_t *pt_id);
+	/* Set iommufd's allow_unsafe_interrupts module parameter (read by
+	 * every later BIND); *was (may be NULL) gets the value before.
+	 * The target restores the value it found when it closes. */
+	int (*set_unsafe_interrupts)(struct target *t, bool allow, bool *was);
 };
 
 struct target {

@@ -90,6 +90,57 @@ int vfio_detach_pasid_pt(int dfd, uint32_t pasid)
 #endif
 }
 
+/* The ABI cases pass argsz up to the buffer's size; the kernel reads at
+ * most the struct. */
+#define PT_RAW_BUF 64
+
+int vfio_attach_pt_raw(int dfd, uint32_t argsz, uint32_t flags,
+		       uint32_t pasid, uint32_t *pt_id)
+{
+	union {
+		struct vfio_device_attach_iommufd_pt at;
+		uint8_t bytes[PT_RAW_BUF];
+	} u;
+	int ret;
+
+	if (argsz > PT_RAW_BUF)
+		return -E2BIG;
+	memset(&u, 0, sizeof(u));
+	u.at.argsz = argsz;
+	u.at.flags = flags;
+	u.at.pt_id = *pt_id;
+#ifdef VFIO_DEVICE_ATTACH_PASID
+	u.at.pasid = pasid;
+#else
+	(void)pasid;
+#endif
+	ret = xioctl(dfd, VFIO_DEVICE_ATTACH_IOMMUFD_PT, &u);
+	if (!ret)
+		*pt_id = u.at.pt_id;
+	return ret;
+}
+
+int vfio_detach_pt_raw(int dfd, uint32_t argsz, uint32_t flags,
+		       uint32_t pasid)
+{
+	union {
+		struct vfio_device_detach_iommufd_pt de;
+		uint8_t bytes[PT_RAW_BUF];
+	} u;
+
+	if (argsz > PT_RAW_BUF)
+		return -E2BIG;
+	memset(&u, 0, sizeof(u));
+	u.de.argsz = argsz;
+	u.de.flags = flags;
+#ifdef VFIO_DEVICE_DETACH_PASID
+	u.de.pasid = pasid;
+#else
+	(void)pasid;
+#endif
+	return xioctl(dfd, VFIO_DEVICE_DETACH_IOMMUFD_PT, &u);
+}
+
 /* A GET_*_INFO ioctl on a copy IN of LEN bytes: the caller's OUT is written
  * only when the kernel answered. */
 static int get_info(int dfd, unsigned long cmd, void *in, void *out,

@@ -24,6 +24,14 @@ int vfio_attach_pt(int dfd, uint32_t *pt_id);
 int vfio_attach_pasid_pt(int dfd, uint32_t pasid, uint32_t *pt_id);
 int vfio_detach_pt(int dfd);
 int vfio_detach_pasid_pt(int dfd, uint32_t pasid);
+/* ATTACH / DETACH_IOMMUFD_PT with argsz, flags and pasid exactly as given
+ * (the ABI checks): the struct sits at the start of a zeroed 64-byte
+ * buffer, so an argsz up to 64 covers only zeros past the struct. *pt_id
+ * of the attach is written back only on success. */
+int vfio_attach_pt_raw(int dfd, uint32_t argsz, uint32_t flags,
+		       uint32_t pasid, uint32_t *pt_id);
+int vfio_detach_pt_raw(int dfd, uint32_t argsz, uint32_t flags,
+		       uint32_t pasid);
 
 int vfio_device_get_info(int dfd, struct vfio_device_info *info);
 /* VFIO_DEVICE_GET_REGION_INFO of region index (no capability chain). */

@@ -393,6 +393,7 @@ void model_caps(const struct model *m, struct target_caps *caps)
 
 		snprintf(dc->name, sizeof(dc->name), "model%u", d);
 		dc->group = p->dev[d].group;
+		dc->reset_domain = p->dev[d].reset_domain;
 		dc->iommu = p->dev[d].iommu;
 		dc->max_pasid_log2 = p->dev[d].max_pasid_log2;
 		dc->dirty_tracking = io->dirty;

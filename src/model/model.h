@@ -164,6 +164,8 @@ enum model_bug {
 	MB_VFIO_PT_FLAGS_LAX,	  /* PASID-12 */
 	MB_PASID_IDA_UNBOUNDED,	  /* PASID-13 */
 	MB_UNSAFE_INTR_IGNORED,	  /* OWN-8 */
+	MB_RESET_INFO_GROUP_UNOWNED, /* OWN-9 */
+	MB_RESET_GROUP_UNOWNED,	  /* OWN-10 */
 	MB_COUNT
 };
 
@@ -195,6 +197,7 @@ struct model_dev_desc {
 	uint32_t group;
 	unsigned iommu;
 	uint8_t max_pasid_log2;
+	uint32_t reset_domain; /* dev_caps.reset_domain; 0: no hot reset */
 };
 
 struct model_profile {
@@ -337,6 +340,13 @@ int model_detach(struct model *m, unsigned dev, uint32_t pasid);
 int model_vfio_pt_raw(struct model *m, unsigned dev, bool detach,
 		      uint32_t argsz, uint32_t flags, uint32_t pasid,
 		      uint32_t *pt_id);
+/* VFIO_DEVICE_GET_PCI_HOT_RESET_INFO / _PCI_HOT_RESET, cdev form
+ * (vfio_pci_ioctl_get_pci_hot_reset_info, vfio_pci_ioctl_pci_hot_reset;
+ * OWN-9, OWN-10). */
+int model_hot_reset_info(struct model *m, unsigned dev, uint32_t *flags,
+			 struct t_reset_dep *deps, unsigned *n);
+int model_hot_reset(struct model *m, unsigned dev, uint32_t count,
+		    uint32_t flags);
 /* iommufd's allow_unsafe_interrupts module parameter (OWN-8). */
 int model_set_unsafe_interrupts(struct model *m, bool allow, bool *was);
 int model_dma(struct model *m, unsigned dev, uint32_t pasid, enum dma_dir dir,

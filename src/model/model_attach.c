@@ -999,3 +999,103 @@ int model_set_unsafe_interrupts(struct model *m, bool allow, bool *was)
 	m->allow_unsafe = allow;
 	return 0;
 }
+
+/* --- PCI hot reset, cdev form (drivers/vfio/pci/vfio_pci_core.c) ---------- */
+
+/*
+ * vfio_iommufd_get_dev_id(): the device's ID when it is bound to ctx, else
+ * -ENOENT when its group is owned by ctx (it cannot be owned by another),
+ * else -ENODEV. bug: the group's ownership not counted.
+ */
+static int reset_dev_id(const struct model *m, unsigned d, unsigned ctx,
+			bool bug_unowned)
+{
+	const struct m_dev *md = &m->dev[d];
+
+	if (md->ctx == (int)ctx)
+		return (int)md->raw;
+	if (!bug_unowned && m->group[md->gi].owner == (int)ctx)
+		return -ENOENT;
+	return -ENODEV;
+}
+
+int model_hot_reset_info(struct model *m, unsigned dev, uint32_t *flags,
+			 struct t_reset_dep *deps, unsigned *n)
+{
+	uint32_t dom, fl = T_RESET_DEV_ID | T_RESET_DEV_ID_OWNED;
+	unsigned cnt = 0, ctx;
+	struct m_dev *d;
+	int rc;
+
+	rc = bound_dev(m, dev, &d);
+	if (rc)
+		return op_end(m, rc);
+	ctx = (unsigned)d->ctx;
+	/* pci_probe_reset_slot() / pci_probe_reset_bus() */
+	dom = m->p->dev[dev].reset_domain;
+	if (!dom)
+		return op_end(m, -ENODEV);
+	for (unsigned i = 0; i < m->p->ndev; i++)
+		cnt += m->p->dev[i].reset_domain == dom;
+	if (cnt > *n) {
+		*n = cnt;
+		return op_end(m, -ENOSPC);
+	}
+	cnt = 0;
+	/* vfio_pci_fill_devs(), the DEV_ID branch: every device of ours
+	 * is in the dev_set */
+	for (unsigned i = 0; i < m->p->ndev; i++) {
+		struct t_reset_dep *o;
+		int id;
+
+		if (m->p->dev[i].reset_domain != dom)
+			continue;
+		o = &deps[cnt++];
+		id = reset_dev_id(m, i, ctx,
+				  bug(m, MB_RESET_INFO_GROUP_UNOWNED));
+		o->dev = (int)i;
+		o->devid = id > 0 ? id :
+			   id == -ENOENT ? T_DEVID_OWNED : T_DEVID_NOT_OWNED;
+		o->devid_dev = id > 0 ? (int)i : -1;
+		if (o->devid == T_DEVID_NOT_OWNED)
+			fl &= ~T_RESET_DEV_ID_OWNED;
+	}
+	*n = cnt;
+	*flags = fl;
+	return op_end(m, 0);
+}
+
+/*
+ * vfio_pci_ioctl_pci_hot_reset(): flags must be 0, a cdev-opened device
+ * takes only the zero-length array, a device without slot or bus reset
+ * gets ENODEV; then vfio_pci_dev_set_hot_reset(): every device of the
+ * domain owned by the context (bound to it, or in a group it owns), else
+ * EINVAL. The reset reaches the devices only: every attachment stays.
+ */
+int model_hot_reset(struct model *m, unsigned dev, uint32_t count,
+		    uint32_t flags)
+{
+	struct m_dev *d;
+	uint32_t dom;
+	int rc;
+
+	rc = bound_dev(m, dev, &d);
+	if (rc)
+		return op_end(m, rc);
+	if (flags || count)
+		return op_end(m, -EINVAL);
+	dom = m->p->dev[dev].reset_domain;
+	if (!dom)
+		return op_end(m, -ENODEV);
+	for (unsigned i = 0; i < m->p->ndev; i++) {
+		int id;
+
+		if (m->p->dev[i].reset_domain != dom)
+			continue;
+		id = reset_dev_id(m, i, (unsigned)d->ctx,
+				  bug(m, MB_RESET_GROUP_UNOWNED));
+		if (id <= 0 && id != -ENOENT)
+			return op_end(m, -EINVAL);
+	}
+	return op_end(m, 0);
+}

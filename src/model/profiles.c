@@ -38,15 +38,19 @@
 
 /*
  * Six devices: two alone in their groups on IOMMU 0, a two-device group on
- * IOMMU 0, two more on IOMMU 1 (the last one without PASID).
+ * IOMMU 0 (behind a PCIe-to-PCI bridge, as the guests' edu pair: one bus,
+ * one hot reset), two more on IOMMU 1 (the last one without PASID). Only
+ * the pair has a bus reset; the rest sit on a root bus.
  */
 #define SIX_DEVS(pasid)                                                     \
 	.ndev = 6,                                                          \
 	.dev = {                                                            \
 		{ .group = 0, .iommu = 0, .max_pasid_log2 = (pasid) },      \
 		{ .group = 1, .iommu = 0, .max_pasid_log2 = (pasid) },      \
-		{ .group = 2, .iommu = 0, .max_pasid_log2 = (pasid) },      \
-		{ .group = 2, .iommu = 0, .max_pasid_log2 = (pasid) },      \
+		{ .group = 2, .iommu = 0, .max_pasid_log2 = (pasid),        \
+		  .reset_domain = 1 },                                      \
+		{ .group = 2, .iommu = 0, .max_pasid_log2 = (pasid),        \
+		  .reset_domain = 1 },                                      \
 		{ .group = 3, .iommu = 1, .max_pasid_log2 = (pasid) },      \
 		{ .group = 4, .iommu = 1, .max_pasid_log2 = 0 },            \
 	}
@@ -525,6 +529,12 @@ static const struct model_profile profiles[] = {
 	NEG("pasid-ida-unbounded",
 	    "negative control: VFIO's PASID IDA takes PASIDs at or above 2^31; the core then judges them",
 	    "PASID-13", MB_PASID_IDA_UNBOUNDED),
+	NEG("reset-info-group-unowned",
+	    "negative control: HOT_RESET_INFO reports an unbound device whose group the context owns as NOT_OWNED",
+	    "OWN-9", MB_RESET_INFO_GROUP_UNOWNED),
+	NEG("hot-reset-group-unowned",
+	    "negative control: the cdev hot reset refuses (EINVAL) while an affected device is owned only through its group",
+	    "OWN-10", MB_RESET_GROUP_UNOWNED),
 	{
 		.name = "unsafe-interrupts-ignored",
 		.description = "negative control: virtio-like, BIND succeeds without MSI isolation even with allow_unsafe_interrupts off",

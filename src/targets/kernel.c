@@ -570,6 +570,8 @@ static const struct target_ops kernel_ops = {
 	.viommu_alloc = kt_viommu_alloc,
 	.vfio_pt_raw = kt_vfio_pt_raw,
 	.set_unsafe_interrupts = kt_set_unsafe_interrupts,
+	.hot_reset_info = kt_hot_reset_info,
+	.hot_reset = kt_hot_reset,
 };
 
 

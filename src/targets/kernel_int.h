@@ -163,6 +163,10 @@ int kt_vfio_pt_raw(struct target *t, unsigned dev, bool detach,
 		   uint32_t *pt_id);
 int kt_set_unsafe_interrupts(struct target *t, bool allow, bool *was);
 void kt_unsafe_interrupts_restore(struct kt *k);
+int kt_hot_reset_info(struct target *t, unsigned dev, uint32_t *flags,
+		      struct t_reset_dep *deps, unsigned *n);
+int kt_hot_reset(struct target *t, unsigned dev, uint32_t count,
+		 uint32_t flags);
 
 /* kernel.c: the bookkeeping of a successful attach of pasid (T_NO_PASID:
  * the RID) to the raw pt of dev's context, and of a detach. */

@@ -6,6 +6,8 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "../uapi/iommufd.h"
@@ -187,4 +189,65 @@ void kt_unsafe_interrupts_restore(struct kt *k)
 {
 	if (k->unsafe_found >= 0)
 		(void)unsafe_write(k->unsafe_found);
+}
+
+/* The device of ours at PCI address seg:bus:devfn, or -1. */
+static int dev_at(const struct kt *k, unsigned seg, unsigned bus,
+		  unsigned devfn)
+{
+	char bdf[32];
+
+	snprintf(bdf, sizeof(bdf), "%04x:%02x:%02x.%x", seg, bus, devfn >> 3,
+		 devfn & 7);
+	for (unsigned i = 0; i < k->ndev; i++)
+		if (!strcmp(k->facts.dev[i].bdf, bdf))
+			return (int)i;
+	return -1;
+}
+
+int kt_hot_reset_info(struct target *t, unsigned dev, uint32_t *flags,
+		      struct t_reset_dep *deps, unsigned *n)
+{
+	struct vfio_pci_dependent_device devs[T_MAX_DEVS * 4];
+	struct kt *k = KT(t);
+	struct kdev *d;
+	uint32_t cnt = *n, fl = 0;
+	int ret;
+
+	if (dev >= k->ndev || k->dev[dev].fd < 0)
+		return -T_UNSUPPORTED;
+	if (cnt > sizeof(devs) / sizeof(devs[0]))
+		cnt = sizeof(devs) / sizeof(devs[0]);
+	d = &k->dev[dev];
+	ret = vfio_pci_hot_reset_info(d->fd, &fl, devs, &cnt);
+	if (ret && ret != -ENOSPC)
+		return ret;
+	if (!ret) {
+		*flags = fl;
+		for (uint32_t i = 0; i < cnt && i < *n; i++) {
+			struct t_reset_dep *o = &deps[i];
+
+			o->dev = dev_at(k, devs[i].segment, devs[i].bus,
+					devs[i].devfn);
+			o->devid = (int32_t)devs[i].devid;
+			o->devid_dev = -1;
+			for (unsigned j = 0; o->devid > 0 && j < k->ndev; j++)
+				if (k->dev[j].fd >= 0 &&
+				    k->dev[j].ctx == d->ctx &&
+				    k->dev[j].devid == devs[i].devid)
+					o->devid_dev = (int)j;
+		}
+	}
+	*n = cnt;
+	return ret;
+}
+
+int kt_hot_reset(struct target *t, unsigned dev, uint32_t count,
+		 uint32_t flags)
+{
+	struct kt *k = KT(t);
+
+	if (dev >= k->ndev || k->dev[dev].fd < 0)
+		return -T_UNSUPPORTED;
+	return vfio_pci_hot_reset(k->dev[dev].fd, count, flags);
 }

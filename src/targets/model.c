@@ -296,6 +296,18 @@ static int mt_set_unsafe_interrupts(struct target *t, bool allow, bool *was)
 	return model_set_unsafe_interrupts(M(t), allow, was);
 }
 
+static int mt_hot_reset_info(struct target *t, unsigned dev, uint32_t *flags,
+			     struct t_reset_dep *deps, unsigned *n)
+{
+	return model_hot_reset_info(M(t), dev, flags, deps, n);
+}
+
+static int mt_hot_reset(struct target *t, unsigned dev, uint32_t count,
+			uint32_t flags)
+{
+	return model_hot_reset(M(t), dev, count, flags);
+}
+
 static const struct target_ops model_ops = {
 	.name = "model",
 	.ioas_alloc = mt_ioas_alloc,
@@ -344,6 +356,8 @@ static const struct target_ops model_ops = {
 	.access_unpin = mt_access_unpin,
 	.vfio_pt_raw = mt_vfio_pt_raw,
 	.set_unsafe_interrupts = mt_set_unsafe_interrupts,
+	.hot_reset_info = mt_hot_reset_info,
+	.hot_reset = mt_hot_reset,
 };
 
 struct target *model_target_open(const struct target_config *cfg, char *why,

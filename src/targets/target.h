@@ -255,6 +255,15 @@ struct target_ops {
 	 * every later BIND); *was (may be NULL) gets the value before.
 	 * The target restores the value it found when it closes. */
 	int (*set_unsafe_interrupts)(struct target *t, bool allow, bool *was);
+	/* VFIO_DEVICE_GET_PCI_HOT_RESET_INFO on dev's bound cdev fd with
+	 * room for *n entries: *flags and deps[0..*n) on success; *n out:
+	 * the count the kernel reported (also with ENOSPC). */
+	int (*hot_reset_info)(struct target *t, unsigned dev, uint32_t *flags,
+			      struct t_reset_dep *deps, unsigned *n);
+	/* VFIO_DEVICE_PCI_HOT_RESET on dev's bound cdev fd: count group
+	 * fds (each -1; 0 is the cdev form) and flags as given. */
+	int (*hot_reset)(struct target *t, unsigned dev, uint32_t count,
+			 uint32_t flags);
 };
 
 struct target {

@@ -177,6 +177,50 @@ int vfio_device_get_irq_info(int dfd, uint32_t index,
 	return get_info(dfd, VFIO_DEVICE_GET_IRQ_INFO, &in, info, sizeof(in));
 }
 
+int vfio_pci_hot_reset_info(int dfd, uint32_t *flags,
+			    struct vfio_pci_dependent_device *devs,
+			    uint32_t *n)
+{
+	size_t len = sizeof(struct vfio_pci_hot_reset_info) +
+		     (size_t)*n * sizeof(*devs);
+	struct vfio_pci_hot_reset_info *info = calloc(1, len);
+	int ret;
+
+	if (!info)
+		return -ENOMEM;
+	info->argsz = (uint32_t)len;
+	ret = xioctl(dfd, VFIO_DEVICE_GET_PCI_HOT_RESET_INFO, info);
+	if (!ret || ret == -ENOSPC) {
+		if (!ret) {
+			*flags = info->flags;
+			memcpy(devs, info->devices,
+			       (size_t)info->count * sizeof(*devs));
+		}
+		*n = info->count;
+	}
+	free(info);
+	return ret;
+}
+
+int vfio_pci_hot_reset(int dfd, uint32_t count, uint32_t flags)
+{
+	size_t len = sizeof(struct vfio_pci_hot_reset) +
+		     (size_t)count * sizeof(int32_t);
+	struct vfio_pci_hot_reset *r = calloc(1, len);
+	int ret;
+
+	if (!r)
+		return -ENOMEM;
+	r->argsz = (uint32_t)len;
+	r->flags = flags;
+	r->count = count;
+	for (uint32_t i = 0; i < count; i++)
+		r->group_fds[i] = -1;
+	ret = xioctl(dfd, VFIO_DEVICE_PCI_HOT_RESET, r);
+	free(r);
+	return ret;
+}
+
 int vfio_device_reset(int dfd)
 {
 	return ioctl(dfd, VFIO_DEVICE_RESET) ? -errno : 0;

@@ -40,6 +40,13 @@ int vfio_device_get_region_info(int dfd, uint32_t index,
 int vfio_device_get_irq_info(int dfd, uint32_t index,
 			     struct vfio_irq_info *info);
 int vfio_device_reset(int dfd);
+/* VFIO_DEVICE_GET_PCI_HOT_RESET_INFO with room for *n entries: *flags and
+ * devs[0..*n) on success; *n gets the kernel's count (also on ENOSPC). */
+int vfio_pci_hot_reset_info(int dfd, uint32_t *flags,
+			    struct vfio_pci_dependent_device *devs,
+			    uint32_t *n);
+/* VFIO_DEVICE_PCI_HOT_RESET with count group fds (all -1) and flags. */
+int vfio_pci_hot_reset(int dfd, uint32_t count, uint32_t flags);
 
 /* VFIO_DEVICE_SET_IRQS, DATA_EVENTFD|ACTION_TRIGGER: fds[0..count) for
  * vectors start.. (an fd of -1 tears that vector down). */

@@ -129,6 +129,11 @@
 	.nctx = T_MAX_CTX, SIX_DEVS(0), .niommu = 2,                        \
 	.iommu = { VIRTIO_IOMMU, VIRTIO_IOMMU }, .msi_unisolated = true
 
+/* A negative control on the virtio-like geometry (no MSI isolation). */
+#define NEG_VIRTIO(nm, desc, brk, b)                                      \
+	{ .name = nm, .description = desc, .breaks = brk, VIRTIO_BODY,      \
+	  .bug = b }
+
 /* A conforming profile: it must break nothing. */
 #define CONFORMING(nm, desc, body)                                          \
 	{ .name = nm, .description = desc, .breaks = "", body }
@@ -535,13 +540,9 @@ static const struct model_profile profiles[] = {
 	NEG("hot-reset-group-unowned",
 	    "negative control: the cdev hot reset refuses (EINVAL) while an affected device is owned only through its group",
 	    "OWN-10", MB_RESET_GROUP_UNOWNED),
-	{
-		.name = "unsafe-interrupts-ignored",
-		.description = "negative control: virtio-like, BIND succeeds without MSI isolation even with allow_unsafe_interrupts off",
-		.breaks = "OWN-8",
-		VIRTIO_BODY,
-		.bug = MB_UNSAFE_INTR_IGNORED,
-	},
+	NEG_VIRTIO("unsafe-interrupts-ignored",
+		   "negative control: virtio-like, BIND succeeds without MSI isolation even with allow_unsafe_interrupts off",
+		   "OWN-8", MB_UNSAFE_INTR_IGNORED),
 	NEG_SMMU("hw-queue-unlocked",
 		 "negative control: SMMUv3-like, a HW queue pins its memory without locking it, so UNMAP of the queue's memory succeeds",
 		 "VIOMMU-4", MB_HW_QUEUE_UNLOCKED),

@@ -260,9 +260,7 @@ SCENARIO(own, unsafe_interrupts_switch,
 	/* Turned off under a binding, it changes nothing of it: the check
 	 * is BIND's alone. */
 	REQUIRE(c, "OWN-8", T_CALL(c->t, set_unsafe_interrupts, false, NULL));
-	ioas = new_ioas(c, "OWN-8", 0);
-	iova = tc_pick_iova(c, ioas, PG, PG, 0);
-	map_fixed(c, "OWN-8", ioas, mem, PG, iova, RW);
+	ioas = mapped_ioas(c, "OWN-8", mem, &iova);
 	ret = T_CALL(c->t, attach, d, T_NO_PASID, ioas, NULL);
 	REQUIRE(c, "OWN-8", T_CALL(c->t, set_unsafe_interrupts, was, NULL));
 	CHECK_OK(c, "OWN-8", ret);
@@ -419,9 +417,7 @@ SCENARIO(own, hot_reset_cdev,
 	need_reset_pair(c, &a, &b, &root);
 	dma = dev_has_dma(c, a);
 	bind_dev(c, "OWN-10", a, 0);
-	ioas = new_ioas(c, "OWN-10", 0);
-	iova = tc_pick_iova(c, ioas, PG, PG, 0);
-	map_fixed(c, "OWN-10", ioas, mem, PG, iova, RW);
+	ioas = mapped_ioas(c, "OWN-10", mem, &iova);
 	attach_rid(c, "OWN-10", a, ioas);
 	if (dma)
 		tc_dma_write(c, "OWN-10", a, T_NO_PASID, iova, mem, DMA_LEN,

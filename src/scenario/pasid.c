@@ -395,9 +395,7 @@ SCENARIO(pasid, zero_is_rid,
 
 	need_vfio_pasid_uapi(c);
 	bind_dev(c, "PASID-11", d, 0);
-	ioas = new_ioas(c, "PASID-11", 0);
-	iova = tc_pick_iova(c, ioas, PG, PG, 0);
-	map_fixed(c, "PASID-11", ioas, mem, PG, iova, RW);
+	ioas = mapped_ioas(c, "PASID-11", mem, &iova);
 	/* An IOAS is accepted although no auto HWPT is PASID-compatible
 	 * (PASID-1): iommufd takes 0 for IOMMU_NO_PASID. */
 	ret = T_CALL(c->t, attach, d, 0, ioas, &pt);
@@ -469,9 +467,7 @@ SCENARIO(pasid, vfio_pt_abi,
 	unsigned i;
 
 	bind_dev(c, "PASID-12", d, 0);
-	ioas = new_ioas(c, "PASID-12", 0);
-	iova = tc_pick_iova(c, ioas, PG, PG, 0);
-	map_fixed(c, "PASID-12", ioas, mem, PG, iova, RW);
+	ioas = mapped_ioas(c, "PASID-12", mem, &iova);
 	/* Refused attaches leave the device unattached: the IOAS is free
 	 * and the device blocked. */
 	for (i = 0; i < sizeof(vfio_pt_bad) / sizeof(vfio_pt_bad[0]); i++) {
@@ -486,9 +482,7 @@ SCENARIO(pasid, vfio_pt_abi,
 				 b->flags, 1, &pt), EINVAL);
 	}
 	CHECK_OK(c, "PASID-12", T_CALL(c->t, destroy, ioas));
-	ioas = new_ioas(c, "PASID-12", 0);
-	iova = tc_pick_iova(c, ioas, PG, PG, 0);
-	map_fixed(c, "PASID-12", ioas, mem, PG, iova, RW);
+	ioas = mapped_ioas(c, "PASID-12", mem, &iova);
 	/* An argsz past the struct, zeros beyond: a plain attach. */
 	pt = ioas;
 	CHECK_OK(c, "PASID-12", T_CALL(c->t, vfio_pt_raw, d, false,
@@ -525,35 +519,29 @@ SCENARIO(pasid, vfio_ida_range,
 	 .invariants = "PASID-13")
 {
 	static const uint32_t big[] = { 1u << 31, UINT32_MAX - 1 };
-	unsigned d = dma_dev_or_first(c);
-	bool dma = dev_has_dma(c, d);
-	char *mem = tc_alloc(c, PG);
-	uint32_t ioas, pt;
-	uint64_t iova;
+	struct attached f;
+	uint32_t pt;
 	int ret;
 
 	need_vfio_pasid_uapi(c);
-	bind_dev(c, "PASID-13", d, 0);
-	ioas = new_ioas(c, "PASID-13", 0);
-	iova = tc_pick_iova(c, ioas, PG, PG, 0);
-	map_fixed(c, "PASID-13", ioas, mem, PG, iova, RW);
-	attach_rid(c, "PASID-13", d, ioas);
+	attached_setup(c, "PASID-13", &f, dma_dev_or_first(c),
+		       &(struct attached_opts){ .len = PG });
 	for (unsigned i = 0; i < sizeof(big) / sizeof(big[0]); i++) {
 		/* The RID's IOAS, then an ID that names nothing: VFIO's
 		 * IDA answers first either way. */
-		pt = ioas;
+		pt = f.ioas;
 		CHECK_RET(c, "PASID-13",
-			  T_CALL(c->t, vfio_pt_raw, d, false,
+			  T_CALL(c->t, vfio_pt_raw, f.dev, false,
 				 VFIO_AT_PASID_END, VFIO_PT_PASID_FLAG,
 				 big[i], &pt), ENOSPC);
 		pt = 0xfffffe;
 		CHECK_RET(c, "PASID-13",
-			  T_CALL(c->t, vfio_pt_raw, d, false,
+			  T_CALL(c->t, vfio_pt_raw, f.dev, false,
 				 VFIO_AT_PASID_END, VFIO_PT_PASID_FLAG,
 				 big[i], &pt), ENOSPC);
 		/* Nothing was recorded: its detach is the no-op. */
 		CHECK_OK(c, "PASID-13",
-			 T_CALL(c->t, vfio_pt_raw, d, true, VFIO_DE_PASID_END,
+			 T_CALL(c->t, vfio_pt_raw, f.dev, true, VFIO_DE_PASID_END,
 				VFIO_PT_PASID_FLAG, big[i], NULL));
 	}
 	/*
@@ -564,8 +552,8 @@ SCENARIO(pasid, vfio_ida_range,
 	 * iommufd for a replace of nothing (EINVAL). A gap the contract
 	 * names (Open questions), not a pass.
 	 */
-	pt = ioas;
-	ret = T_CALL(c->t, vfio_pt_raw, d, false, VFIO_AT_PASID_END,
+	pt = f.ioas;
+	ret = T_CALL(c->t, vfio_pt_raw, f.dev, false, VFIO_AT_PASID_END,
 		     VFIO_PT_PASID_FLAG, (uint32_t)-EINVAL, &pt);
 	if (ret == -EINVAL)
 		tc_gap(c, "PASID-13",
@@ -573,12 +561,12 @@ SCENARIO(pasid, vfio_ida_range,
 	else
 		CHECK_RET(c, "PASID-13", ret, ENOSPC);
 	CHECK_OK(c, "PASID-13",
-		 T_CALL(c->t, vfio_pt_raw, d, true, VFIO_DE_PASID_END,
+		 T_CALL(c->t, vfio_pt_raw, f.dev, true, VFIO_DE_PASID_END,
 			VFIO_PT_PASID_FLAG, (uint32_t)-EINVAL, NULL));
 	/* The RID is untouched. */
-	if (dma)
-		tc_dma_write(c, "PASID-13", d, T_NO_PASID, iova, mem, DMA_LEN,
-			     true);
-	detach_rid(c, "PASID-13", d);
-	CHECK_OK(c, "PASID-13", T_CALL(c->t, destroy, ioas));
+	if (f.dma)
+		tc_dma_write(c, "PASID-13", f.dev, T_NO_PASID, f.iova, f.mem,
+			     DMA_LEN, true);
+	detach_rid(c, "PASID-13", f.dev);
+	CHECK_OK(c, "PASID-13", T_CALL(c->t, destroy, f.ioas));
 }

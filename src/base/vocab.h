@@ -22,6 +22,23 @@
 #define T_ID_MAKE(ctx, raw) (((uint32_t)(ctx) << 24) | (raw))
 #define T_NO_PASID 0xffffffffu /* "the RID", for ops taking a pasid */
 
+/* VFIO_DEVICE_GET_PCI_HOT_RESET_INFO's flags and devid markers, as the
+ * uAPI spells them. */
+enum {
+	T_RESET_DEV_ID = 1 << 0,
+	T_RESET_DEV_ID_OWNED = 1 << 1,
+};
+#define T_DEVID_OWNED 0
+#define T_DEVID_NOT_OWNED (-1)
+
+/* One device a hot reset of some device would reset too. */
+struct t_reset_dep {
+	int dev;	/* the target's device index at that address; -1: none */
+	int32_t devid;	/* as reported: T_DEVID_*, or an iommufd device ID */
+	int devid_dev;	/* the bound device whose ID devid is, in the asking
+			 * device's context; -1: none */
+};
+
 struct iova_range {
 	uint64_t start;
 	uint64_t last; /* inclusive */
@@ -56,6 +73,10 @@ enum dma_dir {
 struct dev_caps {
 	char name[32];	     /* BDF on kernel targets, "mockN"/"modelN" else */
 	uint32_t group;	     /* iommu group number; equal means same group */
+	/* Devices a PCI hot reset resets together share it, from the PCI
+	 * topology (a bus behind a bridge), not from VFIO; 0: the device
+	 * has no slot or bus reset (on a root bus). */
+	uint32_t reset_domain;
 	uint32_t iommu;	     /* IOMMU instance; equal means same instance */
 	uint8_t max_pasid_log2; /* 0: no PASID */
 	bool dirty_tracking; /* IOMMU_HW_CAP_DIRTY_TRACKING */
@@ -111,6 +132,11 @@ struct target_caps {
 	bool hwpt_alloc;      /* IOMMU_HWPT_ALLOC works */
 	bool fault_inject;    /* fail-nth style injection is available */
 	bool unsafe_interrupts; /* allow_unsafe_interrupts was needed */
+	/* What the contract says of MSI isolation on this platform, by the
+	 * IOMMU driver's identity (never by asking BIND): 1 the platform
+	 * isolates MSIs, -1 it cannot (virtio-iommu on x86: no interrupt
+	 * remapping), 0 not known here (OWN-8). */
+	int msi_isolation;
 	/* IOVAs the DMA engines keep mapped for themselves in every IOAS
 	 * (their bounce pages): never hand them to a scenario. last == 0:
 	 * none. */

@@ -363,6 +363,7 @@ void model_reset(struct model *m)
 		m->dev[d].gi = gi;
 		m->dev[d].ctx = -1;
 	}
+	m->allow_unsafe = p->msi_unisolated;
 }
 
 struct model *model_new(const struct model_profile *p)
@@ -400,6 +401,7 @@ void model_caps(const struct model *m, struct target_caps *caps)
 
 		snprintf(dc->name, sizeof(dc->name), "model%u", d);
 		dc->group = p->dev[d].group;
+		dc->reset_domain = p->dev[d].reset_domain;
 		dc->iommu = p->dev[d].iommu;
 		dc->max_pasid_log2 = p->dev[d].max_pasid_log2;
 		dc->dirty_tracking = io->dirty;
@@ -437,6 +439,8 @@ void model_caps(const struct model *m, struct target_caps *caps)
 	caps->pasid_uapi = true;
 	caps->hwpt_alloc = true;
 	caps->fault_inject = true;
+	caps->unsafe_interrupts = p->msi_unisolated;
+	caps->msi_isolation = p->msi_unisolated ? -1 : 1;
 	snprintf(caps->kernel_release, sizeof(caps->kernel_release),
 		 "model (7.2 rules)");
 	snprintf(caps->notes, sizeof(caps->notes), "%s", p->description);
@@ -734,7 +738,9 @@ const char *model_check(const struct model *m)
 			nb++;
 			if (m->dev[d].ctx != gr->owner)
 				return "a bound device outside its group's owner";
-			if (m->dev[d].rid_attached !=
+			/* VFIO's PASID 0 is the RID to iommufd (PASID-11) */
+			if ((m->dev[d].rid_attached ||
+			     model_dev_has_pasid0(&m->dev[d])) !=
 			    !!(gr->rid_devmask & (1u << d)))
 				return "VFIO attached flag disagrees with iommufd";
 		}

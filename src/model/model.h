@@ -167,6 +167,12 @@ enum model_bug {
 	MB_DETACH_KEEPS_PINS,	  /* OBJ-12 */
 	MB_ACCESS_PIN_UNCHARGED,  /* IOAS-22 */
 	MB_CAP_AT_PIN_TIME,	  /* IOAS-23 */
+	MB_PASID0_REFUSED,	  /* PASID-11 */
+	MB_VFIO_PT_FLAGS_LAX,	  /* PASID-12 */
+	MB_PASID_IDA_UNBOUNDED,	  /* PASID-13 */
+	MB_UNSAFE_INTR_IGNORED,	  /* OWN-8 */
+	MB_RESET_INFO_GROUP_UNOWNED, /* OWN-9 */
+	MB_RESET_GROUP_UNOWNED,	  /* OWN-10 */
 	MB_COUNT
 };
 
@@ -198,6 +204,7 @@ struct model_dev_desc {
 	uint32_t group;
 	unsigned iommu;
 	uint8_t max_pasid_log2;
+	uint32_t reset_domain; /* dev_caps.reset_domain; 0: no hot reset */
 };
 
 struct model_profile {
@@ -212,6 +219,10 @@ struct model_profile {
 	unsigned niommu;
 	struct model_iommu iommu[MODEL_MAX_IOMMU];
 	enum model_bug bug; /* MB_NONE for a conforming profile */
+	/* No device's MSIs can be isolated (virtio-iommu on x86): BIND
+	 * needs allow_unsafe_interrupts, which the model starts with set,
+	 * as the guests boot (OWN-8). */
+	bool msi_unisolated;
 };
 
 /* The profile table (profiles.c); [0] is "default". */
@@ -241,6 +252,10 @@ unsigned model_contract_resv(const char *driver, struct iova_range *out,
 bool model_contract_dirty(const char *driver, bool *dirty);
 bool model_contract_hw_info(const char *driver, uint32_t *type, uint32_t *len,
 			    const char **gated_by);
+/* MSI isolation the contract knows of driver's groups on this platform:
+ * -1 none (BIND needs allow_unsafe_interrupts), 0 not known by identity
+ * (target_caps.msi_isolation, OWN-8). */
+int model_contract_msi_isolation(const char *driver);
 /* Capabilities as a target reports them (target "model"). */
 void model_caps(const struct model *m, struct target_caps *caps);
 
@@ -334,6 +349,20 @@ int model_bind_second_fd(struct model *m, unsigned dev, unsigned ctx);
 int model_attach(struct model *m, unsigned dev, uint32_t pasid,
 		 uint32_t pt_id, uint32_t *out_pt);
 int model_detach(struct model *m, unsigned dev, uint32_t pasid);
+/* VFIO_DEVICE_{ATTACH,DETACH}_IOMMUFD_PT with argsz/flags/pasid as given
+ * (vfio_df_ioctl_attach_pt / _detach_pt checks, PASID-12). */
+int model_vfio_pt_raw(struct model *m, unsigned dev, bool detach,
+		      uint32_t argsz, uint32_t flags, uint32_t pasid,
+		      uint32_t *pt_id);
+/* VFIO_DEVICE_GET_PCI_HOT_RESET_INFO / _PCI_HOT_RESET, cdev form
+ * (vfio_pci_ioctl_get_pci_hot_reset_info, vfio_pci_ioctl_pci_hot_reset;
+ * OWN-9, OWN-10). */
+int model_hot_reset_info(struct model *m, unsigned dev, uint32_t *flags,
+			 struct t_reset_dep *deps, unsigned *n);
+int model_hot_reset(struct model *m, unsigned dev, uint32_t count,
+		    uint32_t flags);
+/* iommufd's allow_unsafe_interrupts module parameter (OWN-8). */
+int model_set_unsafe_interrupts(struct model *m, bool allow, bool *was);
 int model_dma(struct model *m, unsigned dev, uint32_t pasid, enum dma_dir dir,
 	      uint64_t iova, void *buf, size_t len, char *evidence,
 	      size_t evidence_len);

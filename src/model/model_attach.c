@@ -631,6 +631,29 @@ static int change_pt(struct model *m, unsigned d, uint32_t pasid,
 	return rc;
 }
 
+static int dev_find_pasid(const struct m_dev *d, uint32_t pasid)
+{
+	for (unsigned i = 0; i < d->npasid; i++)
+		if (d->pasid[i] == pasid)
+			return (int)i;
+	return -1;
+}
+
+bool model_dev_has_pasid0(const struct m_dev *d)
+{
+	return dev_find_pasid(d, 0) >= 0;
+}
+
+/*
+ * The PASID iommufd is handed for a PASID in VFIO's IDA: PASID 0 is
+ * IOMMU_NO_PASID to iommufd_device_attach() and _detach(), so VFIO's
+ * PASID 0 attaches, replaces and detaches the RID (PASID-11).
+ */
+static uint32_t iommufd_pasid(uint32_t vfio_pasid)
+{
+	return vfio_pasid == 0 ? T_NO_PASID : vfio_pasid;
+}
+
 /* --- public: ownership ---------------------------------------------------- */
 
 /* vfio_df_ioctl_bind_iommufd() -> iommufd_device_bind() */
@@ -658,6 +681,11 @@ int model_bind(struct model *m, unsigned dev, unsigned ctx)
 	 * allow_unsafe_interrupts is off (iommufd_device_bind() -> EPERM,
 	 * OWN-6) */
 	if (bug(m, MB_MSI_UNISOLATED) && dev == m->p->ndev - 1)
+		return op_end(m, -EPERM);
+	/* The same check on a platform without MSI isolation, read at
+	 * every BIND; MB_UNSAFE_INTR_IGNORED: never refused (OWN-8) */
+	if (m->p->msi_unisolated && !m->allow_unsafe &&
+	    !bug(m, MB_UNSAFE_INTR_IGNORED))
 		return op_end(m, -EPERM);
 	if (should_fail(m))
 		return op_end(m, M_INJ_RC);
@@ -704,7 +732,7 @@ int model_unbind(struct model *m, unsigned dev)
 		for (unsigned i = 1; i < d->npasid; i++)
 			if (d->pasid[i] < d->pasid[lo])
 				lo = i;
-		hwpt_detach(m, dev, d->pasid[lo],
+		hwpt_detach(m, dev, iommufd_pasid(d->pasid[lo]),
 			    bug(m, MB_RELEASE_KEEPS_PASIDS));
 		d->pasid[lo] = d->pasid[--d->npasid];
 	}
@@ -823,14 +851,6 @@ int model_bind_second_fd(struct model *m, unsigned dev, unsigned ctx)
 
 /* --- public: attach / detach (drivers/vfio/iommufd.c) --------------------- */
 
-static int dev_find_pasid(const struct m_dev *d, uint32_t pasid)
-{
-	for (unsigned i = 0; i < d->npasid; i++)
-		if (d->pasid[i] == pasid)
-			return (int)i;
-	return -1;
-}
-
 /*
  * The bound device an ATTACH or DETACH names: EINVAL for no such device;
  * on a cdev fd before BIND EINVAL, or ENODEV with MB_PREBIND_ENODEV (OWN-2).
@@ -872,13 +892,20 @@ int model_attach(struct model *m, unsigned dev, uint32_t pasid,
 		 * MB_PASID_REATTACH_EBUSY refuses it (PASID-4) */
 		if (bug(m, MB_PASID_REATTACH_EBUSY))
 			return op_end(m, -EBUSY);
-		rc = change_pt(m, dev, pasid, &id, hwpt_replace);
+		rc = change_pt(m, dev, iommufd_pasid(pasid), &id,
+			       hwpt_replace);
 	} else {
-		if (pasid > INT32_MAX)
-			return op_end(m, -ENOSPC); /* ida_alloc_range() */
+		/* ida_alloc_range() before anything looks at pt_id;
+		 * MB_PASID_IDA_UNBOUNDED: no such limit (PASID-13) */
+		if (pasid > INT32_MAX && !bug(m, MB_PASID_IDA_UNBOUNDED))
+			return op_end(m, -ENOSPC);
 		if (d->npasid == M_MAX_PSLOT)
 			return op_end(m, -ENOSPC);
-		rc = change_pt(m, dev, pasid, &id, do_attach);
+		/* MB_PASID0_REFUSED: PASID 0 refused as the core's own
+		 * PASID API does, not the RID (PASID-11) */
+		if (pasid == 0 && bug(m, MB_PASID0_REFUSED))
+			return op_end(m, -EINVAL);
+		rc = change_pt(m, dev, iommufd_pasid(pasid), &id, do_attach);
 		if (!rc)
 			d->pasid[d->npasid++] = pasid;
 	}
@@ -917,7 +944,7 @@ int model_detach(struct model *m, unsigned dev, uint32_t pasid)
 	if (i < 0)
 		/* MB_PASID_DETACH_ENOENT (PASID-5) */
 		return op_end(m, bug(m, MB_PASID_DETACH_ENOENT) ? -ENOENT : 0);
-	hwpt_detach(m, dev, pasid, false);
+	hwpt_detach(m, dev, iommufd_pasid(pasid), false);
 	d->pasid[i] = d->pasid[--d->npasid];
 	model_event_sweep(m);
 	return op_end(m, 0);
@@ -931,4 +958,144 @@ int model_pasid_replace_fault(struct model *m, unsigned dev, uint32_t *pasid)
 	m->pasid_fault_next[dev] = false;
 	*pasid = M_FAULT_PASID;
 	return 0;
+}
+
+/*
+ * vfio_df_ioctl_attach_pt() / vfio_df_ioctl_detach_pt(): argsz must reach
+ * pt_id (attach) or flags (detach), the only flag is ATTACH_PASID /
+ * DETACH_PASID (1), and with it argsz must reach pasid; then the op as
+ * through VFIO. MB_VFIO_PT_FLAGS_LAX: unknown flag bits ignored (PASID-12).
+ */
+int model_vfio_pt_raw(struct model *m, unsigned dev, bool detach,
+		      uint32_t argsz, uint32_t flags, uint32_t pasid,
+		      uint32_t *pt_id)
+{
+	const uint32_t minsz = detach ? 8 : 12, xend = detach ? 12 : 16;
+	struct m_dev *d;
+	int rc;
+
+	/* vfio_device_fops_unl_ioctl(): an unbound fd refuses first */
+	rc = bound_dev(m, dev, &d);
+	if (rc)
+		return op_end(m, rc);
+	if (argsz < minsz)
+		return op_end(m, -EINVAL);
+	if (bug(m, MB_VFIO_PT_FLAGS_LAX))
+		flags &= 1;
+	if (flags & ~1u)
+		return op_end(m, -EINVAL);
+	if ((flags & 1) && argsz < xend)
+		return op_end(m, -EINVAL);
+	if (detach)
+		return model_detach(m, dev, flags & 1 ? pasid : T_NO_PASID);
+	return model_attach(m, dev, flags & 1 ? pasid : T_NO_PASID, *pt_id,
+			    pt_id);
+}
+
+int model_set_unsafe_interrupts(struct model *m, bool allow, bool *was)
+{
+	if (was)
+		*was = m->allow_unsafe;
+	m->allow_unsafe = allow;
+	return 0;
+}
+
+/* --- PCI hot reset, cdev form (drivers/vfio/pci/vfio_pci_core.c) ---------- */
+
+/*
+ * vfio_iommufd_get_dev_id(): the device's ID when it is bound to ctx, else
+ * -ENOENT when its group is owned by ctx (it cannot be owned by another),
+ * else -ENODEV. bug: the group's ownership not counted.
+ */
+static int reset_dev_id(const struct model *m, unsigned d, unsigned ctx,
+			bool bug_unowned)
+{
+	const struct m_dev *md = &m->dev[d];
+
+	if (md->ctx == (int)ctx)
+		return (int)md->raw;
+	if (!bug_unowned && m->group[md->gi].owner == (int)ctx)
+		return -ENOENT;
+	return -ENODEV;
+}
+
+int model_hot_reset_info(struct model *m, unsigned dev, uint32_t *flags,
+			 struct t_reset_dep *deps, unsigned *n)
+{
+	uint32_t dom, fl = T_RESET_DEV_ID | T_RESET_DEV_ID_OWNED;
+	unsigned cnt = 0, ctx;
+	struct m_dev *d;
+	int rc;
+
+	rc = bound_dev(m, dev, &d);
+	if (rc)
+		return op_end(m, rc);
+	ctx = (unsigned)d->ctx;
+	/* pci_probe_reset_slot() / pci_probe_reset_bus() */
+	dom = m->p->dev[dev].reset_domain;
+	if (!dom)
+		return op_end(m, -ENODEV);
+	for (unsigned i = 0; i < m->p->ndev; i++)
+		cnt += m->p->dev[i].reset_domain == dom;
+	if (cnt > *n) {
+		*n = cnt;
+		return op_end(m, -ENOSPC);
+	}
+	cnt = 0;
+	/* vfio_pci_fill_devs(), the DEV_ID branch: every device of ours
+	 * is in the dev_set */
+	for (unsigned i = 0; i < m->p->ndev; i++) {
+		struct t_reset_dep *o;
+		int id;
+
+		if (m->p->dev[i].reset_domain != dom)
+			continue;
+		o = &deps[cnt++];
+		id = reset_dev_id(m, i, ctx,
+				  bug(m, MB_RESET_INFO_GROUP_UNOWNED));
+		o->dev = (int)i;
+		o->devid = id > 0 ? id :
+			   id == -ENOENT ? T_DEVID_OWNED : T_DEVID_NOT_OWNED;
+		o->devid_dev = id > 0 ? (int)i : -1;
+		if (o->devid == T_DEVID_NOT_OWNED)
+			fl &= ~T_RESET_DEV_ID_OWNED;
+	}
+	*n = cnt;
+	*flags = fl;
+	return op_end(m, 0);
+}
+
+/*
+ * vfio_pci_ioctl_pci_hot_reset(): flags must be 0, a cdev-opened device
+ * takes only the zero-length array, a device without slot or bus reset
+ * gets ENODEV; then vfio_pci_dev_set_hot_reset(): every device of the
+ * domain owned by the context (bound to it, or in a group it owns), else
+ * EINVAL. The reset reaches the devices only: every attachment stays.
+ */
+int model_hot_reset(struct model *m, unsigned dev, uint32_t count,
+		    uint32_t flags)
+{
+	struct m_dev *d;
+	uint32_t dom;
+	int rc;
+
+	rc = bound_dev(m, dev, &d);
+	if (rc)
+		return op_end(m, rc);
+	if (flags || count)
+		return op_end(m, -EINVAL);
+	dom = m->p->dev[dev].reset_domain;
+	if (!dom)
+		return op_end(m, -ENODEV);
+	for (unsigned i = 0; i < m->p->ndev; i++) {
+		int id;
+
+		if (m->p->dev[i].reset_domain != dom)
+			continue;
+		id = reset_dev_id(m, i, (unsigned)d->ctx,
+				  bug(m, MB_RESET_GROUP_UNOWNED));
+		if (id <= 0 && id != -ENOENT)
+			return op_end(m, -EINVAL);
+	}
+	return op_end(m, 0);
 }

@@ -216,6 +216,9 @@ struct m_dev {
 	uint32_t pasid[M_MAX_PSLOT];
 };
 
+/* VFIO's PASID IDA holds PASID 0 (the RID to iommufd, PASID-11). */
+bool model_dev_has_pasid0(const struct m_dev *d);
+
 struct m_obj {
 	uint8_t type;
 	uint8_t idx;
@@ -259,6 +262,7 @@ struct model {
 	uint64_t memlock_limit;
 	uint32_t pages_seq;
 	unsigned fail_nth; /* armed fault injection, 0: off */
+	bool allow_unsafe; /* iommufd.allow_unsafe_interrupts */
 	uint32_t seq;
 };
 

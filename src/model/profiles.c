@@ -38,15 +38,19 @@
 
 /*
  * Six devices: two alone in their groups on IOMMU 0, a two-device group on
- * IOMMU 0, two more on IOMMU 1 (the last one without PASID).
+ * IOMMU 0 (behind a PCIe-to-PCI bridge, as the guests' edu pair: one bus,
+ * one hot reset), two more on IOMMU 1 (the last one without PASID). Only
+ * the pair has a bus reset; the rest sit on a root bus.
  */
 #define SIX_DEVS(pasid)                                                     \
 	.ndev = 6,                                                          \
 	.dev = {                                                            \
 		{ .group = 0, .iommu = 0, .max_pasid_log2 = (pasid) },      \
 		{ .group = 1, .iommu = 0, .max_pasid_log2 = (pasid) },      \
-		{ .group = 2, .iommu = 0, .max_pasid_log2 = (pasid) },      \
-		{ .group = 2, .iommu = 0, .max_pasid_log2 = (pasid) },      \
+		{ .group = 2, .iommu = 0, .max_pasid_log2 = (pasid),        \
+		  .reset_domain = 1 },                                      \
+		{ .group = 2, .iommu = 0, .max_pasid_log2 = (pasid),        \
+		  .reset_domain = 1 },                                      \
 		{ .group = 3, .iommu = 1, .max_pasid_log2 = (pasid) },      \
 		{ .group = 4, .iommu = 1, .max_pasid_log2 = 0 },            \
 	}
@@ -123,7 +127,12 @@
 	.iommu = { VTD_IOMMU(39, true, false), VTD_IOMMU(39, false, false) }
 #define VIRTIO_BODY                                                         \
 	.nctx = T_MAX_CTX, SIX_DEVS(0), .niommu = 2,                        \
-	.iommu = { VIRTIO_IOMMU, VIRTIO_IOMMU }
+	.iommu = { VIRTIO_IOMMU, VIRTIO_IOMMU }, .msi_unisolated = true
+
+/* A negative control on the virtio-like geometry (no MSI isolation). */
+#define NEG_VIRTIO(nm, desc, brk, b)                                      \
+	{ .name = nm, .description = desc, .breaks = brk, VIRTIO_BODY,      \
+	  .bug = b }
 
 /* A conforming profile: it must break nothing. */
 #define CONFORMING(nm, desc, body)                                          \
@@ -537,6 +546,24 @@ static const struct model_profile profiles[] = {
 	NEG_SMMU("vevent-lost-unmarked",
 		 "negative control: SMMUv3-like, an event past the vEVENTQ depth is dropped without the lost-events record",
 		 "VIOMMU-3", MB_VEVENT_LOST_UNMARKED),
+	NEG("pasid0-refused",
+	    "negative control: VFIO's PASID 0 is refused EINVAL (the core PASID API's rule) instead of attaching the RID",
+	    "PASID-11", MB_PASID0_REFUSED),
+	NEG("vfio-pt-flags-lax",
+	    "negative control: ATTACH/DETACH_IOMMUFD_PT ignore unknown flag bits",
+	    "PASID-12", MB_VFIO_PT_FLAGS_LAX),
+	NEG("pasid-ida-unbounded",
+	    "negative control: VFIO's PASID IDA takes PASIDs at or above 2^31; the core then judges them",
+	    "PASID-13", MB_PASID_IDA_UNBOUNDED),
+	NEG("reset-info-group-unowned",
+	    "negative control: HOT_RESET_INFO reports an unbound device whose group the context owns as NOT_OWNED",
+	    "OWN-9", MB_RESET_INFO_GROUP_UNOWNED),
+	NEG("hot-reset-group-unowned",
+	    "negative control: the cdev hot reset refuses (EINVAL) while an affected device is owned only through its group",
+	    "OWN-10", MB_RESET_GROUP_UNOWNED),
+	NEG_VIRTIO("unsafe-interrupts-ignored",
+		   "negative control: virtio-like, BIND succeeds without MSI isolation even with allow_unsafe_interrupts off",
+		   "OWN-8", MB_UNSAFE_INTR_IGNORED),
 	NEG_SMMU("hw-queue-unlocked",
 		 "negative control: SMMUv3-like, a HW queue pins its memory without locking it, so UNMAP of the queue's memory succeeds",
 		 "VIOMMU-4", MB_HW_QUEUE_UNLOCKED),

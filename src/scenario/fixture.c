@@ -206,6 +206,15 @@ void attached_setup(struct tc *c, const char *inv, struct attached *f,
 			     DMA_LEN, true);
 }
 
+uint32_t mapped_ioas(struct tc *c, const char *inv, void *mem, uint64_t *iova)
+{
+	uint32_t ioas = new_ioas(c, inv, 0);
+
+	*iova = tc_pick_iova(c, ioas, PG, PG, 0);
+	map_fixed(c, inv, ioas, mem, PG, *iova, RW);
+	return ioas;
+}
+
 void keep_old_setup(struct tc *c, const char *inv, struct keep_old *k,
 		    unsigned dev)
 {

@@ -330,6 +330,10 @@ struct attached_opts {
 void attached_setup(struct tc *c, const char *inv, struct attached *f,
 		    unsigned dev, const struct attached_opts *opts);
 
+/* A fresh IOAS of context 0 with the page mem mapped read-write at IOVA
+ * slot 0 (*iova), attached to nothing. */
+uint32_t mapped_ioas(struct tc *c, const char *inv, void *mem, uint64_t *iova);
+
 /*
  * Fixture "keep old": the "attached" fixture with one page mapped and
  * written once by DMA, and its IOAS's ranges as they were, for the cases

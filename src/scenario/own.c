@@ -220,3 +220,236 @@ SCENARIO(own, second_fd_bind_fails,
 	CHECK_OK(c, "OWN-7", T_CALL(c->t, bind_second_fd, 0, 0));
 	CHECK_OK(c, "OWN-7", T_CALL(c->t, bind, 0, 0));
 }
+
+SCENARIO(own, unsafe_interrupts_switch,
+	 .title = "allow_unsafe_interrupts is read at each BIND: off, a device without MSI isolation fails EPERM and holds nothing; on, it binds; a binding outlives the switch",
+	 .invariants = "OWN-8")
+{
+	unsigned d = dma_dev_or_first(c);
+	bool dma = dev_has_dma(c, d), was = false;
+	char *mem = tc_alloc(c, PG);
+	int ret, off_ret;
+	uint32_t ioas;
+	uint64_t iova;
+
+	ret = T_CALL(c->t, set_unsafe_interrupts, false, &was);
+	if (ret == -T_UNSUPPORTED)
+		tc_skip(c, "target cannot set allow_unsafe_interrupts");
+	REQUIRE(c, "OWN-8", ret);
+	off_ret = T_CALL(c->t, bind, d, 0);
+	/* Back on before anything is judged: a failed check must not
+	 * leave later cases' BINDs refused. */
+	REQUIRE(c, "OWN-8", T_CALL(c->t, set_unsafe_interrupts, true, NULL));
+	tc_log(c, "allow_unsafe_interrupts was %s; BIND with it off: %s",
+	       was ? "on" : "off", errno_name(off_ret));
+	if (c->caps->msi_isolation < 0) {
+		CHECK_RET(c, "OWN-8", off_ret, EPERM);
+	} else if (c->caps->msi_isolation > 0) {
+		/* An isolating platform never needs the parameter. */
+		CHECK_OK(c, "OWN-8", off_ret);
+	} else if (off_ret == 0) {
+		tc_not_observable(c, "OWN-8",
+				  "BIND succeeded with allow_unsafe_interrupts off: the platform isolates MSIs (not known by the driver's identity), so the switch has nothing to refuse");
+	} else {
+		CHECK_RET(c, "OWN-8", off_ret, EPERM);
+	}
+	if (off_ret == 0)
+		unbind_dev(c, "OWN-8", d);
+	/* The refused BIND held nothing: with the parameter on it binds. */
+	CHECK_OK(c, "OWN-8", T_CALL(c->t, bind, d, 0));
+	/* Turned off under a binding, it changes nothing of it: the check
+	 * is BIND's alone. */
+	REQUIRE(c, "OWN-8", T_CALL(c->t, set_unsafe_interrupts, false, NULL));
+	ioas = mapped_ioas(c, "OWN-8", mem, &iova);
+	ret = T_CALL(c->t, attach, d, T_NO_PASID, ioas, NULL);
+	REQUIRE(c, "OWN-8", T_CALL(c->t, set_unsafe_interrupts, was, NULL));
+	CHECK_OK(c, "OWN-8", ret);
+	if (dma && !ret)
+		tc_dma_write(c, "OWN-8", d, T_NO_PASID, iova, mem, DMA_LEN,
+			     true);
+}
+
+/* --- PCI hot reset through the cdev (OWN-9, OWN-10) ----------------------- */
+
+/* Two devices one hot reset resets together, or skip; *root (may be NULL):
+ * a device without hot reset, or -1. */
+static void need_reset_pair(struct tc *c, unsigned *a, unsigned *b, int *root)
+{
+	const struct target_caps *k = c->caps;
+	bool found = false;
+
+	if (root)
+		*root = -1;
+	for (unsigned i = 0; i < k->ndev; i++) {
+		if (!k->dev[i].reset_domain) {
+			if (root && *root < 0)
+				*root = (int)i;
+			continue;
+		}
+		for (unsigned j = i + 1; j < k->ndev && !found; j++)
+			if (k->dev[j].reset_domain == k->dev[i].reset_domain) {
+				/* the DMA device first, when one has DMA */
+				bool swap = !dev_has_dma(c, i) &&
+					    dev_has_dma(c, j);
+
+				*a = swap ? j : i;
+				*b = swap ? i : j;
+				found = true;
+			}
+	}
+	if (!found)
+		tc_skip(c, "no two devices share a PCI hot reset (a bus behind a bridge)");
+}
+
+/* How many of the target's devices a hot reset of dev resets. */
+static unsigned reset_domain_size(const struct tc *c, unsigned dev)
+{
+	unsigned n = 0;
+
+	for (unsigned i = 0; i < c->caps->ndev; i++)
+		n += c->caps->dev[i].reset_domain ==
+		     c->caps->dev[dev].reset_domain;
+	return n;
+}
+
+/*
+ * Expect form: HOT_RESET_INFO of dev (bound to ctx 0) lists exactly its
+ * reset domain, with DEV_ID set; each device bound to ctx 0 under its own
+ * ID, each other one OWNED when its group holds a device bound to ctx 0
+ * (bound[] says which are), NOT_OWNED otherwise; DEV_ID_OWNED iff none is
+ * NOT_OWNED.
+ */
+static void expect_reset_info(struct tc *c, unsigned dev, const bool *bound)
+{
+	const struct target_caps *k = c->caps;
+	struct t_reset_dep deps[T_MAX_DEVS * 2];
+	unsigned n = T_MAX_DEVS * 2, want = reset_domain_size(c, dev);
+	uint32_t flags = 0, want_flags = T_RESET_DEV_ID | T_RESET_DEV_ID_OWNED;
+	bool seen[T_MAX_DEVS] = { false };
+
+	if (!CHECK_OK(c, "OWN-9", T_CALL(c->t, hot_reset_info, dev, &flags,
+					 deps, &n)))
+		return;
+	tc_check(c, "OWN-9", n == want,
+		 "HOT_RESET_INFO of dev %u lists %u devices; its reset domain has %u",
+		 dev, n, want);
+	for (unsigned i = 0; i < n && i < T_MAX_DEVS * 2; i++) {
+		const struct t_reset_dep *e = &deps[i];
+		bool grp_owned = false;
+
+		if (!tc_check(c, "OWN-9",
+			      e->dev >= 0 && !seen[e->dev] &&
+			      k->dev[e->dev].reset_domain ==
+				      k->dev[dev].reset_domain,
+			      "entry %u is not a distinct device of dev %u's reset domain (dev %d)",
+			      i, dev, e->dev))
+			continue;
+		seen[e->dev] = true;
+		for (unsigned j = 0; j < k->ndev; j++)
+			grp_owned |= bound[j] &&
+				     k->dev[j].group == k->dev[e->dev].group;
+		if (bound[e->dev]) {
+			tc_check(c, "OWN-9", e->devid > 0 && e->devid_dev == e->dev,
+				 "dev %d, bound to the context, reported devid %d (the ID of dev %d)",
+				 e->dev, e->devid, e->devid_dev);
+		} else {
+			int32_t w = grp_owned ? T_DEVID_OWNED :
+						T_DEVID_NOT_OWNED;
+
+			tc_check(c, "OWN-9", e->devid == w,
+				 "dev %d, unbound, reported devid %d; expected %d (%s)",
+				 e->dev, e->devid, w,
+				 grp_owned ? "OWNED: its group is the context's" :
+					     "NOT_OWNED");
+			if (w == T_DEVID_NOT_OWNED)
+				want_flags &= ~T_RESET_DEV_ID_OWNED;
+		}
+	}
+	tc_check(c, "OWN-9", flags == want_flags,
+		 "HOT_RESET_INFO flags 0x%x, expected 0x%x", flags, want_flags);
+}
+
+SCENARIO(own, hot_reset_info_devids,
+	 .title = "HOT_RESET_INFO on a cdev-bound device reports iommufd device IDs: its own, OWNED for an unbound sibling of an owned group; ENOSPC names the count; ENODEV without a bus reset",
+	 .invariants = "OWN-9")
+{
+	bool bound[T_MAX_DEVS] = { false };
+	struct t_reset_dep deps[1];
+	unsigned a, b, n;
+	uint32_t flags;
+	int root;
+
+	need_reset_pair(c, &a, &b, &root);
+	bind_dev(c, "OWN-9", a, 0);
+	bound[a] = true;
+	/* Too small an array: ENOSPC, and the count to retry with. */
+	n = 0;
+	CHECK_RET(c, "OWN-9", T_CALL(c->t, hot_reset_info, a, &flags, deps, &n),
+		  ENOSPC);
+	tc_check(c, "OWN-9", n == reset_domain_size(c, a),
+		 "ENOSPC reported count %u; the reset domain has %u", n,
+		 reset_domain_size(c, a));
+	expect_reset_info(c, a, bound);
+	bind_dev(c, "OWN-9", b, 0);
+	bound[b] = true;
+	expect_reset_info(c, a, bound);
+	expect_reset_info(c, b, bound);
+	if (root >= 0) {
+		bind_dev(c, "OWN-9", (unsigned)root, 0);
+		n = 1;
+		CHECK_RET(c, "OWN-9",
+			  T_CALL(c->t, hot_reset_info, (unsigned)root, &flags,
+				 deps, &n), ENODEV);
+	}
+}
+
+SCENARIO(own, hot_reset_cdev,
+	 .title = "PCI_HOT_RESET with no group fds resets a cdev-bound device when its context owns every affected device (an unbound sibling through its group); the attachment translates after it",
+	 .invariants = "OWN-10")
+{
+	unsigned a, b;
+	bool dma;
+	char *mem = tc_alloc(c, PG);
+	uint32_t ioas;
+	uint64_t iova;
+	int root, ret;
+
+	need_reset_pair(c, &a, &b, &root);
+	dma = dev_has_dma(c, a);
+	bind_dev(c, "OWN-10", a, 0);
+	ioas = mapped_ioas(c, "OWN-10", mem, &iova);
+	attach_rid(c, "OWN-10", a, ioas);
+	if (dma)
+		tc_dma_write(c, "OWN-10", a, T_NO_PASID, iova, mem, DMA_LEN,
+			     true);
+	/* The group-fd form is the legacy group path's; flags are none. */
+	ret = T_CALL(c->t, hot_reset, a, 1, 0);
+	if (ret == -T_UNSUPPORTED)
+		tc_skip(c, "target has no PCI hot reset");
+	CHECK_RET(c, "OWN-10", ret, EINVAL);
+	CHECK_RET(c, "OWN-10", T_CALL(c->t, hot_reset, a, 0, 1), EINVAL);
+	/* b is unbound, but its group is the context's. */
+	if (c->caps->dev[b].group == c->caps->dev[a].group)
+		CHECK_OK(c, "OWN-10", T_CALL(c->t, hot_reset, a, 0, 0));
+	else
+		CHECK_RET(c, "OWN-10", T_CALL(c->t, hot_reset, a, 0, 0),
+			  EINVAL);
+	/* The reset reached the devices, not the IOMMU: still attached,
+	 * still translating. */
+	CHECK_RET(c, "OWN-10", T_CALL(c->t, destroy, ioas), EBUSY);
+	if (dma)
+		tc_dma_write(c, "OWN-10", a, T_NO_PASID, iova, mem, DMA_LEN,
+			     true);
+	/* Both bound to the context: the reset through b works too. */
+	bind_dev(c, "OWN-10", b, 0);
+	CHECK_OK(c, "OWN-10", T_CALL(c->t, hot_reset, b, 0, 0));
+	if (dma)
+		tc_dma_write(c, "OWN-10", a, T_NO_PASID, iova, mem, DMA_LEN,
+			     true);
+	if (root >= 0) {
+		bind_dev(c, "OWN-10", (unsigned)root, 0);
+		CHECK_RET(c, "OWN-10",
+			  T_CALL(c->t, hot_reset, (unsigned)root, 0, 0),
+			  ENODEV);
+	}
+}

@@ -372,3 +372,201 @@ SCENARIO(pasid, unsupported_driver_eopnotsupp,
 	detach_rid(c, "PASID-10", (unsigned)d);
 	CHECK_OK(c, "PASID-10", T_CALL(c->t, destroy, h));
 }
+
+/* --- VFIO's own PASID rules, on any vfio-pci device (PASID-11..13) ------- */
+
+/* VFIO's PASID uAPI on dev, or skip. */
+static void need_vfio_pasid_uapi(struct tc *c)
+{
+	if (!c->caps->pasid_uapi)
+		tc_skip(c, "no VFIO_DEVICE_ATTACH_PASID uAPI");
+}
+
+SCENARIO(pasid, zero_is_rid,
+	 .title = "ATTACH_PASID with PASID 0 attaches the RID: RID DMA translates, a plain ATTACH fails EBUSY, DETACH_PASID(0) blocks, unbind releases",
+	 .invariants = "PASID-11")
+{
+	unsigned d = dma_dev_or_first(c);
+	bool dma = dev_has_dma(c, d);
+	char *mem = tc_alloc(c, PG);
+	uint32_t ioas, other, pt = 0;
+	uint64_t iova;
+	int ret;
+
+	need_vfio_pasid_uapi(c);
+	bind_dev(c, "PASID-11", d, 0);
+	ioas = mapped_ioas(c, "PASID-11", mem, &iova);
+	/* An IOAS is accepted although no auto HWPT is PASID-compatible
+	 * (PASID-1): iommufd takes 0 for IOMMU_NO_PASID. */
+	ret = T_CALL(c->t, attach, d, 0, ioas, &pt);
+	if (ret == -T_UNSUPPORTED)
+		tc_skip(c, "target has no VFIO PASID path for PASID 0");
+	if (!CHECK_OK(c, "PASID-11", ret))
+		tc_end(c);
+	tc_check(c, "PASID-11", pt != 0 && pt != ioas,
+		 "ATTACH_PASID(0) on IOAS %u wrote back pt_id %u, not an auto HWPT",
+		 ioas, pt);
+	/* The RID translates through it: a verified transfer. */
+	if (dma)
+		tc_dma_write(c, "PASID-11", d, T_NO_PASID, iova, mem, DMA_LEN,
+			     true);
+	/* VFIO does not count it as the RID attachment, iommufd does: a
+	 * plain ATTACH is a first attach of an attached device. */
+	other = new_ioas(c, "PASID-11", 0);
+	CHECK_RET(c, "PASID-11", T_CALL(c->t, attach, d, T_NO_PASID, other,
+					NULL), EBUSY);
+	CHECK_RET(c, "PASID-11", T_CALL(c->t, destroy, ioas), EBUSY);
+	/* ... and DETACH_PASID(0) is the RID's detach: blocked again. */
+	CHECK_OK(c, "PASID-11", T_CALL(c->t, detach, d, 0));
+	if (dma)
+		tc_dma_write(c, "PASID-11", d, T_NO_PASID, iova, mem, DMA_LEN,
+			     false);
+	CHECK_OK(c, "PASID-11", T_CALL(c->t, destroy, other));
+	/* Unbind walks VFIO's PASIDs, 0 among them: the IOAS is free. */
+	CHECK_OK(c, "PASID-11", T_CALL(c->t, attach, d, 0, ioas, NULL));
+	unbind_dev(c, "PASID-11", d);
+	CHECK_OK(c, "PASID-11", T_CALL(c->t, destroy, ioas));
+}
+
+/* One ATTACH/DETACH_IOMMUFD_PT argument block the cdev must refuse. */
+struct vfio_pt_bad {
+	bool detach;
+	uint32_t argsz, flags;
+	const char *what;
+};
+
+#define VFIO_PT_PASID_FLAG 1u /* VFIO_DEVICE_{ATTACH,DETACH}_PASID */
+/* offsetofend(pt_id) / offsetofend(pasid) of the attach struct, and
+ * offsetofend(flags) / offsetofend(pasid) of the detach struct. */
+#define VFIO_AT_MINSZ 12u
+#define VFIO_AT_PASID_END 16u
+#define VFIO_DE_MINSZ 8u
+#define VFIO_DE_PASID_END 12u
+
+static const struct vfio_pt_bad vfio_pt_bad[] = {
+	{ false, VFIO_AT_MINSZ - 4, 0, "attach, argsz short of pt_id" },
+	{ false, VFIO_AT_PASID_END, 1u << 1, "attach, unknown flag bit 1" },
+	{ false, VFIO_AT_PASID_END, 1u << 31, "attach, unknown flag bit 31" },
+	{ false, VFIO_AT_MINSZ, VFIO_PT_PASID_FLAG,
+	  "attach, ATTACH_PASID with argsz short of pasid" },
+	{ true, VFIO_DE_MINSZ - 4, 0, "detach, argsz short of flags" },
+	{ true, VFIO_DE_PASID_END, 1u << 1, "detach, unknown flag bit 1" },
+	{ true, VFIO_DE_MINSZ, VFIO_PT_PASID_FLAG,
+	  "detach, DETACH_PASID with argsz short of pasid" },
+};
+
+SCENARIO(pasid, vfio_pt_abi,
+	 .title = "ATTACH/DETACH_IOMMUFD_PT refuse a short argsz, unknown flags and a PASID flag without the pasid field (EINVAL) and change nothing; a longer argsz is fine",
+	 .invariants = "PASID-12")
+{
+	unsigned d = dma_dev_or_first(c);
+	bool dma = dev_has_dma(c, d);
+	char *mem = tc_alloc(c, PG);
+	uint32_t ioas, pt;
+	uint64_t iova;
+	unsigned i;
+
+	bind_dev(c, "PASID-12", d, 0);
+	ioas = mapped_ioas(c, "PASID-12", mem, &iova);
+	/* Refused attaches leave the device unattached: the IOAS is free
+	 * and the device blocked. */
+	for (i = 0; i < sizeof(vfio_pt_bad) / sizeof(vfio_pt_bad[0]); i++) {
+		const struct vfio_pt_bad *b = &vfio_pt_bad[i];
+
+		if (b->detach)
+			continue;
+		pt = ioas;
+		tc_log(c, "%s", b->what);
+		CHECK_RET(c, "PASID-12",
+			  T_CALL(c->t, vfio_pt_raw, d, false, b->argsz,
+				 b->flags, 1, &pt), EINVAL);
+	}
+	CHECK_OK(c, "PASID-12", T_CALL(c->t, destroy, ioas));
+	ioas = mapped_ioas(c, "PASID-12", mem, &iova);
+	/* An argsz past the struct, zeros beyond: a plain attach. */
+	pt = ioas;
+	CHECK_OK(c, "PASID-12", T_CALL(c->t, vfio_pt_raw, d, false,
+				       VFIO_AT_PASID_END + 16, 0, 0, &pt));
+	if (dma)
+		tc_dma_write(c, "PASID-12", d, T_NO_PASID, iova, mem, DMA_LEN,
+			     true);
+	/* Refused detaches leave it attached. */
+	for (i = 0; i < sizeof(vfio_pt_bad) / sizeof(vfio_pt_bad[0]); i++) {
+		const struct vfio_pt_bad *b = &vfio_pt_bad[i];
+
+		if (!b->detach)
+			continue;
+		tc_log(c, "%s", b->what);
+		CHECK_RET(c, "PASID-12",
+			  T_CALL(c->t, vfio_pt_raw, d, true, b->argsz,
+				 b->flags, 0, NULL), EINVAL);
+	}
+	CHECK_RET(c, "PASID-12", T_CALL(c->t, destroy, ioas), EBUSY);
+	if (dma)
+		tc_dma_write(c, "PASID-12", d, T_NO_PASID, iova, mem, DMA_LEN,
+			     true);
+	/* The same argsz rule for a detach: past the struct is fine. */
+	CHECK_OK(c, "PASID-12", T_CALL(c->t, vfio_pt_raw, d, true,
+				       VFIO_DE_PASID_END + 16, 0, 0, NULL));
+	if (dma)
+		tc_dma_write(c, "PASID-12", d, T_NO_PASID, iova, mem, DMA_LEN,
+			     false);
+	CHECK_OK(c, "PASID-12", T_CALL(c->t, destroy, ioas));
+}
+
+SCENARIO(pasid, vfio_ida_range,
+	 .title = "ATTACH_PASID of a PASID at or above 2^31 fails ENOSPC in VFIO's PASID IDA, before pt_id is looked at, on any device",
+	 .invariants = "PASID-13")
+{
+	static const uint32_t big[] = { 1u << 31, UINT32_MAX - 1 };
+	struct attached f;
+	uint32_t pt;
+	int ret;
+
+	need_vfio_pasid_uapi(c);
+	attached_setup(c, "PASID-13", &f, dma_dev_or_first(c),
+		       &(struct attached_opts){ .len = PG });
+	for (unsigned i = 0; i < sizeof(big) / sizeof(big[0]); i++) {
+		/* The RID's IOAS, then an ID that names nothing: VFIO's
+		 * IDA answers first either way. */
+		pt = f.ioas;
+		CHECK_RET(c, "PASID-13",
+			  T_CALL(c->t, vfio_pt_raw, f.dev, false,
+				 VFIO_AT_PASID_END, VFIO_PT_PASID_FLAG,
+				 big[i], &pt), ENOSPC);
+		pt = 0xfffffe;
+		CHECK_RET(c, "PASID-13",
+			  T_CALL(c->t, vfio_pt_raw, f.dev, false,
+				 VFIO_AT_PASID_END, VFIO_PT_PASID_FLAG,
+				 big[i], &pt), ENOSPC);
+		/* Nothing was recorded: its detach is the no-op. */
+		CHECK_OK(c, "PASID-13",
+			 T_CALL(c->t, vfio_pt_raw, f.dev, true, VFIO_DE_PASID_END,
+				VFIO_PT_PASID_FLAG, big[i], NULL));
+	}
+	/*
+	 * One PASID above 2^31 is special in 7.2: ida_exists() compares
+	 * ida_find_first_range()'s answer with the ID, and for any ID at
+	 * or above 2^31 that answer is -EINVAL, which equals the ID
+	 * 0xffffffea. VFIO then takes it for an attached PASID and asks
+	 * iommufd for a replace of nothing (EINVAL). A gap the contract
+	 * names (Open questions), not a pass.
+	 */
+	pt = f.ioas;
+	ret = T_CALL(c->t, vfio_pt_raw, f.dev, false, VFIO_AT_PASID_END,
+		     VFIO_PT_PASID_FLAG, (uint32_t)-EINVAL, &pt);
+	if (ret == -EINVAL)
+		tc_gap(c, "PASID-13",
+		       "PASID 0xffffffea ((u32)-EINVAL) gives EINVAL, not ENOSPC: 7.2's ida_exists() matches ida_find_first_range()'s -EINVAL, so VFIO tries a replace");
+	else
+		CHECK_RET(c, "PASID-13", ret, ENOSPC);
+	CHECK_OK(c, "PASID-13",
+		 T_CALL(c->t, vfio_pt_raw, f.dev, true, VFIO_DE_PASID_END,
+			VFIO_PT_PASID_FLAG, (uint32_t)-EINVAL, NULL));
+	/* The RID is untouched. */
+	if (f.dma)
+		tc_dma_write(c, "PASID-13", f.dev, T_NO_PASID, f.iova, f.mem,
+			     DMA_LEN, true);
+	detach_rid(c, "PASID-13", f.dev);
+	CHECK_OK(c, "PASID-13", T_CALL(c->t, destroy, f.ioas));
+}

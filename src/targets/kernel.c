@@ -400,7 +400,6 @@ static int k_attach(struct target *t, unsigned dev, uint32_t pasid,
 		    uint32_t pt_id, uint32_t *out_pt)
 {
 	struct kt *k = KT(t);
-	struct khwpt *h;
 	struct kdev *d;
 	unsigned ctx;
 	uint32_t raw, pt;
@@ -431,7 +430,24 @@ static int k_attach(struct target *t, unsigned dev, uint32_t pasid,
 		return ret;
 	if (out_pt)
 		*out_pt = out_id(d->ctx, pt);
-	if (pasid == T_NO_PASID) {
+	kt_note_attach(k, dev, pasid, raw);
+	return 0;
+}
+
+/* iommufd takes VFIO's PASID 0 for IOMMU_NO_PASID (PASID-11): what it
+ * attaches is the RID's translation, the one the bounce page follows. */
+static bool is_rid_translation(uint32_t pasid)
+{
+	return pasid == T_NO_PASID || pasid == 0;
+}
+
+void kt_note_attach(struct kt *k, unsigned dev, uint32_t pasid, uint32_t raw)
+{
+	struct target *t = &k->t;
+	struct kdev *d = &k->dev[dev];
+	struct khwpt *h;
+
+	if (is_rid_translation(pasid)) {
 		h = hwpt_find(k, d->ctx, raw);
 		d->attached = true;
 		d->att_ctx = d->ctx;
@@ -447,7 +463,12 @@ static int k_attach(struct target *t, unsigned dev, uint32_t pasid,
 				o->att_ioas = d->att_ioas;
 		}
 	}
-	return 0;
+}
+
+void kt_note_detach(struct kt *k, unsigned dev, uint32_t pasid)
+{
+	if (is_rid_translation(pasid))
+		k->dev[dev].attached = false;
 }
 
 static int k_detach(struct target *t, unsigned dev, uint32_t pasid)
@@ -473,8 +494,8 @@ static int k_detach(struct target *t, unsigned dev, uint32_t pasid)
 		ret = vfio_detach_pt(d->fd);
 	else
 		ret = vfio_detach_pasid_pt(d->fd, pasid);
-	if (!ret && pasid == T_NO_PASID)
-		d->attached = false;
+	if (!ret)
+		kt_note_detach(k, dev, pasid);
 	return ret;
 }
 
@@ -512,6 +533,7 @@ static void k_close(struct target *t)
 			close(k->ufd[c]);
 	if (k->fail_nth_fd >= 0)
 		close(k->fail_nth_fd);
+	kt_unsafe_interrupts_restore(k);
 	free(k);
 }
 
@@ -549,6 +571,10 @@ static const struct target_ops kernel_ops = {
 	.pin_counters = t_proc_pin_counters,
 	.memlock_set = t_proc_memlock_set,
 	.change_process_handoff = kt_change_process_handoff,
+	.vfio_pt_raw = kt_vfio_pt_raw,
+	.set_unsafe_interrupts = kt_set_unsafe_interrupts,
+	.hot_reset_info = kt_hot_reset_info,
+	.hot_reset = kt_hot_reset,
 };
 
 
@@ -570,6 +596,7 @@ static struct target *open_discovered(const struct target_discovery *disc,
 	k->facts = *f;
 	k->t.caps.profile = k->facts.profile;
 	k->fail_nth_fd = -1;
+	k->unsafe_found = -1;
 	k->win_fd = -1;
 	for (unsigned c = 0; c < KT_NCTX; c++)
 		k->ufd[c] = -1;

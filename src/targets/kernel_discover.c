@@ -232,6 +232,29 @@ static void parent_driver(const char *iommu, char *out, size_t len)
 	copy_str(out, len, drv);
 }
 
+/*
+ * The reset domain of bdf from the PCI topology (dev_caps.reset_domain): a
+ * device on a root bus has no bus reset (pci_bus_reset() needs bus->self),
+ * one behind a bridge is reset with its whole bus, numbered bus + 1. A slot
+ * reset (pciehp) would be finer; no configuration here has one.
+ */
+static uint32_t pci_reset_domain(const char *bdf)
+{
+	char path[PATH_MAX], real[PATH_MAX], *slash;
+	unsigned seg, bus, dev, fn;
+
+	snprintf(path, sizeof(path), SYS_PCI "/%s", bdf);
+	if (!realpath(path, real) || !(slash = strrchr(real, '/')))
+		return 0;
+	*slash = '\0';
+	slash = strrchr(real, '/');
+	if (!slash || !strncmp(slash + 1, "pci", 3))
+		return 0;
+	if (sscanf(bdf, "%x:%x:%x.%x", &seg, &bus, &dev, &fn) != 4)
+		return 0;
+	return (seg << 8 | bus) + 1;
+}
+
 static void normalise_bdf(const char *in, char *out, size_t len)
 {
 	unsigned a, b, c, f;
@@ -304,6 +327,7 @@ static int discover_sysfs(struct kernel_facts *f, struct dev_caps *dc,
 		return -ENODEV;
 	}
 	dc->group = strtoul(name, NULL, 10);
+	dc->reset_domain = pci_reset_domain(d->bdf);
 	for (j = 0; j < cfg->ndevices && j < T_MAX_DEVS; j++) {
 		normalise_bdf(cfg->devices[j], named_buf[j],
 			      sizeof(named_buf[j]));
@@ -749,6 +773,7 @@ int kernel_target_discover(const struct target_config *cfg,
 	caps->profile = f->profile;
 	contract_expectations(&in, caps);
 	pasid_expectations(f, caps);
+	caps->msi_isolation = model_contract_msi_isolation(f->profile);
 	if (!uname(&u))
 		copy_str(caps->kernel_release, sizeof(caps->kernel_release),
 			 u.release);

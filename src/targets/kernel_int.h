@@ -105,6 +105,9 @@ struct kt {
 	size_t win_len;
 	int win_fd;    /* the memfd behind win_mem; -1: anonymous memory */
 	int fail_nth_fd;
+	/* allow_unsafe_interrupts as found before set_unsafe_interrupts
+	 * first changed it: -1 untouched, else 0/1, restored at close. */
+	int unsafe_found;
 };
 
 static inline struct kt *KT(struct target *t)
@@ -161,6 +164,21 @@ int kt_change_process_handoff(struct target *t, unsigned ctx,
 			      int64_t *from_parent, int *back);
 int kt_ioas_map_file(struct target *t, uint32_t ioas_id, uint32_t flags,
 		     int fd, uint64_t start, uint64_t len, uint64_t *iova);
+
+int kt_vfio_pt_raw(struct target *t, unsigned dev, bool detach,
+		   uint32_t argsz, uint32_t flags, uint32_t pasid,
+		   uint32_t *pt_id);
+int kt_set_unsafe_interrupts(struct target *t, bool allow, bool *was);
+void kt_unsafe_interrupts_restore(struct kt *k);
+int kt_hot_reset_info(struct target *t, unsigned dev, uint32_t *flags,
+		      struct t_reset_dep *deps, unsigned *n);
+int kt_hot_reset(struct target *t, unsigned dev, uint32_t count,
+		 uint32_t flags);
+
+/* kernel.c: the bookkeeping of a successful attach of pasid (T_NO_PASID:
+ * the RID) to the raw pt of dev's context, and of a detach. */
+void kt_note_attach(struct kt *k, unsigned dev, uint32_t pasid, uint32_t raw);
+void kt_note_detach(struct kt *k, unsigned dev, uint32_t pasid);
 
 /* The iommufd of the context an object ID belongs to; *raw: the kernel's
  * ID, *ctx (may be NULL): the context. */

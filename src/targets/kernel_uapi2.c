@@ -5,9 +5,13 @@
  * engine and discovery code can change without touching these.
  */
 #include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "../uapi/iommufd.h"
+#include "../uapi/vfio_cdev.h"
 #include "kernel_int.h"
 
 int kt_fault_queue_alloc(struct target *t, unsigned ctx, uint32_t *fault_id)
@@ -110,4 +114,150 @@ int kt_change_process_handoff(struct target *t, unsigned ctx,
 		return -EINVAL;
 	return ufd_ioas_change_process_handoff(KT(t)->ufd[ctx], child_limit,
 					       to_child, from_parent, back);
+}
+
+/* --- the VFIO cdev part --------------------------------------------------- */
+
+int kt_vfio_pt_raw(struct target *t, unsigned dev, bool detach,
+		   uint32_t argsz, uint32_t flags, uint32_t pasid,
+		   uint32_t *pt_id)
+{
+	struct kt *k = KT(t);
+	struct kdev *d;
+	uint32_t raw = 0;
+	int ret;
+
+	if (dev >= k->ndev || k->dev[dev].fd < 0)
+		return -T_UNSUPPORTED;
+	d = &k->dev[dev];
+	if (detach) {
+		ret = vfio_detach_pt_raw(d->fd, argsz, flags, pasid);
+		/* Only the flag VFIO knows says which one went. */
+		if (!ret)
+			kt_note_detach(k, dev, flags & 1 ? pasid : T_NO_PASID);
+		return ret;
+	}
+	kt_id_fd(k, *pt_id, &raw, NULL);
+	{
+		uint32_t pt = raw;
+
+		ret = vfio_attach_pt_raw(d->fd, argsz, flags, pasid, &pt);
+		if (ret)
+			return ret;
+		*pt_id = T_ID_MAKE(d->ctx, pt);
+	}
+	kt_note_attach(k, dev, flags & 1 ? pasid : T_NO_PASID, raw);
+	return 0;
+}
+
+#define UNSAFE_PARAM "/sys/module/iommufd/parameters/allow_unsafe_interrupts"
+
+static int unsafe_read(bool *on)
+{
+	char c = 0;
+	int fd = open(UNSAFE_PARAM, O_RDONLY | O_CLOEXEC), ret = 0;
+
+	if (fd < 0)
+		return -errno;
+	if (read(fd, &c, 1) != 1)
+		ret = -EIO;
+	close(fd);
+	*on = c == 'Y' || c == '1';
+	return ret;
+}
+
+static int unsafe_write(bool on)
+{
+	int fd = open(UNSAFE_PARAM, O_WRONLY | O_CLOEXEC), ret = 0;
+
+	if (fd < 0)
+		return -errno;
+	if (write(fd, on ? "Y" : "N", 1) != 1)
+		ret = -errno;
+	close(fd);
+	return ret;
+}
+
+int kt_set_unsafe_interrupts(struct target *t, bool allow, bool *was)
+{
+	struct kt *k = KT(t);
+	bool now = false;
+	int ret = unsafe_read(&now);
+
+	/* No such parameter (iommufd not built, or not readable here):
+	 * the target cannot express the operation. */
+	if (ret)
+		return -T_UNSUPPORTED;
+	if (was)
+		*was = now;
+	if (k->unsafe_found < 0)
+		k->unsafe_found = now;
+	return unsafe_write(allow);
+}
+
+void kt_unsafe_interrupts_restore(struct kt *k)
+{
+	if (k->unsafe_found >= 0)
+		(void)unsafe_write(k->unsafe_found);
+}
+
+/* The device of ours at PCI address seg:bus:devfn, or -1. */
+static int dev_at(const struct kt *k, unsigned seg, unsigned bus,
+		  unsigned devfn)
+{
+	char bdf[32];
+
+	snprintf(bdf, sizeof(bdf), "%04x:%02x:%02x.%x", seg, bus, devfn >> 3,
+		 devfn & 7);
+	for (unsigned i = 0; i < k->ndev; i++)
+		if (!strcmp(k->facts.dev[i].bdf, bdf))
+			return (int)i;
+	return -1;
+}
+
+int kt_hot_reset_info(struct target *t, unsigned dev, uint32_t *flags,
+		      struct t_reset_dep *deps, unsigned *n)
+{
+	struct vfio_pci_dependent_device devs[T_MAX_DEVS * 4];
+	struct kt *k = KT(t);
+	struct kdev *d;
+	uint32_t cnt = *n, fl = 0;
+	int ret;
+
+	if (dev >= k->ndev || k->dev[dev].fd < 0)
+		return -T_UNSUPPORTED;
+	if (cnt > sizeof(devs) / sizeof(devs[0]))
+		cnt = sizeof(devs) / sizeof(devs[0]);
+	d = &k->dev[dev];
+	ret = vfio_pci_hot_reset_info(d->fd, &fl, devs, &cnt);
+	if (ret && ret != -ENOSPC)
+		return ret;
+	if (!ret) {
+		*flags = fl;
+		for (uint32_t i = 0; i < cnt && i < *n; i++) {
+			struct t_reset_dep *o = &deps[i];
+
+			o->dev = dev_at(k, devs[i].segment, devs[i].bus,
+					devs[i].devfn);
+			o->devid = (int32_t)devs[i].devid;
+			o->devid_dev = -1;
+			for (unsigned j = 0; o->devid > 0 && j < k->ndev; j++)
+				if (k->dev[j].fd >= 0 &&
+				    k->dev[j].ctx == d->ctx &&
+				    k->dev[j].devid == devs[i].devid)
+					o->devid_dev = (int)j;
+		}
+	}
+	*n = cnt;
+	return ret;
+}
+
+int kt_hot_reset(struct target *t, unsigned dev, uint32_t count,
+		 uint32_t flags)
+{
+	struct kt *k = KT(t);
+
+	if (dev >= k->ndev || k->dev[dev].fd < 0)
+		return -T_UNSUPPORTED;
+	return vfio_pci_hot_reset(k->dev[dev].fd, count, flags);
 }

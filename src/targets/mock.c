@@ -742,6 +742,11 @@ static int m_attach(struct target *t, unsigned dev, uint32_t pasid,
 
 	if (!d || !d->bound)
 		return -T_UNSUPPORTED; /* no device ID: VFIO would refuse */
+	/* The mock's PASID op with 0 is its RID op (IOMMU_NO_PASID), not
+	 * VFIO's PASID IDA: PASID 0 through VFIO (PASID-11) has no form
+	 * here. */
+	if (pasid == 0)
+		return -T_UNSUPPORTED;
 	/* An ID of another context is looked up in this one, as the
 	 * kernel would: it judges. */
 	fd = M(t)->fd[d->ctx];
@@ -772,7 +777,7 @@ static int m_detach(struct target *t, unsigned dev, uint32_t pasid)
 	struct mdev *d = mdev_of(t, dev);
 	int ret;
 
-	if (!d || !d->bound)
+	if (!d || !d->bound || pasid == 0) /* pasid 0: see m_attach */
 		return -T_UNSUPPORTED;
 	if (pasid == T_NO_PASID) {
 		/* The real RID detach; like VFIO, a detach of an unattached

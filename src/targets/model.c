@@ -302,6 +302,31 @@ static int mt_nested_cache_check(struct target *t, uint32_t hwpt_id,
 	return model_nested_cache_check(M(t), hwpt_id, entry, valid);
 }
 
+static int mt_vfio_pt_raw(struct target *t, unsigned dev, bool detach,
+			  uint32_t argsz, uint32_t flags, uint32_t pasid,
+			  uint32_t *pt_id)
+{
+	return model_vfio_pt_raw(M(t), dev, detach, argsz, flags, pasid,
+				 pt_id);
+}
+
+static int mt_set_unsafe_interrupts(struct target *t, bool allow, bool *was)
+{
+	return model_set_unsafe_interrupts(M(t), allow, was);
+}
+
+static int mt_hot_reset_info(struct target *t, unsigned dev, uint32_t *flags,
+			     struct t_reset_dep *deps, unsigned *n)
+{
+	return model_hot_reset_info(M(t), dev, flags, deps, n);
+}
+
+static int mt_hot_reset(struct target *t, unsigned dev, uint32_t count,
+			uint32_t flags)
+{
+	return model_hot_reset(M(t), dev, count, flags);
+}
+
 static const struct target_ops model_ops = {
 	.name = "model",
 	.ioas_alloc = mt_ioas_alloc,
@@ -351,6 +376,10 @@ static const struct target_ops model_ops = {
 	.pin_counters = mt_pin_counters,
 	.memlock_set = mt_memlock_set,
 	.change_process_handoff = mt_change_process_handoff,
+	.vfio_pt_raw = mt_vfio_pt_raw,
+	.set_unsafe_interrupts = mt_set_unsafe_interrupts,
+	.hot_reset_info = mt_hot_reset_info,
+	.hot_reset = mt_hot_reset,
 };
 
 struct target *model_target_open(const struct target_config *cfg, char *why,

@@ -266,6 +266,28 @@ struct target_ops {
 	int (*change_process_handoff)(struct target *t, unsigned ctx,
 				      uint64_t child_limit, int64_t *to_child,
 				      int64_t *from_parent, int *back);
+	/* Appended for issue 15, VFIO cdev part (all optional). */
+
+	/* VFIO_DEVICE_ATTACH_IOMMUFD_PT (detach: DETACH_IOMMUFD_PT) on
+	 * dev's bound cdev fd exactly as given: argsz, flags and pasid
+	 * as the caller says, the rest of a buffer larger than argsz
+	 * zero. *pt_id in/out as for attach (unused by a detach). */
+	int (*vfio_pt_raw)(struct target *t, unsigned dev, bool detach,
+			   uint32_t argsz, uint32_t flags, uint32_t pasid,
+			   uint32_t *pt_id);
+	/* Set iommufd's allow_unsafe_interrupts module parameter (read by
+	 * every later BIND); *was (may be NULL) gets the value before.
+	 * The target restores the value it found when it closes. */
+	int (*set_unsafe_interrupts)(struct target *t, bool allow, bool *was);
+	/* VFIO_DEVICE_GET_PCI_HOT_RESET_INFO on dev's bound cdev fd with
+	 * room for *n entries: *flags and deps[0..*n) on success; *n out:
+	 * the count the kernel reported (also with ENOSPC). */
+	int (*hot_reset_info)(struct target *t, unsigned dev, uint32_t *flags,
+			      struct t_reset_dep *deps, unsigned *n);
+	/* VFIO_DEVICE_PCI_HOT_RESET on dev's bound cdev fd: count group
+	 * fds (each -1; 0 is the cdev form) and flags as given. */
+	int (*hot_reset)(struct target *t, unsigned dev, uint32_t count,
+			 uint32_t flags);
 };
 
 /* memlock_set's limit: none but the process's hard limit. */

@@ -90,6 +90,57 @@ int vfio_detach_pasid_pt(int dfd, uint32_t pasid)
 #endif
 }
 
+/* The ABI cases pass argsz up to the buffer's size; the kernel reads at
+ * most the struct. */
+#define PT_RAW_BUF 64
+
+int vfio_attach_pt_raw(int dfd, uint32_t argsz, uint32_t flags,
+		       uint32_t pasid, uint32_t *pt_id)
+{
+	union {
+		struct vfio_device_attach_iommufd_pt at;
+		uint8_t bytes[PT_RAW_BUF];
+	} u;
+	int ret;
+
+	if (argsz > PT_RAW_BUF)
+		return -E2BIG;
+	memset(&u, 0, sizeof(u));
+	u.at.argsz = argsz;
+	u.at.flags = flags;
+	u.at.pt_id = *pt_id;
+#ifdef VFIO_DEVICE_ATTACH_PASID
+	u.at.pasid = pasid;
+#else
+	(void)pasid;
+#endif
+	ret = xioctl(dfd, VFIO_DEVICE_ATTACH_IOMMUFD_PT, &u);
+	if (!ret)
+		*pt_id = u.at.pt_id;
+	return ret;
+}
+
+int vfio_detach_pt_raw(int dfd, uint32_t argsz, uint32_t flags,
+		       uint32_t pasid)
+{
+	union {
+		struct vfio_device_detach_iommufd_pt de;
+		uint8_t bytes[PT_RAW_BUF];
+	} u;
+
+	if (argsz > PT_RAW_BUF)
+		return -E2BIG;
+	memset(&u, 0, sizeof(u));
+	u.de.argsz = argsz;
+	u.de.flags = flags;
+#ifdef VFIO_DEVICE_DETACH_PASID
+	u.de.pasid = pasid;
+#else
+	(void)pasid;
+#endif
+	return xioctl(dfd, VFIO_DEVICE_DETACH_IOMMUFD_PT, &u);
+}
+
 /* A GET_*_INFO ioctl on a copy IN of LEN bytes: the caller's OUT is written
  * only when the kernel answered. */
 static int get_info(int dfd, unsigned long cmd, void *in, void *out,
@@ -124,6 +175,50 @@ int vfio_device_get_irq_info(int dfd, uint32_t index,
 	struct vfio_irq_info in = { .argsz = sizeof(in), .index = index };
 
 	return get_info(dfd, VFIO_DEVICE_GET_IRQ_INFO, &in, info, sizeof(in));
+}
+
+int vfio_pci_hot_reset_info(int dfd, uint32_t *flags,
+			    struct vfio_pci_dependent_device *devs,
+			    uint32_t *n)
+{
+	size_t len = sizeof(struct vfio_pci_hot_reset_info) +
+		     (size_t)*n * sizeof(*devs);
+	struct vfio_pci_hot_reset_info *info = calloc(1, len);
+	int ret;
+
+	if (!info)
+		return -ENOMEM;
+	info->argsz = (uint32_t)len;
+	ret = xioctl(dfd, VFIO_DEVICE_GET_PCI_HOT_RESET_INFO, info);
+	if (!ret || ret == -ENOSPC) {
+		if (!ret) {
+			*flags = info->flags;
+			memcpy(devs, info->devices,
+			       (size_t)info->count * sizeof(*devs));
+		}
+		*n = info->count;
+	}
+	free(info);
+	return ret;
+}
+
+int vfio_pci_hot_reset(int dfd, uint32_t count, uint32_t flags)
+{
+	size_t len = sizeof(struct vfio_pci_hot_reset) +
+		     (size_t)count * sizeof(int32_t);
+	struct vfio_pci_hot_reset *r = calloc(1, len);
+	int ret;
+
+	if (!r)
+		return -ENOMEM;
+	r->argsz = (uint32_t)len;
+	r->flags = flags;
+	r->count = count;
+	for (uint32_t i = 0; i < count; i++)
+		r->group_fds[i] = -1;
+	ret = xioctl(dfd, VFIO_DEVICE_PCI_HOT_RESET, r);
+	free(r);
+	return ret;
 }
 
 int vfio_device_reset(int dfd)

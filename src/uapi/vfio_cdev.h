@@ -24,6 +24,14 @@ int vfio_attach_pt(int dfd, uint32_t *pt_id);
 int vfio_attach_pasid_pt(int dfd, uint32_t pasid, uint32_t *pt_id);
 int vfio_detach_pt(int dfd);
 int vfio_detach_pasid_pt(int dfd, uint32_t pasid);
+/* ATTACH / DETACH_IOMMUFD_PT with argsz, flags and pasid exactly as given
+ * (the ABI checks): the struct sits at the start of a zeroed 64-byte
+ * buffer, so an argsz up to 64 covers only zeros past the struct. *pt_id
+ * of the attach is written back only on success. */
+int vfio_attach_pt_raw(int dfd, uint32_t argsz, uint32_t flags,
+		       uint32_t pasid, uint32_t *pt_id);
+int vfio_detach_pt_raw(int dfd, uint32_t argsz, uint32_t flags,
+		       uint32_t pasid);
 
 int vfio_device_get_info(int dfd, struct vfio_device_info *info);
 /* VFIO_DEVICE_GET_REGION_INFO of region index (no capability chain). */
@@ -32,6 +40,13 @@ int vfio_device_get_region_info(int dfd, uint32_t index,
 int vfio_device_get_irq_info(int dfd, uint32_t index,
 			     struct vfio_irq_info *info);
 int vfio_device_reset(int dfd);
+/* VFIO_DEVICE_GET_PCI_HOT_RESET_INFO with room for *n entries: *flags and
+ * devs[0..*n) on success; *n gets the kernel's count (also on ENOSPC). */
+int vfio_pci_hot_reset_info(int dfd, uint32_t *flags,
+			    struct vfio_pci_dependent_device *devs,
+			    uint32_t *n);
+/* VFIO_DEVICE_PCI_HOT_RESET with count group fds (all -1) and flags. */
+int vfio_pci_hot_reset(int dfd, uint32_t count, uint32_t flags);
 
 /* VFIO_DEVICE_SET_IRQS, DATA_EVENTFD|ACTION_TRIGGER: fds[0..count) for
  * vectors start.. (an fd of -1 tears that vector down). */

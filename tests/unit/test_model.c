@@ -444,9 +444,10 @@ UNIT_TEST(model_pasid_rules)
 	EXPECT_EQ(model_attach(t.m, 0, RID, np, NULL), 0);
 	EXPECT_EQ(model_attach(t.m, 0, 5, ph, NULL), -EINVAL);
 	EXPECT_EQ(model_attach(t.m, 0, RID, ph, NULL), 0);
-	/* PASID-6, and PASID 0 */
+	/* PASID-6, and PASID 0: the RID's attach (PASID-11), busy while the
+	 * RID is attached */
 	EXPECT_EQ(model_attach(t.m, 0, 1u << 20, ph2, NULL), -EINVAL);
-	EXPECT_EQ(model_attach(t.m, 0, 0, ph2, NULL), -EINVAL);
+	EXPECT_EQ(model_attach(t.m, 0, 0, ph2, NULL), -EBUSY);
 	EXPECT_EQ(model_attach(t.m, 0, 5, ph2, &pt), 0);
 	EXPECT_EQ(pt, ph2);
 	EXPECT(dma_w(&t, 0, 5, 0x100000, 0, 1));

@@ -62,6 +62,24 @@ UNIT_TEST(uapi_vfio_errno_passthrough)
 	EXPECT_EQ(vfio_detach_pasid_pt(fd, 1), -ENOTTY);
 	EXPECT_EQ(vfio_device_get_region_info(fd, 0, &ri), -ENOTTY);
 	EXPECT_EQ(vfio_device_reset(fd), -ENOTTY);
+	/* The raw forms and the hot reset ones: errno untouched, outputs
+	 * unwritten; an argsz past their buffer is refused before any
+	 * ioctl. */
+	EXPECT_EQ(vfio_attach_pt_raw(fd, 32, 1u << 1, 0, &pt), -ENOTTY);
+	EXPECT_EQ(pt, 42);
+	EXPECT_EQ(vfio_attach_pt_raw(fd, 65, 0, 0, &pt), -E2BIG);
+	EXPECT_EQ(vfio_detach_pt_raw(fd, 28, 1, 7), -ENOTTY);
+	EXPECT_EQ(vfio_detach_pt_raw(fd, 65, 0, 0), -E2BIG);
+	{
+		struct vfio_pci_dependent_device devs[2];
+		uint32_t flags = 9, n = 2;
+
+		EXPECT_EQ(vfio_pci_hot_reset_info(fd, &flags, devs, &n),
+			  -ENOTTY);
+		EXPECT_EQ(flags, 9);
+		EXPECT_EQ(n, 2);
+		EXPECT_EQ(vfio_pci_hot_reset(fd, 0, 0), -ENOTTY);
+	}
 	close(fd);
 	EXPECT_EQ(vfio_cdev_open("/nonexistent/vfio0"), -ENOENT);
 }

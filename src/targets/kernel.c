@@ -241,6 +241,26 @@ static int k_hw_info(struct target *t, unsigned dev, void *data,
 	return 0;
 }
 
+static int k_hw_info_type(struct target *t, unsigned dev, uint32_t flags,
+			  uint32_t in_type, uint32_t *out_type)
+{
+	struct kt *k = KT(t);
+	struct ufd_hw_info hi;
+	uint32_t len = 0;
+	struct kdev *d;
+	int ret;
+
+	if (!dev_ok(k, dev))
+		return -T_UNSUPPORTED;
+	d = &k->dev[dev];
+	ret = ufd_get_hw_info(k->ufd[d->fd >= 0 ? d->ctx : 0],
+			      d->fd >= 0 ? d->devid : 0, flags, in_type, NULL,
+			      &len, &hi);
+	if (!ret)
+		*out_type = hi.data_type;
+	return ret;
+}
+
 static int k_option_huge_pages(struct target *t, uint32_t ioas_id, bool set,
 			       uint64_t *val)
 {
@@ -527,6 +547,7 @@ static const struct target_ops kernel_ops = {
 	.hwpt_alloc = k_hwpt_alloc,
 	.hwpt_invalidate = k_hwpt_invalidate,
 	.hw_info = k_hw_info,
+	.hw_info_type = k_hw_info_type,
 	.ioas_option_huge_pages = k_option_huge_pages,
 	.set_dirty_tracking = k_set_dirty_tracking,
 	.get_dirty_bitmap = k_get_dirty_bitmap,

@@ -130,6 +130,12 @@ static int mt_hw_info(struct target *t, unsigned dev, void *data,
 	return model_hw_info(M(t), dev, data, data_len, caps, max_pasid_log2);
 }
 
+static int mt_hw_info_type(struct target *t, unsigned dev, uint32_t flags,
+			   uint32_t in_type, uint32_t *out_type)
+{
+	return model_hw_info_in_type(M(t), dev, flags, in_type, out_type);
+}
+
 static int mt_option_huge_pages(struct target *t, uint32_t ioas, bool set,
 				uint64_t *val)
 {
@@ -329,6 +335,7 @@ static const struct target_ops model_ops = {
 	.hw_queue_alloc = mt_hw_queue_alloc,
 	.access_pin = mt_access_pin,
 	.access_unpin = mt_access_unpin,
+	.hw_info_type = mt_hw_info_type,
 };
 
 struct target *model_target_open(const struct target_config *cfg, char *why,

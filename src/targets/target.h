@@ -241,6 +241,14 @@ struct target_ops {
 	int (*access_pin)(struct target *t, uint32_t ioas_id, uint64_t iova,
 			  uint64_t len, const void *uva, uint32_t *pin);
 	int (*access_unpin)(struct target *t, uint32_t pin);
+
+	/* Appended for issue 15, dirty/HWPT/HW_INFO part (optional). */
+
+	/* IOMMU_GET_HW_INFO with flags (IOMMU_HW_INFO_FLAG_*) and
+	 * in_data_type as given, no data buffer (data_len 0): *out_type
+	 * receives out_data_type (OBJ-14). */
+	int (*hw_info_type)(struct target *t, unsigned dev, uint32_t flags,
+			    uint32_t in_type, uint32_t *out_type);
 };
 
 struct target {

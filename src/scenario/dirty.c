@@ -307,9 +307,9 @@ SCENARIO(dirty, unwritable_bitmap_keeps_bits,
  * A device with dirty tracking on a DIRTY_TRACKING HWPT whose IOAS holds
  * 2 * NPAGES pages at f->iova: with split, two adjacent mappings of NPAGES
  * pages each, A at f->iova and B right after it (two areas, so the core's
- * walks cross an area boundary); else one mapping. Tracking is left off.
+ * walks cross an area boundary); else one mapping. Tracking is on.
  */
-static void two_maps_setup(struct tc *c, const char *inv, struct attached *f,
+static void tracked_maps_setup(struct tc *c, const char *inv, struct attached *f,
 			   bool split)
 {
 	const uint64_t p = tc_page_size(), half = NPAGES * p;
@@ -337,6 +337,7 @@ static void two_maps_setup(struct tc *c, const char *inv, struct attached *f,
 	}
 	f->pt = new_hwpt(c, inv, f->dev, f->ioas, T_HWPT_DIRTY_TRACKING);
 	attach_rid(c, inv, f->dev, f->pt);
+	REQUIRE(c, inv, T_CALL(c->t, set_dirty_tracking, f->pt, true));
 }
 
 /* The bitmap of npages pages from page first, one bit per page_size, into
@@ -363,6 +364,17 @@ static uint64_t read_both(struct tc *c, const char *inv,
 	return bits;
 }
 
+/* A clearing read of the 2*NPAGES pages at page granularity is want. */
+static void expect_bits(struct tc *c, const char *inv, const struct attached *f,
+			uint64_t want, const char *after)
+{
+	uint64_t bits = read_both(c, inv, f, 0);
+
+	tc_check(c, inv, bits == want,
+		 "after %s the bitmap is 0x%llx, expected 0x%llx", after,
+		 (unsigned long long)bits, (unsigned long long)want);
+}
+
 /* Pages 2 (in A) and 12 (in B) logged dirty, shown by a NO_CLEAR read:
  * the positive control the later "gone" and "there" checks need. */
 static void log_a_and_b(struct tc *c, const char *inv,
@@ -385,32 +397,24 @@ SCENARIO(dirty, reenable_starts_clean,
 	 .requires = REQ_DIRTY | REQ_DMA | REQ_HWPT_ALLOC)
 {
 	struct attached f;
-	uint64_t bits;
 
-	two_maps_setup(c, "DIRTY-5", &f, true);
-	REQUIRE(c, "DIRTY-5", T_CALL(c->t, set_dirty_tracking, f.pt, true));
+	tracked_maps_setup(c, "DIRTY-5", &f, true);
 	log_a_and_b(c, "DIRTY-5", &f);
 	/* Off and on again: iopt_clear_dirty_data() walks every area. */
 	REQUIRE(c, "DIRTY-5", T_CALL(c->t, set_dirty_tracking, f.pt, false));
 	REQUIRE(c, "DIRTY-5", T_CALL(c->t, set_dirty_tracking, f.pt, true));
-	bits = read_both(c, "DIRTY-5", &f, 0);
-	tc_check(c, "DIRTY-5", bits == 0,
-		 "after disable + enable the bitmap is 0x%llx: bits logged before the enable survived (page 2 of the first mapping, page 12 of the second)",
-		 (unsigned long long)bits);
+	expect_bits(c, "DIRTY-5", &f, 0,
+		    "disable + enable (pages 2 and 12 were dirty before)");
 	/* Enable while on: still a clean snapshot (the core does not know
 	 * the state; every enable clears). */
 	log_a_and_b(c, "DIRTY-5", &f);
 	REQUIRE(c, "DIRTY-5", T_CALL(c->t, set_dirty_tracking, f.pt, true));
-	bits = read_both(c, "DIRTY-5", &f, 0);
-	tc_check(c, "DIRTY-5", bits == 0,
-		 "after an enable while tracking was on the bitmap is 0x%llx, expected 0",
-		 (unsigned long long)bits);
+	expect_bits(c, "DIRTY-5", &f, 0,
+		    "an enable while tracking was on (pages 2 and 12 dirty before)");
 	/* And it tracks from there. */
 	log_dirty_page(c, "DIRTY-5", &f, 9);
-	bits = read_both(c, "DIRTY-5", &f, 0);
-	tc_check(c, "DIRTY-5", bits == 1ull << 9,
-		 "after the re-enable page 9 was written; the bitmap is 0x%llx, expected 0x200",
-		 (unsigned long long)bits);
+	expect_bits(c, "DIRTY-5", &f, 1ull << 9,
+		    "a write to page 9 since the re-enable");
 }
 
 SCENARIO(dirty, bitmap_spans_mappings,
@@ -424,8 +428,7 @@ SCENARIO(dirty, bitmap_spans_mappings,
 	struct attached f;
 	uint64_t bits;
 
-	two_maps_setup(c, "DIRTY-6", &f, true);
-	REQUIRE(c, "DIRTY-6", T_CALL(c->t, set_dirty_tracking, f.pt, true));
+	tracked_maps_setup(c, "DIRTY-6", &f, true);
 	for (unsigned i = 0; i < sizeof(pages) / sizeof(pages[0]); i++)
 		log_dirty_page(c, "DIRTY-6", &f, pages[i]);
 	bits = read_both(c, "DIRTY-6", &f, IOMMU_HWPT_GET_DIRTY_BITMAP_NO_CLEAR);
@@ -440,10 +443,8 @@ SCENARIO(dirty, bitmap_spans_mappings,
 		 "bitmap of pages 6..9 (across the boundary) 0x%llx, expected 0x6 (pages 7 and 8)",
 		 (unsigned long long)bits);
 	/* That read cleared 7 and 8 only. */
-	bits = read_both(c, "DIRTY-6", &f, 0);
-	tc_check(c, "DIRTY-6", bits == ((1ull << 1) | (1ull << 14)),
-		 "after clearing pages 6..9 the bitmap is 0x%llx, expected 0x4002 (pages 1 and 14)",
-		 (unsigned long long)bits);
+	expect_bits(c, "DIRTY-6", &f, (1ull << 1) | (1ull << 14),
+		    "a clearing read of pages 6..9 (pages 1, 7, 8, 14 were dirty)");
 }
 
 SCENARIO(dirty, bitmap_granularity,
@@ -453,11 +454,10 @@ SCENARIO(dirty, bitmap_granularity,
 {
 	const uint32_t nc = IOMMU_HWPT_GET_DIRTY_BITMAP_NO_CLEAR;
 	const uint64_t p = tc_page_size();
-	uint64_t fine[2], coarse, bits;
+	uint64_t fine[2], coarse;
 	struct attached f;
 
-	two_maps_setup(c, "DIRTY-7", &f, true);
-	REQUIRE(c, "DIRTY-7", T_CALL(c->t, set_dirty_tracking, f.pt, true));
+	tracked_maps_setup(c, "DIRTY-7", &f, true);
 	log_dirty_page(c, "DIRTY-7", &f, 2);
 	log_dirty_page(c, "DIRTY-7", &f, 5);
 	/* page_size p/4: 4 bits per page, pages 2 and 5 are bits 8..11 and
@@ -474,10 +474,8 @@ SCENARIO(dirty, bitmap_granularity,
 		 "with page_size %llu the bitmap is 0x%llx, expected 0x6 (pages 2 and 5 in bits 1 and 2)",
 		 (unsigned long long)(2 * p), (unsigned long long)coarse);
 	/* The NO_CLEAR reads left the page-granular view as it was. */
-	bits = read_both(c, "DIRTY-7", &f, 0);
-	tc_check(c, "DIRTY-7", bits == ((1ull << 2) | (1ull << 5)),
-		 "at page granularity the bitmap is 0x%llx, expected 0x24",
-		 (unsigned long long)bits);
+	expect_bits(c, "DIRTY-7", &f, (1ull << 2) | (1ull << 5),
+		    "NO_CLEAR reads of other granularities (pages 2 and 5 dirty)");
 }
 
 /* The bytes of a (zeroed) buffer of len outside [at, at+n) are all 0. */
@@ -502,8 +500,7 @@ SCENARIO(dirty, bitmap_any_address,
 	struct attached f;
 	uint8_t *buf;
 
-	two_maps_setup(c, "DIRTY-8", &f, false);
-	REQUIRE(c, "DIRTY-8", T_CALL(c->t, set_dirty_tracking, f.pt, true));
+	tracked_maps_setup(c, "DIRTY-8", &f, false);
 	log_dirty_page(c, "DIRTY-8", &f, 3);
 	log_dirty_page(c, "DIRTY-8", &f, 12);
 	buf = tc_alloc(c, blen);

@@ -607,17 +607,25 @@ static int m_hwpt_invalidate(struct target *t, uint32_t hwpt_id,
 				       data_type, reqs, entry_len, entry_num);
 }
 
-static int m_hw_info(struct target *t, unsigned dev, void *data,
-		     uint32_t *data_len, uint64_t *caps, uint8_t *max_pasid_log2)
+/* IOMMU_GET_HW_INFO on dev's context with flags and in_type as given. */
+static int m_get_hw_info(struct target *t, unsigned dev, uint32_t flags,
+			 uint32_t in_type, void *data, uint32_t *data_len,
+			 struct ufd_hw_info *out)
 {
 	struct mdev *d = mdev_of(t, dev);
-	struct ufd_hw_info out = { 0 };
-	int ret;
 
 	if (!d || !d->bound)
 		return -T_UNSUPPORTED;
-	ret = ufd_get_hw_info(M(t)->fd[d->ctx], d->idev, 0, 0, data, data_len,
-			      &out);
+	return ufd_get_hw_info(M(t)->fd[d->ctx], d->idev, flags, in_type, data,
+			       data_len, out);
+}
+
+static int m_hw_info(struct target *t, unsigned dev, void *data,
+		     uint32_t *data_len, uint64_t *caps, uint8_t *max_pasid_log2)
+{
+	struct ufd_hw_info out = { 0 };
+	int ret = m_get_hw_info(t, dev, 0, 0, data, data_len, &out);
+
 	if (!ret && caps)
 		*caps = out.capabilities;
 	if (!ret && max_pasid_log2)
@@ -628,15 +636,10 @@ static int m_hw_info(struct target *t, unsigned dev, void *data,
 static int m_hw_info_type(struct target *t, unsigned dev, uint32_t flags,
 			  uint32_t in_type, uint32_t *out_type)
 {
-	struct mdev *d = mdev_of(t, dev);
 	struct ufd_hw_info out = { 0 };
 	uint32_t len = 0;
-	int ret;
+	int ret = m_get_hw_info(t, dev, flags, in_type, NULL, &len, &out);
 
-	if (!d || !d->bound)
-		return -T_UNSUPPORTED;
-	ret = ufd_get_hw_info(M(t)->fd[d->ctx], d->idev, flags, in_type, NULL,
-			      &len, &out);
 	if (!ret)
 		*out_type = out.data_type;
 	return ret;

@@ -261,7 +261,7 @@ static int x_hwpt_alloc(struct abi_ctx *x, union abi_buf *b)
 static int x_hw_info(struct abi_ctx *x, union abi_buf *b)
 {
 	struct iommu_hw_info *h = &b->hw_info;
-	uint32_t len = h->data_len;
+	uint32_t len = h->data_len, type = 0;
 	uint64_t caps = 0;
 	uint8_t pasid = 0;
 	int dev, rc;
@@ -273,17 +273,18 @@ static int x_hw_info(struct abi_ctx *x, union abi_buf *b)
 	dev = model_dev_by_id(x->m, x->ctx, h->dev_id);
 	if (dev < 0)
 		return -ENOENT;
-	/* A driver refuses an input type it does not know. */
-	if ((h->flags & IOMMU_HW_INFO_FLAG_INPUT_TYPE) &&
-	    h->in_data_type != IOMMU_HW_INFO_TYPE_DEFAULT &&
-	    h->in_data_type != model_hw_info_type(x->m, (unsigned)dev))
-		return -EOPNOTSUPP;
+	/* The type handshake first: a driver refuses an input type it does
+	 * not know. */
+	rc = model_hw_info_in_type(x->m, (unsigned)dev, h->flags,
+				   h->in_data_type, &type);
+	if (rc)
+		return rc;
 	rc = model_hw_info(x->m, (unsigned)dev,
 			   (void *)(uintptr_t)h->data_uptr, &len, &caps, &pasid);
 	if (rc)
 		return rc;
 	h->data_len = len;
-	h->out_data_type = model_hw_info_type(x->m, (unsigned)dev);
+	h->out_data_type = type;
 	h->out_capabilities = caps;
 	h->out_max_pasid_log2 = pasid;
 	return 0;

@@ -173,6 +173,13 @@ enum model_bug {
 	MB_UNSAFE_INTR_IGNORED,	  /* OWN-8 */
 	MB_RESET_INFO_GROUP_UNOWNED, /* OWN-9 */
 	MB_RESET_GROUP_UNOWNED,	  /* OWN-10 */
+	MB_DIRTY_REENABLE_FIRST_ONLY, /* DIRTY-5 */
+	MB_DIRTY_FIRST_AREA_ONLY, /* DIRTY-6 */
+	MB_DIRTY_ONE_BIT,	  /* DIRTY-7 */
+	MB_DIRTY_BITMAP_U64_ALIGNED, /* DIRTY-8 */
+	MB_HWPT_DATA_LEN_UNCHECKED, /* HWPT-6 */
+	MB_PAGING_DATA_IGNORED,	  /* HWPT-7 */
+	MB_HW_INFO_TYPE_UNCLEARED, /* OBJ-14 */
 	MB_COUNT
 };
 
@@ -335,6 +342,8 @@ int model_hw_queue_alloc(struct model *m, uint32_t viommu_id, uint32_t type,
 			 uint32_t *hw_queue_id);
 int model_hw_info(struct model *m, unsigned dev, void *data,
 		  uint32_t *data_len, uint64_t *caps, uint8_t *max_pasid_log2);
+int model_hw_info_in_type(struct model *m, unsigned dev, uint32_t flags,
+			  uint32_t in_type, uint32_t *out_type);
 int model_ioas_option_huge_pages(struct model *m, uint32_t ioas_id, bool set,
 				 uint64_t *val);
 int model_set_dirty_tracking(struct model *m, uint32_t hwpt_id, bool enable);

@@ -467,7 +467,11 @@ static int drv_alloc_paging(struct model *m, unsigned d, uint32_t flags,
 		flags &= ~IOMMU_HWPT_FAULT_ID_VALID;
 	else if (flags & IOMMU_HWPT_FAULT_ID_VALID)
 		return -EOPNOTSUPP;
-	if (user_data)
+	/* No modelled driver takes data for a paging domain (intel, amd,
+	 * smmuv3: any user_data is EOPNOTSUPP; the mock takes only its own
+	 * IOMMU_HWPT_DATA_SELFTEST). MB_PAGING_DATA_IGNORED: the core drops
+	 * the data and the driver allocates a plain domain (HWPT-7). */
+	if (user_data && !bug(m, MB_PAGING_DATA_IGNORED))
 		return -EOPNOTSUPP;
 	if ((flags & IOMMU_HWPT_ALLOC_NEST_PARENT) && !io->nest_parent)
 		return -EOPNOTSUPP;

@@ -100,8 +100,11 @@ static int hwpt_alloc(struct model *m, unsigned dev, uint32_t pt_id,
 	int rc;
 
 	CLOSED_CHECK(m, pt_id);
+	/* MB_HWPT_DATA_LEN_UNCHECKED: a data type without data passes, and
+	 * the allocation goes on without driver data (HWPT-6) */
 	if ((data_type == IOMMU_HWPT_DATA_NONE && data_len) ||
-	    (data_type != IOMMU_HWPT_DATA_NONE && !data_len))
+	    (data_type != IOMMU_HWPT_DATA_NONE && !data_len &&
+	     !bug(m, MB_HWPT_DATA_LEN_UNCHECKED)))
 		return op_end(m, -EINVAL);
 	rc = dev_check(m, dev);
 	if (rc)
@@ -291,6 +294,83 @@ int model_hw_info(struct model *m, unsigned dev, void *data,
 	return op_end(m, 0);
 }
 
+/*
+ * iommufd_get_hw_info()'s type handshake: without IOMMU_HW_INFO_FLAG_INPUT_TYPE
+ * the core clears in_data_type to DEFAULT; a driver with a hw_info op
+ * refuses a type that is neither DEFAULT nor its own (intel_iommu_hw_info,
+ * arm_smmu_hw_info, mock_domain_hw_info); without the op the core never
+ * looks at it and reports NONE.
+ */
+int model_hw_info_in_type(struct model *m, unsigned dev, uint32_t flags,
+			  uint32_t in_type, uint32_t *out_type)
+{
+	uint32_t type;
+	int rc;
+
+	if (flags & ~IOMMU_HW_INFO_FLAG_INPUT_TYPE)
+		return op_end(m, -EOPNOTSUPP);
+	rc = dev_check(m, dev);
+	if (rc)
+		return op_end(m, rc);
+	if (ctx_closed(m, (unsigned)m->dev[dev].ctx))
+		return op_end(m, -EBADF);
+	/* MB_HW_INFO_TYPE_UNCLEARED: the input type is read whatever the
+	 * flags say (OBJ-14) */
+	if (!(flags & IOMMU_HW_INFO_FLAG_INPUT_TYPE) &&
+	    !bug(m, MB_HW_INFO_TYPE_UNCLEARED))
+		in_type = IOMMU_HW_INFO_TYPE_DEFAULT;
+	type = model_hw_info_type(m, dev);
+	if (type != IOMMU_HW_INFO_TYPE_NONE &&
+	    in_type != IOMMU_HW_INFO_TYPE_DEFAULT && in_type != type)
+		return op_end(m, -EOPNOTSUPP);
+	*out_type = type;
+	return op_end(m, 0);
+}
+
+/* MB_DIRTY_REENABLE_FIRST_ONLY: iopt_clear_dirty_data() stops after the
+ * first mapping of the IOAS, so the others keep bits logged before the
+ * enable (DIRTY-5). */
+static void clear_first_area_dirty(struct m_hwpt *h)
+{
+	const struct m_area *first = NULL;
+	const struct m_ioas *a = h->ioas;
+
+	for (unsigned i = 0; i < a->narea; i++)
+		if (!first || a->area[i].iova < first->iova)
+			first = &a->area[i];
+	for (unsigned k = 0; first && k < h->ndirty;) {
+		if (h->dirty[k] >= first->iova &&
+		    h->dirty[k] - first->iova < first->len) {
+			h->dirty[k] = h->dirty[--h->ndirty];
+			continue;
+		}
+		k++;
+	}
+}
+
+/* Record dirty IOMMU page pg in the user bitmap of [iova, last], one bit
+ * per page_size: every bit the page covers (iova_bitmap_set() sets the
+ * IOPTE's whole range). bitmap may sit at any byte address; bits are set,
+ * never cleared. MB_DIRTY_ONE_BIT sets only the first (DIRTY-7),
+ * MB_DIRTY_BITMAP_U64_ALIGNED writes them from the u64 boundary below the
+ * bitmap's address, as if its byte offset were dropped (DIRTY-8). */
+static void record_dirty_bits(const struct model *m, uint64_t *bitmap,
+			      uint64_t iova, uint64_t last, uint64_t page_size,
+			      uint64_t pg)
+{
+	uint8_t *b = (uint8_t *)bitmap;
+	uint64_t from = pg < iova ? iova : pg;
+	uint64_t to = pg + M_PAGE - 1 > last ? last : pg + M_PAGE - 1;
+	uint64_t first = (from - iova) / page_size, end = (to - iova) / page_size;
+
+	if (bug(m, MB_DIRTY_ONE_BIT))
+		end = first;
+	if (bug(m, MB_DIRTY_BITMAP_U64_ALIGNED))
+		b = (uint8_t *)((uintptr_t)bitmap & ~(uintptr_t)7);
+	for (uint64_t bit = first; bit <= end; bit++)
+		b[bit / 8] |= (uint8_t)(1u << (bit % 8));
+}
+
 /* iommufd_hwpt_set_dirty_tracking() + iopt_set_dirty_tracking() */
 int model_set_dirty_tracking(struct model *m, uint32_t hwpt_id, bool enable)
 {
@@ -304,7 +384,9 @@ int model_set_dirty_tracking(struct model *m, uint32_t hwpt_id, bool enable)
 		return op_end(m, bug(m, MB_DIRTY_NOCAP_OK) ? 0 : -EOPNOTSUPP);
 	/* iopt_clear_dirty_data(): clean snapshot; MB_DIRTY_STALE_ON_ENABLE
 	 * skips it (DIRTY-2) */
-	if (enable && !bug(m, MB_DIRTY_STALE_ON_ENABLE))
+	if (enable && bug(m, MB_DIRTY_REENABLE_FIRST_ONLY))
+		clear_first_area_dirty(h);
+	else if (enable && !bug(m, MB_DIRTY_STALE_ON_ENABLE))
 		h->ndirty = 0;
 	h->dirty_on = enable;
 	return op_end(m, 0);
@@ -377,10 +459,8 @@ int model_get_dirty_bitmap(struct model *m, uint32_t hwpt_id, uint64_t iova,
 			uint64_t pg = h->dirty[k];
 
 			if (pg + M_PAGE - 1 >= cur && pg <= al && pg <= last) {
-				uint64_t from = pg < iova ? iova : pg;
-				uint64_t bit = (from - iova) / page_size;
-
-				bitmap[bit / 64] |= 1ull << (bit % 64);
+				record_dirty_bits(m, bitmap, iova, last,
+						  page_size, pg);
 				if (!(flags &
 				      IOMMU_HWPT_GET_DIRTY_BITMAP_NO_CLEAR)) {
 					h->dirty[k] = h->dirty[--h->ndirty];
@@ -389,7 +469,9 @@ int model_get_dirty_bitmap(struct model *m, uint32_t hwpt_id, uint64_t iova,
 			}
 			k++;
 		}
-		if (al >= last)
+		/* MB_DIRTY_FIRST_AREA_ONLY: the walk ends after the first
+		 * mapping of the range (DIRTY-6) */
+		if (al >= last || bug(m, MB_DIRTY_FIRST_AREA_ONLY))
 			break;
 		cur = al + 1;
 	}

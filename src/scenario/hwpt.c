@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * IOMMU_HWPT_ALLOC of paging HWPTs and their attach (HWPT-1..5).
+ * IOMMU_HWPT_ALLOC of paging HWPTs and their attach (HWPT-1..7).
  *
  * Flag support is per driver (VT-d, AMD and SMMUv3 each accept different
  * combinations): the cases read the device's capabilities, accept the
@@ -327,4 +327,77 @@ SCENARIO(hwpt, attach_incompatible,
 		tc_dma_write(c, "ATTACH-4", b, T_NO_PASID, iova, buf, DMA_LEN,
 			     true);
 	CHECK_OK(c, "HWPT-5", T_CALL(c->t, destroy, hwpt_a));
+}
+
+/* --- HWPT-6 / HWPT-7: driver data on HWPT_ALLOC -------------------------- */
+
+/* A data type no driver defines (uapi enum iommu_hwpt_data_type stops at
+ * a handful; the mock's own is IOMMU_HWPT_DATA_SELFTEST 0xdead). */
+#define NO_DRIVER_DATA_TYPE 0xbad0u
+
+/* A refused HWPT_ALLOC left nothing behind: a leaked HWPT would hold the
+ * IOAS (DESTROY EBUSY), and a wrongly made one is destroyed so the case
+ * ends clean. */
+static void expect_refused_alloc(struct tc *c, const char *inv, int ret,
+				 int want, uint32_t hwpt, const char *what)
+{
+	if (!CHECK_RET(c, inv, ret, want) && !ret)
+		CHECK_OK(c, inv, T_CALL(c->t, destroy, hwpt));
+	tc_log(c, "%s: %s", what, errno_name(ret));
+}
+
+SCENARIO(hwpt, data_type_without_data,
+	 .title = "HWPT_ALLOC with a data type but data_len 0 is EINVAL, on an IOAS and on a parent HWPT alike",
+	 .invariants = "HWPT-6", .requires = REQ_HWPT_ALLOC)
+{
+	uint64_t data[4] = { 0 };
+	uint32_t ioas, aut, hwpt = 0;
+	int ret;
+
+	bind_dev(c, "HWPT-6", 0, 0);
+	ioas = new_ioas(c, "HWPT-6", 0);
+	/* iommufd_hwpt_alloc() refuses it before looking at pt_id, so the
+	 * answer is the same whatever pt_id names (a pointer to readable
+	 * data, too: only data_len counts). */
+	ret = T_CALL(c->t, hwpt_alloc, 0, ioas, 0, NO_DRIVER_DATA_TYPE, data,
+		     0, &hwpt);
+	expect_refused_alloc(c, "HWPT-6", ret, EINVAL, hwpt,
+			     "pt_id an IOAS, a data type, data_len 0");
+	/* A paging HWPT as pt_id would ask for a nested HWPT, whose
+	 * missing data is otherwise EOPNOTSUPP (HWPT-3). */
+	aut = attach_rid(c, "HWPT-6", 0, ioas);
+	ret = T_CALL(c->t, hwpt_alloc, 0, aut, 0, NO_DRIVER_DATA_TYPE, data, 0,
+		     &hwpt);
+	expect_refused_alloc(c, "HWPT-6", ret, EINVAL, hwpt,
+			     "pt_id a paging HWPT, a data type, data_len 0");
+	detach_rid(c, "HWPT-6", 0);
+	/* Nothing holds the IOAS. */
+	CHECK_OK(c, "HWPT-6", T_CALL(c->t, destroy, ioas));
+}
+
+SCENARIO(hwpt, paging_unknown_data,
+	 .title = "HWPT_ALLOC of a paging HWPT with driver data of a type the driver has not is EOPNOTSUPP and creates nothing",
+	 .invariants = "HWPT-7", .requires = REQ_HWPT_ALLOC)
+{
+	uint64_t data[2] = { 0 };
+	uint32_t ioas, hwpt = 0;
+	int ret;
+
+	bind_dev(c, "HWPT-7", 0, 0);
+	ioas = new_ioas(c, "HWPT-7", 0);
+	/* iommufd_hwpt_paging_alloc() hands the data to the driver's
+	 * domain_alloc_paging_flags(); intel, amd and smmuv3 refuse any
+	 * data, the mock every type but its own, and a driver without the
+	 * op is refused by the core. */
+	ret = T_CALL(c->t, hwpt_alloc, 0, ioas, 0, NO_DRIVER_DATA_TYPE, data,
+		     sizeof(data), &hwpt);
+	expect_refused_alloc(c, "HWPT-7", ret, EOPNOTSUPP, hwpt,
+			     "paging HWPT with data of type 0xbad0");
+	/* With a flag the driver takes, the data still decides. */
+	ret = T_CALL(c->t, hwpt_alloc, 0, ioas, T_HWPT_NEST_PARENT,
+		     NO_DRIVER_DATA_TYPE, data, sizeof(data), &hwpt);
+	expect_refused_alloc(c, "HWPT-7", ret, EOPNOTSUPP, hwpt,
+			     "NEST_PARENT paging HWPT with data of type 0xbad0");
+	/* Nothing holds the IOAS. */
+	CHECK_OK(c, "HWPT-7", T_CALL(c->t, destroy, ioas));
 }

@@ -710,6 +710,68 @@ SCENARIO(obj, hw_info_report,
 		 "bytes past the user's data_len %u were written", half);
 }
 
+/* --- OBJ-14: GET_HW_INFO's input type ------------------------------------ */
+
+/* A type value no driver has (enum iommu_hw_info_type stops at 4; the
+ * mock's is 0xfeedbeef). */
+#define NO_SUCH_HW_INFO_TYPE 0x5a5au
+
+SCENARIO(obj, hw_info_input_type,
+	 .title = "GET_HW_INFO reads in_data_type only with IOMMU_HW_INFO_FLAG_INPUT_TYPE; a type the driver has not is EOPNOTSUPP",
+	 .invariants = "OBJ-14")
+{
+	const struct dev_caps *dc = &c->caps->dev[0];
+	const uint32_t in = IOMMU_HW_INFO_FLAG_INPUT_TYPE;
+	uint32_t want, out = 0;
+	bool has_op;
+	int ret;
+
+	if (!dc->hw_info_known)
+		tc_skip(c, "driver %s unknown to the contract table: its hw_info type is not known",
+			c->caps->profile ? c->caps->profile : "?");
+	bind_dev(c, "OBJ-14", 0, 0);
+	/* The type the uAPI fixes for the driver; a driver whose hw_info op
+	 * is not built (OBJ-11's GAP) has none and reports NONE. */
+	want = dc->hw_info_type_expected;
+	if (dc->hw_info_gated_by && dc->hw_info_type == IOMMU_HW_INFO_TYPE_NONE) {
+		want = IOMMU_HW_INFO_TYPE_NONE;
+		tc_log(c, "hw_info op not built (%s off): no op, type NONE",
+		       dc->hw_info_gated_by);
+	}
+	has_op = want != IOMMU_HW_INFO_TYPE_NONE;
+	/* Without the flag the field is cleared to DEFAULT first. */
+	ret = T_CALL(c->t, hw_info_type, 0, 0, NO_SUCH_HW_INFO_TYPE, &out);
+	if (CHECK_OK(c, "OBJ-14", ret))
+		tc_check(c, "OBJ-14", out == want,
+			 "without INPUT_TYPE (in_data_type 0x%x ignored) the type is 0x%x, expected 0x%x",
+			 NO_SUCH_HW_INFO_TYPE, out, want);
+	/* With it: DEFAULT and the driver's own type give the driver's. */
+	out = 0;
+	ret = T_CALL(c->t, hw_info_type, 0, in, IOMMU_HW_INFO_TYPE_DEFAULT, &out);
+	if (CHECK_OK(c, "OBJ-14", ret))
+		tc_check(c, "OBJ-14", out == want,
+			 "INPUT_TYPE DEFAULT gave type 0x%x, expected 0x%x", out,
+			 want);
+	if (has_op) {
+		out = 0;
+		ret = T_CALL(c->t, hw_info_type, 0, in, want, &out);
+		if (CHECK_OK(c, "OBJ-14", ret))
+			tc_check(c, "OBJ-14", out == want,
+				 "INPUT_TYPE 0x%x (the driver's) gave type 0x%x",
+				 want, out);
+	}
+	/* A type the driver has not: its hw_info op refuses it; without
+	 * an op the core never reads it. */
+	out = 0;
+	ret = T_CALL(c->t, hw_info_type, 0, in, NO_SUCH_HW_INFO_TYPE, &out);
+	if (has_op)
+		CHECK_RET(c, "OBJ-14", ret, EOPNOTSUPP);
+	else if (CHECK_OK(c, "OBJ-14", ret))
+		tc_check(c, "OBJ-14", out == IOMMU_HW_INFO_TYPE_NONE,
+			 "a driver without hw_info gave type 0x%x for INPUT_TYPE 0x%x",
+			 out, NO_SUCH_HW_INFO_TYPE);
+}
+
 /*
  * OBJ-10: a bound device holds a reference on its iommufd context, so
  * closing /dev/iommu destroys nothing while it is bound; closing the device

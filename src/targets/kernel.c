@@ -217,21 +217,29 @@ static int k_hwpt_invalidate(struct target *t, uint32_t hwpt_id,
 				   entry_num);
 }
 
-static int k_hw_info(struct target *t, unsigned dev, void *data,
-		     uint32_t *data_len, uint64_t *caps,
-		     uint8_t *max_pasid_log2)
+/* IOMMU_GET_HW_INFO on dev's context with flags and in_type as given. */
+static int k_get_hw_info(struct target *t, unsigned dev, uint32_t flags,
+			 uint32_t in_type, void *data, uint32_t *data_len,
+			 struct ufd_hw_info *hi)
 {
 	struct kt *k = KT(t);
-	struct ufd_hw_info hi;
 	struct kdev *d;
-	int ret;
 
 	if (!dev_ok(k, dev))
 		return -T_UNSUPPORTED;
 	d = &k->dev[dev];
-	ret = ufd_get_hw_info(k->ufd[d->fd >= 0 ? d->ctx : 0],
-			      d->fd >= 0 ? d->devid : 0, 0, 0, data, data_len,
-			      &hi);
+	return ufd_get_hw_info(k->ufd[d->fd >= 0 ? d->ctx : 0],
+			       d->fd >= 0 ? d->devid : 0, flags, in_type, data,
+			       data_len, hi);
+}
+
+static int k_hw_info(struct target *t, unsigned dev, void *data,
+		     uint32_t *data_len, uint64_t *caps,
+		     uint8_t *max_pasid_log2)
+{
+	struct ufd_hw_info hi;
+	int ret = k_get_hw_info(t, dev, 0, 0, data, data_len, &hi);
+
 	if (ret)
 		return ret;
 	if (caps)
@@ -239,6 +247,18 @@ static int k_hw_info(struct target *t, unsigned dev, void *data,
 	if (max_pasid_log2)
 		*max_pasid_log2 = hi.max_pasid_log2;
 	return 0;
+}
+
+static int k_hw_info_type(struct target *t, unsigned dev, uint32_t flags,
+			  uint32_t in_type, uint32_t *out_type)
+{
+	struct ufd_hw_info hi;
+	uint32_t len = 0;
+	int ret = k_get_hw_info(t, dev, flags, in_type, NULL, &len, &hi);
+
+	if (!ret)
+		*out_type = hi.data_type;
+	return ret;
 }
 
 static int k_option_huge_pages(struct target *t, uint32_t ioas_id, bool set,
@@ -549,6 +569,7 @@ static const struct target_ops kernel_ops = {
 	.hwpt_alloc = k_hwpt_alloc,
 	.hwpt_invalidate = k_hwpt_invalidate,
 	.hw_info = k_hw_info,
+	.hw_info_type = k_hw_info_type,
 	.ioas_option_huge_pages = k_option_huge_pages,
 	.set_dirty_tracking = k_set_dirty_tracking,
 	.get_dirty_bitmap = k_get_dirty_bitmap,

@@ -387,18 +387,25 @@ static int m_pasid_replace_fault(struct target *t, unsigned dev,
 	return 0;
 }
 
-/* IOMMU_TEST_OP_DIRTY: the mock domain logs the pages as written. */
+/*
+ * IOMMU_TEST_OP_DIRTY: the mock domain logs the pages as written. The op
+ * marks the one IOPTE holding each page_size step, so it steps by the
+ * mock's IOPTE (MOCK_PAGE_SIZE, 2 KiB): every IOPTE of a written page is
+ * dirty, as after a device write of the whole page, and a bitmap finer
+ * than PAGE_SIZE sees the whole page (DIRTY-7).
+ */
+#define MOCK_IOPTE 2048ull
 static int m_mark_dirty(struct target *t, uint32_t hwpt_id, uint64_t iova,
 			uint64_t len)
 {
-	uint64_t bitmap[8];
-	uint64_t n = len / PG;
+	uint64_t bitmap[16];
+	uint64_t n = len / MOCK_IOPTE;
 
-	if (!n || n > 64 * 8 || len % PG)
+	if (!n || n > 64 * 16 || len % PG || iova % PG)
 		return -T_UNSUPPORTED;
 	memset(bitmap, 0xff, sizeof(bitmap));
 	return mock_cmd_dirty(ctx_fd(t, hwpt_id), raw_id(t, hwpt_id), iova, len,
-			      PG, bitmap, NULL);
+			      MOCK_IOPTE, bitmap, NULL);
 }
 
 static int m_viommu_alloc(struct target *t, unsigned dev, uint32_t hwpt_id,
@@ -610,21 +617,41 @@ static int m_hwpt_invalidate(struct target *t, uint32_t hwpt_id,
 				       data_type, reqs, entry_len, entry_num);
 }
 
-static int m_hw_info(struct target *t, unsigned dev, void *data,
-		     uint32_t *data_len, uint64_t *caps, uint8_t *max_pasid_log2)
+/* IOMMU_GET_HW_INFO on dev's context with flags and in_type as given. */
+static int m_get_hw_info(struct target *t, unsigned dev, uint32_t flags,
+			 uint32_t in_type, void *data, uint32_t *data_len,
+			 struct ufd_hw_info *out)
 {
 	struct mdev *d = mdev_of(t, dev);
-	struct ufd_hw_info out = { 0 };
-	int ret;
 
 	if (!d || !d->bound)
 		return -T_UNSUPPORTED;
-	ret = ufd_get_hw_info(M(t)->fd[d->ctx], d->idev, 0, 0, data, data_len,
-			      &out);
+	return ufd_get_hw_info(M(t)->fd[d->ctx], d->idev, flags, in_type, data,
+			       data_len, out);
+}
+
+static int m_hw_info(struct target *t, unsigned dev, void *data,
+		     uint32_t *data_len, uint64_t *caps, uint8_t *max_pasid_log2)
+{
+	struct ufd_hw_info out = { 0 };
+	int ret = m_get_hw_info(t, dev, 0, 0, data, data_len, &out);
+
 	if (!ret && caps)
 		*caps = out.capabilities;
 	if (!ret && max_pasid_log2)
 		*max_pasid_log2 = out.max_pasid_log2;
+	return ret;
+}
+
+static int m_hw_info_type(struct target *t, unsigned dev, uint32_t flags,
+			  uint32_t in_type, uint32_t *out_type)
+{
+	struct ufd_hw_info out = { 0 };
+	uint32_t len = 0;
+	int ret = m_get_hw_info(t, dev, flags, in_type, NULL, &len, &out);
+
+	if (!ret)
+		*out_type = out.data_type;
 	return ret;
 }
 
@@ -991,6 +1018,7 @@ static const struct target_ops mock_ops = {
 	.ioas_change_process = m_ioas_change_process,
 	.pasid_replace_fault = m_pasid_replace_fault,
 	.mark_dirty = m_mark_dirty,
+	.hw_info_type = m_hw_info_type,
 	.viommu_alloc = m_viommu_alloc,
 	.vdevice_alloc = m_vdevice_alloc,
 	.veventq_alloc = m_veventq_alloc,

@@ -130,6 +130,12 @@ static int mt_hw_info(struct target *t, unsigned dev, void *data,
 	return model_hw_info(M(t), dev, data, data_len, caps, max_pasid_log2);
 }
 
+static int mt_hw_info_type(struct target *t, unsigned dev, uint32_t flags,
+			   uint32_t in_type, uint32_t *out_type)
+{
+	return model_hw_info_in_type(M(t), dev, flags, in_type, out_type);
+}
+
 static int mt_option_huge_pages(struct target *t, uint32_t ioas, bool set,
 				uint64_t *val)
 {
@@ -380,6 +386,7 @@ static const struct target_ops model_ops = {
 	.set_unsafe_interrupts = mt_set_unsafe_interrupts,
 	.hot_reset_info = mt_hot_reset_info,
 	.hot_reset = mt_hot_reset,
+	.hw_info_type = mt_hw_info_type,
 };
 
 struct target *model_target_open(const struct target_config *cfg, char *why,

@@ -288,6 +288,13 @@ struct target_ops {
 	 * fds (each -1; 0 is the cdev form) and flags as given. */
 	int (*hot_reset)(struct target *t, unsigned dev, uint32_t count,
 			 uint32_t flags);
+	/* Appended for issue 15, dirty/HWPT/HW_INFO part (optional). */
+
+	/* IOMMU_GET_HW_INFO with flags (IOMMU_HW_INFO_FLAG_*) and
+	 * in_data_type as given, no data buffer (data_len 0): *out_type
+	 * receives out_data_type (OBJ-14). */
+	int (*hw_info_type)(struct target *t, unsigned dev, uint32_t flags,
+			    uint32_t in_type, uint32_t *out_type);
 };
 
 /* memlock_set's limit: none but the process's hard limit. */

@@ -221,11 +221,11 @@ static void describe(char *b, size_t len, const struct xop *op,
 		else if (r->out == OUT_OTHER)
 			snprintf(b, len, "0 landed-elsewhere");
 		else
-			snprintf(b, len, "0 hit b%" PRId64 " page %" PRId64,
-				 r->out / X_BUF_PAGES, r->out % X_BUF_PAGES);
+			explore_describe_hit(b, len, r->out);
 		break;
 	default:
-		snprintf(b, len, "0");
+		snprintf(b, len, r->out ? "0 out=0x%" PRIx64 : "0",
+			 (uint64_t)r->out);
 	}
 }
 

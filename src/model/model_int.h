@@ -212,6 +212,8 @@ struct m_obj {
 	uint8_t idx;
 };
 
+#define M_MAX_FMAP 256
+
 struct model {
 	const struct model_profile *p;
 	unsigned ngroup;
@@ -242,6 +244,10 @@ struct model {
 	/* IOMMU_OPTION_RLIMIT_MODE: 1 = IOPT_PAGES_ACCOUNT_MM */
 	bool rlimit_mm[T_MAX_CTX];
 	unsigned fail_nth; /* armed fault injection, 0: off */
+	/* MAP_FILE's mappings of the file, unmapped on reset and free (a
+	 * long explorer run maps thousands). */
+	unsigned nfmap;
+	struct { void *p; size_t len; } fmap[M_MAX_FMAP];
 	uint32_t seq;
 };
 

@@ -68,7 +68,8 @@ void explore_random_step(const struct universe *u, struct gen_state *g,
 		/* The swarm's subset; bind is always in it. */
 		do
 			op->kind = kinds[rnd(s, sizeof(kinds))];
-		while (!g->kind_on[op->kind] || !explore_kind_ok(u, op->kind));
+		while (!g->kind_on[op->kind] ||
+		       (op->kind >= X_HW_INFO && !g->memory_on));
 	}
 	r = rnd(s, 8);
 	op->dev = r < 5 ? g->focus_dev % u->ndev :
@@ -81,7 +82,7 @@ void explore_random_step(const struct universe *u, struct gen_state *g,
 		   pick_slot(s, g->hwpt_live, X_HWPT);
 	op->iova = (uint8_t)rnd(s, X_IOVA_TOP);
 	op->buf = (uint8_t)rnd(s, X_BUFS);
-	if (u->rich)
+	if (g->memory_on)
 		memory_operands(s, op);
 	switch (op->kind) {
 	case X_DMA_WRITE:
@@ -93,19 +94,26 @@ void explore_random_step(const struct universe *u, struct gen_state *g,
 				       (uint8_t)rnd(s, X_IOVA_RESV);
 		/* and now and then at the aperture's last page (DMA-8),
 		 * one page in (2 MiB maps) or across a page boundary */
-		if (u->rich && rnd(s, 8) == 0)
+		if (g->memory_on && rnd(s, 8) == 0)
 			op->iova = X_IOVA_TOP;
-		if (u->rich && rnd(s, 4) == 0)
+		if (g->memory_on && rnd(s, 4) == 0)
 			op->arg = (uint8_t)(op->kind == X_DMA_READ ?
 						    XT_PAGE1 :
 						    1 + rnd(s, XT_N - 1));
 		/* Probe PASIDs that were attached somewhere, from any device:
 		 * the PASID-isolation bugs (SEED-B/C) show only there. */
 		if (u->pasid_ok && rnd(s, 2)) {
+			/* one still attached somewhere first (a detach of
+			 * another must not have touched it, PASID-8) */
 			for (uint8_t p = 1; p < X_PASID_SLOTS; p++)
 				if (g->pasid_used[p])
 					op->pasid = p;
-			op->dev = (uint8_t)rnd(s, u->ndev);
+			for (uint8_t p = 1; p < X_PASID_SLOTS; p++)
+				if (g->pasid_live[p] && rnd(s, 2))
+					op->pasid = p;
+			/* from the device that attached it, or any */
+			op->dev = rnd(s, 2) ? g->pasid_dev[op->pasid] :
+					      (uint8_t)rnd(s, u->ndev);
 		}
 		break;
 	case X_MAP:
@@ -114,7 +122,7 @@ void explore_random_step(const struct universe *u, struct gen_state *g,
 		r = rnd(s, 16);
 		op->arg = (uint8_t)((1 + rnd(s, X_BUF_PAGES)) |
 				    (r < 12 ? 0 : r < 14 ? 1 : r < 15 ? 2 : 3) << 4);
-		if (u->rich)
+		if (g->memory_on)
 			op->arg |= (rnd(s, 6) == 0 ? XM_PLUS_PAGE : 0) |
 				   (rnd(s, 16) == 0 ? XM_AUTO : 0) |
 				   (rnd(s, 12) == 0 ? XM_UNALIGNED : 0);
@@ -127,7 +135,7 @@ void explore_random_step(const struct universe *u, struct gen_state *g,
 		/* Now and then a flag no kernel has: EOPNOTSUPP (HWPT-1). */
 		if (rnd(s, 16) == 0)
 			op->arg |= 0x80;
-		if (u->rich)
+		if (g->memory_on)
 			op->arg |= (rnd(s, 3) == 0 ? T_HWPT_DIRTY_TRACKING : 0) |
 				   (rnd(s, 8) == 0 ? T_HWPT_NEST_PARENT : 0);
 		break;
@@ -158,7 +166,7 @@ void explore_random_step(const struct universe *u, struct gen_state *g,
 	case X_COPY:
 		op->buf = pick_slot(s, g->ioas_live, X_IOAS);
 		op->arg = (uint8_t)rnd(s, X_IOVA_TOP);
-		if (u->rich && rnd(s, 4) == 0)
+		if (g->memory_on && rnd(s, 4) == 0)
 			op->arg |= XC_TWO_PAGES;
 		break;
 	}
@@ -187,6 +195,7 @@ void explore_gen_init(struct gen_state *g, const struct universe *u,
 	/* Half the sequences are --length long, the rest two or three
 	 * times that: deep states need long set-ups. */
 	g->len_mult = rnd(s, 2) ? 1 : 2 + rnd(s, 2);
+	g->memory_on = u->rich && rnd(s, 2);
 }
 
 void explore_gen_learn(struct gen_state *g, const struct xop *op,
@@ -215,6 +224,11 @@ void explore_gen_learn(struct gen_state *g, const struct xop *op,
 	case X_ATTACH_IOAS:
 	case X_ATTACH_HWPT:
 		g->pasid_used[op->pasid] = true;
+		g->pasid_live[op->pasid] = true;
+		g->pasid_dev[op->pasid] = op->dev;
+		break;
+	case X_DETACH:
+		g->pasid_live[op->pasid] = false;
 		break;
 	case X_DESTROY_HWPT:
 		g->hwpt_live[op->hwpt] = false;

@@ -58,6 +58,11 @@ struct universe {
 	uint8_t *file;	      /* its pages, mapped shared */
 	uint32_t pasid_val[X_PASID_SLOTS];
 	uint64_t dma_limit;   /* the engine reaches IOVAs below this */
+	/* The device's DMA works (dev_caps.dma): a failed discovery probe
+	 * turns it off, and the explorer drives no DMA from it. */
+	bool dev_dma[X_DEVS];
+	/* Each window's background (see explore_steps.c), made once. */
+	uint8_t bg[X_WPAGES][3][X_DMA_LEN];
 	/*
 	 * The target is the reference model: the steps whose expectation the
 	 * mirror profile of a kernel or mock target does not carry yet (GET_
@@ -109,6 +114,8 @@ struct gen_state {
 	bool hwpt_live[X_HWPT];
 	bool iova_mapped[X_IOVAS]; /* in some IOAS */
 	bool pasid_used[X_PASID_SLOTS]; /* attached on some device once */
+	bool pasid_live[X_PASID_SLOTS]; /* and not detached since */
+	uint8_t pasid_dev[X_PASID_SLOTS]; /* the device of its last attach */
 	uint8_t focus_dev;	   /* most steps act on one device */
 	unsigned dma_permille;
 	/* Swarm testing: each sequence leaves out a random subset of step
@@ -118,6 +125,9 @@ struct gen_state {
 	uint8_t pair_dev;	   /* the other device a sequence favours */
 	unsigned pasid_per8;	   /* PASID (not RID) share, in eighths */
 	unsigned len_mult;	   /* sequence length, in --length units */
+	/* memory-side steps and operands in this sequence (half of them,
+	 * where they run): the other half explores as before issue 15. */
+	bool memory_on;
 };
 
 /* Where and how a sequence diverged. */

@@ -122,6 +122,19 @@ static bool simplify_attach(struct lockstep *ls, struct xseq *seq)
 			*seq = trial;
 			return true;
 		}
+		/* Every attach to that HWPT at once: a group's members must
+		 * all move to the auto domain together. */
+		for (unsigned k = i + 1; k < trial.n; k++)
+			if (trial.op[k].kind == X_ATTACH_HWPT &&
+			    trial.op[k].hwpt == seq->op[i].hwpt) {
+				trial.op[k].kind = X_ATTACH_IOAS;
+				trial.op[k].ioas = seq->op[alloc].ioas;
+				trial.op[k].hwpt = 0;
+			}
+		if (diverges(ls, &trial)) {
+			*seq = trial;
+			return true;
+		}
 	}
 	return false;
 }

@@ -12,6 +12,14 @@
 
 #include "explore_int.h"
 
+/* The memory oracle's windows per page, and the half a crossing DMA puts
+ * on each side of the boundary (see region_of). */
+#define X_REGIONS 3
+#define X_HALF (X_DMA_LEN / 2)
+
+static void window_fill(uint8_t *w, uint32_t seed, unsigned len);
+static uint32_t window_seed(unsigned p, unsigned k);
+
 static const char *const kind_names[X_NKINDS] = {
 	[X_BIND] = "bind",	     [X_UNBIND] = "unbind",
 	[X_IOAS_ALLOC] = "ioas_alloc", [X_DESTROY_IOAS] = "destroy_ioas",
@@ -69,6 +77,8 @@ static bool universe_memory_init(struct universe *u,
 	u->file_fd = -1;
 	u->rich = caps->reference_model;
 	u->dma_limit = caps->dma_iova_limit ? caps->dma_iova_limit : UINT64_MAX;
+	for (unsigned k = 0; k < u->ndev; k++)
+		u->dev_dma[k] = caps->dev[u->dev[k]].dma;
 	top = (ap.last ? ap.last : (1ull << 48) - 1) - X_PAGE + 1;
 	top &= ~(X_PAGE - 1);
 	if (caps->dma_window.last && top <= caps->dma_window.last &&
@@ -205,6 +215,10 @@ bool explore_universe_init(struct universe *u, const struct target_caps *caps)
 	if (u->buf == MAP_FAILED)
 		return false;
 	memset(u->buf, 0, X_BUFS * X_BUF_PAGES * X_PAGE);
+	for (unsigned p = 0; p < X_WPAGES; p++)
+		for (unsigned k = 0; k < X_REGIONS; k++)
+			window_fill(u->bg[p][k], window_seed(p, k),
+				    k ? X_HALF : X_DMA_LEN);
 	return universe_memory_init(u, caps);
 }
 
@@ -244,8 +258,6 @@ static uint8_t *page_of(const struct universe *u, unsigned page)
  * ordinary DMA goes), and for DMA across a page boundary region 1, the
  * page's first X_DMA_LEN / 2 bytes, and region 2, its last.
  */
-#define X_REGIONS 3
-#define X_HALF (X_DMA_LEN / 2)
 
 static uint8_t *region_of(const struct universe *u, unsigned p, unsigned k,
 			  unsigned *len)
@@ -280,7 +292,7 @@ static void windows_reset(const struct universe *u)
 			uint8_t *w = region_of(u, p, k, &len);
 
 			if (w)
-				window_fill(w, window_seed(p, k), len);
+				memcpy(w, u->bg[p][k], len);
 		}
 }
 
@@ -293,7 +305,6 @@ static void windows_reset(const struct universe *u)
  */
 static int windows_find(const struct universe *u, const uint8_t *pattern)
 {
-	uint8_t expect[X_DMA_LEN];
 	int hit[2], n = 0;
 
 	for (unsigned p = 0; p < X_WPAGES; p++)
@@ -302,10 +313,7 @@ static int windows_find(const struct universe *u, const uint8_t *pattern)
 			const uint8_t *w = region_of(u, p, k, &len);
 			const uint8_t *piece = k == 1 ? pattern + X_HALF : pattern;
 
-			if (!w)
-				continue;
-			window_fill(expect, window_seed(p, k), len);
-			if (!memcmp(w, expect, len))
+			if (!w || !memcmp(w, u->bg[p][k], len))
 				continue;
 			if (n == 2 || memcmp(w, piece, len))
 				return OUT_OTHER;
@@ -323,18 +331,13 @@ static int windows_find(const struct universe *u, const uint8_t *pattern)
 static int which_region(const struct universe *u, const uint8_t *seen,
 			const uint8_t *sentinel, unsigned k)
 {
-	uint8_t expect[X_DMA_LEN];
 	unsigned len = k ? X_HALF : X_DMA_LEN;
 
 	if (!memcmp(seen, sentinel, len))
 		return -2;
-	for (unsigned p = 0; p < X_WPAGES; p++) {
-		if (!page_of(u, p))
-			continue;
-		window_fill(expect, window_seed(p, k), len);
-		if (!memcmp(seen, expect, len))
+	for (unsigned p = 0; p < X_WPAGES; p++)
+		if (page_of(u, p) && !memcmp(seen, u->bg[p][k], len))
 			return (int)p;
-	}
 	return -1;
 }
 
@@ -703,7 +706,9 @@ void explore_exec_step(const struct universe *u, struct side *s,
 	uint64_t val = 0;
 
 	r->out = 0;
-	if (!u->rich && rich_variant(op)) {
+	if ((!u->rich && rich_variant(op)) ||
+	    ((op->kind == X_DMA_WRITE || op->kind == X_DMA_READ) &&
+	     !u->dev_dma[op->dev % u->ndev])) {
 		r->ret = -T_UNSUPPORTED;
 		return;
 	}

@@ -303,6 +303,15 @@ unsigned explore_alphabet(const struct universe *u, struct xop *a, unsigned max)
 		a[n++] = (struct xop){ .kind = X_HUGE_PAGES };
 		a[n++] = (struct xop){ .kind = X_MAP, .arg = 1 | XM_UNALIGNED };
 		a[n++] = (struct xop){ .kind = X_MAP, .iova = X_IOVA_TOP, .arg = 1 };
+		a[n++] = (struct xop){ .kind = X_MAP, .iova = X_IOVA_WRAP, .arg = 2 };
+		a[n++] = (struct xop){ .kind = X_MAP, .iova = 1, .arg = 1 | XM_AUTO };
+		a[n++] = (struct xop){ .kind = X_COPY, .iova = 1,
+				       .arg = XC_TWO_PAGES };
+		a[n++] = (struct xop){ .kind = X_HWPT_ALLOC,
+				       .arg = T_HWPT_DIRTY_TRACKING |
+					      T_HWPT_NEST_PARENT };
+		a[n++] = (struct xop){ .kind = X_ALLOW, .arg = XW_BYTE };
+		a[n++] = (struct xop){ .kind = X_RANGES };
 	}
 	return n < max ? n : max;
 }
@@ -326,6 +335,13 @@ uint64_t explore_observe(const struct universe *u, struct side *s)
 			explore_exec_step(u, s, &q, &r);
 			h = (h ^ (uint64_t)(r.ret * 31 + r.out)) * 1099511628211ull;
 		}
+	/* memory-side: the first HWPT's dirty bits (not cleared) */
+	if (u->rich) {
+		struct xop q = { .kind = X_GET_DIRTY, .arg = XD_NO_CLEAR };
+
+		explore_exec_step(u, s, &q, &r);
+		h = (h ^ (uint64_t)(r.ret * 31 + r.out)) * 1099511628211ull;
+	}
 	return h;
 }
 

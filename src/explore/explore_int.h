@@ -64,7 +64,8 @@ struct universe {
 	/* Each window's background (see explore_steps.c), made once. */
 	uint8_t bg[X_WPAGES][3][X_DMA_LEN];
 	/*
-	 * The target is the reference model: the steps whose expectation the
+	 * The target is the reference model and the oracle a model profile,
+	 * not a mirror of caps: the steps whose expectation the
 	 * mirror profile of a kernel or mock target does not carry yet (GET_
 	 * HW_INFO's blob and length, the IOVA allocator, a dirty log fed by
 	 * DMA, 2 MiB and adjacent IOPTEs, the mock's 2 KiB IOPTE) run only
@@ -174,7 +175,6 @@ void explore_exec_step(const struct universe *u, struct side *s,
 void explore_universe_free(struct universe *u);
 /* "0 hit ..." for a DMA step's out (a page, or the regions it touched). */
 void explore_describe_hit(char *b, size_t len, int64_t out);
-bool explore_kind_ok(const struct universe *u, uint8_t kind);
 
 /* explore.c: running sequences in lockstep */
 int explore_open_sides(struct lockstep *ls, struct side **a, struct side **b);

@@ -235,11 +235,6 @@ void explore_universe_free(struct universe *u)
 	u->file_fd = -1;
 }
 
-bool explore_kind_ok(const struct universe *u, uint8_t kind)
-{
-	return kind < X_HW_INFO || u->rich;
-}
-
 /* Page p of the memory the oracle watches (X_WPAGES): the buffers, the
  * huge buffer's first two pages, the memfd's two; NULL where absent. */
 static uint8_t *page_of(const struct universe *u, unsigned page)

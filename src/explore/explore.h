@@ -35,6 +35,14 @@ enum xop_kind {
 	X_DMA_WRITE,
 	X_DMA_READ,
 	X_ABI, /* a raw /dev/iommu ioctl breaking a size/reserved rule */
+	/* memory-side steps */
+	X_HW_INFO,    /* GET_HW_INFO of dev, data_len by arg (enum xhw) */
+	X_HUGE_PAGES, /* IOMMU_OPTION_HUGE_PAGES := arg on an IOAS */
+	X_SET_DIRTY,  /* SET_DIRTY_TRACKING := arg on an HWPT */
+	X_GET_DIRTY,  /* GET_DIRTY_BITMAP of two pages at an IOVA slot */
+	X_MARK_DIRTY, /* the IOMMU logs a device write to a slot's page */
+	X_ALLOW,      /* ALLOW_IOVAS of the ranges arg names (enum xallow) */
+	X_MAP_FILE,   /* MAP_FILE of the universe memfd from its second page */
 	/* object-side steps (explore_steps_obj.c): a second context, nesting,
 	 * fault queues, vIOMMU objects, emulated accesses */
 	X_BIND_CTX,	/* BIND to context arg */
@@ -81,6 +89,30 @@ enum xabi {
 	XA_NCASES
 };
 
+/* memory-side steps: the arg bits and cases of the steps above. */
+#define XM_PAGES 0x3	    /* MAP: 1 or 2 pages */
+#define XM_PLUS_PAGE 0x4    /* MAP: at the slot + 1 page (an adjacent IOPTE) */
+#define XM_AUTO 0x40	    /* MAP: the kernel picks the IOVA */
+#define XM_UNALIGNED 0x80   /* MAP: the length 0x100 short of the pages */
+#define XC_SLOT 0x7	    /* COPY: the source IOVA slot */
+#define XC_TWO_PAGES 0x8    /* COPY: two pages, not one */
+#define XD_NO_CLEAR 0x1	    /* GET_DIRTY: IOMMU_HWPT_GET_DIRTY_BITMAP_NO_CLEAR */
+#define XD_UNALIGNED 0x2    /* GET_DIRTY: from the slot + 0x100 */
+#define XD_NO_BITMAP 0x4    /* GET_DIRTY: a bitmap that cannot be written */
+enum xdma_at { /* DMA: where in the slot the 64 bytes go */
+	XT_MID,	  /* the slot + 0x40 */
+	XT_PAGE1, /* the slot + 1 page + 0x40 (2 MiB maps) */
+	XT_CROSS, /* the slot + 1 page - 0x20: across a page boundary */
+	XT_N
+};
+enum xhw { XH_NONE, XH_SHORT, XH_EXACT, XH_LONG, XH_N }; /* 0, 8, 64, 256 */
+enum xallow {
+	XW_NONE,   /* no ranges: back to everything */
+	XW_LOW,	   /* slots 0 and 1 only */
+	XW_BYTE,   /* one single-byte range (RANGE-4: EINVAL) */
+	XW_N
+};
+
 /* One step. Operands are universe slots, not IDs (see explore.c). */
 struct xop {
 	uint8_t kind;
@@ -90,9 +122,10 @@ struct xop {
 	uint8_t hwpt;  /* HWPT slot */
 	uint8_t iova;  /* IOVA slot (COPY: destination) */
 	uint8_t buf;   /* buffer (COPY: source IOAS slot) */
-	uint8_t arg;   /* MAP: pages | prot << 4; HWPT: flags; COPY: src IOVA
-			* slot; ABI: which rule (enum xabi); object-side
-			* steps: see explore_steps_obj.c */
+	uint8_t arg;   /* MAP: pages | prot << 4 | XM_*; HWPT: flags; COPY:
+			* src IOVA slot | XC_*; ABI: which rule (enum xabi);
+			* DMA: enum xdma_at; memory-side steps: see above;
+			* object-side steps: see explore_steps_obj.c */
 };
 
 struct xseq {

@@ -31,6 +31,18 @@ static uint8_t pick_slot(uint64_t *s, const bool *live, unsigned n)
 	return 0;
 }
 
+/* memory-side steps: the edge slots, now and then (the reference model
+ * only: elsewhere they are not compared). */
+static void memory_operands(uint64_t *s, struct xop *op)
+{
+	if (op->pasid && rnd(s, 8) == 0)
+		op->pasid = (uint8_t)(X_PASID_MAX + rnd(s, 2));
+	if (rnd(s, 10) == 0)
+		op->iova = (uint8_t)(X_IOVA_TOP + rnd(s, 2));
+	if (rnd(s, 12) == 0)
+		op->buf = (uint8_t)(X_BUF_HUGE + rnd(s, 2));
+}
+
 void explore_random_step(const struct universe *u, struct gen_state *g,
 			 struct xop *op)
 {
@@ -41,6 +53,10 @@ void explore_random_step(const struct universe *u, struct gen_state *g,
 		X_UNMAP,       X_UNMAP_ALL,    X_COPY,	      X_ATTACH_IOAS,
 		X_ATTACH_IOAS, X_ATTACH_HWPT,  X_ATTACH_HWPT, X_ATTACH_HWPT,
 		X_DETACH,      X_DETACH,       X_RANGES,      X_ABI,
+		/* memory-side steps (the reference model only) */
+		X_HW_INFO,     X_HUGE_PAGES,   X_SET_DIRTY,   X_SET_DIRTY,
+		X_GET_DIRTY,   X_GET_DIRTY,    X_MARK_DIRTY,  X_ALLOW,
+		X_MAP_FILE,
 	};
 	uint64_t *s = &g->rng;
 	unsigned r;
@@ -54,7 +70,8 @@ void explore_random_step(const struct universe *u, struct gen_state *g,
 		/* The swarm's subset; bind is always in it. */
 		do
 			op->kind = kinds[rnd(s, sizeof(kinds))];
-		while (!g->kind_on[op->kind]);
+		while (!g->kind_on[op->kind] ||
+		       (op->kind >= X_HW_INFO && !g->memory_on));
 	}
 	r = rnd(s, 8);
 	op->dev = r < 5 ? g->focus_dev % u->ndev :
@@ -65,23 +82,40 @@ void explore_random_step(const struct universe *u, struct gen_state *g,
 		   pick_slot(s, g->ioas_live, X_IOAS);
 	op->hwpt = op->kind == X_HWPT_ALLOC ? (uint8_t)rnd(s, X_HWPT) :
 		   pick_slot(s, g->hwpt_live, X_HWPT);
-	op->iova = (uint8_t)rnd(s, X_IOVAS);
+	op->iova = (uint8_t)rnd(s, X_IOVA_TOP);
 	op->buf = (uint8_t)rnd(s, X_BUFS);
+	if (g->memory_on)
+		memory_operands(s, op);
 	switch (op->kind) {
 	case X_DMA_WRITE:
 	case X_DMA_READ:
 		/* Never DMA into the reserved slot: on x86 it is the MSI
 		 * doorbell, and a real device would raise an interrupt.
 		 * Mostly aim at IOVAs that were mapped somewhere. */
-		op->iova = rnd(s, 4) ? pick_slot(s, g->iova_mapped, X_IOVAS - 1) :
-				       (uint8_t)rnd(s, X_IOVAS - 1);
+		op->iova = rnd(s, 4) ? pick_slot(s, g->iova_mapped, X_IOVA_RESV) :
+				       (uint8_t)rnd(s, X_IOVA_RESV);
+		/* and now and then at the aperture's last page (DMA-8),
+		 * one page in (2 MiB maps) or across a page boundary */
+		if (g->memory_on && rnd(s, 8) == 0)
+			op->iova = X_IOVA_TOP;
+		if (g->memory_on && rnd(s, 4) == 0)
+			op->arg = (uint8_t)(op->kind == X_DMA_READ ?
+						    XT_PAGE1 :
+						    1 + rnd(s, XT_N - 1));
 		/* Probe PASIDs that were attached somewhere, from any device:
 		 * the PASID-isolation bugs (SEED-B/C) show only there. */
 		if (u->pasid_ok && rnd(s, 2)) {
-			for (uint8_t p = 1; p <= X_PASIDS; p++)
+			/* one still attached somewhere first (a detach of
+			 * another must not have touched it, PASID-8) */
+			for (uint8_t p = 1; p < X_PASID_SLOTS; p++)
 				if (g->pasid_used[p])
 					op->pasid = p;
-			op->dev = (uint8_t)rnd(s, u->ndev);
+			for (uint8_t p = 1; p < X_PASID_SLOTS; p++)
+				if (g->pasid_live[p] && rnd(s, 2))
+					op->pasid = p;
+			/* from the device that attached it, or any */
+			op->dev = rnd(s, 2) ? g->pasid_dev[op->pasid] :
+					      (uint8_t)rnd(s, u->ndev);
 		}
 		break;
 	case X_MAP:
@@ -90,6 +124,10 @@ void explore_random_step(const struct universe *u, struct gen_state *g,
 		r = rnd(s, 16);
 		op->arg = (uint8_t)((1 + rnd(s, X_BUF_PAGES)) |
 				    (r < 12 ? 0 : r < 14 ? 1 : r < 15 ? 2 : 3) << 4);
+		if (g->memory_on)
+			op->arg |= (rnd(s, 6) == 0 ? XM_PLUS_PAGE : 0) |
+				   (rnd(s, 16) == 0 ? XM_AUTO : 0) |
+				   (rnd(s, 12) == 0 ? XM_UNALIGNED : 0);
 		break;
 	case X_UNMAP:
 		op->arg = (uint8_t)(1 + rnd(s, X_BUF_PAGES));
@@ -99,13 +137,39 @@ void explore_random_step(const struct universe *u, struct gen_state *g,
 		/* Now and then a flag no kernel has: EOPNOTSUPP (HWPT-1). */
 		if (rnd(s, 16) == 0)
 			op->arg |= 0x80;
+		if (g->memory_on)
+			op->arg |= (rnd(s, 3) == 0 ? T_HWPT_DIRTY_TRACKING : 0) |
+				   (rnd(s, 8) == 0 ? T_HWPT_NEST_PARENT : 0);
+		break;
+	case X_HW_INFO:
+		op->arg = (uint8_t)rnd(s, XH_N);
+		break;
+	case X_HUGE_PAGES:
+		op->arg = (uint8_t)rnd(s, 2);
+		break;
+	case X_SET_DIRTY:
+		op->arg = rnd(s, 4) != 0;
+		break;
+	case X_GET_DIRTY:
+		op->arg = (uint8_t)(rnd(s, 2) |
+				    (rnd(s, 8) == 0 ? XD_UNALIGNED : 0) |
+				    (rnd(s, 8) == 0 ? XD_NO_BITMAP : 0));
+		op->iova = pick_slot(s, g->iova_mapped, X_IOVA_RESV);
+		break;
+	case X_MARK_DIRTY:
+		op->iova = pick_slot(s, g->iova_mapped, X_IOVA_RESV);
+		break;
+	case X_ALLOW:
+		op->arg = (uint8_t)rnd(s, XW_N);
 		break;
 	case X_ABI:
 		op->arg = (uint8_t)rnd(s, XA_NCASES);
 		break;
 	case X_COPY:
 		op->buf = pick_slot(s, g->ioas_live, X_IOAS);
-		op->arg = (uint8_t)rnd(s, X_IOVAS);
+		op->arg = (uint8_t)rnd(s, X_IOVA_TOP);
+		if (g->memory_on && rnd(s, 4) == 0)
+			op->arg |= XC_TWO_PAGES;
 		break;
 	default:
 		if (op->kind >= X_OBJ_FIRST)
@@ -145,6 +209,7 @@ void explore_gen_init(struct gen_state *g, const struct universe *u,
 		g->obj_per8 = u->obj_ok && rnd(&o, 2) ? 1 + rnd(&o, 3) : 0;
 		g->obj_chain = rnd(&o, 3);
 	}
+	g->memory_on = u->rich && rnd(s, 2);
 }
 
 void explore_gen_learn(struct gen_state *g, const struct xop *op,
@@ -163,12 +228,21 @@ void explore_gen_learn(struct gen_state *g, const struct xop *op,
 		g->hwpt_live[op->hwpt] = true;
 		break;
 	case X_MAP:
+		if (!(op->arg & XM_AUTO))
+			g->iova_mapped[op->iova] = true;
+		break;
 	case X_COPY:
+	case X_MAP_FILE:
 		g->iova_mapped[op->iova] = true;
 		break;
 	case X_ATTACH_IOAS:
 	case X_ATTACH_HWPT:
 		g->pasid_used[op->pasid] = true;
+		g->pasid_live[op->pasid] = true;
+		g->pasid_dev[op->pasid] = op->dev;
+		break;
+	case X_DETACH:
+		g->pasid_live[op->pasid] = false;
 		break;
 	case X_DESTROY_HWPT:
 		g->hwpt_live[op->hwpt] = false;
@@ -197,7 +271,9 @@ bool explore_canonical_ok(const struct xseq *seq)
 		if (op->ioas == ioas_hi)
 			ioas_hi++;
 		if (op->kind == X_HWPT_ALLOC || op->kind == X_ATTACH_HWPT ||
-		    op->kind == X_DESTROY_HWPT || explore_obj_names_hwpt(op))
+		    op->kind == X_DESTROY_HWPT || op->kind == X_SET_DIRTY ||
+		    op->kind == X_GET_DIRTY || op->kind == X_MARK_DIRTY ||
+		    explore_obj_names_hwpt(op))
 			if (op->hwpt == hwpt_hi)
 				hwpt_hi++;
 	}
@@ -231,6 +307,28 @@ unsigned explore_alphabet(const struct universe *u, struct xop *a, unsigned max)
 		a[n++] = (struct xop){ .kind = X_UNMAP, .ioas = i, .arg = 1 };
 	}
 	a[n++] = (struct xop){ .kind = X_DESTROY_HWPT };
+	/* memory-side steps, where they run (the reference model) */
+	if (u->rich) {
+		a[n++] = (struct xop){ .kind = X_HWPT_ALLOC,
+				       .arg = T_HWPT_DIRTY_TRACKING };
+		a[n++] = (struct xop){ .kind = X_SET_DIRTY, .arg = 1 };
+		a[n++] = (struct xop){ .kind = X_MARK_DIRTY };
+		a[n++] = (struct xop){ .kind = X_GET_DIRTY, .arg = XD_NO_CLEAR };
+		a[n++] = (struct xop){ .kind = X_HW_INFO, .arg = XH_LONG };
+		a[n++] = (struct xop){ .kind = X_ALLOW, .arg = XW_LOW };
+		a[n++] = (struct xop){ .kind = X_HUGE_PAGES };
+		a[n++] = (struct xop){ .kind = X_MAP, .arg = 1 | XM_UNALIGNED };
+		a[n++] = (struct xop){ .kind = X_MAP, .iova = X_IOVA_TOP, .arg = 1 };
+		a[n++] = (struct xop){ .kind = X_MAP, .iova = X_IOVA_WRAP, .arg = 2 };
+		a[n++] = (struct xop){ .kind = X_MAP, .iova = 1, .arg = 1 | XM_AUTO };
+		a[n++] = (struct xop){ .kind = X_COPY, .iova = 1,
+				       .arg = XC_TWO_PAGES };
+		a[n++] = (struct xop){ .kind = X_HWPT_ALLOC,
+				       .arg = T_HWPT_DIRTY_TRACKING |
+					      T_HWPT_NEST_PARENT };
+		a[n++] = (struct xop){ .kind = X_ALLOW, .arg = XW_BYTE };
+		a[n++] = (struct xop){ .kind = X_RANGES };
+	}
 	return explore_obj_alphabet(u, a, n < max ? n : max, max);
 }
 
@@ -253,6 +351,13 @@ uint64_t explore_observe(const struct universe *u, struct side *s)
 			explore_exec_step(u, s, &q, &r);
 			h = (h ^ (uint64_t)(r.ret * 31 + r.out)) * 1099511628211ull;
 		}
+	/* memory-side: the first HWPT's dirty bits (not cleared) */
+	if (u->rich) {
+		struct xop q = { .kind = X_GET_DIRTY, .arg = XD_NO_CLEAR };
+
+		explore_exec_step(u, s, &q, &r);
+		h = (h ^ (uint64_t)(r.ret * 31 + r.out)) * 1099511628211ull;
+	}
 	return explore_obj_observe(u, s, h);
 }
 

@@ -9,12 +9,28 @@
 
 #include "explore.h"
 
-#define X_DEVS 4
+#define X_DEVS 5
 #define X_IOAS 3
 #define X_HWPT 3
-#define X_PASIDS 2
+#define X_PASIDS 2 /* the everyday PASIDs 1 and 2 */
+/* memory-side steps: PASID slots 3 and 4 are the width's edge */
+#define X_PASID_MAX 3  /* 2^w - 1, w the smallest universe width */
+#define X_PASID_OVER 4 /* 2^w, w the largest */
+#define X_PASID_SLOTS 5
 #define X_BUFS 4
-#define X_IOVAS 5
+/* memory-side steps: buffer slots past the ordinary ones */
+#define X_BUF_HUGE 4 /* 2 MiB, 2 MiB aligned */
+#define X_BUF_HOLE 5 /* user memory that cannot be pinned */
+#define X_BUF_SLOTS 6
+#define X_IOVAS 7
+/* memory-side steps: the named IOVA slots */
+#define X_IOVA_RESV 4 /* on a reserved region */
+#define X_IOVA_TOP 5  /* the last page of the first device's aperture */
+#define X_IOVA_WRAP 6 /* the last page below 2^64 */
+#define X_HUGE (2ull << 20)
+/* Pages whose windows the memory oracle watches: the buffers, the huge
+ * buffer's first two, the memfd's two. */
+#define X_WPAGES (X_BUFS * X_BUF_PAGES + 4)
 #define X_PAGE 4096ull
 #define X_BUF_PAGES 2
 #define X_DMA_OFF 0x40
@@ -34,6 +50,28 @@ struct universe {
 	bool dma_ok;
 	bool dma_real;	      /* a device engine (edu) moves the bytes */
 	uint8_t *buf;	      /* X_BUFS * X_BUF_PAGES pages, shared by sides */
+	/* memory-side steps */
+	uint8_t *huge;	      /* X_HUGE bytes, X_HUGE aligned */
+	uint8_t *huge_map;    /* its mapping (2 * X_HUGE) */
+	uint8_t *hole;	      /* two unmapped pages (pinning targets) */
+	int file_fd;	      /* a two-page memfd, -1 none */
+	uint8_t *file;	      /* its pages, mapped shared */
+	uint32_t pasid_val[X_PASID_SLOTS];
+	uint64_t dma_limit;   /* the engine reaches IOVAs below this */
+	/* The device's DMA works (dev_caps.dma): a failed discovery probe
+	 * turns it off, and the explorer drives no DMA from it. */
+	bool dev_dma[X_DEVS];
+	/* Each window's background (see explore_steps.c), made once. */
+	uint8_t bg[X_WPAGES][3][X_DMA_LEN];
+	/*
+	 * The target is the reference model and the oracle a model profile,
+	 * not a mirror of caps: the steps whose expectation the
+	 * mirror profile of a kernel or mock target does not carry yet (GET_
+	 * HW_INFO's blob and length, the IOVA allocator, a dirty log fed by
+	 * DMA, 2 MiB and adjacent IOPTEs, the mock's 2 KiB IOPTE) run only
+	 * there; elsewhere they are -T_UNSUPPORTED on both sides.
+	 */
+	bool rich;
 	/*
 	 * After a destroy, the slot names nothing (ID 0) instead of the stale
 	 * ID. Set against targets with objects of their own (caps
@@ -96,7 +134,9 @@ struct gen_state {
 	bool ioas_live[X_IOAS];
 	bool hwpt_live[X_HWPT];
 	bool iova_mapped[X_IOVAS]; /* in some IOAS */
-	bool pasid_used[X_PASIDS + 1]; /* attached on some device once */
+	bool pasid_used[X_PASID_SLOTS]; /* attached on some device once */
+	bool pasid_live[X_PASID_SLOTS]; /* and not detached since */
+	uint8_t pasid_dev[X_PASID_SLOTS]; /* the device of its last attach */
 	uint8_t focus_dev;	   /* most steps act on one device */
 	unsigned dma_permille;
 	/* Swarm testing: each sequence leaves out a random subset of step
@@ -111,6 +151,9 @@ struct gen_state {
 	unsigned obj_chain; /* 0 a free mix; 1, 2 the vIOMMU, fault chain */
 	bool obj_live[XO_NTYPES][X_OBJ_SLOTS];
 	bool nested_live[X_HWPT];
+	/* memory-side steps and operands in this sequence (half of them,
+	 * where they run): the other half explores as before issue 15. */
+	bool memory_on;
 };
 
 /* Where and how a sequence diverged. */
@@ -154,6 +197,9 @@ static inline uint64_t rng_next(uint64_t *s)
 bool explore_universe_init(struct universe *u, const struct target_caps *caps);
 void explore_exec_step(const struct universe *u, struct side *s,
 		       const struct xop *op, struct xres *r);
+void explore_universe_free(struct universe *u);
+/* "0 hit ..." for a DMA step's out (a page, or the regions it touched). */
+void explore_describe_hit(char *b, size_t len, int64_t out);
 
 /* explore.c: running sequences in lockstep */
 int explore_open_sides(struct lockstep *ls, struct side **a, struct side **b);

@@ -169,6 +169,19 @@ static bool simplify_attach(struct lockstep *ls, struct xseq *seq)
 			*seq = trial;
 			return true;
 		}
+		/* Every attach to that HWPT at once: a group's members must
+		 * all move to the auto domain together. */
+		for (unsigned k = i + 1; k < trial.n; k++)
+			if (trial.op[k].kind == X_ATTACH_HWPT &&
+			    trial.op[k].hwpt == seq->op[i].hwpt) {
+				trial.op[k].kind = X_ATTACH_IOAS;
+				trial.op[k].ioas = seq->op[alloc].ioas;
+				trial.op[k].hwpt = 0;
+			}
+		if (diverges(ls, &trial)) {
+			*seq = trial;
+			return true;
+		}
 	}
 	/* Every attach to one allocated HWPT at once: two devices sharing
 	 * it share the auto domain of its IOAS just the same. */
@@ -333,11 +346,11 @@ static void describe(char *b, size_t len, const struct xop *op,
 		else if (r->out == OUT_OTHER)
 			snprintf(b, len, "0 landed-elsewhere");
 		else
-			snprintf(b, len, "0 hit b%" PRId64 " page %" PRId64,
-				 r->out / X_BUF_PAGES, r->out % X_BUF_PAGES);
+			explore_describe_hit(b, len, r->out);
 		break;
 	default:
-		snprintf(b, len, "0");
+		snprintf(b, len, r->out ? "0 out=0x%" PRIx64 : "0",
+			 (uint64_t)r->out);
 	}
 }
 

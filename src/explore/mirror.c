@@ -100,7 +100,7 @@ void mirror_profile(struct model_profile *p, const struct target_caps *caps)
 }
 
 /* The conforming profile with p's geometry: a negative control's oracle
- * differs from it only by the bug. */
+ * differs from it only by the bug; NULL when none has it. */
 static const char *conforming_twin(const struct model_profile *p)
 {
 	unsigned n;
@@ -117,7 +117,7 @@ static const char *conforming_twin(const struct model_profile *p)
 		    !memcmp(q->iommu, p->iommu, sizeof(q->iommu)))
 			return q->name;
 	}
-	return "default";
+	return NULL;
 }
 
 int explore_oracle(const struct target_caps *caps, const char *oracle,
@@ -140,8 +140,19 @@ int explore_oracle(const struct target_caps *caps, const char *oracle,
 			 name);
 		return -1;
 	}
-	ocfg->profile = oracle || !p->breaks || !p->breaks[0] ?
-				p->name :
-				conforming_twin(p);
+	if (oracle || !p->breaks || !p->breaks[0]) {
+		ocfg->profile = p->name;
+		return 0;
+	}
+	ocfg->profile = conforming_twin(p);
+	if (!ocfg->profile) {
+		/* No conforming profile has its geometry: the same profile
+		 * without its bug, so only the bug can diverge. */
+		*mirror = *p;
+		mirror->bug = MB_NONE;
+		mirror->breaks = "";
+		mirror->description = "the negative control's own geometry without its bug (no conforming profile has it)";
+		ocfg->model_profile = mirror;
+	}
 	return 0;
 }

@@ -13,8 +13,9 @@ void mirror_profile(struct model_profile *p, const struct target_caps *caps);
 /*
  * The explorer's oracle for a target with caps, into *ocfg (a model): the
  * profile oracle when given; for the reference model its own profile when
- * that conforms, else "default" (every negative control shares the default
- * geometry); for any other target *mirror, built from its caps. Returns 0,
+ * that conforms, else the conforming profile of its geometry, else *mirror:
+ * the same profile without its bug; for any other target *mirror, built
+ * from its caps. Returns 0,
  * or -1 with why for an unknown oracle profile.
  */
 int explore_oracle(const struct target_caps *caps, const char *oracle,

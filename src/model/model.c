@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "model_int.h"
 
@@ -342,10 +343,18 @@ int model_add_domain(struct model *m, struct m_hwpt *h, bool skip_fill)
 
 /* --- public: lifetime ----------------------------------------------------- */
 
+static void fmaps_release(struct model *m)
+{
+	for (unsigned i = 0; i < m->nfmap && i < M_MAX_FMAP; i++)
+		munmap(m->fmap[i].p, m->fmap[i].len);
+	m->nfmap = 0;
+}
+
 void model_reset(struct model *m)
 {
 	const struct model_profile *p = m->p;
 
+	fmaps_release(m);
 	memset(m, 0, sizeof(*m));
 	m->p = p;
 	for (unsigned d = 0; d < p->ndev; d++) {
@@ -373,12 +382,15 @@ struct model *model_new(const struct model_profile *p)
 	if (!m)
 		return NULL;
 	m->p = p ? p : model_profile_find(NULL);
+	m->nfmap = 0;
 	model_reset(m);
 	return m;
 }
 
 void model_free(struct model *m)
 {
+	if (m)
+		fmaps_release(m);
 	free(m);
 }
 

@@ -224,6 +224,8 @@ struct m_obj {
 	uint8_t idx;
 };
 
+#define M_MAX_FMAP 256
+
 struct model {
 	const struct model_profile *p;
 	unsigned ngroup;
@@ -263,6 +265,10 @@ struct model {
 	uint32_t pages_seq;
 	unsigned fail_nth; /* armed fault injection, 0: off */
 	bool allow_unsafe; /* iommufd.allow_unsafe_interrupts */
+	/* MAP_FILE's mappings of the file, unmapped on reset and free (a
+	 * long explorer run maps thousands). */
+	unsigned nfmap;
+	struct { void *p; size_t len; } fmap[M_MAX_FMAP];
 	uint32_t seq;
 };
 

@@ -671,10 +671,14 @@ int model_ioas_map_file(struct model *m, uint32_t ioas_id, uint32_t flags,
 			   bug(m, MB_MAP_FILE_AT_ZERO) ?
 				   0 :
 				   (off_t)(start - start_byte));
-		if (map == MAP_FAILED)
+		if (map == MAP_FAILED) {
 			pc.pin_err = -EINVAL;
-		else
+		} else {
 			pc.uva = (uintptr_t)map + start_byte;
+			if (m->nfmap < M_MAX_FMAP)
+				m->fmap[m->nfmap++] = (typeof(m->fmap[0])){
+					map, len + start_byte };
+		}
 	}
 	return op_end(m, map_pieces(m, a, &pc, 1, len,
 				    flags & T_MAP_FIXED_IOVA, iova, NULL));

@@ -292,3 +292,101 @@ SCENARIO(fault, iopf_auto_response_on_detach,
 						RESP_SUCCESS),
 			  EINVAL);
 }
+
+/* --- FAULT-4: where a PASID's page requests go ----------------------------- */
+
+/* Trigger one request of dev 0 (pasid, grpid) and read the queue: the
+ * record when exactly one came, else false. */
+static bool iopf_roundtrip(struct tc *c, uint32_t fault, uint32_t pasid,
+			   uint32_t grpid, struct pgfault *f, long *got)
+{
+	unsigned nrec;
+
+	CHECK_OK(c, "FAULT-4", T_CALL(c->t, trigger_iopf, 0, pasid, grpid,
+				      PERM_RW, FAULT_ADDR));
+	*got = read_faults(c, fault, 4 * PGFAULT_LEN, f, 1, &nrec);
+	return *got == PGFAULT_LEN && nrec == 1;
+}
+
+static void expect_pasid_record(struct tc *c, const struct pgfault *f,
+				uint32_t pasid, uint32_t grpid,
+				const char *via)
+{
+	tc_check(c, "FAULT-4",
+		 f->flags == (PGFAULT_LAST_PAGE | PGFAULT_PASID_VALID) &&
+			 f->pasid == pasid && f->grpid == grpid,
+		 "request on PASID %u %s: flags 0x%x pasid %u grpid %u (expected LAST_PAGE|PASID_VALID, %u, %u)",
+		 pasid, via, f->flags, f->pasid, f->grpid, pasid, grpid);
+}
+
+SCENARIO(fault, iopf_pasid_routing,
+	 .title = "a PASID's page request goes to the HWPT on that PASID with PASID_VALID; without one, to a nested HWPT on the RID (user PASID table) but never to a paging HWPT on the RID",
+	 .invariants = "FAULT-4", .requires = REQ_HWPT_ALLOC)
+{
+	const uint32_t pasid = 5;
+	struct viommu_fmt vf;
+	struct pgfault f;
+	uint32_t parent = 0, ioas = 0, viommu, fault = 0, hwpt = 0, nested = 0;
+	uint32_t vdev = 0;
+	long got;
+	int ret;
+
+	if (!c->caps->dev[0].max_pasid_log2)
+		tc_skip(c, "dev 0 has no PASID capability");
+	viommu_fmt(&c->caps->dev[0], &vf);
+	viommu = new_viommu_on(c, "FAULT-4", &vf, &parent, &ioas);
+	ret = T_CALL(c->t, fault_queue_open, 0, &fault);
+	if (ret == -T_UNSUPPORTED)
+		tc_skip(c, "target cannot read fault queues");
+	REQUIRE(c, "FAULT-4", ret);
+	ret = T_CALL(c->t, hwpt_alloc_fault, 0, ioas,
+		     T_HWPT_FAULT_ID_VALID | T_HWPT_PASID, fault, &hwpt);
+	if (ret == -EOPNOTSUPP)
+		tc_skip(c, "dev 0 (%s) takes no FAULT_ID_VALID|PASID: driver capability",
+			c->caps->dev[0].name);
+	REQUIRE(c, "FAULT-4", ret);
+	attach_rid(c, "FAULT-4", 0, hwpt);
+	ret = T_CALL(c->t, trigger_iopf, 0, T_NO_PASID, 1, PERM_RW, FAULT_ADDR);
+	if (ret == -T_UNSUPPORTED)
+		tc_skip(c, "target cannot raise page requests (no PRI device)");
+	REQUIRE(c, "FAULT-4", ret);
+	/* The RID's own request, as set-up: the queue delivers. */
+	REQUIRE(c, "FAULT-4",
+		read_faults(c, fault, 4 * PGFAULT_LEN, &f, 1,
+			    &(unsigned){ 0 }) == PGFAULT_LEN ? 0 : -EIO);
+	/* find_fault_handler(): a PASID with no attachment, a paging HWPT
+	 * on the RID: dropped. */
+	iopf_roundtrip(c, fault, pasid, 2, &f, &got);
+	tc_check(c, "FAULT-4", got == 0,
+		 "request on unattached PASID %u with a paging HWPT on the RID: %ld bytes read (expected 0)",
+		 pasid, got);
+	attach_pasid(c, "FAULT-4", 0, pasid, hwpt);
+	if (iopf_roundtrip(c, fault, pasid, 3, &f, &got))
+		expect_pasid_record(c, &f, pasid, 3, "attached to the HWPT");
+	else
+		tc_check(c, "FAULT-4", false,
+			 "request on PASID %u attached to a fault HWPT: %ld bytes read (expected one record)",
+			 pasid, got);
+	detach_pasid(c, "FAULT-4", 0, pasid);
+	/* A nested HWPT on the RID takes the requests of every PASID. */
+	REQUIRE(c, "FAULT-4", vdev_rc(c, viommu, 0, 0x70, &vdev));
+	ret = T_CALL(c->t, hwpt_alloc_nested_fault, 0, viommu,
+		     T_HWPT_FAULT_ID_VALID, fault, vf.nested_type, vf.nested,
+		     vf.nested_len, &nested);
+	if (ret == -T_UNSUPPORTED || ret == -EOPNOTSUPP)
+		tc_skip(c, "no nested HWPT with a fault queue (%s)",
+			errno_name(ret));
+	REQUIRE(c, "FAULT-4", ret);
+	attach_rid(c, "FAULT-4", 0, nested);
+	if (iopf_roundtrip(c, fault, pasid + 1, 4, &f, &got))
+		expect_pasid_record(c, &f, pasid + 1, 4,
+				    "unattached, a nested HWPT on the RID");
+	else
+		tc_check(c, "FAULT-4", false,
+			 "request on unattached PASID %u with a nested fault HWPT on the RID: %ld bytes read (expected one record)",
+			 pasid + 1, got);
+	detach_rid(c, "FAULT-4", 0);
+	CHECK_OK(c, "FAULT-4", T_CALL(c->t, destroy, nested));
+	CHECK_OK(c, "FAULT-4", T_CALL(c->t, destroy, vdev));
+	CHECK_OK(c, "FAULT-4", T_CALL(c->t, destroy, viommu));
+}

@@ -283,6 +283,23 @@ static int mt_nested_cache_check(struct target *t, uint32_t hwpt_id,
 	return model_nested_cache_check(M(t), hwpt_id, entry, valid);
 }
 
+static int mt_hwpt_alloc_nested_fault(struct target *t, unsigned dev,
+				      uint32_t pt_id, uint32_t flags,
+				      uint32_t fault_id, uint32_t data_type,
+				      const void *data, uint32_t data_len,
+				      uint32_t *hwpt_id)
+{
+	return model_hwpt_alloc_nested_fault(M(t), dev, pt_id, flags, fault_id,
+					     data_type, data, data_len,
+					     hwpt_id);
+}
+
+static int mt_dev_cache_check(struct target *t, unsigned dev, unsigned entry,
+			      bool valid)
+{
+	return model_dev_cache_check(M(t), dev, entry, valid);
+}
+
 static const struct target_ops model_ops = {
 	.name = "model",
 	.ioas_alloc = mt_ioas_alloc,
@@ -326,6 +343,8 @@ static const struct target_ops model_ops = {
 	.trigger_iopf = mt_trigger_iopf,
 	.trigger_vevent = mt_trigger_vevent,
 	.nested_cache_check = mt_nested_cache_check,
+	.hwpt_alloc_nested_fault = mt_hwpt_alloc_nested_fault,
+	.dev_cache_check = mt_dev_cache_check,
 	.hw_queue_alloc = mt_hw_queue_alloc,
 	.access_pin = mt_access_pin,
 	.access_unpin = mt_access_unpin,

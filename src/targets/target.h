@@ -241,6 +241,24 @@ struct target_ops {
 	int (*access_pin)(struct target *t, uint32_t ioas_id, uint64_t iova,
 			  uint64_t len, const void *uva, uint32_t *pin);
 	int (*access_unpin)(struct target *t, uint32_t pin);
+
+	/* Appended for issue 15, third part (all optional). */
+
+	/* HWPT_ALLOC with driver data and fault_id (with
+	 * T_HWPT_FAULT_ID_VALID in flags): a nested HWPT on a NEST_PARENT
+	 * HWPT or a vIOMMU that delivers page requests to a fault queue. */
+	int (*hwpt_alloc_nested_fault)(struct target *t, unsigned dev,
+				       uint32_t pt_id, uint32_t flags,
+				       uint32_t fault_id, uint32_t data_type,
+				       const void *data, uint32_t data_len,
+				       uint32_t *hwpt_id);
+	/* Whether entry (0..3) of dev's own cache, which a vIOMMU
+	 * invalidation names through the device's vDEVICE, is still valid
+	 * (valid) or invalidated (!valid): 0 when it is, -EINVAL when not.
+	 * The mock's IOMMU_TEST_OP_DEV_CHECK_CACHE (valid: the tag the mock
+	 * device is made with, IOMMU_TEST_DEV_CACHE_DEFAULT). */
+	int (*dev_cache_check)(struct target *t, unsigned dev, unsigned entry,
+			       bool valid);
 };
 
 struct target {

@@ -750,8 +750,8 @@ struct viommu_inv_entry {
  * entries of the right type check the type only; the whole array is
  * copied (iommu_copy_struct_from_full_user_array(): the type, EINVAL), then
  * handled in order, each entry naming a device by its virt_id through the
- * vIOMMU's vDEVICEs (iommufd_viommu_find_dev(): none, EINVAL), stopping at
- * the first refused one. MB_VIOMMU_INV_SKIPS_UNKNOWN: an entry naming no
+ * vIOMMU's vDEVICEs (iommufd_viommu_find_dev(): none, the driver's errno),
+ * stopping at the first refused one. MB_VIOMMU_INV_SKIPS_UNKNOWN: an entry naming no
  * vDEVICE is counted and skipped (VIOMMU-5).
  */
 int model_viommu_invalidate(struct model *m, unsigned idx, uint32_t data_type,
@@ -763,10 +763,16 @@ int model_viommu_invalidate(struct model *m, unsigned idx, uint32_t data_type,
 	const size_t sz = sizeof(struct viommu_inv_entry);
 	uint32_t i;
 
+	/* arm_vsmmu_cache_invalidate(): no vSID is EIO, and no entries go
+	 * to iommu_copy_struct_from_full_user_array() (EINVAL); the mock
+	 * answers both EINVAL and 0 */
+	const bool arm = type == IOMMU_VIOMMU_INVALIDATE_DATA_ARM_SMMUV3;
+	const int unknown_rc = arm ? -EIO : -EINVAL;
+
 	*entry_num = 0;
 	if (!v->parent || !type)
 		return -EOPNOTSUPP;
-	if (!num && data_type == type)
+	if (!num && data_type == type && !arm)
 		return 0;
 	if (data_type != type || !num)
 		return -EINVAL;
@@ -799,7 +805,7 @@ int model_viommu_invalidate(struct model *m, unsigned idx, uint32_t data_type,
 			if (bug(m, MB_VIOMMU_INV_SKIPS_UNKNOWN))
 				continue;
 			*entry_num = i;
-			return -EINVAL;
+			return unknown_rc;
 		}
 		if (e.flags & VIOMMU_INV_FLAG_ALL)
 			m->dev[vd->dev].cache_valid = 0;

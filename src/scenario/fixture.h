@@ -506,6 +506,10 @@ void expect_not_identity(struct tc *c, const char *inv, unsigned dev,
 struct viommu_fmt {
 	uint32_t type, nested_type, nested_len, veventq_type, hw_queue_type;
 	uint32_t hw_queue_max, inv_type;
+	/* Its invalidation's answer to no entries of its type and to an
+	 * entry naming no vDEVICE (mock 0 and EINVAL, arm-smmu-v3 EINVAL and
+	 * EIO), positive errnos. */
+	int inv_empty_err, inv_unknown_err;
 	uint32_t nested[4];
 };
 

@@ -165,6 +165,7 @@ enum model_bug {
 	MB_HW_QUEUE_NO_DEPEND,	  /* VIOMMU-7 */
 	MB_NESTED_ATTACH_NO_VDEV, /* VIOMMU-8 */
 	MB_IOPF_PASID_ANY_RID,	  /* FAULT-4 */
+	MB_MMAP_ANY_LENGTH,	  /* VIOMMU-9 */
 	MB_COUNT
 };
 
@@ -321,6 +322,14 @@ int model_dev_cache_check(struct model *m, unsigned dev, unsigned entry,
 int model_access_pin(struct model *m, uint32_t ioas_id, uint64_t iova,
 		     uint64_t len, uint32_t *pin);
 int model_access_unpin(struct model *m, uint32_t pin);
+/* IOMMU_VIOMMU_ALLOC with driver data (in/out), and mmap/munmap of
+ * context ctx's fd (target.h). */
+int model_viommu_alloc_data(struct model *m, unsigned dev, uint32_t hwpt_id,
+			    uint32_t type, void *data, uint32_t data_len,
+			    uint32_t *viommu_id);
+int model_ctx_mmap(struct model *m, unsigned ctx, uint64_t offset, size_t len,
+		   bool shared, bool exec, void **addr);
+int model_ctx_munmap(struct model *m, unsigned ctx, void *addr, size_t len);
 int model_hw_queue_alloc(struct model *m, uint32_t viommu_id, uint32_t type,
 			 uint32_t index, uint64_t iova, uint64_t len,
 			 uint32_t *hw_queue_id);

@@ -521,7 +521,8 @@ int model_nested_on_viommu(struct model *m, unsigned dev, unsigned idx,
  * nested HWPT holds it. */
 int model_viommu_destroy(struct model *m, struct m_viommu *v)
 {
-	if (v->users)
+	/* an mmap of its MMIO region holds it too (iommufd_fops_mmap()) */
+	if (v->users || v->maps)
 		return -EBUSY;
 	if (v->parent)
 		v->parent->viommus--;
@@ -826,4 +827,102 @@ int model_dev_cache_check(struct model *m, unsigned dev, unsigned entry,
 		return -EINVAL;
 	return !!(m->dev[dev].cache_valid & (1u << entry)) == valid ? 0
 								     : -EINVAL;
+}
+
+/* The selftest vIOMMU data (iommufd_test.h: struct iommu_viommu_selftest),
+ * which the model's vIOMMU takes whatever its type. */
+struct viommu_data {
+	uint32_t in_data, out_data;
+	uint64_t out_mmap_offset, out_mmap_length;
+};
+
+/*
+ * IOMMU_VIOMMU_ALLOC with data -> mock_viommu_init(): in_data looped back
+ * into out_data and the first word of a two-page MMIO region the driver
+ * registers (iommufd_viommu_alloc_mmap() -> _iommufd_alloc_mmap(): the
+ * lowest free offset from PAGE_SIZE up).
+ */
+int model_viommu_alloc_data(struct model *m, unsigned dev, uint32_t hwpt_id,
+			    uint32_t type, void *data, uint32_t data_len,
+			    uint32_t *viommu_id)
+{
+	struct viommu_data d;
+	struct m_viommu *v;
+	uint64_t off = M_PAGE;
+	int rc = model_viommu_alloc(m, dev, hwpt_id, type, 0, viommu_id);
+
+	if (rc || !data_len)
+		return rc;
+	v = get_viommu(m, *viommu_id);
+	if (data_len < sizeof(d)) {
+		model_viommu_destroy(m, v);
+		return op_end(m, -EINVAL);
+	}
+	memcpy(&d, data, sizeof(d));
+	for (bool moved = true; moved;) {
+		moved = false;
+		for (unsigned i = 0; i < M_MAX_VIOMMU; i++) {
+			const struct m_viommu *o = &m->viommu[i];
+
+			if (o->used && o->mmio_off && o != v &&
+			    overlaps(o->mmio_off, o->mmio_off + o->mmio_len - 1,
+				     off, off + 2 * M_PAGE - 1)) {
+				off = o->mmio_off + o->mmio_len;
+				moved = true;
+			}
+		}
+	}
+	v->mmio_off = off;
+	v->mmio_len = 2 * M_PAGE;
+	v->maps = 0;
+	memset(m->mmio[v - m->viommu], 0, sizeof(m->mmio[0]));
+	m->mmio[v - m->viommu][0] = d.in_data;
+	d.out_data = d.in_data;
+	d.out_mmap_offset = off;
+	d.out_mmap_length = v->mmio_len;
+	memcpy(data, &d, sizeof(d));
+	return 0;
+}
+
+/*
+ * iommufd_fops_mmap(): a page multiple, MAP_SHARED (EINVAL), no PROT_EXEC
+ * (EPERM); the offset must fall in a region (ENXIO) and the mapping be
+ * exactly that region (ENXIO); the mapping holds the region's owner.
+ * MB_MMAP_ANY_LENGTH: any length from the region's start (VIOMMU-9).
+ */
+int model_ctx_mmap(struct model *m, unsigned ctx, uint64_t offset, size_t len,
+		   bool shared, bool exec, void **addr)
+{
+	if (ctx >= m->p->nctx || ctx_closed(m, ctx))
+		return -EBADF;
+	if (!len || len % M_PAGE || !shared)
+		return -EINVAL;
+	if (exec)
+		return -EPERM;
+	for (unsigned i = 0; i < M_MAX_VIOMMU; i++) {
+		struct m_viommu *v = &m->viommu[i];
+
+		if (!v->used || v->ctx != ctx || !v->mmio_off ||
+		    offset < v->mmio_off || offset >= v->mmio_off + v->mmio_len)
+			continue;
+		if (offset != v->mmio_off ||
+		    (len != v->mmio_len &&
+		     !(bug(m, MB_MMAP_ANY_LENGTH) && len < v->mmio_len)))
+			return -ENXIO;
+		v->maps++;
+		*addr = m->mmio[i];
+		return 0;
+	}
+	return -ENXIO;
+}
+
+int model_ctx_munmap(struct model *m, unsigned ctx, void *addr, size_t len)
+{
+	for (unsigned i = 0; i < M_MAX_VIOMMU; i++)
+		if (m->viommu[i].used && m->viommu[i].ctx == ctx &&
+		    addr == (void *)m->mmio[i] && m->viommu[i].maps) {
+			m->viommu[i].maps--;
+			return 0;
+		}
+	return -EINVAL;
 }

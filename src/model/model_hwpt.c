@@ -449,6 +449,9 @@ int model_viommu_alloc(struct model *m, unsigned dev, uint32_t hwpt_id,
 		return op_end(m, rc);
 	/* MB_VIOMMU_PARENT_UNHELD: no reference on the parent (NEST-4) */
 	v->parent = bug(m, MB_VIOMMU_PARENT_UNHELD) ? NULL : h;
+	v->users = 0;
+	v->mmio_off = 0; /* no data: mock_viommu_init() registers none */
+	v->maps = 0;
 	if (v->parent)
 		h->viommus++;
 	*viommu_id = obj_id(ctx, v->raw);

@@ -54,6 +54,11 @@ struct m_viommu {
 	uint32_t raw;
 	struct m_hwpt *parent; /* NULL with MB_VIOMMU_PARENT_UNHELD */
 	unsigned users; /* vDEVICEs, vEVENTQs and nested HWPTs on it */
+	/* The driver's MMIO region (iommufd_viommu_alloc_mmap()): its
+	 * offset in the fd (0: none), length, and the mmaps of it. */
+	uint64_t mmio_off;
+	uint64_t mmio_len;
+	unsigned maps;
 };
 
 /* IOMMU_VDEVICE_ALLOC's object: dev as virt_id on a vIOMMU. */
@@ -226,6 +231,8 @@ struct model {
 	struct m_hwpt hwpt[M_MAX_HWPT];
 	struct m_fault fault[M_MAX_FAULT];
 	struct m_viommu viommu[M_MAX_VIOMMU];
+	/* Each vIOMMU's MMIO pages as an mmap shows them (slot i). */
+	uint32_t mmio[M_MAX_VIOMMU][2 * M_PAGE / 4];
 	struct m_vdev vdev[M_MAX_VDEV];
 	struct m_vevq vevq[M_MAX_VEVQ];
 	struct m_hwq hwq[M_MAX_HWQ];

@@ -540,6 +540,9 @@ static const struct model_profile profiles[] = {
 	NEG_SMMU("iopf-pasid-any-rid",
 		 "negative control: SMMUv3-like, a page request on an unattached PASID goes to the RID's HWPT even when that is a paging HWPT",
 		 "FAULT-4", MB_IOPF_PASID_ANY_RID),
+	NEG_SMMU("mmap-any-length",
+		 "negative control: SMMUv3-like, mmap of a vIOMMU's MMIO region accepts any length from the region's start",
+		 "VIOMMU-9", MB_MMAP_ANY_LENGTH),
 };
 
 const struct model_profile *model_profiles(unsigned *n)

@@ -598,3 +598,85 @@ SCENARIO(viommu, nested_attach_needs_vdevice,
 	CHECK_OK(c, "VIOMMU-8", T_CALL(c->t, destroy, nested));
 	CHECK_OK(c, "VIOMMU-8", T_CALL(c->t, destroy, viommu));
 }
+
+/* --- VIOMMU-9: the vIOMMU's MMIO region through mmap ----------------------- */
+
+/* The selftest vIOMMU data (iommufd_test.h: struct iommu_viommu_selftest). */
+struct viommu_selftest_data {
+	uint32_t in_data, out_data;
+	uint64_t out_mmap_offset, out_mmap_length;
+};
+
+/* mmap of context 0's fd; a mapping made is unmapped again at once. */
+static int mmap_rc(struct tc *c, uint64_t off, uint64_t len, bool shared,
+		   bool exec)
+{
+	void *p = NULL;
+	int ret = T_CALL(c->t, ctx_mmap, 0, off, len, shared, exec, &p);
+
+	if (!ret)
+		T_CALL(c->t, ctx_munmap, 0, p, len);
+	return ret;
+}
+
+SCENARIO(viommu, mmio_mmap_exact_region,
+	 .title = "a vIOMMU's MMIO region mmaps from /dev/iommu only whole and shared (EINVAL, EPERM for exec, ENXIO for a part or no region); the mapping shows the driver's page and holds the vIOMMU (DESTROY EBUSY)",
+	 .invariants = "VIOMMU-9", .requires = REQ_HWPT_ALLOC)
+{
+	const uint32_t magic = 0x5eed1234u;
+	struct viommu_selftest_data d = { .in_data = magic };
+	struct viommu_fmt f;
+	uint32_t parent = 0, viommu = 0, word = 0;
+	uint64_t off, len;
+	void *p = NULL;
+	int ret;
+
+	viommu_fmt(&c->caps->dev[0], &f);
+	bind_dev(c, "VIOMMU-9", 0, 0);
+	ret = T_CALL(c->t, hwpt_alloc, 0, new_ioas(c, "VIOMMU-9", 0),
+		     T_HWPT_NEST_PARENT, 0, NULL, 0, &parent);
+	if (ret)
+		tc_skip(c, "dev 0 cannot be a nest parent (%s): driver capability",
+			errno_name(ret));
+	ret = T_CALL(c->t, viommu_alloc_data, 0, parent, f.type, &d, sizeof(d),
+		     &viommu);
+	if (ret == -T_UNSUPPORTED)
+		tc_skip(c, "target cannot allocate vIOMMUs with driver data");
+	if (ret == -EOPNOTSUPP || ret == -EINVAL)
+		tc_skip(c, "dev 0 (%s) has no vIOMMU of type 0x%x taking the selftest data (%s): driver capability",
+			c->caps->dev[0].name, f.type, errno_name(ret));
+	REQUIRE(c, "VIOMMU-9", ret);
+	/* Where the region is, the driver says; what it may be, the core. */
+	off = d.out_mmap_offset;
+	len = d.out_mmap_length;
+	tc_log(c, "vIOMMU MMIO region: offset 0x%llx, length 0x%llx",
+	       (unsigned long long)off, (unsigned long long)len);
+	if (!len)
+		tc_skip(c, "dev 0 (%s) registers no MMIO region", c->caps->dev[0].name);
+	tc_check(c, "VIOMMU-9", off && !(off % PG) && !(len % PG),
+		 "region offset 0x%llx length 0x%llx: page multiples, never offset 0",
+		 (unsigned long long)off, (unsigned long long)len);
+	CHECK_RET(c, "VIOMMU-9", mmap_rc(c, off, len, false, false), EINVAL);
+	CHECK_RET(c, "VIOMMU-9", mmap_rc(c, off, len, true, true), EPERM);
+	CHECK_RET(c, "VIOMMU-9", mmap_rc(c, 0, PG, true, false), ENXIO);
+	if (len > PG) {
+		CHECK_RET(c, "VIOMMU-9", mmap_rc(c, off, len - PG, true, false),
+			  ENXIO);
+		CHECK_RET(c, "VIOMMU-9", mmap_rc(c, off + PG, len - PG, true,
+						 false),
+			  ENXIO);
+	}
+	CHECK_RET(c, "VIOMMU-9", mmap_rc(c, off, len + PG, true, false), ENXIO);
+	REQUIRE(c, "VIOMMU-9",
+		T_CALL(c->t, ctx_mmap, 0, off, len, true, false, &p));
+	memcpy(&word, p, sizeof(word));
+	/* mock_viommu_init(): the page starts with in_data (a loopback) */
+	tc_check(c, "VIOMMU-9", word == magic,
+		 "the mapped region's first word 0x%x (expected the in_data 0x%x)",
+		 word, magic);
+	CHECK_RET(c, "VIOMMU-9", T_CALL(c->t, destroy, viommu), EBUSY);
+	REQUIRE(c, "VIOMMU-9", T_CALL(c->t, ctx_munmap, 0, p, len));
+	CHECK_OK(c, "VIOMMU-9", T_CALL(c->t, destroy, viommu));
+	/* The region went with its vIOMMU. */
+	CHECK_RET(c, "VIOMMU-9", mmap_rc(c, off, len, true, false), ENXIO);
+}

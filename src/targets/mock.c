@@ -592,6 +592,37 @@ static int m_nested_cache_check(struct target *t, uint32_t hwpt_id,
 				    entry, valid ? MOCK_IOTLB_DEFAULT : 0);
 }
 
+static int m_viommu_alloc_data(struct target *t, unsigned dev,
+			       uint32_t hwpt_id, uint32_t type, void *data,
+			       uint32_t data_len, uint32_t *viommu_id)
+{
+	struct mdev *d = mdev_of(t, dev);
+	uint32_t raw;
+	int ret;
+
+	if (!d || !d->bound)
+		return -T_UNSUPPORTED;
+	ret = ufd_viommu_alloc(M(t)->fd[d->ctx], type, d->idev,
+			       raw_id(t, hwpt_id), data, data_len, &raw);
+	if (!ret)
+		*viommu_id = T_ID_MAKE(d->ctx, raw);
+	return ret;
+}
+
+static int m_ctx_mmap(struct target *t, unsigned ctx, uint64_t offset,
+		      size_t len, bool shared, bool exec, void **addr)
+{
+	if (ctx >= t->caps.nctx)
+		return -T_UNSUPPORTED;
+	return ufd_mmap(M(t)->fd[ctx], offset, len, shared, exec, addr);
+}
+
+static int m_ctx_munmap(struct target *t, unsigned ctx, void *addr,
+			size_t len)
+{
+	return ufd_munmap(addr, len);
+}
+
 static int m_dev_cache_check(struct target *t, unsigned dev, unsigned entry,
 			     bool valid)
 {
@@ -999,6 +1030,9 @@ static const struct target_ops mock_ops = {
 	.nested_cache_check = m_nested_cache_check,
 	.hwpt_alloc_nested_fault = m_hwpt_alloc_nested_fault,
 	.dev_cache_check = m_dev_cache_check,
+	.viommu_alloc_data = m_viommu_alloc_data,
+	.ctx_mmap = m_ctx_mmap,
+	.ctx_munmap = m_ctx_munmap,
 	.hw_queue_alloc = m_hw_queue_alloc,
 	.access_pin = m_access_pin,
 	.access_unpin = m_access_unpin,

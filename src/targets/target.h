@@ -259,6 +259,19 @@ struct target_ops {
 	 * device is made with, IOMMU_TEST_DEV_CACHE_DEFAULT). */
 	int (*dev_cache_check)(struct target *t, unsigned dev, unsigned entry,
 			       bool valid);
+	/* IOMMU_VIOMMU_ALLOC as viommu_alloc (no flags), with driver data
+	 * of data_len bytes at data, which the driver may write back. */
+	int (*viommu_alloc_data)(struct target *t, unsigned dev,
+				 uint32_t hwpt_id, uint32_t type, void *data,
+				 uint32_t data_len, uint32_t *viommu_id);
+	/* mmap() of [offset, offset+len) of context ctx's /dev/iommu fd,
+	 * readable and writable, MAP_SHARED unless !shared, with PROT_EXEC
+	 * when exec: 0 with *addr the mapping, or the -errno. munmap() it
+	 * again with ctx_munmap. */
+	int (*ctx_mmap)(struct target *t, unsigned ctx, uint64_t offset,
+			size_t len, bool shared, bool exec, void **addr);
+	int (*ctx_munmap)(struct target *t, unsigned ctx, void *addr,
+			  size_t len);
 };
 
 struct target {

@@ -110,6 +110,20 @@ static uint32_t nested_on_viommu(struct tc *c, const struct viommu_fmt *f,
 	return nested;
 }
 
+/* The driver's format into f, a vIOMMU (returned) over a new NEST_PARENT
+ * HWPT (*parent) and a nested HWPT on the vIOMMU (*nested); or SKIP. */
+static uint32_t viommu_with_nested(struct tc *c, const char *inv,
+				   struct viommu_fmt *f, uint32_t *parent,
+				   uint32_t *nested)
+{
+	uint32_t viommu;
+
+	viommu_fmt(&c->caps->dev[0], f);
+	viommu = new_viommu(c, inv, f, parent);
+	*nested = nested_on_viommu(c, f, viommu);
+	return viommu;
+}
+
 int vdev_rc(struct tc *c, uint32_t viommu, unsigned dev, uint64_t virt_id,
 	    uint32_t *vdev)
 {
@@ -494,11 +508,9 @@ SCENARIO(viommu, nested_hwpt_holds_viommu,
 	 .invariants = "VIOMMU-6", .requires = REQ_HWPT_ALLOC)
 {
 	struct viommu_fmt f;
-	uint32_t parent = 0, viommu, nested, vdev = 0;
+	uint32_t parent = 0, nested = 0, vdev = 0;
+	uint32_t viommu = viommu_with_nested(c, "VIOMMU-6", &f, &parent, &nested);
 
-	viommu_fmt(&c->caps->dev[0], &f);
-	viommu = new_viommu(c, "VIOMMU-6", &f, &parent);
-	nested = nested_on_viommu(c, &f, viommu);
 	/* Nothing else holds the vIOMMU: no vDEVICE, queue or attach. The
 	 * case ends here when it is freed, since the HWPT then points at a
 	 * vIOMMU that is gone. */
@@ -575,11 +587,9 @@ SCENARIO(viommu, nested_attach_needs_vdevice,
 	 .invariants = "VIOMMU-8", .requires = REQ_HWPT_ALLOC)
 {
 	struct viommu_fmt f;
-	uint32_t parent = 0, viommu, nested, vdev = 0;
+	uint32_t parent = 0, nested = 0, vdev = 0;
+	uint32_t viommu = viommu_with_nested(c, "VIOMMU-8", &f, &parent, &nested);
 
-	viommu_fmt(&c->caps->dev[0], &f);
-	viommu = new_viommu(c, "VIOMMU-8", &f, &parent);
-	nested = nested_on_viommu(c, &f, viommu);
 	REQUIRE(c, "VIOMMU-8", vdev_rc(c, viommu, 0, 0x60, &vdev));
 	CHECK_OK(c, "VIOMMU-8", T_CALL(c->t, attach, 0, T_NO_PASID, nested,
 				       NULL));

@@ -415,6 +415,21 @@ void model_event_sweep(struct model *m)
 		return;
 	for (unsigned i = 0; i < M_MAX_FAULT; i++) {
 		struct m_fault *f = &m->fault[i];
+		bool gone = false;
+
+		for (unsigned k = 0; f->used && k < f->n; k++)
+			gone |= !ref_live(&f->ev[k].h) ||
+				m->dev[f->ev[k].dev].ctx < 0 ||
+				attached_sw(m, f->ev[k].dev, f->ev[k].pasid) !=
+					f->ev[k].h.h;
+		/* MB_DETACH_ANSWERS_QUEUE: a gone attachment takes every
+		 * unread request of the queue with it (FAULT-5) */
+		for (unsigned k = 0; gone && k < f->n;)
+			if (!f->ev[k].cookie &&
+			    bug(m, MB_DETACH_ANSWERS_QUEUE))
+				ev_del(f->ev, &f->n, k);
+			else
+				k++;
 
 		for (unsigned k = 0; f->used && k < f->n;) {
 			const struct m_event *e = &f->ev[k];

@@ -543,6 +543,9 @@ static const struct model_profile profiles[] = {
 	NEG_SMMU("mmap-any-length",
 		 "negative control: SMMUv3-like, mmap of a vIOMMU's MMIO region accepts any length from the region's start",
 		 "VIOMMU-9", MB_MMAP_ANY_LENGTH),
+	NEG("detach-answers-queue",
+	    "negative control: a detach answers every unread page request of the HWPT's fault queue, also those of other devices' attachments",
+	    "FAULT-5", MB_DETACH_ANSWERS_QUEUE),
 };
 
 const struct model_profile *model_profiles(unsigned *n)

@@ -390,3 +390,66 @@ SCENARIO(fault, iopf_pasid_routing,
 	CHECK_OK(c, "FAULT-4", T_CALL(c->t, destroy, vdev));
 	CHECK_OK(c, "FAULT-4", T_CALL(c->t, destroy, viommu));
 }
+
+/* --- FAULT-5: one queue, several attachments ------------------------------- */
+
+SCENARIO(fault, iopf_shared_queue_per_attachment,
+	 .title = "one fault queue behind two devices' HWPTs: a detach answers only the requests that came through that attachment; the other device's stay queued and answerable",
+	 .invariants = "FAULT-5", .requires = REQ_HWPT_ALLOC, .min_devs = 2)
+{
+	uint32_t ioas, fault = 0, ha = 0, hb = 0;
+	struct pgfault f[4];
+	unsigned a, b, nrec;
+	long got;
+	int ret;
+
+	if (!dev_pair_other_groups(c, &a, &b))
+		tc_skip(c, "no two devices in different groups");
+	bind_dev(c, "FAULT-5", a, 0);
+	bind_dev(c, "FAULT-5", b, 0);
+	ioas = new_ioas(c, "FAULT-5", 0);
+	ret = T_CALL(c->t, fault_queue_open, 0, &fault);
+	if (ret == -T_UNSUPPORTED)
+		tc_skip(c, "target cannot read fault queues");
+	REQUIRE(c, "FAULT-5", ret);
+	ret = T_CALL(c->t, hwpt_alloc_fault, a, ioas, T_HWPT_FAULT_ID_VALID,
+		     fault, &ha);
+	if (ret == -EOPNOTSUPP)
+		tc_skip(c, "dev %u takes no FAULT_ID_VALID: driver capability", a);
+	REQUIRE(c, "FAULT-5", ret);
+	REQUIRE(c, "FAULT-5", T_CALL(c->t, hwpt_alloc_fault, b, ioas,
+				     T_HWPT_FAULT_ID_VALID, fault, &hb));
+	attach_rid(c, "FAULT-5", a, ha);
+	attach_rid(c, "FAULT-5", b, hb);
+	ret = T_CALL(c->t, trigger_iopf, a, T_NO_PASID, 10, PERM_RW, FAULT_ADDR);
+	if (ret == -T_UNSUPPORTED)
+		tc_skip(c, "target cannot raise page requests (no PRI device)");
+	REQUIRE(c, "FAULT-5", ret);
+	REQUIRE(c, "FAULT-5", T_CALL(c->t, trigger_iopf, b, T_NO_PASID, 20,
+				     PERM_RW, FAULT_ADDR));
+	REQUIRE(c, "FAULT-5", T_CALL(c->t, trigger_iopf, a, T_NO_PASID, 11,
+				     PERM_RW, FAULT_ADDR));
+	/* The first request read (and left unanswered), two unread. */
+	got = read_faults(c, fault, PGFAULT_LEN, f, 1, &nrec);
+	tc_check(c, "FAULT-5", got == PGFAULT_LEN && nrec == 1 &&
+				       f[0].grpid == 10,
+		 "three requests on one queue, one record read: %ld bytes, grpid %u (expected dev %u's grpid 10)",
+		 got, nrec ? f[0].grpid : 0, a);
+	if (nrec != 1)
+		tc_end(c);
+	detach_rid(c, "FAULT-5", a);
+	/* Dev a's requests are answered (before the next read: a cookie
+	 * is the lowest free ID, so it would be handed out again) ... */
+	CHECK_RET(c, "FAULT-5", respond(c, fault, f[0].cookie, RESP_SUCCESS),
+		  EINVAL);
+	/* ... dev b's stays. */
+	got = read_faults(c, fault, 4 * PGFAULT_LEN, f + 1, 3, &nrec);
+	tc_check(c, "FAULT-5", got == PGFAULT_LEN && nrec == 1 &&
+				       f[1].grpid == 20,
+		 "after dev %u's detach: %ld bytes, %u records, grpid %u (expected dev %u's grpid 20 alone)",
+		 a, got, nrec, nrec ? f[1].grpid : 0, b);
+	if (nrec == 1)
+		CHECK_OK(c, "FAULT-5", respond(c, fault, f[1].cookie,
+					       RESP_SUCCESS));
+	detach_rid(c, "FAULT-5", b);
+}

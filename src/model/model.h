@@ -180,6 +180,13 @@ enum model_bug {
 	MB_HWPT_DATA_LEN_UNCHECKED, /* HWPT-6 */
 	MB_PAGING_DATA_IGNORED,	  /* HWPT-7 */
 	MB_HW_INFO_TYPE_UNCLEARED, /* OBJ-14 */
+	MB_VIOMMU_INV_SKIPS_UNKNOWN, /* VIOMMU-5 */
+	MB_NESTED_VIOMMU_UNHELD,  /* VIOMMU-6 */
+	MB_HW_QUEUE_NO_DEPEND,	  /* VIOMMU-7 */
+	MB_NESTED_ATTACH_NO_VDEV, /* VIOMMU-8 */
+	MB_IOPF_PASID_ANY_RID,	  /* FAULT-4 */
+	MB_MMAP_ANY_LENGTH,	  /* VIOMMU-9 */
+	MB_DETACH_ANSWERS_QUEUE,  /* FAULT-5 */
 	MB_COUNT
 };
 
@@ -203,6 +210,10 @@ struct model_iommu {
 	uint32_t viommu_nested_len;  /* its minimum length */
 	uint32_t veventq_type;	    /* IOMMU_VEVENTQ_TYPE_* it reports */
 	uint32_t hw_queue_type;	    /* IOMMU_HW_QUEUE_TYPE_*; 0: none */
+	uint32_t hw_queue_max;	    /* queue indexes 0..max-1 */
+	uint32_t viommu_inv_type;   /* IOMMU_VIOMMU_INVALIDATE_DATA_*; 0:
+				     * the vIOMMU has no cache_invalidate */
+	bool user_pasid_table;	    /* iommu_ops.user_pasid_table */
 	unsigned nresv;		    /* reserved regions of its devices */
 	struct iova_range resv[MODEL_MAX_RESV];
 };
@@ -299,6 +310,12 @@ int model_fault_queue_alloc(struct model *m, unsigned ctx,
 int model_hwpt_alloc_fault(struct model *m, unsigned dev, uint32_t pt_id,
 			   uint32_t flags, uint32_t fault_id,
 			   uint32_t *hwpt_id);
+/* The same with driver data: a nested HWPT naming a fault queue. */
+int model_hwpt_alloc_nested_fault(struct model *m, unsigned dev,
+				  uint32_t pt_id, uint32_t flags,
+				  uint32_t fault_id, uint32_t data_type,
+				  const void *data, uint32_t data_len,
+				  uint32_t *hwpt_id);
 /* IOMMU_OPTION_RLIMIT_MODE of context ctx (object_id 0): set when *val is
  * an input, read into *val otherwise. The model runs with
  * CAP_SYS_RESOURCE. */
@@ -326,6 +343,11 @@ int model_trigger_vevent(struct model *m, unsigned dev);
  * invalidate by page range); 0 when its state is valid, -EINVAL else. */
 int model_nested_cache_check(struct model *m, uint32_t hwpt_id,
 			     unsigned entry, bool valid);
+/* The device's cache (the mock's struct mock_dev cache[]) entry 0..3,
+ * invalidated through its vIOMMU; 0 when its state is valid, -EINVAL
+ * else. */
+int model_dev_cache_check(struct model *m, unsigned dev, unsigned entry,
+			  bool valid);
 /* An emulated access pinning [iova, iova+len) of ioas_id (target.h). */
 int model_access_pin(struct model *m, uint32_t ioas_id, uint64_t iova,
 		     uint64_t len, uint32_t *pin);
@@ -337,6 +359,14 @@ int model_memlock_set(struct model *m, bool cap_ipc_lock, uint64_t limit);
 int model_change_process_handoff(struct model *m, unsigned ctx,
 				 uint64_t child_limit, int64_t *to_child,
 				 int64_t *from_parent, int *back);
+/* IOMMU_VIOMMU_ALLOC with driver data (in/out), and mmap/munmap of
+ * context ctx's fd (target.h). */
+int model_viommu_alloc_data(struct model *m, unsigned dev, uint32_t hwpt_id,
+			    uint32_t type, void *data, uint32_t data_len,
+			    uint32_t *viommu_id);
+int model_ctx_mmap(struct model *m, unsigned ctx, uint64_t offset, size_t len,
+		   bool shared, bool exec, void **addr);
+int model_ctx_munmap(struct model *m, unsigned ctx, void *addr, size_t len);
 int model_hw_queue_alloc(struct model *m, uint32_t viommu_id, uint32_t type,
 			 uint32_t index, uint64_t iova, uint64_t len,
 			 uint32_t *hw_queue_id);

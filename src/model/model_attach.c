@@ -17,9 +17,10 @@ void model_hwpt_free(struct model *m, struct m_hwpt *h)
 	if (h->fault)
 		h->fault->users--;
 	h->fault = NULL;
-	if (h->viommu)
+	if (h->viommu && h->viommu_held)
 		h->viommu->users--;
 	h->viommu = NULL;
+	h->viommu_held = false;
 	if (h->nested) {
 		h->parent->children--;
 	} else {
@@ -119,6 +120,13 @@ static int drv_attach_dev(struct model *m, struct m_hwpt *h, unsigned d,
 		return -EINVAL;
 	if (pasid != T_NO_PASID && pg->dirty_cap && !io->dirty_on_pasid)
 		return -EINVAL;
+	/* mock_domain_nop_attach(), arm_smmu_attach_prepare_vmaster():
+	 * iommufd_viommu_get_vdev_id() finds no vDEVICE of the device on the
+	 * nested HWPT's vIOMMU; MB_NESTED_ATTACH_NO_VDEV (VIOMMU-8) */
+	if (pasid == T_NO_PASID && h->nested && h->viommu &&
+	    !model_vdev_of(m, d, h->viommu) &&
+	    !bug(m, MB_NESTED_ATTACH_NO_VDEV))
+		return -ENOENT;
 	if (pasid == M_FAULT_PASID && m->pasid_fault[d]) {
 		m->pasid_fault_next[d] = !m->pasid_fault_next[d];
 		if (!m->pasid_fault_next[d])
@@ -711,6 +719,7 @@ int model_bind(struct model *m, unsigned dev, unsigned ctx)
 	d->ctx = (int)ctx;
 	d->rid_attached = false;
 	d->npasid = 0;
+	d->cache_valid = 0xf; /* mock_dev_create(): the default tags */
 	return op_end(m, 0);
 }
 

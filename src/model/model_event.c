@@ -74,6 +74,17 @@ static unsigned viommu_iommu(const struct m_viommu *v)
 	return v->parent ? v->parent->iommu : 0;
 }
 
+/* dev's vDEVICE on v, or NULL: iommufd_viommu_get_vdev_id() */
+const struct m_vdev *model_vdev_of(const struct model *m, unsigned dev,
+				   const struct m_viommu *v)
+{
+	for (unsigned i = 0; i < M_MAX_VDEV; i++)
+		if (m->vdev[i].used && m->vdev[i].dev == dev &&
+		    m->vdev[i].v == v)
+			return &m->vdev[i];
+	return NULL;
+}
+
 /* iommufd_vdevice_alloc_ioctl() */
 int model_vdevice_alloc(struct model *m, uint32_t viommu_id, unsigned dev,
 			uint64_t virt_id, uint32_t *vdev_id)
@@ -361,6 +372,12 @@ static struct m_hwpt *attached_sw(struct model *m, unsigned dev, uint32_t pasid)
 	for (unsigned i = 0; i < M_MAX_PSLOT; i++)
 		if (g->ps[i].sw && g->ps[i].pasid == pasid)
 			return g->ps[i].sw;
+	/* A driver with a user-managed PASID table: the PASID's requests go
+	 * to a nested HWPT on the RID, never to a paging one.
+	 * MB_IOPF_PASID_ANY_RID: to whatever the RID has (FAULT-4). */
+	if (iommu_of(m, dev)->user_pasid_table && g->rid_sw &&
+	    (g->rid_sw->nested || bug(m, MB_IOPF_PASID_ANY_RID)))
+		return g->rid_sw;
 	return NULL;
 }
 
@@ -398,6 +415,21 @@ void model_event_sweep(struct model *m)
 		return;
 	for (unsigned i = 0; i < M_MAX_FAULT; i++) {
 		struct m_fault *f = &m->fault[i];
+		bool gone = false;
+
+		for (unsigned k = 0; f->used && k < f->n; k++)
+			gone |= !ref_live(&f->ev[k].h) ||
+				m->dev[f->ev[k].dev].ctx < 0 ||
+				attached_sw(m, f->ev[k].dev, f->ev[k].pasid) !=
+					f->ev[k].h.h;
+		/* MB_DETACH_ANSWERS_QUEUE: a gone attachment takes every
+		 * unread request of the queue with it (FAULT-5) */
+		for (unsigned k = 0; gone && k < f->n;)
+			if (!f->ev[k].cookie &&
+			    bug(m, MB_DETACH_ANSWERS_QUEUE))
+				ev_del(f->ev, &f->n, k);
+			else
+				k++;
 
 		for (unsigned k = 0; f->used && k < f->n;) {
 			const struct m_event *e = &f->ev[k];
@@ -441,10 +473,7 @@ int model_trigger_vevent(struct model *m, unsigned dev)
 	h = m->group[m->dev[dev].gi].rid_sw;
 	if (!h || !h->nested || !h->viommu)
 		return op_end(m, -ENOENT);
-	for (unsigned i = 0; i < M_MAX_VDEV && !vd; i++)
-		if (m->vdev[i].used && m->vdev[i].dev == dev &&
-		    m->vdev[i].v == h->viommu)
-			vd = &m->vdev[i];
+	vd = model_vdev_of(m, dev, h->viommu);
 	if (!vd || !vd->virt_id)
 		return op_end(m, -ENOENT);
 	type = iommu_of(m, dev)->veventq_type;
@@ -494,7 +523,9 @@ int model_nested_on_viommu(struct model *m, unsigned dev, unsigned idx,
 	h->parent = v->parent;
 	v->parent->children++;
 	h->viommu = v;
-	v->users++;
+	/* MB_NESTED_VIOMMU_UNHELD: no reference on the vIOMMU (VIOMMU-6) */
+	h->viommu_held = !bug(m, MB_NESTED_VIOMMU_UNHELD);
+	v->users += h->viommu_held;
 	h->iommu = v->parent->iommu;
 	h->pasid_compat = flags & IOMMU_HWPT_ALLOC_PASID;
 	*hwpt_id = obj_id(v->ctx, h->raw);
@@ -505,7 +536,8 @@ int model_nested_on_viommu(struct model *m, unsigned dev, unsigned idx,
  * nested HWPT holds it. */
 int model_viommu_destroy(struct model *m, struct m_viommu *v)
 {
-	if (v->users)
+	/* an mmap of its MMIO region holds it too (iommufd_fops_mmap()) */
+	if (v->users || v->maps)
 		return -EBUSY;
 	if (v->parent)
 		v->parent->viommus--;
@@ -521,6 +553,11 @@ int model_event_obj_destroy(struct model *m, const struct m_obj *o)
 	if (o->type == MO_HW_QUEUE) {
 		struct m_hwq *q = &m->hwq[o->idx];
 
+		/* iommufd_hw_queue_depend(): the next queue holds it */
+		if (q->deps)
+			return -EBUSY;
+		if (q->prev)
+			q->prev->deps--;
 		q->v->users--;
 		q->used = false;
 		model_obj_free(m, q->ctx, q->raw);
@@ -595,7 +632,7 @@ int model_hw_queue_alloc(struct model *m, uint32_t viommu_id, uint32_t type,
 			 uint32_t *hw_queue_id)
 {
 	struct m_viommu *v;
-	struct m_hwq *q;
+	struct m_hwq *q, *prev = NULL;
 	uint64_t last;
 	unsigned dev_iommu;
 	int rc;
@@ -615,14 +652,30 @@ int model_hw_queue_alloc(struct model *m, uint32_t viommu_id, uint32_t type,
 		return op_end(m, -EOPNOTSUPP); /* get_hw_queue_size() 0 */
 	if (!fully_mapped(v->parent->ioas, iova, last))
 		return op_end(m, -ENOENT); /* iommufd_access_pin_pages() */
-	/* the driver's own index rules (selftest.c:mock_hw_queue_init_phys) */
-	for (unsigned i = 0; i < M_MAX_HWQ; i++)
-		if (m->hwq[i].used && m->hwq[i].v == v &&
-		    m->hwq[i].index == index)
+	/* the driver's own index rules (selftest.c:mock_hw_queue_init_phys,
+	 * tegra241_vintf_hw_queue_init_phys): below its count, free, and
+	 * after the previous index, which the new queue then holds */
+	if (index >= m->p->iommu[dev_iommu].hw_queue_max)
+		return op_end(m, -EINVAL);
+	for (unsigned i = 0; i < M_MAX_HWQ; i++) {
+		if (!m->hwq[i].used || m->hwq[i].v != v)
+			continue;
+		if (m->hwq[i].index == index)
 			return op_end(m, -EEXIST);
+		if (index && m->hwq[i].index == index - 1)
+			prev = &m->hwq[i];
+	}
+	if (index && !prev)
+		return op_end(m, -EIO);
 	rc = NEW_CHILD(m, v, m->hwq, MO_HW_QUEUE, q);
 	if (rc)
 		return op_end(m, rc);
+	/* MB_HW_QUEUE_NO_DEPEND: the dependency takes no reference
+	 * (VIOMMU-7) */
+	if (prev && !bug(m, MB_HW_QUEUE_NO_DEPEND)) {
+		q->prev = prev;
+		prev->deps++;
+	}
 	q->ioas = v->parent->ioas;
 	q->index = index;
 	q->iova = iova;
@@ -706,4 +759,194 @@ int model_access_notify_unmap(struct model *m, const struct m_ioas *a,
 		}
 	}
 	return 0;
+}
+
+/* The selftest vIOMMU invalidation entry (iommufd_test.h: struct
+ * iommu_viommu_invalidate_selftest). */
+struct viommu_inv_entry {
+	uint32_t flags, vdev_id, cache_id;
+};
+
+#define VIOMMU_INV_FLAG_ALL 1u /* IOMMU_TEST_INVALIDATE_FLAG_ALL */
+
+/*
+ * iommufd_hwpt_invalidate() on a vIOMMU -> the driver's cache_invalidate
+ * (selftest.c:mock_viommu_cache_invalidate): no op, EOPNOTSUPP; zero
+ * entries of the right type check the type only; the whole array is
+ * copied (iommu_copy_struct_from_full_user_array(): the type, EINVAL), then
+ * handled in order, each entry naming a device by its virt_id through the
+ * vIOMMU's vDEVICEs (iommufd_viommu_find_dev(): none, the driver's errno),
+ * stopping at the first refused one. MB_VIOMMU_INV_SKIPS_UNKNOWN: an entry naming no
+ * vDEVICE is counted and skipped (VIOMMU-5).
+ */
+int model_viommu_invalidate(struct model *m, unsigned idx, uint32_t data_type,
+			    const void *reqs, uint32_t entry_len, uint32_t num,
+			    uint32_t *entry_num)
+{
+	const struct m_viommu *v = &m->viommu[idx];
+	const uint32_t type = m->p->iommu[viommu_iommu(v)].viommu_inv_type;
+	const size_t sz = sizeof(struct viommu_inv_entry);
+	uint32_t i;
+
+	/* arm_vsmmu_cache_invalidate(): no vSID is EIO, and no entries go
+	 * to iommu_copy_struct_from_full_user_array() (EINVAL); the mock
+	 * answers both EINVAL and 0 */
+	const bool arm = type == IOMMU_VIOMMU_INVALIDATE_DATA_ARM_SMMUV3;
+	const int unknown_rc = arm ? -EIO : -EINVAL;
+
+	*entry_num = 0;
+	if (!v->parent || !type)
+		return -EOPNOTSUPP;
+	if (!num && data_type == type && !arm)
+		return 0;
+	if (data_type != type || !num)
+		return -EINVAL;
+	/* copy_struct_from_user(): a shorter entry is zero-extended, a
+	 * longer one needs a zero tail */
+	for (i = 0; i < num; i++)
+		for (uint32_t k = sz; k < entry_len; k++)
+			if (((const uint8_t *)reqs)[(size_t)i * entry_len + k])
+				return -E2BIG;
+	for (i = 0; i < num; i++) {
+		struct viommu_inv_entry e;
+		const struct m_vdev *vd = NULL;
+
+		memset(&e, 0, sz);
+		memcpy(&e, (const uint8_t *)reqs + (size_t)i * entry_len,
+		       entry_len < sz ? entry_len : sz);
+		if (e.flags & ~VIOMMU_INV_FLAG_ALL) {
+			*entry_num = i;
+			return -EOPNOTSUPP;
+		}
+		if (e.cache_id > 3) {
+			*entry_num = i;
+			return -EINVAL;
+		}
+		for (unsigned k = 0; k < M_MAX_VDEV && !vd; k++)
+			if (m->vdev[k].used && m->vdev[k].v == v &&
+			    m->vdev[k].virt_id == e.vdev_id)
+				vd = &m->vdev[k];
+		if (!vd) {
+			if (bug(m, MB_VIOMMU_INV_SKIPS_UNKNOWN))
+				continue;
+			*entry_num = i;
+			return unknown_rc;
+		}
+		if (e.flags & VIOMMU_INV_FLAG_ALL)
+			m->dev[vd->dev].cache_valid = 0;
+		else
+			m->dev[vd->dev].cache_valid &=
+				(uint8_t)~(1u << e.cache_id);
+	}
+	*entry_num = num;
+	return 0;
+}
+
+int model_dev_cache_check(struct model *m, unsigned dev, unsigned entry,
+			  bool valid)
+{
+	if (dev >= m->p->ndev || m->dev[dev].ctx < 0)
+		return -ENOENT;
+	if (entry > 3)
+		return -EINVAL;
+	return !!(m->dev[dev].cache_valid & (1u << entry)) == valid ? 0
+								     : -EINVAL;
+}
+
+/* The selftest vIOMMU data (iommufd_test.h: struct iommu_viommu_selftest),
+ * which the model's vIOMMU takes whatever its type. */
+struct viommu_data {
+	uint32_t in_data, out_data;
+	uint64_t out_mmap_offset, out_mmap_length;
+};
+
+/*
+ * IOMMU_VIOMMU_ALLOC with data -> mock_viommu_init(): in_data looped back
+ * into out_data and the first word of a two-page MMIO region the driver
+ * registers (iommufd_viommu_alloc_mmap() -> _iommufd_alloc_mmap(): the
+ * lowest free offset from PAGE_SIZE up).
+ */
+int model_viommu_alloc_data(struct model *m, unsigned dev, uint32_t hwpt_id,
+			    uint32_t type, void *data, uint32_t data_len,
+			    uint32_t *viommu_id)
+{
+	struct viommu_data d;
+	struct m_viommu *v;
+	uint64_t off = M_PAGE;
+	int rc = model_viommu_alloc(m, dev, hwpt_id, type, 0, viommu_id);
+
+	if (rc || !data_len)
+		return rc;
+	v = get_viommu(m, *viommu_id);
+	if (data_len < sizeof(d)) {
+		model_viommu_destroy(m, v);
+		return op_end(m, -EINVAL);
+	}
+	memcpy(&d, data, sizeof(d));
+	for (bool moved = true; moved;) {
+		moved = false;
+		for (unsigned i = 0; i < M_MAX_VIOMMU; i++) {
+			const struct m_viommu *o = &m->viommu[i];
+
+			if (o->used && o->mmio_off && o != v &&
+			    overlaps(o->mmio_off, o->mmio_off + o->mmio_len - 1,
+				     off, off + 2 * M_PAGE - 1)) {
+				off = o->mmio_off + o->mmio_len;
+				moved = true;
+			}
+		}
+	}
+	v->mmio_off = off;
+	v->mmio_len = 2 * M_PAGE;
+	v->maps = 0;
+	memset(m->mmio[v - m->viommu], 0, sizeof(m->mmio[0]));
+	m->mmio[v - m->viommu][0] = d.in_data;
+	d.out_data = d.in_data;
+	d.out_mmap_offset = off;
+	d.out_mmap_length = v->mmio_len;
+	memcpy(data, &d, sizeof(d));
+	return 0;
+}
+
+/*
+ * iommufd_fops_mmap(): a page multiple, MAP_SHARED (EINVAL), no PROT_EXEC
+ * (EPERM); the offset must fall in a region (ENXIO) and the mapping be
+ * exactly that region (ENXIO); the mapping holds the region's owner.
+ * MB_MMAP_ANY_LENGTH: any length from the region's start (VIOMMU-9).
+ */
+int model_ctx_mmap(struct model *m, unsigned ctx, uint64_t offset, size_t len,
+		   bool shared, bool exec, void **addr)
+{
+	if (ctx >= m->p->nctx || ctx_closed(m, ctx))
+		return -EBADF;
+	if (!len || len % M_PAGE || !shared)
+		return -EINVAL;
+	if (exec)
+		return -EPERM;
+	for (unsigned i = 0; i < M_MAX_VIOMMU; i++) {
+		struct m_viommu *v = &m->viommu[i];
+
+		if (!v->used || v->ctx != ctx || !v->mmio_off ||
+		    offset < v->mmio_off || offset >= v->mmio_off + v->mmio_len)
+			continue;
+		if (offset != v->mmio_off ||
+		    (len != v->mmio_len &&
+		     !(bug(m, MB_MMAP_ANY_LENGTH) && len < v->mmio_len)))
+			return -ENXIO;
+		v->maps++;
+		*addr = m->mmio[i];
+		return 0;
+	}
+	return -ENXIO;
+}
+
+int model_ctx_munmap(struct model *m, unsigned ctx, void *addr, size_t len)
+{
+	for (unsigned i = 0; i < M_MAX_VIOMMU; i++)
+		if (m->viommu[i].used && m->viommu[i].ctx == ctx &&
+		    addr == (void *)m->mmio[i] && m->viommu[i].maps) {
+			m->viommu[i].maps--;
+			return 0;
+		}
+	return -EINVAL;
 }

@@ -133,10 +133,18 @@ static int hwpt_alloc(struct model *m, unsigned dev, uint32_t pt_id,
 		return op_end(m, nested_alloc(m, dev, &m->hwpt[o->idx], flags,
 					      data_type, data, data_len,
 					      fault_id, hwpt_id));
-	if (o->type == MO_VIOMMU)
-		return op_end(m, model_nested_on_viommu(m, dev, o->idx, flags,
-							data_type, data,
-							data_len, hwpt_id));
+	if (o->type == MO_VIOMMU) {
+		rc = model_nested_on_viommu(m, dev, o->idx, flags, data_type,
+					    data, data_len, hwpt_id);
+		if (rc || !(flags & IOMMU_HWPT_FAULT_ID_VALID))
+			return op_end(m, rc);
+		/* iommufd_get_fault() after the domain, as on an IOAS */
+		h = &m->hwpt[obj_get(m, ctx, *hwpt_id & 0xffffff)->idx];
+		rc = take_fault(m, h, fault_id);
+		if (rc)
+			model_hwpt_free(m, h);
+		return op_end(m, rc);
+	}
 	return op_end(m, bug(m, MB_PT_ID_ENOENT) ? -ENOENT : -EINVAL);
 }
 
@@ -154,6 +162,16 @@ int model_hwpt_alloc_fault(struct model *m, unsigned dev, uint32_t pt_id,
 			   uint32_t *hwpt_id)
 {
 	return hwpt_alloc(m, dev, pt_id, flags, IOMMU_HWPT_DATA_NONE, NULL, 0,
+			  fault_id, hwpt_id);
+}
+
+int model_hwpt_alloc_nested_fault(struct model *m, unsigned dev,
+				  uint32_t pt_id, uint32_t flags,
+				  uint32_t fault_id, uint32_t data_type,
+				  const void *data, uint32_t data_len,
+				  uint32_t *hwpt_id)
+{
+	return hwpt_alloc(m, dev, pt_id, flags, data_type, data, data_len,
 			  fault_id, hwpt_id);
 }
 
@@ -199,6 +217,10 @@ int model_hwpt_invalidate(struct model *m, uint32_t hwpt_id,
 		*entry_num = num;
 		return op_end(m, 0);
 	}
+	if (o->type == MO_VIOMMU)
+		return op_end(m, model_viommu_invalidate(m, o->idx, data_type,
+							 reqs, entry_len, num,
+							 entry_num));
 	if (o->type != MO_HWPT_NESTED)
 		return op_end(m, -EINVAL);
 	h = &m->hwpt[o->idx];
@@ -509,6 +531,9 @@ int model_viommu_alloc(struct model *m, unsigned dev, uint32_t hwpt_id,
 		return op_end(m, rc);
 	/* MB_VIOMMU_PARENT_UNHELD: no reference on the parent (NEST-4) */
 	v->parent = bug(m, MB_VIOMMU_PARENT_UNHELD) ? NULL : h;
+	v->users = 0;
+	v->mmio_off = 0; /* no data: mock_viommu_init() registers none */
+	v->maps = 0;
 	if (v->parent)
 		h->viommus++;
 	*viommu_id = obj_id(ctx, v->raw);

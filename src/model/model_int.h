@@ -54,6 +54,11 @@ struct m_viommu {
 	uint32_t raw;
 	struct m_hwpt *parent; /* NULL with MB_VIOMMU_PARENT_UNHELD */
 	unsigned users; /* vDEVICEs, vEVENTQs and nested HWPTs on it */
+	/* The driver's MMIO region (iommufd_viommu_alloc_mmap()): its
+	 * offset in the fd (0: none), length, and the mmaps of it. */
+	uint64_t mmio_off;
+	uint64_t mmio_len;
+	unsigned maps;
 };
 
 /* IOMMU_VDEVICE_ALLOC's object: dev as virt_id on a vIOMMU. */
@@ -90,6 +95,8 @@ struct m_hwq {
 	struct m_ioas *ioas;
 	uint32_t index;
 	uint64_t iova, last;
+	struct m_hwq *prev; /* the queue it depends on (index - 1) */
+	unsigned deps;	    /* queues that depend on it */
 };
 
 /* IOMMU_VEVENTQ_ALLOC's object. */
@@ -178,6 +185,7 @@ struct m_hwpt {
 	struct m_fault *fault; /* FAULT_ID_VALID: its fault queue */
 	struct m_viommu *viommu; /* nested on a vIOMMU */
 	uint8_t iotlb_valid;	 /* nested: IOTLB entries 0..3 still valid */
+	bool viommu_held;	 /* the reference on viommu is taken */
 	unsigned users;	   /* device attachments (RID and PASID) */
 	unsigned children; /* nested HWPTs on it */
 	unsigned viommus;  /* vIOMMUs on it */
@@ -212,6 +220,7 @@ struct m_dev {
 	int ctx; /* bound to, -1: not bound */
 	uint32_t raw;
 	bool rid_attached; /* vdev->iommufd_attached */
+	uint8_t cache_valid; /* the mock device's cache entries 0..3 */
 	unsigned npasid;   /* vdev->pasids */
 	uint32_t pasid[M_MAX_PSLOT];
 };
@@ -236,6 +245,8 @@ struct model {
 	struct m_hwpt hwpt[M_MAX_HWPT];
 	struct m_fault fault[M_MAX_FAULT];
 	struct m_viommu viommu[M_MAX_VIOMMU];
+	/* Each vIOMMU's MMIO pages as an mmap shows them (slot i). */
+	uint32_t mmio[M_MAX_VIOMMU][2 * M_PAGE / 4];
 	struct m_vdev vdev[M_MAX_VDEV];
 	struct m_vevq vevq[M_MAX_VEVQ];
 	struct m_hwq hwq[M_MAX_HWQ];
@@ -491,6 +502,11 @@ int model_nested_on_viommu(struct model *m, unsigned dev, unsigned idx,
 			   uint32_t flags, uint32_t data_type,
 			   const void *data, uint32_t data_len,
 			   uint32_t *hwpt_id);
+const struct m_vdev *model_vdev_of(const struct model *m, unsigned dev,
+				   const struct m_viommu *v);
+int model_viommu_invalidate(struct model *m, unsigned idx, uint32_t data_type,
+			    const void *reqs, uint32_t entry_len, uint32_t num,
+			    uint32_t *entry_num);
 
 /* model_dma.c */
 void model_hw_resolve(const struct model *m, unsigned dev, uint32_t pasid,

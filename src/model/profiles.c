@@ -59,9 +59,12 @@
  * SMMUv3-like instances (arm_smmu_get_resv_regions(): SW MSI at 0x8000000;
  * arm_smmu_domain_alloc_paging_flags(): NEST_PARENT only alone; nesting
  * through a vIOMMU of type ARM_SMMUV3, arm_vsmmu_init()). The vIOMMU's
- * events are modelled in the selftest format (struct
- * iommu_viommu_event_selftest), and its HW queue is a Tegra241-CMDQV-style
- * stand-in: the core's rules (VIOMMU-3/4) are what is checked.
+ * events and cache invalidations (of type ARM_SMMUV3) are modelled in the
+ * selftest formats (struct iommu_viommu_event_selftest,
+ * iommu_viommu_invalidate_selftest: a device cache of four entries named
+ * through the vDEVICE), and its HW queue is a Tegra241-CMDQV-style stand-in
+ * with the mock's two queues: the core's rules (VIOMMU-3..8) are what is
+ * checked.
  */
 #define SMMU_IOMMU(has_dirty)                                               \
 	{                                                                   \
@@ -76,6 +79,9 @@
 		.viommu_nested_len = sizeof(struct iommu_hwpt_arm_smmuv3),  \
 		.veventq_type = IOMMU_VEVENTQ_TYPE_ARM_SMMUV3,              \
 		.hw_queue_type = IOMMU_HW_QUEUE_TYPE_TEGRA241_CMDQV,        \
+		.hw_queue_max = 2, /* as the mock's; tegra241 varies */     \
+		.viommu_inv_type = IOMMU_VIOMMU_INVALIDATE_DATA_ARM_SMMUV3,  \
+		.user_pasid_table = true,                                   \
 		.nresv = 1, .resv = { SW_MSI_ARM },                         \
 	}
 
@@ -588,6 +594,27 @@ static const struct model_profile profiles[] = {
 	NEG_SMMU("hw-queue-unlocked",
 		 "negative control: SMMUv3-like, a HW queue pins its memory without locking it, so UNMAP of the queue's memory succeeds",
 		 "VIOMMU-4", MB_HW_QUEUE_UNLOCKED),
+	NEG_SMMU("viommu-inv-skips-unknown",
+		 "negative control: SMMUv3-like, a vIOMMU invalidation entry naming a virt_id without a vDEVICE is skipped and counted as handled",
+		 "VIOMMU-5", MB_VIOMMU_INV_SKIPS_UNKNOWN),
+	NEG_SMMU("nested-viommu-unheld",
+		 "negative control: SMMUv3-like, a nested HWPT on a vIOMMU takes no reference on it, so the vIOMMU can be destroyed under it",
+		 "VIOMMU-6", MB_NESTED_VIOMMU_UNHELD),
+	NEG_SMMU("hw-queue-no-depend",
+		 "negative control: SMMUv3-like, a HW queue does not hold the queue of the previous index, which can then be destroyed first",
+		 "VIOMMU-7", MB_HW_QUEUE_NO_DEPEND),
+	NEG_SMMU("nested-attach-no-vdev",
+		 "negative control: SMMUv3-like, a device attaches to a nested HWPT of a vIOMMU on which it has no vDEVICE",
+		 "VIOMMU-8", MB_NESTED_ATTACH_NO_VDEV),
+	NEG_SMMU("iopf-pasid-any-rid",
+		 "negative control: SMMUv3-like, a page request on an unattached PASID goes to the RID's HWPT even when that is a paging HWPT",
+		 "FAULT-4", MB_IOPF_PASID_ANY_RID),
+	NEG_SMMU("mmap-any-length",
+		 "negative control: SMMUv3-like, mmap of a vIOMMU's MMIO region accepts any length from the region's start",
+		 "VIOMMU-9", MB_MMAP_ANY_LENGTH),
+	NEG("detach-answers-queue",
+	    "negative control: a detach answers every unread page request of the HWPT's fault queue, also those of other devices' attachments",
+	    "FAULT-5", MB_DETACH_ANSWERS_QUEUE),
 };
 
 const struct model_profile *model_profiles(unsigned *n)

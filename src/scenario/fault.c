@@ -292,3 +292,164 @@ SCENARIO(fault, iopf_auto_response_on_detach,
 						RESP_SUCCESS),
 			  EINVAL);
 }
+
+/* --- FAULT-4: where a PASID's page requests go ----------------------------- */
+
+/* Trigger one request of dev 0 (pasid, grpid) and read the queue: the
+ * record when exactly one came, else false. */
+static bool iopf_roundtrip(struct tc *c, uint32_t fault, uint32_t pasid,
+			   uint32_t grpid, struct pgfault *f, long *got)
+{
+	unsigned nrec;
+
+	CHECK_OK(c, "FAULT-4", T_CALL(c->t, trigger_iopf, 0, pasid, grpid,
+				      PERM_RW, FAULT_ADDR));
+	*got = read_faults(c, fault, 4 * PGFAULT_LEN, f, 1, &nrec);
+	return *got == PGFAULT_LEN && nrec == 1;
+}
+
+static void expect_pasid_record(struct tc *c, const struct pgfault *f,
+				uint32_t pasid, uint32_t grpid,
+				const char *via)
+{
+	tc_check(c, "FAULT-4",
+		 f->flags == (PGFAULT_LAST_PAGE | PGFAULT_PASID_VALID) &&
+			 f->pasid == pasid && f->grpid == grpid,
+		 "request on PASID %u %s: flags 0x%x pasid %u grpid %u (expected LAST_PAGE|PASID_VALID, %u, %u)",
+		 pasid, via, f->flags, f->pasid, f->grpid, pasid, grpid);
+}
+
+SCENARIO(fault, iopf_pasid_routing,
+	 .title = "a PASID's page request goes to the HWPT on that PASID with PASID_VALID; without one, to a nested HWPT on the RID (user PASID table) but never to a paging HWPT on the RID",
+	 .invariants = "FAULT-4", .requires = REQ_HWPT_ALLOC)
+{
+	const uint32_t pasid = 5;
+	struct viommu_fmt vf;
+	struct pgfault f;
+	uint32_t parent = 0, ioas = 0, viommu, fault = 0, hwpt = 0, nested = 0;
+	uint32_t vdev = 0;
+	long got;
+	int ret;
+
+	if (!c->caps->dev[0].max_pasid_log2)
+		tc_skip(c, "dev 0 has no PASID capability");
+	viommu_fmt(&c->caps->dev[0], &vf);
+	viommu = new_viommu_on(c, "FAULT-4", &vf, &parent, &ioas);
+	ret = T_CALL(c->t, fault_queue_open, 0, &fault);
+	if (ret == -T_UNSUPPORTED)
+		tc_skip(c, "target cannot read fault queues");
+	REQUIRE(c, "FAULT-4", ret);
+	ret = T_CALL(c->t, hwpt_alloc_fault, 0, ioas,
+		     T_HWPT_FAULT_ID_VALID | T_HWPT_PASID, fault, &hwpt);
+	if (ret == -EOPNOTSUPP)
+		tc_skip(c, "dev 0 (%s) takes no FAULT_ID_VALID|PASID: driver capability",
+			c->caps->dev[0].name);
+	REQUIRE(c, "FAULT-4", ret);
+	attach_rid(c, "FAULT-4", 0, hwpt);
+	ret = T_CALL(c->t, trigger_iopf, 0, T_NO_PASID, 1, PERM_RW, FAULT_ADDR);
+	if (ret == -T_UNSUPPORTED)
+		tc_skip(c, "target cannot raise page requests (no PRI device)");
+	REQUIRE(c, "FAULT-4", ret);
+	/* The RID's own request, as set-up: the queue delivers. */
+	REQUIRE(c, "FAULT-4",
+		read_faults(c, fault, 4 * PGFAULT_LEN, &f, 1,
+			    &(unsigned){ 0 }) == PGFAULT_LEN ? 0 : -EIO);
+	/* find_fault_handler(): a PASID with no attachment, a paging HWPT
+	 * on the RID: dropped. */
+	iopf_roundtrip(c, fault, pasid, 2, &f, &got);
+	tc_check(c, "FAULT-4", got == 0,
+		 "request on unattached PASID %u with a paging HWPT on the RID: %ld bytes read (expected 0)",
+		 pasid, got);
+	attach_pasid(c, "FAULT-4", 0, pasid, hwpt);
+	if (iopf_roundtrip(c, fault, pasid, 3, &f, &got))
+		expect_pasid_record(c, &f, pasid, 3, "attached to the HWPT");
+	else
+		tc_check(c, "FAULT-4", false,
+			 "request on PASID %u attached to a fault HWPT: %ld bytes read (expected one record)",
+			 pasid, got);
+	detach_pasid(c, "FAULT-4", 0, pasid);
+	/* A nested HWPT on the RID takes the requests of every PASID. */
+	REQUIRE(c, "FAULT-4", vdev_rc(c, viommu, 0, 0x70, &vdev));
+	ret = T_CALL(c->t, hwpt_alloc_nested_fault, 0, viommu,
+		     T_HWPT_FAULT_ID_VALID, fault, vf.nested_type, vf.nested,
+		     vf.nested_len, &nested);
+	if (ret == -T_UNSUPPORTED || ret == -EOPNOTSUPP)
+		tc_skip(c, "no nested HWPT with a fault queue (%s)",
+			errno_name(ret));
+	REQUIRE(c, "FAULT-4", ret);
+	attach_rid(c, "FAULT-4", 0, nested);
+	if (iopf_roundtrip(c, fault, pasid + 1, 4, &f, &got))
+		expect_pasid_record(c, &f, pasid + 1, 4,
+				    "unattached, a nested HWPT on the RID");
+	else
+		tc_check(c, "FAULT-4", false,
+			 "request on unattached PASID %u with a nested fault HWPT on the RID: %ld bytes read (expected one record)",
+			 pasid + 1, got);
+	detach_rid(c, "FAULT-4", 0);
+	CHECK_OK(c, "FAULT-4", T_CALL(c->t, destroy, nested));
+	CHECK_OK(c, "FAULT-4", T_CALL(c->t, destroy, vdev));
+	CHECK_OK(c, "FAULT-4", T_CALL(c->t, destroy, viommu));
+}
+
+/* --- FAULT-5: one queue, several attachments ------------------------------- */
+
+SCENARIO(fault, iopf_shared_queue_per_attachment,
+	 .title = "one fault queue behind two devices' HWPTs: a detach answers only the requests that came through that attachment; the other device's stay queued and answerable",
+	 .invariants = "FAULT-5", .requires = REQ_HWPT_ALLOC, .min_devs = 2)
+{
+	uint32_t ioas, fault = 0, ha = 0, hb = 0;
+	struct pgfault f[4];
+	unsigned a, b, nrec;
+	long got;
+	int ret;
+
+	if (!dev_pair_other_groups(c, &a, &b))
+		tc_skip(c, "no two devices in different groups");
+	bind_dev(c, "FAULT-5", a, 0);
+	bind_dev(c, "FAULT-5", b, 0);
+	ioas = new_ioas(c, "FAULT-5", 0);
+	ret = T_CALL(c->t, fault_queue_open, 0, &fault);
+	if (ret == -T_UNSUPPORTED)
+		tc_skip(c, "target cannot read fault queues");
+	REQUIRE(c, "FAULT-5", ret);
+	ret = T_CALL(c->t, hwpt_alloc_fault, a, ioas, T_HWPT_FAULT_ID_VALID,
+		     fault, &ha);
+	if (ret == -EOPNOTSUPP)
+		tc_skip(c, "dev %u takes no FAULT_ID_VALID: driver capability", a);
+	REQUIRE(c, "FAULT-5", ret);
+	REQUIRE(c, "FAULT-5", T_CALL(c->t, hwpt_alloc_fault, b, ioas,
+				     T_HWPT_FAULT_ID_VALID, fault, &hb));
+	attach_rid(c, "FAULT-5", a, ha);
+	attach_rid(c, "FAULT-5", b, hb);
+	ret = T_CALL(c->t, trigger_iopf, a, T_NO_PASID, 10, PERM_RW, FAULT_ADDR);
+	if (ret == -T_UNSUPPORTED)
+		tc_skip(c, "target cannot raise page requests (no PRI device)");
+	REQUIRE(c, "FAULT-5", ret);
+	REQUIRE(c, "FAULT-5", T_CALL(c->t, trigger_iopf, b, T_NO_PASID, 20,
+				     PERM_RW, FAULT_ADDR));
+	REQUIRE(c, "FAULT-5", T_CALL(c->t, trigger_iopf, a, T_NO_PASID, 11,
+				     PERM_RW, FAULT_ADDR));
+	/* The first request read (and left unanswered), two unread. */
+	got = read_faults(c, fault, PGFAULT_LEN, f, 1, &nrec);
+	tc_check(c, "FAULT-5", got == PGFAULT_LEN && nrec == 1 &&
+				       f[0].grpid == 10,
+		 "three requests on one queue, one record read: %ld bytes, grpid %u (expected dev %u's grpid 10)",
+		 got, nrec ? f[0].grpid : 0, a);
+	if (nrec != 1)
+		tc_end(c);
+	detach_rid(c, "FAULT-5", a);
+	/* Dev a's requests are answered (before the next read: a cookie
+	 * is the lowest free ID, so it would be handed out again) ... */
+	CHECK_RET(c, "FAULT-5", respond(c, fault, f[0].cookie, RESP_SUCCESS),
+		  EINVAL);
+	/* ... dev b's stays. */
+	got = read_faults(c, fault, 4 * PGFAULT_LEN, f + 1, 3, &nrec);
+	tc_check(c, "FAULT-5", got == PGFAULT_LEN && nrec == 1 &&
+				       f[1].grpid == 20,
+		 "after dev %u's detach: %ld bytes, %u records, grpid %u (expected dev %u's grpid 20 alone)",
+		 a, got, nrec, nrec ? f[1].grpid : 0, b);
+	if (nrec == 1)
+		CHECK_OK(c, "FAULT-5", respond(c, fault, f[1].cookie,
+					       RESP_SUCCESS));
+	detach_rid(c, "FAULT-5", b);
+}

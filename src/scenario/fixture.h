@@ -510,4 +510,32 @@ bool dma_probes(struct tc *c, const char *inv, unsigned dev, uint32_t pasid,
 void expect_not_identity(struct tc *c, const char *inv, unsigned dev,
 			 void *mem);
 
+/* --- vIOMMUs (viommu.c) ---------------------------------------------------- */
+
+/* What the device's driver takes for a vIOMMU: its type, the nested data
+ * a HWPT on it needs, the vEVENTQ type it reports on, its HW queue type
+ * and count (0: not known) and its invalidation type. */
+struct viommu_fmt {
+	uint32_t type, nested_type, nested_len, veventq_type, hw_queue_type;
+	uint32_t hw_queue_max, inv_type;
+	/* Its invalidation's answer to no entries of its type and to an
+	 * entry naming no vDEVICE (mock 0 and EINVAL, arm-smmu-v3 EINVAL and
+	 * EIO), positive errnos. */
+	int inv_empty_err, inv_unknown_err;
+	uint32_t nested[4];
+};
+
+void viommu_fmt(const struct dev_caps *dc, struct viommu_fmt *f);
+/*
+ * Dev 0 bound, a new IOAS (*ioas_out, may be NULL), a NEST_PARENT HWPT on it
+ * (*parent) and a vIOMMU of the driver's type on that; SKIP where the
+ * target, kernel or driver has no vIOMMU.
+ */
+uint32_t new_viommu_on(struct tc *c, const char *inv,
+		       const struct viommu_fmt *f, uint32_t *parent,
+		       uint32_t *ioas_out);
+/* VDEVICE_ALLOC, raw; SKIP when the target or kernel has none. */
+int vdev_rc(struct tc *c, uint32_t viommu, unsigned dev, uint64_t virt_id,
+	    uint32_t *vdev);
+
 #endif

@@ -275,9 +275,11 @@ static int m_allow_iovas(struct target *t, uint32_t ioas_id,
 	return ret;
 }
 
-static int m_hwpt_alloc(struct target *t, unsigned dev, uint32_t pt_id,
-			uint32_t flags, uint32_t data_type, const void *data,
-			uint32_t data_len, uint32_t *hwpt_id)
+static int m_hwpt_alloc_nested_fault(struct target *t, unsigned dev,
+				     uint32_t pt_id, uint32_t flags,
+				     uint32_t fault_id, uint32_t data_type,
+				     const void *data, uint32_t data_len,
+				     uint32_t *hwpt_id)
 {
 	struct mdev *d = mdev_of(t, dev);
 	uint32_t raw;
@@ -288,7 +290,8 @@ static int m_hwpt_alloc(struct target *t, unsigned dev, uint32_t pt_id,
 	/* An ID of another context is looked up in this one, as the
 	 * kernel would: it judges. */
 	ret = ufd_hwpt_alloc(M(t)->fd[d->ctx], flags, d->idev, raw_id(t, pt_id),
-			     data_type, data, data_len, 0, &raw);
+			     data_type, data, data_len,
+			     fault_id ? raw_id(t, fault_id) : 0, &raw);
 	if (!ret) {
 		note_hwpt(t, d->ctx, raw);
 		*hwpt_id = T_ID_MAKE(d->ctx, raw);
@@ -296,24 +299,21 @@ static int m_hwpt_alloc(struct target *t, unsigned dev, uint32_t pt_id,
 	return ret;
 }
 
+static int m_hwpt_alloc(struct target *t, unsigned dev, uint32_t pt_id,
+			uint32_t flags, uint32_t data_type, const void *data,
+			uint32_t data_len, uint32_t *hwpt_id)
+{
+	return m_hwpt_alloc_nested_fault(t, dev, pt_id, flags, 0, data_type,
+					 data, data_len, hwpt_id);
+}
+
 static int m_hwpt_alloc_fault(struct target *t, unsigned dev, uint32_t pt_id,
 			      uint32_t flags, uint32_t fault_id,
 			      uint32_t *hwpt_id)
 {
-	struct mdev *d = mdev_of(t, dev);
-	uint32_t raw;
-	int ret;
-
-	if (!d || !d->bound)
-		return -T_UNSUPPORTED;
-	ret = ufd_hwpt_alloc(M(t)->fd[d->ctx], flags, d->idev, raw_id(t, pt_id),
-			     IOMMU_HWPT_DATA_NONE, NULL, 0, raw_id(t, fault_id),
-			     &raw);
-	if (!ret) {
-		note_hwpt(t, d->ctx, raw);
-		*hwpt_id = T_ID_MAKE(d->ctx, raw);
-	}
-	return ret;
+	return m_hwpt_alloc_nested_fault(t, dev, pt_id, flags, fault_id,
+					 IOMMU_HWPT_DATA_NONE, NULL, 0,
+					 hwpt_id);
 }
 
 /* IOMMU_FAULT_QUEUE_ALLOC; keep: the fd stays open for eventq_*. */
@@ -607,6 +607,48 @@ static int m_nested_cache_check(struct target *t, uint32_t hwpt_id,
 {
 	return mock_cmd_check_iotlb(ctx_fd(t, hwpt_id), raw_id(t, hwpt_id),
 				    entry, valid ? MOCK_IOTLB_DEFAULT : 0);
+}
+
+static int m_viommu_alloc_data(struct target *t, unsigned dev,
+			       uint32_t hwpt_id, uint32_t type, void *data,
+			       uint32_t data_len, uint32_t *viommu_id)
+{
+	struct mdev *d = mdev_of(t, dev);
+	uint32_t raw;
+	int ret;
+
+	if (!d || !d->bound)
+		return -T_UNSUPPORTED;
+	ret = ufd_viommu_alloc(M(t)->fd[d->ctx], type, d->idev,
+			       raw_id(t, hwpt_id), data, data_len, &raw);
+	if (!ret)
+		*viommu_id = T_ID_MAKE(d->ctx, raw);
+	return ret;
+}
+
+static int m_ctx_mmap(struct target *t, unsigned ctx, uint64_t offset,
+		      size_t len, bool shared, bool exec, void **addr)
+{
+	if (ctx >= t->caps.nctx)
+		return -T_UNSUPPORTED;
+	return ufd_mmap(M(t)->fd[ctx], offset, len, shared, exec, addr);
+}
+
+static int m_ctx_munmap(struct target *t, unsigned ctx, void *addr,
+			size_t len)
+{
+	return ufd_munmap(addr, len);
+}
+
+static int m_dev_cache_check(struct target *t, unsigned dev, unsigned entry,
+			     bool valid)
+{
+	struct mdev *d = mdev_of(t, dev);
+
+	if (!d || !d->bound)
+		return -T_UNSUPPORTED;
+	return mock_cmd_check_dev_cache(M(t)->fd[d->ctx], d->idev, entry,
+					valid ? MOCK_DEV_CACHE_DEFAULT : 0);
 }
 
 static int m_hwpt_invalidate(struct target *t, uint32_t hwpt_id,
@@ -1029,6 +1071,11 @@ static const struct target_ops mock_ops = {
 	.trigger_iopf = m_trigger_iopf,
 	.trigger_vevent = m_trigger_vevent,
 	.nested_cache_check = m_nested_cache_check,
+	.hwpt_alloc_nested_fault = m_hwpt_alloc_nested_fault,
+	.dev_cache_check = m_dev_cache_check,
+	.viommu_alloc_data = m_viommu_alloc_data,
+	.ctx_mmap = m_ctx_mmap,
+	.ctx_munmap = m_ctx_munmap,
 	.hw_queue_alloc = m_hw_queue_alloc,
 	.access_pin = m_access_pin,
 	.access_unpin = m_access_unpin,

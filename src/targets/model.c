@@ -333,6 +333,43 @@ static int mt_hot_reset(struct target *t, unsigned dev, uint32_t count,
 	return model_hot_reset(M(t), dev, count, flags);
 }
 
+static int mt_hwpt_alloc_nested_fault(struct target *t, unsigned dev,
+				      uint32_t pt_id, uint32_t flags,
+				      uint32_t fault_id, uint32_t data_type,
+				      const void *data, uint32_t data_len,
+				      uint32_t *hwpt_id)
+{
+	return model_hwpt_alloc_nested_fault(M(t), dev, pt_id, flags, fault_id,
+					     data_type, data, data_len,
+					     hwpt_id);
+}
+
+static int mt_dev_cache_check(struct target *t, unsigned dev, unsigned entry,
+			      bool valid)
+{
+	return model_dev_cache_check(M(t), dev, entry, valid);
+}
+
+static int mt_viommu_alloc_data(struct target *t, unsigned dev,
+				uint32_t hwpt_id, uint32_t type, void *data,
+				uint32_t data_len, uint32_t *viommu_id)
+{
+	return model_viommu_alloc_data(M(t), dev, hwpt_id, type, data, data_len,
+				       viommu_id);
+}
+
+static int mt_ctx_mmap(struct target *t, unsigned ctx, uint64_t offset,
+		       size_t len, bool shared, bool exec, void **addr)
+{
+	return model_ctx_mmap(M(t), ctx, offset, len, shared, exec, addr);
+}
+
+static int mt_ctx_munmap(struct target *t, unsigned ctx, void *addr,
+			 size_t len)
+{
+	return model_ctx_munmap(M(t), ctx, addr, len);
+}
+
 static const struct target_ops model_ops = {
 	.name = "model",
 	.ioas_alloc = mt_ioas_alloc,
@@ -376,6 +413,11 @@ static const struct target_ops model_ops = {
 	.trigger_iopf = mt_trigger_iopf,
 	.trigger_vevent = mt_trigger_vevent,
 	.nested_cache_check = mt_nested_cache_check,
+	.hwpt_alloc_nested_fault = mt_hwpt_alloc_nested_fault,
+	.dev_cache_check = mt_dev_cache_check,
+	.viommu_alloc_data = mt_viommu_alloc_data,
+	.ctx_mmap = mt_ctx_mmap,
+	.ctx_munmap = mt_ctx_munmap,
 	.hw_queue_alloc = mt_hw_queue_alloc,
 	.access_pin = mt_access_pin,
 	.access_unpin = mt_access_unpin,

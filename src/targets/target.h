@@ -295,6 +295,36 @@ struct target_ops {
 	 * receives out_data_type (OBJ-14). */
 	int (*hw_info_type)(struct target *t, unsigned dev, uint32_t flags,
 			    uint32_t in_type, uint32_t *out_type);
+	/* Appended for issue 15, third part (all optional). */
+
+	/* HWPT_ALLOC with driver data and fault_id (with
+	 * T_HWPT_FAULT_ID_VALID in flags): a nested HWPT on a NEST_PARENT
+	 * HWPT or a vIOMMU that delivers page requests to a fault queue. */
+	int (*hwpt_alloc_nested_fault)(struct target *t, unsigned dev,
+				       uint32_t pt_id, uint32_t flags,
+				       uint32_t fault_id, uint32_t data_type,
+				       const void *data, uint32_t data_len,
+				       uint32_t *hwpt_id);
+	/* Whether entry (0..3) of dev's own cache, which a vIOMMU
+	 * invalidation names through the device's vDEVICE, is still valid
+	 * (valid) or invalidated (!valid): 0 when it is, -EINVAL when not.
+	 * The mock's IOMMU_TEST_OP_DEV_CHECK_CACHE (valid: the tag the mock
+	 * device is made with, IOMMU_TEST_DEV_CACHE_DEFAULT). */
+	int (*dev_cache_check)(struct target *t, unsigned dev, unsigned entry,
+			       bool valid);
+	/* IOMMU_VIOMMU_ALLOC as viommu_alloc (no flags), with driver data
+	 * of data_len bytes at data, which the driver may write back. */
+	int (*viommu_alloc_data)(struct target *t, unsigned dev,
+				 uint32_t hwpt_id, uint32_t type, void *data,
+				 uint32_t data_len, uint32_t *viommu_id);
+	/* mmap() of [offset, offset+len) of context ctx's /dev/iommu fd,
+	 * readable and writable, MAP_SHARED unless !shared, with PROT_EXEC
+	 * when exec: 0 with *addr the mapping, or the -errno. munmap() it
+	 * again with ctx_munmap. */
+	int (*ctx_mmap)(struct target *t, unsigned ctx, uint64_t offset,
+			size_t len, bool shared, bool exec, void **addr);
+	int (*ctx_munmap)(struct target *t, unsigned ctx, void *addr,
+			  size_t len);
 };
 
 /* memlock_set's limit: none but the process's hard limit. */

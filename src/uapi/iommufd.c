@@ -5,6 +5,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/resource.h>
+#include <sys/mman.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -273,6 +274,24 @@ int ufd_hwpt_invalidate(int fd, uint32_t hwpt_id, uint32_t data_type,
 	if (entry_num)
 		*entry_num = cmd.entry_num;
 	return ret;
+}
+
+int ufd_mmap(int fd, uint64_t offset, size_t len, bool shared, bool exec,
+	     void **addr)
+{
+	void *p = mmap(NULL, len,
+		       PROT_READ | PROT_WRITE | (exec ? PROT_EXEC : 0),
+		       shared ? MAP_SHARED : MAP_PRIVATE, fd, (off_t)offset);
+
+	if (p == MAP_FAILED)
+		return -errno;
+	*addr = p;
+	return 0;
+}
+
+int ufd_munmap(void *addr, size_t len)
+{
+	return munmap(addr, len) ? -errno : 0;
 }
 
 int ufd_viommu_alloc(int fd, uint32_t type, uint32_t dev_id,

@@ -81,6 +81,12 @@ int ufd_hwpt_invalidate(int fd, uint32_t hwpt_id, uint32_t data_type,
 int ufd_viommu_alloc_flags(int fd, uint32_t flags, uint32_t type,
 			   uint32_t dev_id, uint32_t hwpt_id,
 			   uint32_t *viommu_id);
+/* mmap() of [offset, offset+len) of the iommufd fd (PROT_READ|WRITE, plus
+ * PROT_EXEC when exec; MAP_SHARED or MAP_PRIVATE): 0 with *addr, or
+ * -errno. */
+int ufd_mmap(int fd, uint64_t offset, size_t len, bool shared, bool exec,
+	     void **addr);
+int ufd_munmap(void *addr, size_t len);
 int ufd_viommu_alloc(int fd, uint32_t type, uint32_t dev_id,
 		     uint32_t hwpt_id, const void *data, uint32_t data_len,
 		     uint32_t *viommu_id);

@@ -21,6 +21,8 @@ _Static_assert(MOCK_HW_INFO_LEN == sizeof(struct iommu_test_hw_info), "len");
 _Static_assert(MOCK_IOVA_START == MOCK_APERTURE_START, "aperture");
 _Static_assert(MOCK_IOVA_LAST == MOCK_APERTURE_LAST, "aperture");
 _Static_assert(MOCK_IOTLB_DEFAULT == IOMMU_TEST_IOTLB_DEFAULT, "iotlb");
+_Static_assert(MOCK_DEV_CACHE_DEFAULT == IOMMU_TEST_DEV_CACHE_DEFAULT,
+	       "dev cache");
 
 bool mock_cmd_available(void)
 {
@@ -200,6 +202,16 @@ int mock_cmd_check_iotlb(int fd, uint32_t hwpt_id, uint32_t iotlb_id,
 	return test_cmd(fd, &cmd, IOMMU_TEST_OP_MD_CHECK_IOTLB, hwpt_id);
 }
 
+int mock_cmd_check_dev_cache(int fd, uint32_t idev_id, uint32_t cache_id,
+			     uint32_t value)
+{
+	struct iommu_test_cmd cmd = {
+		.check_dev_cache = { .id = cache_id, .cache = value },
+	};
+
+	return test_cmd(fd, &cmd, IOMMU_TEST_OP_DEV_CHECK_CACHE, idev_id);
+}
+
 int mock_cmd_create_access(int fd, uint32_t ioas_id, int *access_fd)
 {
 	struct iommu_test_cmd cmd = {
@@ -316,6 +328,12 @@ int mock_cmd_trigger_vevent(int fd, uint32_t idev_id)
 
 int mock_cmd_check_iotlb(int fd, uint32_t hwpt_id, uint32_t iotlb_id,
 			 uint32_t value)
+{
+	return -T_UNSUPPORTED;
+}
+
+int mock_cmd_check_dev_cache(int fd, uint32_t idev_id, uint32_t cache_id,
+			     uint32_t value)
 {
 	return -T_UNSUPPORTED;
 }

@@ -103,5 +103,11 @@ int mock_cmd_destroy_access_pages(int fd, int access_fd, uint32_t item);
 
 /* IOMMU_TEST_IOTLB_DEFAULT: a fresh nested mock HWPT's IOTLB tags. */
 #define MOCK_IOTLB_DEFAULT 0xbadbeefu
+/* IOMMU_TEST_OP_DEV_CHECK_CACHE: 0 when entry cache_id of the mock
+ * device idev_id's cache holds value, EINVAL else. */
+int mock_cmd_check_dev_cache(int fd, uint32_t idev_id, uint32_t cache_id,
+			     uint32_t value);
+/* IOMMU_TEST_DEV_CACHE_DEFAULT: a fresh mock device's cache tags. */
+#define MOCK_DEV_CACHE_DEFAULT 0xbaddadu
 
 #endif

@@ -122,6 +122,30 @@ SCENARIO(ioas, pin_count_once_per_pages,
 		    "the UNMAP of the bare IOAS's COPY");
 }
 
+/*
+ * The set-up of the memlock cases: device 0 bound, an IOAS with no domain
+ * yet, two pages of memory and two free one-page IOVAs in it, and the
+ * counters before anything was pinned.
+ */
+struct two_pages {
+	uint32_t ioas;
+	uint64_t i0, i1;
+	char *mem;
+	struct pin_base b;
+};
+
+static void two_pages_setup(struct tc *c, const char *inv, struct two_pages *f)
+{
+	const uint64_t p = tc_page_size();
+
+	bind_dev(c, inv, 0, 0);
+	f->ioas = new_ioas(c, inv, 0);
+	f->mem = tc_alloc(c, 2 * p);
+	f->i0 = tc_pick_iova(c, f->ioas, p, 0, 0);
+	f->i1 = tc_pick_iova(c, f->ioas, p, 0, 1);
+	read_pins(c, inv, &f->b);
+}
+
 /* --- IOAS-19: RLIMIT_MEMLOCK without CAP_IPC_LOCK (RLIMIT_MODE 0) --------- */
 
 SCENARIO(ioas, memlock_limit_user_mode,
@@ -129,41 +153,33 @@ SCENARIO(ioas, memlock_limit_user_mode,
 	 .invariants = "IOAS-19")
 {
 	const uint64_t p = tc_page_size();
-	uint64_t i0, i1;
-	struct pin_base b;
-	uint32_t ioas;
-	void *mem;
+	struct two_pages f;
 
-	bind_dev(c, "IOAS-19", 0, 0);
-	ioas = new_ioas(c, "IOAS-19", 0);
-	mem = tc_alloc(c, 2 * p);
-	i0 = tc_pick_iova(c, ioas, p, 0, 0);
-	i1 = tc_pick_iova(c, ioas, p, 0, 1);
-	read_pins(c, "IOAS-19", &b);
+	two_pages_setup(c, "IOAS-19", &f);
 	memlock(c, "IOAS-19", false, 0);
 	/* Nothing is pinned yet, so nothing is charged. */
-	CHECK_OK(c, "IOAS-19", map_fixed_rc(c, ioas, mem, p, i0, RW));
+	CHECK_OK(c, "IOAS-19", map_fixed_rc(c, f.ioas, f.mem, p, f.i0, RW));
 	/* The attach pins the page: past the limit. */
-	CHECK_RET(c, "IOAS-19", T_CALL(c->t, attach, 0, T_NO_PASID, ioas, NULL),
+	CHECK_RET(c, "IOAS-19", T_CALL(c->t, attach, 0, T_NO_PASID, f.ioas, NULL),
 		  ENOMEM);
-	expect_pins(c, "IOAS-19", &b, 0, 0, "an ATTACH refused ENOMEM");
-	CHECK_OK(c, "IOAS-19", T_CALL(c->t, ioas_unmap, ioas, i0, p, NULL));
-	CHECK_OK(c, "IOAS-19", T_CALL(c->t, attach, 0, T_NO_PASID, ioas, NULL));
+	expect_pins(c, "IOAS-19", &f.b, 0, 0, "an ATTACH refused ENOMEM");
+	CHECK_OK(c, "IOAS-19", T_CALL(c->t, ioas_unmap, f.ioas, f.i0, p, NULL));
+	CHECK_OK(c, "IOAS-19", T_CALL(c->t, attach, 0, T_NO_PASID, f.ioas, NULL));
 	/* With a domain the MAP pins, and is refused. */
-	CHECK_RET(c, "IOAS-19", map_fixed_rc(c, ioas, mem, p, i0, RW), ENOMEM);
-	expect_mapped_bytes(c, "IOAS-19", ioas, 0, "a MAP refused ENOMEM");
-	expect_pins(c, "IOAS-19", &b, 0, 0, "a MAP refused ENOMEM");
+	CHECK_RET(c, "IOAS-19", map_fixed_rc(c, f.ioas, f.mem, p, f.i0, RW), ENOMEM);
+	expect_mapped_bytes(c, "IOAS-19", f.ioas, 0, "a MAP refused ENOMEM");
+	expect_pins(c, "IOAS-19", &f.b, 0, 0, "a MAP refused ENOMEM");
 	/* A MAP made with CAP_IPC_LOCK is not charged, only counted. */
 	memlock(c, "IOAS-19", true, 0);
-	CHECK_OK(c, "IOAS-19", map_fixed_rc(c, ioas, mem, p, i0, RW));
-	expect_pins(c, "IOAS-19", &b, 1, 0, "a CAP_IPC_LOCK MAP, limit 0");
+	CHECK_OK(c, "IOAS-19", map_fixed_rc(c, f.ioas, f.mem, p, f.i0, RW));
+	expect_pins(c, "IOAS-19", &f.b, 1, 0, "a CAP_IPC_LOCK MAP, limit 0");
 	/* Within the limit it pins; RLIMIT_MODE 0 charges the user, not
 	 * the process. */
 	memlock(c, "IOAS-19", false, T_MEMLOCK_UNLIMITED);
 	CHECK_OK(c, "IOAS-19",
-		 map_fixed_rc(c, ioas, (char *)mem + p, p, i1, RW));
+		 map_fixed_rc(c, f.ioas, (char *)f.mem + p, p, f.i1, RW));
 	expect_pins(
-		c, "IOAS-19", &b, 2, 0,
+		c, "IOAS-19", &f.b, 2, 0,
 		"a MAP without CAP_IPC_LOCK within the limit, RLIMIT_MODE 0");
 }
 
@@ -376,33 +392,25 @@ SCENARIO(ioas, memlock_cap_read_at_map,
 	 .invariants = "IOAS-23")
 {
 	const uint64_t p = tc_page_size();
-	uint64_t i0, i1;
-	struct pin_base b;
-	uint32_t ioas;
-	char *mem;
+	struct two_pages f;
 
-	bind_dev(c, "IOAS-23", 0, 0);
-	ioas = new_ioas(c, "IOAS-23", 0);
-	mem = tc_alloc(c, 2 * p);
-	i0 = tc_pick_iova(c, ioas, p, 0, 0);
-	i1 = tc_pick_iova(c, ioas, p, 0, 1);
-	read_pins(c, "IOAS-23", &b);
+	two_pages_setup(c, "IOAS-23", &f);
 	/* Two pages on an IOAS without a domain, nothing pinned yet: one
 	 * mapped with CAP_IPC_LOCK, one without. */
 	memlock(c, "IOAS-23", true, 0);
-	CHECK_OK(c, "IOAS-23", map_fixed_rc(c, ioas, mem, p, i0, RW));
+	CHECK_OK(c, "IOAS-23", map_fixed_rc(c, f.ioas, f.mem, p, f.i0, RW));
 	memlock(c, "IOAS-23", false, 0);
-	CHECK_OK(c, "IOAS-23", map_fixed_rc(c, ioas, mem + p, p, i1, RW));
+	CHECK_OK(c, "IOAS-23", map_fixed_rc(c, f.ioas, f.mem + p, p, f.i1, RW));
 	/* The attach pins both. Holding CAP_IPC_LOCK now does not exempt
 	 * the page mapped without it. */
 	memlock(c, "IOAS-23", true, 0);
-	CHECK_RET(c, "IOAS-23", T_CALL(c->t, attach, 0, T_NO_PASID, ioas, NULL),
+	CHECK_RET(c, "IOAS-23", T_CALL(c->t, attach, 0, T_NO_PASID, f.ioas, NULL),
 		  ENOMEM);
-	expect_pins(c, "IOAS-23", &b, 0, 0, "an ATTACH refused ENOMEM");
+	expect_pins(c, "IOAS-23", &f.b, 0, 0, "an ATTACH refused ENOMEM");
 	/* Lacking it now does not charge the page mapped with it. */
-	CHECK_OK(c, "IOAS-23", T_CALL(c->t, ioas_unmap, ioas, i1, p, NULL));
+	CHECK_OK(c, "IOAS-23", T_CALL(c->t, ioas_unmap, f.ioas, f.i1, p, NULL));
 	memlock(c, "IOAS-23", false, 0);
-	CHECK_OK(c, "IOAS-23", T_CALL(c->t, attach, 0, T_NO_PASID, ioas, NULL));
-	expect_pins(c, "IOAS-23", &b, 1, 0,
+	CHECK_OK(c, "IOAS-23", T_CALL(c->t, attach, 0, T_NO_PASID, f.ioas, NULL));
+	expect_pins(c, "IOAS-23", &f.b, 1, 0,
 		    "the ATTACH pinning the page mapped with CAP_IPC_LOCK");
 }

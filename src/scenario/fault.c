@@ -58,8 +58,7 @@ SCENARIO(fault, queue_held_by_hwpt,
 
 	/* The HWPT holds a user reference on the queue. */
 	CHECK_RET(c, "FAULT-1", T_CALL(c->t, destroy, fault), EBUSY);
-	CHECK_OK(c, "FAULT-1", T_CALL(c->t, destroy, hwpt));
-	CHECK_OK(c, "FAULT-1", T_CALL(c->t, destroy, fault));
+	CHECK_DESTROYED(c, "FAULT-1", hwpt, fault);
 	CHECK_RET(c, "FAULT-1", T_CALL(c->t, destroy, fault), ENOENT);
 }
 
@@ -386,9 +385,7 @@ SCENARIO(fault, iopf_pasid_routing,
 			 "request on unattached PASID %u with a nested fault HWPT on the RID: %ld bytes read (expected one record)",
 			 pasid + 1, got);
 	detach_rid(c, "FAULT-4", 0);
-	CHECK_OK(c, "FAULT-4", T_CALL(c->t, destroy, nested));
-	CHECK_OK(c, "FAULT-4", T_CALL(c->t, destroy, vdev));
-	CHECK_OK(c, "FAULT-4", T_CALL(c->t, destroy, viommu));
+	CHECK_DESTROYED(c, "FAULT-4", nested, vdev, viommu);
 }
 
 /* --- FAULT-5: one queue, several attachments ------------------------------- */

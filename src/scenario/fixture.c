@@ -420,3 +420,12 @@ void expect_not_identity(struct tc *c, const char *inv, unsigned dev,
 	/* A read: an identity domain must not let a probe scribble on RAM. */
 	tc_dma_read(c, inv, dev, T_NO_PASID, phys, mem, DMA_LEN, false);
 }
+
+void check_destroyed(struct tc *c, const char *inv, const uint32_t *ids,
+		     unsigned n)
+{
+	for (unsigned i = 0; i < n; i++) {
+		tc_log(c, "DESTROY %u (%u of %u)", ids[i], i + 1, n);
+		CHECK_OK(c, inv, T_CALL(c->t, destroy, ids[i]));
+	}
+}

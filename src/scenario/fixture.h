@@ -538,4 +538,15 @@ uint32_t new_viommu_on(struct tc *c, const char *inv,
 int vdev_rc(struct tc *c, uint32_t viommu, unsigned dev, uint64_t virt_id,
 	    uint32_t *vdev);
 
+/*
+ * DESTROY of each ID in turn, each a checked step of inv: a teardown whose
+ * order the contract gives (holders before what they hold).
+ */
+void check_destroyed(struct tc *c, const char *inv, const uint32_t *ids,
+		     unsigned n);
+#define CHECK_DESTROYED(c, inv, ...)                                      \
+	check_destroyed(c, inv, (const uint32_t[]){ __VA_ARGS__ },          \
+			sizeof((const uint32_t[]){ __VA_ARGS__ }) /          \
+				sizeof(uint32_t))
+
 #endif

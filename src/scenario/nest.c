@@ -104,8 +104,7 @@ SCENARIO(nest, parent_without_data,
 	CHECK_RET(c, "NEST-1", T_CALL(c->t, hwpt_alloc, 0, parent, 0, 0, NULL,
 				      0, &hwpt), EOPNOTSUPP);
 	/* ... and none was: the parent, then the IOAS, are free. */
-	CHECK_OK(c, "NEST-1", T_CALL(c->t, destroy, parent));
-	CHECK_OK(c, "NEST-1", T_CALL(c->t, destroy, ioas));
+	CHECK_DESTROYED(c, "NEST-1", parent, ioas);
 }
 
 /* HWPT_INVALIDATE on hwpt with n entries fails EINVAL and handles none. */
@@ -238,9 +237,7 @@ SCENARIO(nest, viommu_needs_nest_parent,
 				     &viommu));
 	/* The vIOMMU holds its parent. */
 	CHECK_RET(c, "NEST-4", T_CALL(c->t, destroy, parent), EBUSY);
-	CHECK_OK(c, "NEST-4", T_CALL(c->t, destroy, viommu));
-	CHECK_OK(c, "NEST-4", T_CALL(c->t, destroy, parent));
-	CHECK_OK(c, "NEST-4", T_CALL(c->t, destroy, plain));
+	CHECK_DESTROYED(c, "NEST-4", viommu, parent, plain);
 }
 
 /* --- NEST-5: invalidation stops at the first refused entry ---------------- */
@@ -346,8 +343,7 @@ SCENARIO(nest, invalidate_stops_at_bad_entry,
 		 "three valid entries: entry_num reads %u", num);
 	/* A nested HWPT holds its parent. */
 	CHECK_RET(c, "NEST-5", T_CALL(c->t, destroy, parent), EBUSY);
-	CHECK_OK(c, "NEST-5", T_CALL(c->t, destroy, nested));
-	CHECK_OK(c, "NEST-5", T_CALL(c->t, destroy, parent));
+	CHECK_DESTROYED(c, "NEST-5", nested, parent);
 }
 
 /* --- NEST-6: a handled entry has reached the IOTLB ------------------------ */

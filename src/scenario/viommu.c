@@ -175,9 +175,7 @@ SCENARIO(viommu, vdevice_one_per_device_and_virt_id,
 	CHECK_OK(c, "VIOMMU-1", T_CALL(c->t, destroy, d0));
 	CHECK_RET(c, "VIOMMU-1", vdev_rc(c, viommu, b, 0x10, &x), EEXIST);
 	CHECK_OK(c, "VIOMMU-1", vdev_rc(c, viommu, 0, 0x10, &d0));
-	CHECK_OK(c, "VIOMMU-1", T_CALL(c->t, destroy, d0));
-	CHECK_OK(c, "VIOMMU-1", T_CALL(c->t, destroy, d1));
-	CHECK_OK(c, "VIOMMU-1", T_CALL(c->t, destroy, viommu));
+	CHECK_DESTROYED(c, "VIOMMU-1", d0, d1, viommu);
 }
 
 SCENARIO(viommu, vdevice_tombstone_on_unbind,
@@ -496,9 +494,7 @@ SCENARIO(viommu, invalidate_names_devices_by_virt_id,
 	}
 	expect_dev_cache(c, 0, 0, "after invalidate-all of virt_id 0x51");
 	expect_dev_cache(c, b, 0xf & ~4u, "after invalidate-all of virt_id 0x51");
-	CHECK_OK(c, "VIOMMU-5", T_CALL(c->t, destroy, d0));
-	CHECK_OK(c, "VIOMMU-5", T_CALL(c->t, destroy, d1));
-	CHECK_OK(c, "VIOMMU-5", T_CALL(c->t, destroy, viommu));
+	CHECK_DESTROYED(c, "VIOMMU-5", d0, d1, viommu);
 }
 
 /* --- VIOMMU-6: a nested HWPT holds its vIOMMU ------------------------------ */
@@ -524,9 +520,7 @@ SCENARIO(viommu, nested_hwpt_holds_viommu,
 	/* The vDEVICE is gone; the HWPT still holds the vIOMMU. */
 	if (!CHECK_RET(c, "VIOMMU-6", T_CALL(c->t, destroy, viommu), EBUSY))
 		tc_end(c);
-	CHECK_OK(c, "VIOMMU-6", T_CALL(c->t, destroy, nested));
-	CHECK_OK(c, "VIOMMU-6", T_CALL(c->t, destroy, viommu));
-	CHECK_OK(c, "VIOMMU-6", T_CALL(c->t, destroy, parent));
+	CHECK_DESTROYED(c, "VIOMMU-6", nested, viommu, parent);
 }
 
 /* --- VIOMMU-7: HW queues in index order ------------------------------------ */
@@ -571,8 +565,7 @@ SCENARIO(viommu, hw_queue_index_order,
 	/* iommufd_hw_queue_depend(): queue 1 holds queue 0. */
 	if (!CHECK_RET(c, "VIOMMU-7", T_CALL(c->t, destroy, q0), EBUSY))
 		tc_end(c);
-	CHECK_OK(c, "VIOMMU-7", T_CALL(c->t, destroy, q1));
-	CHECK_OK(c, "VIOMMU-7", T_CALL(c->t, destroy, q0));
+	CHECK_DESTROYED(c, "VIOMMU-7", q1, q0);
 	/* No re-allocation after the teardown: 7.2's mock never sets
 	 * mock_hw_queue->index, so mock_hw_queue_destroy() always frees
 	 * slot 0 and index 1 stays taken (EEXIST) - a selftest defect, not
@@ -604,9 +597,7 @@ SCENARIO(viommu, nested_attach_needs_vdevice,
 	CHECK_OK(c, "VIOMMU-8", T_CALL(c->t, attach, 0, T_NO_PASID, nested,
 				       NULL));
 	detach_rid(c, "VIOMMU-8", 0);
-	CHECK_OK(c, "VIOMMU-8", T_CALL(c->t, destroy, vdev));
-	CHECK_OK(c, "VIOMMU-8", T_CALL(c->t, destroy, nested));
-	CHECK_OK(c, "VIOMMU-8", T_CALL(c->t, destroy, viommu));
+	CHECK_DESTROYED(c, "VIOMMU-8", vdev, nested, viommu);
 }
 
 /* --- VIOMMU-9: the vIOMMU's MMIO region through mmap ----------------------- */

@@ -84,7 +84,8 @@ static void dirty_setup(struct tc *c, const char *inv, struct attached *f)
 			       .len = NPAGES * tc_page_size(),
 			       .manual_hwpt = true,
 			       .hwpt_flags = T_HWPT_DIRTY_TRACKING,
-			       .map_first = true });
+			       .map_first = true,
+			       .small_pages = true });
 }
 
 /* The bitmap of all NPAGES pages: a measurement, so required to work. */
@@ -327,6 +328,7 @@ static void tracked_maps_setup(struct tc *c, const char *inv, struct attached *f
 	f->mem = tc_alloc(c, f->len);
 	bind_dev(c, inv, f->dev, 0);
 	f->ioas = new_ioas(c, inv, 0);
+	small_pages(c, inv, f->ioas);
 	f->iova = tc_pick_iova(c, f->ioas, f->len, p, 0);
 	if (split) {
 		map_fixed(c, inv, f->ioas, f->mem, half, f->iova, RW);

@@ -176,6 +176,13 @@ static void attached_map(struct tc *c, const char *inv, struct attached *f,
 		  o->prot ? o->prot : RW);
 }
 
+void small_pages(struct tc *c, const char *inv, uint32_t ioas)
+{
+	uint64_t off = 0;
+
+	REQUIRE(c, inv, T_CALL(c->t, ioas_option_huge_pages, ioas, true, &off));
+}
+
 void attached_setup(struct tc *c, const char *inv, struct attached *f,
 		    unsigned dev, const struct attached_opts *opts)
 {
@@ -191,6 +198,8 @@ void attached_setup(struct tc *c, const char *inv, struct attached *f,
 		f->mem = tc_alloc(c, o->len);
 	bind_dev(c, inv, dev, 0);
 	f->ioas = new_ioas(c, inv, 0);
+	if (o->small_pages)
+		small_pages(c, inv, f->ioas);
 	if (o->len && o->map_first)
 		attached_map(c, inv, f, o);
 	if (o->manual_hwpt)

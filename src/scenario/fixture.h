@@ -323,9 +323,16 @@ struct attached_opts {
 	bool manual_hwpt;    /* attach through HWPT_ALLOC(hwpt_flags) */
 	uint32_t hwpt_flags;
 	bool map_first;	     /* map before HWPT_ALLOC / ATTACH (prefill) */
+	bool small_pages;    /* IOMMU_OPTION_HUGE_PAGES 0 before any map: an
+			      * IOPTE per page whatever backs the memory
+			      * (dirty bits are per IOPTE) */
 	bool warm;	     /* a DMA device writes the mapping once (DMA-1),
 			      * so a stale IOTLB entry would show later */
 };
+
+/* IOMMU_OPTION_HUGE_PAGES 0 on a fresh ioas (REQUIRE): memory that happens
+ * to be a THP then still gets one IOPTE per page. */
+void small_pages(struct tc *c, const char *inv, uint32_t ioas);
 
 void attached_setup(struct tc *c, const char *inv, struct attached *f,
 		    unsigned dev, const struct attached_opts *opts);

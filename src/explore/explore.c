@@ -33,6 +33,7 @@
 #include "../base/lines.h"
 #include "../model/model.h"
 #include "explore_int.h"
+#include "mirror.h"
 
 /* --- running sequences in lockstep -------------------------------------- */
 
@@ -101,15 +102,12 @@ static int lockstep_init(struct lockstep *ls,
 		return -1;
 	}
 	ls->u.forget_destroyed = caps->hidden_objects;
-	/* A built oracle (the mirror of a target's caps) has no nesting,
-	 * vIOMMU or fault formats: the object-side steps stay out. */
-	if (ls->ocfg->model_profile)
+	/* A mirror oracle lacks what the object- and memory-side steps
+	 * compare, even against the model (tests/unit/test_mirror.c). */
+	if (explore_oracle_is_mirror(ls->ocfg)) {
 		ls->u.obj_ok = false;
-	/* A mirror oracle (built from caps) lacks what the memory-side
-	 * steps compare, even against the model (tests/unit/test_mirror.c). */
-	if (ls->ocfg->model_profile &&
-	    !strcmp(ls->ocfg->model_profile->name, "mirror"))
 		ls->u.rich = false;
+	}
 	return 0;
 }
 

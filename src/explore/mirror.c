@@ -33,13 +33,15 @@ static bool dirty_cap(const struct dev_caps *d, bool *taken)
 	return d->dirty_tracking;
 }
 
+#define MIRROR_NAME "mirror"
+
 void mirror_profile(struct model_profile *p, const struct target_caps *caps)
 {
 	uint32_t iommu_ids[MODEL_MAX_IOMMU];
 	bool pasid_taken = false, dirty_taken = false;
 
 	memset(p, 0, sizeof(*p));
-	p->name = "mirror";
+	p->name = MIRROR_NAME;
 	p->breaks = "";
 	p->nctx = caps->nctx ? caps->nctx : 1;
 	for (unsigned i = 0; i < caps->ndev && p->ndev < T_MAX_DEVS; i++) {
@@ -155,4 +157,10 @@ int explore_oracle(const struct target_caps *caps, const char *oracle,
 		ocfg->model_profile = mirror;
 	}
 	return 0;
+}
+
+bool explore_oracle_is_mirror(const struct target_config *ocfg)
+{
+	return ocfg->model_profile &&
+	       !strcmp(ocfg->model_profile->name, MIRROR_NAME);
 }

@@ -18,6 +18,11 @@ void mirror_profile(struct model_profile *p, const struct target_caps *caps);
  * from its caps. Returns 0,
  * or -1 with why for an unknown oracle profile.
  */
+/* Whether ocfg's oracle is a mirror built from caps by explore_oracle()
+ * (it has no formats of the driver's own: nesting, vIOMMU, faults, and
+ * none of what the memory-side steps compare). */
+bool explore_oracle_is_mirror(const struct target_config *ocfg);
+
 int explore_oracle(const struct target_caps *caps, const char *oracle,
 		   struct target_config *ocfg, struct model_profile *mirror,
 		   char *why, size_t why_len);

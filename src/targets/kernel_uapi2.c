@@ -124,7 +124,7 @@ int kt_vfio_pt_raw(struct target *t, unsigned dev, bool detach,
 {
 	struct kt *k = KT(t);
 	struct kdev *d;
-	uint32_t raw = 0;
+	uint32_t raw = 0, pt;
 	int ret;
 
 	if (dev >= k->ndev || k->dev[dev].fd < 0)
@@ -138,14 +138,11 @@ int kt_vfio_pt_raw(struct target *t, unsigned dev, bool detach,
 		return ret;
 	}
 	kt_id_fd(k, *pt_id, &raw, NULL);
-	{
-		uint32_t pt = raw;
-
-		ret = vfio_attach_pt_raw(d->fd, argsz, flags, pasid, &pt);
-		if (ret)
-			return ret;
-		*pt_id = T_ID_MAKE(d->ctx, pt);
-	}
+	pt = raw; /* the kernel writes back the HWPT it attached */
+	ret = vfio_attach_pt_raw(d->fd, argsz, flags, pasid, &pt);
+	if (ret)
+		return ret;
+	*pt_id = T_ID_MAKE(d->ctx, pt);
 	kt_note_attach(k, dev, flags & 1 ? pasid : T_NO_PASID, raw);
 	return 0;
 }
